@@ -1,0 +1,375 @@
+"""Check: is the rubric consistent, and do the results fit it?
+
+Every problem is collected with its file, line and column; nothing stops at the first one.
+:func:`check_project` returns the checked assessments (the engine's inputs) and the problems.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from decimal import Decimal
+
+from .check_results import check_results
+from .load import Project
+from .models import (
+    AllOrNothingRule,
+    Assessment,
+    EarnedRule,
+    FixedRule,
+    Node,
+    OverdueRule,
+    PerElementRule,
+    PerOccurrenceRule,
+    PerPersonRule,
+    RangeRule,
+    RateRule,
+    Rubric,
+    Rule,
+    ShortfallRule,
+)
+from .numbers import ZERO, fmt
+from .problems import Loc, Problems
+from .tree import TypedNode, node_rules, tree_points, typed_tree, walk, walk_typed
+
+ASSESSMENT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+NODE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
+CODE_ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}$")
+
+
+def check_project(project: Project, problems: Problems) -> dict[str, Assessment]:
+    """Check every rubric and its results; returns the assessments that are free of errors."""
+    out: dict[str, Assessment] = {}
+    for rid, (rubric, file) in sorted(project.rubrics.items()):
+        before = len(problems.errors)
+        stem = file.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        if stem != rubric.id:
+            problems.error(
+                rubric.loc,
+                f"细则 id 为 {rubric.id}，与文件名 {file} 不一致",
+                f"把文件改名为 rubrics/{rubric.id}.yml，或把 id 改为 {stem}。",
+            )
+        check_rubric(rubric, problems)
+        raw = project.results.get(rid)
+        if raw is None:
+            continue
+        if len(problems.errors) > before:
+            # Results cannot be judged against a broken rubric; say so once rather than many times.
+            problems.warning(Loc(raw.folder), f"细则 {file} 有错误，暂不检查这里的考核结果", "先改正细则中的错误。")
+            continue
+        assessment = check_results(rubric, raw, problems)
+        if assessment is not None and len(problems.errors) == before:
+            out[rid] = assessment
+    for aid, raw in sorted(project.results.items()):
+        if aid not in project.rubrics:
+            problems.error(
+                Loc(raw.folder),
+                f"考核结果目录 {raw.folder} 没有对应的细则 rubrics/{aid}.yml",
+                "目录名必须与细则的 id 相同；检查拼写，或先添加细则。",
+            )
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# The rubric
+# --------------------------------------------------------------------------------------------
+
+
+def check_rubric(rubric: Rubric, problems: Problems) -> None:
+    if not ASSESSMENT_ID.match(rubric.id):
+        problems.error(rubric.loc, f"考核代码「{rubric.id}」含有不允许的字符", "只用小写字母、数字和连字符，例如 wujin-2017。")
+    if not 1949 <= rubric.year <= 2100:
+        problems.error(rubric.loc, f"考核年度 {rubric.year} 不合理", "写四位数的年份，例如 2017。")
+    _check_unit_types(rubric, problems)
+    _check_nodes(rubric, problems)
+    _check_activities(rubric, problems)
+    _check_bonus(rubric, problems)
+    _check_penalties_vetoes(rubric, problems)
+    _check_parts(rubric, problems)
+    _check_ranking_grading(rubric, problems)
+
+
+def _unique(items: Iterable[tuple[str, Loc]], what: str, problems: Problems, pattern: re.Pattern[str] = CODE_ID) -> None:
+    seen: dict[str, Loc] = {}
+    for key, loc in items:
+        if not pattern.match(key):
+            problems.error(loc, f"{what}「{key}」含有不允许的字符", "只用字母、数字、点、下划线和连字符。")
+        folded = key.casefold()
+        if folded in seen:
+            problems.error(loc, f"{what} {key} 重复（第一次在第 {seen[folded].line} 行）", f"每个{what}必须不同（不区分大小写）。")
+        else:
+            seen[folded] = loc
+
+
+def _check_unit_types(rubric: Rubric, problems: Problems) -> None:
+    if not rubric.unit_types:
+        problems.error(rubric.loc, "细则没有列出被考核单位的类型（unit_types）", "至少写一个单位类型，例如 {id: branch, name: 党支部, full_marks: 100}。")
+    _unique(((t.id, t.loc) for t in rubric.unit_types), "单位类型代码", problems)
+    _unique(((t.name, t.loc) for t in rubric.unit_types), "单位类型名称", problems, re.compile(r".+"))
+    for t in rubric.unit_types:
+        if t.full_marks <= 0:
+            problems.error(t.loc, f"单位类型 {t.id} 的满分应大于 0", "写该类型单位的满分，例如 100。")
+
+
+def _type_refs(rubric: Rubric, refs: Iterable[str], loc: Loc, what: str, problems: Problems) -> None:
+    known = {t.id for t in rubric.unit_types}
+    for ref in refs:
+        if ref not in known:
+            problems.error(loc, f"{what}中的单位类型「{ref}」不存在", "可用的单位类型：" + "、".join(sorted(known)) + "。")
+
+
+def _check_nodes(rubric: Rubric, problems: Problems) -> None:
+    nodes = list(walk(rubric.indicators))
+    if not nodes:
+        problems.error(rubric.loc, "细则没有指标（indicators）", "至少写一个一级指标。")
+        return
+    _unique(((n.id, n.loc) for n, _ in nodes), "指标编号", problems, NODE_ID)
+    for node, _ in nodes:
+        if node.points < 0:
+            problems.error(node.loc, f"指标 {node.id} 的分值为负数", "分值应为 0 或正数。")
+        _type_refs(rubric, node.applies_to, node.loc, f"指标 {node.id} 的 applies_to ", problems)
+        _type_refs(rubric, node.not_applicable_to, node.loc, f"指标 {node.id} 的 not_applicable_to ", problems)
+        _type_refs(rubric, node.points_by_type, node.loc, f"指标 {node.id} 的 points_by_type ", problems)
+        _check_rules(rubric, node, problems)
+    trees = {t.id: typed_tree(rubric, t.id) for t in rubric.unit_types}
+    _check_sums(rubric, trees, problems)
+    _check_floors(rubric, trees, problems)
+    if not rubric.parts:
+        for t in rubric.unit_types:
+            total = tree_points(trees[t.id])
+            if total != t.full_marks:
+                problems.error(
+                    t.loc,
+                    f"{t.name}适用的一级指标合计 {fmt(total)} 分，但满分写的是 {fmt(t.full_marks)} 分",
+                    "核对一级指标的分值和适用范围，或改正 full_marks。",
+                )
+
+
+def _check_sums(rubric: Rubric, trees: dict[str, tuple[TypedNode, ...]], problems: Problems) -> None:
+    """Children's points add up to the parent, for every unit type the parent applies to."""
+    mismatches: dict[str, list[tuple[str, Decimal, Decimal, list[Decimal]]]] = {}
+    nodes: dict[str, Node] = {}
+    for type_id, tree in trees.items():
+        for typed in walk_typed(tree):
+            kids = typed.applicable_children()
+            if not typed.applicable or not kids:
+                continue
+            total = sum((k.points for k in kids), ZERO)
+            if total != typed.points:
+                mismatches.setdefault(typed.id, []).append((type_id, typed.points, total, [k.points for k in kids]))
+                nodes[typed.id] = typed.node
+    names = {t.id: t.name for t in rubric.unit_types}
+    for node_id, cases in mismatches.items():
+        node = nodes[node_id]
+        _, points, total, parts = cases[0]
+        all_types = len(cases) == len(trees) and len({(c[1], c[2]) for c in cases}) == 1
+        who = "" if all_types else "（" + "、".join(names[c[0]] for c in cases) + "）"
+        message = (
+            f"指标 {node_id}「{node.title}」分值为 {fmt(points)} 分，但下级指标合计 {fmt(total)} 分"
+            f"（{' + '.join(fmt(p) for p in parts)}）{who}"
+        )
+        if node.points_mismatch:
+            problems.warning(node.loc, message + "；细则已说明：" + node.points_mismatch)
+        else:
+            problems.error(
+                node.loc,
+                message,
+                "核对原文，使下级指标之和等于本项分值；如原文本就如此，在本指标下写 points_mismatch: 说明原文情况。",
+            )
+
+
+def max_deduction(rule: Rule, points: Decimal, elements_known: bool = True) -> Decimal | None:
+    """The most a rule can take from an item of ``points``; None when it has no bound."""
+    bound: Decimal | None
+    if isinstance(rule, FixedRule):
+        bound = rule.deduct
+    elif isinstance(rule, RangeRule):
+        bound = rule.max if rule.max is not None else points
+    elif isinstance(rule, (EarnedRule, AllOrNothingRule)):
+        bound = rule.points if isinstance(rule, EarnedRule) else points
+    elif isinstance(rule, PerElementRule):
+        bound = rule.per * len(rule.elements) if rule.elements else None
+    elif isinstance(rule, ShortfallRule):
+        bound = rule.deduct if rule.deduct is not None else None
+    elif isinstance(rule, OverdueRule):
+        bound = None
+    elif isinstance(rule, RateRule):
+        bound = rule.deduct if rule.deduct is not None else rule.max
+    else:
+        bound = None
+    if rule.cap is not None:
+        bound = rule.cap if bound is None else min(bound, rule.cap)
+    return bound
+
+
+def _check_floors(rubric: Rubric, trees: dict[str, tuple[TypedNode, ...]], problems: Problems) -> None:
+    """Deductions that can exceed an item need a stated floor (扣完为止)."""
+    floor_stated = rubric.defaults.item_floor is not None
+    reported: set[str] = set()
+    for tree in trees.values():
+        for typed in walk_typed(tree):
+            node = typed.node
+            if not typed.applicable or not typed.rules or node.id in reported:
+                continue
+            if floor_stated or node.floor is not None or node.until_exhausted:
+                continue
+            bounds = [max_deduction(rule, typed.points) for _, rule in typed.rules]
+            unbounded = any(b is None for b in bounds)
+            most = sum((b for b in bounds if b is not None), ZERO)
+            if unbounded or most > typed.points:
+                reported.add(node.id)
+                how = "没有上限" if unbounded else f"最多可扣 {fmt(most)} 分"
+                problems.error(
+                    node.loc,
+                    f"指标 {node.id} 的扣分{how}，超过本项 {fmt(typed.points)} 分，但细则没有写明最低得分",
+                    "在 defaults 下写 item_floor: 0（每项扣完为止），或在本指标写 floor: 0。",
+                )
+
+
+def _check_rules(rubric: Rubric, node: Node, problems: Problems) -> None:
+    rules = node_rules(node, rubric)
+    if not rules and not node.children:
+        problems.error(
+            node.loc,
+            f"末级指标 {node.id}「{node.title}」没有评分规则，考核结果无法对它扣分",
+            "在本指标写 rules，或在 defaults 写 leaf_rule: {kind: range}（在本项分值内酌情扣分）。",
+        )
+    _unique(((rid, r.loc) for rid, r in rules), f"指标 {node.id} 的规则编号", problems)
+    activities = {a.id for a in rubric.activities}
+    earned_total = ZERO
+    points = node.points
+    bigger = max([points, *node.points_by_type.values()])
+    for rid, rule in rules:
+        where = f"指标 {node.id} 规则 {rid}"
+        loc = rule.loc if rule.loc.file else node.loc
+        for name in ("per", "deduct", "cap", "points", "min", "max"):
+            value = getattr(rule, name, None)
+            if isinstance(value, Decimal) and value < 0:
+                problems.error(loc, f"{where} 的 {name} 为负数", "写正数；扣分规则的分值不带负号。")
+        if rule.cap is not None and rule.cap > bigger:
+            problems.error(loc, f"{where} 最多扣 {fmt(rule.cap)} 分，超过本项 {fmt(bigger)} 分", "cap 不能超过本项分值。")
+        if isinstance(rule, FixedRule) and rule.deduct > bigger:
+            problems.error(loc, f"{where} 扣 {fmt(rule.deduct)} 分，超过本项 {fmt(bigger)} 分", "核对原文的分值。")
+        if isinstance(rule, RangeRule):
+            top = rule.max if rule.max is not None else points
+            if rule.max is not None and rule.max > bigger:
+                problems.error(loc, f"{where} 最多扣 {fmt(rule.max)} 分，超过本项 {fmt(bigger)} 分", "核对原文的分值。")
+            if rule.min > top:
+                problems.error(loc, f"{where} 的最少扣分 {fmt(rule.min)} 大于最多扣分 {fmt(top)}", "交换 min 与 max。")
+        if isinstance(rule, EarnedRule):
+            earned_total += rule.points
+        if isinstance(rule, (PerElementRule, PerOccurrenceRule, PerPersonRule, OverdueRule)) and rule.per <= 0:
+            problems.error(loc, f"{where} 每次扣分应大于 0", "写原文中的每次扣分，例如 per: 1。")
+        if isinstance(rule, OverdueRule) and rule.whole_item_at is not None and rule.whole_item_at <= 0:
+            problems.error(loc, f"{where} 的 whole_item_at 应大于 0", "写扣完本项的超期时长，例如 6。")
+        if isinstance(rule, ShortfallRule):
+            if (rule.target is None) == (not rule.activity):
+                problems.error(loc, f"{where} 应写 target（目标次数）或 activity（引用活动目标），二者选一", "例如 target: 4。")
+            if rule.activity and rule.activity not in activities:
+                problems.error(loc, f"{where} 引用的活动 {rule.activity} 不存在", "可用的活动：" + ("、".join(sorted(activities)) or "（细则没有 activities）") + "。")
+            if isinstance(rule.target, dict):
+                _type_refs(rubric, rule.target, loc, f"{where} 的 target ", problems)
+            if (rule.per is None) == (rule.deduct is None):
+                problems.error(loc, f"{where} 应写 per（每少一次扣分）或 deduct（未达标扣固定分），二者选一", "例如 per: 1。")
+            if rule.deduct is not None and rule.deduct > bigger:
+                problems.error(loc, f"{where} 扣 {fmt(rule.deduct)} 分，超过本项 {fmt(bigger)} 分", "核对原文的分值。")
+        if isinstance(rule, RateRule):
+            if not ZERO < rule.threshold <= 1:
+                problems.error(loc, f"{where} 的比率标准 {rule.threshold} 不在 0 与 100% 之间", "写作 80% 或 0.8。")
+            ways = [rule.deduct is not None, rule.per is not None, rule.max is not None]
+            if sum(ways) != 1:
+                problems.error(loc, f"{where} 应写 deduct、per 或 min/max 中的一种", "例如低于标准酌情扣1～2分：min: 1, max: 2。")
+            if rule.max is not None and rule.max > bigger:
+                problems.error(loc, f"{where} 最多扣 {fmt(rule.max)} 分，超过本项 {fmt(bigger)} 分", "核对原文的分值。")
+    if earned_total > bigger:
+        problems.error(node.loc, f"指标 {node.id} 的得分规则合计 {fmt(earned_total)} 分，超过本项 {fmt(bigger)} 分", "核对原文的分值。")
+
+
+def _check_activities(rubric: Rubric, problems: Problems) -> None:
+    _unique(((a.id, a.loc) for a in rubric.activities), "活动代码", problems)
+    for a in rubric.activities:
+        _type_refs(rubric, a.targets, a.loc, f"活动 {a.id} 的 targets ", problems)
+
+
+def _check_bonus(rubric: Rubric, problems: Problems) -> None:
+    if rubric.bonus is None:
+        return
+    _unique(((i.id, i.loc) for i in rubric.bonus.items), "加分项目编号", problems)
+    for item in rubric.bonus.items:
+        if bool(item.levels) == (item.max is not None):
+            problems.error(item.loc, f"加分项目 {item.id} 应写 levels（按级别加分）或 min/max（酌情加分），二者选一", "例如 levels: [{id: national, name: 国家级, points: 5}]。")
+        if item.min is not None and item.max is not None and item.min > item.max:
+            problems.error(item.loc, f"加分项目 {item.id} 的 min 大于 max", "交换 min 与 max。")
+        _unique(((lv.id, lv.loc) for lv in item.levels), f"加分项目 {item.id} 的级别代码", problems)
+        _unique(((lv.name, lv.loc) for lv in item.levels), f"加分项目 {item.id} 的级别名称", problems, re.compile(r".+"))
+        for lv in item.levels:
+            if lv.points <= 0:
+                problems.error(lv.loc, f"加分项目 {item.id} 级别 {lv.id} 的分值应大于 0", "写原文中的加分。")
+
+
+def _check_penalties_vetoes(rubric: Rubric, problems: Problems) -> None:
+    _unique(((p.id, p.loc) for p in rubric.penalties), "扣分因素代码", problems)
+    for p in rubric.penalties:
+        if p.min > p.max or p.min < 0:
+            problems.error(p.loc, f"扣分因素 {p.id} 的范围 {fmt(p.min)}～{fmt(p.max)} 不成立", "min 应为正数且不大于 max。")
+    if rubric.vetoes is not None:
+        _unique(((e.id, e.loc) for e in rubric.vetoes.events), "否决事项代码", problems)
+        if not rubric.vetoes.events:
+            problems.error(rubric.vetoes.loc, "否决项目没有列出事项（events）", "照原文逐条列出否决事项。")
+
+
+def _check_parts(rubric: Rubric, problems: Problems) -> None:
+    if not rubric.parts:
+        return
+    _unique(((p.id, p.loc) for p in rubric.parts), "组成部分代码", problems)
+    total = sum((p.weight for p in rubric.parts), ZERO)
+    if total != 1:
+        problems.error(rubric.parts[0].loc, f"各组成部分权重合计 {fmt(total * 100)}%，应为 100%", "核对原文的权重，例如年终考核 70%、平时考核 30%。")
+    if sum(1 for p in rubric.parts if p.source == "rubric") != 1:
+        problems.error(rubric.parts[0].loc, "应有且只有一个组成部分按本细则指标计分（source: rubric）", "把按指标计分的部分写作 source: rubric。")
+    for p in rubric.parts:
+        if p.source == "entered" and (p.full is None or p.full <= 0):
+            problems.error(p.loc, f"组成部分 {p.id} 由结果录入，须写满分 full", "例如 full: 100。")
+
+
+def _check_ranking_grading(rubric: Rubric, problems: Problems) -> None:
+    ranking = rubric.ranking
+    if ranking.within == "pools":
+        if not ranking.pools:
+            problems.error(ranking.loc, "ranking.within 为 pools，但没有写 pools", "列出排名组及其单位类型。")
+        _unique(((p.id, p.loc) for p in ranking.pools), "排名组代码", problems)
+        placed: dict[str, str] = {}
+        for pool in ranking.pools:
+            _type_refs(rubric, pool.unit_types, pool.loc, f"排名组 {pool.id} ", problems)
+            for t in pool.unit_types:
+                if t in placed:
+                    problems.error(pool.loc, f"单位类型 {t} 同时属于排名组 {placed[t]} 和 {pool.id}", "每个单位类型只属于一个排名组。")
+                placed[t] = pool.id
+        for t in rubric.unit_types:
+            if ranking.pools and t.id not in placed:
+                problems.error(t.loc, f"单位类型 {t.id} 不属于任何排名组", "把它加到 ranking.pools 的某一组。")
+    grading = rubric.grading
+    if grading is None:
+        return
+    for key in grading.labels:
+        if key not in ("advanced", "pass", "basic_pass", "fail"):
+            problems.error(grading.loc, f"等次名称中的「{key}」不是等次代码", "可用：advanced、pass、basic_pass、fail。")
+    if grading.method == "threshold":
+        if not grading.bands:
+            problems.error(grading.loc, "按分数段定等次（method: threshold），但没有写 bands", "从高到低列出各等次的最低分。")
+        mins = [b.min for b in grading.bands]
+        if grading.bands and mins[-1] is not None:
+            problems.error(grading.bands[-1].loc, "最后一档分数段不应写 min（它包括其余所有单位）", "删除最后一档的 min。")
+        present = [m for m in mins if m is not None]
+        if present != sorted(present, reverse=True) or len(set(present)) != len(present):
+            problems.error(grading.loc, "分数段应从高到低排列，且最低分互不相同", "按从高到低的顺序写 bands。")
+        for b in grading.bands:
+            if b.grade == "advanced":
+                problems.error(b.loc, "先进不由分数段产生", "分数段只写 pass、basic_pass、fail；先进用 grading.advanced 规定。")
+    if grading.method == "rank" and ranking.within != "pools":
+        problems.error(grading.loc, "按名次定等次（method: rank）须按排名组排名", "写 ranking.within: pools 并列出 pools。")
+    if grading.advanced == "rank" and not any(p.advanced_top for p in ranking.pools):
+        problems.error(grading.loc, "先进按名次产生（advanced: rank），但没有排名组写了 advanced_top", "在 ranking.pools 写前几名为先进。")
+    if grading.advanced == "threshold" and grading.advanced_min_score is None:
+        problems.error(grading.loc, "先进按分数产生（advanced: threshold），须写 advanced_min_score", "写评先的最低分。")
+

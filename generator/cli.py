@@ -1,0 +1,126 @@
+"""The command line: ``kaoping check``, ``kaoping score`` and the commands of later steps.
+
+Messages are for the clerk who keeps the data: each names the file, line and column, what is wrong
+and what to do. No Python traceback reaches the user unless ``--debug`` is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from .export import assessment_data, summary_rows, to_json, unit_data
+from .pipeline import Prepared, prepare
+from .problems import Problems
+
+EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+def report(problems: Problems, *, stream: object = None) -> None:
+    out = stream or sys.stderr
+    for problem in problems.sorted():
+        print(problem, file=out)  # type: ignore[arg-type]
+    errors, warnings = len({p for p in problems.errors}), len({p for p in problems.warnings})
+    if errors or warnings:
+        print(f"\n共 {errors} 个错误，{warnings} 个警告。", file=out)  # type: ignore[arg-type]
+
+
+def _prepare(args: argparse.Namespace) -> Prepared | None:
+    only = set(args.assessment) if getattr(args, "assessment", None) else None
+    if isinstance(only, set) and "" in only:
+        only.discard("")
+    prepared = prepare(Path(args.root), only)
+    report(prepared.problems)
+    if prepared.problems.has_errors():
+        print("数据有错误，未继续。改正上面列出的错误后再运行。", file=sys.stderr)
+        return None
+    return prepared
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    prepared = _prepare(args)
+    if prepared is None:
+        return EXIT_DATA
+    rubrics = len(prepared.project.rubrics)
+    units = sum(len(o.units) for o in prepared.outcomes.values())
+    print(f"检查通过：{rubrics} 份细则，{len(prepared.outcomes)} 份考核结果，{units} 个单位。")
+    return EXIT_OK
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    args.assessment = [args.assessment_id]
+    prepared = _prepare(args)
+    if prepared is None:
+        return EXIT_DATA
+    outcome = prepared.outcomes.get(args.assessment_id)
+    if outcome is None:
+        known = "、".join(sorted(prepared.project.rubrics)) or "（没有）"
+        print(f"没有考核 {args.assessment_id} 的结果。已有的考核：{known}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.unit:
+        found = [u for u in outcome.units if u.unit.id == args.unit]
+        if not found:
+            print(f"考核 {args.assessment_id} 中没有单位 {args.unit}。", file=sys.stderr)
+            return EXIT_USAGE
+        text = to_json(unit_data(found[0]))
+    elif args.format == "json":
+        text = to_json(assessment_data(outcome))
+    else:
+        import pandas as pd
+
+        text = pd.DataFrame(summary_rows(outcome)).to_csv(index=False, lineterminator="\n")
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8-sig" if args.format == "csv" and not args.unit else "utf-8")
+        print(f"已写入 {args.output}")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="kaoping",
+        description="考评：党建工作目标管理考核的细则、评分结果与通报。",
+    )
+    p.add_argument("--root", default=".", help="项目目录（含 rubrics/ 和 results/），默认当前目录")
+    p.add_argument("--debug", action="store_true", help="出现内部错误时显示 Python 调用栈")
+    sub = p.add_subparsers(dest="command", metavar="命令")
+
+    c = sub.add_parser("check", help="检查细则和考核结果，有错误时退出码非 0", description="检查 rubrics/ 中的细则和 results/ 中的考核结果。每个问题写明文件、行、列和处理办法。")
+    c.add_argument("assessment", nargs="*", help="只检查这些考核（细则 id），默认全部")
+    c.set_defaults(func=cmd_check)
+
+    s = sub.add_parser("score", help="计算一项考核的得分、名次和等次", description="计算一项考核每个单位的得分、名次和等次，输出 CSV 或 JSON。")
+    s.add_argument("assessment_id", metavar="考核代码", help="细则 id，例如 wujin-2017")
+    s.add_argument("--format", choices=("csv", "json"), default="csv", help="输出格式：csv（每单位一行）或 json（完整的逐项得分）")
+    s.add_argument("--unit", help="只输出这个单位的完整得分（JSON）")
+    s.add_argument("-o", "--output", help="写入文件，默认输出到屏幕")
+    s.set_defaults(func=cmd_score)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    p = parser()
+    args = p.parse_args(argv)
+    if not getattr(args, "func", None):
+        p.print_help()
+        return EXIT_USAGE
+    try:
+        code: int = args.func(args)
+        return code
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return 130
+    except Exception:
+        if args.debug:
+            traceback.print_exc()
+        else:
+            print("内部错误：程序遇到了意外情况。请带上 --debug 重新运行，把输出发给维护人员。", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

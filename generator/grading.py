@@ -1,0 +1,259 @@
+"""Ranks within a pool and grades (等次), each with the reasons a unit reads on its page.
+
+Pure. The policy comes from the rubric's ``ranking`` and ``grading``; the code states only the order:
+
+1. base grade: by score bands (``threshold``) or 达标 (``rank``);
+2. forced 未达标: a category at 0 (where the rubric says so), bottom of the pool below the floor,
+   a veto whose effect is ``fail``;
+3. eligibility for 先进: the grade the rubric requires, its minimum score, no veto, no fraud that
+   removed eligibility;
+4. 先进: the top places of the pool among eligible units (``rank``), the office's decision
+   (``decision``), or every eligible unit above the minimum (``threshold``).
+
+Ties share a rank and the next rank is skipped (1, 2, 2, 4); a unit is in the top N when its rank is
+at most N, so a tie on the boundary admits every tied unit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+
+from .models import DEFAULT_GRADE_LABELS, VETO_EFFECT_NAMES, GradeKey, Grading, Pool, Rubric, UnitInput
+from .numbers import fmt
+from .outcome import Standing, UnitScore
+from .problems import Problems
+
+_RANK_OF_GRADE = {"advanced": 0, "pass": 1, "basic_pass": 2, "fail": 3}
+ALL_POOL = "all"
+
+
+def label(grading: Grading | None, grade: GradeKey) -> str:
+    if grading is not None and grade in grading.labels:
+        return grading.labels[grade]
+    return DEFAULT_GRADE_LABELS[grade]
+
+
+def pool_of(rubric: Rubric, score: UnitScore) -> tuple[str, str]:
+    ranking = rubric.ranking
+    if ranking.within == "pools":
+        for pool in ranking.pools:
+            if score.unit.type in pool.unit_types:
+                return pool.id, pool.name
+        return ALL_POOL, "全体"
+    if ranking.within == "group" and score.unit.group:
+        return score.unit.group, score.unit.group
+    return ALL_POOL, "全体"
+
+
+def shared_ranks(totals: Sequence[Decimal]) -> list[int]:
+    """Competition ranking, highest first: [90, 85, 85, 80] → [1, 2, 2, 4]."""
+    return [1 + sum(1 for other in totals if other > t) for t in totals]
+
+
+def standings(
+    rubric: Rubric,
+    scores: Sequence[UnitScore],
+    inputs: Mapping[str, UnitInput],
+    problems: Problems,
+) -> dict[str, Standing]:
+    pools: dict[str, list[UnitScore]] = {}
+    names: dict[str, str] = {}
+    for s in scores:
+        pid, pname = pool_of(rubric, s)
+        names[pid] = pname
+        if s.assessed:
+            pools.setdefault(pid, []).append(s)
+    out: dict[str, Standing] = {}
+    for pid, members in pools.items():
+        out.update(_grade_pool(rubric, pid, names[pid], members, inputs, problems))
+    for s in scores:
+        if not s.assessed:
+            pid, pname = pool_of(rubric, s)
+            note = s.unit.status_note or "本年度不参加考核"
+            out[s.unit.id] = Standing(pid, pname, len(pools.get(pid, ())), None, None, "不参加考核", (note,), False)
+    return out
+
+
+def _sorted_ranks(members: Sequence[UnitScore]) -> dict[str, int]:
+    """Ranks by total; computed on a sorted list so a pool of any size is O(n log n)."""
+    ordered = sorted(members, key=lambda s: s.total, reverse=True)
+    ranks: dict[str, int] = {}
+    previous: Decimal | None = None
+    rank = 0
+    for position, s in enumerate(ordered, start=1):
+        if s.total != previous:
+            rank, previous = position, s.total
+        ranks[s.unit.id] = rank
+    return ranks
+
+
+def _bottom_ranks(members: Sequence[UnitScore]) -> dict[str, int]:
+    """Rank counted from the bottom (the lowest is 1), ties shared."""
+    ordered = sorted(members, key=lambda s: s.total)
+    ranks: dict[str, int] = {}
+    previous: Decimal | None = None
+    rank = 0
+    for position, s in enumerate(ordered, start=1):
+        if s.total != previous:
+            rank, previous = position, s.total
+        ranks[s.unit.id] = rank
+    return ranks
+
+
+def _grade_pool(
+    rubric: Rubric,
+    pool_id: str,
+    pool_name: str,
+    members: Sequence[UnitScore],
+    inputs: Mapping[str, UnitInput],
+    problems: Problems,
+) -> dict[str, Standing]:
+    grading = rubric.grading
+    pool = next((p for p in rubric.ranking.pools if p.id == pool_id), None)
+    ranks = _sorted_ranks(members)
+    bottom = _bottom_ranks(members)
+    size = len(members)
+    grades: dict[str, GradeKey] = {}
+    reasons: dict[str, list[str]] = {}
+    blocked: dict[str, list[str]] = {}
+
+    for s in members:
+        uid = s.unit.id
+        why = reasons.setdefault(uid, [])
+        total = fmt(s.total)
+        why.append(f"综合得分 {total} 分，{pool_name}第 {ranks[uid]} 名（共 {size} 个单位）")
+        if grading is None:
+            grades[uid] = "pass"
+            blocked[uid] = ["本细则不评定等次"]
+            continue
+        # 1. base grade
+        grade: GradeKey = "pass"
+        if grading.method == "threshold":
+            for band in grading.bands:
+                if band.min is None or s.total >= band.min:
+                    grade = band.grade
+                    if band.min is not None:
+                        why.append(f"得分不低于 {fmt(band.min)} 分 → {label(grading, grade)}")
+                    else:
+                        why.append(f"得分低于 {fmt(_lowest_min(grading))} 分 → {label(grading, grade)}")
+                    break
+        # 2. forced fail
+        if grading.fail_if_category_zero:
+            for c in s.categories:
+                if c.applicable and c.score == 0:
+                    grade = "fail"
+                    why.append(f"一级指标「{c.node.title}」未得分 → {label(grading, 'fail')}")
+        if pool is not None and pool.fail_bottom is not None and bottom[uid] <= pool.fail_bottom:
+            if pool.fail_below is None or s.total < pool.fail_below:
+                grade = "fail"
+                floor = f"，且低于 {fmt(pool.fail_below)} 分" if pool.fail_below is not None else ""
+                why.append(f"{pool_name}倒数第 {bottom[uid]} 名{floor} → {label(grading, 'fail')}")
+            else:
+                why.append(
+                    f"{pool_name}倒数第 {bottom[uid]} 名，但不低于 {fmt(pool.fail_below)} 分，不定为{label(grading, 'fail')}"
+                )
+        for v in s.vetoes:
+            if v.effect == "fail":
+                grade = "fail"
+                why.append(f"一票否决：{v.event.name} → {label(grading, 'fail')}")
+        # 3. eligibility for 先进
+        blocks: list[str] = []
+        if _RANK_OF_GRADE[grade] > _RANK_OF_GRADE[grading.advanced_requires]:
+            blocks.append(f"等次为{label(grading, grade)}，须为{label(grading, grading.advanced_requires)}方可评先进")
+        if grading.advanced_min_score is not None and s.total < grading.advanced_min_score:
+            blocks.append(f"得分低于 {fmt(grading.advanced_min_score)} 分，不能参加先进评比")
+        for v in s.vetoes:
+            if v.effect == "no_advanced":
+                blocks.append(f"否决项目：{v.event.name} → {VETO_EFFECT_NAMES['no_advanced']}")
+        for p in s.penalties:
+            if p.record.removes_eligibility:
+                blocks.append(f"{p.penalty.name}，取消评先资格")
+        grades[uid] = grade
+        blocked[uid] = blocks
+        if grading.advanced != "none":
+            why.extend(blocks)
+
+    if grading is not None:
+        _advanced(grading, pool, pool_name, members, ranks, grades, reasons, blocked, inputs, problems)
+
+    out: dict[str, Standing] = {}
+    for s in members:
+        uid = s.unit.id
+        grade = grades[uid]
+        out[uid] = Standing(
+            pool_id,
+            pool_name,
+            size,
+            ranks[uid],
+            grade,
+            label(grading, grade),
+            tuple(reasons[uid]),
+            not blocked[uid] and grading is not None and grading.advanced != "none",
+        )
+    return out
+
+
+def _lowest_min(grading: Grading) -> Decimal:
+    mins = [b.min for b in grading.bands if b.min is not None]
+    return min(mins) if mins else Decimal(0)
+
+
+def _advanced(
+    grading: Grading,
+    pool: Pool | None,
+    pool_name: str,
+    members: Sequence[UnitScore],
+    ranks: Mapping[str, int],
+    grades: dict[str, GradeKey],
+    reasons: dict[str, list[str]],
+    blocked: Mapping[str, list[str]],
+    inputs: Mapping[str, UnitInput],
+    problems: Problems,
+) -> None:
+    name = label(grading, "advanced")
+    eligible = {uid: not b for uid, b in blocked.items()}
+    if grading.advanced == "rank":
+        top = pool.advanced_top if pool is not None else None
+        if top is None:
+            return
+        if grading.places_among == "eligible":
+            candidates = [s for s in members if eligible[s.unit.id]]
+            place = _sorted_ranks(candidates)
+        else:
+            place = dict(ranks)
+        for s in members:
+            uid = s.unit.id
+            if uid not in place:
+                if ranks[uid] <= top:
+                    reasons[uid].append(f"名次在前 {top} 名，但不具备评先资格，不评为{name}")
+                continue
+            if place[uid] <= top and eligible[uid]:
+                grades[uid] = "advanced"
+                among = "有评先资格的单位中" if grading.places_among == "eligible" else ""
+                reasons[uid].append(f"{among}位居{pool_name}前 {top} 名（第 {place[uid]} 位）→ {name}")
+            elif place[uid] <= top:
+                reasons[uid].append(f"名次在前 {top} 名，但不具备评先资格，不评为{name}")
+    elif grading.advanced == "decision":
+        for s in members:
+            uid = s.unit.id
+            award = inputs[uid].award if uid in inputs else None
+            if award is None or award.grade != "advanced":
+                continue
+            if eligible[uid]:
+                grades[uid] = "advanced"
+                basis = f"（{award.reason}）" if award.reason else ""
+                reasons[uid].append(f"经考核办公室评定{basis} → {name}")
+            else:
+                problems.error(
+                    award.loc,
+                    f"单位 {uid} 被评定为{name}，但按细则不能评为{name}：" + "；".join(blocked[uid]),
+                    "核对评定结果，或核对该单位的否决事项、扣分因素和得分。",
+                )
+    elif grading.advanced == "threshold":
+        floor = grading.advanced_min_score
+        for s in members:
+            uid = s.unit.id
+            if eligible[uid] and (floor is None or s.total >= floor):
+                grades[uid] = "advanced"
+                reasons[uid].append(f"得分不低于 {fmt(floor or Decimal(0))} 分且具备评先资格 → {name}")

@@ -1,0 +1,118 @@
+"""Load: the only module that reads ``rubrics/`` and ``results/``.
+
+It reads files and turns them into models with every location kept; it judges nothing beyond the
+syntax and the declared shape. Meaning is checked by :mod:`generator.check`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .models import RawResults, Row, Rubric
+from .problems import Loc, Problems
+from .tables import TABLES, parse_table, table_for_file
+from .yamlread import MAX_YAML_BYTES, Reader, compose
+
+RUBRICS_DIR = "rubrics"
+RESULTS_DIR = "results"
+#: Files in a results folder that are not tables (read by later steps).
+OTHER_RESULT_FILES = {"notice.yml", "notice.yaml", "README.md", "readme.md"}
+
+
+@dataclass
+class Project:
+    root: Path
+    #: Rubrics by assessment id, with the file each came from (relative to the root).
+    rubrics: dict[str, tuple[Rubric, str]] = field(default_factory=dict)
+    results: dict[str, RawResults] = field(default_factory=dict)
+
+
+def relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def read_rubric_text(text: str, file: str, problems: Problems) -> Rubric | None:
+    """Parse one rubric's YAML text (pure: the text is already read)."""
+    node = compose(text, file, problems)
+    if node is None:
+        return None
+    rubric: Rubric | None = Reader(file, problems).read(Rubric, node)
+    return rubric
+
+
+def load_rubric(path: Path, root: Path, problems: Problems) -> Rubric | None:
+    file = relative(path, root)
+    size = path.stat().st_size
+    if size > MAX_YAML_BYTES:
+        problems.error(
+            Loc(file),
+            f"细则文件太大（{size // 1024 // 1024} MB，上限 {MAX_YAML_BYTES // 1024 // 1024} MB）",
+            "细则一般只有几百 KB；检查是否误把其他数据粘贴进了文件。",
+        )
+        return None
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        problems.error(Loc(file, line), "细则文件不是 UTF-8 编码", "用记事本或 VS Code 另存为 UTF-8。")
+        return None
+    return read_rubric_text(text, file, problems)
+
+
+def load_results(folder: Path, root: Path, problems: Problems) -> RawResults:
+    tables: dict[str, list[Row]] = {t.name: [] for t in TABLES}
+    files: list[str] = []
+    for path in sorted(folder.iterdir()):
+        file = relative(path, root)
+        if path.is_dir() or path.name.startswith("."):
+            continue
+        table = table_for_file(path.name)
+        if table is None:
+            if path.name not in OTHER_RESULT_FILES:
+                problems.warning(
+                    Loc(file),
+                    "不认识这个文件，未读取",
+                    "结果文件名应以 " + "、".join(f"{t.prefix}" for t in TABLES) + " 开头、以 .csv 结尾，例如 entries-第一组.csv。",
+                )
+            continue
+        files.append(file)
+        tables[table.name].extend(parse_table(path.read_bytes(), file, table, problems))
+    return RawResults(
+        assessment=folder.name,
+        folder=relative(folder, root),
+        files=tuple(files),
+        **{name: tuple(rows) for name, rows in tables.items()},
+    )
+
+
+def load_project(root: Path, problems: Problems, only: set[str] | None = None) -> Project:
+    """Read every rubric and results folder under ``root`` (or only the assessments in ``only``)."""
+    project = Project(root)
+    rubric_dir = root / RUBRICS_DIR
+    if not rubric_dir.is_dir():
+        problems.error(Loc(RUBRICS_DIR), "找不到细则目录 rubrics/", "在项目根目录下运行，或用 --root 指定项目目录。")
+        return project
+    for path in sorted(rubric_dir.glob("*.y*ml")):
+        if only is not None and path.stem not in only:
+            continue
+        rubric = load_rubric(path, root, problems)
+        if rubric is None:
+            continue
+        file = relative(path, root)
+        if rubric.id in project.rubrics:
+            other = project.rubrics[rubric.id][1]
+            problems.error(rubric.loc, f"考核代码 {rubric.id} 与 {other} 重复", "每份细则的 id 必须不同。")
+            continue
+        project.rubrics[rubric.id] = (rubric, file)
+    results_dir = root / RESULTS_DIR
+    if results_dir.is_dir():
+        for folder in sorted(p for p in results_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
+            if only is not None and folder.name not in only:
+                continue
+            project.results[folder.name] = load_results(folder, root, problems)
+    return project

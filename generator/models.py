@@ -1,0 +1,582 @@
+"""The rubric (考核细则) and the results (考核结果) as typed, immutable models.
+
+Every field a rubric YAML may hold is declared here once, with its meaning in ``metadata["doc"]``.
+The YAML reader (:mod:`generator.yamlread`) builds these classes from those declarations, so a key
+that is not declared here is an error with its line, and the reference page
+(``docs/reference/rubric.md``) is tested to mention every declared key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Literal
+
+from .problems import Loc
+
+GradeKey = Literal["advanced", "pass", "basic_pass", "fail"]
+GRADE_ORDER: tuple[GradeKey, ...] = ("advanced", "pass", "basic_pass", "fail")
+DEFAULT_GRADE_LABELS: Mapping[str, str] = {
+    "advanced": "先进单位",
+    "pass": "达标",
+    "basic_pass": "基本达标",
+    "fail": "未达标",
+}
+NOWHERE = Loc("")
+
+
+def doc(text: str, default: Any = ..., **extra: Any) -> Any:
+    """A model field with its documentation; ``default=...`` means required."""
+    metadata = {"doc": text, **extra}
+    if default is ...:
+        return field(metadata=metadata)
+    if isinstance(default, (dict, list)):
+        raise TypeError("use tuple or mapping_default for mutable defaults")
+    return field(default=default, metadata=metadata)
+
+
+def internal() -> Any:
+    """A field set by the loader (source locations), never read from YAML."""
+    return field(default=NOWHERE, metadata={"internal": True}, compare=False, repr=False)
+
+
+def empty_mapping(text: str) -> Any:
+    return field(default_factory=dict, metadata={"doc": text})
+
+
+# --------------------------------------------------------------------------------------------
+# Rubric: unit types, rules, the indicator tree
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class UnitType:
+    """A kind of assessed unit (党委 / 党总支 / 党支部, 县 / 城市区 / 市直单位)."""
+
+    id: str = doc("单位类型代码，供单位名册的 type 列引用，例如 `committee`。")
+    name: str = doc("单位类型名称，例如 `党委`。")
+    full_marks: Decimal = doc("该类型单位的满分（综合得分的满分，例如县 200 分、市直单位 100 分）。")
+    note: str = doc("说明。", "")
+    loc: Loc = internal()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Rule:
+    """What every rule kind shares. A rule turns what the assessors found into points lost."""
+
+    kind: str = doc("规则种类，见下表。")
+    id: str = doc("规则编号，在本指标内唯一；指标只有一条规则时可省略（默认为 `a`）。", "")
+    text: str = doc("本规则对应的评分标准原文片段，例如 `每少一次扣1分`。", "")
+    cap: Decimal | None = doc("本规则最多扣的分（不写则只受本项分值限制）。", None)
+    illustrative: bool = doc("为 true 表示本规则的数值不是原文所有，而是补全的示例数据。", False)
+    note: str = doc("说明。", "")
+    loc: Loc = internal()
+
+
+@dataclass(frozen=True, kw_only=True)
+class ShortfallRule(Rule):
+    """每少一次扣 N 分: a target count; each missing occurrence (or any shortfall) costs points."""
+
+    target: Decimal | Mapping[str, Decimal] | None = doc(
+        "目标次数：一个数，或按单位类型分别给出的映射（例如 `{committee: 12, branch: 6}`）。", None
+    )
+    activity: str = doc("改为引用 activities 中某项活动的年度目标（与 target 二选一）。", "")
+    per: Decimal | None = doc("每少一次扣的分（与 deduct 二选一）。", None)
+    deduct: Decimal | None = doc("未达到目标即扣的固定分（与 per 二选一）。", None)
+    unit: str = doc("计数单位，用于说明，例如 `次`、`篇`。", "次")
+
+
+@dataclass(frozen=True, kw_only=True)
+class PerElementRule(Rule):
+    """每缺一项扣 N 分: a list of required elements; each one missing costs points."""
+
+    per: Decimal = doc("每缺一项扣的分。")
+    elements: tuple[str, ...] = doc("应具备的各项（考核结果可填写缺少的项名，也可只填缺项数）。", ())
+
+
+@dataclass(frozen=True, kw_only=True)
+class FixedRule(Rule):
+    """没有建立扣 2 分: a fixed deduction when something is absent or not done."""
+
+    deduct: Decimal = doc("发生即扣的分。")
+
+
+@dataclass(frozen=True, kw_only=True)
+class RangeRule(Rule):
+    """酌情扣分 / 视具体情况扣 1～3 分: the assessor enters the amount; the range is checked."""
+
+    min: Decimal = doc("最少扣分（`视具体情况扣1～3分` 中的 1）；不写为 0。", Decimal(0))
+    max: Decimal | None = doc("最多扣分（`1～3分` 中的 3）；不写则为本项分值。", None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class OverdueRule(Rule):
+    """每超过 1 个月扣 1 分，超期 6 个月扣 5 分: time-based deduction."""
+
+    per: Decimal = doc("每超过一个时间单位扣的分。")
+    unit: str = doc("时间单位，例如 `个月`。", "个月")
+    whole_item_at: Decimal | None = doc("超过这么多个时间单位时扣完本项全部分值（`超期6个月未换届扣5分`）。", None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PerOccurrenceRule(Rule):
+    """有一次扣 2 分 / 迟到每一次扣 1 分: each occurrence of a failing costs points."""
+
+    per: Decimal = doc("每发生一次扣的分。")
+    unit: str = doc("计数单位，例如 `次`、`起`、`项`。", "次")
+
+
+@dataclass(frozen=True, kw_only=True)
+class PerPersonRule(Rule):
+    """每一人次扣 1 分: each person-time costs points."""
+
+    per: Decimal = doc("每一人次扣的分。")
+    unit: str = doc("计数单位。", "人次")
+
+
+@dataclass(frozen=True, kw_only=True)
+class EarnedRule(Rule):
+    """申报"十佳支部工作法"得 2 分，未开展的不得分: points earned only when done."""
+
+    points: Decimal = doc("做到即得的分；考核结果未记录做到则不得分。")
+    partial: bool = doc("为 true 时考核组可给部分分（在 0 与 points 之间）。", False)
+
+
+@dataclass(frozen=True, kw_only=True)
+class AllOrNothingRule(Rule):
+    """未认真开展的不得分: the whole item is lost when the failing is found."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RateRule(Rule):
+    """与会率不低于 80%: a rate below a threshold costs points."""
+
+    threshold: Decimal = doc("最低比率，写作 `80%` 或 `0.8`。")
+    deduct: Decimal | None = doc("低于时扣的固定分。", None)
+    per: Decimal | None = doc("每一次低于（每条记录）扣的分。", None)
+    min: Decimal | None = doc("低于时酌情扣分的下限（与 max 同用）。", None)
+    max: Decimal | None = doc("低于时酌情扣分的上限。", None)
+    measure: str = doc("比率的名称，例如 `与会率`。", "比率")
+
+
+RULE_KINDS: Mapping[str, type[Rule]] = {
+    "shortfall": ShortfallRule,
+    "per_element": PerElementRule,
+    "fixed": FixedRule,
+    "range": RangeRule,
+    "overdue": OverdueRule,
+    "per_occurrence": PerOccurrenceRule,
+    "per_person": PerPersonRule,
+    "earned": EarnedRule,
+    "all_or_nothing": AllOrNothingRule,
+    "rate": RateRule,
+}
+
+RULE_KIND_NAMES: Mapping[str, str] = {
+    "shortfall": "每少一次扣分",
+    "per_element": "每缺一项扣分",
+    "fixed": "未做到扣固定分",
+    "range": "酌情扣分",
+    "overdue": "按超期时间扣分",
+    "per_occurrence": "每发生一次扣分",
+    "per_person": "每一人次扣分",
+    "earned": "做到得分",
+    "all_or_nothing": "不得分",
+    "rate": "比率低于标准扣分",
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Node:
+    """An indicator at any level: category (一级指标) → indicator → clause."""
+
+    id: str = doc("指标编号，在整个细则内唯一，考核结果用它引用本指标，例如 `11`、`2.1.3`。")
+    title: str = doc("指标名称（项目）。")
+    points: Decimal = doc("分值（本项满分）。")
+    points_by_type: Mapping[str, Decimal] = empty_mapping(
+        "按单位类型改变的分值，例如 `{urban_no_township: 1.5}`（`无乡镇的城市区此项考核内容分值为1.5分`）。"
+    )
+    content: str = doc("考核内容，照录原文。", "")
+    standard: str = doc("评分标准（计分标准），照录原文。", "")
+    standard_reading: str = doc("原文残缺或有错字时的释读文本，补入的数值须在 illustrative 中说明。", "")
+    assessor: str = doc("考核单位（负责考核本项的部门），例如 `组织部`。", "")
+    responsible: str = doc("责任人（原文规定由谁负责本项工作），例如 `宣传委员`。", "")
+    applies_to: tuple[str, ...] = doc("只适用于这些单位类型（不写则适用于全部）。", ())
+    not_applicable_to: tuple[str, ...] = doc("不适用于这些单位类型（对其显示“不适用”，不计分）。", ())
+    applicability_note: str = doc("原文关于适用范围或分值变化的说明，照录，例如 `此项指标适用于城市区考核`。", "")
+    rules: tuple[Rule, ...] = doc("评分规则，见“规则种类”。同一指标的多条规则扣分相加。", ())
+    children: tuple[Node, ...] = doc("下级指标。", ())
+    floor: Decimal | None = doc("本项最低得分；不写则取细则的 defaults.item_floor。", None)
+    until_exhausted: bool = doc("原文写明“直至扣完”。", False)
+    points_mismatch: str = doc(
+        "原文分值与下级指标合计不一致时，照实保留并在此说明；检查时仍会提示。", ""
+    )
+    incomplete: str = doc("原文在此中断时的说明；本项以下缺失的内容不是原文所有。", "")
+    illustrative: bool = doc("为 true 表示本指标（含下级）不是原文所有，而是补全的示例数据。", False)
+    note: str = doc("说明。", "")
+    loc: Loc = internal()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Defaults:
+    item_floor: Decimal | None = doc(
+        "每项最低得分，通常为 0（扣完为止）。扣分可能超过本项分值时必须写明。", None
+    )
+    leaf_rule: Rule | None = doc(
+        "没有写规则的末级指标采用的规则，例如 `{kind: range}`（考核组在本项分值内核实扣分）。", None
+    )
+    loc: Loc = internal()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Rounding:
+    decimals: int = doc("保留的小数位数。", 2)
+    mode: Literal["half_up", "half_even"] = doc("舍入方式：`half_up` 四舍五入，`half_even` 银行家舍入。", "half_up")
+    loc: Loc = internal()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Activity:
+    """A yearly activity target (年度目标) such as 支委会 8 次, possibly by unit type."""
+
+    id: str = doc("活动代码，例如 `branch_committee_meeting`。")
+    name: str = doc("活动名称，例如 `支委会`。")
+    group: str = doc("所属栏目，例如 `党员大会`、`党课`。", "")
+    targets: Mapping[str, Decimal] = empty_mapping("各单位类型的年度目标次数；不写的类型不考核此项。")
+    note: str = doc("说明。", "")
+    illustrative: bool = doc("为 true 表示目标数不是原文所有。", False)
+    loc: Loc = internal()
+
+
+# --------------------------------------------------------------------------------------------
+# Bonus, penalties, vetoes
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class BonusLevel:
+    id: str = doc("级别代码，例如 `national`；申报时可填代码或名称。")
+    name: str = doc("级别名称，例如 `国家级荣誉称号`。")
+    points: Decimal = doc("每项（或每次）加的分。")
+    per_occurrence: bool = doc("为 true 时按次数累计（“每次加0.5分”），申报可填次数。", False)
+    loc: Loc = internal()
+
+
+@dataclass(frozen=True, kw_only=True)
+class BonusItem:
+    id: str = doc("加分项目编号，例如 `26`、`honours`。")
+    title: str = doc("加分项目名称。")
+    standard: str = doc("加分标准，照录原文。", "")
+    levels: tuple[BonusLevel, ...] = doc("按级别加分的各级别（与 min/max 二选一）。", ())
+    min: Decimal | None = doc("酌情加分的下限（`适当予以加分，分值为1～3分` 中的 1）。", None)
+    max: Decimal | None = doc("酌情加分的上限。", None)
+    cap: Decimal | None = doc("本项最多加的分（`5分`）。", None)
+    same_subject_once: bool = doc(
+        "为 true 时同一事项（申报的 subject 相同）只按最高级别计一次（“不重复加分，以最高级别计算”）。", False
+    )
+    illustrative: bool = doc("为 true 表示本项不是原文所有。", False)
+    loc: Loc = internal()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Bonus:
+    standard: str = doc("加分总则，照录原文，例如 `奖励加分实行封顶制，累计加分不超过10分。`", "")
+    cap: Decimal | None = doc("加分合计上限。", None)
+    self_declared: bool = doc("加分由单位自行申报、考核办公室认定。", True)
+    items: tuple[BonusItem, ...] = doc("加分项目。", ())
+    loc: Loc = internal()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Penalty:
+    """扣分因素 / 弄虚作假: points off the total, within a range the office chooses."""
+
+    id: str = doc("扣分因素代码，例如 `criticism`、`fraud`。")
+    name: str = doc("名称，例如 `弄虚作假`。")
+    standard: str = doc("原文。", "")
+    min: Decimal = doc("最少扣分。")
+    max: Decimal = doc("最多扣分。")
+    can_remove_eligibility: bool = doc("为 true 时可同时取消评先资格（`直至取消评先资格`）。", False)
+    illustrative: bool = doc("为 true 表示不是原文所有。", False)
+    loc: Loc = internal()
+
+
+VetoEffect = Literal["no_advanced", "fail"]
+VETO_EFFECT_NAMES: Mapping[str, str] = {"no_advanced": "不得评为先进", "fail": "定为未达标"}
+
+
+@dataclass(frozen=True, kw_only=True)
+class VetoEvent:
+    id: str = doc("否决事项代码，例如 `v1`。")
+    name: str = doc("否决事项，照录原文，例如 `发生重大安全生产事故的`。")
+    effect: VetoEffect | None = doc("本事项的后果；不写则取 vetoes.effect。", None)
+    loc: Loc = internal()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Vetoes:
+    standard: str = doc("否决总则，照录原文，例如 `当年发生下列情况之一的，不得被评为先进单位：`。", "")
+    effect: VetoEffect = doc("后果：`no_advanced` 不得评为先进（得分照计），`fail` 一票否决、定为未达标。")
+    events: tuple[VetoEvent, ...] = doc("否决事项。", ())
+    loc: Loc = internal()
+
+
+# --------------------------------------------------------------------------------------------
+# Parts, ranking, grading
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class Part:
+    """A part of the total (年终考核 70%, 平时考核 30%; 实绩 90%, 满意度 10%)."""
+
+    id: str = doc("组成部分代码：`year_end`、`routine`、`satisfaction` 等。")
+    name: str = doc("名称，例如 `平时考核`。")
+    weight: Decimal = doc("权重，写作 `70%` 或 `0.7`；各部分权重之和为 1。")
+    source: Literal["rubric", "entered"] = doc(
+        "`rubric`：按本细则指标计分；`entered`：由考核结果 parts.csv 录入（平时考核、满意度测评）。"
+    )
+    full: Decimal | None = doc("录入分的满分（`entered` 时必填，例如 100）。", None)
+    note: str = doc("说明，例如 `洛阳机关党建网-机关党建在线考核系统`。", "")
+    loc: Loc = internal()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Pool:
+    """A ranking pool: units ranked together and graded by rank (004: 县(市、区), 市直单位)."""
+
+    id: str = doc("排名组代码。")
+    name: str = doc("排名组名称，例如 `县（市、区）`。")
+    unit_types: tuple[str, ...] = doc("属于本组的单位类型。")
+    advanced_top: int | None = doc("前几名确定为先进单位。", None)
+    fail_bottom: int | None = doc("后几名（且低于 fail_below 分）确定为未达标单位。", None)
+    fail_below: Decimal | None = doc("与 fail_bottom 同用的分数线（`且最终考核分数在150分以下`）。", None)
+    loc: Loc = internal()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Ranking:
+    within: Literal["group", "pools", "all"] = doc(
+        "在什么范围内排名：`group` 单位名册的联络组，`pools` 按单位类型分组（见 pools），`all` 全体。", "group"
+    )
+    pools: tuple[Pool, ...] = doc("`within: pools` 时的排名组。", ())
+    ties: str = doc(
+        "同分时的名次规则，写给单位看。程序按“同分同名次，其后名次顺延”（1、2、2、4）计算。",
+        "得分相同的单位名次并列，其后名次顺延。",
+    )
+    loc: Loc = internal()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Band:
+    grade: GradeKey = doc("等次：`advanced` `pass` `basic_pass` `fail`。")
+    min: Decimal | None = doc("达到此分（含）即为该等次；最后一档不写。", None)
+    loc: Loc = internal()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Grading:
+    method: Literal["threshold", "rank"] = doc(
+        "`threshold` 按分数段定等次（bands）；`rank` 按组内名次定等次（ranking.pools）。"
+    )
+    standard: str = doc("等次评定的原文。", "")
+    labels: Mapping[str, str] = empty_mapping("各等次的名称，例如 `{fail: 不达标}`；不写用默认名称。")
+    bands: tuple[Band, ...] = doc("分数段，从高到低（method: threshold）。", ())
+    fail_if_category_zero: bool = doc("某一大类别未得分（0 分）的定为不达标。", False)
+    advanced: Literal["rank", "decision", "threshold", "none"] = doc(
+        "先进如何产生：`rank` 按名次（pools 的 advanced_top），`decision` 由考核办公室评定"
+        "（考核结果 awards.csv），`threshold` 具备资格且不低于 advanced_min_score 即为先进，"
+        "`none` 本细则不评先进。",
+        "none",
+    )
+    advanced_min_score: Decimal | None = doc("参加先进评比的最低分（`总分在C分以上的方可参加先进评比`）。", None)
+    advanced_requires: GradeKey = doc("参加先进评比须达到的等次（`先进党组织的评比必须是达标党组织`）。", "pass")
+    places_among: Literal["eligible", "all"] = doc(
+        "`eligible`：先进名额在有资格的单位中按名次产生（被否决的单位不占名额）；"
+        "`all`：按全体名次，无资格的单位占名额但不评先进。",
+        "eligible",
+    )
+    illustrative: bool = doc("为 true 表示等次规则（或其中的分数线）不是原文所有。", False)
+    note: str = doc("说明。", "")
+    loc: Loc = internal()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Consequence:
+    """What a grade leads to, shown to units (连续两年未达标 …)."""
+
+    text: str = doc("后果原文。")
+    consecutive_fail_years: int | None = doc("连续几年未达标时适用。", None)
+    loc: Loc = internal()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Rubric:
+    """One assessment's rubric (考核细则), one YAML file in ``rubrics/``."""
+
+    id: str = doc("考核代码，用作网址和 results/ 下的目录名，只用小写字母、数字和连字符，例如 `wujin-2017`。")
+    title: str = doc("细则标题，照录原文。")
+    year: int = doc("考核年度。")
+    issuer: str = doc("制定（考核）机关，例如 `中共常州市武进区委教育工委`。")
+    series: str = doc("同一考核历年共用的代码，用于对比历年结果；不写则为 id。", "")
+    source: str = doc("原始文件（依据的文件名或文号）。", "")
+    summary: str = doc("一段简介，写给单位看。", "")
+    notes: tuple[str, ...] = doc("说明（原文缺失、推定之处等）。", ())
+    illustrative: bool = doc("为 true 表示整份细则的数值为示例。", False)
+    incomplete: str = doc("原文不完整时的说明。", "")
+    unit_types: tuple[UnitType, ...] = doc("被考核单位的类型。")
+    defaults: Defaults = doc("计分默认值。", Defaults())
+    rounding: Rounding = doc("舍入规则：只用于权重折算产生的多位小数。", Rounding())
+    activities: tuple[Activity, ...] = doc("年度活动目标（统计表），供 shortfall 规则引用。", ())
+    indicators: tuple[Node, ...] = doc("指标树（一级指标列表）。")
+    bonus: Bonus | None = doc("奖励加分。", None)
+    penalties: tuple[Penalty, ...] = doc("扣分因素（在总分中扣减）。", ())
+    vetoes: Vetoes | None = doc("否决项目。", None)
+    parts: tuple[Part, ...] = doc("总分的组成部分及权重；不写则总分即指标得分。", ())
+    ranking: Ranking = doc("排名规则。", Ranking())
+    grading: Grading | None = doc("等次评定规则。", None)
+    consequences: tuple[Consequence, ...] = doc("考核结果运用（写给单位看）。", ())
+    loc: Loc = internal()
+
+    @property
+    def series_id(self) -> str:
+        return self.series or self.id
+
+
+# --------------------------------------------------------------------------------------------
+# Results as loaded from CSV (raw text, located); :mod:`generator.check` turns them into inputs
+# --------------------------------------------------------------------------------------------
+
+UnitStatus = Literal["assessed", "not_assessed", "unknown"]
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    id: str
+    name: str
+    type: str
+    group: str = ""
+    parent: str = ""
+    status: UnitStatus = "unknown"
+    status_note: str = ""
+    loc: Loc = field(default=NOWHERE, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One CSV data row: cells by canonical column name, with the location of each cell."""
+
+    cells: Mapping[str, str]
+    cell_locs: Mapping[str, Loc]
+    loc: Loc
+
+    def get(self, name: str) -> str:
+        return self.cells.get(name, "")
+
+    def at(self, name: str) -> Loc:
+        return self.cell_locs.get(name, self.loc)
+
+
+@dataclass(frozen=True)
+class RawResults:
+    """Everything under ``results/<assessment>/`` as read, before checking."""
+
+    assessment: str
+    folder: str
+    units: tuple[Row, ...] = ()
+    entries: tuple[Row, ...] = ()
+    bonus: tuple[Row, ...] = ()
+    penalties: tuple[Row, ...] = ()
+    vetoes: tuple[Row, ...] = ()
+    parts: tuple[Row, ...] = ()
+    self_scores: tuple[Row, ...] = ()
+    awards: tuple[Row, ...] = ()
+    files: tuple[str, ...] = ()
+
+
+# --------------------------------------------------------------------------------------------
+# Checked results: what the engine takes (typed, resolved, every reference valid)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One checked row of ``entries``: what the assessors found on one rule of one indicator."""
+
+    node: str
+    rule: str
+    #: Occurrences, months overdue, achieved count (shortfall) or number of missing elements.
+    count: Decimal | None = None
+    #: Names of missing elements (per_element).
+    elements: tuple[str, ...] = ()
+    #: A rate as a fraction (0.75 for 75%).
+    rate: Decimal | None = None
+    #: A discretionary deduction (range, rate with min/max) or points earned (partial earned).
+    amount: Decimal | None = None
+    #: For fixed / all_or_nothing / earned: whether the fact holds (问题存在 / 已做到).
+    yes: bool = True
+    reason: str = ""
+    loc: Loc = field(default=NOWHERE, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class BonusClaim:
+    bonus: str
+    subject: str
+    level: str = ""
+    count: Decimal = Decimal(1)
+    amount: Decimal | None = None
+    evidence: str = ""
+    confirmed: bool = True
+    loc: Loc = field(default=NOWHERE, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class PenaltyRecord:
+    penalty: str
+    amount: Decimal
+    reason: str
+    removes_eligibility: bool = False
+    loc: Loc = field(default=NOWHERE, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class VetoRecord:
+    veto: str
+    reason: str
+    date: str = ""
+    loc: Loc = field(default=NOWHERE, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Award:
+    grade: GradeKey
+    reason: str = ""
+    loc: Loc = field(default=NOWHERE, compare=False)
+
+
+@dataclass(frozen=True)
+class UnitInput:
+    """Everything recorded about one unit in one assessment."""
+
+    unit: Unit
+    findings: tuple[Finding, ...] = ()
+    bonus: tuple[BonusClaim, ...] = ()
+    penalties: tuple[PenaltyRecord, ...] = ()
+    vetoes: tuple[VetoRecord, ...] = ()
+    parts: Mapping[str, Decimal] = field(default_factory=dict)
+    self_scores: Mapping[str, Decimal] = field(default_factory=dict)
+    award: Award | None = None
+
+    @property
+    def assessed(self) -> bool:
+        return self.unit.status != "not_assessed"
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """A rubric with its checked results: the engine's whole input."""
+
+    rubric: Rubric
+    units: tuple[UnitInput, ...]

@@ -1,0 +1,100 @@
+"""Exact numbers: parsing what clerks type, the one rounding rule, and formatting for people.
+
+Scores are :class:`decimal.Decimal` from the moment they are read (never a float: 0.2 × 12 is 2.4).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
+
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+
+#: The rounding modes a rubric may choose (``rounding.mode``). Half-up is what offices use.
+ROUNDING_MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN}
+
+# Units clerks write after a number: 1.5分, 3次, 2人次, 6个月, 12篇.
+_UNIT_SUFFIX = re.compile(r"(分|次|人次|人|个月|月|篇|项|个|起|期|小时)$")
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+
+
+class NumberError(ValueError):
+    """The text is not a number; ``str(error)`` says why, in words for a clerk."""
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    value: Decimal
+    #: What was fixed up on the way (full-width digits, a unit suffix, thousands separators).
+    fixups: tuple[str, ...] = ()
+    is_percent: bool = False
+
+
+def parse_number(text: str, *, allow_percent: bool = False) -> Parsed:
+    """Read a number as a clerk may have typed it.
+
+    Accepted with a fix-up noted: full-width digits and point (``１．５``), a trailing unit
+    (``1.5分``), thousands separators (``1,000``). ``%`` only where ``allow_percent``.
+    Refused: empty text, words (``三分``), ``NaN``/``inf``, anything else.
+    """
+    fixups: list[str] = []
+    raw = text.strip()
+    if not raw:
+        raise NumberError("为空")
+    normal = unicodedata.normalize("NFKC", raw).replace("。", ".").strip()
+    if normal != raw:
+        fixups.append("全角字符已按半角读取")
+    is_percent = False
+    if normal.endswith("%"):
+        if not allow_percent:
+            raise NumberError(f"「{raw}」带百分号，这里应填写分值或次数")
+        normal = normal[:-1].strip()
+        is_percent = True
+    match = _UNIT_SUFFIX.search(normal)
+    if match and not is_percent:
+        normal = normal[: match.start()].strip()
+        fixups.append(f"已去掉单位「{match.group(1)}」")
+    if _THOUSANDS.match(normal):
+        normal = normal.replace(",", "")
+        fixups.append("已去掉千位分隔符")
+    if not _PLAIN.match(normal):
+        raise NumberError(f"「{raw}」不是数字")
+    try:
+        value = Decimal(normal)
+    except InvalidOperation as exc:  # pragma: no cover - the pattern above admits only valid text
+        raise NumberError(f"「{raw}」不是数字") from exc
+    if is_percent:
+        value = value / HUNDRED
+    return Parsed(value, tuple(fixups), is_percent)
+
+
+def quantize(value: Decimal, decimals: int = 2, mode: str = "half_up") -> Decimal:
+    """The one rounding rule: round to ``decimals`` places with the rubric's mode.
+
+    Applied only where the arithmetic itself can make more places than the data had
+    (weights and scaling of parts); sums of data never need it.
+    """
+    exponent = Decimal(1).scaleb(-decimals)
+    return value.quantize(exponent, rounding=ROUNDING_MODES[mode])
+
+
+def fmt(value: Decimal | None, decimals: int = 2) -> str:
+    """Points for people: at most ``decimals`` places, no trailing zeros (96.40 → 96.4, 3.00 → 3)."""
+    if value is None:
+        return ""
+    rounded = quantize(value, decimals)
+    text = format(rounded, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if text in ("-0", ""):
+        text = "0"
+    return text
+
+
+def fmt_percent(value: Decimal) -> str:
+    """A fraction as a percentage: 0.8 → 80%, 0.755 → 75.5%."""
+    return fmt(value * HUNDRED) + "%"

@@ -1,0 +1,334 @@
+"""The results tables: which CSV files an office keeps, their columns, and how they are parsed.
+
+Parsing is pure (bytes in, rows out); :mod:`generator.load` does the reading from disk.
+Files come as offices produce them: UTF-8 with or without BOM, UTF-16 (Excel "Unicode text"),
+GB18030/GBK as saved by Excel on Chinese Windows; Chinese or English headers.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from .models import Row
+from .problems import Loc, Problems
+
+MAX_CSV_BYTES = 200 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    title: str
+    doc: str
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+    #: Internal columns (assessor notes, phone numbers) are read but never published.
+    internal: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    title: str
+    #: File names that hold this table inside ``results/<assessment>/`` (``entries*.csv``).
+    prefix: str
+    doc: str
+    columns: tuple[Column, ...]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+def _unit() -> Column:
+    return Column("unit", "单位代码", "单位名册中的单位代码。", ("单位代码", "单位编号", "单位id", "unit_id"), True)
+
+
+def _internal_note() -> Column:
+    return Column("note", "内部备注", "只供考核办公室看的备注，不发布。", ("内部备注", "备注（内部）", "考核人备注"), internal=True)
+
+
+UNITS = Table(
+    "units",
+    "单位名册",
+    "units",
+    "每个被考核单位一行。",
+    (
+        Column("id", "单位代码", "单位代码，用作网址，只用字母、数字和连字符，例如 `jw-01`。", ("单位代码", "代码", "编号", "单位编号"), True),
+        Column("name", "单位名称", "单位全称。", ("单位名称", "名称", "单位"), True),
+        Column("type", "单位类型", "细则 unit_types 中的类型代码或名称。", ("单位类型", "类型"), True),
+        Column("group", "联络组", "联络组或分组，按组排名和列表。", ("联络组", "组别", "分组", "考核组")),
+        Column("parent", "上级单位", "上级党组织（单位代码或名称）。", ("上级单位", "上级", "主管单位")),
+        Column("status", "考核状态", "`已考核` 或 `不参加考核`；没有任何扣分记录的单位必须写明。", ("考核状态", "状态")),
+        Column("status_note", "状态说明", "不参加考核的原因等。", ("状态说明", "说明")),
+        Column("contact", "联系人", "不发布。", ("联系人",), internal=True),
+        Column("phone", "联系电话", "不发布。", ("联系电话", "电话", "手机"), internal=True),
+        _internal_note(),
+    ),
+)
+
+ENTRIES = Table(
+    "entries",
+    "扣分记录",
+    "entries",
+    "考核组发现的每一处问题一行（长表）：哪个单位、哪个指标、哪条规则、情况、扣（得）分和原因。",
+    (
+        _unit(),
+        Column("item", "指标编号", "细则中的指标编号。", ("指标编号", "指标", "项目编号", "序号"), True),
+        Column("rule", "规则", "指标中的规则编号；指标只有一条规则时可不填。", ("规则", "规则编号")),
+        Column(
+            "value",
+            "情况",
+            "规则需要的事实：完成次数、发生次数、超期月数、缺少的项（用顿号分隔）、比率（如 75%）、是/否。",
+            ("情况", "数量", "次数", "比率", "缺项", "考核情况"),
+        ),
+        Column("amount", "扣分", "酌情扣分的分数；做到得分（可给部分分）时为得分。", ("扣分", "得分", "分数", "扣（得）分", "扣(得)分")),
+        Column("reason", "扣分原因", "写给被考核单位看的原因。", ("扣分原因", "原因", "情况说明", "事由"), True),
+        Column("assessor", "考核人", "不发布。", ("考核人", "检查人"), internal=True),
+        _internal_note(),
+    ),
+)
+
+BONUS = Table(
+    "bonus",
+    "加分申报",
+    "bonus",
+    "单位申报、考核办公室认定的加分，每一事项一行。",
+    (
+        _unit(),
+        Column("bonus", "加分项目", "细则加分项目的编号。", ("加分项目", "项目", "加分项"), True),
+        Column("level", "级别", "级别代码或名称，例如 `省级`；酌情加分项不填。", ("级别", "层次")),
+        Column("count", "次数", "按次计分的级别填次数，默认 1。", ("次数", "数量", "个数")),
+        Column("amount", "加分", "酌情加分项的分数。", ("加分", "分数", "分值")),
+        Column("subject", "事项", "表彰名称或经验事迹；同一事项只按最高级别计分。", ("事项", "名称", "荣誉名称", "内容"), True),
+        Column("evidence", "依据", "表彰文件、奖牌或发表处。", ("依据", "证明材料", "表彰文件")),
+        Column("confirmed", "认定", "`是` 认定（默认）；`否` 不予认定，不计分。", ("认定", "是否认定", "确认")),
+        _internal_note(),
+    ),
+)
+
+PENALTIES = Table(
+    "penalties",
+    "扣分因素",
+    "penalties",
+    "在总分中扣减的扣分因素（通报批评、弄虚作假等）。",
+    (
+        _unit(),
+        Column("penalty", "扣分因素", "细则 penalties 中的代码或名称。", ("扣分因素", "因素", "项目"), True),
+        Column("amount", "扣分", "扣减的分数，须在细则规定的范围内。", ("扣分", "分数"), True),
+        Column("reason", "事由", "写给被考核单位看的事由。", ("事由", "原因", "说明"), True),
+        Column("removes_eligibility", "取消评先资格", "`是` 时同时取消评先资格（仅细则允许的因素）。", ("取消评先资格", "取消评先")),
+        _internal_note(),
+    ),
+)
+
+VETOES = Table(
+    "vetoes",
+    "否决事项",
+    "vetoes",
+    "发生否决事项的单位，每一事项一行。",
+    (
+        _unit(),
+        Column("veto", "否决事项", "细则 vetoes 中的代码或名称。", ("否决事项", "事项"), True),
+        Column("reason", "情况", "写给被考核单位看的情况说明。", ("情况", "事由", "说明", "原因"), True),
+        Column("date", "日期", "发生日期。", ("日期", "发生日期")),
+        _internal_note(),
+    ),
+)
+
+PARTS = Table(
+    "parts",
+    "分项得分",
+    "parts",
+    "录入的组成部分得分（平时考核、满意度测评），每单位每部分一行。",
+    (
+        _unit(),
+        Column("part", "组成部分", "细则 parts 中 `source: entered` 的部分代码或名称。", ("组成部分", "部分", "项目"), True),
+        Column("score", "得分", "该部分的得分（按该部分的满分计）。", ("得分", "分数"), True),
+        _internal_note(),
+    ),
+)
+
+SELF_SCORES = Table(
+    "self_scores",
+    "自查分",
+    "self_scores",
+    "单位自查自评的分数，与考核分并列显示，不参与计分。",
+    (
+        _unit(),
+        Column("item", "指标编号", "细则中的指标编号。", ("指标编号", "指标", "项目编号", "序号"), True),
+        Column("score", "自查分", "单位自评的得分。", ("自查分", "自评分", "得分"), True),
+    ),
+)
+
+AWARDS = Table(
+    "awards",
+    "评定结果",
+    "awards",
+    "由考核办公室评定的等次（细则 grading.advanced 为 `decision` 时评定先进）。",
+    (
+        _unit(),
+        Column("grade", "等次", "评定的等次，例如 `先进单位`。", ("等次", "评定", "评定等次"), True),
+        Column("reason", "依据", "评定依据，例如会议纪要。", ("依据", "说明", "原因")),
+        _internal_note(),
+    ),
+)
+
+TABLES: tuple[Table, ...] = (UNITS, ENTRIES, BONUS, PENALTIES, VETOES, PARTS, SELF_SCORES, AWARDS)
+TABLES_BY_NAME: Mapping[str, Table] = {t.name: t for t in TABLES}
+
+_FILE_NAME = re.compile(r"^(?P<prefix>[a-z_]+)([-_.][^/\\]*)?\.csv$", re.IGNORECASE)
+
+
+def table_for_file(filename: str) -> Table | None:
+    """``entries.csv``, ``entries-第一组.csv`` → ENTRIES; anything else → None."""
+    m = _FILE_NAME.match(filename)
+    if not m:
+        return None
+    prefix = m.group("prefix").lower()
+    return next((t for t in TABLES if t.prefix == prefix), None)
+
+
+def normalize_header(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).strip().strip("*").strip()
+    return re.sub(r"\s+", "", text).lower()
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Bytes to text: (text, encoding name). Raises UnicodeDecodeError with the failing offset."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "UTF-8（带 BOM）"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16"), "UTF-16"
+    try:
+        return data.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    return data.decode("gb18030"), "GB18030"
+
+
+def _line_of_offset(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def parse_table(data: bytes, file: str, table: Table, problems: Problems) -> list[Row]:
+    """Parse one CSV file of ``table``; every problem goes to ``problems`` with its line and column."""
+    if len(data) > MAX_CSV_BYTES:
+        problems.error(Loc(file), f"文件太大（{len(data) // 1024 // 1024} MB）", "按联络组拆分成几个文件。")
+        return []
+    try:
+        text, _encoding = decode(data)
+    except UnicodeDecodeError as exc:
+        line = _line_of_offset(data, exc.start)
+        problems.error(
+            Loc(file, line),
+            "无法识别文件编码（既不是 UTF-8，也不是 GBK/GB18030）",
+            "用 Excel 或 WPS 打开后“另存为”CSV（逗号分隔）或 CSV UTF-8。",
+        )
+        return []
+    if "\x00" in text:
+        problems.error(Loc(file, 1), "文件中有空字符，可能不是文本文件", "用 Excel 或 WPS 另存为 CSV。")
+        return []
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[Row] = []
+    header: list[str | None] | None = None
+    header_line = 0
+    start = 1
+    try:
+        for cells in reader:
+            line = start
+            start = reader.line_num + 1
+            if not any(c.strip() for c in cells):
+                continue
+            if header is None:
+                header = _read_header(cells, file, line, table, problems)
+                header_line = line
+                if header is None:
+                    return []
+                continue
+            rows.append(_make_row(cells, header, file, line, header_line, problems))
+    except csv.Error as exc:
+        problems.error(
+            Loc(file, start),
+            f"CSV 格式错误：{_csv_error_words(str(exc))}（文件可能在一行中间被截断，或引号没有成对）",
+            "检查这一行的引号；用 Excel 或 WPS 打开后重新保存。",
+        )
+    if header is None:
+        problems.error(Loc(file, 1), f"文件是空的，没有表头（{table.title}）", "第一行写表头，例如：" + "，".join(c.title for c in table.columns if c.required) + "。")
+    return rows
+
+
+def _read_header(cells: list[str], file: str, line: int, table: Table, problems: Problems) -> list[str | None] | None:
+    lookup: dict[str, str] = {}
+    for column in table.columns:
+        for alias in (column.name, column.title, *column.aliases):
+            lookup[normalize_header(alias)] = column.name
+    header: list[str | None] = []
+    seen: dict[str, int] = {}
+    for index, cell in enumerate(cells, start=1):
+        key = normalize_header(cell)
+        if not key:
+            header.append(None)
+            continue
+        name = lookup.get(key)
+        if name is None:
+            if key.startswith(("内部", "_", "#")):
+                header.append(None)
+                continue
+            problems.warning(
+                Loc(file, line, index),
+                f"表头「{cell.strip()}」不是{table.title}的列，本列不读取、不发布",
+                "可用的列：" + "、".join(c.title for c in table.columns) + "。",
+            )
+            header.append(None)
+            continue
+        if name in seen:
+            problems.error(
+                Loc(file, line, index),
+                f"表头「{cell.strip()}」与第 {seen[name]} 列是同一列（{table.column(name).title}）",
+                "删除重复的列。",
+            )
+            return None
+        seen[name] = index
+        header.append(name)
+    missing = [c for c in table.columns if c.required and c.name not in seen]
+    for column in missing:
+        problems.error(
+            Loc(file, line, 1),
+            f"{table.title}缺少必填列「{column.title}」",
+            f"在表头加一列「{column.title}」（{column.doc}）。",
+        )
+    if missing:
+        return None
+    return header
+
+
+def _make_row(cells: list[str], header: list[str | None], file: str, line: int, header_line: int, problems: Problems) -> Row:
+    values: dict[str, str] = {}
+    locs: dict[str, Loc] = {}
+    if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
+        problems.error(
+            Loc(file, line, len(header) + 1),
+            f"这一行有 {len(cells)} 格，比表头（第 {header_line} 行）多",
+            "检查是否有未加引号的逗号，或删除多余的格。",
+        )
+    for index, name in enumerate(header):
+        if name is None:
+            continue
+        cell = cells[index] if index < len(cells) else ""
+        values[name] = cell.strip()
+        locs[name] = Loc(file, line, index + 1)
+    return Row(values, locs, Loc(file, line, 1))
+
+
+def _csv_error_words(message: str) -> str:
+    if "unexpected end of data" in message:
+        return "文件在引号内结束"
+    if "'\"' expected" in message or "expected after" in message:
+        return "引号后面应是逗号"
+    return message

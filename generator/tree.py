@@ -1,0 +1,112 @@
+"""The indicator tree as it applies to one unit type: which nodes apply, at how many points, by which rules.
+
+Pure: shared by the checker (do children add up for every unit type?) and the engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .models import Node, Rubric, Rule
+
+
+def rule_id(rule: Rule, index: int) -> str:
+    """A rule's id: its own, or ``a``, ``b``, ``c`` … by position when the rubric names none."""
+    return rule.id or chr(ord("a") + index)
+
+
+def node_rules(node: Node, rubric: Rubric) -> tuple[tuple[str, Rule], ...]:
+    """The rules that score ``node``, with their ids; a leaf without rules takes ``defaults.leaf_rule``."""
+    rules = node.rules
+    if not rules and not node.children and rubric.defaults.leaf_rule is not None:
+        rules = (rubric.defaults.leaf_rule,)
+    return tuple((rule_id(rule, i), rule) for i, rule in enumerate(rules))
+
+
+def applies(node: Node, unit_type: str) -> bool:
+    if node.applies_to and unit_type not in node.applies_to:
+        return False
+    return unit_type not in node.not_applicable_to
+
+
+def points_for(node: Node, unit_type: str) -> Decimal:
+    return node.points_by_type.get(unit_type, node.points)
+
+
+@dataclass(frozen=True)
+class TypedNode:
+    """A node as it applies to one unit type."""
+
+    node: Node
+    applicable: bool
+    points: Decimal
+    rules: tuple[tuple[str, Rule], ...]
+    children: tuple[TypedNode, ...]
+    floor: Decimal
+    #: Illustrative because it or an ancestor says so.
+    illustrative: bool
+
+    @property
+    def id(self) -> str:
+        return self.node.id
+
+    def applicable_children(self) -> tuple[TypedNode, ...]:
+        return tuple(c for c in self.children if c.applicable)
+
+
+def typed_tree(rubric: Rubric, unit_type: str) -> tuple[TypedNode, ...]:
+    """The whole indicator tree for ``unit_type``; nodes that do not apply are kept, marked."""
+    default_floor = rubric.defaults.item_floor if rubric.defaults.item_floor is not None else Decimal(0)
+
+    def build(node: Node, parent_applies: bool, parent_illustrative: bool) -> TypedNode:
+        applicable = parent_applies and applies(node, unit_type)
+        illustrative = parent_illustrative or node.illustrative
+        return TypedNode(
+            node=node,
+            applicable=applicable,
+            points=points_for(node, unit_type),
+            rules=node_rules(node, rubric),
+            children=tuple(build(c, applicable, illustrative) for c in node.children),
+            floor=node.floor if node.floor is not None else default_floor,
+            illustrative=illustrative,
+        )
+
+    return tuple(build(n, True, False) for n in rubric.indicators)
+
+
+def walk(nodes: tuple[Node, ...]) -> Iterator[tuple[Node, tuple[Node, ...]]]:
+    """Every node with its ancestors, depth first, in rubric order."""
+
+    def visit(node: Node, ancestors: tuple[Node, ...]) -> Iterator[tuple[Node, tuple[Node, ...]]]:
+        yield node, ancestors
+        for child in node.children:
+            yield from visit(child, (*ancestors, node))
+
+    for node in nodes:
+        yield from visit(node, ())
+
+
+def walk_typed(nodes: tuple[TypedNode, ...]) -> Iterator[TypedNode]:
+    for node in nodes:
+        yield node
+        yield from walk_typed(node.children)
+
+
+def node_index(rubric: Rubric) -> Mapping[str, Node]:
+    """Nodes by id (the first one when ids repeat; the checker reports repeats)."""
+    index: dict[str, Node] = {}
+    for node, _ in walk(rubric.indicators):
+        index.setdefault(node.id, node)
+    return index
+
+
+def parent_index(rubric: Rubric) -> Mapping[str, str | None]:
+    """Each node id's parent id (None for a category)."""
+    return {node.id: (ancestors[-1].id if ancestors else None) for node, ancestors in walk(rubric.indicators)}
+
+
+def tree_points(nodes: tuple[TypedNode, ...]) -> Decimal:
+    """The indicator tree's full marks for a unit type: the applicable categories' points."""
+    return sum((n.points for n in nodes if n.applicable), Decimal(0))
