@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -214,6 +215,9 @@ class Node:
     )
     incomplete: str = doc("原文在此中断时的说明；本项以下缺失的内容不是原文所有。", "")
     illustrative: bool = doc("为 true 表示本指标（含下级）不是原文所有，而是补全的示例数据。", False)
+    points_illustrative: bool = doc(
+        "为 true 表示本指标的文字是原文的，但分值原文缺失、为补全的示例数据。", False
+    )
     note: str = doc("说明。", "")
     loc: Loc = internal()
 
@@ -442,6 +446,43 @@ class Rubric:
     @property
     def series_id(self) -> str:
         return self.series or self.id
+
+
+# --------------------------------------------------------------------------------------------
+# The notice (通报): a small metadata file beside the results, results/<id>/notice.yml
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class Publicity:
+    """公示: the period in which units may object, and whom to contact."""
+
+    start: date = doc("公示开始日期，例如 `2014-01-10`。")
+    end: date = doc("公示结束日期。")
+    contact: str = doc("受理异议的部门，例如 `市直工委组织部`。")
+    phone: str = doc("受理异议的电话（公开发布）。", "")
+    address: str = doc("受理异议的地址或邮箱（公开发布）。", "")
+    loc: Loc = internal()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Notice:
+    """考核结果通报 laid out after GB/T 9704-2012."""
+
+    issuer: str = doc("发文机关署名，例如 `中共洛阳市委市直工委`。")
+    masthead: str = doc("发文机关标志（红头），不写则为署名加“文件”。", "")
+    number: str = doc("发文字号，例如 `洛市直发〔2014〕3号`。", "")
+    title: str = doc("通报标题，例如 `关于2013年度市直机关党建目标绩效考核结果的通报`。")
+    recipients: str = doc("主送机关，例如 `市直机关各党委、总支、支部：`。")
+    date: date = doc("成文日期。")
+    opening: tuple[str, ...] = doc("正文开头的段落（名单之前）；不写则按考核情况自动生成一段。", ())
+    closing: tuple[str, ...] = doc("正文结尾的段落（名单之后）。", ())
+    publicity: Publicity | None = doc("公示期和受理异议的联系方式。", None)
+    copy_to: tuple[str, ...] = doc("抄送机关。", ())
+    printed_by: str = doc("印发机关，例如 `中共洛阳市委市直工委办公室`。", "")
+    printed_date: date | None = doc("印发日期。", None)
+    show_scores: bool = doc("名单中是否列出得分。", False)
+    loc: Loc = internal()
 
 
 # --------------------------------------------------------------------------------------------

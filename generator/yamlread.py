@@ -10,7 +10,9 @@ the last one), and no tag can construct an object.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import difflib
+import re
 import types
 import typing
 from collections.abc import Mapping
@@ -39,6 +41,8 @@ _STANDARD_TAGS = {
     "tag:yaml.org,2002:timestamp",
 }
 _PERCENT_FIELDS = {"weight", "threshold"}
+_CJK_FOLD = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef]) (?=[\u3000-\u9fff\uff00-\uffef])")
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 
 _TYPE_WORDS = {
     str: "文字",
@@ -107,6 +111,9 @@ class Reader:
         if tp is str:
             if node.tag == "tag:yaml.org,2002:null":
                 return ""
+            if node.style == ">":
+                # Folding joins lines with a space, which Chinese text does not have between characters.
+                text = _CJK_FOLD.sub("", text)
             return text.strip() if node.style in ("|", ">") else text
         if tp is bool:
             if node.tag != "tag:yaml.org,2002:bool":
@@ -116,6 +123,8 @@ class Reader:
             if node.tag != "tag:yaml.org,2002:int":
                 raise self.fail(node, f"{path} 应为整数，这里是「{text}」")
             return int(text.replace("_", ""), 0)
+        if tp is datetime.date:
+            return self._date(node, path)
         if tp is Decimal:
             if node.tag == "tag:yaml.org,2002:bool":
                 raise self.fail(node, f"{path} 应为数字，这里是「{text}」")
@@ -128,6 +137,15 @@ class Reader:
                 raise self.fail(node, f"{path} 写作「{text}」（{'，'.join(parsed.fixups)}）", f"直接写 {parsed.value}。")
             return parsed.value
         raise TypeError(f"unsupported model type {tp!r}")  # pragma: no cover - a models.py mistake
+
+    def _date(self, node: yaml.ScalarNode, path: str) -> datetime.date:
+        m = _DATE.match(node.value.strip())
+        if m:
+            try:
+                return datetime.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            except ValueError:
+                pass
+        raise self.fail(node, f"{path} 应为日期，这里是「{node.value}」", "写作 2014-01-10 或 2014年1月10日。")
 
     def _union(self, tp: Any, node: yaml.Node, path: str) -> Any:
         options = [a for a in get_args(tp) if a is not type(None)]
