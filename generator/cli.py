@@ -80,6 +80,21 @@ def cmd_score(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build import BuildError, Progress, build
+
+    progress = Progress(quiet=args.quiet)
+    try:
+        result = build(Path(args.root), progress=progress, strict=not args.no_strict, report=report)
+    except BuildError as exc:
+        print(f"生成失败：{exc}\n原来的 site/ 没有改动。", file=sys.stderr)
+        return EXIT_DATA
+    if not result.ok:
+        print("数据有错误，网站没有生成；原来的 site/ 没有改动。改正上面列出的错误后再运行。", file=sys.stderr)
+        return EXIT_DATA
+    return EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="kaoping",
@@ -99,6 +114,11 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--unit", help="只输出这个单位的完整得分（JSON）")
     s.add_argument("-o", "--output", help="写入文件，默认输出到屏幕")
     s.set_defaults(func=cmd_score)
+
+    b = sub.add_parser("build", help="检查、计分并生成网站到 site/", description="检查、计分，生成全部页面，再用 MkDocs 生成网站到 site/。数据有错误时不生成，原来的 site/ 保持不变。")
+    b.add_argument("-q", "--quiet", action="store_true", help="不显示进度")
+    b.add_argument("--no-strict", action="store_true", help="MkDocs 的警告不算失败（默认算失败）")
+    b.set_defaults(func=cmd_build)
     return p
 
 

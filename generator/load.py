@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .models import RawResults, Row, Rubric
+from .models import Notice, RawResults, Row, Rubric
 from .problems import Loc, Problems
 from .tables import TABLES, parse_table, table_for_file
 from .yamlread import MAX_YAML_BYTES, Reader, compose
@@ -26,6 +26,8 @@ class Project:
     #: Rubrics by assessment id, with the file each came from (relative to the root).
     rubrics: dict[str, tuple[Rubric, str]] = field(default_factory=dict)
     results: dict[str, RawResults] = field(default_factory=dict)
+    #: Notice metadata (results/<id>/notice.yml) by assessment id.
+    notices: dict[str, Notice] = field(default_factory=dict)
 
 
 def relative(path: Path, root: Path) -> str:
@@ -62,6 +64,20 @@ def load_rubric(path: Path, root: Path, problems: Problems) -> Rubric | None:
         problems.error(Loc(file, line), "细则文件不是 UTF-8 编码", "用记事本或 VS Code 另存为 UTF-8。")
         return None
     return read_rubric_text(text, file, problems)
+
+
+def load_notice(path: Path, root: Path, problems: Problems) -> Notice | None:
+    file = relative(path, root)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        problems.error(Loc(file), f"通报文件不是 UTF-8 编码（第 {exc.start} 字节）", "用记事本或 VS Code 另存为 UTF-8。")
+        return None
+    node = compose(text, file, problems)
+    if node is None:
+        return None
+    notice: Notice | None = Reader(file, problems).read(Notice, node)
+    return notice
 
 
 def load_results(folder: Path, root: Path, problems: Problems) -> RawResults:
@@ -115,4 +131,9 @@ def load_project(root: Path, problems: Problems, only: set[str] | None = None) -
             if only is not None and folder.name not in only:
                 continue
             project.results[folder.name] = load_results(folder, root, problems)
+            for name in ("notice.yml", "notice.yaml"):
+                if (folder / name).is_file():
+                    notice = load_notice(folder / name, root, problems)
+                    if notice is not None:
+                        project.notices[folder.name] = notice
     return project

@@ -1,0 +1,256 @@
+"""Build: load → check → score → render → mkdocs, with nothing half-written on failure.
+
+1. Take the repository's build lock (a second build waits for the first).
+2. Load, check and score. Any data error stops here: nothing has been written.
+3. Render every generated page into a temporary folder, then swap it in as ``docs/assessments``.
+4. Build the site with MkDocs into a temporary folder; only when that succeeds is it swapped in as
+   ``site/``. A failed build leaves the previous ``site/`` exactly as it was.
+5. Temporary folders are removed whatever happens (and leftovers of a killed build on the next run).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import fcntl
+import logging
+import os
+import shutil
+import signal
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import site, views
+from .outcome import AssessmentOutcome
+from .pipeline import Prepared, prepare
+from .problems import Problems
+from .render import render_site
+
+LOCK_FILE = ".kaoping.lock"
+TEMP_PREFIX = ".kaoping-tmp-"
+TEMPLATES_DIR = "site_templates"
+CONFIG_FILE = "mkdocs.yml"
+
+
+class BuildError(Exception):
+    """A step after checking failed (a template, MkDocs, the disk); the message says which."""
+
+
+@dataclass
+class Progress:
+    """Says what step the build is in; one line per step under CI or when output is not a terminal."""
+
+    quiet: bool = False
+    stream: Any = field(default_factory=lambda: sys.stderr)
+    started: float = field(default_factory=time.monotonic)
+    _last: str = ""
+
+    @property
+    def live(self) -> bool:
+        return not self.quiet and hasattr(self.stream, "isatty") and self.stream.isatty() and not os.environ.get("CI")
+
+    def step(self, text: str) -> None:
+        if self.quiet:
+            return
+        if self.live and self._last:
+            self.stream.write("\n")
+        self._last = ""
+        self.stream.write(f"[{time.monotonic() - self.started:5.1f}s] {text}\n")
+        self.stream.flush()
+
+    def count(self, text: str, done: int, total: int) -> None:
+        if not self.live:
+            return
+        self._last = f"\r[{time.monotonic() - self.started:5.1f}s] {text} {done}/{total}"
+        self.stream.write(self._last)
+        if done == total:
+            self.stream.write("\n")
+            self._last = ""
+        self.stream.flush()
+
+
+@contextlib.contextmanager
+def build_lock(root: Path, progress: Progress) -> Iterator[None]:
+    path = root / LOCK_FILE
+    with open(path, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            progress.step("另一个生成任务正在进行，等待它完成……")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def terminate_as_interrupt() -> Iterator[None]:
+    """Turn SIGTERM into KeyboardInterrupt so that cleanup runs when a build is stopped."""
+
+    def handler(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def remove_leftovers(root: Path) -> None:
+    """Remove temporary folders a killed build left behind (called under the lock)."""
+    for parent in (root, root / "docs"):
+        if parent.is_dir():
+            for path in parent.glob(TEMP_PREFIX + "*"):
+                shutil.rmtree(path, ignore_errors=True)
+
+
+def swap_in(new: Path, target: Path, scratch: Path) -> None:
+    """Replace ``target`` by ``new`` with renames (each atomic); the old one goes to ``scratch``."""
+    old = scratch / ("old-" + target.name)
+    if target.exists():
+        os.replace(target, old)
+    try:
+        os.replace(new, target)
+    except OSError:
+        if old.exists():
+            os.replace(old, target)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def navigation(outcomes: dict[str, AssessmentOutcome], notices: dict[str, Any], base_nav: list[Any] | None) -> list[Any]:
+    """The site's navigation: the home page, the newest assessment, then the other years, then hand-written pages."""
+
+    def section(o: AssessmentOutcome) -> dict[str, list[dict[str, str]]]:
+        r = o.rubric
+        pages = [
+            {"概况": site.page(r.id, "index")},
+            {"考核标准": site.page(r.id, "standards")},
+            {"考核结果": site.page(r.id, "results")},
+        ]
+        if r.id in notices:
+            pages.append({"考核通报": site.page(r.id, "notice")})
+        return {f"{r.year}年度 · {r.title}": pages}
+
+    ordered = views.ordered(outcomes)
+    nav: list[Any] = [{"首页": "index.md"}]
+    if ordered:
+        nav.append(section(ordered[0]))
+        nav.append({"历年考核": [{"全部考核": site.assessment_index()}, *(section(o) for o in ordered[1:])]})
+    for entry in base_nav or []:
+        if isinstance(entry, dict) and "index.md" in entry.values():
+            continue
+        if entry == "index.md":
+            continue
+        nav.append(entry)
+    return nav
+
+
+def build_date(prepared: Prepared) -> int:
+    """A timestamp that depends only on the data, so that rebuilding the same data is byte-identical."""
+    days = [datetime.date(o.rubric.year, 12, 31) for o in prepared.outcomes.values()]
+    days += [n.date for n in prepared.project.notices.values()]
+    day = max(days) if days else datetime.date(2000, 1, 1)
+    return int(datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.timezone.utc).timestamp())
+
+
+def run_mkdocs(root: Path, site_dir: Path, nav: list[Any], epoch: int, strict: bool) -> None:
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    previous_epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    # jieba announces its dictionary loading on stderr at every build.
+    logging.getLogger("jieba").setLevel(logging.WARNING)
+    try:
+        with working_directory(root):
+            config = load_config(str(root / CONFIG_FILE), site_dir=str(site_dir), nav=nav, strict=strict)
+            mkdocs_build(config)
+    except MkDocsException as exc:
+        raise BuildError(f"MkDocs 生成网站失败：{exc}") from exc
+    except SystemExit as exc:
+        raise BuildError(f"MkDocs 生成网站失败（{exc}）；上面的 WARNING 行说明了原因") from exc
+    finally:
+        if previous_epoch is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous_epoch
+
+
+@contextlib.contextmanager
+def working_directory(path: Path) -> Iterator[None]:
+    previous = Path.cwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(previous)
+
+
+@dataclass
+class BuildResult:
+    problems: Problems
+    pages: int = 0
+    ok: bool = False
+
+
+def base_navigation(root: Path) -> list[Any] | None:
+    from mkdocs.config import load_config
+
+    with working_directory(root):
+        nav: list[Any] | None = load_config(str(root / CONFIG_FILE))["nav"]
+    return nav
+
+
+def build(root: Path, *, progress: Progress | None = None, strict: bool = True,
+          report: Callable[[Problems], None] | None = None) -> BuildResult:
+    """Build ``site/`` under ``root``. Returns the problems; ``ok`` only when the site was replaced."""
+    progress = progress or Progress()
+    root = root.resolve()
+    with build_lock(root, progress), terminate_as_interrupt():
+        remove_leftovers(root)
+        progress.step("读取并检查细则和考核结果")
+        prepared = prepare(root)
+        if report is not None:
+            report(prepared.problems)
+        result = BuildResult(prepared.problems)
+        if prepared.problems.has_errors():
+            return result
+        scratch = root / f"{TEMP_PREFIX}{os.getpid()}"
+        scratch.mkdir()
+        try:
+            units = sum(len(o.units) for o in prepared.outcomes.values())
+            progress.step(f"生成页面：{len(prepared.outcomes)} 项考核，{units} 个单位")
+            staged_docs = scratch / "docs"
+            result.pages = render_site(
+                prepared.outcomes,
+                prepared.project.notices,
+                root / TEMPLATES_DIR,
+                staged_docs,
+                progress.count,
+            )
+            docs_dir = root / "docs"
+            docs_dir.mkdir(exist_ok=True)
+            swap_in(staged_docs / site.GENERATED, docs_dir / site.GENERATED, scratch)
+            progress.step("用 MkDocs 生成网站（含中文搜索索引）")
+            nav = navigation(prepared.outcomes, prepared.project.notices, base_navigation(root))
+            staged_site = scratch / "site"
+            run_mkdocs(root, staged_site, nav, build_date(prepared), strict)
+            swap_in(staged_site, root / "site", scratch)
+            result.ok = True
+            progress.step(f"完成：{result.pages} 个页面，网站在 site/")
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+        return result

@@ -1,0 +1,45 @@
+"""MkDocs hooks (listed in mkdocs.yml): keep the big generated tables away from Markdown and search.
+
+A generated page is complete Markdown: any MkDocs-compatible builder renders it whole. The part of a
+page between ``VERBATIM_START`` and ``VERBATIM_END`` is ready HTML (a unit's item table, chart and
+history). With these hooks, MkDocs does not parse it: it is lifted out before Markdown runs (so the
+search index holds only the page's header: name, group, grade, total) and put back into the finished
+HTML, read again from the source file so no page's tables are held in memory.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+VERBATIM_START = "<!-- kaoping:verbatim -->"
+VERBATIM_END = "<!-- /kaoping:verbatim -->"
+PLACEHOLDER = "<!-- kaoping:verbatim-here -->"
+
+
+def split_verbatim(markdown: str) -> tuple[str, str] | None:
+    """(markdown with a placeholder, the verbatim HTML) or None when the page has no verbatim part."""
+    start = markdown.find(VERBATIM_START)
+    if start < 0:
+        return None
+    end = markdown.find(VERBATIM_END, start)
+    if end < 0:
+        return None
+    block = markdown[start + len(VERBATIM_START) : end]
+    rest = markdown[:start] + "\n\n" + PLACEHOLDER + "\n\n" + markdown[end + len(VERBATIM_END) :]
+    return rest, block
+
+
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+    split = split_verbatim(markdown)
+    return markdown if split is None else split[0]
+
+
+def on_post_page(output: str, page: Any, config: Any) -> str:
+    if PLACEHOLDER not in output:
+        return output
+    source = Path(page.file.abs_src_path).read_text(encoding="utf-8")
+    split = split_verbatim(source)
+    if split is None:
+        return output
+    return output.replace(PLACEHOLDER, split[1], 1)

@@ -1,0 +1,140 @@
+"""Render: the one place Jinja is called. Page contexts in, Markdown files (raw HTML bodies) out.
+
+Everything from the data reaches a page through :func:`escape_text`: HTML is escaped, ``{`` and ``}``
+become entities (so no Jinja or MkDocs-macros syntax survives into the Markdown), and control
+characters are dropped. Pages are one raw HTML block, which Markdown passes through untouched, so
+no data is ever read as Markdown either. Titles in front matter are escaped too: Material writes
+``page.meta.title`` into the HTML unescaped.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from . import site, views
+from .downloads import write_downloads
+from .models import Notice
+from .outcome import AssessmentOutcome
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
+_ENTITIES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;", "{": "&#123;", "}": "&#125;"})
+
+
+def escape_text(value: str) -> str:
+    """Data text as inert HTML: escaped, braces as entities, control characters removed."""
+    return _CONTROL.sub("", value).translate(_ENTITIES)
+
+
+def _finalize(value: Any) -> Any:
+    if isinstance(value, Markup) or not isinstance(value, str):
+        return value
+    return Markup(escape_text(value))
+
+
+def _join_text(values: Iterable[Any], separator: str = "、") -> Markup:
+    return Markup(escape_text(separator).join(escape_text(str(v)) for v in values))
+
+
+def _front_title(value: str) -> Markup:
+    """A front-matter title: escaped for HTML, then quoted as a YAML (JSON) string."""
+    return Markup(json.dumps(escape_text(value), ensure_ascii=False))
+
+
+def make_environment(templates: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        finalize=_finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["join_text"] = _join_text
+    env.filters["front_title"] = _front_title
+    env.filters["pct1"] = lambda v: f"{float(v):.1f}"
+    return env
+
+
+@dataclass
+class Renderer:
+    templates: Path
+
+    def __post_init__(self) -> None:
+        self.env = make_environment(self.templates)
+
+    def render(self, template: str, ctx: object) -> str:
+        return self.env.get_template(template).render(ctx=ctx)
+
+
+Progress = Callable[[str, int, int], None]
+
+
+def _quiet(step: str, done: int, total: int) -> None:
+    return None
+
+
+def write(out: Path, path: str, text: str) -> None:
+    target = out / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8", newline="\n")
+
+
+def render_site(
+    outcomes: dict[str, AssessmentOutcome],
+    notices: dict[str, Notice],
+    templates: Path,
+    out: Path,
+    progress: Progress = _quiet,
+) -> int:
+    """Write every generated page and download into ``out`` (the docs folder); returns the page count.
+
+    ``out`` receives ``assessments/…`` exactly as it will sit inside ``docs/``.
+    """
+    renderer = Renderer(templates)
+    history = views.History(outcomes)
+    pages = 0
+    write(out, site.HOME_PARTIAL, renderer.render("home.md.j2", views.home_context(outcomes, notices)))
+    write(out, site.assessment_index(), renderer.render("years.md.j2", views.years_context(outcomes, notices)))
+    pages += 1
+    total_units = sum(len(o.units) for o in outcomes.values())
+    done_units = 0
+    for outcome in views.ordered(outcomes):
+        r = outcome.rubric
+        notice = notices.get(r.id)
+        write(out, site.page(r.id, "index"), renderer.render("overview.md.j2", views.overview_context(outcome, notice, outcomes, notices)))
+        write(out, site.page(r.id, "standards"), renderer.render("standards.md.j2", views.standards_context(r)))
+        write(out, site.page(r.id, "results"), renderer.render("results.md.j2", views.results_context(outcome, history, notice)))
+        pages += 3
+        if notice is not None:
+            write(out, site.page(r.id, "notice"), renderer.render("notice.md.j2", views.notice_context(outcome, notice)))
+            pages += 1
+        stats = views.pool_stats(outcome)
+        show_self = any(u.score.categories and _has_self_scores(u) for u in outcome.units)
+        for u in outcome.units:
+            ctx = views.unit_context(outcome, u, stats, history, notice, show_self)
+            write(out, ctx.path, renderer.render("unit.md.j2", ctx))
+            pages += 1
+            done_units += 1
+            if done_units % 50 == 0 or done_units == total_units:
+                progress("生成单位页面", done_units, total_units)
+        write_downloads(outcome, out)
+    return pages
+
+
+def _has_self_scores(u: Any) -> bool:
+    stack = list(u.score.categories)
+    while stack:
+        n = stack.pop()
+        if n.self_score is not None:
+            return True
+        stack.extend(n.children)
+    return False

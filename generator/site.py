@@ -1,0 +1,54 @@
+"""Where every generated page and file lives in ``docs/``, and the relative links between them.
+
+Generated pages go to ``docs/assessments/`` (git-ignored), so the same ``docs/`` builds with MkDocs,
+ProperDocs or Zensical. The site uses ``use_directory_urls: false``: ``a/b.md`` is served as ``a/b.html``,
+which works from any web server and from a folder opened in a browser.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+#: The folder inside ``docs/`` that holds every generated page (git-ignored).
+GENERATED = "assessments"
+#: Generated fragments included into hand-written pages (not pages themselves).
+PARTIALS = f"{GENERATED}/_partials"
+HOME_PARTIAL = f"{PARTIALS}/home.md"
+
+
+def assessment_index() -> str:
+    return f"{GENERATED}/index.md"
+
+
+def page(aid: str, kind: str) -> str:
+    """``kind`` is one of ``index``, ``standards``, ``results``, ``notice``."""
+    return f"{GENERATED}/{aid}/{kind}.md"
+
+
+def unit_page(aid: str, uid: str) -> str:
+    return f"{GENERATED}/{aid}/units/{uid}.md"
+
+
+def unit_json(aid: str, uid: str) -> str:
+    return f"{GENERATED}/{aid}/units/{uid}.json"
+
+
+def download(aid: str, name: str) -> str:
+    return f"{GENERATED}/{aid}/downloads/{name}"
+
+
+def html_path(path: str) -> str:
+    return path[:-3] + ".html" if path.endswith(".md") else path
+
+
+def link(from_page: str, to: str, anchor: str = "") -> str:
+    """A relative URL from the page ``from_page`` (a docs path) to ``to`` (a docs path)."""
+    source = posixpath.dirname(html_path(from_page))
+    target = html_path(to)
+    url = posixpath.relpath(target, source or ".")
+    return url + (f"#{anchor}" if anchor else "")
+
+
+def node_anchor(node_id: str) -> str:
+    """The anchor of an indicator on the standards page (ids may hold dots)."""
+    return "n-" + node_id.replace(".", "-")
