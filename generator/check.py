@@ -161,21 +161,24 @@ def _check_sums(rubric: Rubric, trees: dict[str, tuple[TypedNode, ...]], problem
     names = {t.id: t.name for t in rubric.unit_types}
     for node_id, cases in mismatches.items():
         node = nodes[node_id]
-        _, points, total, parts = cases[0]
-        all_types = len(cases) == len(trees) and len({(c[1], c[2]) for c in cases}) == 1
-        who = "" if all_types else "（" + "、".join(names[c[0]] for c in cases) + "）"
-        message = (
-            f"指标 {node_id}「{node.title}」分值为 {fmt(points)} 分，但下级指标合计 {fmt(total)} 分"
-            f"（{' + '.join(fmt(p) for p in parts)}）{who}"
-        )
-        if node.points_mismatch:
-            problems.warning(node.loc, message + "；细则已说明：" + node.points_mismatch)
-        else:
-            problems.error(
-                node.loc,
-                message,
-                "核对原文，使下级指标之和等于本项分值；如原文本就如此，在本指标下写 points_mismatch: 说明原文情况。",
+        # One message per distinct sum, naming the unit types it holds for (the sums differ by type).
+        by_sum: dict[tuple[Decimal, Decimal, tuple[Decimal, ...]], list[str]] = {}
+        for type_id, points, total, child_points in cases:
+            by_sum.setdefault((points, total, tuple(child_points)), []).append(type_id)
+        for (points, total, summed), type_ids in by_sum.items():
+            who = "" if len(type_ids) == len(trees) else "（" + "、".join(names[t] for t in type_ids) + "）"
+            message = (
+                f"指标 {node_id}「{node.title}」分值为 {fmt(points)} 分，但下级指标合计 {fmt(total)} 分"
+                f"（{' + '.join(fmt(p) for p in summed)}）{who}"
             )
+            if node.points_mismatch:
+                problems.warning(node.loc, message + "；细则已说明：" + node.points_mismatch)
+            else:
+                problems.error(
+                    node.loc,
+                    message,
+                    "核对原文，使下级指标之和等于本项分值；如原文本就如此，在本指标下写 points_mismatch: 说明原文情况。",
+                )
 
 
 def max_deduction(rule: Rule, points: Decimal, elements_known: bool = True) -> Decimal | None:

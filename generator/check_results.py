@@ -312,7 +312,10 @@ def _finding(ctx: _Ctx, row: Row, unit: Unit) -> Finding | None:
         return True
 
     if isinstance(rule, (PerOccurrenceRule, PerPersonRule, OverdueRule)):
-        n = count(default=Decimal(1) if not isinstance(rule, OverdueRule) else None)
+        # A blank count is one occurrence, unless the amount says how many (amount ÷ per).
+        n = count(default=Decimal(1) if not isinstance(rule, OverdueRule) and amount is None else None)
+        if n is None and value:
+            return None  # the cell is not a count; already reported
         if n is None and amount is not None:
             n = amount / rule.per
             if n != n.to_integral_value():
@@ -326,6 +329,8 @@ def _finding(ctx: _Ctx, row: Row, unit: Unit) -> Finding | None:
         return None
     if isinstance(rule, ShortfallRule):
         n = count()
+        if n is None and value:
+            return None  # the cell is not a count; already reported
         if n is None:
             ctx.problems.error(row.at("value"), f"{where} 须填写实际完成的{rule.unit}数", "在“情况”列写完成次数，程序按目标计算少了几次。")
             return None
@@ -372,6 +377,10 @@ def _finding(ctx: _Ctx, row: Row, unit: Unit) -> Finding | None:
     if isinstance(rule, RangeRule):
         if amount is None:
             ctx.problems.error(row.at("amount"), f"{where} 为酌情扣分，须填写扣分", f"在“扣分”列写分数（{_range_text(rule, points)}）。")
+            return None
+        top = rule.max if rule.max is not None else points
+        if amount > top:
+            ctx.problems.error(row.at("amount"), f"{where} 酌情扣分 {fmt(amount)} 分，超出允许的范围（{_range_text(rule, points)}）", "改为范围内的分数。")
             return None
         if value:
             ctx.problems.warning(row.at("value"), f"{where} 为酌情扣分，“情况”列「{value}」不参与计分", "可把情况写进扣分原因。")
@@ -445,7 +454,8 @@ def _check_entry_totals(ctx: _Ctx, findings: Mapping[str, list[Finding]]) -> Non
                         f"{where} 酌情扣分合计 {fmt(total)} 分，超出允许的 {_range_text(rule, points)}",
                         "核对扣分；同一规则有多行时按合计计算。",
                     )
-            if isinstance(rule, (FixedRule, AllOrNothingRule, EarnedRule)) and sum(1 for f in group if f.yes) > 1:
+            once = isinstance(rule, (FixedRule, AllOrNothingRule)) or (isinstance(rule, EarnedRule) and not rule.partial)
+            if once and sum(1 for f in group if f.yes) > 1:
                 ctx.problems.error(group[-1].loc, f"{where} 只能记录一次，这里有 {len(group)} 行", "合并为一行，原因写在一起。")
             if isinstance(rule, EarnedRule) and rule.partial:
                 total = sum((f.amount or ZERO for f in group), ZERO)

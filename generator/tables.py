@@ -234,7 +234,7 @@ def parse_table(data: bytes, file: str, table: Table, problems: Problems) -> lis
     if "\x00" in text:
         problems.error(Loc(file, 1), "文件中有空字符，可能不是文本文件", "用 Excel 或 WPS 另存为 CSV。")
         return []
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
     rows: list[Row] = []
     header: list[str | None] | None = None
     header_line = 0
@@ -261,6 +261,12 @@ def parse_table(data: bytes, file: str, table: Table, problems: Problems) -> lis
     if header is None:
         problems.error(Loc(file, 1), f"文件是空的，没有表头（{table.title}）", "第一行写表头，例如：" + "，".join(c.title for c in table.columns if c.required) + "。")
     return rows
+
+
+def _delimiter(text: str) -> str:
+    """Excel's "Unicode text" (UTF-16) separates cells with tabs; everything else with commas."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    return "\t" if "\t" in first and "," not in first else ","
 
 
 def _read_header(cells: list[str], file: str, line: int, table: Table, problems: Problems) -> list[str | None] | None:

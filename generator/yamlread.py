@@ -285,4 +285,27 @@ def compose(text: str, file: str, problems: Problems) -> yaml.Node | None:
         return None
     if node is None:
         problems.error(Loc(file, 1, 1), "文件里没有内容（只有注释）", "写入细则内容，或删除这个文件。")
+    elif _expanded_size(node) > MAX_NODES:
+        # Refuse before converting: a few lines of aliases can stand for 10^9 nodes.
+        problems.error(_loc(file, node), f"文件展开后超过 {MAX_NODES} 个节点（锚点与别名层层引用）", "去掉多层嵌套的 & 锚点和 * 别名。")
+        return None
     return node
+
+
+def _expanded_size(root: yaml.Node) -> int:
+    """How many nodes the document holds once every alias is expanded; linear in the file's size."""
+    sizes: dict[int, int] = {}
+
+    def size(node: yaml.Node) -> int:
+        known = sizes.get(id(node))
+        if known is not None:
+            return known
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            total += sum(size(child) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total += sum(size(key) + size(value) for key, value in node.value)
+        sizes[id(node)] = total
+        return total
+
+    return size(root)

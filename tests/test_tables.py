@@ -1,0 +1,270 @@
+"""The results tables as offices produce them: encodings, headers, blank rows, quotes."""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+
+import pytest
+from helpers import errors, rubric_text, units_csv, warnings
+
+from generator.models import Row
+from generator.pipeline import Prepared
+from generator.problems import Problems
+from generator.tables import ENTRIES, UNITS, decode, normalize_header, parse_table, table_for_file
+
+FILE = "results/t/entries.csv"
+CHINESE = "单位代码,指标编号,规则,情况,扣分,扣分原因\r\nu1,1,,2,,少开两次支委会\r\n"
+
+
+def parse(data: bytes, table=ENTRIES) -> tuple[list[Row], Problems]:  # type: ignore[no-untyped-def]
+    problems = Problems()
+    rows = parse_table(data, FILE, table, problems)
+    return rows, problems
+
+
+def cells(rows: list[Row]) -> list[dict[str, str]]:
+    return [dict(r.cells) for r in rows]
+
+
+EXPECTED = [{"unit": "u1", "item": "1", "rule": "", "value": "2", "amount": "", "reason": "少开两次支委会"}]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "encoding"),
+    [
+        ("UTF-8", CHINESE.encode("utf-8"), "UTF-8"),
+        ("UTF-8 with BOM", codecs.BOM_UTF8 + CHINESE.encode("utf-8"), "UTF-8（带 BOM）"),
+        ("GBK", CHINESE.encode("gbk"), "GB18030"),
+        ("GB18030", CHINESE.encode("gb18030"), "GB18030"),
+        ("UTF-16 LE with BOM", CHINESE.encode("utf-16"), "UTF-16"),
+        ("UTF-16 BE with BOM", codecs.BOM_UTF16_BE + CHINESE.encode("utf-16-be"), "UTF-16"),
+    ],
+)
+def test_every_encoding_an_office_saves_in(name: str, data: bytes, encoding: str) -> None:
+    assert decode(data) == (CHINESE, encoding)
+    rows, problems = parse(data)
+    assert [str(p) for p in problems] == []
+    assert cells(rows) == EXPECTED
+
+
+def test_gb18030_characters_beyond_gbk() -> None:
+    # 䶮 (U+4DAE) is not in GBK; GB18030 stores it in four bytes.
+    text = "单位代码,指标编号,情况,扣分原因\nu1,1,2,刘䶮同志未按期转接组织关系\n"
+    rows, problems = parse(text.encode("gb18030"))
+    assert [str(p) for p in problems] == []
+    assert rows[0].get("reason") == "刘䶮同志未按期转接组织关系"
+
+
+def test_excel_unicode_text_is_utf16_and_tab_separated() -> None:
+    # Excel's 另存为 "Unicode 文本": UTF-16 LE with a BOM, cells separated by tabs.
+    text = "单位代码\t指标编号\t规则\t情况\t扣分\t扣分原因\r\nu1\t1\t\t2\t\t少开两次支委会\r\n"
+    rows, problems = parse(codecs.BOM_UTF16_LE + text.encode("utf-16-le"))
+    assert [str(p) for p in problems] == []
+    assert cells(rows) == EXPECTED
+
+
+def test_undecodable_bytes_are_located() -> None:
+    data = "单位代码,指标编号,情况,扣分原因\nu1,1,2,原因\n".encode() + b"u2,1,2,\xff\xff\xff\n"
+    rows, problems = parse(data)
+    assert rows == []
+    assert [str(p).split("\n")[0] for p in problems] == [
+        "results/t/entries.csv:3: 错误：无法识别文件编码（既不是 UTF-8，也不是 GBK/GB18030）"
+    ]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "unit,item,rule,value,amount,reason",
+        "单位代码,指标编号,规则,情况,扣分,扣分原因",
+        "单位编号,指标,规则编号,次数,分数,原因",
+        "UNIT,Item,Rule,VALUE,Amount,Reason",
+        " 单位代码 ,指标 编号,规 则,情况,扣分,扣分原因 ",
+        "*单位代码*,*指标编号*,规则,情况,扣分,*扣分原因*",
+        "ｕｎｉｔ,ｉｔｅｍ,ｒｕｌｅ,ｖａｌｕｅ,ａｍｏｕｎｔ,ｒｅａｓｏｎ",
+        "单位代码,指标编号,规则,情况,扣（得）分,扣分原因",
+        "单位代码,指标编号,规则,情况,扣(得)分,扣分原因",
+    ],
+)
+def test_chinese_english_spaced_and_full_width_headers(header: str) -> None:
+    rows, problems = parse(f"{header}\nu1,1,,2,,少开两次支委会\n".encode())
+    assert [str(p) for p in problems] == []
+    assert cells(rows) == EXPECTED
+
+
+def test_normalize_header() -> None:
+    assert normalize_header(" 单位\u3000代码 ") == "单位代码"
+    assert normalize_header("ＵＮＩＴ") == "unit"
+    assert normalize_header("*扣分原因") == "扣分原因"
+
+
+def test_unknown_header_is_a_warning_and_the_column_is_not_read() -> None:
+    rows, problems = parse("单位代码,指标编号,情况,扣分原因,电话号码\nu1,1,2,原因,13900000000\n".encode())
+    assert [str(p).split("\n")[0] for p in problems] == [
+        "results/t/entries.csv:1:5: 警告：表头「电话号码」不是扣分记录的列，本列不读取、不发布"
+    ]
+    assert "电话号码" not in rows[0].cells
+    assert "13900000000" not in rows[0].cells.values()
+
+
+def test_internal_columns_are_skipped_silently() -> None:
+    rows, problems = parse("单位代码,指标编号,情况,扣分原因,内部意见,#草稿\nu1,1,2,原因,不发布,x\n".encode())
+    assert [str(p) for p in problems] == []
+    assert set(rows[0].cells) == {"unit", "item", "value", "reason"}
+
+
+def test_missing_required_columns_are_all_listed() -> None:
+    rows, problems = parse("单位代码,情况\nu1,2\n".encode())
+    assert rows == []
+    assert [str(p).split("\n")[0] for p in problems] == [
+        "results/t/entries.csv:1:1: 错误：扣分记录缺少必填列「指标编号」",
+        "results/t/entries.csv:1:1: 错误：扣分记录缺少必填列「扣分原因」",
+    ]
+
+
+def test_two_headers_for_one_column() -> None:
+    rows, problems = parse("单位代码,unit,指标编号,扣分原因\nu1,u1,1,原因\n".encode())
+    assert rows == []
+    assert [str(p).split("\n")[0] for p in problems] == [
+        "results/t/entries.csv:1:2: 错误：表头「unit」与第 1 列是同一列（单位代码）"
+    ]
+
+
+def test_blank_rows_are_skipped_and_lines_keep_counting() -> None:
+    data = "\n单位代码,指标编号,情况,扣分原因\n\n,,,\nu1,1,2,原因\n \n".encode()
+    rows, problems = parse(data)
+    assert [str(p) for p in problems] == []
+    assert len(rows) == 1
+    assert str(rows[0].loc) == "results/t/entries.csv:5:1"
+    assert str(rows[0].at("value")) == "results/t/entries.csv:5:3"
+
+
+def test_quoted_newline_in_a_reason() -> None:
+    data = '单位代码,指标编号,情况,扣分原因\nu1,1,2,"第一季度未开会；\n第二季度未开会"\nu1,2,1,原因\n'.encode()
+    rows, problems = parse(data)
+    assert [str(p) for p in problems] == []
+    assert rows[0].get("reason") == "第一季度未开会；\n第二季度未开会"
+    assert str(rows[0].loc) == "results/t/entries.csv:2:1"
+    # The reason took two lines, so the next row starts on line 4.
+    assert str(rows[1].loc) == "results/t/entries.csv:4:1"
+
+
+def test_quoted_comma_stays_in_its_cell() -> None:
+    rows, problems = parse('单位代码,指标编号,情况,扣分原因\nu1,1,2,"未学习，未记录"\n'.encode())
+    assert [str(p) for p in problems] == []
+    assert rows[0].get("reason") == "未学习，未记录"
+
+
+def test_a_file_that_stops_inside_a_quote() -> None:
+    data = '单位代码,指标编号,情况,扣分原因\nu1,1,2,原因\nu1,2,1,"未完\n'.encode()
+    rows, problems = parse(data)
+    assert len(rows) == 1
+    assert [str(p).split("\n")[0] for p in problems] == [
+        "results/t/entries.csv:3: 错误：CSV 格式错误：文件在引号内结束（文件可能在一行中间被截断，或引号没有成对）"
+    ]
+
+
+def test_a_row_longer_than_the_header() -> None:
+    rows, problems = parse("单位代码,指标编号,情况,扣分原因\nu1,1,2,未学习,未记录\n".encode())
+    assert len(rows) == 1
+    assert [str(p).split("\n")[0] for p in problems] == [
+        "results/t/entries.csv:2:5: 错误：这一行有 5 格，比表头（第 1 行）多"
+    ]
+
+
+def test_a_short_row_reads_missing_cells_as_empty() -> None:
+    rows, problems = parse("单位代码,指标编号,情况,扣分原因\nu1,1\n".encode())
+    assert [str(p) for p in problems] == []
+    assert rows[0].get("reason") == ""
+    assert str(rows[0].at("reason")) == "results/t/entries.csv:2:4"
+
+
+@pytest.mark.parametrize("data", [b"", b"\n\n", "\ufeff".encode()])
+def test_empty_file_has_no_header(data: bytes) -> None:
+    rows, problems = parse(data)
+    assert rows == []
+    assert [str(p).split("\n")[0] for p in problems] == ["results/t/entries.csv:1: 错误：文件是空的，没有表头（扣分记录）"]
+
+
+def test_nul_bytes_mean_not_a_text_file() -> None:
+    rows, problems = parse(b"unit,item\x00,reason\n")
+    assert rows == []
+    assert [str(p).split("\n")[0] for p in problems] == ["results/t/entries.csv:1: 错误：文件中有空字符，可能不是文本文件"]
+
+
+def test_units_table_headers() -> None:
+    problems = Problems()
+    rows = parse_table("单位代码,单位名称,单位类型,联络组\nu1,一支部,党支部,第一组\n".encode("gbk"), "results/t/units.csv", UNITS, problems)
+    assert [str(p) for p in problems] == []
+    assert dict(rows[0].cells) == {"id": "u1", "name": "一支部", "type": "党支部", "group": "第一组"}
+
+
+@pytest.mark.parametrize(
+    ("name", "table"),
+    [
+        ("entries.csv", "entries"),
+        ("entries-第一组.csv", "entries"),
+        ("ENTRIES_2.CSV", "entries"),
+        ("units.csv", "units"),
+        ("self_scores.csv", "self_scores"),
+        ("awards.csv", "awards"),
+        ("notes.csv", None),
+        ("entries.xlsx", None),
+        ("entries.txt", None),
+    ],
+)
+def test_file_names(name: str, table: str | None) -> None:
+    found = table_for_file(name)
+    assert (found.name if found else None) == table
+
+
+# --------------------------------------------------------------------------------------------
+# Numbers as clerks type them, read through the checker
+# --------------------------------------------------------------------------------------------
+
+RUBRIC = rubric_text(
+    """
+    indicators:
+      - id: "1"
+        title: 组织生活
+        points: 100
+        rules:
+          - {kind: per_occurrence, per: 1}
+    """
+)
+
+
+@pytest.mark.parametrize(
+    ("amount", "warning"),
+    [
+        ("１．５", "results/t/entries.csv:2:5: 警告：扣分「１．５」已读作 1.5（全角字符已按半角读取）"),
+        ("1.5分", "results/t/entries.csv:2:5: 警告：扣分「1.5分」已读作 1.5（已去掉单位「分」）"),
+    ],
+)
+def test_full_width_digits_and_units_are_read_with_a_warning(
+    ran: Callable[[str, Mapping[str, str | bytes]], Prepared], amount: str, warning: str
+) -> None:
+    rubric = RUBRIC.replace("{kind: per_occurrence, per: 1}", "{kind: range}")
+    prepared = ran(
+        rubric,
+        {
+            "units.csv": units_csv("u1,一支部,branch,已考核"),
+            "entries.csv": f"单位代码,指标编号,规则,情况,扣分,扣分原因\nu1,1,,,{amount},学习记录不全\n",
+        },
+    )
+    assert errors(prepared) == []
+    assert [w.split("\n")[0] for w in warnings(prepared)] == [warning]
+    assert prepared.outcomes["t"].by_unit()["u1"].score.total == Decimal("98.5")
+
+
+def test_gbk_results_score_like_utf8(ran: Callable[[str, Mapping[str, str | bytes]], Prepared]) -> None:
+    roster = "单位代码,单位名称,单位类型,考核状态\nu1,第一党支部,党支部,已考核\n"
+    entries = "单位代码,指标编号,情况,扣分原因\nu1,1,3,三次未按时参加组织生活\n"
+    prepared = ran(RUBRIC, {"units.csv": roster.encode("gbk"), "entries.csv": entries.encode("gbk")})
+    assert errors(prepared) == []
+    outcome = prepared.outcomes["t"].by_unit()["u1"]
+    assert outcome.unit.name == "第一党支部"
+    assert outcome.score.total == Decimal(97)
+    assert outcome.score.categories[0].rules[0].reasons == ("三次未按时参加组织生活",)
