@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .export import assessment_data, summary_rows, to_json, unit_data
+from .load import RUBRICS_DIR
 from .pipeline import Prepared, prepare
 from .problems import Problems
 
@@ -57,7 +58,8 @@ def cmd_score(args: argparse.Namespace) -> int:
         return EXIT_DATA
     outcome = prepared.outcomes.get(args.assessment_id)
     if outcome is None:
-        known = "、".join(sorted(prepared.project.rubrics)) or "（没有）"
+        # Only the asked-for assessment was loaded; list every rubric on disk instead.
+        known = "、".join(sorted(p.stem for p in (Path(args.root) / RUBRICS_DIR).glob("*.y*ml"))) or "（没有）"
         print(f"没有考核 {args.assessment_id} 的结果。已有的考核：{known}", file=sys.stderr)
         return EXIT_USAGE
     if args.unit:
@@ -95,6 +97,13 @@ def cmd_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    serve(Path(args.root), args.host, args.port, report)
+    return EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="kaoping",
@@ -119,6 +128,11 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("-q", "--quiet", action="store_true", help="不显示进度")
     b.add_argument("--no-strict", action="store_true", help="MkDocs 的警告不算失败（默认算失败）")
     b.set_defaults(func=cmd_build)
+
+    v = sub.add_parser("serve", help="本机预览网站，数据修改后自动更新", description="在本机预览网站。修改并保存细则、考核结果或模板后，预览自动重新生成并刷新浏览器；不改动 site/。")
+    v.add_argument("--host", default="127.0.0.1", help="监听地址，默认 127.0.0.1")
+    v.add_argument("--port", type=int, default=8000, help="端口，默认 8000")
+    v.set_defaults(func=cmd_serve)
     return p
 
 
