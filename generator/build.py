@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from . import site, views
+from .models import Rubric
 from .outcome import AssessmentOutcome
 from .pipeline import Prepared, prepare
 from .problems import Problems
@@ -128,7 +129,12 @@ def swap_in(new: Path, target: Path, scratch: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def navigation(outcomes: dict[str, AssessmentOutcome], notices: dict[str, Any], base_nav: list[Any] | None) -> list[Any]:
+def navigation(
+    outcomes: dict[str, AssessmentOutcome],
+    notices: dict[str, Any],
+    base_nav: list[Any] | None,
+    standards_only: list[Rubric] | None = None,
+) -> list[Any]:
     """The site's navigation: the home page, the newest assessment, then the other years, then hand-written pages."""
 
     def section(o: AssessmentOutcome) -> dict[str, list[dict[str, str]]]:
@@ -144,6 +150,8 @@ def navigation(outcomes: dict[str, AssessmentOutcome], notices: dict[str, Any], 
 
     ordered = views.ordered(outcomes)
     nav: list[Any] = [{"首页": "index.md"}]
+    for r in sorted(standards_only or [], key=lambda r: (-r.year, r.id)):
+        nav.append({f"{r.year}年度考核标准": site.page(r.id, "standards")})
     if ordered:
         nav.append(section(ordered[0]))
         nav.append({"历年考核": [{"全部考核": site.assessment_index()}, *(section(o) for o in ordered[1:])]})
@@ -214,6 +222,29 @@ def base_navigation(root: Path) -> list[Any] | None:
     return nav
 
 
+def generate(root: Path, prepared: Prepared, site_dir: Path, scratch: Path, progress: Progress, strict: bool) -> int:
+    """Render the pages into ``docs/assessments`` (swapped in whole) and build the site into ``site_dir``."""
+    units = sum(len(o.units) for o in prepared.outcomes.values())
+    progress.step(f"生成页面：{len(prepared.outcomes)} 项考核，{units} 个单位")
+    staged_docs = scratch / "docs"
+    pages = render_site(
+        [r for r, _ in prepared.project.rubrics.values()],
+        prepared.outcomes,
+        prepared.project.notices,
+        root / TEMPLATES_DIR,
+        staged_docs,
+        progress.count,
+    )
+    docs_dir = root / "docs"
+    docs_dir.mkdir(exist_ok=True)
+    swap_in(staged_docs / site.GENERATED, docs_dir / site.GENERATED, scratch)
+    progress.step("用 MkDocs 生成网站（含中文搜索索引）")
+    standards_only = [r for r, _ in prepared.project.rubrics.values() if r.id not in prepared.outcomes]
+    nav = navigation(prepared.outcomes, prepared.project.notices, base_navigation(root), standards_only)
+    run_mkdocs(root, site_dir, nav, build_date(prepared), strict)
+    return pages
+
+
 def build(root: Path, *, progress: Progress | None = None, strict: bool = True,
           report: Callable[[Problems], None] | None = None) -> BuildResult:
     """Build ``site/`` under ``root``. Returns the problems; ``ok`` only when the site was replaced."""
@@ -231,23 +262,8 @@ def build(root: Path, *, progress: Progress | None = None, strict: bool = True,
         scratch = root / f"{TEMP_PREFIX}{os.getpid()}"
         scratch.mkdir()
         try:
-            units = sum(len(o.units) for o in prepared.outcomes.values())
-            progress.step(f"生成页面：{len(prepared.outcomes)} 项考核，{units} 个单位")
-            staged_docs = scratch / "docs"
-            result.pages = render_site(
-                prepared.outcomes,
-                prepared.project.notices,
-                root / TEMPLATES_DIR,
-                staged_docs,
-                progress.count,
-            )
-            docs_dir = root / "docs"
-            docs_dir.mkdir(exist_ok=True)
-            swap_in(staged_docs / site.GENERATED, docs_dir / site.GENERATED, scratch)
-            progress.step("用 MkDocs 生成网站（含中文搜索索引）")
-            nav = navigation(prepared.outcomes, prepared.project.notices, base_navigation(root))
             staged_site = scratch / "site"
-            run_mkdocs(root, staged_site, nav, build_date(prepared), strict)
+            result.pages = generate(root, prepared, staged_site, scratch, progress, strict)
             swap_in(staged_site, root / "site", scratch)
             result.ok = True
             progress.step(f"完成：{result.pages} 个页面，网站在 site/")

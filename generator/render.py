@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from . import site, views
 from .downloads import write_downloads
-from .models import Notice
+from .models import Notice, Rubric
 from .outcome import AssessmentOutcome
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
@@ -89,6 +89,7 @@ def write(out: Path, path: str, text: str) -> None:
 
 
 def render_site(
+    rubrics: Sequence[Rubric],
     outcomes: dict[str, AssessmentOutcome],
     notices: dict[str, Notice],
     templates: Path,
@@ -97,21 +98,27 @@ def render_site(
 ) -> int:
     """Write every generated page and download into ``out`` (the docs folder); returns the page count.
 
-    ``out`` receives ``assessments/…`` exactly as it will sit inside ``docs/``.
+    ``out`` receives ``assessments/…`` exactly as it will sit inside ``docs/``. Rubrics without results
+    get their standards page only.
     """
     renderer = Renderer(templates)
     history = views.History(outcomes)
+    standards_only = [r for r in rubrics if r.id not in outcomes]
     pages = 0
-    write(out, site.HOME_PARTIAL, renderer.render("home.md.j2", views.home_context(outcomes, notices)))
-    write(out, site.assessment_index(), renderer.render("years.md.j2", views.years_context(outcomes, notices)))
+    home = views.home_context(outcomes, notices, standards_only)
+    write(out, site.HOME_PARTIAL, renderer.render("home.md.j2", home))
+    write(out, site.assessment_index(), renderer.render("years.md.j2", views.years_context(outcomes, notices, standards_only)))
     pages += 1
+    for r in standards_only:
+        write(out, site.page(r.id, "standards"), renderer.render("standards.md.j2", views.standards_context(r, has_results=False)))
+        pages += 1
     total_units = sum(len(o.units) for o in outcomes.values())
     done_units = 0
     for outcome in views.ordered(outcomes):
         r = outcome.rubric
         notice = notices.get(r.id)
         write(out, site.page(r.id, "index"), renderer.render("overview.md.j2", views.overview_context(outcome, notice, outcomes, notices)))
-        write(out, site.page(r.id, "standards"), renderer.render("standards.md.j2", views.standards_context(r)))
+        write(out, site.page(r.id, "standards"), renderer.render("standards.md.j2", views.standards_context(r, has_results=True)))
         write(out, site.page(r.id, "results"), renderer.render("results.md.j2", views.results_context(outcome, history, notice)))
         pages += 3
         if notice is not None:

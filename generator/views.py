@@ -53,9 +53,31 @@ class Summary:
     grades: tuple[GradeCount, ...]
     overview: str
     standards: str
-    results: str
+    #: None while the assessment has standards but no results yet.
+    results: str | None
     notice: str | None
     notice_title: str | None
+
+
+def standards_only_summary(rubric: Rubric, from_page: str) -> Summary:
+    """An assessment whose standards are published before any results exist."""
+    standards = site.link(from_page, site.page(rubric.id, "standards"))
+    return Summary(
+        id=rubric.id,
+        title=rubric.title,
+        year=rubric.year,
+        issuer=rubric.issuer,
+        illustrative=rubric.illustrative,
+        incomplete=bool(rubric.incomplete),
+        units=0,
+        assessed=0,
+        grades=(),
+        overview=standards,
+        standards=standards,
+        results=None,
+        notice=None,
+        notice_title=None,
+    )
 
 
 def grade_counts(outcome: AssessmentOutcome) -> tuple[GradeCount, ...]:
@@ -644,7 +666,8 @@ class StandardsContext:
     nodes: tuple[NodeView, ...]
     scoring: tuple[str, ...]
     grading: tuple[str, ...]
-    results_url: str
+    #: None while the assessment has no results yet.
+    results_url: str | None
 
 
 def _rule_detail(rule: object, rubric: Rubric, node: Node) -> str:
@@ -824,7 +847,7 @@ def grading_text(rubric: Rubric) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def standards_context(rubric: Rubric) -> StandardsContext:
+def standards_context(rubric: Rubric, has_results: bool = True) -> StandardsContext:
     path = site.page(rubric.id, "standards")
     return StandardsContext(
         path=path,
@@ -833,7 +856,7 @@ def standards_context(rubric: Rubric) -> StandardsContext:
         nodes=_node_views(rubric),
         scoring=scoring_text(rubric),
         grading=grading_text(rubric),
-        results_url=site.link(path, site.page(rubric.id, "results")),
+        results_url=site.link(path, site.page(rubric.id, "results")) if has_results else None,
     )
 
 
@@ -933,6 +956,8 @@ class HomeContext:
     path: str
     latest: Summary | None
     others: tuple[Summary, ...]
+    #: Standards published for assessments that have no results yet (e.g. next year's).
+    upcoming: tuple[Summary, ...]
     years_url: str
 
 
@@ -952,10 +977,13 @@ class YearsContext:
     summaries: tuple[Summary, ...]
 
 
-def home_context(outcomes: Mapping[str, AssessmentOutcome], notices: Mapping[str, Notice]) -> HomeContext:
+def home_context(
+    outcomes: Mapping[str, AssessmentOutcome], notices: Mapping[str, Notice], standards_only: Sequence[Rubric] = ()
+) -> HomeContext:
     path = "index.md"
     all_ = [summary(o, notices.get(o.rubric.id), path) for o in ordered(outcomes)]
-    return HomeContext(path, all_[0] if all_ else None, tuple(all_[1:]), site.link(path, site.assessment_index()))
+    upcoming = tuple(standards_only_summary(r, path) for r in sorted(standards_only, key=lambda r: (-r.year, r.id)))
+    return HomeContext(path, all_[0] if all_ else None, tuple(all_[1:]), upcoming, site.link(path, site.assessment_index()))
 
 
 def overview_context(outcome: AssessmentOutcome, notice: Notice | None, outcomes: Mapping[str, AssessmentOutcome], notices: Mapping[str, Notice]) -> OverviewContext:
@@ -987,9 +1015,14 @@ def results_context_downloads(aid: str, path: str) -> tuple[tuple[str, str], ...
     )
 
 
-def years_context(outcomes: Mapping[str, AssessmentOutcome], notices: Mapping[str, Notice]) -> YearsContext:
+def years_context(
+    outcomes: Mapping[str, AssessmentOutcome], notices: Mapping[str, Notice], standards_only: Sequence[Rubric] = ()
+) -> YearsContext:
     path = site.assessment_index()
-    return YearsContext(path, tuple(summary(o, notices.get(o.rubric.id), path) for o in ordered(outcomes)))
+    summaries = [summary(o, notices.get(o.rubric.id), path) for o in ordered(outcomes)]
+    summaries += [standards_only_summary(r, path) for r in standards_only]
+    summaries.sort(key=lambda s: (-s.year, s.id))
+    return YearsContext(path, tuple(summaries))
 
 
 __all__ = [
