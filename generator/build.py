@@ -169,7 +169,7 @@ def build_date(prepared: Prepared) -> int:
     days = [datetime.date(o.rubric.year, 12, 31) for o in prepared.outcomes.values()]
     days += [n.date for n in prepared.project.notices.values()]
     day = max(days) if days else datetime.date(2000, 1, 1)
-    return int(datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.timezone.utc).timestamp())
+    return int(datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.UTC).timestamp())
 
 
 def run_mkdocs(root: Path, site_dir: Path, nav: list[Any], epoch: int, strict: bool) -> None:

@@ -13,6 +13,7 @@ from decimal import Decimal
 from .check_results import check_results
 from .load import Project
 from .models import (
+    ELEMENT_SEPARATORS,
     AllOrNothingRule,
     Assessment,
     EarnedRule,
@@ -134,15 +135,17 @@ def _check_nodes(rubric: Rubric, problems: Problems) -> None:
     trees = {t.id: typed_tree(rubric, t.id) for t in rubric.unit_types}
     _check_sums(rubric, trees, problems)
     _check_floors(rubric, trees, problems)
-    if not rubric.parts:
-        for t in rubric.unit_types:
-            total = tree_points(trees[t.id])
-            if total != t.full_marks:
-                problems.error(
-                    t.loc,
-                    f"{t.name}适用的一级指标合计 {fmt(total)} 分，但满分写的是 {fmt(t.full_marks)} 分",
-                    "核对一级指标的分值和适用范围，或改正 full_marks。",
-                )
+    scored = next((p for p in rubric.parts if p.source == "rubric"), None)
+    for t in rubric.unit_types:
+        total = tree_points(trees[t.id])
+        expected = scored.full if scored is not None and scored.full is not None else t.full_marks
+        if total != expected:
+            what = f"组成部分「{scored.name}」的满分 full 写的是" if scored is not None and scored.full is not None else "满分写的是"
+            problems.error(
+                t.loc if what.startswith("满分") else scored.loc,  # type: ignore[union-attr]
+                f"{t.name}适用的一级指标合计 {fmt(total)} 分，但{what} {fmt(expected)} 分",
+                "核对一级指标的分值和适用范围；指标按另一个满分计分（例如 1000 分）时，在按指标计分的组成部分写 full。",
+            )
 
 
 def _check_sums(rubric: Rubric, trees: dict[str, tuple[TypedNode, ...]], problems: Problems) -> None:
@@ -261,6 +264,12 @@ def _check_rules(rubric: Rubric, node: Node, problems: Problems) -> None:
                 problems.error(loc, f"{where} 的最少扣分 {fmt(rule.min)} 大于最多扣分 {fmt(top)}", "交换 min 与 max。")
         if isinstance(rule, EarnedRule):
             earned_total += rule.points
+        if isinstance(rule, PerElementRule):
+            for element in rule.elements:
+                if ELEMENT_SEPARATORS.search(element):
+                    problems.error(loc, f"{where} 的项名「{element}」含有分隔符（顿号、逗号、分号或斜杠），考核结果无法填写它", "改用不含这些符号的简短项名。")
+            if len(set(rule.elements)) != len(rule.elements):
+                problems.error(loc, f"{where} 的项名有重复", "每一项只写一次。")
         if isinstance(rule, (PerElementRule, PerOccurrenceRule, PerPersonRule, OverdueRule)) and rule.per <= 0:
             problems.error(loc, f"{where} 每次扣分应大于 0", "写原文中的每次扣分，例如 per: 1。")
         if isinstance(rule, OverdueRule) and rule.whole_item_at is not None and rule.whole_item_at <= 0:
@@ -344,13 +353,13 @@ def _check_ranking_grading(rubric: Rubric, problems: Problems) -> None:
         placed: dict[str, str] = {}
         for pool in ranking.pools:
             _type_refs(rubric, pool.unit_types, pool.loc, f"排名组 {pool.id} ", problems)
-            for t in pool.unit_types:
-                if t in placed:
-                    problems.error(pool.loc, f"单位类型 {t} 同时属于排名组 {placed[t]} 和 {pool.id}", "每个单位类型只属于一个排名组。")
-                placed[t] = pool.id
-        for t in rubric.unit_types:
-            if ranking.pools and t.id not in placed:
-                problems.error(t.loc, f"单位类型 {t.id} 不属于任何排名组", "把它加到 ranking.pools 的某一组。")
+            for type_id in pool.unit_types:
+                if type_id in placed:
+                    problems.error(pool.loc, f"单位类型 {type_id} 同时属于排名组 {placed[type_id]} 和 {pool.id}", "每个单位类型只属于一个排名组。")
+                placed[type_id] = pool.id
+        for unit_type in rubric.unit_types:
+            if ranking.pools and unit_type.id not in placed:
+                problems.error(unit_type.loc, f"单位类型 {unit_type.id} 不属于任何排名组", "把它加到 ranking.pools 的某一组。")
     grading = rubric.grading
     if grading is None:
         return

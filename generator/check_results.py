@@ -10,11 +10,15 @@ import difflib
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import TypeVar
 
+from .grading import label
 from .models import (
+    ELEMENT_SEPARATORS,
+    RULE_KIND_NAMES,
     AllOrNothingRule,
     Assessment,
     Award,
@@ -23,7 +27,6 @@ from .models import (
     EarnedRule,
     Finding,
     FixedRule,
-    GradeKey,
     Node,
     OverdueRule,
     PenaltyRecord,
@@ -42,10 +45,9 @@ from .models import (
     UnitStatus,
     VetoRecord,
 )
-from .grading import label
-from .models import RULE_KIND_NAMES
 from .numbers import ZERO, NumberError, Parsed, fmt, fmt_percent, parse_number
 from .problems import Loc, Problems
+from .scoring import range_words, shortfall_target
 from .tree import applies, node_index, node_rules, parent_index, points_for
 
 UNIT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
@@ -54,11 +56,21 @@ YES = {"是", "有", "y", "yes", "true", "1", "√", "✓", "对"}
 NO = {"否", "无", "n", "no", "false", "0", "×", "✗"}
 ASSESSED = {"已考核", "考核", "参加考核", "assessed", "是"}
 NOT_ASSESSED = {"不参加考核", "未考核", "不考核", "免考核", "not_assessed", "否"}
-_ELEMENT_SPLIT = re.compile(r"[、;；,，/\n]+")
+T = TypeVar("T")
+_ELEMENT_SPLIT = re.compile(ELEMENT_SEPARATORS.pattern + "+")
 
 
 def _norm(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip()
+
+
+def _find(items: Iterable[T], text: str, *attrs: str) -> T | None:
+    """The item whose id or name equals ``text``, both read the same way (full-width （） as ( ) …)."""
+    wanted = _norm(text)
+    for item in items:
+        if any(_norm(str(getattr(item, a))) == wanted for a in attrs):
+            return item
+    return None
 
 
 def _yes_no(text: str) -> bool | None:
@@ -99,6 +111,8 @@ class _Ctx:
         raw = row.get("unit")
         if raw in self.units:
             return self.units[raw]
+        if not self.units:
+            return None  # the registry itself failed; that is reported once, not on every row
         loc = row.at("unit")
         if not raw:
             self.problems.error(loc, "单位代码为空", "填写单位名册中的单位代码。")
@@ -185,7 +199,7 @@ def _status(text: str) -> UnitStatus | None:
 
 
 def _units(rubric: Rubric, raw: RawResults, problems: Problems) -> dict[str, Unit]:
-    types = {t.id: t.id for t in rubric.unit_types} | {t.name: t.id for t in rubric.unit_types}
+    types = {_norm(t.id): t.id for t in rubric.unit_types} | {_norm(t.name): t.id for t in rubric.unit_types}
     units: dict[str, Unit] = {}
     folded: dict[str, Unit] = {}
     for row in raw.units:
@@ -324,11 +338,24 @@ def _finding(ctx: _Ctx, row: Row, unit: Unit) -> Finding | None:
         if n is None:
             ctx.problems.error(row.at("value"), f"{where} 须填写超期的{rule.unit}数", f"在“情况”列写数字，例如 2（{rule.unit}）。")
             return None
-        if isinstance(rule, OverdueRule) or amount_matches(n, rule.per):
+        if isinstance(rule, OverdueRule):
+            whole = rule.whole_item_at is not None and n >= rule.whole_item_at
+            expected = points if whole else n * rule.per
+            if amount is not None and row.get("value") and amount != expected:
+                ctx.problems.error(
+                    row.at("amount"),
+                    f"{where}：超期 {fmt(n)} {rule.unit}应扣 {fmt(expected)} 分，但扣分写的是 {fmt(amount)} 分",
+                    "核对超期时长和扣分；扣分列可以不填，由程序计算。",
+                )
+                return None
             return replace(base, count=n)
-        return None
+        return replace(base, count=n) if amount_matches(n, rule.per) else None
     if isinstance(rule, ShortfallRule):
-        n = count()
+        if shortfall_target(rule, ctx.rubric, unit.type) is None:
+            type_name = next(t.name for t in ctx.rubric.unit_types if t.id == unit.type)
+            ctx.problems.warning(row.at("item"), f"{where} 对{type_name}没有规定目标次数，这一行不计分", "核对单位类型，或删除这一行。")
+            return None
+        n = count(whole=False)
         if n is None and value:
             return None  # the cell is not a count; already reported
         if n is None:
@@ -429,8 +456,7 @@ def _finding(ctx: _Ctx, row: Row, unit: Unit) -> Finding | None:
 
 
 def _range_text(rule: RangeRule, points: Decimal) -> str:
-    top = rule.max if rule.max is not None else points
-    return f"{fmt(rule.min)}～{fmt(top)} 分" if rule.min else f"不超过 {fmt(top)} 分"
+    return range_words(rule.min, rule.max if rule.max is not None else points)
 
 
 def _check_entry_totals(ctx: _Ctx, findings: Mapping[str, list[Finding]]) -> None:
@@ -451,7 +477,7 @@ def _check_entry_totals(ctx: _Ctx, findings: Mapping[str, list[Finding]]) -> Non
                 if not rule.min <= total <= top:
                     ctx.problems.error(
                         group[-1].loc,
-                        f"{where} 酌情扣分合计 {fmt(total)} 分，超出允许的 {_range_text(rule, points)}",
+                        f"{where} 酌情扣分合计 {fmt(total)} 分，超出允许的范围（{_range_text(rule, points)}）",
                         "核对扣分；同一规则有多行时按合计计算。",
                     )
             once = isinstance(rule, (FixedRule, AllOrNothingRule)) or (isinstance(rule, EarnedRule) and not rule.partial)
@@ -503,7 +529,7 @@ def _bonus(ctx: _Ctx, rows: tuple[Row, ...], touched: set[str]) -> dict[str, lis
             ctx.problems.error(row.loc, f"细则 {ctx.rubric.id} 没有加分项目", "删除这一行。")
             continue
         key = _norm(row.get("bonus"))
-        item: BonusItem | None = next((i for i in scheme.items if key in (i.id, i.title)), None)
+        item: BonusItem | None = _find(scheme.items, key, "id", "title")
         if item is None:
             ctx.problems.error(row.at("bonus"), f"加分项目「{row.get('bonus')}」不在细则中", "可用的加分项目：" + "；".join(f"{i.id}（{i.title}）" for i in scheme.items) + "。")
             continue
@@ -515,7 +541,7 @@ def _bonus(ctx: _Ctx, rows: tuple[Row, ...], touched: set[str]) -> dict[str, lis
             continue
         level_id = ""
         if item.levels:
-            level = next((lv for lv in item.levels if level_text in (lv.id, lv.name)), None)
+            level = _find(item.levels, level_text, "id", "name")
             if level is None:
                 ctx.problems.error(row.at("level"), f"加分项目 {item.id} 没有级别「{row.get('level')}」", "可用的级别：" + "、".join(lv.name for lv in item.levels) + "。")
                 continue
@@ -558,7 +584,7 @@ def _penalties(ctx: _Ctx, rows: tuple[Row, ...], touched: set[str]) -> dict[str,
             continue
         touched.add(unit.id)
         key = _norm(row.get("penalty"))
-        penalty = next((p for p in ctx.rubric.penalties if key in (p.id, p.name)), None)
+        penalty = _find(ctx.rubric.penalties, key, "id", "name")
         if penalty is None:
             known = "；".join(f"{p.id}（{p.name}）" for p in ctx.rubric.penalties) or "（细则没有扣分因素）"
             ctx.problems.error(row.at("penalty"), f"扣分因素「{row.get('penalty')}」不在细则中", "可用的扣分因素：" + known + "。")
@@ -606,7 +632,7 @@ def _vetoes(ctx: _Ctx, rows: tuple[Row, ...], touched: set[str]) -> dict[str, li
             ctx.problems.error(row.loc, f"细则 {ctx.rubric.id} 没有否决项目", "删除这一行。")
             continue
         key = _norm(row.get("veto"))
-        event = next((e for e in scheme.events if key in (e.id, e.name)), None)
+        event = _find(scheme.events, key, "id", "name")
         if event is None:
             ctx.problems.error(row.at("veto"), f"否决事项「{row.get('veto')}」不在细则中", "可用的否决事项：" + "；".join(f"{e.id}（{e.name}）" for e in scheme.events) + "。")
             continue
@@ -625,7 +651,7 @@ def _parts(ctx: _Ctx, rows: tuple[Row, ...], touched: set[str]) -> dict[str, dic
             continue
         touched.add(unit.id)
         key = _norm(row.get("part"))
-        part = next((p for p in entered if key in (p.id, p.name)), None)
+        part = _find(entered, key, "id", "name")
         if part is None:
             known = "、".join(f"{p.id}（{p.name}）" for p in entered) or "（细则没有需要录入的组成部分）"
             ctx.problems.error(row.at("part"), f"组成部分「{row.get('part')}」不需要录入", "可录入的部分：" + known + "。")
@@ -684,19 +710,12 @@ def _awards(ctx: _Ctx, rows: tuple[Row, ...], touched: set[str]) -> dict[str, Aw
         if grading is None or grading.advanced != "decision":
             ctx.problems.error(row.loc, f"细则 {ctx.rubric.id} 的先进不由考核办公室评定，不需要评定结果", "删除 awards.csv，等次由程序按细则计算。")
             continue
-        text = _norm(row.get("grade"))
-        grade: GradeKey | None = None
-        for key in ("advanced", "pass", "basic_pass", "fail"):
-            names = {key, label(grading, key)}  # type: ignore[arg-type]
-            if key == "advanced":
-                names |= {"先进", "先进单位", "先进党组织", "先进基层党组织"}
-            if text in names:
-                grade = key  # type: ignore[assignment]
-        if grade != "advanced":
+        advanced = {_norm(n) for n in ("advanced", label(grading, "advanced"), "先进", "先进单位", "先进党组织", "先进基层党组织")}
+        if _norm(row.get("grade")) not in advanced:
             ctx.problems.error(row.at("grade"), f"评定结果只记录先进，这里是「{row.get('grade')}」", f"写「{label(grading, 'advanced')}」；其他等次由程序按细则计算。")
             continue
         if unit.id in out:
             ctx.problems.error(row.loc, f"单位 {unit.id} 的评定结果录入了不止一次", "只保留一行。")
             continue
-        out[unit.id] = Award(grade, row.get("reason"), row.loc)
+        out[unit.id] = Award("advanced", row.get("reason"), row.loc)
     return out

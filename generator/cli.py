@@ -109,27 +109,30 @@ def parser() -> argparse.ArgumentParser:
         prog="kaoping",
         description="考评：党建工作目标管理考核的细则、评分结果与通报。",
     )
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--root", default=argparse.SUPPRESS, help="项目目录（含 rubrics/ 和 results/），默认当前目录")
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="出现内部错误时显示 Python 调用栈")
     p.add_argument("--root", default=".", help="项目目录（含 rubrics/ 和 results/），默认当前目录")
     p.add_argument("--debug", action="store_true", help="出现内部错误时显示 Python 调用栈")
     sub = p.add_subparsers(dest="command", metavar="命令")
 
-    c = sub.add_parser("check", help="检查细则和考核结果，有错误时退出码非 0", description="检查 rubrics/ 中的细则和 results/ 中的考核结果。每个问题写明文件、行、列和处理办法。")
+    c = sub.add_parser("check", parents=[common], help="检查细则和考核结果，有错误时退出码非 0", description="检查 rubrics/ 中的细则和 results/ 中的考核结果。每个问题写明文件、行、列和处理办法。")
     c.add_argument("assessment", nargs="*", help="只检查这些考核（细则 id），默认全部")
     c.set_defaults(func=cmd_check)
 
-    s = sub.add_parser("score", help="计算一项考核的得分、名次和等次", description="计算一项考核每个单位的得分、名次和等次，输出 CSV 或 JSON。")
+    s = sub.add_parser("score", parents=[common], help="计算一项考核的得分、名次和等次", description="计算一项考核每个单位的得分、名次和等次，输出 CSV 或 JSON。")
     s.add_argument("assessment_id", metavar="考核代码", help="细则 id，例如 wujin-2017")
     s.add_argument("--format", choices=("csv", "json"), default="csv", help="输出格式：csv（每单位一行）或 json（完整的逐项得分）")
     s.add_argument("--unit", help="只输出这个单位的完整得分（JSON）")
     s.add_argument("-o", "--output", help="写入文件，默认输出到屏幕")
     s.set_defaults(func=cmd_score)
 
-    b = sub.add_parser("build", help="检查、计分并生成网站到 site/", description="检查、计分，生成全部页面，再用 MkDocs 生成网站到 site/。数据有错误时不生成，原来的 site/ 保持不变。")
+    b = sub.add_parser("build", parents=[common], help="检查、计分并生成网站到 site/", description="检查、计分，生成全部页面，再用 MkDocs 生成网站到 site/。数据有错误时不生成，原来的 site/ 保持不变。")
     b.add_argument("-q", "--quiet", action="store_true", help="不显示进度")
     b.add_argument("--no-strict", action="store_true", help="MkDocs 的警告不算失败（默认算失败）")
     b.set_defaults(func=cmd_build)
 
-    v = sub.add_parser("serve", help="本机预览网站，数据修改后自动更新", description="在本机预览网站。修改并保存细则、考核结果或模板后，预览自动重新生成并刷新浏览器；不改动 site/。")
+    v = sub.add_parser("serve", parents=[common], help="本机预览网站，数据修改后自动更新", description="在本机预览网站。修改并保存细则、考核结果或模板后，预览自动重新生成并刷新浏览器；不改动 site/。")
     v.add_argument("--host", default="127.0.0.1", help="监听地址，默认 127.0.0.1")
     v.add_argument("--port", type=int, default=8000, help="端口，默认 8000")
     v.set_defaults(func=cmd_serve)

@@ -82,7 +82,12 @@ def write_downloads(outcome: AssessmentOutcome, docs: Path) -> None:
     }
     for u in outcome.units:
         data = unit_data(u)
-        data["assessment"] = {"id": r.id, "title": r.title, "year": r.year}
+        data["assessment"] = {
+            "id": r.id,
+            "title": r.title,
+            "year": r.year,
+            "grading_illustrative": bool(r.grading and r.grading.illustrative),
+        }
         files[site.unit_json(r.id, u.unit.id)] = to_json(data).encode("utf-8")
     for path, content in files.items():
         target = docs / path

@@ -48,6 +48,7 @@ def _rule(r: RuleOutcome) -> dict[str, Any]:
         "rule": r.rule_id,
         "kind": r.rule.kind,
         "text": r.rule.text,
+        "illustrative": r.rule.illustrative,
         "lost": num(r.lost),
         "explanation": r.explanation,
         "findings": [_finding(f) for f in r.findings],
@@ -59,6 +60,8 @@ def _rule(r: RuleOutcome) -> dict[str, Any]:
 
 def node_data(n: NodeOutcome) -> dict[str, Any]:
     out: dict[str, Any] = {"id": n.id, "title": n.node.title, "applicable": n.applicable}
+    if n.illustrative or n.node.points_illustrative:
+        out["illustrative"] = True
     if n.applicable:
         out.update(points=num(n.points), lost=num(n.lost), score=num(n.score))
     if n.self_score is not None:
@@ -121,7 +124,14 @@ def unit_data(u: UnitOutcome) -> dict[str, Any]:
 def assessment_data(outcome: AssessmentOutcome) -> dict[str, Any]:
     r = outcome.rubric
     data = {
-        "assessment": {"id": r.id, "title": r.title, "year": r.year, "issuer": r.issuer},
+        "assessment": {
+            "id": r.id,
+            "title": r.title,
+            "year": r.year,
+            "issuer": r.issuer,
+            "illustrative": r.illustrative,
+            "grading_illustrative": bool(r.grading and r.grading.illustrative),
+        },
         "units": [unit_data(u) for u in outcome.units],
     }
     return data
@@ -139,8 +149,13 @@ def summary_rows(outcome: AssessmentOutcome) -> list[dict[str, Any]]:
             "联络组": s.unit.group,
         }
         shown = s.assessed
+        # Categories are columns by title: a title used by several categories (one system for
+        # counties, another for city units) is one column, filled from the category that applies.
         for c in s.categories:
-            row[c.node.title] = (fmt(c.score) if shown else "") if c.applicable else "不适用"
+            if c.applicable:
+                row[c.node.title] = fmt(c.score) if shown else ""
+            else:
+                row.setdefault(c.node.title, "不适用")
         row["指标得分"] = fmt(s.indicator_score) if shown else ""
         for p in s.parts:
             row[p.part.name] = fmt(p.raw) if shown else ""

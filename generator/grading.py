@@ -114,7 +114,7 @@ def _grade_pool(
     ranks = _sorted_ranks(members)
     bottom = _bottom_ranks(members)
     size = len(members)
-    grades: dict[str, GradeKey] = {}
+    grades: dict[str, GradeKey | None] = {}
     reasons: dict[str, list[str]] = {}
     blocked: dict[str, list[str]] = {}
 
@@ -124,7 +124,6 @@ def _grade_pool(
         total = fmt(s.total)
         why.append(f"综合得分 {total} 分，{pool_name}第 {ranks[uid]} 名（共 {size} 个单位）")
         if grading is None:
-            grades[uid] = "pass"
             blocked[uid] = ["本细则不评定等次"]
             continue
         # 1. base grade
@@ -145,13 +144,13 @@ def _grade_pool(
                     grade = "fail"
                     why.append(f"一级指标「{c.node.title}」未得分 → {label(grading, 'fail')}")
         if pool is not None and pool.fail_bottom is not None and bottom[uid] <= pool.fail_bottom:
-            if pool.fail_below is None or s.total < pool.fail_below:
+            if pool.fail_at_or_below is None or s.total <= pool.fail_at_or_below:
                 grade = "fail"
-                floor = f"，且低于 {fmt(pool.fail_below)} 分" if pool.fail_below is not None else ""
+                floor = f"，且在 {fmt(pool.fail_at_or_below)} 分以下（含）" if pool.fail_at_or_below is not None else ""
                 why.append(f"{pool_name}倒数第 {bottom[uid]} 名{floor} → {label(grading, 'fail')}")
             else:
                 why.append(
-                    f"{pool_name}倒数第 {bottom[uid]} 名，但不低于 {fmt(pool.fail_below)} 分，不定为{label(grading, 'fail')}"
+                    f"{pool_name}倒数第 {bottom[uid]} 名，但高于 {fmt(pool.fail_at_or_below)} 分，不定为{label(grading, 'fail')}"
                 )
         for v in s.vetoes:
             if v.effect == "fail":
@@ -180,14 +179,14 @@ def _grade_pool(
     out: dict[str, Standing] = {}
     for s in members:
         uid = s.unit.id
-        grade = grades[uid]
+        final = grades.get(uid)
         out[uid] = Standing(
             pool_id,
             pool_name,
             size,
             ranks[uid],
-            grade,
-            label(grading, grade),
+            final,
+            label(grading, final) if final is not None else "不评定等次",
             tuple(reasons[uid]),
             not blocked[uid] and grading is not None and grading.advanced != "none",
         )
@@ -205,7 +204,7 @@ def _advanced(
     pool_name: str,
     members: Sequence[UnitScore],
     ranks: Mapping[str, int],
-    grades: dict[str, GradeKey],
+    grades: dict[str, GradeKey | None],
     reasons: dict[str, list[str]],
     blocked: Mapping[str, list[str]],
     inputs: Mapping[str, UnitInput],

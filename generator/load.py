@@ -93,7 +93,7 @@ def load_results(folder: Path, root: Path, problems: Problems) -> RawResults:
                 problems.warning(
                     Loc(file),
                     "不认识这个文件，未读取",
-                    "结果文件名应以 " + "、".join(f"{t.prefix}" for t in TABLES) + " 开头、以 .csv 结尾，例如 entries-第一组.csv。",
+                    "结果文件名应以 " + "、".join(f"{t.prefix}" for t in TABLES) + " 开头、以 .csv（或 Excel“Unicode 文本”的 .txt）结尾，例如 entries-第一组.csv。",
                 )
             continue
         files.append(file)

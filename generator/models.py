@@ -8,9 +8,10 @@ that is not declared here is an error with its line, and the reference page
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -67,7 +68,11 @@ class Rule:
     """What every rule kind shares. A rule turns what the assessors found into points lost."""
 
     kind: str = doc("规则种类，见下表。")
-    id: str = doc("规则编号，在本指标内唯一；指标只有一条规则时可省略（默认为 `a`）。", "")
+    id: str = doc(
+        "规则编号，在本指标内唯一。不写时按顺序为 `a`、`b`、`c`……；"
+        "指标只有一条规则时，考核结果的“规则”列可以不填。",
+        "",
+    )
     text: str = doc("本规则对应的评分标准原文片段，例如 `每少一次扣1分`。", "")
     cap: Decimal | None = doc("本规则最多扣的分（不写则只受本项分值限制）。", None)
     illustrative: bool = doc("为 true 表示本规则的数值不是原文所有，而是补全的示例数据。", False)
@@ -80,7 +85,9 @@ class ShortfallRule(Rule):
     """每少一次扣 N 分: a target count; each missing occurrence (or any shortfall) costs points."""
 
     target: Decimal | Mapping[str, Decimal] | None = doc(
-        "目标次数：一个数，或按单位类型分别给出的映射（例如 `{committee: 12, branch: 6}`）。", None
+        "目标次数：一个数，或按单位类型分别给出的映射（例如 `{committee: 12, branch: 6}`）；"
+        "映射中没有的单位类型不考核本规则。",
+        None,
     )
     activity: str = doc("改为引用 activities 中某项活动的年度目标（与 target 二选一）。", "")
     per: Decimal | None = doc("每少一次扣的分（与 deduct 二选一）。", None)
@@ -88,12 +95,20 @@ class ShortfallRule(Rule):
     unit: str = doc("计数单位，用于说明，例如 `次`、`篇`。", "次")
 
 
+#: Results list missing elements separated by these; an element's own name must not contain them.
+ELEMENT_SEPARATORS = re.compile(r"[、;；,，/\n]")
+
+
 @dataclass(frozen=True, kw_only=True)
 class PerElementRule(Rule):
     """每缺一项扣 N 分: a list of required elements; each one missing costs points."""
 
     per: Decimal = doc("每缺一项扣的分。")
-    elements: tuple[str, ...] = doc("应具备的各项（考核结果可填写缺少的项名，也可只填缺项数）。", ())
+    elements: tuple[str, ...] = doc(
+        "应具备的各项（考核结果可填写缺少的项名，也可只填缺项数）。项名中不能有顿号、逗号、分号和斜杠（它们用来分隔项名）。",
+        (),
+    )
+    unit: str = doc("计数单位，用于说明，例如 `项`、`个环节`。", "项")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -117,7 +132,7 @@ class OverdueRule(Rule):
 
     per: Decimal = doc("每超过一个时间单位扣的分。")
     unit: str = doc("时间单位，例如 `个月`。", "个月")
-    whole_item_at: Decimal | None = doc("超过这么多个时间单位时扣完本项全部分值（`超期6个月未换届扣5分`）。", None)
+    whole_item_at: Decimal | None = doc("超期达到（含）这么多个时间单位时扣完本项全部分值（`超期6个月未换届扣5分`）。", None)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -154,7 +169,7 @@ class RateRule(Rule):
     """与会率不低于 80%: a rate below a threshold costs points."""
 
     threshold: Decimal = doc("最低比率，写作 `80%` 或 `0.8`。")
-    deduct: Decimal | None = doc("低于时扣的固定分。", None)
+    deduct: Decimal | None = doc("低于时扣的固定分（不论有几条记录低于标准，只扣一次）。", None)
     per: Decimal | None = doc("每一次低于（每条记录）扣的分。", None)
     min: Decimal | None = doc("低于时酌情扣分的下限（与 max 同用）。", None)
     max: Decimal | None = doc("低于时酌情扣分的上限。", None)
@@ -200,7 +215,9 @@ class Node:
     )
     content: str = doc("考核内容，照录原文。", "")
     standard: str = doc("评分标准（计分标准），照录原文。", "")
-    standard_reading: str = doc("原文残缺或有错字时的释读文本，补入的数值须在 illustrative 中说明。", "")
+    standard_reading: str = doc(
+        "原文残缺或有错字时的释读文本；补入的数值写在〔〕内，并用规则的 illustrative 或本指标的 points_illustrative 标明。", ""
+    )
     assessor: str = doc("考核单位（负责考核本项的部门），例如 `组织部`。", "")
     responsible: str = doc("责任人（原文规定由谁负责本项工作），例如 `宣传委员`。", "")
     applies_to: tuple[str, ...] = doc("只适用于这些单位类型（不写则适用于全部）。", ())
@@ -208,8 +225,10 @@ class Node:
     applicability_note: str = doc("原文关于适用范围或分值变化的说明，照录，例如 `此项指标适用于城市区考核`。", "")
     rules: tuple[Rule, ...] = doc("评分规则，见“规则种类”。同一指标的多条规则扣分相加。", ())
     children: tuple[Node, ...] = doc("下级指标。", ())
-    floor: Decimal | None = doc("本项最低得分；不写则取细则的 defaults.item_floor。", None)
-    until_exhausted: bool = doc("原文写明“直至扣完”。", False)
+    floor: Decimal | None = doc("本项最低得分；不写则取细则的 defaults.item_floor，再不写则为 0。", None)
+    until_exhausted: bool = doc(
+        "原文写明“直至扣完”：表明扣分超过本项分值时扣完为止，检查时不再要求另写最低得分（最低得分仍按 floor）。", False
+    )
     points_mismatch: str = doc(
         "原文分值与下级指标合计不一致时，照实保留并在此说明；检查时仍会提示。", ""
     )
@@ -280,6 +299,7 @@ class BonusItem:
         "为 true 时同一事项（申报的 subject 相同）只按最高级别计一次（“不重复加分，以最高级别计算”）。", False
     )
     illustrative: bool = doc("为 true 表示本项不是原文所有。", False)
+    note: str = doc("说明（例如上限如何理解）。", "")
     loc: Loc = internal()
 
 
@@ -287,7 +307,7 @@ class BonusItem:
 class Bonus:
     standard: str = doc("加分总则，照录原文，例如 `奖励加分实行封顶制，累计加分不超过10分。`", "")
     cap: Decimal | None = doc("加分合计上限。", None)
-    self_declared: bool = doc("加分由单位自行申报、考核办公室认定。", True)
+    self_declared: bool = doc("说明加分由单位自行申报、考核办公室认定（显示在考核标准页上）。", True)
     items: tuple[BonusItem, ...] = doc("加分项目。", ())
     loc: Loc = internal()
 
@@ -341,7 +361,11 @@ class Part:
     source: Literal["rubric", "entered"] = doc(
         "`rubric`：按本细则指标计分；`entered`：由考核结果 parts.csv 录入（平时考核、满意度测评）。"
     )
-    full: Decimal | None = doc("录入分的满分（`entered` 时必填，例如 100）。", None)
+    full: Decimal | None = doc(
+        "该部分的满分。`entered` 时必填（例如 100）；`rubric` 时为指标合计的满分，不写则等于单位类型的满分"
+        "（例如年终考核按 1000 分的评价标准计分时写 1000）。检查时核对指标合计是否等于它。",
+        None,
+    )
     note: str = doc("说明，例如 `洛阳机关党建网-机关党建在线考核系统`。", "")
     loc: Loc = internal()
 
@@ -354,8 +378,12 @@ class Pool:
     name: str = doc("排名组名称，例如 `县（市、区）`。")
     unit_types: tuple[str, ...] = doc("属于本组的单位类型。")
     advanced_top: int | None = doc("前几名确定为先进单位。", None)
-    fail_bottom: int | None = doc("后几名（且低于 fail_below 分）确定为未达标单位。", None)
-    fail_below: Decimal | None = doc("与 fail_bottom 同用的分数线（`且最终考核分数在150分以下`）。", None)
+    fail_bottom: int | None = doc("后几名（且得分不高于 fail_at_or_below）确定为未达标单位。", None)
+    fail_at_or_below: Decimal | None = doc(
+        "与 fail_bottom 同用的分数线，含本数：`且最终考核分数在150分以下` 写 150"
+        "（法定用语“以上、以下、以内”包括本数）。不写则后几名一律未达标。",
+        None,
+    )
     loc: Loc = internal()
 
 
@@ -374,7 +402,7 @@ class Ranking:
 
 @dataclass(frozen=True, kw_only=True)
 class Band:
-    grade: GradeKey = doc("等次：`advanced` `pass` `basic_pass` `fail`。")
+    grade: GradeKey = doc("等次：`pass` `basic_pass` `fail`（先进不由分数段产生，见 grading.advanced）。")
     min: Decimal | None = doc("达到此分（含）即为该等次；最后一档不写。", None)
     loc: Loc = internal()
 
@@ -411,7 +439,7 @@ class Consequence:
     """What a grade leads to, shown to units (连续两年未达标 …)."""
 
     text: str = doc("后果原文。")
-    consecutive_fail_years: int | None = doc("连续几年未达标时适用。", None)
+    consecutive_fail_years: int | None = doc("连续几年未达标时适用：单位页面在连续达到这么多年未达标时显示这条后果。", None)
     loc: Loc = internal()
 
 
@@ -423,7 +451,7 @@ class Rubric:
     title: str = doc("细则标题，照录原文。")
     year: int = doc("考核年度。")
     issuer: str = doc("制定（考核）机关，例如 `中共常州市武进区委教育工委`。")
-    series: str = doc("同一考核历年共用的代码，用于对比历年结果；不写则为 id。", "")
+    series: str = doc("同一考核历年共用的代码：单位页面的历年结果、结果表的“较上年”按它配对；不写则为 id。", "")
     source: str = doc("原始文件（依据的文件名或文号）。", "")
     summary: str = doc("一段简介，写给单位看。", "")
     notes: tuple[str, ...] = doc("说明（原文缺失、推定之处等）。", ())
@@ -457,8 +485,8 @@ class Rubric:
 class Publicity:
     """公示: the period in which units may object, and whom to contact."""
 
-    start: date = doc("公示开始日期，例如 `2014-01-10`。")
-    end: date = doc("公示结束日期。")
+    start: datetime.date = doc("公示开始日期，例如 `2014-01-10`。")
+    end: datetime.date = doc("公示结束日期。")
     contact: str = doc("受理异议的部门，例如 `市直工委组织部`。")
     phone: str = doc("受理异议的电话（公开发布）。", "")
     address: str = doc("受理异议的地址或邮箱（公开发布）。", "")
@@ -474,13 +502,13 @@ class Notice:
     number: str = doc("发文字号，例如 `洛市直发〔2014〕3号`。", "")
     title: str = doc("通报标题，例如 `关于2013年度市直机关党建目标绩效考核结果的通报`。")
     recipients: str = doc("主送机关，例如 `市直机关各党委、总支、支部：`。")
-    date: date = doc("成文日期。")
+    date: datetime.date = doc("成文日期。")
     opening: tuple[str, ...] = doc("正文开头的段落（名单之前）；不写则按考核情况自动生成一段。", ())
     closing: tuple[str, ...] = doc("正文结尾的段落（名单之后）。", ())
     publicity: Publicity | None = doc("公示期和受理异议的联系方式。", None)
     copy_to: tuple[str, ...] = doc("抄送机关。", ())
     printed_by: str = doc("印发机关，例如 `中共洛阳市委市直工委办公室`。", "")
-    printed_date: date | None = doc("印发日期。", None)
+    printed_date: datetime.date | None = doc("印发日期。", None)
     show_scores: bool = doc("名单中是否列出得分。", False)
     loc: Loc = internal()
 

@@ -101,7 +101,7 @@ def _per_element(rule: PerElementRule, findings: tuple[Finding, ...], ctx: _Cont
     count = Decimal(len(names)) + _total(f.count for f in findings if not f.elements)
     lost = count * rule.per
     what = f"缺{'、'.join(names)}，" if names else "缺 "
-    return lost, None, f"{what}{fmt(count)} 项 × {fmt(rule.per)} 分 = {fmt(lost)} 分"
+    return lost, None, f"{what}{fmt(count)} {rule.unit} × {fmt(rule.per)} 分 = {fmt(lost)} 分"
 
 
 def _fixed(rule: FixedRule, findings: tuple[Finding, ...], ctx: _Context) -> tuple[Decimal, Decimal | None, str]:
@@ -110,11 +110,15 @@ def _fixed(rule: FixedRule, findings: tuple[Finding, ...], ctx: _Context) -> tup
     return ZERO, None, "未发现问题"
 
 
+def range_words(low: Decimal, top: Decimal) -> str:
+    """How a discretionary range reads: 可扣 1～3 分 / 最多可扣 6 分."""
+    return f"可扣 {fmt(low)}～{fmt(top)} 分" if low else f"最多可扣 {fmt(top)} 分"
+
+
 def _range(rule: RangeRule, findings: tuple[Finding, ...], ctx: _Context) -> tuple[Decimal, Decimal | None, str]:
     lost = _total(f.amount for f in findings)
     top = rule.max if rule.max is not None else ctx.points
-    span = f"{fmt(rule.min)}～{fmt(top)}" if rule.min else f"不超过 {fmt(top)}"
-    return lost, None, f"酌情扣 {fmt(lost)} 分（可扣 {span} 分）"
+    return lost, None, f"酌情扣 {fmt(lost)} 分（{range_words(rule.min, top)}）"
 
 
 def _overdue(rule: OverdueRule, findings: tuple[Finding, ...], ctx: _Context) -> tuple[Decimal, Decimal | None, str]:

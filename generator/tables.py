@@ -163,6 +163,7 @@ SELF_SCORES = Table(
         _unit(),
         Column("item", "指标编号", "细则中的指标编号。", ("指标编号", "指标", "项目编号", "序号"), True),
         Column("score", "自查分", "单位自评的得分。", ("自查分", "自评分", "得分"), True),
+        _internal_note(),
     ),
 )
 
@@ -182,16 +183,21 @@ AWARDS = Table(
 TABLES: tuple[Table, ...] = (UNITS, ENTRIES, BONUS, PENALTIES, VETOES, PARTS, SELF_SCORES, AWARDS)
 TABLES_BY_NAME: Mapping[str, Table] = {t.name: t for t in TABLES}
 
-_FILE_NAME = re.compile(r"^(?P<prefix>[a-z_]+)([-_.][^/\\]*)?\.csv$", re.IGNORECASE)
+#: Excel saves "Unicode text" (UTF-16, tab-separated) as .txt; both are read the same way.
+TABLE_SUFFIXES = (".csv", ".txt")
 
 
 def table_for_file(filename: str) -> Table | None:
-    """``entries.csv``, ``entries-第一组.csv`` → ENTRIES; anything else → None."""
-    m = _FILE_NAME.match(filename)
-    if not m:
+    """``entries.csv``, ``entries-第一组.csv``, ``entries_group.txt`` → ENTRIES; anything else → None."""
+    name = filename.lower()
+    suffix = next((s for s in TABLE_SUFFIXES if name.endswith(s)), None)
+    if suffix is None:
         return None
-    prefix = m.group("prefix").lower()
-    return next((t for t in TABLES if t.prefix == prefix), None)
+    stem = name[: -len(suffix)]
+    for table in sorted(TABLES, key=lambda t: -len(t.prefix)):
+        if stem == table.prefix or (stem.startswith(table.prefix) and stem[len(table.prefix)] in "-_. "):
+            return table
+    return None
 
 
 def normalize_header(text: str) -> str:

@@ -18,7 +18,6 @@ from .grading import label as grade_label
 from .models import GRADE_ORDER, RULE_KIND_NAMES, VETO_EFFECT_NAMES, GradeKey, Node, Notice, Rubric
 from .numbers import ZERO, fmt, fmt_percent
 from .outcome import AssessmentOutcome, NodeOutcome, UnitOutcome
-from .scoring import shortfall_target
 from .tree import TypedNode, typed_tree, walk
 
 # --------------------------------------------------------------------------------------------
@@ -696,7 +695,7 @@ def _rule_detail(rule: object, rubric: Rubric, node: Node) -> str:
         return f"目标：{target}；{how}"
     if isinstance(rule, PerElementRule):
         items = f"（{'、'.join(rule.elements)}）" if rule.elements else ""
-        return f"每缺一项扣 {fmt(rule.per)} 分{items}"
+        return f"每缺一{rule.unit}扣 {fmt(rule.per)} 分{items}"
     if isinstance(rule, FixedRule):
         return f"扣 {fmt(rule.deduct)} 分"
     if isinstance(rule, RangeRule):
@@ -787,7 +786,8 @@ def scoring_text(rubric: Rubric) -> tuple[str, ...]:
         lines.append(f"折算和加权产生的小数保留 {rubric.rounding.decimals} 位（四舍五入），页面上显示的各项相加即为总分。")
     if rubric.bonus is not None:
         cap = f"加分合计不超过 {fmt(rubric.bonus.cap)} 分。" if rubric.bonus.cap is not None else ""
-        lines.append("加分由单位自行申报、考核办公室认定后计入总分。" + cap)
+        who = "由单位自行申报、考核办公室认定后" if rubric.bonus.self_declared else "由考核办公室认定后"
+        lines.append(f"加分{who}计入总分。" + cap)
     if rubric.penalties:
         lines.append("扣分因素：" + "；".join(f"{p.name}扣 {fmt(p.min)}～{fmt(p.max)} 分" for p in rubric.penalties) + "，在总分中扣减。")
     if rubric.vetoes is not None:
@@ -817,7 +817,7 @@ def grading_text(rubric: Rubric) -> tuple[str, ...]:
             if pool.advanced_top:
                 parts.append(f"综合得分前 {pool.advanced_top} 名为{name('advanced')}")
             if pool.fail_bottom:
-                below = f"且得分低于 {fmt(pool.fail_below)} 分" if pool.fail_below is not None else ""
+                below = f"且得分在 {fmt(pool.fail_at_or_below)} 分以下（含 {fmt(pool.fail_at_or_below)} 分）" if pool.fail_at_or_below is not None else ""
                 parts.append(f"后 {pool.fail_bottom} 名{below}的为{name('fail')}")
             parts.append(f"其余为{name('pass')}")
             lines.append(f"{pool.name}：" + "；".join(parts) + "。")
@@ -900,7 +900,7 @@ def notice_context(outcome: AssessmentOutcome, notice: Notice) -> NoticeContext:
         pools[u.standing.pool].append(u)
         pool_names[u.standing.pool] = u.standing.pool_name
     show_pools = len(pools) > 1 and r.ranking.within == "pools"
-    groups = []
+    groups: list[NoticeGroup] = []
     for grade in GRADE_ORDER:
         if not _grade_in_use(r, grade):
             continue

@@ -100,7 +100,7 @@ class Reader:
             return self._mapping(get_args(tp)[1], node, path)
         if tp is Rule:
             return self._rule(node, path)
-        if dataclasses.is_dataclass(tp):
+        if isinstance(tp, type) and dataclasses.is_dataclass(tp):
             return self._dataclass(tp, node, path)
         return self._scalar(tp, node, path)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 import pytest
-from helpers import csv_text, entries_csv, errors, rubric_text, units_csv, warnings
+from helpers import THREE_TYPES, D, csv_text, entries_csv, errors, rubric_text, units_csv, warnings
 
 from generator.pipeline import Prepared
 
@@ -410,3 +410,77 @@ def test_results_are_not_judged_against_a_broken_rubric(ran: Run) -> None:
 def test_unknown_file_in_a_results_folder(ran: Run) -> None:
     prepared = ran(RUBRIC, files() | {"分数.xlsx": "x", "README.md": "说明"})
     assert firsts(warnings(prepared)) == ["results/t/分数.xlsx: 警告：不认识这个文件，未读取"]
+
+
+def test_names_match_whatever_width_their_punctuation(ran: Run) -> None:
+    # The rubric writes full-width （） and ，; a clerk types half-width ones (or the other way round).
+    rubric = rubric_text(
+        """
+        indicators:
+          - {id: c1, title: 甲, points: 100, rules: [{kind: range}]}
+        penalties:
+          - {id: criticism, name: 通报批评（市委）, min: 1, max: 3}
+        vetoes:
+          effect: fail
+          events:
+            - {id: v3, name: 党员领导干部发生违法违纪案件，受到查处的}
+        """,
+        types="unit_types:\n  - {id: county, name: 县（市）, full_marks: 100}\n",
+    )
+    prepared = ran(
+        rubric,
+        {
+            "units.csv": units_csv("u1,某县,县(市),已考核"),
+            "penalties.csv": csv_text("unit,penalty,amount,reason", "u1,通报批评(市委),2,被市委通报批评"),
+            "vetoes.csv": csv_text("unit,veto,reason", "u1,\"党员领导干部发生违法违纪案件,受到查处的\",副局长受到查处"),
+        },
+    )
+    assert errors(prepared) == []
+    u1 = prepared.outcomes["t"].by_unit()["u1"]
+    assert u1.score.penalty_total == D(2)
+    assert [v.event.id for v in u1.score.vetoes] == ["v3"]
+
+
+def test_a_broken_registry_is_reported_once_not_on_every_row(ran: Run) -> None:
+    prepared = ran(
+        rubric_text("indicators:\n  - {id: c1, title: 甲, points: 100, rules: [{kind: range}]}\n"),
+        {
+            "units.csv": csv_text("id,name", "u1,一支部"),
+            "entries.csv": entries_csv("u1,c1,,,1,扣分", "u2,c1,,,1,扣分"),
+        },
+    )
+    assert firsts(errors(prepared)) == [
+        "results/t: 错误：没有单位名册（units.csv）或名册为空",
+        "results/t/units.csv:1:1: 错误：单位名册缺少必填列「单位类型」",
+    ]
+
+
+def test_shortfall_without_a_target_for_the_units_type_is_a_warning(ran: Run) -> None:
+    rubric = rubric_text(
+        "indicators:\n  - {id: c1, title: 信息, points: 100, rules: [{kind: shortfall, target: {branch: 6}, deduct: 3}]}\n",
+        types=THREE_TYPES,
+    )
+    prepared = ran(rubric, {"units.csv": units_csv("u1,一党委,committee,已考核"), "entries.csv": entries_csv("u1,c1,,4,,报送4篇")})
+    assert errors(prepared) == []
+    assert firsts(warnings(prepared)) == ["results/t/entries.csv:2:2: 警告：指标 c1 规则 a 对党委没有规定目标次数，这一行不计分"]
+    assert prepared.outcomes["t"].by_unit()["u1"].score.total == D(100)
+
+
+def test_shortfall_counts_may_be_fractions_of_hours(ran: Run) -> None:
+    rubric = rubric_text(
+        "indicators:\n  - {id: c1, title: 培训, points: 100, rules: [{kind: shortfall, target: 32, deduct: 2, unit: 小时}]}\n"
+    )
+    prepared = ran(rubric, {"units.csv": units_csv("u1,一支部,branch,已考核"), "entries.csv": entries_csv("u1,c1,,31.5,,培训31.5小时")})
+    assert errors(prepared) == []
+    assert prepared.outcomes["t"].by_unit()["u1"].score.total == D(98)
+
+
+def test_overdue_amount_must_agree_with_the_months(ran: Run) -> None:
+    rubric = rubric_text(
+        "indicators:\n  - {id: c1, title: 换届, points: 5, rules: [{kind: overdue, per: 1, whole_item_at: 6}]}\n"
+        "  - {id: c2, title: 其他, points: 95, rules: [{kind: range}]}\n"
+    )
+    good = ran(rubric, {"units.csv": units_csv("u1,一支部,branch,已考核"), "entries.csv": entries_csv("u1,c1,,7,5,超期7个月")})
+    assert errors(good) == []
+    bad = ran(rubric, {"units.csv": units_csv("u1,一支部,branch,已考核"), "entries.csv": entries_csv("u1,c1,,3,2,超期3个月")})
+    assert firsts(errors(bad)) == ["results/t/entries.csv:2:5: 错误：指标 c1 规则 a：超期 3 个月应扣 3 分，但扣分写的是 2 分"]

@@ -521,3 +521,33 @@ def test_one_run_reports_every_problem() -> None:
         "rubrics/t.yml:17:5: 错误：组成部分 routine 由结果录入，须写满分 full",
         "rubrics/t.yml:19:3: 错误：分数段应从高到低排列，且最低分互不相同",
     ]
+
+
+def test_indicators_must_add_up_to_the_scored_parts_full_marks() -> None:
+    body = """
+        indicators:
+          - {id: c1, title: 年终考核指标, points: 1000, rules: [{kind: range}]}
+        parts:
+          - {id: year_end, name: 年终考核, weight: 70%, source: rubric%s}
+          - {id: routine, name: 平时考核, weight: 30%%, source: entered, full: 100}
+        """
+    assert not check(body.replace("%s", ", full: 1000").replace("%%", "%")).has_errors()
+    problems = check(body.replace("%s", "").replace("%%", "%"))
+    assert [str(p).split("\n")[0] for p in problems.errors] == [
+        "rubrics/t.yml:6:5: 错误：党支部适用的一级指标合计 1000 分，但满分写的是 100 分"
+    ]
+
+
+def test_element_names_cannot_hold_the_separators_results_use() -> None:
+    problems = check(
+        """
+        indicators:
+          - id: c1
+            title: 活动室
+            points: 100
+            rules: [{kind: per_element, per: 0.5, elements: [党旗, "电教设备、学习资料"]}]
+        """
+    )
+    assert [str(p).split("\n")[0] for p in problems.errors] == [
+        "rubrics/t.yml:13:13: 错误：指标 c1 规则 a 的项名「电教设备、学习资料」含有分隔符（顿号、逗号、分号或斜杠），考核结果无法填写它"
+    ]

@@ -103,7 +103,7 @@ def test_score_json(good: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert '"total": 96.4,' in out
     assert "96.39999" not in out and "96.40000" not in out
     data = json.loads(out)
-    assert data["assessment"] == {"id": "t", "title": "测试细则", "year": 2017, "issuer": "测试机关"}
+    assert data["assessment"] == {"id": "t", "title": "测试细则", "year": 2017, "issuer": "测试机关", "illustrative": False, "grading_illustrative": False}
     assert [(u["unit"]["id"], u["total"], u["rank"], u["grade"]) for u in data["units"]] == [("u1", 96.4, 2, "pass"), ("u2", 99.4, 1, "pass")]
     [rule] = data["units"][0]["categories"][0]["rules"]
     assert rule["lost"] == 3.6

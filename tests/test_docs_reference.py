@@ -36,6 +36,7 @@ from generator.outcome import AssessmentOutcome, NodeOutcome, UnitOutcome
 from generator.pipeline import prepare
 from generator.problems import Problems
 from generator.tables import TABLES, UNITS, Table, parse_table, table_for_file
+from generator.tree import tree_points, typed_tree
 
 ROOT = Path(__file__).resolve().parents[1]
 RUBRIC_MD = ROOT / "docs" / "reference" / "rubric.md"
@@ -190,8 +191,6 @@ BASE: dict[str, str] = {
     ),
     # What the page says the rule and indicator examples assume.
     "defaults": "defaults:\n  item_floor: 0\n  leaf_rule: {kind: range}\n",
-    # One part taking the indicators as they are, so a fragment's indicators need not add up to 100.
-    "parts": "parts:\n  - {id: year_end, name: 年终考核, weight: 100%, source: rubric}\n",
     "indicators": "indicators:\n  - {id: x, title: 示例指标, points: 100, rules: [{kind: range}]}\n",
 }
 
@@ -251,7 +250,33 @@ class Example:
                 if key in parts:
                     parts[key] = ""
             parts["fragment"] = body
-        return "".join(parts.values())
+        return fit_full_marks("".join(parts.values()), own_types="unit_types" in _TOP_KEY.findall(body))
+
+
+def fit_full_marks(text: str, own_types: bool) -> str:
+    """Give each wrapper unit type the full marks its indicators add up to.
+
+    A rule or indicator fragment cannot know the full marks of the rubric it will stand in, so the
+    wrapper's unit types take whatever the fragment's applicable indicators total for each type.
+    """
+    problems = Problems()
+    rubric = read_rubric_text(text, "rubrics/shili.yml", problems)
+    if rubric is None:
+        return text
+    if own_types:
+        # The fragment states its unit types' full marks; the wrapper's one indicator takes them.
+        by_type = ", ".join(f"{t.id}: {t.full_marks}" for t in rubric.unit_types)
+        top = max((t.full_marks for t in rubric.unit_types), default=100)
+        return text.replace(
+            BASE["indicators"],
+            f"indicators:\n  - {{id: x, title: 示例指标, points: {top}, points_by_type: {{{by_type}}}, rules: [{{kind: range}}]}}\n",
+            1,
+        )
+    lines = []
+    for t in rubric.unit_types:
+        total = tree_points(typed_tree(rubric, t.id))
+        lines.append(f"  - {{id: {t.id}, name: {t.name}, full_marks: {total}}}\n")
+    return text.replace(BASE["unit_types"], "unit_types:\n" + "".join(lines), 1)
 
 
 def examples(text: str) -> list[Example]:

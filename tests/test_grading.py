@@ -103,8 +103,8 @@ POOLS = rubric_text(
     ranking:
       within: pools
       pools:
-        - {id: counties, name: 县（市、区）, unit_types: [county], advanced_top: 1, fail_bottom: 2, fail_below: 150}
-        - {id: city, name: 市直单位, unit_types: [city], advanced_top: 2, fail_bottom: 1, fail_below: 75}
+        - {id: counties, name: 县（市、区）, unit_types: [county], advanced_top: 1, fail_bottom: 2, fail_at_or_below: 150}
+        - {id: city, name: 市直单位, unit_types: [city], advanced_top: 2, fail_bottom: 1, fail_at_or_below: 75}
     grading:
       method: rank
       advanced: rank
@@ -145,11 +145,29 @@ def test_rank_pools(scored: Scored) -> None:
     assert [units[k].standing.rank for k in ("k1", "k2", "k3", "k4", "k5")] == [1, 2, 3, 5, 4]
     # top 1 → 先进; bottom 2 and below 150 → only k4 (149); k5 is bottom 2 but 155
     assert [units[k].standing.grade for k in ("k1", "k2", "k3", "k4", "k5")] == ["advanced", "pass", "pass", "fail", "pass"]
-    assert "县（市、区）倒数第 1 名，且低于 150 分 → 未达标" in units["k4"].standing.reasons
-    assert "县（市、区）倒数第 2 名，但不低于 150 分，不定为未达标" in units["k5"].standing.reasons
+    assert "县（市、区）倒数第 1 名，且在 150 分以下（含） → 未达标" in units["k4"].standing.reasons
+    assert "县（市、区）倒数第 2 名，但高于 150 分，不定为未达标" in units["k5"].standing.reasons
     assert "有评先资格的单位中位居县（市、区）前 1 名（第 1 位）→ 先进单位" in units["k1"].standing.reasons
     assert units["k1"].standing.pool_name == "县（市、区）"
     assert {units[k].standing.pool_size for k in ("k1", "k2", "k3", "k4", "k5")} == {5}
+
+
+def test_a_score_exactly_on_the_floor_counts_as_below_it(scored: Scored) -> None:
+    # “150分以下” includes 150 (以上、以下、以内包括本数): k4 at exactly 150 in the bottom 2 is 未达标.
+    files = dict(POOL_FILES)
+    files["entries.csv"] = files["entries.csv"].replace("k4,c1,,,51,扣分", "k4,c1,,,50,扣分")
+    units = scored(POOLS, files).by_unit()
+    assert units["k4"].score.total == Decimal(150)
+    assert units["k4"].standing.grade == "fail"
+    assert "县（市、区）倒数第 1 名，且在 150 分以下（含） → 未达标" in units["k4"].standing.reasons
+
+
+def test_no_grading_means_no_grade(scored: Scored) -> None:
+    rubric = POOLS.split("grading:")[0]
+    units = scored(rubric, POOL_FILES).by_unit()
+    k1 = units["k1"].standing
+    assert (k1.rank, k1.grade, k1.label) == (1, None, "不评定等次")
+    assert not k1.eligible_for_advanced
 
 
 def test_ties_share_a_rank_and_a_tie_on_the_boundary_admits_both(scored: Scored) -> None:

@@ -223,25 +223,25 @@ def test_range(ran: Run, rule: str, rows: list[str], expected: str) -> None:
         pytest.param(
             RANGE,
             [",,4"],
-            "results/t/entries.csv:2:5: 错误：指标 1 规则 a 酌情扣分 4 分，超出允许的范围（1～3 分）",
+            "results/t/entries.csv:2:5: 错误：指标 1 规则 a 酌情扣分 4 分，超出允许的范围（可扣 1～3 分）",
             id="4 on a 1～3 clause",
         ),
         pytest.param(
             RANGE,
             [",,2", ",,2"],
-            "results/t/entries.csv:3:1: 错误：单位 u1 指标 1 规则 a 酌情扣分合计 4 分，超出允许的 1～3 分",
+            "results/t/entries.csv:3:1: 错误：单位 u1 指标 1 规则 a 酌情扣分合计 4 分，超出允许的范围（可扣 1～3 分）",
             id="two rows over the range together",
         ),
         pytest.param(
             RANGE,
             [",,0.5"],
-            "results/t/entries.csv:2:1: 错误：单位 u1 指标 1 规则 a 酌情扣分合计 0.5 分，超出允许的 1～3 分",
+            "results/t/entries.csv:2:1: 错误：单位 u1 指标 1 规则 a 酌情扣分合计 0.5 分，超出允许的范围（可扣 1～3 分）",
             id="under the minimum",
         ),
         pytest.param(
             "{kind: range}",
             [",,6"],
-            "results/t/entries.csv:2:5: 错误：指标 1 规则 a 酌情扣分 6 分，超出允许的范围（不超过 5 分）",
+            "results/t/entries.csv:2:5: 错误：指标 1 规则 a 酌情扣分 6 分，超出允许的范围（最多可扣 5 分）",
             id="over the item",
         ),
         pytest.param(

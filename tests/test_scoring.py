@@ -216,7 +216,7 @@ LUOYANG = rubric_text(
     indicators:
       - {id: c1, title: 年终考核指标, points: 1000, rules: [{kind: range}]}
     parts:
-      - {id: year_end, name: 年终考核, weight: 70%, source: rubric}
+      - {id: year_end, name: 年终考核, weight: 70%, source: rubric, full: 1000}
       - {id: routine, name: 平时考核, weight: 30%, source: entered, full: 100}
     """
 )
@@ -270,7 +270,7 @@ CITY = rubric_text(
     indicators:
       - {id: c1, title: 实绩考核指标, points: 200, rules: [{kind: range}]}
     parts:
-      - {id: performance, name: 实绩考核, weight: 90%, source: rubric}
+      - {id: performance, name: 实绩考核, weight: 90%, source: rubric, full: 200}
       - {id: satisfaction, name: 满意度测评, weight: 10%, source: entered, full: 100}
     """,
     types="unit_types:\n  - {id: county, name: 县（市、区）, full_marks: 200}\n  - {id: city, name: 市直单位, full_marks: 100}\n",
@@ -565,3 +565,24 @@ def test_units_of_one_type_do_not_leak_into_each_other(scored: Scored) -> None:
     assert find(units["a"].score.categories, "2").score == Decimal(50)
     assert find(units["b"].score.categories, "1").score == Decimal(50)
     assert outcome.rubric.id == AID
+
+
+def test_summary_columns_by_title_take_the_category_that_applies(scored: Scored) -> None:
+    # Counties and city units have different systems whose categories share titles (004: 思想建设 …).
+    rubric = rubric_text(
+        """
+        indicators:
+          - {id: "1", title: 思想建设, points: 200, applies_to: [county], rules: [{kind: range}]}
+          - {id: S1, title: 思想建设, points: 100, applies_to: [city], rules: [{kind: range}]}
+        """,
+        types="unit_types:\n  - {id: county, name: 县, full_marks: 200}\n  - {id: city, name: 市直单位, full_marks: 100}\n",
+    )
+    outcome = scored(
+        rubric,
+        {
+            "units.csv": units_csv("xian,某县,county,已考核", "ju,某局,city,已考核"),
+            "entries.csv": entries_csv("xian,1,,,10,扣分", "ju,S1,,,5,扣分"),
+        },
+    )
+    rows = {r["单位代码"]: r for r in summary_rows(outcome)}
+    assert (rows["xian"]["思想建设"], rows["ju"]["思想建设"]) == ("190", "95")

@@ -212,7 +212,11 @@ def test_units_table_headers() -> None:
         ("awards.csv", "awards"),
         ("notes.csv", None),
         ("entries.xlsx", None),
-        ("entries.txt", None),
+        ("entries.txt", "entries"),
+        ("entries_group.csv", "entries"),
+        ("entriesx.csv", None),
+        ("parts-平时.txt", "parts"),
+        ("notes.txt", None),
     ],
 )
 def test_file_names(name: str, table: str | None) -> None:
