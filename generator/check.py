@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal
 
-from .check_results import check_results
+from .check_results import WINDOWS_RESERVED, check_results
 from .load import Project
 from .models import (
     ELEMENT_SEPARATORS,
@@ -79,6 +79,8 @@ def check_project(project: Project, problems: Problems) -> dict[str, Assessment]
 def check_rubric(rubric: Rubric, problems: Problems) -> None:
     if not ASSESSMENT_ID.match(rubric.id):
         problems.error(rubric.loc, f"考核代码「{rubric.id}」含有不允许的字符", "只用小写字母、数字和连字符，例如 wujin-2017。")
+    elif rubric.id in WINDOWS_RESERVED:
+        problems.error(rubric.loc, f"考核代码「{rubric.id}」是 Windows 的保留名称，不能用作目录名", "换一个代码，例如加上年份：nul-2017。")
     if not 1949 <= rubric.year <= 2100:
         problems.error(rubric.loc, f"考核年度 {rubric.year} 不合理", "写四位数的年份，例如 2017。")
     _check_unit_types(rubric, problems)

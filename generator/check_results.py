@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TypeVar
 
@@ -90,6 +90,8 @@ class _Ctx:
     folded: dict[str, str]
     nodes: Mapping[str, Node]
     parents: Mapping[str, str | None]
+    #: (unit, part) whose parts.csv row was refused with an error: not reported again as missing.
+    refused_parts: set[tuple[str, str]] = field(default_factory=set)
 
     def number(self, row: Row, column: str, what: str, *, allow_percent: bool = False) -> Decimal | None:
         text = row.get(column)
@@ -162,7 +164,8 @@ def check_results(rubric: Rubric, raw: RawResults, problems: Problems) -> Assess
             problems.warning(unit.loc, f"单位 {unit.id} 写明不参加考核，但有考核记录；这些记录不计分", "核对考核状态，或删除该单位的记录。")
         if unit.status != "not_assessed":
             for part in rubric.parts:
-                if part.source == "entered" and part.id not in parts.get(unit.id, {}):
+                refused = (unit.id, part.id) in ctx.refused_parts
+                if part.source == "entered" and part.id not in parts.get(unit.id, {}) and not refused:
                     problems.error(unit.loc, f"单位 {unit.id} 缺少{part.name}得分", f"在 parts.csv 中为该单位加一行：{unit.id},{part.name},分数。")
         inputs.append(
             UnitInput(
@@ -658,11 +661,13 @@ def _parts(ctx: _Ctx, rows: tuple[Row, ...], touched: set[str]) -> dict[str, dic
             continue
         score = ctx.number(row, "score", "得分")
         if score is None:
+            ctx.refused_parts.add((unit.id, part.id))
             if not row.get("score"):
                 ctx.problems.error(row.at("score"), "得分为空", "填写该部分的得分。")
             continue
         full = part.full or ZERO
         if score > full:
+            ctx.refused_parts.add((unit.id, part.id))
             ctx.problems.error(row.at("score"), f"{part.name}满分 {fmt(full)} 分，这里是 {fmt(score)} 分", "核对得分。")
             continue
         if part.id in out[unit.id]:

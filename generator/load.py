@@ -18,6 +18,8 @@ RUBRICS_DIR = "rubrics"
 RESULTS_DIR = "results"
 #: Files in a results folder that are not tables (read by later steps).
 OTHER_RESULT_FILES = {"notice.yml", "notice.yaml", "README.md", "readme.md"}
+#: Workbooks a results table may have been saved as instead of CSV (WPS saves .et).
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et", ".ods"}
 
 
 @dataclass
@@ -32,7 +34,8 @@ class Project:
 
 def relative(path: Path, root: Path) -> str:
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        # The folder resolved, not the file: a link is named where it sits, not where it points.
+        return (path.parent.resolve() / path.name).relative_to(root.resolve()).as_posix()
     except ValueError:
         return path.as_posix()
 
@@ -46,17 +49,28 @@ def read_rubric_text(text: str, file: str, problems: Problems) -> Rubric | None:
     return rubric
 
 
+def read_bytes(path: Path, file: str, problems: Problems, limit: int | None = None, what: str = "细则文件") -> bytes | None:
+    """The file's bytes, or None with a located problem: unreadable (a broken link, no permission), or too big."""
+    try:
+        size = path.stat().st_size
+        if limit is not None and size > limit:
+            problems.error(
+                Loc(file),
+                f"{what}太大（{size // 1024 // 1024} MB，上限 {limit // 1024 // 1024} MB）",
+                f"{what[:2]}一般只有几百 KB；检查是否误把其他数据粘贴进了文件。",
+            )
+            return None
+        return path.read_bytes()
+    except OSError as exc:
+        problems.error(Loc(file), f"无法读取这个文件：{exc.strerror or exc}", "检查文件是否存在（不是失效的快捷方式或链接）、是否有读取权限。")
+        return None
+
+
 def load_rubric(path: Path, root: Path, problems: Problems) -> Rubric | None:
     file = relative(path, root)
-    size = path.stat().st_size
-    if size > MAX_YAML_BYTES:
-        problems.error(
-            Loc(file),
-            f"细则文件太大（{size // 1024 // 1024} MB，上限 {MAX_YAML_BYTES // 1024 // 1024} MB）",
-            "细则一般只有几百 KB；检查是否误把其他数据粘贴进了文件。",
-        )
+    data = read_bytes(path, file, problems, MAX_YAML_BYTES)
+    if data is None:
         return None
-    data = path.read_bytes()
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -68,8 +82,11 @@ def load_rubric(path: Path, root: Path, problems: Problems) -> Rubric | None:
 
 def load_notice(path: Path, root: Path, problems: Problems) -> Notice | None:
     file = relative(path, root)
+    data = read_bytes(path, file, problems, MAX_YAML_BYTES, "通报文件")
+    if data is None:
+        return None
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         problems.error(Loc(file), f"通报文件不是 UTF-8 编码（第 {exc.start} 字节）", "用记事本或 VS Code 另存为 UTF-8。")
         return None
@@ -88,6 +105,14 @@ def load_results(folder: Path, root: Path, problems: Problems) -> RawResults:
         if path.is_dir() or path.name.startswith("."):
             continue
         table = table_for_file(path.name)
+        if table is None and path.suffix.lower() in WORKBOOK_SUFFIXES and table_for_file(path.stem + ".csv"):
+            # Not a warning: the office meant this as results, and skipping it would publish no deductions.
+            problems.error(
+                Loc(file),
+                "考核结果保存成了 Excel 或 WPS 工作簿；程序只读 CSV，这个文件没有读取",
+                f"在 Excel 或 WPS 中打开，用“另存为”保存成 CSV（逗号分隔）或 CSV UTF-8：{path.stem}.csv。",
+            )
+            continue
         if table is None:
             if path.name not in OTHER_RESULT_FILES:
                 problems.warning(
@@ -97,7 +122,9 @@ def load_results(folder: Path, root: Path, problems: Problems) -> RawResults:
                 )
             continue
         files.append(file)
-        tables[table.name].extend(parse_table(path.read_bytes(), file, table, problems))
+        data = read_bytes(path, file, problems)
+        if data is not None:
+            tables[table.name].extend(parse_table(data, file, table, problems))
     return RawResults(
         assessment=folder.name,
         folder=relative(folder, root),
@@ -113,11 +140,13 @@ def load_project(root: Path, problems: Problems, only: set[str] | None = None) -
     if not rubric_dir.is_dir():
         problems.error(Loc(RUBRICS_DIR), "找不到细则目录 rubrics/", "在项目根目录下运行，或用 --root 指定项目目录。")
         return project
+    unreadable: dict[str, str] = {}
     for path in sorted(rubric_dir.glob("*.y*ml")):
         if only is not None and path.stem not in only:
             continue
         rubric = load_rubric(path, root, problems)
         if rubric is None:
+            unreadable[path.stem] = relative(path, root)
             continue
         file = relative(path, root)
         if rubric.id in project.rubrics:
@@ -129,6 +158,12 @@ def load_project(root: Path, problems: Problems, only: set[str] | None = None) -
     if results_dir.is_dir():
         for folder in sorted(p for p in results_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
             if only is not None and folder.name not in only:
+                continue
+            if folder.name in unreadable:
+                # Not "no rubric for this folder": the rubric is there but could not be read.
+                problems.warning(
+                    Loc(relative(folder, root)), f"细则 {unreadable[folder.name]} 有错误，暂不检查这里的考核结果", "先改正细则中的错误。"
+                )
                 continue
             project.results[folder.name] = load_results(folder, root, problems)
             for name in ("notice.yml", "notice.yaml"):

@@ -30,6 +30,8 @@ class Column:
     required: bool = False
     #: Internal columns (assessor notes, phone numbers) are read but never published.
     internal: bool = False
+    #: A code that refers to something (a unit, an item, a rule): spaces around it are reported.
+    code: bool = False
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,7 @@ class Table:
 
 
 def _unit() -> Column:
-    return Column("unit", "单位代码", "单位名册中的单位代码。", ("单位代码", "单位编号", "单位id", "unit_id"), True)
+    return Column("unit", "单位代码", "单位名册中的单位代码。", ("单位代码", "单位编号", "单位id", "unit_id"), True, code=True)
 
 
 def _internal_note() -> Column:
@@ -59,7 +61,7 @@ UNITS = Table(
     "units",
     "每个被考核单位一行。",
     (
-        Column("id", "单位代码", "单位代码，用作网址，只用字母、数字和连字符，例如 `jw-01`。", ("单位代码", "代码", "编号", "单位编号"), True),
+        Column("id", "单位代码", "单位代码，用作网址，只用字母、数字和连字符，例如 `jw-01`。", ("单位代码", "代码", "编号", "单位编号"), True, code=True),
         Column("name", "单位名称", "单位全称。", ("单位名称", "名称", "单位"), True),
         Column("type", "单位类型", "细则 unit_types 中的类型代码或名称。", ("单位类型", "类型"), True),
         Column("group", "联络组", "联络组或分组，按组排名和列表。", ("联络组", "组别", "分组", "考核组")),
@@ -79,8 +81,8 @@ ENTRIES = Table(
     "考核组发现的每一处问题一行（长表）：哪个单位、哪个指标、哪条规则、情况、扣（得）分和原因。",
     (
         _unit(),
-        Column("item", "指标编号", "细则中的指标编号。", ("指标编号", "指标", "项目编号", "序号"), True),
-        Column("rule", "规则", "指标中的规则编号；指标只有一条规则时可不填。", ("规则", "规则编号")),
+        Column("item", "指标编号", "细则中的指标编号。", ("指标编号", "指标", "项目编号", "序号"), True, code=True),
+        Column("rule", "规则", "指标中的规则编号；指标只有一条规则时可不填。", ("规则", "规则编号"), code=True),
         Column(
             "value",
             "情况",
@@ -161,7 +163,7 @@ SELF_SCORES = Table(
     "单位自查自评的分数，与考核分并列显示，不参与计分。",
     (
         _unit(),
-        Column("item", "指标编号", "细则中的指标编号。", ("指标编号", "指标", "项目编号", "序号"), True),
+        Column("item", "指标编号", "细则中的指标编号。", ("指标编号", "指标", "项目编号", "序号"), True, code=True),
         Column("score", "自查分", "单位自评的得分。", ("自查分", "自评分", "得分"), True),
         _internal_note(),
     ),
@@ -213,9 +215,19 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("utf-16"), "UTF-16"
     try:
         return data.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        if exc.reason == _CUT_SHORT:
+            # UTF-8 up to a character cut in half at the very end: reading it as GB18030 would turn
+            # every Chinese character into two others.
+            raise
     return data.decode("gb18030"), "GB18030"
+
+
+#: How .xlsx (a zip) and .xls (an OLE compound file) begin.
+_WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+#: What Python's UTF-8 and UTF-16 decoders say when the bytes end in the middle of a character.
+_CUT_SHORT = "unexpected end of data"
+_CUT_SHORT_UTF16 = "truncated data"
 
 
 def _line_of_offset(data: bytes, offset: int) -> int:
@@ -227,10 +239,24 @@ def parse_table(data: bytes, file: str, table: Table, problems: Problems) -> lis
     if len(data) > MAX_CSV_BYTES:
         problems.error(Loc(file), f"文件太大（{len(data) // 1024 // 1024} MB）", "按联络组拆分成几个文件。")
         return []
+    if data.startswith(_WORKBOOK_MAGIC):
+        problems.error(
+            Loc(file),
+            "这是 Excel 或 WPS 的工作簿文件（.xlsx / .xls），不是 CSV 文本，只是改了文件名",
+            "在 Excel 或 WPS 中打开，用“另存为”保存成 CSV（逗号分隔）或 CSV UTF-8。",
+        )
+        return []
     try:
         text, _encoding = decode(data)
     except UnicodeDecodeError as exc:
         line = _line_of_offset(data, exc.start)
+        if exc.reason in (_CUT_SHORT, _CUT_SHORT_UTF16):
+            problems.error(
+                Loc(file, line),
+                "文件在一个字的中间结束，可能在复制或传输时被截断",
+                "找到完整的原文件重新复制；或用 Excel 或 WPS 打开，核对最后一行后重新保存。",
+            )
+            return []
         problems.error(
             Loc(file, line),
             "无法识别文件编码（既不是 UTF-8，也不是 GBK/GB18030）",
@@ -244,7 +270,10 @@ def parse_table(data: bytes, file: str, table: Table, problems: Problems) -> lis
     rows: list[Row] = []
     header: list[str | None] | None = None
     header_line = 0
+    width = 0
     start = 1
+    last: tuple[list[str], int] | None = None
+    codes = {c.name: c.title for c in table.columns if c.code}
     try:
         for cells in reader:
             line = start
@@ -256,8 +285,20 @@ def parse_table(data: bytes, file: str, table: Table, problems: Problems) -> lis
                 header_line = line
                 if header is None:
                     return []
+                width = max(i for i, c in enumerate(cells, start=1) if c.strip())
                 continue
-            rows.append(_make_row(cells, header, file, line, header_line, problems))
+            last = (cells, line)
+            rows.append(_make_row(cells, header, codes, file, line, header_line, problems))
+        if last is not None and len(last[0]) < width and not text.endswith(("\n", "\r")):
+            # Excel and WPS write every cell of every row and end the file with a line break: a short
+            # last row with no line break after it is a file cut off (and rows after it may be lost).
+            cells, line = last
+            rows.pop()
+            problems.error(
+                Loc(file, line, len(cells)),
+                f"文件在这一行中间结束：只有 {len(cells)} 格，表头有 {width} 格；文件可能被截断",
+                "找到完整的原文件重新复制；或用 Excel 或 WPS 打开，核对最后一行和后面是否缺了行，再重新保存。",
+            )
     except csv.Error as exc:
         problems.error(
             Loc(file, start),
@@ -320,7 +361,10 @@ def _read_header(cells: list[str], file: str, line: int, table: Table, problems:
     return header
 
 
-def _make_row(cells: list[str], header: list[str | None], file: str, line: int, header_line: int, problems: Problems) -> Row:
+def _make_row(
+    cells: list[str], header: list[str | None], codes: Mapping[str, str], file: str, line: int, header_line: int, problems: Problems
+) -> Row:
+    """One data row; ``codes`` are the columns (name → title) whose surrounding spaces are reported."""
     values: dict[str, str] = {}
     locs: dict[str, Loc] = {}
     if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
@@ -335,12 +379,21 @@ def _make_row(cells: list[str], header: list[str | None], file: str, line: int, 
         cell = cells[index] if index < len(cells) else ""
         values[name] = cell.strip()
         locs[name] = Loc(file, line, index + 1)
+        if name in codes and values[name] and values[name] != cell:
+            where = "前后" if cell[0].isspace() and cell[-1].isspace() else ("前面" if cell[0].isspace() else "后面")
+            problems.warning(
+                locs[name],
+                f"{codes[name]}「{cell}」{where}有空格，已按「{values[name]}」读取",
+                f"删去空格，写作 {values[name]}。",
+            )
     return Row(values, locs, Loc(file, line, 1))
 
 
 def _csv_error_words(message: str) -> str:
     if "unexpected end of data" in message:
         return "文件在引号内结束"
+    if "field larger than field limit" in message:
+        return f"有一格超过 {csv.field_size_limit()} 个字符"
     if "'\"' expected" in message or "expected after" in message:
         return "引号后面应是逗号"
     return message

@@ -29,6 +29,8 @@ from .problems import Loc, Problems
 MAX_YAML_BYTES = 5 * 1024 * 1024
 #: Refuse YAML whose aliases expand to more nodes than this (a "billion laughs" file).
 MAX_NODES = 500_000
+#: Refuse YAML nested deeper than this (a rubric needs a few dozen levels; Python's stack, a thousand).
+MAX_DEPTH = 100
 
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:str",
@@ -42,6 +44,7 @@ _STANDARD_TAGS = {
 }
 _PERCENT_FIELDS = {"weight", "threshold"}
 _CJK_FOLD = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef]) (?=[\u3000-\u9fff\uff00-\uffef])")
+_INTEGER = re.compile(r"[+-]?[0-9]+")
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 
 _TYPE_WORDS = {
@@ -88,7 +91,8 @@ class Reader:
         if self.visited > MAX_NODES:
             raise self.fail(node, f"文件展开后超过 {MAX_NODES} 个节点（锚点与别名层层引用）", "去掉多层嵌套的 & 锚点和 * 别名。")
         if node.tag not in _STANDARD_TAGS:
-            raise self.fail(node, f"不允许的 YAML 标签 {node.tag}", "删除以 ! 开头的标签，只写普通的值。")
+            shown = node.tag.replace("tag:yaml.org,2002:", "!!", 1)
+            raise self.fail(node, f"不允许的 YAML 标签 {shown}", "删除以 ! 开头的标签，只写普通的值。")
         origin = get_origin(tp)
         if origin in (Union, types.UnionType):
             return self._union(tp, node, path)
@@ -120,9 +124,11 @@ class Reader:
                 raise self.fail(node, f"{path} 应为 true 或 false，这里是「{text}」")
             return text.lower() in ("true", "yes", "on")
         if tp is int:
-            if node.tag != "tag:yaml.org,2002:int":
+            # Only plain decimal digits: YAML 1.1 also reads 0777 (octal), 0x1F and 1:30 (base 60) as integers.
+            digits = text.replace("_", "")
+            if node.tag != "tag:yaml.org,2002:int" or not _INTEGER.fullmatch(digits):
                 raise self.fail(node, f"{path} 应为整数，这里是「{text}」")
-            return int(text.replace("_", ""), 0)
+            return int(digits)
         if tp is datetime.date:
             return self._date(node, path)
         if tp is Decimal:
@@ -271,7 +277,12 @@ def compose(text: str, file: str, problems: Problems) -> yaml.Node | None:
         problems.error(Loc(file, 1, 1), "文件是空的", "写入细则内容，或删除这个文件。")
         return None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_Loader)
+    except _TooDeep as exc:
+        mark = exc.problem_mark
+        loc = Loc(file, mark.line + 1, mark.column + 1) if mark else Loc(file)
+        problems.error(loc, f"嵌套超过 {MAX_DEPTH} 层", "细则的层次不会这么深；检查是否误把其他数据粘贴进了文件。")
+        return None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         loc = Loc(file, mark.line + 1, mark.column + 1) if mark else Loc(file)
@@ -285,27 +296,76 @@ def compose(text: str, file: str, problems: Problems) -> yaml.Node | None:
         return None
     if node is None:
         problems.error(Loc(file, 1, 1), "文件里没有内容（只有注释）", "写入细则内容，或删除这个文件。")
-    elif _expanded_size(node) > MAX_NODES:
+        return None
+    cycle, size, depth = _measure(node)
+    if cycle is not None:
+        problems.error(
+            _loc(file, cycle),
+            "锚点（&）在它自己的内容里被别名（*）引用，形成循环",
+            "别名只能引用写在它前面、且不包含它的内容；删除这个别名。",
+        )
+        return None
+    if size > MAX_NODES:
         # Refuse before converting: a few lines of aliases can stand for 10^9 nodes.
         problems.error(_loc(file, node), f"文件展开后超过 {MAX_NODES} 个节点（锚点与别名层层引用）", "去掉多层嵌套的 & 锚点和 * 别名。")
+        return None
+    if depth > MAX_DEPTH:
+        problems.error(_loc(file, node), f"文件展开后嵌套超过 {MAX_DEPTH} 层（别名层层引用）", "去掉层层引用的 & 锚点和 * 别名。")
         return None
     return node
 
 
-def _expanded_size(root: yaml.Node) -> int:
-    """How many nodes the document holds once every alias is expanded; linear in the file's size."""
-    sizes: dict[int, int] = {}
+class _TooDeep(yaml.composer.ComposerError):
+    """Nesting deeper than :data:`MAX_DEPTH` (PyYAML composes recursively and would exhaust the stack)."""
 
-    def size(node: yaml.Node) -> int:
-        known = sizes.get(id(node))
-        if known is not None:
-            return known
-        total = 1
-        if isinstance(node, yaml.SequenceNode):
-            total += sum(size(child) for child in node.value)
-        elif isinstance(node, yaml.MappingNode):
-            total += sum(size(key) + size(value) for key, value in node.value)
-        sizes[id(node)] = total
-        return total
 
-    return size(root)
+class _Loader(yaml.SafeLoader):
+    """The safe loader, with a limit on nesting depth."""
+
+    depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise _TooDeep(None, None, "too deep", self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
+
+
+def _measure(root: yaml.Node) -> tuple[yaml.Node | None, int, int]:
+    """(a node that contains itself, or None; node count; depth), with every alias expanded.
+
+    ``a: &x [*x]`` composes as a cycle; a chain of aliases can be far deeper than the text. So the
+    walk is iterative (no recursion), and each node is measured once (linear in the file's size).
+    """
+    sizes: dict[int, tuple[int, int]] = {}
+    open_nodes: set[int] = {id(root)}
+    stack: list[tuple[yaml.Node, list[yaml.Node]]] = [(root, _children(root))]
+    while stack:
+        node, pending = stack[-1]
+        while pending and id(pending[-1]) in sizes:
+            pending.pop()
+        if pending:
+            child = pending.pop()
+            if id(child) in open_nodes:
+                return child, 0, 0
+            open_nodes.add(id(child))
+            pending.append(child)  # measured when its own children are done
+            stack.append((child, _children(child)))
+            continue
+        kids = [sizes[id(c)] for c in _children(node)]
+        sizes[id(node)] = (1 + sum(k[0] for k in kids), 1 + max((k[1] for k in kids), default=0))
+        open_nodes.discard(id(node))
+        stack.pop()
+    size, depth = sizes[id(root)]
+    return None, size, depth

@@ -1,0 +1,132 @@
+"""Real-world bad input, one case per folder under ``tests/corpus/``, each with the exact message expected.
+
+A case is a tiny project: the files it holds are laid over ``tests/corpus/_shared/`` (a small rubric,
+``shili-2017``, and its unit roster), then ``kaoping check`` runs on it. ``expected.txt`` is the exact
+stderr and ``expected_exit`` the exit status. Which input is fixed up with a warning and which is
+refused is documented in ``docs/reference/results.md`` (section “修正还是拒绝”).
+
+To rewrite the expected files after a deliberate change of wording::
+
+    KAOPING_UPDATE_CORPUS=1 .venv/bin/pytest tests/test_corpus.py
+
+and review the diff.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+from generator.yamlread import MAX_YAML_BYTES
+
+CORPUS = Path(__file__).parent / "corpus"
+SHARED = CORPUS / "_shared"
+CASES = sorted(p for p in CORPUS.iterdir() if p.is_dir() and not p.name.startswith("_"))
+EXPECTED = "expected.txt"
+EXPECTED_EXIT = "expected_exit"
+NOT_DATA = {EXPECTED, EXPECTED_EXIT, "README.md"}
+UPDATE = bool(os.environ.get("KAOPING_UPDATE_CORPUS"))
+
+
+def materialise(case: Path, root: Path) -> Path:
+    """The shared project with the case's files laid over it."""
+    shutil.copytree(SHARED, root)
+    for path in sorted(case.rglob("*")):
+        if path.is_file() and path.name not in NOT_DATA:
+            target = root / path.relative_to(case)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+    return root
+
+
+def check(root: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    code = main(["--root", str(root), "check"])
+    return code, capsys.readouterr().err
+
+
+def test_the_shared_project_is_clean(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, err = check(materialise(tmp_path / "empty", tmp_path / "shared"), capsys)
+    assert (code, err) == (0, "")
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
+def test_case(case: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, err = check(materialise(case, tmp_path / case.name), capsys)
+    if UPDATE:
+        (case / EXPECTED).write_text(err, encoding="utf-8", newline="\n")
+        (case / EXPECTED_EXIT).write_text(f"{code}\n", encoding="utf-8")
+    assert "Traceback" not in err and "内部错误" not in err, err
+    assert err == (case / EXPECTED).read_text(encoding="utf-8")
+    assert code == int((case / EXPECTED_EXIT).read_text(encoding="utf-8"))
+
+
+def test_every_case_has_its_expectations() -> None:
+    for case in CASES:
+        assert (case / EXPECTED).is_file() and (case / EXPECTED_EXIT).is_file(), case.name
+        assert any(p.is_file() and p.name not in NOT_DATA for p in case.rglob("*")), case.name
+
+
+def test_a_50_mb_rubric_is_refused_before_it_is_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = materialise(tmp_path / "none", tmp_path / "big")
+    path = root / "rubrics" / "daxing-2017.yml"
+    line = "# " + "很长的注释" * 20 + "\n"
+    with path.open("w", encoding="utf-8") as out:
+        out.write("id: daxing-2017\n")
+        written = 0
+        while written < 50 * 1024 * 1024:
+            out.write(line * 1000)
+            written += len(line.encode()) * 1000
+    assert path.stat().st_size > MAX_YAML_BYTES
+    code, err = check(root, capsys)
+    assert code == 1
+    assert err == (
+        "rubrics/daxing-2017.yml: 错误：细则文件太大（50 MB，上限 5 MB）\n"
+        "    处理办法：细则一般只有几百 KB；检查是否误把其他数据粘贴进了文件。\n"
+        "\n共 1 个错误，0 个警告。\n"
+        "数据有错误，未继续。改正上面列出的错误后再运行。\n"
+    )
+
+
+def test_debug_shows_a_traceback_only_for_internal_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = materialise(tmp_path / "none", tmp_path / "p")
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("故障")
+
+    monkeypatch.setattr("generator.cli.prepare", broken)
+    assert main(["--root", str(root), "check"]) == 3
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "--debug" in err
+    assert main(["--root", str(root), "--debug", "check"]) == 3
+    assert "Traceback" in capsys.readouterr().err
+
+
+def test_a_results_file_that_cannot_be_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A link left pointing nowhere (a file moved away after the link was made) is named, not a crash."""
+    root = materialise(tmp_path / "none", tmp_path / "p")
+    (root / "results" / "shili-2017" / "bonus.csv").symlink_to(tmp_path / "moved-away.csv")
+    code, err = check(root, capsys)
+    assert code == 1
+    assert err.startswith(
+        "results/shili-2017/bonus.csv: 错误：无法读取这个文件：No such file or directory\n"
+        "    处理办法：检查文件是否存在（不是失效的快捷方式或链接）、是否有读取权限。\n"
+    ), err
+
+
+def test_a_quote_left_open_early_in_a_long_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The rest of the file would become one cell: refused at the row where the quote opens."""
+    root = materialise(tmp_path / "none", tmp_path / "p")
+    rows = "u01,1.3,late,1,,迟到\n" * 20000
+    text = '单位代码,指标编号,规则,情况,扣分,扣分原因\nu02,2.2,,,2,"台账资料不全\n' + rows
+    (root / "results" / "shili-2017" / "entries.csv").write_text(text, encoding="utf-8")
+    code, err = check(root, capsys)
+    assert code == 1
+    assert err.startswith(
+        "results/shili-2017/entries.csv:2: 错误：CSV 格式错误：有一格超过 131072 个字符（文件可能在一行中间被截断，或引号没有成对）\n"
+    ), err

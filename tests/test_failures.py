@@ -1,0 +1,233 @@
+"""A build that fails at any step leaves the published site/ exactly as it was and no temporary folder behind.
+
+Each test starts from a copy of one small project that has already been built (its site/ is "the
+previously published site"), breaks one thing, builds, and compares site/ byte for byte:
+
+- bad data (stops at the check, before anything is written);
+- a broken page template; a broken mkdocs.yml, an unknown plugin, a missing ``--8<--`` snippet;
+- the disk filling up while pages are written, and while MkDocs copies its files;
+- the build killed mid-way (SIGKILL: the next build cleans up; SIGTERM: the build cleans up itself);
+- two builds started at once: both finish, and site/ is what a single build makes.
+
+The message for each is one line of Chinese without a Python traceback.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sandbox import ROOT, copy_sources, digests, leftovers
+
+from generator.build import TEMP_PREFIX, Progress, build, remove_leftovers
+from generator.cli import main
+
+SHARED = ROOT / "tests" / "corpus" / "_shared"
+AID = "shili-2017"
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small project (the corpus's shared rubric and results), built once."""
+    root = copy_sources(tmp_path_factory.mktemp("published") / "project")
+    shutil.copytree(SHARED, root, dirs_exist_ok=True)
+    result = build(root, progress=Progress(quiet=True))
+    assert result.ok, "\n".join(str(p) for p in result.problems.sorted())
+    assert leftovers(root) == []
+    return root
+
+
+@pytest.fixture
+def project(published: Path, tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    shutil.copytree(published, root, symlinks=True)
+    return root
+
+
+@pytest.fixture
+def before(project: Path) -> dict[str, str]:
+    return digests(project / "site")
+
+
+def cli_build(root: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    code = main(["--root", str(root), "build", "-q"])
+    return code, capsys.readouterr().err
+
+
+def assert_untouched(root: Path, before: dict[str, str]) -> None:
+    assert digests(root / "site") == before, "site/ 被改动了"
+    assert leftovers(root) == [], leftovers(root)
+
+
+def assert_one_clear_message(err: str, *needles: str) -> None:
+    assert "Traceback" not in err and "内部错误" not in err, err
+    assert "原来的 site/ 没有改动" in err, err
+    for needle in needles:
+        assert needle in err, err
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+# --------------------------------------------------------------------------------------------
+# Each step failing
+# --------------------------------------------------------------------------------------------
+
+
+def test_bad_data_stops_before_anything_is_written(
+    project: Path, before: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    docs_before = digests(project / "docs")
+    edit(project / "results" / AID / "entries.csv", "u02,2.2,,,2,", "u09,2.2,,,2,")
+    code, err = cli_build(project, capsys)
+    assert code == 1
+    assert "单位代码「u09」不在单位名册中" in err and "网站没有生成；原来的 site/ 没有改动" in err, err
+    assert_untouched(project, before)
+    assert digests(project / "docs") == docs_before
+
+
+@pytest.mark.parametrize(
+    ("template", "old", "new", "expected"),
+    [
+        ("unit.md.j2", "{{", "{% for x in %}{{", "页面模板 unit.md.j2 第"),
+        ("results.md.j2", "{{", "{{ ctx.no_such_field }}{{", "页面模板出错"),
+    ],
+    ids=["syntax", "undefined"],
+)
+def test_a_template_error(
+    project: Path, before: dict[str, str], capsys: pytest.CaptureFixture[str], template: str, old: str, new: str, expected: str
+) -> None:
+    edit(project / "site_templates" / template, old, new)
+    code, err = cli_build(project, capsys)
+    assert code == 1
+    assert_one_clear_message(err, expected)
+    assert_untouched(project, before)
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "expected"),
+    [
+        ("mkdocs.yml", "site_name:", "site_name: [\n", "mkdocs.yml 有错误"),
+        ("mkdocs.yml", "plugins:\n", "plugins:\n  - no-such-plugin\n", "mkdocs.yml 有错误"),
+        ("docs/index.md", "# 党建工作考核", '# 党建工作考核\n\n--8<-- "docs/no-such-snippet.md"', "no-such-snippet.md"),
+    ],
+    ids=["broken-yaml", "unknown-plugin", "missing-snippet"],
+)
+def test_a_mkdocs_error(
+    project: Path,
+    before: dict[str, str],
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+    file: str,
+    old: str,
+    new: str,
+    expected: str,
+) -> None:
+    edit(project / file, old, new)
+    code, err = cli_build(project, capsys)
+    assert code == 1
+    assert_one_clear_message(err, expected)
+    if "plugin" in new:
+        # MkDocs names the plugin in its own log line, printed just above the message.
+        assert "no-such-plugin" in caplog.text
+    assert_untouched(project, before)
+
+
+def no_space(*args: object, **kwargs: object) -> None:
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), "site/assessments/x.html")
+
+
+@pytest.mark.parametrize("target", ["generator.render.write", "shutil.copyfile"], ids=["rendering", "mkdocs-copying"])
+def test_the_disk_fills_up(
+    project: Path, before: dict[str, str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, target: str
+) -> None:
+    monkeypatch.setattr(target, no_space)
+    code, err = cli_build(project, capsys)
+    monkeypatch.undo()
+    assert code == 1
+    assert_one_clear_message(err, "磁盘已满")
+    assert_untouched(project, before)
+
+
+# --------------------------------------------------------------------------------------------
+# Killed mid-way, and two at once
+# --------------------------------------------------------------------------------------------
+
+
+def start_build(root: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "generator", "--root", str(root), "build", "-q"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
+def wait_for_render(root: Path, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    """Until the build has made its scratch folder (it renders pages into it, then runs MkDocs)."""
+    deadline = time.monotonic() + timeout
+    while not any((p / "docs").exists() for p in root.glob(TEMP_PREFIX + "*")):
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, "生成没有开始"
+        time.sleep(0.005)
+
+
+def change_data(root: Path) -> None:
+    """Data whose site differs from the published one, so that a build that got through would show."""
+    edit(root / "results" / AID / "entries.csv", "党建台账资料不完整", "党建台账资料不完整（已复查）")
+
+
+def test_killed_mid_way_then_the_next_build_cleans_up(project: Path, before: dict[str, str]) -> None:
+    change_data(project)
+    process = start_build(project)
+    wait_for_render(project, process)
+    process.send_signal(signal.SIGKILL)
+    process.communicate(timeout=60)
+    assert digests(project / "site") == before, "被中止的生成改动了 site/"
+    assert leftovers(project), "应留下被中止的临时目录（下一次生成清理它）"
+    result = build(project, progress=Progress(quiet=True))
+    assert result.ok
+    assert leftovers(project) == []
+    after = digests(project / "site")
+    assert after != before and set(after) == set(before)
+
+
+def test_stopped_with_sigterm_cleans_up_itself(project: Path, before: dict[str, str]) -> None:
+    change_data(project)
+    process = start_build(project)
+    wait_for_render(project, process)
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode != 0
+    assert b"Traceback" not in err, err.decode()
+    assert_untouched(project, before)
+
+
+def test_a_build_killed_between_its_two_renames_gets_its_site_back(project: Path, before: dict[str, str]) -> None:
+    # swap_in moves site/ aside, then moves the new one in; killed in between, site/ sits in the scratch folder.
+    scratch = project / f"{TEMP_PREFIX}99999"
+    scratch.mkdir()
+    os.replace(project / "site", scratch / "old-site")
+    (scratch / "site").mkdir()
+    remove_leftovers(project)
+    assert_untouched(project, before)
+
+
+def test_two_builds_at_once(project: Path, published: Path) -> None:
+    shutil.rmtree(project / "site")
+    first, second = start_build(project), start_build(project)
+    for process in (first, second):
+        _, err = process.communicate(timeout=300)
+        assert process.returncode == 0, err.decode()
+    assert digests(project / "site") == digests(published / "site")
+    assert leftovers(project) == []

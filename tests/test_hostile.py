@@ -1,0 +1,505 @@
+"""Hostile input end to end: data is shown as plain text everywhere, ids cannot become paths, secrets stay home.
+
+One project is built from data whose every text field (unit names, reasons, bonus subjects, notice
+fields, rubric text) carries HTML, Markdown, Jinja and MkDocs-macros syntax, ``javascript:`` links,
+``--8<--`` snippet syntax, control characters and spreadsheet formulas, and whose every internal column
+holds a planted secret. Then every file of the built site is searched:
+
+- no page has a ``<script>``, ``<img>``, event handler or ``javascript:`` link that came from data, and
+  each payload reads back exactly as it was written (``{{ 7*7 }}`` never became ``49``);
+- the search index holds the payloads as escaped text;
+- JSON keeps the text as text; CSV and XLSX cells starting with ``=`` ``+`` ``-`` ``@`` are prefixed
+  with ``'`` (a bare number such as ``-2`` is not a formula and stays as it is);
+- no file, compressed or not, holds a secret.
+
+Unit and assessment ids that would become unsafe paths are refused before anything is written.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import html
+import io
+import json
+import re
+import shutil
+import zipfile
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from sandbox import copy_sources, digests, leftovers, write_files
+
+from generator.build import BuildResult, Progress, build
+
+AID = "hostile-2017"
+SCRIPT = "<script>alert('x')</script>"
+IMG = "<img src=x onerror=alert(1)>"
+MARKDOWN = "**粗体** _斜体_ [点我](javascript:alert(1)) <https://evil.example/> ![图](x.png) # 标题"
+#: Each payload between two markers that appear nowhere else: what reads back between them must be it.
+MARKED: dict[str, tuple[str, str, str]] = {
+    "script": ("⓵", SCRIPT, "⓶"),
+    "img": ("⓷", IMG, "⓸"),
+    "markdown": ("⓹", MARKDOWN, "⓺"),
+    "jinja": ("❶", "{{ 7*7 }}", "❷"),
+    "config": ("❸", "{{ config }}", "❹"),
+    "loop": ("❺", "{% for x in range(3) %}循环{% endfor %}", "❻"),
+    "macros": ("❼", "{{ macros_info() }}{% include 'mkdocs.yml' %}", "❽"),
+    "link": ("❾", "javascript:alert(document.cookie)", "❿"),
+    "snippet": ("⓻", '--8<-- "mkdocs.yml"', "⓼"),
+}
+CONTROL = "\x07\x1b[31m\x08"
+FORMULAS = ['=HYPERLINK("http://evil.example","点我")', "+1", "-2", "@SUM(A1:A9)"]
+SECRETS = ("SECRETX7391", "13987654321", "机密甲乙丙")
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def hostile(label: str) -> str:
+    """``label`` followed by every payload and control characters."""
+    return label + "".join(a + p + b for a, p, b in MARKED.values()) + CONTROL + "尾"
+
+
+def shown(label: str) -> str:
+    """``hostile(label)`` as a page or a spreadsheet shows it: the control characters dropped."""
+    return hostile(label).replace(CONTROL, "[31m")
+
+
+def secret(column: str) -> str:
+    return f"{SECRETS[0]}-{column} {SECRETS[1]} {SECRETS[2]}"
+
+
+# --------------------------------------------------------------------------------------------
+# The hostile project
+# --------------------------------------------------------------------------------------------
+
+
+def rubric() -> dict[str, Any]:
+    return {
+        "id": AID,
+        "title": hostile("考核细则"),
+        "year": 2017,
+        "issuer": hostile("机关"),
+        "summary": hostile("简介"),
+        "notes": [hostile("说明")],
+        "unit_types": [
+            {"id": "committee", "name": hostile("党委"), "full_marks": 100},
+            {"id": "branch", "name": "党支部", "full_marks": 100},
+        ],
+        "defaults": {"item_floor": 0},
+        "indicators": [
+            {
+                "id": "1",
+                "title": FORMULAS[0],
+                "points": 40,
+                "content": hostile("内容"),
+                "standard": hostile("标准"),
+                "assessor": hostile("考核单位"),
+                "children": [
+                    {"id": "1.1", "title": hostile("指标"), "points": 20, "standard": hostile("评分标准"),
+                     "rules": [{"kind": "per_occurrence", "per": 1, "text": hostile("规则")}]},
+                    {"id": "1.2", "title": FORMULAS[1], "points": 20, "rules": [{"kind": "range", "max": 5, "text": hostile("酌情")}]},
+                ],
+            },
+            {
+                "id": "2",
+                "title": hostile("类别"),
+                "points": 60,
+                "rules": [
+                    {"kind": "per_element", "per": 2, "elements": ["党旗", "誓词"]},
+                    {"id": "f", "kind": "fixed", "deduct": 3, "text": FORMULAS[3]},
+                ],
+            },
+        ],
+        "bonus": {
+            "standard": hostile("加分总则"),
+            "cap": 10,
+            "items": [
+                {"id": "honours", "title": hostile("表彰"), "standard": hostile("加分标准"), "same_subject_once": True,
+                 "levels": [{"id": "province", "name": "-2省级", "points": 3}, {"id": "city", "name": hostile("市级"), "points": 2}]},
+            ],
+        },
+        "penalties": [{"id": "fraud", "name": hostile("弄虚作假"), "standard": hostile("原文"), "min": 1, "max": 5}],
+        "vetoes": {
+            "standard": hostile("否决总则"),
+            "effect": "no_advanced",
+            "events": [{"id": "v1", "name": FORMULAS[3]}, {"id": "v2", "name": hostile("事故")}],
+        },
+        "parts": [
+            {"id": "year_end", "name": hostile("年终"), "weight": "70%", "source": "rubric"},
+            {"id": "routine", "name": "=平时考核", "weight": "30%", "source": "entered", "full": 100, "note": hostile("平时")},
+        ],
+        "ranking": {"within": "group", "ties": hostile("并列")},
+        "grading": {
+            "method": "threshold",
+            "standard": hostile("等次原文"),
+            "advanced": "decision",
+            "labels": {"advanced": hostile("先进"), "fail": "-未达标"},
+            "bands": [{"grade": "pass", "min": 80}, {"grade": "fail"}],
+            "note": hostile("等次说明"),
+        },
+        "consequences": [{"text": hostile("后果")}],
+    }
+
+
+def notice() -> dict[str, Any]:
+    return {
+        "issuer": hostile("发文机关"),
+        "masthead": hostile("红头"),
+        "number": hostile("文号"),
+        "title": hostile("通报标题"),
+        "recipients": hostile("主送"),
+        "date": "2018-01-20",
+        "opening": [hostile("开头")],
+        "closing": [hostile("结尾"), FORMULAS[0]],
+        "publicity": {"start": "2018-01-21", "end": "2018-01-27", "contact": hostile("受理"), "phone": hostile("电话"), "address": hostile("地址")},
+        "copy_to": [hostile("抄送")],
+        "printed_by": hostile("印发"),
+        "printed_date": "2018-01-21",
+        "show_scores": True,
+    }
+
+
+def table(header: list[str], rows: list[list[str]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+#: Unit names: each formula start, and every payload.
+UNIT_NAMES = {"u1": FORMULAS[0], "u2": FORMULAS[1], "u3": FORMULAS[2], "u4": FORMULAS[3], "u5": hostile("单位")}
+UNITS = [("u1", "committee", hostile("组")), ("u2", "branch", "@组"), ("u3", "branch", "@组"), ("u4", "branch", "+组"), ("u5", "branch", hostile("组"))]
+
+
+def results() -> dict[str, str]:
+    registry = [
+        [uid, UNIT_NAMES[uid], utype, group, "已考核", "", secret("联系人"), SECRETS[1], secret("内部备注"), secret("内部说明"), secret("私下")]
+        for uid, utype, group in UNITS
+    ]
+    registry.append(["u6", hostile("不考核单位"), "branch", "@组", "不参加考核", hostile("状态说明"), secret("联系人"), SECRETS[1], secret("备注"), "", ""])
+    entries = [[uid, "1.1", "", "2", "", hostile("原因") if uid != "u3" else FORMULAS[0], secret("考核人"), secret("备注")] for uid, _, _ in UNITS]
+    entries += [
+        ["u2", "2", "a", "党旗", "", FORMULAS[1], secret("考核人"), secret("备注")],
+        ["u3", "2", "f", "", "", FORMULAS[2], secret("考核人"), secret("备注")],
+        ["u4", "1.2", "", "", "2", FORMULAS[3], secret("考核人"), secret("备注")],
+    ]
+    return {
+        "units.csv": table(["单位代码", "单位名称", "单位类型", "联络组", "考核状态", "状态说明", "联系人", "联系电话", "内部备注", "内部说明", "#私下"], registry),
+        "entries.csv": table(["单位代码", "指标编号", "规则", "情况", "扣分", "扣分原因", "考核人", "内部备注"], entries),
+        "bonus.csv": table(
+            ["单位代码", "加分项目", "级别", "事项", "依据", "内部备注"],
+            [["u1", "honours", "province", hostile("事项"), hostile("依据"), secret("备注")], ["u2", "honours", "city", FORMULAS[0], FORMULAS[1], secret("备注")]],
+        ),
+        "penalties.csv": table(["单位代码", "扣分因素", "扣分", "事由", "内部备注"], [["u3", "fraud", "2", hostile("事由"), secret("备注")]]),
+        "vetoes.csv": table(
+            ["单位代码", "否决事项", "情况", "日期", "内部备注"],
+            [["u4", "v1", hostile("情况"), hostile("日期"), secret("备注")], ["u5", "v2", FORMULAS[0], "2017-05-01", secret("备注")]],
+        ),
+        "parts.csv": table(["单位代码", "组成部分", "得分", "内部备注"], [[uid, "routine", "90", secret("备注")] for uid, _, _ in UNITS]),
+        "self_scores.csv": table(["单位代码", "指标编号", "自查分", "内部备注"], [["u1", "1.1", "20", secret("备注")], ["u5", "2", "60", secret("备注")]]),
+        "awards.csv": table(["单位代码", "等次", "依据", "内部备注"], [["u1", "先进", hostile("评定依据"), secret("备注")]]),
+        "notice.yml": yaml.safe_dump(notice(), allow_unicode=True, sort_keys=False),
+    }
+
+
+def hostile_project(root: Path) -> Path:
+    copy_sources(root)
+    files: dict[str, str | bytes] = {f"rubrics/{AID}.yml": yaml.safe_dump(rubric(), allow_unicode=True, sort_keys=False)}
+    files.update({f"results/{AID}/{name}": text for name, text in results().items()})
+    return write_files(root, files)
+
+
+def quiet_build(root: Path) -> BuildResult:
+    return build(root, progress=Progress(quiet=True))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = hostile_project(tmp_path_factory.mktemp("hostile") / "project")
+    result = quiet_build(root)
+    assert result.ok, "\n".join(str(p) for p in result.problems.sorted())
+    return root
+
+
+# --------------------------------------------------------------------------------------------
+# Reading what was built
+# --------------------------------------------------------------------------------------------
+
+
+class Elements(HTMLParser):
+    """Every start tag with its attributes, and the text inside each <script>."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.scripts: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        self._in_script = tag == "script"
+        if self._in_script:
+            self.scripts.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script:
+            self.scripts[-1] += data
+
+
+def pages(root: Path) -> list[Path]:
+    return sorted((root / "site").rglob("*.html"))
+
+
+def decoded_text(raw: str) -> str:
+    """Text as a reader sees it: entities decoded, jieba's zero-width spaces (search index) removed."""
+    return html.unescape(raw).replace("\u200b", "")
+
+
+def readings(path: Path) -> Iterator[tuple[str, str]]:
+    """(where, text) for every way a file can hold text: as bytes, decoded, decompressed, JSON strings."""
+    data = path.read_bytes()
+    name = path.name
+    if name.endswith(".gz"):
+        data = gzip.decompress(data)
+        name = name[:-3]
+    if name.endswith((".xlsx", ".zip")):
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            for entry in z.namelist():
+                text = z.read(entry).decode("utf-8", errors="replace")
+                yield f"{path}!{entry}", text
+                yield f"{path}!{entry} (decoded)", html.unescape(text)
+        return
+    text = data.decode("utf-8-sig", errors="replace")
+    yield str(path), text
+    yield f"{path} (decoded)", decoded_text(text)
+    if name.endswith(".json"):
+        yield f"{path} (JSON)", "\n".join(json_strings(json.loads(text)))
+
+
+def json_strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield k
+            yield from json_strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from json_strings(v)
+
+
+def assert_payloads_intact(text: str, where: str) -> int:
+    """Between each pair of markers stands exactly its payload; returns how many were found."""
+    found = 0
+    for name, (start, payload, end) in MARKED.items():
+        for inside in re.findall(re.escape(start) + "(.*?)" + re.escape(end), text, re.DOTALL):
+            assert inside == payload, f"{where}: {name} 变成了 {inside!r}"
+            found += 1
+        assert text.count(start) == text.count(end), f"{where}: {name} 的标记不成对"
+    return found
+
+
+# --------------------------------------------------------------------------------------------
+# Pages, search index, downloads
+# --------------------------------------------------------------------------------------------
+
+
+def test_the_hostile_project_was_built_in_full(built: Path) -> None:
+    folder = built / "site" / "assessments" / AID
+    for name in ("index.html", "standards.html", "results.html", "notice.html", *(f"units/u{i}.html" for i in range(1, 7))):
+        assert (folder / name).is_file(), name
+
+
+def test_no_element_comes_from_data(built: Path) -> None:
+    for page in pages(built):
+        parser = Elements()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for tag, attrs in parser.tags:
+            assert not [a for a in attrs if a.startswith("on")], f"{page}: <{tag}> 有事件属性 {attrs}"
+            for key in ("href", "src", "action", "formaction"):
+                value = (attrs.get(key) or "").strip().lower()
+                assert not value.startswith(("javascript:", "data:text/html")), f"{page}: <{tag} {key}={value}>"
+                assert "evil.example" not in value, f"{page}: <{tag} {key}={value}>"
+            if tag == "img":
+                assert attrs.get("src") != "x", f"{page}: 数据成了 <img>"
+            assert tag not in ("iframe", "object", "embed"), f"{page}: <{tag}>"
+        for script in parser.scripts:
+            assert "alert(" not in script, f"{page}: 数据成了 <script>"
+
+
+def test_every_page_shows_the_payloads_as_written(built: Path) -> None:
+    total = 0
+    for page in pages(built):
+        raw = page.read_text(encoding="utf-8")
+        assert not CONTROL_CHARS.search(raw), f"{page}: 有控制字符"
+        assert "<strong>粗体" not in raw and "<em>斜体" not in raw, f"{page}: 数据被当成了 Markdown"
+        assert "pymdownx.snippets" not in raw, f"{page}: 片段语法读入了 mkdocs.yml"
+        total += assert_payloads_intact(decoded_text(raw), str(page))
+    units = built / "site" / "assessments" / AID / "units"
+    for name in ("u5.html", "u1.html"):
+        text = decoded_text((units / name).read_text(encoding="utf-8"))
+        assert all(payload in text for _, payload, _ in MARKED.values()), name
+    notice_page = decoded_text((built / "site" / "assessments" / AID / "notice.html").read_text(encoding="utf-8"))
+    for label in ("发文机关", "通报标题", "主送", "开头", "结尾", "受理", "电话", "地址", "抄送", "印发"):
+        assert shown(label) in notice_page, label
+    assert total > 100
+
+
+def test_the_search_index_holds_the_payloads_as_escaped_text(built: Path) -> None:
+    index = json.loads((built / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    found = 0
+    for doc in index["docs"]:
+        for key in ("title", "text"):
+            value = doc.get(key, "")
+            # Material shows the text of a result as HTML: data must be there as entities.
+            assert "<script" not in value and "<img" not in value, (doc["location"], value[:200])
+            assert not CONTROL_CHARS.search(value)
+            found += assert_payloads_intact(decoded_text(value), doc["location"])
+    assert found > 10
+
+
+def test_json_keeps_the_text_as_text(built: Path) -> None:
+    units = built / "site" / "assessments" / AID / "units"
+    for uid, name in UNIT_NAMES.items():
+        data = json.loads((units / f"{uid}.json").read_text(encoding="utf-8"))
+        assert data["unit"]["name"] == name
+    u5 = json.loads((units / "u5.json").read_text(encoding="utf-8"))
+    reasons = [f["reason"] for c in u5["categories"] for n in [c, *c.get("children", [])] for r in n.get("rules", []) for f in r["findings"]]
+    assert hostile("原因") in reasons
+    whole = json.loads((built / "site" / "assessments" / AID / "downloads" / f"{AID}.json").read_text(encoding="utf-8"))
+    assert [u["unit"]["name"] for u in whole["units"]][:5] == list(UNIT_NAMES.values())
+    assert whole["assessment"]["title"] == hostile("考核细则")
+
+
+FORMULA_START = ("=", "+", "-", "@")
+NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+def assert_inert_cell(value: Any, where: str) -> None:
+    if isinstance(value, str):
+        assert not value.startswith(FORMULA_START) or NUMBER.match(value), f"{where}: {value!r} 会被当成公式"
+        assert not CONTROL_CHARS.search(value), f"{where}: {value!r}"
+
+
+def test_csv_download_neutralises_formulas(built: Path) -> None:
+    path = built / "site" / "assessments" / AID / "downloads" / f"{AID}-results.csv"
+    rows = list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig"))))
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row, start=1):
+            assert_inert_cell(value, f"{path.name}:{r}:{c}")
+    names = [row[1] for row in rows[1:6]]
+    assert names == ["'" + FORMULAS[0], "'+1", "-2", "'@SUM(A1:A9)", shown("单位")]
+    assert "'" + FORMULAS[0] in rows[0]  # a category title is a column header
+
+
+def test_xlsx_download_has_no_formula(built: Path) -> None:
+    import openpyxl
+
+    path = built / "site" / "assessments" / AID / "downloads" / f"{AID}-results.xlsx"
+    book = openpyxl.load_workbook(path)
+    cells = 0
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", f"{cell.coordinate}: {cell.value!r}"
+                assert_inert_cell(cell.value, f"{path.name}!{cell.coordinate}")
+                cells += 1
+    names = [sheet.cell(row=r, column=2).value for r in range(2, 6)]
+    assert names == ["'" + FORMULAS[0], "'+1", "-2", "'@SUM(A1:A9)"]
+    assert cells > 50
+
+
+def test_no_secret_reaches_any_built_file(built: Path) -> None:
+    files = [p for p in (built / "site").rglob("*") if p.is_file()]
+    kinds = {p.suffix for p in files}
+    assert {".html", ".json", ".csv", ".xlsx", ".gz", ".xml"} <= kinds, kinds
+    assert (built / "site" / "search" / "search_index.json") in files
+    for path in files:
+        for where, text in readings(path):
+            for value in SECRETS:
+                assert value not in text, f"{where} 含有内部信息 {value}"
+
+
+def test_no_secret_reaches_the_generated_pages(built: Path) -> None:
+    """The generated Markdown in docs/assessments is published by any MkDocs build of docs/."""
+    for path in (built / "docs" / "assessments").rglob("*"):
+        if path.is_file():
+            for where, text in readings(path):
+                for value in SECRETS:
+                    assert value not in text, f"{where} 含有内部信息 {value}"
+
+
+# --------------------------------------------------------------------------------------------
+# Ids that would become paths
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def rebuilt(built: Path, tmp_path: Path) -> Path:
+    """A copy of the built hostile project (with its site/), for a build that must not touch it."""
+    root = tmp_path / "project"
+    shutil.copytree(built, root, symlinks=True)
+    return root
+
+
+def assert_refused_before_writing(root: Path, expected: str) -> None:
+    site_before, docs_before = digests(root / "site"), digests(root / "docs")
+    result = quiet_build(root)
+    assert not result.ok
+    messages = "\n".join(str(p) for p in result.problems.sorted())
+    assert expected in messages, messages
+    assert digests(root / "site") == site_before
+    assert digests(root / "docs") == docs_before
+    assert leftovers(root) == []
+
+
+@pytest.mark.parametrize(
+    ("unit_id", "expected"),
+    [
+        ("../x", "含有不允许的字符"),
+        ("/abs", "含有不允许的字符"),
+        ("a b", "含有不允许的字符"),
+        ("a/../../b", "含有不允许的字符"),
+        ("x.html", "含有不允许的字符"),
+        ("CON", "Windows 的保留名称"),
+        ("nul", "Windows 的保留名称"),
+        ("com1", "Windows 的保留名称"),
+        ("U1", "代码不区分大小写"),
+    ],
+)
+def test_unsafe_unit_ids_are_refused_before_anything_is_written(rebuilt: Path, unit_id: str, expected: str) -> None:
+    units = rebuilt / "results" / AID / "units.csv"
+    units.write_text(units.read_text(encoding="utf-8") + f"{unit_id},新单位,branch,第一组,已考核,,,,,,\n", encoding="utf-8")
+    assert_refused_before_writing(rebuilt, expected)
+
+
+@pytest.mark.parametrize(
+    ("file", "rubric_id", "expected"),
+    [
+        ("x", "../x", "含有不允许的字符"),
+        ("abs", "/abs", "含有不允许的字符"),
+        ("a b", "a b", "含有不允许的字符"),
+        ("Hostile-2018", "Hostile-2018", "含有不允许的字符"),
+        ("nul", "nul", "Windows 的保留名称"),
+        ("con", "con", "Windows 的保留名称"),
+    ],
+)
+def test_unsafe_assessment_ids_are_refused_before_anything_is_written(rebuilt: Path, file: str, rubric_id: str, expected: str) -> None:
+    data = rubric()
+    data["id"] = rubric_id
+    (rebuilt / "rubrics" / f"{file}.yml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    assert_refused_before_writing(rebuilt, expected)
+
+
+def test_a_results_folder_differing_only_by_case_is_refused(rebuilt: Path) -> None:
+    shutil.copytree(rebuilt / "results" / AID, rebuilt / "results" / AID.upper())
+    assert_refused_before_writing(rebuilt, f"results/{AID.upper()} 没有对应的细则")
