@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import errno
 import fcntl
 import logging
 import os
@@ -24,12 +25,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import jinja2
+
 from . import site, views
+from .assemble import AssembleError, assemble, exclude_patterns, shell_units
 from .models import Rubric
 from .outcome import AssessmentOutcome
 from .pipeline import Prepared, prepare
 from .problems import Problems
-from .render import render_site
+from .render import escape_text, render_site
 
 LOCK_FILE = ".kaoping.lock"
 TEMP_PREFIX = ".kaoping-tmp-"
@@ -39,6 +43,24 @@ CONFIG_FILE = "mkdocs.yml"
 
 class BuildError(Exception):
     """A step after checking failed (a template, MkDocs, the disk); the message says which."""
+
+
+def os_error_words(exc: OSError) -> str:
+    """What a failed read or write means, for the person running the build."""
+    where = f"（{exc.filename}）" if exc.filename else ""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"磁盘已满，无法写入{where}。清理磁盘空间后重新生成"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return f"没有权限读写文件{where}。检查项目目录的权限"
+    if exc.errno == errno.EROFS:
+        return f"磁盘是只读的，无法写入{where}"
+    return f"读写文件出错{where}：{exc.strerror or exc}"
+
+
+def template_error_words(exc: jinja2.TemplateError) -> str:
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return f"页面模板 {exc.name or exc.filename} 第 {exc.lineno} 行有语法错误：{exc.message}"
+    return f"页面模板出错：{exc.message or exc}"
 
 
 @dataclass
@@ -108,10 +130,18 @@ def terminate_as_interrupt() -> Iterator[None]:
 
 
 def remove_leftovers(root: Path) -> None:
-    """Remove temporary folders a killed build left behind (called under the lock)."""
+    """Remove temporary folders a killed build left behind (called under the lock).
+
+    A build killed between the two renames of :func:`swap_in` left the previous ``site/`` (or
+    ``docs/assessments``) in its scratch folder as ``old-…``: it is put back first.
+    """
     for parent in (root, root / "docs"):
         if parent.is_dir():
             for path in parent.glob(TEMP_PREFIX + "*"):
+                for target in (root / "site", root / "docs" / site.GENERATED):
+                    old = path / ("old-" + target.name)
+                    if old.is_dir() and not target.exists():
+                        os.replace(old, target)
                 shutil.rmtree(path, ignore_errors=True)
 
 
@@ -146,7 +176,8 @@ def navigation(
         ]
         if r.id in notices:
             pages.append({"考核通报": site.page(r.id, "notice")})
-        return {f"{r.year}年度 · {r.title}": pages}
+        # MkDocs themes write navigation titles into the HTML unescaped: the rubric's title is data.
+        return {f"{r.year}年度 · {escape_text(r.title)}": pages}
 
     ordered = views.ordered(outcomes)
     nav: list[Any] = [{"首页": "index.md"}]
@@ -164,6 +195,11 @@ def navigation(
     return nav
 
 
+def default_workers() -> int:
+    """Processes for rendering unit pages: the machine's cores, at most 4 (the gain flattens beyond)."""
+    return max(1, min(4, os.cpu_count() or 1))
+
+
 def build_date(prepared: Prepared) -> int:
     """A timestamp that depends only on the data, so that rebuilding the same data is byte-identical."""
     days = [datetime.date(o.rubric.year, 12, 31) for o in prepared.outcomes.values()]
@@ -172,7 +208,7 @@ def build_date(prepared: Prepared) -> int:
     return int(datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.UTC).timestamp())
 
 
-def run_mkdocs(root: Path, site_dir: Path, nav: list[Any], epoch: int, strict: bool) -> None:
+def run_mkdocs(root: Path, site_dir: Path, nav: list[Any], epoch: int, strict: bool, exclude: str = "") -> None:
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -184,12 +220,20 @@ def run_mkdocs(root: Path, site_dir: Path, nav: list[Any], epoch: int, strict: b
     logging.getLogger("jieba").setLevel(logging.WARNING)
     try:
         with working_directory(root):
-            config = load_config(str(root / CONFIG_FILE), site_dir=str(site_dir), nav=nav, strict=strict)
+            overrides: dict[str, Any] = {"site_dir": str(site_dir), "nav": nav, "strict": strict}
+            if exclude:
+                overrides["exclude_docs"] = exclude
+            config = load_config(str(root / CONFIG_FILE), **overrides)
             mkdocs_build(config)
     except MkDocsException as exc:
         raise BuildError(f"MkDocs 生成网站失败：{exc}") from exc
     except SystemExit as exc:
         raise BuildError(f"MkDocs 生成网站失败（{exc}）；上面的 WARNING 行说明了原因") from exc
+    except (OSError, BuildError):
+        raise
+    except Exception as exc:
+        # A Markdown extension's own error, e.g. pymdownx.snippets' missing file (--8<--).
+        raise BuildError(f"MkDocs 生成网站失败：{type(exc).__name__}: {exc}") from exc
     finally:
         if previous_epoch is None:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
@@ -214,15 +258,26 @@ class BuildResult:
     ok: bool = False
 
 
-def base_navigation(root: Path) -> list[Any] | None:
+def base_config(root: Path) -> tuple[list[Any] | None, str]:
+    """The hand-written navigation and ``exclude_docs`` of mkdocs.yml, as written."""
     from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+    from mkdocs.utils.yaml import yaml_load
 
-    with working_directory(root):
-        nav: list[Any] | None = load_config(str(root / CONFIG_FILE))["nav"]
-    return nav
+    try:
+        with working_directory(root):
+            config = load_config(str(root / CONFIG_FILE))
+            with open(root / CONFIG_FILE, encoding="utf-8") as handle:
+                raw = yaml_load(handle) or {}
+    except MkDocsException as exc:
+        raise BuildError(f"{CONFIG_FILE} 有错误：{exc}") from exc
+    exclude = raw.get("exclude_docs") or ""
+    return config["nav"], exclude if isinstance(exclude, str) else ""
 
 
-def generate(root: Path, prepared: Prepared, site_dir: Path, scratch: Path, progress: Progress, strict: bool) -> int:
+def generate(
+    root: Path, prepared: Prepared, site_dir: Path, scratch: Path, progress: Progress, strict: bool, workers: int = 1
+) -> int:
     """Render the pages into ``docs/assessments`` (swapped in whole) and build the site into ``site_dir``."""
     units = sum(len(o.units) for o in prepared.outcomes.values())
     progress.step(f"生成页面：{len(prepared.outcomes)} 项考核，{units} 个单位")
@@ -234,14 +289,23 @@ def generate(root: Path, prepared: Prepared, site_dir: Path, scratch: Path, prog
         root / TEMPLATES_DIR,
         staged_docs,
         progress.count,
+        workers,
     )
     docs_dir = root / "docs"
     docs_dir.mkdir(exist_ok=True)
     swap_in(staged_docs / site.GENERATED, docs_dir / site.GENERATED, scratch)
     progress.step("用 MkDocs 生成网站（含中文搜索索引）")
     standards_only = [r for r, _ in prepared.project.rubrics.values() if r.id not in prepared.outcomes]
-    nav = navigation(prepared.outcomes, prepared.project.notices, base_navigation(root), standards_only)
-    run_mkdocs(root, site_dir, nav, build_date(prepared), strict)
+    base_nav, base_exclude = base_config(root)
+    nav = navigation(prepared.outcomes, prepared.project.notices, base_nav, standards_only)
+    shells = shell_units(prepared.outcomes.values())
+    exclude = base_exclude.rstrip("\n") + "\n" + exclude_patterns(shells)
+    run_mkdocs(root, site_dir, nav, build_date(prepared), strict, exclude)
+    progress.step("组装单位页面")
+    try:
+        assemble(site_dir, docs_dir, prepared.outcomes.values(), shells)
+    except AssembleError as exc:
+        raise BuildError(str(exc)) from exc
     return pages
 
 
@@ -263,10 +327,14 @@ def build(root: Path, *, progress: Progress | None = None, strict: bool = True,
         scratch.mkdir()
         try:
             staged_site = scratch / "site"
-            result.pages = generate(root, prepared, staged_site, scratch, progress, strict)
+            result.pages = generate(root, prepared, staged_site, scratch, progress, strict, default_workers())
             swap_in(staged_site, root / "site", scratch)
             result.ok = True
             progress.step(f"完成：{result.pages} 个页面，网站在 site/")
+        except jinja2.TemplateError as exc:
+            raise BuildError(template_error_words(exc)) from exc
+        except OSError as exc:
+            raise BuildError(os_error_words(exc)) from exc
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
         return result

@@ -18,7 +18,7 @@ import pandas as pd
 
 from . import site
 from .export import assessment_data, summary_rows, to_json, unit_data
-from .outcome import AssessmentOutcome
+from .outcome import AssessmentOutcome, UnitOutcome
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
@@ -26,15 +26,22 @@ _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 FIXED_TIME = datetime(2000, 1, 1)
 
 
+#: Control characters a worksheet cannot hold (openpyxl refuses them); tab and line breaks stay.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def neutralise(value: Any) -> Any:
-    """Keep a spreadsheet from reading data text as a formula (CSV/XLSX injection)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _NUMBER.match(value):
-        return "'" + value
+    """Keep a spreadsheet from reading data text as a formula (CSV/XLSX injection); drop control characters."""
+    if isinstance(value, str):
+        value = _CONTROL.sub("", value)
+        if value.startswith(_FORMULA_START) and not _NUMBER.match(value):
+            return "'" + value
     return value
 
 
 def results_frame(outcome: AssessmentOutcome) -> pd.DataFrame:
-    rows = [{k: neutralise(v) for k, v in row.items()} for row in summary_rows(outcome)]
+    # Column names too: category and part titles come from the rubric.
+    rows = [{neutralise(k): neutralise(v) for k, v in row.items()} for row in summary_rows(outcome)]
     return pd.DataFrame(rows)
 
 
@@ -60,36 +67,56 @@ def xlsx_bytes(frame: pd.DataFrame, sheet: str) -> bytes:
     return _fixed_zip(raw.getvalue())
 
 
+#: openpyxl stamps the save time into the document properties whatever ``modified`` was set to.
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+
+
 def _fixed_zip(data: bytes) -> bytes:
-    """Rewrite a zip with every entry dated FIXED_TIME, in the same order."""
+    """Rewrite a zip with every entry dated FIXED_TIME, in the same order, and FIXED_TIME as its modified date."""
     out = io.BytesIO()
+    stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             entry = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
-            dst.writestr(entry, src.read(info.filename))
+            content = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = _MODIFIED.sub(rb"\g<1>" + stamp + rb"\g<2>", content)
+            dst.writestr(entry, content)
     return out.getvalue()
 
 
+def _write(docs: Path, path: str, content: bytes) -> None:
+    target = docs / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(content)
+
+
 def write_downloads(outcome: AssessmentOutcome, docs: Path) -> None:
+    """The assessment's CSV, XLSX and full JSON (the per-unit JSON is written with each unit's page)."""
     r = outcome.rubric
     frame = results_frame(outcome)
-    files: dict[str, bytes] = {
-        site.download(r.id, f"{r.id}-results.csv"): csv_bytes(frame),
-        site.download(r.id, f"{r.id}-results.xlsx"): xlsx_bytes(frame, f"{r.year}年度考核结果"),
-        site.download(r.id, f"{r.id}.json"): to_json(assessment_data(outcome)).encode("utf-8"),
+    _write(docs, site.download(r.id, f"{r.id}-results.csv"), csv_bytes(frame))
+    _write(docs, site.download(r.id, f"{r.id}-results.xlsx"), xlsx_bytes(frame, f"{r.year}年度考核结果"))
+    # The full JSON is streamed unit by unit: at 10,000 units the whole tree would not fit in memory twice.
+    head = to_json(assessment_data(outcome, units=[]), compact=True).rstrip("\n")
+    assert head.endswith(',"units":[]}')
+    target = docs / site.download(r.id, f"{r.id}.json")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("w", encoding="utf-8", newline="\n") as out:
+        out.write(head[: -len("]}")])
+        for i, u in enumerate(outcome.units):
+            out.write(("," if i else "") + to_json(unit_data(u), compact=True).rstrip("\n"))
+        out.write("]}\n")
+
+
+def unit_json_bytes(outcome: AssessmentOutcome, u: UnitOutcome) -> bytes:
+    r = outcome.rubric
+    about = {
+        "id": r.id,
+        "title": r.title,
+        "year": r.year,
+        "grading_illustrative": bool(r.grading and r.grading.illustrative),
     }
-    for u in outcome.units:
-        data = unit_data(u)
-        data["assessment"] = {
-            "id": r.id,
-            "title": r.title,
-            "year": r.year,
-            "grading_illustrative": bool(r.grading and r.grading.illustrative),
-        }
-        files[site.unit_json(r.id, u.unit.id)] = to_json(data).encode("utf-8")
-    for path, content in files.items():
-        target = docs / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
+    return to_json({"assessment": about, **unit_data(u)}, compact=True).encode("utf-8")

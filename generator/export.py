@@ -121,7 +121,8 @@ def unit_data(u: UnitOutcome) -> dict[str, Any]:
     }
 
 
-def assessment_data(outcome: AssessmentOutcome) -> dict[str, Any]:
+def assessment_data(outcome: AssessmentOutcome, units: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The whole assessment; ``units`` may pass the units' data already made (see downloads)."""
     r = outcome.rubric
     data = {
         "assessment": {
@@ -132,7 +133,7 @@ def assessment_data(outcome: AssessmentOutcome) -> dict[str, Any]:
             "illustrative": r.illustrative,
             "grading_illustrative": bool(r.grading and r.grading.illustrative),
         },
-        "units": [unit_data(u) for u in outcome.units],
+        "units": units if units is not None else [unit_data(u) for u in outcome.units],
     }
     return data
 
@@ -171,8 +172,11 @@ def summary_rows(outcome: AssessmentOutcome) -> list[dict[str, Any]]:
     return rows
 
 
-def to_json(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+def to_json(data: Any, *, compact: bool = False) -> str:
+    """JSON text in UTF-8. Compact for files the site serves (the C encoder; ``indent`` forces the slow one)."""
+    if compact:
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
 def columns(rows: Iterable[dict[str, Any]]) -> list[str]:

@@ -8,10 +8,10 @@ that is not declared here is an error with its line, and the reference page
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -510,6 +510,7 @@ class Notice:
     printed_by: str = doc("印发机关，例如 `中共洛阳市委市直工委办公室`。", "")
     printed_date: datetime.date | None = doc("印发日期。", None)
     show_scores: bool = doc("名单中是否列出得分。", False)
+    illustrative: bool = doc("为 true 表示这是示例通报（不是真实发文）：页面和打印件上都标明“示例”。", False)
     loc: Loc = internal()
 
 

@@ -10,7 +10,9 @@ no data is ever read as Markdown either. Titles in front matter are escaped too:
 from __future__ import annotations
 
 import json
+import multiprocessing
 import re
+import signal
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +22,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import site, views
-from .downloads import write_downloads
+from .downloads import unit_json_bytes, write_downloads
 from .models import Notice, Rubric
 from .outcome import AssessmentOutcome
 
@@ -88,6 +90,75 @@ def write(out: Path, path: str, text: str) -> None:
     target.write_text(text, encoding="utf-8", newline="\n")
 
 
+@dataclass
+class _UnitJob:
+    """What rendering the unit pages needs, computed once; forked workers inherit it."""
+
+    outcomes: list[AssessmentOutcome]
+    notices: dict[str, Notice]
+    history: views.History
+    stats: dict[str, views.PoolStats]
+    show_self: dict[str, bool]
+    templates: Path
+    out: Path
+
+
+_JOB: _UnitJob | None = None
+#: Unit pages per task handed to a worker.
+CHUNK = 100
+
+
+def _render_units(chunk: tuple[int, int, int]) -> int:
+    """Render units [start, stop) of assessment number ``index`` (in the parent, or a forked worker)."""
+    index, start, stop = chunk
+    job = _JOB
+    assert job is not None
+    renderer = Renderer(job.templates)
+    outcome = job.outcomes[index]
+    aid = outcome.rubric.id
+    notice = job.notices.get(aid)
+    for u in outcome.units[start:stop]:
+        ctx = views.unit_context(outcome, u, job.stats[aid], job.history, notice, job.show_self[aid])
+        write(job.out, ctx.path, renderer.render("unit.md.j2", ctx))
+        target = job.out / site.unit_json(aid, u.unit.id)
+        target.write_bytes(unit_json_bytes(outcome, u))
+    return stop - start
+
+
+def _worker_start() -> None:
+    # The build turns SIGTERM into KeyboardInterrupt for its own cleanup; a pool worker must die plainly
+    # on the SIGTERM the pool sends at shutdown, or it may stop holding the pool's queue lock.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def render_units(job: _UnitJob, workers: int, progress: Progress) -> int:
+    """Every unit page and unit JSON, on ``workers`` processes when there are enough units to pay."""
+    global _JOB
+    chunks = [
+        (i, start, min(start + CHUNK, len(o.units)))
+        for i, o in enumerate(job.outcomes)
+        for start in range(0, len(o.units), CHUNK)
+    ]
+    total = sum(len(o.units) for o in job.outcomes)
+    done = 0
+    _JOB = job
+    try:
+        if workers > 1 and total > 2 * CHUNK:
+            # Fork: the workers share the scored outcomes copy-on-write instead of receiving them pickled.
+            with multiprocessing.get_context("fork").Pool(workers, initializer=_worker_start) as pool:
+                for count in pool.imap_unordered(_render_units, chunks):
+                    done += count
+                    progress("生成单位页面", done, total)
+        else:
+            for chunk in chunks:
+                done += _render_units(chunk)
+                progress("生成单位页面", done, total)
+    finally:
+        _JOB = None
+    return total
+
+
 def render_site(
     rubrics: Sequence[Rubric],
     outcomes: dict[str, AssessmentOutcome],
@@ -95,11 +166,12 @@ def render_site(
     templates: Path,
     out: Path,
     progress: Progress = _quiet,
+    workers: int = 1,
 ) -> int:
     """Write every generated page and download into ``out`` (the docs folder); returns the page count.
 
     ``out`` receives ``assessments/…`` exactly as it will sit inside ``docs/``. Rubrics without results
-    get their standards page only.
+    get their standards page only. Unit pages are rendered on ``workers`` processes.
     """
     renderer = Renderer(templates)
     history = views.History(outcomes)
@@ -112,9 +184,8 @@ def render_site(
     for r in standards_only:
         write(out, site.page(r.id, "standards"), renderer.render("standards.md.j2", views.standards_context(r, has_results=False)))
         pages += 1
-    total_units = sum(len(o.units) for o in outcomes.values())
-    done_units = 0
-    for outcome in views.ordered(outcomes):
+    ordered = views.ordered(outcomes)
+    for outcome in ordered:
         r = outcome.rubric
         notice = notices.get(r.id)
         write(out, site.page(r.id, "index"), renderer.render("overview.md.j2", views.overview_context(outcome, notice, outcomes, notices)))
@@ -124,19 +195,18 @@ def render_site(
         if notice is not None:
             write(out, site.page(r.id, "notice"), renderer.render("notice.md.j2", views.notice_context(outcome, notice)))
             pages += 1
-        stats = views.pool_stats(outcome)
-        show_self = any(u.score.categories and _has_self_scores(u) for u in outcome.units)
-        for u in outcome.units:
-            ctx = views.unit_context(outcome, u, stats, history, notice, show_self)
-            write(out, ctx.path, renderer.render("unit.md.j2", ctx))
-            pages += 1
-            done_units += 1
-            if done_units % 50 == 0 or done_units == total_units:
-                progress("生成单位页面", done_units, total_units)
         write_downloads(outcome, out)
+    job = _UnitJob(
+        outcomes=ordered,
+        notices=notices,
+        history=history,
+        stats={o.rubric.id: views.pool_stats(o) for o in ordered},
+        show_self={o.rubric.id: any(_has_self_scores(u) for u in o.units) for o in ordered},
+        templates=templates,
+        out=out,
+    )
+    pages += render_units(job, workers, progress)
     return pages
-
-
 def _has_self_scores(u: Any) -> bool:
     stack = list(u.score.categories)
     while stack:

@@ -341,6 +341,7 @@ def _rule_lines(n: NodeOutcome) -> tuple[RuleLine, ...]:
 
 def item_rows(categories: Sequence[NodeOutcome], from_page: str, standards: str) -> tuple[ItemRow, ...]:
     rows: list[ItemRow] = []
+    standards_url = site.link(from_page, standards)
 
     def visit(n: NodeOutcome, depth: int) -> None:
         rows.append(
@@ -353,7 +354,7 @@ def item_rows(categories: Sequence[NodeOutcome], from_page: str, standards: str)
                 lost=fmt(n.lost) if n.applicable and n.lost else "",
                 score=fmt(n.score) if n.applicable else "",
                 self_score=fmt(n.self_score) if n.self_score is not None else "",
-                standards_url=site.link(from_page, standards, site.node_anchor(n.id)),
+                standards_url=f"{standards_url}#{site.node_anchor(n.id)}",
                 rules=_rule_lines(n) if n.applicable else (),
                 notes=n.notes,
                 is_category=depth == 0,
@@ -361,8 +362,10 @@ def item_rows(categories: Sequence[NodeOutcome], from_page: str, standards: str)
                 has_loss=bool(n.applicable and n.lost),
             )
         )
-        for c in n.children:
-            visit(c, depth + 1)
+        # Under a node that does not apply, its children do not apply either: one 不适用 row says it.
+        if n.applicable:
+            for c in n.children:
+                visit(c, depth + 1)
 
     for c in categories:
         visit(c, 0)

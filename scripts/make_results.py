@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import io
 import os
 import random
@@ -691,6 +692,8 @@ class Spec:
     zero_category: bool = False
     #: Unit types of which one unit loses a quarter of its points or more.
     severe_types: tuple[str, ...] = ()
+    #: Units (by name) that do badly whatever the draw: a unit failing two years running needs it.
+    severe_names: tuple[str, ...] = ()
     self_score_share: float = 0.3
     self_score_categories: bool = False
     award_share: float = 0.2
@@ -698,6 +701,8 @@ class Spec:
     meeting_word: dict[str, str] = field(default_factory=dict)
     place_word: dict[str, str] = field(default_factory=dict)
     office: str = "工委"
+    #: notice.yml as written (the 通报's particulars; marked illustrative: this is sample data).
+    notice: str = ""
 
 
 def label_for(name: str, code: str, english: bool, siblings: Iterable[str] = ()) -> str:
@@ -890,6 +895,11 @@ class Generator:
         if spec.severe_types:
             worst = next(u for u in order if u.profile in ("heavy", "normal") and u.type.id in spec.severe_types)
             worst.profile, worst.severe = "heavy", True
+        for name in spec.severe_names:
+            unit = next(u for u in self.units if u.name == name)
+            unit.profile, unit.severe = "heavy", True
+            if unit.status == "已考核" and not spec.status_for_all:
+                unit.status = ""
         for u in self.units:
             self.states[u.id] = UnitState(u)
 
@@ -1679,6 +1689,10 @@ def generate(rubric: Rubric, spec: Spec, seed: int, out: Path) -> list[Path]:
         if rows:
             rows[0][3] = "【内部】名单经书记办公会同意，公示期内无异议"
             write("awards", "awards.csv", ("unit", "grade", "reason", "note"), rows)
+    if spec.notice:
+        notice = folder / "notice.yml"
+        notice.write_text(spec.notice, encoding="utf-8")
+        written.append(notice)
     readme = folder / "README.md"
     readme.write_text(readme_text(rubric, spec, written), encoding="utf-8")
     written.append(readme)
@@ -1740,6 +1754,9 @@ def by_type(prefixes: dict[str, str]) -> Callable[[int, str, str], str]:
     counters: dict[str, int] = {}
 
     def make(index: int, group: str, type_id: str) -> str:
+        if index == 1:
+            # A new registry starts (another assessment may share this function): number from 01 again.
+            counters.clear()
         prefix = prefixes[type_id]
         counters[prefix] = counters.get(prefix, 0) + 1
         return f"{prefix}-{counters[prefix]:02d}"
@@ -1854,6 +1871,23 @@ SPECS: dict[str, Spec] = {
         formats={"units": GBK_EXCEL, "entries": UTF8_BOM_CRLF, "bonus": GBK_EXCEL, "self_scores": UTF8_BOM},
         assessor_names=("考核一组 陆某", "考核二组 沈某", "考核三组 钱某", "考核四组 顾某"),
         office="武教工委",
+        notice="""\
+# 考核结果通报的要素（示例：文号、日期和联系方式都是虚构的）
+illustrative: true
+issuer: 中共常州市武进区委教育工作委员会
+number: 武教工委〔2018〕5号
+title: 关于2017年度直属党组织党建工作目标管理考核结果的通报
+recipients: 各直属党组织：
+date: 2018-01-26
+publicity:
+  start: 2018-01-26
+  end: 2018-02-01
+  contact: 区委教育工委组织科
+  phone: 0519-8888-0100
+copy_to: [区委组织部, 区教育局]
+printed_by: 区委教育工委办公室
+printed_date: 2018-01-26
+""",
     ),
     "changde-2012": Spec(
         seed_doc="000_7034fcb51ae7acd0.txt",
@@ -1873,6 +1907,25 @@ SPECS: dict[str, Spec] = {
         award_basis="市直机关工委{ny}年1月工委会议研究确定",
         meeting_word={"organ": "党组（党委）会"},
         office="常直工发",
+        notice="""\
+# 考核结果通报的要素（示例：文号、日期和联系方式都是虚构的）
+illustrative: true
+issuer: 中共常德市直机关工作委员会
+number: 常直工发〔2013〕2号
+title: 关于2012年度市直机关党建工作目标管理绩效考核结果的通报
+recipients: 市直机关各党组（党委）、机关党委（总支、支部）：
+date: 2013-01-22
+closing:
+  - 希望受到表彰的单位再接再厉；发生否决事项和考核得分较低的单位要认真查找问题，制定整改措施，于3月底前将整改情况报市直机关工委组织部。
+publicity:
+  start: 2013-01-22
+  end: 2013-01-28
+  contact: 市直机关工委组织部
+  phone: 0736-8888-0200
+copy_to: [市委组织部, 市绩效办]
+printed_by: 中共常德市直机关工作委员会办公室
+printed_date: 2013-01-22
+""",
     ),
     "luoyang-2013": Spec(
         seed_doc="001_ddcfb7acedc95f79.txt",
@@ -1890,6 +1943,25 @@ SPECS: dict[str, Spec] = {
         award_basis="市直工委{y}年12月30日工委会议研究确定",
         meeting_word={"committee": "党委会", "general_branch": "总支会", "branch": "支委会"},
         office="洛市直",
+        notice="""\
+# 考核结果通报的要素（示例：文号、日期和联系方式都是虚构的；2013年的考核依据洛市直发〔2013〕20号开展）
+illustrative: true
+issuer: 中共洛阳市委市直工委
+number: 洛市直发〔2014〕3号
+title: 关于2013年度市直机关党建目标绩效考核结果的通报
+recipients: 市直机关各党委、总支、支部：
+date: 2014-01-10
+opening:
+  - 根据《关于对2013年市直机关党建目标进行绩效考核的通知》（洛市直发〔2013〕20号），市直工委于2013年12月对市直机关党组织党建目标完成情况进行了年度考核。考核采取年终集中考核与平时考核相结合的形式，年终集中考核占70%，平时考核占30%。经各联络组分组考核、工委会议研究，现将考核结果通报如下：
+publicity:
+  start: 2014-01-10
+  end: 2014-01-16
+  contact: 市直工委组织部
+  phone: 0379-8888-0300
+copy_to: [市绩效办]
+printed_by: 中共洛阳市委市直工委办公室
+printed_date: 2014-01-10
+""",
     ),
     "gongshang-2005": Spec(
         seed_doc="002_ad56677a71792a36.txt",
@@ -1906,6 +1978,18 @@ SPECS: dict[str, Spec] = {
         award_basis="机关党委{ny}年1月会议评定",
         meeting_word={"branch": "支委会"},
         office="局机关党委",
+        notice="""\
+# 考核结果通报的要素（示例：原文未写明单位所在城市，文号、日期都是虚构的）
+illustrative: true
+issuer: 工商局机关党委
+number: 工商机党〔2006〕1号
+title: 关于2005年度机关党建目标管理考核情况的通报
+recipients: 机关各党支部：
+date: 2006-01-16
+show_scores: true
+printed_by: 工商局机关党委办公室
+printed_date: 2006-01-16
+""",
     ),
     "zonghe-2020": Spec(
         seed_doc="004_6499e322e675d64b.txt",
@@ -1926,8 +2010,37 @@ SPECS: dict[str, Spec] = {
         meeting_word={"county": "常委会", "urban_district": "常委会", "urban_no_township": "党工委会议", "city_unit": "党组（党委）会议"},
         place_word={"county": "乡镇", "urban_district": "街道", "urban_no_township": "社区", "city_unit": "机关支部"},
         office="市委党建办",
+        notice="""\
+# 考核结果通报的要素（示例：原文未写明城市，文号、日期和联系方式都是虚构的）
+illustrative: true
+issuer: 中共XX市委党的建设工作领导小组
+masthead: 中共XX市委党的建设工作领导小组文件
+number: X党建〔2021〕2号
+title: 关于2020年度党建工作综合考核结果的通报
+recipients: 各县（市、区）党（工）委，市委各部委，市直各单位党组（党委）：
+date: 2021-02-05
+closing:
+  - 被确定为“未达标”的单位，由市委党的建设工作领导小组领导对其主要领导及相关领导进行约谈提醒，责令整改。各单位要将考核中检查出的问题列为2021年重点整改任务，形成整改方案报市委党建办。
+publicity:
+  start: 2021-02-05
+  end: 2021-02-11
+  contact: 市委党建办
+  phone: 0000-8888-0500
+copy_to: [市委办公室, 市纪委监委, 市委组织部]
+printed_by: 市委党的建设工作领导小组办公室
+printed_date: 2021-02-05
+""",
     ),
 }
+
+# 2019 under the same indicator system (illustrative): the same units, another year's draw, and the city
+# unit that comes last in 2020 doing badly in 2019 too, so the site shows "two years running 未达标".
+SPECS["zonghe-2019"] = dataclasses.replace(
+    SPECS["zonghe-2020"],
+    not_assessed=(("市医疗保障局党组", "2019年尚未成立（2020年机构调整组建）"),),
+    severe_names=("市机关事务管理局党组",),
+    notice="",
+)
 
 
 # ============================================================================================

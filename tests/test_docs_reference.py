@@ -647,3 +647,32 @@ def test_yes_no_and_status_words_are_the_accepted_ones() -> None:
     )
     for word in check_results.ASSESSED | check_results.NOT_ASSESSED:
         assert word in status, f"考核状态一行没有列出「{word}」"
+
+
+# --------------------------------------------------------------------------------------------
+# notice.md
+# --------------------------------------------------------------------------------------------
+
+NOTICE_MD = RUBRIC_MD.parent / "notice.md"
+
+
+@pytest.mark.parametrize("cls", [models.Notice, models.Publicity], ids=lambda c: c.__name__)
+def test_every_notice_key_is_documented(cls: type[Any]) -> None:
+    body = section_of(NOTICE_MD.read_text(encoding="utf-8"), f"`{cls.__name__}`")
+    missing = [f for f in public_fields(cls) if f"`{f}`" not in body]
+    assert not missing, f"notice.md 的 {cls.__name__} 一节没有说明这些键：{missing}"
+
+
+def test_notice_example_loads_and_checks() -> None:
+    from generator.load import load_notice  # noqa: F401  (the loader the build uses)
+    from generator.models import Notice
+    from generator.yamlread import Reader, compose
+
+    text = NOTICE_MD.read_text(encoding="utf-8")
+    block = re.search(r"```yaml\n# 示例：通报\n(.*?)```", text, re.S)
+    assert block, "notice.md 应有一个“# 示例：通报”的 YAML 示例"
+    problems = Problems()
+    node = compose(block.group(1), "results/x/notice.yml", problems)
+    notice = Reader("results/x/notice.yml", problems).read(Notice, node) if node is not None else None
+    assert notice is not None and not problems.has_errors(), [str(p) for p in problems]
+    assert notice.publicity is not None and notice.publicity.end > notice.publicity.start

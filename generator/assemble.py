@@ -1,0 +1,150 @@
+"""Assemble unit pages from one page MkDocs built, so that N unit pages do not cost N Material renders.
+
+Every unit page of an assessment shares Material's chrome (header, navigation, scripts) with every other:
+unit pages sit at the same depth and are not in the navigation. So MkDocs builds all the site's pages
+except the units', plus one unit page per assessment (its *shell*); then each other unit's page is the
+shell with its title and its content replaced. The content is the unit's own generated Markdown, which is
+one raw HTML block that Markdown passes through unchanged. Their search entries are made by Material's own
+search indexer from the page header, exactly as the search plugin would.
+
+Plain ``mkdocs build`` (or ProperDocs, Zensical) still builds every unit page itself from ``docs/``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import site
+from .mkdocs_hooks import VERBATIM_START
+from .outcome import AssessmentOutcome
+
+CONTENT_START = "<!-- kaoping:content -->"
+CONTENT_END = "<!-- /kaoping:content -->"
+
+
+class AssembleError(Exception):
+    """The shell page does not have the shape assembly needs (a template changed its markers)."""
+
+
+def shell_units(outcomes: Iterable[AssessmentOutcome]) -> dict[str, str]:
+    """The unit whose page MkDocs builds in full, per assessment: the first of its registry."""
+    return {o.rubric.id: o.units[0].unit.id for o in outcomes if o.units}
+
+
+def exclude_patterns(shells: dict[str, str]) -> str:
+    """``exclude_docs`` lines that leave every unit page but the shells to assembly (gitignore syntax)."""
+    lines = [f"/{site.GENERATED}/*/units/*.md"]
+    lines += [f"!/{site.unit_page(aid, uid)}" for aid, uid in sorted(shells.items())]
+    return "\n".join(lines) + "\n"
+
+
+def split_front_matter(markdown: str) -> tuple[dict[str, Any], str]:
+    """(front matter, body) of a generated page; the front matter is YAML written as JSON values."""
+    if not markdown.startswith("---\n"):
+        return {}, markdown
+    end = markdown.index("\n---", 4)
+    head = markdown[4:end]
+    meta: dict[str, Any] = {}
+    for line in head.splitlines():
+        if line.startswith("title: "):
+            meta["title"] = json.loads(line[len("title: ") :])
+    return meta, markdown[end + len("\n---") :].lstrip("\n")
+
+
+def content_of(markdown_body: str) -> str:
+    start = markdown_body.find(CONTENT_START)
+    end = markdown_body.find(CONTENT_END)
+    if start < 0 or end < 0:
+        raise AssembleError("单位页面模板缺少内容标记 kaoping:content")
+    return markdown_body[start + len(CONTENT_START) : end]
+
+
+def heading_of(markdown_body: str) -> str:
+    """The page's h1, which comes first (so that the search indexer makes one entry of the page)."""
+    start = markdown_body.find(CONTENT_START)
+    if not markdown_body.startswith("<h1") or start < 0:
+        raise AssembleError("单位页面模板应以 h1 开头，其后是内容标记 kaoping:content")
+    return markdown_body[:start]
+
+
+@dataclass
+class Shell:
+    """A built unit page cut around its title, its h1 and its content."""
+
+    head: str
+    tail: str
+    title: str
+    heading: str
+
+    @classmethod
+    def read(cls, html: str, title: str, heading: str) -> Shell:
+        start = html.find(CONTENT_START)
+        end = html.find(CONTENT_END)
+        if start < 0 or end < 0:
+            raise AssembleError("MkDocs 生成的单位页面中找不到内容标记 kaoping:content")
+        head = html[: start + len(CONTENT_START)]
+        if title not in head or heading.strip() not in head:
+            raise AssembleError("MkDocs 生成的单位页面中找不到页面标题")
+        return cls(head, html[end:], title, heading.strip())
+
+    def page(self, title: str, heading: str, content: str) -> str:
+        head = self.head.replace(self.title, title).replace(self.heading, heading.strip())
+        return head + content + self.tail
+
+
+@dataclass
+class _Page:
+    """What Material's search indexer reads of a page."""
+
+    content: str
+    url: str
+    title: str
+    meta: dict[str, Any]
+    toc: tuple[()] = ()
+
+
+def search_entries(pages: Iterable[_Page]) -> list[dict[str, Any]]:
+    from material.plugins.search.plugin import SearchIndex
+
+    index = SearchIndex()
+    for page in pages:
+        index.add_entry_from_context(page)
+    entries: list[dict[str, Any]] = index.entries
+    return entries
+
+
+def assemble(site_dir: Path, docs_dir: Path, outcomes: Iterable[AssessmentOutcome], shells: dict[str, str]) -> int:
+    """Write every non-shell unit page into ``site_dir`` and add their search entries; returns the count."""
+    written = 0
+    pages: list[_Page] = []
+    for outcome in outcomes:
+        aid = outcome.rubric.id
+        shell_uid = shells.get(aid)
+        if shell_uid is None:
+            continue
+        shell_md = (docs_dir / site.unit_page(aid, shell_uid)).read_text(encoding="utf-8")
+        shell_meta, shell_body = split_front_matter(shell_md)
+        shell_html = (site_dir / site.html_path(site.unit_page(aid, shell_uid))).read_text(encoding="utf-8")
+        shell = Shell.read(shell_html, shell_meta["title"], heading_of(shell_body))
+        for u in outcome.units:
+            if u.unit.id == shell_uid:
+                continue
+            path = site.unit_page(aid, u.unit.id)
+            meta, body = split_front_matter((docs_dir / path).read_text(encoding="utf-8"))
+            heading, content = heading_of(body), content_of(body)
+            target = site_dir / site.html_path(path)
+            target.write_text(shell.page(meta["title"], heading, content), encoding="utf-8")
+            header = heading + content.split(VERBATIM_START, 1)[0]
+            pages.append(_Page(header, site.html_path(path), meta["title"], meta))
+            written += 1
+    index_path = site_dir / "search" / "search_index.json"
+    if index_path.is_file():
+        index = json.loads(index_path.read_text(encoding="utf-8"))
+        index["docs"].extend(search_entries(pages))
+        # UTF-8 rather than \\u escapes: the Chinese index is half the size.
+        index_path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    return written

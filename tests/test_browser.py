@@ -1,0 +1,323 @@
+"""The built site in a real browser (Debian's Chromium through Playwright), served over local http.
+
+Every request the pages make is recorded: anything not on the local server fails the test, as do
+console errors and uncaught page errors. The tests follow what people do with the site: open the
+home page, find their unit by search and from the results table, read its numbers, sort and filter
+the ranking, print the notice, and read a unit page on a phone.
+
+These tests are skipped only when /usr/bin/chromium is missing; `make test` installs it, so in CI
+they run. Anything else missing (Playwright, a page, a search result) is a failure, not a skip.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import shutil
+import subprocess
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest_site import ROOT, BuiltSite, built_site
+from playwright.sync_api import Browser, ConsoleMessage, Error, Page, Request, sync_playwright
+
+from generator import views
+from generator.numbers import fmt
+from generator.outcome import AssessmentOutcome, UnitOutcome
+from generator.site import html_path, page, unit_page
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = ROOT / "test-artifacts"
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason="没有 /usr/bin/chromium，跳过浏览器测试（只在缺少 Chromium 时跳过；make test 会安装它）",
+)
+
+
+# --------------------------------------------------------------------------------------------
+# The site on a local server, the browser, and a page that records what it does
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def built() -> BuiltSite:
+    return built_site()
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        return None
+
+
+@pytest.fixture(scope="module")
+def base_url(built: BuiltSite, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A copy of the built site served on a loopback port; yields the site's root URL."""
+    folder = tmp_path_factory.mktemp("served") / "site"
+    shutil.copytree(built.site, folder)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@dataclass
+class Watch:
+    """Everything a page asked for, and every error it logged."""
+
+    base: str
+    requests: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def on_request(self, request: Request) -> None:
+        self.requests.append(request.url)
+
+    def on_console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            self.errors.append(f"console: {message.text}")
+
+    def on_page_error(self, error: Error) -> None:
+        self.errors.append(f"pageerror: {error}")
+
+    def check(self) -> None:
+        outside = [u for u in self.requests if not u.startswith(self.base)]
+        assert not outside, f"页面请求了站外地址：{outside}"
+        assert not self.errors, f"页面有错误：{self.errors}"
+        assert self.requests, "没有记录到任何请求"
+
+
+def open_page(browser: Browser, base: str, **context: Any) -> tuple[Page, Watch]:
+    ctx = browser.new_context(**context)
+    p = ctx.new_page()
+    watch = Watch(base)
+    p.on("request", watch.on_request)
+    p.on("console", watch.on_console)
+    p.on("pageerror", watch.on_page_error)
+    return p, watch
+
+
+@pytest.fixture
+def tab(browser: Browser, base_url: str) -> Iterator[Page]:
+    """A fresh page; when the test is over, its requests and errors are checked."""
+    p, watch = open_page(browser, base_url)
+    yield p
+    p.context.close()
+    watch.check()
+
+
+# --------------------------------------------------------------------------------------------
+# Data the tests look for
+# --------------------------------------------------------------------------------------------
+
+
+def newest(built: BuiltSite) -> AssessmentOutcome:
+    return views.ordered(built.prepared.outcomes)[0]
+
+
+def a_unit(built: BuiltSite) -> tuple[AssessmentOutcome, UnitOutcome]:
+    """An assessed unit whose name no other unit of the site shares, from the newest assessment that has one.
+
+    The same unit in two years of a series shares its name, so searching it finds both years' pages.
+    """
+    names = [u.unit.name for o in built.prepared.outcomes.values() for u in o.units]
+    for outcome in sorted(built.prepared.outcomes.values(), key=lambda o: (-o.rubric.year, o.rubric.id)):
+        unit = next((u for u in outcome.units if u.score.assessed and names.count(u.unit.name) == 1), None)
+        if unit is not None:
+            return outcome, unit
+    raise AssertionError("站点上每个单位的名称都与别的单位重复")
+
+
+def url(base: str, path: str) -> str:
+    return base + html_path(path)
+
+
+def check_unit_numbers(p: Page, u: UnitOutcome) -> None:
+    """The unit page in the browser shows the engine's total, rank and grade."""
+    assert p.locator("h1#unit").inner_text().strip() == u.unit.name
+    stats = {}
+    for stat in p.locator(".kp-stat").all():
+        stats[stat.locator(".kp-stat__label").inner_text().strip()] = re.sub(
+            r"\s+", " ", stat.locator(".kp-stat__value").inner_text()
+        ).strip()
+    assert stats == {
+        "综合得分": fmt(u.score.total),
+        "名次": f"{u.standing.rank} / {u.standing.pool_size}",
+        "等次": u.standing.label,
+    }
+
+
+def column(p: Page, table: Any, title: str) -> list[str]:
+    """The visible cells of a ranking table's column, top to bottom."""
+    headers = [h.strip() for h in table.locator("thead th").all_inner_texts()]
+    index = next(i for i, h in enumerate(headers) if h.startswith(title))
+    rows = table.locator("tbody tr:visible")
+    return [rows.nth(i).locator("td").nth(index).inner_text().strip() for i in range(rows.count())]
+
+
+# --------------------------------------------------------------------------------------------
+# Tests
+# --------------------------------------------------------------------------------------------
+
+
+def test_the_home_page_opens(tab: Page, base_url: str, built: BuiltSite) -> None:
+    response = tab.goto(base_url + "index.html")
+    assert response is not None and response.ok
+    assert "党建工作考核" in tab.title()
+    latest = newest(built).rubric
+    card = tab.locator(".kp-home .kp-card").first
+    assert f"{latest.year}年度" in card.inner_text()
+    links = card.locator("a.md-button").all_inner_texts()
+    assert "考核标准" in links and "考核结果" in links
+
+
+def test_search_finds_a_unit_and_opens_its_page(tab: Page, base_url: str, built: BuiltSite) -> None:
+    outcome, u = a_unit(built)
+    tab.goto(base_url + "index.html")
+    box = tab.locator("input.md-search__input")
+    box.click()
+    box.fill(u.unit.name)
+    target = html_path(unit_page(outcome.rubric.id, u.unit.id))
+    result = tab.locator(f".md-search-result__list a[href*='{target}']").first
+    result.wait_for(timeout=15_000)
+    result.click()
+    tab.wait_for_url(re.compile(re.escape(target)))
+    check_unit_numbers(tab, u)
+
+
+def test_the_results_table_links_to_the_unit_page(tab: Page, base_url: str, built: BuiltSite) -> None:
+    outcome, u = a_unit(built)
+    tab.goto(url(base_url, page(outcome.rubric.id, "results")))
+    tab.locator("table.kp-ranking").get_by_role("link", name=u.unit.name, exact=True).click()
+    tab.wait_for_url(re.compile(re.escape(html_path(unit_page(outcome.rubric.id, u.unit.id)))))
+    check_unit_numbers(tab, u)
+
+
+def test_sorting_the_ranking_by_total(tab: Page, base_url: str, built: BuiltSite) -> None:
+    outcome = newest(built)
+    tab.goto(url(base_url, page(outcome.rubric.id, "results")))
+    table = tab.locator("table.kp-ranking").first
+    rows = table.locator("tbody tr")
+    names = {rows.nth(i).get_attribute("data-name") for i in range(rows.count())}
+    assert len(names) >= 3
+    totals = {u.unit.name: u.score.total for u in outcome.units if u.unit.name in names and u.score.assessed}
+
+    def shown() -> list[Decimal]:
+        return [Decimal(t) for t in column(tab, table, "综合得分") if t]
+
+    header = table.locator("thead th", has_text="综合得分")
+    header.click()
+    assert header.get_attribute("aria-sort") == "ascending"
+    assert shown() == sorted(totals.values())
+    header.click()
+    assert header.get_attribute("aria-sort") == "descending"
+    assert shown() == sorted(totals.values(), reverse=True)
+    # back to the ranking: by 名次
+    rank = table.locator("thead th", has_text="名次")
+    rank.click()
+    ranks = [int(r) for r in column(tab, table, "名次") if r.isdigit()]
+    assert ranks == sorted(ranks)
+
+
+def test_filtering_the_ranking_by_name(tab: Page, base_url: str, built: BuiltSite) -> None:
+    outcome, u = a_unit(built)
+    tab.goto(url(base_url, page(outcome.rubric.id, "results")))
+    # a part of the name that several units share, but not all
+    def sharing(word: str) -> int:
+        return sum(word in x.unit.name for x in outcome.units)
+
+    parts = sorted({u.unit.name[i : i + 2] for i in range(len(u.unit.name) - 1)})
+    candidates = [w for w in parts if 2 <= sharing(w) < len(outcome.units)]
+    assert candidates, f"找不到几个单位共有的名称片段：{u.unit.name}"
+    word = max(candidates, key=sharing)
+    expected = sorted(x.unit.name for x in outcome.units if word in x.unit.name)
+    tab.locator("input.kp-filter").fill(word)
+    visible = tab.locator("table.kp-ranking tbody tr:visible")
+    names = sorted(visible.nth(i).get_attribute("data-name") or "" for i in range(visible.count()))
+    assert names == expected
+    counter = tab.locator(".kp-filter-count").inner_text()
+    assert counter == f"显示 {len(expected)} / {len(outcome.units)} 个单位"
+    tab.locator("input.kp-filter").fill(u.unit.name)
+    assert tab.locator("table.kp-ranking tbody tr:visible").count() == 1
+    tab.locator("input.kp-filter").fill("")
+    assert tab.locator("table.kp-ranking tbody tr:visible").count() == len(outcome.units)
+
+
+def pdf_text(pdf: bytes, tmp_path: Path) -> str:
+    tool = shutil.which("pdftotext")
+    assert tool is not None, "pdftotext 不在（Debian 的 poppler-utils；make test 会安装它）"
+    (tmp_path / "notice.pdf").write_bytes(pdf)
+    done = subprocess.run([tool, "-enc", "UTF-8", str(tmp_path / "notice.pdf"), "-"], capture_output=True, check=True)
+    return done.stdout.decode("utf-8")
+
+
+def test_printing_the_notice_to_pdf(tab: Page, base_url: str, built: BuiltSite, tmp_path: Path) -> None:
+    notice = built.prepared.project.notices[built.notice_id]
+    tab.goto(url(base_url, page(built.notice_id, "notice")))
+    assert tab.locator("h1.kp-notice__title").inner_text().strip() == notice.title
+    assert tab.locator("[data-print]").count() == 1
+    tab.emulate_media(media="print")
+    # On paper: the notice alone, without the site's header, navigation and print button.
+    for chrome in (".md-header", ".md-sidebar--primary", ".kp-notice-tools"):
+        assert tab.locator(chrome).first.is_hidden(), f"打印时 {chrome} 仍然显示"
+    assert tab.locator("h1.kp-notice__title").is_visible()
+    pdf = tab.pdf(format="A4", print_background=True)
+    assert pdf.startswith(b"%PDF-")
+    pages = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
+    assert pages >= 1
+    # A4 is 595.3 × 841.9 points; Chromium rounds the page to whole CSS pixels.
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", pdf)
+    assert boxes and all(abs(float(w) - 595.3) < 2 and abs(float(h) - 841.9) < 2 for w, h in boxes)
+    assert notice.title in re.sub(r"\s+", "", pdf_text(pdf, tmp_path))
+
+
+def test_a_unit_page_fits_a_phone(browser: Browser, base_url: str, built: BuiltSite) -> None:
+    # the unit with the most item rows and reasons: the widest content there is
+    outcome = newest(built)
+    u = max(
+        (u for u in outcome.units if u.score.assessed),
+        key=lambda u: (sum(len(r.reasons) for c in u.score.categories for r in c.rules), u.unit.id),
+    )
+    p, watch = open_page(
+        browser, base_url, viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True
+    )
+    try:
+        p.goto(url(base_url, unit_page(outcome.rubric.id, u.unit.id)))
+        check_unit_numbers(p, u)
+        ARTIFACTS.mkdir(exist_ok=True)
+        p.screenshot(path=str(ARTIFACTS / "unit-phone.png"), full_page=True)
+        width, inner = p.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert width <= inner, f"手机上页面横向溢出：内容宽 {width}px，屏幕宽 {inner}px"
+    finally:
+        p.context.close()
+    watch.check()
+    assert (ARTIFACTS / "unit-phone.png").stat().st_size > 0
