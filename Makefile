@@ -41,3 +41,8 @@ test: $(STAMP) browser lint
 
 clean:
 	rm -rf site docs/assessments .kaoping-tmp-* test-artifacts
+
+# The benchmark: kaoping build at 100 and 1,000 units step by step, beside a plain mkdocs build of the
+# same units. `make bench FULL=1` adds 10,000 units (several minutes).
+bench: $(STAMP)
+	$(BIN)/python bench/run.py $(if $(FULL),--full,)

@@ -186,9 +186,12 @@ def child_serve_update(root: Path) -> dict[str, float]:
     first[5] = first[5] + "（复核）"
     text[1] = ",".join(first)
     entries.write_text("\n".join(text) + "\n", encoding="utf-8")
+    page = f"assessments/{synth.AID}/units/{first[0]}.html"
     t = time.perf_counter()
     preview.rebuild()
+    preview.ensure(page)  # the page the browser reloads
     seconds = time.perf_counter() - t
+    assert "（复核）" in (preview.folder / page).read_text(encoding="utf-8")
     preview.close()
     return {"seconds": seconds}
 
@@ -199,7 +202,7 @@ def child_score_only(units: int, items: int) -> dict[str, float]:
 
     work = Path(tempfile.mkdtemp(prefix="kaoping-score-"))
     try:
-        synth.make_project(work, units, items_per_category=items // len(synth.CATEGORIES))
+        synth.make_project(work, units, items=items)
         from generator.check import check_project
         from generator.load import load_project
         from generator.problems import Problems

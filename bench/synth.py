@@ -78,8 +78,8 @@ def rule_yaml(kind: str, index: int, points: int) -> str:
     return f"{{id: r{index}, kind: rate, threshold: 80%, min: 0.5, max: 1, measure: 参加率, text: {text}}}"
 
 
-def rubric(items_per_category: int = 10) -> tuple[str, list[tuple[str, str, str, int]]]:
-    """The rubric's YAML and its items as (node id, rule id, kind, points)."""
+def rubric(size: int = 80) -> tuple[str, list[tuple[str, str, str, int]]]:
+    """The rubric's YAML (``size`` items) and its items as (node id, rule id, kind, points)."""
     lines = [
         f"id: {AID}",
         "title: 基准测试党建工作考核细则",
@@ -94,9 +94,16 @@ def rubric(items_per_category: int = 10) -> tuple[str, list[tuple[str, str, str,
     ]
     items: list[tuple[str, str, str, int]] = []
     k = 0
+    total = 0
+    per, extra = divmod(size, len(CATEGORIES))
     for c, (cid, title) in enumerate(CATEGORIES):
-        # 8 categories of 10 items of 1–2 points: four of 13 and four of 12, 100 in all.
-        points_list = [2, 1, 1, 2, 1, 1, 2, 1, 1, 1] if c < 4 else [2, 1, 1, 2, 1, 1, 1, 1, 1, 1]
+        count = per + (1 if c < extra else 0)
+        if count == 10:
+            # 8 categories of 10 items of 1–2 points: four of 13 and four of 12, 100 in all.
+            points_list = [2, 1, 1, 2, 1, 1, 2, 1, 1, 1] if c < 4 else [2, 1, 1, 2, 1, 1, 1, 1, 1, 1]
+        else:
+            points_list = [2 if i % 3 == 0 else 1 for i in range(count)]
+        total += sum(points_list)
         lines += [f"  - id: {cid}", f"    title: {title}", f"    points: {sum(points_list)}", "    children:"]
         for i, points in enumerate(points_list):
             nid = f"{cid}.{i + 1}"
@@ -130,7 +137,7 @@ def rubric(items_per_category: int = 10) -> tuple[str, list[tuple[str, str, str,
         "  events:",
         "    - {id: v1, name: 发生重大安全生产事故的}",
         "parts:",
-        "  - {id: year_end, name: 年终考核, weight: 80%, source: rubric}",
+        f"  - {{id: year_end, name: 年终考核, weight: 80%, source: rubric, full: {total}}}",
         "  - {id: routine, name: 平时考核, weight: 20%, source: entered, full: 100}",
         "grading:",
         "  method: threshold",
@@ -216,14 +223,15 @@ def copy_site_config(out: Path) -> None:
     shutil.copy(REPO / "generator" / "mkdocs_hooks.py", out / "generator" / "mkdocs_hooks.py")
 
 
-def make_project(out: Path, units: int, seed: int = 7) -> None:
+def make_project(out: Path, units: int, seed: int = 7, items: int = 80) -> None:
+    """A project of ``units`` units assessed on a rubric of ``items`` items."""
     out.mkdir(parents=True, exist_ok=True)
-    text, items = rubric()
+    text, item_list = rubric(items)
     (out / "rubrics").mkdir(exist_ok=True)
     (out / "rubrics" / f"{AID}.yml").write_text(text, encoding="utf-8")
     folder = out / "results" / AID
     folder.mkdir(parents=True, exist_ok=True)
-    for name, body in results(units, items, seed).items():
+    for name, body in results(units, item_list, seed).items():
         (folder / name).write_text(body, encoding="utf-8")
     copy_site_config(out)
 

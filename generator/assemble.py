@@ -13,6 +13,8 @@ Plain ``mkdocs build`` (or ProperDocs, Zensical) still builds every unit page it
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,8 +38,11 @@ def shell_units(outcomes: Iterable[AssessmentOutcome]) -> dict[str, str]:
 
 
 def exclude_patterns(shells: dict[str, str]) -> str:
-    """``exclude_docs`` lines that leave every unit page but the shells to assembly (gitignore syntax)."""
-    lines = [f"/{site.GENERATED}/*/units/*.md"]
+    """``exclude_docs`` lines that leave every unit page but the shells to assembly (gitignore syntax).
+
+    The units' JSON files are left to it too: linking them costs nothing, MkDocs copies them one by one.
+    """
+    lines = [f"/{site.GENERATED}/*/units/*.md", f"/{site.GENERATED}/*/units/*.json"]
     lines += [f"!/{site.unit_page(aid, uid)}" for aid, uid in sorted(shells.items())]
     return "\n".join(lines) + "\n"
 
@@ -97,7 +102,7 @@ class Shell:
 
 
 @dataclass
-class _Page:
+class SearchPage:
     """What Material's search indexer reads of a page."""
 
     content: str
@@ -107,7 +112,7 @@ class _Page:
     toc: tuple[()] = ()
 
 
-def search_entries(pages: Iterable[_Page]) -> list[dict[str, Any]]:
+def search_entries(pages: Iterable[SearchPage]) -> list[dict[str, Any]]:
     from material.plugins.search.plugin import SearchIndex
 
     index = SearchIndex()
@@ -117,34 +122,57 @@ def search_entries(pages: Iterable[_Page]) -> list[dict[str, Any]]:
     return entries
 
 
+def link_or_copy(source: Path, target: Path) -> None:
+    """A hard link where the file system allows (the docs folder is replaced, never edited), else a copy."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def read_shell(site_dir: Path, docs_dir: Path, aid: str, shell_uid: str) -> Shell:
+    """The shell of an assessment: its built page cut around what differs from unit to unit."""
+    shell_md = (docs_dir / site.unit_page(aid, shell_uid)).read_text(encoding="utf-8")
+    meta, body = split_front_matter(shell_md)
+    html = (site_dir / site.html_path(site.unit_page(aid, shell_uid))).read_text(encoding="utf-8")
+    return Shell.read(html, meta["title"], heading_of(body))
+
+
+def unit_page(shell: Shell, markdown: str, url: str) -> tuple[str, SearchPage]:
+    """A unit's finished HTML from its generated Markdown, and what the search indexer reads of it."""
+    meta, body = split_front_matter(markdown)
+    heading, content = heading_of(body), content_of(body)
+    header = heading + content.split(VERBATIM_START, 1)[0]
+    return shell.page(meta["title"], heading, content), SearchPage(header, url, meta["title"], meta)
+
+
+def add_search_entries(site_dir: Path, entries: list[dict[str, Any]]) -> None:
+    """Append entries to the search index MkDocs wrote, re-written in UTF-8 (half the size of \\u escapes)."""
+    index_path = site_dir / "search" / "search_index.json"
+    if index_path.is_file():
+        index = json.loads(index_path.read_text(encoding="utf-8"))
+        index["docs"].extend(entries)
+        index_path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
 def assemble(site_dir: Path, docs_dir: Path, outcomes: Iterable[AssessmentOutcome], shells: dict[str, str]) -> int:
     """Write every non-shell unit page into ``site_dir`` and add their search entries; returns the count."""
     written = 0
-    pages: list[_Page] = []
+    pages: list[SearchPage] = []
     for outcome in outcomes:
         aid = outcome.rubric.id
         shell_uid = shells.get(aid)
         if shell_uid is None:
             continue
-        shell_md = (docs_dir / site.unit_page(aid, shell_uid)).read_text(encoding="utf-8")
-        shell_meta, shell_body = split_front_matter(shell_md)
-        shell_html = (site_dir / site.html_path(site.unit_page(aid, shell_uid))).read_text(encoding="utf-8")
-        shell = Shell.read(shell_html, shell_meta["title"], heading_of(shell_body))
+        shell = read_shell(site_dir, docs_dir, aid, shell_uid)
         for u in outcome.units:
+            link_or_copy(docs_dir / site.unit_json(aid, u.unit.id), site_dir / site.unit_json(aid, u.unit.id))
             if u.unit.id == shell_uid:
                 continue
             path = site.unit_page(aid, u.unit.id)
-            meta, body = split_front_matter((docs_dir / path).read_text(encoding="utf-8"))
-            heading, content = heading_of(body), content_of(body)
-            target = site_dir / site.html_path(path)
-            target.write_text(shell.page(meta["title"], heading, content), encoding="utf-8")
-            header = heading + content.split(VERBATIM_START, 1)[0]
-            pages.append(_Page(header, site.html_path(path), meta["title"], meta))
+            html, page = unit_page(shell, (docs_dir / path).read_text(encoding="utf-8"), site.html_path(path))
+            (site_dir / site.html_path(path)).write_text(html, encoding="utf-8")
+            pages.append(page)
             written += 1
-    index_path = site_dir / "search" / "search_index.json"
-    if index_path.is_file():
-        index = json.loads(index_path.read_text(encoding="utf-8"))
-        index["docs"].extend(search_entries(pages))
-        # UTF-8 rather than \\u escapes: the Chinese index is half the size.
-        index_path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    add_search_entries(site_dir, search_entries(pages))
     return written

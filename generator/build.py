@@ -208,7 +208,17 @@ def build_date(prepared: Prepared) -> int:
     return int(datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.UTC).timestamp())
 
 
-def run_mkdocs(root: Path, site_dir: Path, nav: list[Any], epoch: int, strict: bool, exclude: str = "") -> None:
+def run_mkdocs(
+    root: Path,
+    site_dir: Path,
+    nav: list[Any],
+    epoch: int,
+    strict: bool,
+    exclude: str = "",
+    workspace: Path | None = None,
+) -> None:
+    """MkDocs on root/mkdocs.yml into ``site_dir``. With ``workspace`` (a folder laid out like the root, holding
+    its own ``docs/``), relative paths in the configuration resolve there instead: the preview's private docs."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -219,10 +229,12 @@ def run_mkdocs(root: Path, site_dir: Path, nav: list[Any], epoch: int, strict: b
     # jieba announces its dictionary loading on stderr at every build.
     logging.getLogger("jieba").setLevel(logging.WARNING)
     try:
-        with working_directory(root):
+        with working_directory(workspace or root):
             overrides: dict[str, Any] = {"site_dir": str(site_dir), "nav": nav, "strict": strict}
             if exclude:
                 overrides["exclude_docs"] = exclude
+            if workspace is not None:
+                overrides["docs_dir"] = str(workspace / "docs")
             config = load_config(str(root / CONFIG_FILE), **overrides)
             mkdocs_build(config)
     except MkDocsException as exc:

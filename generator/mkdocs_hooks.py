@@ -9,6 +9,8 @@ HTML, read again from the source file so no page's tables are held in memory.
 
 from __future__ import annotations
 
+import sys
+import types
 from pathlib import Path
 from typing import Any
 
@@ -43,3 +45,31 @@ def on_post_page(output: str, page: Any, config: Any) -> str:
     if split is None:
         return output
     return output.replace(PLACEHOLDER, split[1], 1)
+
+
+def _bytecode_cache() -> Any:
+    """One in-memory Jinja bytecode cache per process: MkDocs loads this file anew for every build, and
+    without it each build (each save under ``kaoping serve``) compiles the theme's templates again."""
+    import jinja2
+
+    holder = sys.modules.setdefault("_kaoping_jinja_cache", types.ModuleType("_kaoping_jinja_cache"))
+    if getattr(holder, "cache", None) is None:
+
+        class MemoryCache(jinja2.BytecodeCache):
+            def __init__(self) -> None:
+                self.store: dict[str, bytes] = {}
+
+            def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+                if bucket.key in self.store:
+                    bucket.bytecode_from_string(self.store[bucket.key])
+
+            def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+                self.store[bucket.key] = bucket.bytecode_to_string()
+
+        setattr(holder, "cache", MemoryCache())  # noqa: B010 (a module made here: mypy cannot see the name)
+    return getattr(holder, "cache")  # noqa: B009
+
+
+def on_env(env: Any, config: Any, files: Any) -> Any:
+    env.bytecode_cache = _bytecode_cache()
+    return env

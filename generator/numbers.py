@@ -5,6 +5,7 @@ Scores are :class:`decimal.Decimal` from the moment they are read (never a float
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -82,8 +83,12 @@ def quantize(value: Decimal, decimals: int = 2, mode: str = "half_up") -> Decima
     return value.quantize(exponent, rounding=ROUNDING_MODES[mode])
 
 
+@functools.lru_cache(maxsize=65536)
 def fmt(value: Decimal | None, decimals: int = 2) -> str:
-    """Points for people: at most ``decimals`` places, no trailing zeros (96.40 → 96.4, 3.00 → 3)."""
+    """Points for people: at most ``decimals`` places, no trailing zeros (96.40 → 96.4, 3.00 → 3).
+
+    Cached: a site shows the same few values (0.5, 1, 2 …) hundreds of thousands of times.
+    """
     if value is None:
         return ""
     rounded = quantize(value, decimals)

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import re
 import signal
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from markupsafe import Markup
 from . import site, views
 from .downloads import unit_json_bytes, write_downloads
 from .models import Notice, Rubric
-from .outcome import AssessmentOutcome
+from .outcome import AssessmentOutcome, UnitOutcome
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
 _ENTITIES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;", "{": "&#123;", "}": "&#125;"})
@@ -72,9 +73,25 @@ class Renderer:
 
     def __post_init__(self) -> None:
         self.env = make_environment(self.templates)
+        # Rows of items on which a unit lost nothing are the same for every unit of its type: rendered once.
+        self._rows: dict[tuple[views.ItemRow, bool], Markup] = {}
 
     def render(self, template: str, ctx: object) -> str:
         return self.env.get_template(template).render(ctx=ctx)
+
+    def render_unit(self, ctx: views.UnitContext) -> str:
+        row_template = self.env.get_template("_unit_row.j2")
+        show = ctx.show_self_scores
+        rows = []
+        for row in ctx.rows:
+            shared = not row.rules and not row.self_score
+            html = self._rows.get((row, show)) if shared else None
+            if html is None:
+                html = Markup(row_template.render(row=row, show_self_scores=show))
+                if shared:
+                    self._rows[(row, show)] = html
+            rows.append(html)
+        return self.env.get_template("unit.md.j2").render(ctx=ctx, rows=rows)
 
 
 Progress = Callable[[str, int, int], None]
@@ -90,38 +107,60 @@ def write(out: Path, path: str, text: str) -> None:
     target.write_text(text, encoding="utf-8", newline="\n")
 
 
-@dataclass
-class _UnitJob:
-    """What rendering the unit pages needs, computed once; forked workers inherit it."""
+class UnitPages:
+    """Renders units' pages and JSON. Holds what needs the whole assessment (pool averages, history), made
+    once; the renderer and its caches are made in each process that renders (forked workers included)."""
 
-    outcomes: list[AssessmentOutcome]
-    notices: dict[str, Notice]
-    history: views.History
-    stats: dict[str, views.PoolStats]
-    show_self: dict[str, bool]
-    templates: Path
-    out: Path
+    def __init__(
+        self,
+        outcomes: Sequence[AssessmentOutcome],
+        notices: Mapping[str, Notice],
+        templates: Path,
+        history: views.History | None = None,
+    ) -> None:
+        self.outcomes = {o.rubric.id: o for o in outcomes}
+        self.notices = notices
+        self.templates = templates
+        self.history = history or views.History(self.outcomes)
+        self.stats = {aid: views.pool_stats(o) for aid, o in self.outcomes.items()}
+        self.show_self = {aid: any(_has_self_scores(u) for u in o.units) for aid, o in self.outcomes.items()}
+        self._pid = 0
+        self._renderer: Renderer | None = None
+        self._rows: dict[str, dict[int, tuple[views.ItemRow, ...]]] = {}
+
+    def _process_renderer(self) -> Renderer:
+        if self._renderer is None or self._pid != os.getpid():
+            self._renderer, self._pid, self._rows = Renderer(self.templates), os.getpid(), {}
+        return self._renderer
+
+    def markdown(self, aid: str, u: UnitOutcome) -> tuple[str, str]:
+        """(docs path, Markdown) of a unit's page."""
+        renderer = self._process_renderer()
+        outcome = self.outcomes[aid]
+        ctx = views.unit_context(
+            outcome, u, self.stats[aid], self.history, self.notices.get(aid), self.show_self[aid],
+            self._rows.setdefault(aid, {}),
+        )
+        return ctx.path, renderer.render_unit(ctx)
+
+    def write(self, out: Path, aid: str, u: UnitOutcome) -> None:
+        path, text = self.markdown(aid, u)
+        write(out, path, text)
+        (out / site.unit_json(aid, u.unit.id)).write_bytes(unit_json_bytes(self.outcomes[aid], u))
 
 
-_JOB: _UnitJob | None = None
+_JOB: tuple[UnitPages, Path, list[tuple[str, UnitOutcome]]] | None = None
 #: Unit pages per task handed to a worker.
 CHUNK = 100
 
 
-def _render_units(chunk: tuple[int, int, int]) -> int:
-    """Render units [start, stop) of assessment number ``index`` (in the parent, or a forked worker)."""
-    index, start, stop = chunk
-    job = _JOB
-    assert job is not None
-    renderer = Renderer(job.templates)
-    outcome = job.outcomes[index]
-    aid = outcome.rubric.id
-    notice = job.notices.get(aid)
-    for u in outcome.units[start:stop]:
-        ctx = views.unit_context(outcome, u, job.stats[aid], job.history, notice, job.show_self[aid])
-        write(job.out, ctx.path, renderer.render("unit.md.j2", ctx))
-        target = job.out / site.unit_json(aid, u.unit.id)
-        target.write_bytes(unit_json_bytes(outcome, u))
+def _render_units(chunk: tuple[int, int]) -> int:
+    """Render units [start, stop) of the job's list (in the parent, or a forked worker)."""
+    start, stop = chunk
+    assert _JOB is not None
+    pages, out, units = _JOB
+    for aid, u in units[start:stop]:
+        pages.write(out, aid, u)
     return stop - start
 
 
@@ -132,31 +171,26 @@ def _worker_start() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def render_units(job: _UnitJob, workers: int, progress: Progress) -> int:
-    """Every unit page and unit JSON, on ``workers`` processes when there are enough units to pay."""
+def render_units(pages: UnitPages, out: Path, units: list[tuple[str, UnitOutcome]], workers: int, progress: Progress) -> int:
+    """The given units' pages and JSON, on ``workers`` processes when there are enough units to pay."""
     global _JOB
-    chunks = [
-        (i, start, min(start + CHUNK, len(o.units)))
-        for i, o in enumerate(job.outcomes)
-        for start in range(0, len(o.units), CHUNK)
-    ]
-    total = sum(len(o.units) for o in job.outcomes)
+    chunks = [(start, min(start + CHUNK, len(units))) for start in range(0, len(units), CHUNK)]
     done = 0
-    _JOB = job
+    _JOB = (pages, out, units)
     try:
-        if workers > 1 and total > 2 * CHUNK:
+        if workers > 1 and len(units) > 2 * CHUNK:
             # Fork: the workers share the scored outcomes copy-on-write instead of receiving them pickled.
             with multiprocessing.get_context("fork").Pool(workers, initializer=_worker_start) as pool:
                 for count in pool.imap_unordered(_render_units, chunks):
                     done += count
-                    progress("生成单位页面", done, total)
+                    progress("生成单位页面", done, len(units))
         else:
             for chunk in chunks:
                 done += _render_units(chunk)
-                progress("生成单位页面", done, total)
+                progress("生成单位页面", done, len(units))
     finally:
         _JOB = None
-    return total
+    return len(units)
 
 
 def render_site(
@@ -167,11 +201,13 @@ def render_site(
     out: Path,
     progress: Progress = _quiet,
     workers: int = 1,
+    only_units: Mapping[str, Collection[str]] | None = None,
 ) -> int:
     """Write every generated page and download into ``out`` (the docs folder); returns the page count.
 
     ``out`` receives ``assessments/…`` exactly as it will sit inside ``docs/``. Rubrics without results
-    get their standards page only. Unit pages are rendered on ``workers`` processes.
+    get their standards page only. Unit pages are rendered on ``workers`` processes; with ``only_units``
+    only those units' pages are (the preview renders the others when they are asked for).
     """
     renderer = Renderer(templates)
     history = views.History(outcomes)
@@ -196,16 +232,14 @@ def render_site(
             write(out, site.page(r.id, "notice"), renderer.render("notice.md.j2", views.notice_context(outcome, notice)))
             pages += 1
         write_downloads(outcome, out)
-    job = _UnitJob(
-        outcomes=ordered,
-        notices=notices,
-        history=history,
-        stats={o.rubric.id: views.pool_stats(o) for o in ordered},
-        show_self={o.rubric.id: any(_has_self_scores(u) for u in o.units) for o in ordered},
-        templates=templates,
-        out=out,
-    )
-    pages += render_units(job, workers, progress)
+    pages_of_units = UnitPages(ordered, notices, templates, history)
+    units = [
+        (o.rubric.id, u)
+        for o in ordered
+        for u in o.units
+        if only_units is None or u.unit.id in only_units.get(o.rubric.id, ())
+    ]
+    pages += render_units(pages_of_units, out, units, workers, progress)
     return pages
 def _has_self_scores(u: Any) -> bool:
     stack = list(u.score.categories)

@@ -213,21 +213,24 @@ def _score_node(
     blank: dict[str, NodeOutcome],
     ctx_base: tuple[Rubric, UnitType],
 ) -> NodeOutcome:
-    if node.id not in touched and node.id in blank:
-        return blank[node.id]
-    rubric, unit_type = ctx_base
+    """A node's outcome. A subtree without findings or self scores (not ``touched``) has the same outcome
+    for every unit of the type: it is made once and shared (``blank``)."""
+    node_id = node.id
+    children = tuple(
+        blank[c.id] if c.id in blank and c.id not in touched else _score_node(c, findings, self_scores, touched, blank, ctx_base)
+        for c in node.children
+    )
     if not node.applicable:
-        outcome = NodeOutcome(node.node, False, None, ZERO, None, (), tuple(
-            _score_node(c, findings, self_scores, touched, blank, ctx_base) for c in node.children
-        ), illustrative=node.illustrative)
+        outcome = NodeOutcome(node.node, False, None, ZERO, None, (), children, illustrative=node.illustrative)
     else:
-        ctx = _Context(rubric, unit_type, node.points)
+        rubric, unit_type = ctx_base
         rules = []
+        ctx: _Context | None = None
         for rid, rule in node.rules:
-            found = findings.get((node.id, rid), ())
+            found = findings.get((node_id, rid), ())
             if found or isinstance(rule, EarnedRule):
+                ctx = ctx or _Context(rubric, unit_type, node.points)
                 rules.append(apply_rule(rid, rule, found, ctx))
-        children = tuple(_score_node(c, findings, self_scores, touched, blank, ctx_base) for c in node.children)
         lost_raw = sum((r.lost for r in rules), ZERO) + sum((c.lost for c in children if c.applicable), ZERO)
         score = min(node.points, max(node.floor, node.points - lost_raw))
         notes: tuple[str, ...] = ()
@@ -241,12 +244,12 @@ def _score_node(
             score,
             tuple(rules),
             children,
-            self_scores.get(node.id),
+            self_scores.get(node_id),
             node.illustrative,
             notes,
         )
-    if node.id not in touched:
-        blank[node.id] = outcome
+    if node_id not in touched:
+        blank[node_id] = outcome
     return outcome
 
 
@@ -352,7 +355,10 @@ class Scorer:
         findings = {k: tuple(v) for k, v in grouped.items()}
         touched = _touched(unit, self.parents)
         blank = self.blank[unit_type.id]
-        categories = tuple(_score_node(n, findings, unit.self_scores, touched, blank, (rubric, unit_type)) for n in tree)
+        categories = tuple(
+            blank[n.id] if n.id in blank and n.id not in touched else _score_node(n, findings, unit.self_scores, touched, blank, (rubric, unit_type))
+            for n in tree
+        )
         indicator_points = tree_points(tree)
         indicator_score = sum((c.score for c in categories if c.score is not None), ZERO)
         parts = _parts(rubric, unit, unit_type, indicator_score, indicator_points)

@@ -47,10 +47,8 @@ class TypedNode:
     floor: Decimal
     #: Illustrative because it or an ancestor says so.
     illustrative: bool
-
-    @property
-    def id(self) -> str:
-        return self.node.id
+    #: The node's id (kept here: the engine reads it for every node of every unit).
+    id: str
 
     def applicable_children(self) -> tuple[TypedNode, ...]:
         return tuple(c for c in self.children if c.applicable)
@@ -71,6 +69,7 @@ def typed_tree(rubric: Rubric, unit_type: str) -> tuple[TypedNode, ...]:
             children=tuple(build(c, applicable, illustrative) for c in node.children),
             floor=node.floor if node.floor is not None else default_floor,
             illustrative=illustrative,
+            id=node.id,
         )
 
     return tuple(build(n, True, False) for n in rubric.indicators)

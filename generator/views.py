@@ -288,10 +288,29 @@ class BonusLine:
 
 
 @dataclass(frozen=True)
+class UnitHead:
+    """A unit page's header, which is all that search indexes of it."""
+
+    name: str
+    group: str
+    type_name: str
+    year: int
+    assessed: bool
+    total: str
+    grade_label: str
+
+
+def unit_head(outcome: AssessmentOutcome, u: UnitOutcome) -> UnitHead:
+    s = u.score
+    return UnitHead(u.unit.name, u.unit.group, s.unit_type.name, outcome.rubric.year, s.assessed, fmt(s.total), u.standing.label)
+
+
+@dataclass(frozen=True)
 class UnitContext:
     """The page a unit comes for: every point it lost and why, and where it stands."""
 
     path: str
+    head: UnitHead
     rubric: Rubric
     outcome: UnitOutcome
     type_name: str
@@ -339,11 +358,28 @@ def _rule_lines(n: NodeOutcome) -> tuple[RuleLine, ...]:
     )
 
 
-def item_rows(categories: Sequence[NodeOutcome], from_page: str, standards: str) -> tuple[ItemRow, ...]:
+def item_rows(
+    categories: Sequence[NodeOutcome],
+    from_page: str,
+    standards: str,
+    cache: dict[int, tuple[ItemRow, ...]] | None = None,
+) -> tuple[ItemRow, ...]:
+    """The rows of a unit's item table, depth first.
+
+    ``cache`` keeps the rows of subtrees without any finding or self score, by the outcome's identity:
+    the engine hands every unit of a type the same outcome object for an untouched subtree, so its rows
+    are made once per assessment (the cache must live no longer than the outcomes).
+    """
     rows: list[ItemRow] = []
     standards_url = site.link(from_page, standards)
 
     def visit(n: NodeOutcome, depth: int) -> None:
+        if cache is not None:
+            known = cache.get(id(n))
+            if known is not None:
+                rows.extend(known)
+                return
+            start = len(rows)
         rows.append(
             ItemRow(
                 depth=depth,
@@ -366,6 +402,10 @@ def item_rows(categories: Sequence[NodeOutcome], from_page: str, standards: str)
         if n.applicable:
             for c in n.children:
                 visit(c, depth + 1)
+        if cache is not None:
+            subtree = rows[start:]
+            if not any(r.rules or r.self_score for r in subtree):
+                cache[id(n)] = tuple(subtree)
 
     for c in categories:
         visit(c, 0)
@@ -444,6 +484,7 @@ def unit_context(
     history: History,
     notice: Notice | None,
     show_self_scores: bool,
+    row_cache: dict[int, tuple[ItemRow, ...]] | None = None,
 ) -> UnitContext:
     r = outcome.rubric
     path = site.unit_page(r.id, u.unit.id)
@@ -472,6 +513,7 @@ def unit_context(
             consecutive = f"已连续 {fails} 年被确定为{st.label}：{c.text}"
     return UnitContext(
         path=path,
+        head=unit_head(outcome, u),
         rubric=r,
         outcome=u,
         type_name=s.unit_type.name,
@@ -484,7 +526,7 @@ def unit_context(
         grade_label=st.label,
         reasons=st.reasons,
         vetoed=bool(s.vetoes),
-        rows=item_rows(s.categories, path, standards),
+        rows=item_rows(s.categories, path, standards, row_cache),
         bars=_bars(u, stats) if s.assessed else (),
         formula=formula,
         formula_total=formula_total,

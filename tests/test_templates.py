@@ -167,7 +167,7 @@ def render_all(prepared: Prepared, show_self_scores: bool = True) -> dict[str, s
         pages["notice"] = renderer.render("notice.md.j2", views.notice_context(outcome, notice))
     for u in outcome.units:
         ctx = views.unit_context(outcome, u, stats, history, notice, show_self_scores)
-        pages[f"unit:{u.unit.id}"] = renderer.render("unit.md.j2", ctx)
+        pages[f"unit:{u.unit.id}"] = renderer.render_unit(ctx)
     return pages
 
 

@@ -1,0 +1,123 @@
+"""kaoping serve's preview: the same pages as the build, made on request, refreshed on a save.
+
+The preview lays out only the non-unit pages and one shell per assessment with MkDocs, and makes each
+unit's page and JSON when the browser asks. Its pages must be the build's pages byte for byte, a saved
+change must show, a data error must keep the last good preview, and it must never write the project's
+docs/ or site/.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest_site import BuiltSite, built_site, copy_project, digests
+
+from generator import site
+from generator.serve import Preview, watched_paths
+
+
+@pytest.fixture(scope="module")
+def built() -> BuiltSite:
+    return built_site()
+
+
+@pytest.fixture(scope="module")
+def preview(built: BuiltSite, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Preview, Path]]:
+    root = copy_project(tmp_path_factory.mktemp("serve") / "project")
+    shutil.copytree(built.root / "results", root / "results", dirs_exist_ok=True)  # the same notices
+    p = Preview(root, quiet=True)
+    p.rebuild()
+    assert p.built is not None
+    yield p, root
+    p.close()
+
+
+def some_units(built: BuiltSite) -> list[tuple[str, str]]:
+    """A few units of every assessment: the first (the shell), one in the middle, the last."""
+    out = []
+    for aid, outcome in sorted(built.prepared.outcomes.items()):
+        ids = [u.unit.id for u in outcome.units]
+        out += [(aid, ids[0]), (aid, ids[len(ids) // 2]), (aid, ids[-1])]
+    return out
+
+
+def test_unit_pages_and_json_are_made_on_request_as_the_build_makes_them(
+    preview: tuple[Preview, Path], built: BuiltSite
+) -> None:
+    p, _ = preview
+    for aid, uid in some_units(built):
+        for path in (site.html_path(site.unit_page(aid, uid)), site.unit_json(aid, uid)):
+            p.ensure(path)
+            made = (p.folder / path).read_bytes()
+            assert made == (built.site / path).read_bytes(), f"预览的 {path} 与生成的网站不同"
+
+
+def test_other_pages_and_the_search_index_match_the_build(preview: tuple[Preview, Path], built: BuiltSite) -> None:
+    p, _ = preview
+    for aid in built.prepared.outcomes:
+        for kind in ("index", "standards", "results"):
+            path = site.html_path(site.page(aid, kind))
+            assert (p.folder / path).read_bytes() == (built.site / path).read_bytes(), path
+    index = json.loads((p.folder / "search" / "search_index.json").read_text(encoding="utf-8"))
+    expected = json.loads((built.site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    key = lambda d: d["location"]  # noqa: E731
+    assert sorted(index["docs"], key=key) == sorted(expected["docs"], key=key)
+
+
+def test_a_unit_not_asked_for_is_not_made(preview: tuple[Preview, Path], built: BuiltSite) -> None:
+    p, _ = preview
+    aid, outcome = sorted(built.prepared.outcomes.items())[0]
+    asked = {uid for a, uid in some_units(built) if a == aid}
+    never = next(u.unit.id for u in outcome.units if u.unit.id not in asked)
+    assert not (p.folder / site.html_path(site.unit_page(aid, never))).exists()
+    p.ensure("assessments/../../etc/passwd")
+    p.ensure(f"{site.GENERATED}/{aid}/units/no-such-unit.html")
+    assert not (p.folder / f"{site.GENERATED}/{aid}/units/no-such-unit.html").exists()
+
+
+def test_a_saved_change_shows_and_a_data_error_keeps_the_last_good_preview(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "project")
+    docs_before, site_before = digests(root / "docs"), digests(root / "site") if (root / "site").exists() else {}
+    p = Preview(root, quiet=True)
+    try:
+        p.rebuild()
+        entries = root / "results" / "wujin-2017" / "entries.csv"
+        raw = entries.read_bytes()
+        text = raw.decode("utf-8-sig").splitlines()
+        reason = text[0].split(",").index("扣分原因")
+        cells = text[1].split(",")
+        uid = cells[0]
+        cells[reason] = cells[reason] + "（复核后更正）"
+        text[1] = ",".join(cells)
+        entries.write_text("\n".join(text) + "\n", encoding="utf-8")
+        p.rebuild()
+        page = site.html_path(site.unit_page("wujin-2017", uid))
+        p.ensure(page)
+        assert "（复核后更正）" in (p.folder / page).read_text(encoding="utf-8")
+
+        # A broken row: the preview keeps what it showed.
+        entries.write_text("\n".join(text) + "\nnobody,1,,,1,无此单位\n", encoding="utf-8")
+        shown = digests(p.folder)
+        p.rebuild()
+        assert digests(p.folder) == shown
+        p.ensure(page)
+        assert "（复核后更正）" in (p.folder / page).read_text(encoding="utf-8")
+    finally:
+        p.close()
+    # The preview works in its own folders: the project's docs/ and site/ are as they were.
+    assert digests(root / "docs") == docs_before
+    assert (digests(root / "site") if (root / "site").exists() else {}) == site_before
+    assert not p.workspace.exists()
+
+
+def test_the_preview_watches_data_templates_and_hand_written_pages_not_generated_ones(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "project")
+    (root / "docs" / site.GENERATED).mkdir(parents=True, exist_ok=True)
+    watched = {p.relative_to(root).as_posix() for p in watched_paths(root)}
+    assert {"rubrics", "results", "site_templates", "mkdocs.yml"} <= watched
+    assert "docs/reference" in watched and "docs/index.md" in watched
+    assert f"docs/{site.GENERATED}" not in watched
