@@ -322,14 +322,23 @@ def generate(
 
 
 def build(root: Path, *, progress: Progress | None = None, strict: bool = True,
-          report: Callable[[Problems], None] | None = None) -> BuildResult:
-    """Build ``site/`` under ``root``. Returns the problems; ``ok`` only when the site was replaced."""
+          report: Callable[[Problems], None] | None = None, access: Path | None = None) -> BuildResult:
+    """Build ``site/`` under ``root``. Returns the problems; ``ok`` only when the site was replaced.
+
+    With ``access`` (a units' accounts file, never published) the site is built for an intranet where each
+    unit may read only its own pages: see :mod:`generator.access`.
+    """
     progress = progress or Progress()
     root = root.resolve()
     with build_lock(root, progress), terminate_as_interrupt():
         remove_leftovers(root)
         progress.step("读取并检查细则和考核结果")
         prepared = prepare(root)
+        accounts = None
+        if access is not None and not prepared.problems.has_errors():
+            from .access import load_accounts
+
+            accounts = load_accounts(access, root, prepared, prepared.problems)
         if report is not None:
             report(prepared.problems)
         result = BuildResult(prepared.problems)
@@ -340,6 +349,11 @@ def build(root: Path, *, progress: Progress | None = None, strict: bool = True,
         try:
             staged_site = scratch / "site"
             result.pages = generate(root, prepared, staged_site, scratch, progress, strict, default_workers())
+            if accounts is not None:
+                from .access import apply_access
+
+                progress.step("按账号文件限制各单位页面的访问")
+                apply_access(root, staged_site, prepared, accounts)
             swap_in(staged_site, root / "site", scratch)
             result.ok = True
             progress.step(f"完成：{result.pages} 个页面，网站在 site/")

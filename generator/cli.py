@@ -86,8 +86,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .build import BuildError, Progress, build
 
     progress = Progress(quiet=args.quiet)
+    access = Path(args.access) if args.access else None
     try:
-        result = build(Path(args.root), progress=progress, strict=not args.no_strict, report=report)
+        result = build(Path(args.root), progress=progress, strict=not args.no_strict, report=report, access=access)
     except BuildError as exc:
         print(f"生成失败：{exc}\n原来的 site/ 没有改动。", file=sys.stderr)
         return EXIT_DATA
@@ -95,6 +96,30 @@ def cmd_build(args: argparse.Namespace) -> int:
         print("数据有错误，网站没有生成；原来的 site/ 没有改动。改正上面列出的错误后再运行。", file=sys.stderr)
         return EXIT_DATA
     return EXIT_OK
+
+
+def cmd_sheet(args: argparse.Namespace) -> int:
+    from .sheets import write_sheet
+
+    return write_sheet(Path(args.root), args.assessment_id, Path(args.output) if args.output else None)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from .sheets import import_sheet
+
+    return import_sheet(Path(args.root), Path(args.file), args.assessment, force=args.force)
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from .newyear import start_year
+
+    return start_year(Path(args.root), args.year, source=args.source, new_id=args.id)
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from .publish import publish
+
+    return publish(Path(args.root), Path(args.destination))
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -130,12 +155,38 @@ def parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", parents=[common], help="检查、计分并生成网站到 site/", description="检查、计分，生成全部页面，再用 MkDocs 生成网站到 site/。数据有错误时不生成，原来的 site/ 保持不变。")
     b.add_argument("-q", "--quiet", action="store_true", help="不显示进度")
     b.add_argument("--no-strict", action="store_true", help="MkDocs 的警告不算失败（默认算失败）")
+    b.add_argument(
+        "--access",
+        metavar="账号文件",
+        help="各单位只能看本单位页面：按这个账号文件（不发布）另外生成 nginx 配置和密码文件，见使用说明",
+    )
     b.set_defaults(func=cmd_build)
 
     v = sub.add_parser("serve", parents=[common], help="本机预览网站，数据修改后自动更新", description="在本机预览网站。修改并保存细则、考核结果或模板后，预览自动重新生成并刷新浏览器；不改动 site/。")
     v.add_argument("--host", default="127.0.0.1", help="监听地址，默认 127.0.0.1")
     v.add_argument("--port", type=int, default=8000, help="端口，默认 8000")
     v.set_defaults(func=cmd_serve)
+
+    h = sub.add_parser("sheet", parents=[common], help="生成一项考核的 Excel 评分表，供考核组填写", description="为一项考核生成 Excel 评分表：每个联络组一张工作表，单位和指标按细则顺序列好，扣分、情况、原因和自查分留给考核组填写。")
+    h.add_argument("assessment_id", metavar="考核代码", help="细则 id，例如 wujin-2017")
+    h.add_argument("-o", "--output", help="评分表文件名，默认为 考核代码-评分表.xlsx")
+    h.set_defaults(func=cmd_sheet)
+
+    i = sub.add_parser("import", parents=[common], help="把填好的评分表读回 results/ 的 CSV 文件", description="读取填好的评分表（或另存的 CSV），逐格检查，写入 results/考核代码/ 的 CSV 文件。已有不同的数据时不覆盖，除非加 --force。")
+    i.add_argument("file", metavar="评分表", help="填好的 .xlsx 评分表，或按同一格式另存的 .csv")
+    i.add_argument("--assessment", metavar="考核代码", help="考核代码；不写则读评分表中记下的代码")
+    i.add_argument("--force", action="store_true", help="覆盖 results/ 中已有的不同数据")
+    i.set_defaults(func=cmd_import)
+
+    n = sub.add_parser("new", parents=[common], help="以最近一年的细则和单位名册开始新一年度的考核", description="复制最近一项考核（或 --from 指定的考核）的细则和单位名册，开始新一年度的考核。")
+    n.add_argument("year", type=int, metavar="年度", help="新的考核年度，例如 2021")
+    n.add_argument("--from", dest="source", metavar="考核代码", help="从这项考核复制，默认为同系列中最近的一项")
+    n.add_argument("--id", metavar="新代码", help="新考核的代码，默认把原代码中的年份换成新年度")
+    n.set_defaults(func=cmd_new)
+
+    u = sub.add_parser("publish", parents=[common], help="把生成好的 site/ 原子地复制到发布目录", description="把 site/ 复制到 Web 服务器的目录（本地或挂载的目录）。先复制到同一磁盘上的临时目录，再一次切换，服务器不会读到复制了一半的网站。")
+    u.add_argument("destination", metavar="发布目录", help="Web 服务器的网站目录，例如 /srv/www/kaoping")
+    u.set_defaults(func=cmd_publish)
     return p
 
 

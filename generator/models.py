@@ -469,6 +469,11 @@ class Rubric:
     ranking: Ranking = doc("排名规则。", Ranking())
     grading: Grading | None = doc("等次评定规则。", None)
     consequences: tuple[Consequence, ...] = doc("考核结果运用（写给单位看）。", ())
+    results_public: bool = doc(
+        "按单位限制访问时（kaoping build --access），考核结果页（排名表）是否对所有人公开；"
+        "false 时只有考核办公室的账号能看。逐项得分页面总是只给本单位和考核办公室看。",
+        True,
+    )
     loc: Loc = internal()
 
     @property
