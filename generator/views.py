@@ -324,6 +324,8 @@ class UnitContext:
     reasons: tuple[str, ...]
     vetoed: bool
     rows: tuple[ItemRow, ...]
+    #: Titles of the categories that do not apply to the unit's type (不适用，不计分).
+    other_categories: tuple[str, ...]
     bars: tuple[Bar, ...]
     formula: tuple[FormulaLine, ...]
     formula_total: str
@@ -408,7 +410,10 @@ def item_rows(
                 cache[id(n)] = tuple(subtree)
 
     for c in categories:
-        visit(c, 0)
+        # A whole category that does not apply belongs to another type's system (004: counties' and city
+        # units' annexes): the page says so in one line under the table rather than as rows.
+        if c.applicable:
+            visit(c, 0)
     return tuple(rows)
 
 
@@ -527,6 +532,7 @@ def unit_context(
         reasons=st.reasons,
         vetoed=bool(s.vetoes),
         rows=item_rows(s.categories, path, standards, row_cache),
+        other_categories=tuple(c.node.title for c in s.categories if not c.applicable),
         bars=_bars(u, stats) if s.assessed else (),
         formula=formula,
         formula_total=formula_total,
