@@ -32,7 +32,7 @@ from .assemble import AssembleError, assemble, exclude_patterns, shell_units
 from .models import Rubric
 from .outcome import AssessmentOutcome
 from .pipeline import Prepared, prepare
-from .problems import Problems
+from .problems import Loc, Problems
 from .render import escape_text, render_site
 
 LOCK_FILE = ".kaoping.lock"
@@ -335,6 +335,13 @@ def build(root: Path, *, progress: Progress | None = None, strict: bool = True,
         progress.step("读取并检查细则和考核结果")
         prepared = prepare(root)
         accounts = None
+        default_accounts = root / "access" / "accounts.csv"
+        if access is None and default_accounts.is_file():
+            prepared.problems.warning(
+                Loc("access/accounts.csv"),
+                "有各单位的账号文件，但这次生成没有按账号限制访问：单位页面会出现在公开的搜索索引中",
+                "用 kaoping build --access access/accounts.csv 生成（make site ACCESS=access/accounts.csv）。",
+            )
         if access is not None and not prepared.problems.has_errors():
             from .access import load_accounts
 
