@@ -132,7 +132,7 @@ class _Ctx:
 
 
 def check_results(rubric: Rubric, raw: RawResults, problems: Problems) -> Assessment | None:
-    units = _units(rubric, raw, problems)
+    units = read_registry(rubric, raw, problems)
     ctx = _Ctx(rubric, problems, units, {u.casefold(): u for u in units}, node_index(rubric), parent_index(rubric))
     findings: dict[str, list[Finding]] = defaultdict(list)
     touched: set[str] = set()
@@ -152,6 +152,14 @@ def check_results(rubric: Rubric, raw: RawResults, problems: Problems) -> Assess
     self_scores = _self_scores(ctx, raw.self_scores, touched)
     awards = _awards(ctx, raw.awards, touched)
     _duplicates(raw, problems)
+    if units and not touched and all(u.status == "unknown" for u in units.values()):
+        # A year begun (kaoping new) but not yet assessed: its standards are published, its results are not.
+        problems.warning(
+            Loc(raw.folder),
+            f"考核 {rubric.id} 还没有任何考核记录，本次只发布考核标准",
+            "录入考核结果（kaoping sheet 生成评分表，填好后 kaoping import）后再生成。",
+        )
+        return None
     inputs = []
     for unit in units.values():
         if unit.status == "unknown" and unit.id not in touched:
@@ -201,7 +209,8 @@ def _status(text: str) -> UnitStatus | None:
     return None
 
 
-def _units(rubric: Rubric, raw: RawResults, problems: Problems) -> dict[str, Unit]:
+def read_registry(rubric: Rubric, raw: RawResults, problems: Problems) -> dict[str, Unit]:
+    """The unit registry (units.csv) checked against the rubric: its units by code."""
     types = {_norm(t.id): t.id for t in rubric.unit_types} | {_norm(t.name): t.id for t in rubric.unit_types}
     units: dict[str, Unit] = {}
     folded: dict[str, Unit] = {}

@@ -64,14 +64,14 @@ def xlsx_bytes(frame: pd.DataFrame, sheet: str) -> bytes:
         for column in ws.columns:
             width = max(len(str(c.value or "")) for c in column)
             ws.column_dimensions[column[0].column_letter].width = min(60, max(8, width * 2 + 2))
-    return _fixed_zip(raw.getvalue())
+    return fixed_zip(raw.getvalue())
 
 
 #: openpyxl stamps the save time into the document properties whatever ``modified`` was set to.
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 
-def _fixed_zip(data: bytes) -> bytes:
+def fixed_zip(data: bytes) -> bytes:
     """Rewrite a zip with every entry dated FIXED_TIME, in the same order, and FIXED_TIME as its modified date."""
     out = io.BytesIO()
     stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()

@@ -484,3 +484,15 @@ def test_overdue_amount_must_agree_with_the_months(ran: Run) -> None:
     assert errors(good) == []
     bad = ran(rubric, {"units.csv": units_csv("u1,一支部,branch,已考核"), "entries.csv": entries_csv("u1,c1,,3,2,超期3个月")})
     assert firsts(errors(bad)) == ["results/t/entries.csv:2:5: 错误：指标 c1 规则 a：超期 3 个月应扣 3 分，但扣分写的是 2 分"]
+
+
+def test_a_year_begun_but_not_yet_assessed_publishes_its_standards_only(ran: Run) -> None:
+    # kaoping new copies the registry with every status cleared: no records yet is not an error.
+    rubric = rubric_text("indicators:\n  - {id: c1, title: 甲, points: 100, rules: [{kind: range}]}\n")
+    prepared = ran(rubric, {"units.csv": units_csv("u1,一支部,branch,", "u2,二支部,branch,")})
+    assert errors(prepared) == []
+    assert firsts(warnings(prepared)) == ["results/t: 警告：考核 t 还没有任何考核记录，本次只发布考核标准"]
+    assert "t" not in prepared.outcomes
+    # One record makes it an assessment in progress: every other unit must then be accounted for.
+    started = ran(rubric, {"units.csv": units_csv("u1,一支部,branch,", "u2,二支部,branch,"), "entries.csv": entries_csv("u1,c1,,,1,扣分")})
+    assert firsts(errors(started)) == ["results/t/units.csv:3:1: 错误：单位 u2（二支部）没有任何考核记录，也没有写明考核状态"]

@@ -1,0 +1,578 @@
+"""``kaoping import``: read a filled score sheet back into ``results/<id>/``.
+
+What can be imported:
+
+- the workbook (``.xlsx``) as :mod:`generator.sheets` wrote it;
+- one worksheet saved as CSV from Excel or WPS (a group's worksheet: only that group's units are
+  updated; a unit-level worksheet: that whole table);
+- a folder of such CSV files, one per worksheet.
+
+Every cell goes through the project's own checker: the tables are written to a scratch copy of the
+assessment, checked there, and every problem is reported at the worksheet, row and column it came
+from. Nothing is written while a cell is wrong, nor over different existing data without ``--force``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import shutil
+import sys
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+
+from .downloads import csv_bytes
+from .load import RESULTS_DIR
+from .models import Node, Row, Rubric
+from .pipeline import prepare
+from .problems import Loc, Problem, Problems
+from .sheetlayout import (
+    CODES_SHEET,
+    ENTRY_KEYS,
+    EXIT_DATA,
+    EXIT_OK,
+    EXIT_USAGE,
+    FINDING_KEYS,
+    LABEL_DIGEST,
+    LABEL_ID,
+    LABEL_SHEET,
+    MAIN_COLUMNS,
+    README_SHEET,
+    SELF_SCORE_KEYS,
+    UNIT_TABLES,
+    CellLoc,
+    Loaded,
+    cell_text,
+    load_assessment,
+    norm,
+    report_problems,
+    resolve_rule,
+    rubric_digest,
+    sheet_label,
+    write_atomic,
+)
+from .tables import (
+    ENTRIES,
+    PARTS,
+    SELF_SCORES,
+    TABLES_BY_NAME,
+    Table,
+    decode,
+    normalize_header,
+    parse_table,
+    table_for_file,
+)
+from .tree import node_index
+
+#: How .xlsx (a zip) and .xls (an OLE compound file) begin.
+_ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_CSV_SUFFIXES = (".csv", ".txt")
+#: The header row is looked for in the first rows only (说明's column list must not look like one).
+_HEADER_SEARCH = 5
+#: The column that tells a unit-level worksheet's table (its Chinese and English names).
+_TABLE_MARK = {t.name: t.columns[1] for t in UNIT_TABLES}
+#: Reference columns of the main worksheet: shown, never read.
+_REFERENCE = {"unit_name", "title", "points", "standard", "method"}
+
+
+@dataclass(frozen=True)
+class SourceSheet:
+    """One worksheet as read: its name, how problems name it, its cells as text (row 1 first)."""
+
+    name: str
+    where: str
+    rows: list[list[str]]
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where an imported record came from: the worksheet, the row, and each results column's sheet column."""
+
+    where: str
+    row: int
+    columns: Mapping[str, int]
+
+    def loc(self, column: str | None = None) -> CellLoc:
+        return CellLoc(self.where, self.row, self.columns.get(column, 0) if column else 0)
+
+
+@dataclass
+class Record:
+    cells: dict[str, str]
+    #: An imported record's worksheet cell, or the existing results row kept as it was.
+    origin: Origin | Row
+
+
+@dataclass
+class Imported:
+    """The records each results table gets from the worksheets, and which units each worksheet speaks for."""
+
+    records: dict[str, list[Record]] = field(default_factory=dict)
+    #: Table → the units whose rows the import replaces (None: every unit).
+    covered: dict[str, set[str] | None] = field(default_factory=dict)
+    ids: list[tuple[str, CellLoc]] = field(default_factory=list)
+    digests: list[tuple[str, CellLoc]] = field(default_factory=list)
+
+    def cover(self, table: str, units: set[str] | None) -> None:
+        if table in self.covered and (self.covered[table] is None or units is None):
+            self.covered[table] = None
+        elif table in self.covered:
+            self.covered[table] |= units  # type: ignore[operator]
+        else:
+            self.covered[table] = units
+        self.records.setdefault(table, [])
+
+
+# --------------------------------------------------------------------------------------------
+# Reading the source: a workbook, one CSV, or a folder of CSV files
+# --------------------------------------------------------------------------------------------
+
+
+def read_source(source: Path, problems: Problems) -> list[SourceSheet] | None:
+    if source.is_dir():
+        files = sorted(p for p in source.iterdir() if p.is_file() and p.suffix.lower() in _CSV_SUFFIXES and not p.name.startswith("."))
+        if not files:
+            problems.error(Loc(str(source)), "文件夹中没有 CSV 文件", "把评分表的各张工作表另存为 CSV（UTF-8）放进这个文件夹。")
+            return None
+        sheets = [s for p in files if (s := _read_csv(p, problems)) is not None]
+        return sheets
+    try:
+        data = source.read_bytes()
+    except OSError as exc:
+        problems.error(Loc(str(source)), f"无法读取这个文件：{exc.strerror or exc}", "检查文件名和路径。")
+        return None
+    if data.startswith(_ZIP):
+        return _read_xlsx(source, data, problems)
+    if data.startswith(_OLE):
+        problems.error(Loc(source.name), "这是旧的 Excel 97-2003 工作簿（.xls）或 WPS 工作簿（.et）", "在 Excel 或 WPS 中打开，另存为 Excel 工作簿（.xlsx）再导入。")
+        return None
+    if source.suffix.lower() not in _CSV_SUFFIXES:
+        problems.error(Loc(source.name), "不认识这个文件：应是 .xlsx 评分表，或另存的 .csv", "导入 kaoping sheet 生成、填好的 .xlsx 文件，或其中工作表另存的 CSV。")
+        return None
+    sheet = _read_csv(source, problems, data)
+    return [sheet] if sheet is not None else None
+
+
+def _read_xlsx(source: Path, data: bytes, problems: Problems) -> list[SourceSheet] | None:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # a damaged zip or workbook: openpyxl raises many kinds
+        problems.error(Loc(source.name), f"无法读取这个工作簿（{type(exc).__name__}）", "在 Excel 或 WPS 中打开，确认能打开后重新保存为 .xlsx。")
+        return None
+    try:
+        sheets = []
+        for ws in book.worksheets:
+            rows = [[cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+            sheets.append(SourceSheet(ws.title, sheet_label(ws.title), rows))
+        return sheets
+    finally:
+        book.close()
+
+
+def _read_csv(path: Path, problems: Problems, data: bytes | None = None) -> SourceSheet | None:
+    try:
+        data = path.read_bytes() if data is None else data
+        text, _encoding = decode(data)
+    except OSError as exc:
+        problems.error(Loc(path.name), f"无法读取这个文件：{exc.strerror or exc}", "检查文件名和路径。")
+        return None
+    except UnicodeDecodeError:
+        problems.error(Loc(path.name), "无法识别文件编码（既不是 UTF-8，也不是 GBK/GB18030）", "在 Excel 或 WPS 中另存为“CSV UTF-8（逗号分隔）”。")
+        return None
+    if data.startswith(_ZIP):
+        problems.error(Loc(path.name), "这是 Excel 工作簿，只是文件名以 .csv 结尾", "把文件名改为 .xlsx 再导入。")
+        return None
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = "\t" if "\t" in first and "," not in first else ","
+    try:
+        # One record is one worksheet row, even when a cell holds line breaks.
+        rows = [[c.strip() for c in record] for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    except csv.Error as exc:
+        problems.error(Loc(path.name), f"CSV 格式错误：{exc}", "在 Excel 或 WPS 中打开后重新另存为 CSV。")
+        return None
+    name = _ident(rows).get(LABEL_SHEET, "") or path.stem
+    return SourceSheet(name, f"{path.name}（{sheet_label(name)}）" if name != path.stem else f"{path.name} ", rows)
+
+
+def _ident(rows: Sequence[Sequence[str]]) -> dict[str, str]:
+    """Row 1's labelled values (考核代码, 细则校验码, 工作表)."""
+    out: dict[str, str] = {}
+    if rows:
+        row = rows[0]
+        for i, cell in enumerate(row[:-1]):
+            if cell in (LABEL_ID, LABEL_DIGEST, LABEL_SHEET) and row[i + 1]:
+                out[cell] = row[i + 1]
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Worksheets → records
+# --------------------------------------------------------------------------------------------
+
+
+def _lookup_main() -> dict[str, str]:
+    lookup = {normalize_header(c.title): c.key for c in MAIN_COLUMNS}
+    for name in ENTRY_KEYS:
+        column = ENTRIES.column(name)
+        for alias in (column.name, column.title, *column.aliases):
+            lookup.setdefault(normalize_header(alias), name)
+    lookup.setdefault(normalize_header("自评分"), "self_score")
+    return lookup
+
+
+def _lookup_table(table: Table) -> dict[str, str]:
+    lookup = {normalize_header("单位名称"): "unit_name"}
+    for column in table.columns:
+        for alias in (column.name, column.title, *column.aliases):
+            lookup.setdefault(normalize_header(alias), column.name)
+    return lookup
+
+
+MAIN_LOOKUP = _lookup_main()
+
+
+def _kind(cells: Sequence[str]) -> tuple[str, dict[str, str]] | None:
+    """Which worksheet a header row belongs to: ``main`` or a unit-level table's name, with its lookup."""
+    keys = {normalize_header(c) for c in cells if c}
+    if not any(MAIN_LOOKUP.get(k) == "unit" for k in keys):
+        return None
+    if any(MAIN_LOOKUP.get(k) == "item" for k in keys):
+        return "main", MAIN_LOOKUP
+    for name, mark in _TABLE_MARK.items():
+        if {normalize_header(mark.title), normalize_header(mark.name)} & keys:
+            return name, _lookup_table(TABLES_BY_NAME[name])
+    return None
+
+
+def read_sheet(sheet: SourceSheet, imported: Imported, problems: Problems) -> None:
+    rows = sheet.rows
+    ident = _ident(rows)
+    if LABEL_ID in ident:
+        imported.ids.append((ident[LABEL_ID], CellLoc(sheet.where, 1, 2)))
+    if sheet.name == README_SHEET or (rows and rows[0] and rows[0][0].startswith((README_SHEET, CODES_SHEET))) or sheet.name == CODES_SHEET:
+        for r, row in enumerate(rows, start=1):
+            if len(row) > 1 and row[0] == LABEL_ID and row[1]:
+                imported.ids.append((row[1], CellLoc(sheet.where, r, 2)))
+            if len(row) > 1 and row[0] == LABEL_DIGEST and row[1]:
+                imported.digests.append((row[1], CellLoc(sheet.where, r, 2)))
+        return
+    if LABEL_DIGEST in ident:
+        imported.digests.append((ident[LABEL_DIGEST], CellLoc(sheet.where, 1, 4)))
+    found = next(((i, k) for i, row in enumerate(rows[:_HEADER_SEARCH]) if (k := _kind(row)) is not None), None)
+    if found is None and any(any(row) for row in rows):
+        problems.warning(
+            CellLoc(sheet.where),
+            "没有找到表头（单位代码、指标编号……），这张工作表没有读取",
+            "导入 kaoping sheet 生成的评分表；不要改动表头。",
+        )
+    if found is None:
+        return
+    header_index, (kind, lookup) = found
+    columns: dict[str, int] = {}
+    for c, cell in enumerate(rows[header_index], start=1):
+        if not cell:
+            continue
+        key = lookup.get(normalize_header(cell))
+        if key is None:
+            if not normalize_header(cell).startswith(("内部", "_", "#")):
+                problems.warning(CellLoc(sheet.where, header_index + 1, c), f"表头「{cell}」不是评分表的列，这一列没有读取", "不要在评分表中加列；要记录的内容写进内部备注。")
+            continue
+        if key in columns:
+            problems.error(CellLoc(sheet.where, header_index + 1, c), f"表头「{cell}」与 {_letter(columns[key])} 列重复", "删除重复的列。")
+            return
+        columns[key] = c
+    body = [(r, row) for r, row in enumerate(rows[header_index + 1 :], start=header_index + 2)]
+    if kind == "main":
+        _read_main(sheet, columns, body, imported, problems)
+    else:
+        _read_unit_table(sheet, TABLES_BY_NAME[kind], columns, body, imported)
+
+
+def _letter(column: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return str(get_column_letter(column))
+
+
+def _cells(row: Sequence[str], columns: Mapping[str, int]) -> dict[str, str]:
+    return {key: (row[c - 1] if c - 1 < len(row) else "") for key, c in columns.items()}
+
+
+def _read_main(sheet: SourceSheet, columns: Mapping[str, int], body: Iterable[tuple[int, list[str]]], imported: Imported, problems: Problems) -> None:
+    units: set[str] = set()
+    entry_columns = {k: columns[k] for k in ENTRY_KEYS if k in columns}
+    self_columns = {name: columns[key] for name, key in SELF_SCORE_KEYS.items() if key in columns}
+    takes_entries = any(k in columns for k in FINDING_KEYS)
+    takes_self = "self_score" in columns
+    marks_only = 0
+    entries: list[Record] = []
+    scores: list[Record] = []
+    for r, row in body:
+        cells = _cells(row, {k: c for k, c in columns.items() if k not in _REFERENCE})
+        if not any(cells.values()):
+            continue
+        if cells.get("unit"):
+            units.add(cells["unit"])
+        if takes_entries and any(cells.get(k) for k in FINDING_KEYS):
+            entries.append(Record({k: cells.get(k, "") for k in ENTRY_KEYS}, Origin(sheet.where, r, entry_columns)))
+        elif cells.get("assessor") or cells.get("note"):
+            marks_only += 1
+        if takes_self and cells.get("self_score"):
+            scores.append(Record({"unit": cells.get("unit", ""), "item": cells.get("item", ""), "score": cells["self_score"]}, Origin(sheet.where, r, self_columns)))
+    if marks_only:
+        problems.warning(
+            CellLoc(sheet.where),
+            f"有 {marks_only} 行只填了考核人或内部备注，没有情况、扣分和扣分原因，这些行没有导入",
+            "有问题的行写明扣分原因；没有问题的行不用填。",
+        )
+    if takes_entries:
+        imported.cover(ENTRIES.name, units)
+        imported.records[ENTRIES.name].extend(entries)
+    if takes_self:
+        imported.cover(SELF_SCORES.name, units)
+        imported.records[SELF_SCORES.name].extend(scores)
+
+
+def _read_unit_table(sheet: SourceSheet, table: Table, columns: Mapping[str, int], body: Iterable[tuple[int, list[str]]], imported: Imported) -> None:
+    wanted = {c.name: columns[c.name] for c in table.columns if c.name in columns}
+    record_keys = [c.name for c in table.columns if c.name not in ("unit", "part" if table is PARTS else "unit")]
+    imported.cover(table.name, None)
+    for r, row in body:
+        cells = _cells(row, wanted)
+        if any(cells.get(k) for k in record_keys):
+            imported.records[table.name].append(Record({c.name: cells.get(c.name, "") for c in table.columns}, Origin(sheet.where, r, wanted)))
+
+
+# --------------------------------------------------------------------------------------------
+# Merging with what results/ holds, and comparing
+# --------------------------------------------------------------------------------------------
+
+_DECIMAL = re.compile(r"^\d+(\.\d+)?$")
+_NUMERIC_COLUMNS = {"value", "amount", "score", "count"}
+
+
+def _canonical(table: Table, cells: Mapping[str, str], rubric: Rubric, nodes: Mapping[str, Node]) -> tuple[str, ...]:
+    """A row as the data it means: numbers by value, codes as the checker reads them, the rule resolved."""
+    out = []
+    for column in table.columns:
+        text = cells.get(column.name, "").strip()
+        if column.name in _NUMERIC_COLUMNS and _DECIMAL.match(text):
+            text = format(Decimal(text).normalize(), "f")
+        elif column.name == "item":
+            text = norm(text)
+        elif table is ENTRIES and column.name == "rule":
+            node = nodes.get(norm(cells.get("item", "")))
+            text = (resolve_rule(rubric, node, text) if node is not None else None) or norm(text)
+        out.append(text)
+    return tuple(out)
+
+
+@dataclass
+class Change:
+    table: Table
+    rows: list[Record]
+    existing: tuple[Row, ...]
+    files: tuple[str, ...]
+
+
+def merge(loaded: Loaded, imported: Imported) -> list[Change]:
+    """The new content of every table the import covers, with the existing rows it keeps; unchanged tables left out."""
+    index = {u.id: i for i, u in enumerate(loaded.units)}
+    nodes = node_index(loaded.rubric)
+    changes = []
+    for name, covered in imported.covered.items():
+        table = TABLES_BY_NAME[name]
+        existing: tuple[Row, ...] = getattr(loaded.raw, name)
+        kept = [Record(dict(r.cells), r) for r in existing if covered is not None and r.get("unit") not in covered]
+        rows = sorted([*imported.records[name], *kept], key=lambda rec: index.get(rec.cells.get("unit", ""), len(index)))
+        before = Counter(_canonical(table, r.cells, loaded.rubric, nodes) for r in existing)
+        after = Counter(_canonical(table, r.cells, loaded.rubric, nodes) for r in rows)
+        if before != after:
+            files = tuple(f for f in loaded.raw.files if table_for_file(f.rsplit("/", 1)[-1]) is table)
+            changes.append(Change(table, rows, existing, files))
+    return changes
+
+
+def table_bytes(table: Table, rows: Sequence[Record]) -> bytes:
+    """A results table as Excel opens it: Chinese headers, UTF-8 with BOM, CRLF."""
+    frame = pd.DataFrame([[r.cells.get(c.name, "") for c in table.columns] for r in rows], columns=[c.title for c in table.columns], dtype=str)
+    return csv_bytes(frame)
+
+
+# --------------------------------------------------------------------------------------------
+# Checking in a scratch copy, and placing every problem back on the worksheet
+# --------------------------------------------------------------------------------------------
+
+
+def check_scratch(root: Path, loaded: Loaded, changes: Sequence[Change]) -> tuple[Problems, Problems]:
+    """Run the checker on the results as they would be; (problems in the worksheets, problems elsewhere)."""
+    aid = loaded.rubric.id
+    folder = f"{RESULTS_DIR}/{aid}"
+    replaced = {c.table.name for c in changes}
+    lines: dict[str, dict[int, Record]] = {}
+    headers: dict[str, list[str]] = {}
+    with tempfile.TemporaryDirectory(prefix="kaoping-import-") as tmp:
+        scratch = Path(tmp)
+        (scratch / loaded.rubric_file).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(root / loaded.rubric_file, scratch / loaded.rubric_file)
+        (scratch / folder).mkdir(parents=True, exist_ok=True)
+        for path in sorted((root / folder).iterdir()):
+            table = table_for_file(path.name)
+            if path.is_file() and not path.name.startswith(".") and (table is None or table.name not in replaced):
+                shutil.copyfile(path, scratch / folder / path.name)
+        for change in changes:
+            file = f"{folder}/{change.table.name}.csv"
+            data = table_bytes(change.table, change.rows)
+            (scratch / file).write_bytes(data)
+            parsed = parse_table(data, file, change.table, Problems())
+            assert len(parsed) == len(change.rows), file
+            lines[file] = {row.loc.line: rec for row, rec in zip(parsed, change.rows, strict=True)}
+            headers[file] = [c.name for c in change.table.columns]
+        found = prepare(scratch, {aid}).problems
+    in_sheet, elsewhere = Problems(), Problems()
+    for problem in found:
+        placed = _place(problem, lines, headers)
+        (in_sheet if isinstance(placed.loc, CellLoc) else elsewhere).items.append(placed)
+    return in_sheet, elsewhere
+
+
+_ROW_MENTION = re.compile(r"(results/[^\s，。；]+?\.csv) 第 (\d+) 行")
+
+
+def _place(problem: Problem, lines: Mapping[str, Mapping[int, Record]], headers: Mapping[str, list[str]]) -> Problem:
+    """The problem with its location (and any row it mentions) moved from the scratch CSV to where the data came from."""
+
+    def where(file: str, line: int, column: int) -> Loc | None:
+        record = lines.get(file, {}).get(line)
+        if record is None:
+            return None
+        name = headers[file][column - 1] if 0 < column <= len(headers[file]) else None
+        if isinstance(record.origin, Origin):
+            return record.origin.loc(name)
+        original = record.origin
+        return original.at(name) if name else original.loc
+
+    loc = where(problem.loc.file, problem.loc.line, problem.loc.column) or problem.loc
+
+    def mention(match: re.Match[str]) -> str:
+        at = where(match.group(1), int(match.group(2)), 0)
+        if isinstance(at, CellLoc):
+            return str(at)
+        return f"{at.file} 第 {at.line} 行" if at is not None else match.group(0)
+
+    return Problem(problem.severity, loc, _ROW_MENTION.sub(mention, problem.message), problem.hint)
+
+
+# --------------------------------------------------------------------------------------------
+# kaoping import
+# --------------------------------------------------------------------------------------------
+
+
+def _which_assessment(imported: Imported, wanted: str | None, problems: Problems) -> str | None:
+    ids = dict.fromkeys(i for i, _ in imported.ids)
+    if len(ids) > 1:
+        first = {i: loc for i, loc in reversed(imported.ids)}
+        problems.error(first[list(ids)[1]], f"评分表中有几项考核的代码：{'、'.join(ids)}", "一次只导入一项考核的评分表。")
+        return None
+    found = next(iter(ids), None)
+    if wanted and found and wanted != found:
+        problems.error(imported.ids[0][1], f"这是考核 {found} 的评分表，不是 {wanted} 的", f"核对文件；导入 {found} 时不用加 --assessment。")
+        return None
+    if not wanted and not found:
+        problems.error(Loc("--assessment"), "评分表中没有考核代码（第 1 行或“说明”工作表）", "用 --assessment 考核代码 指定导入哪项考核。")
+        return None
+    return wanted or found
+
+
+def import_sheet(root: Path, source: Path, aid: str | None, *, force: bool) -> int:
+    problems = Problems()
+    if not source.exists():
+        print(f"找不到 {source}。", file=sys.stderr)
+        return EXIT_USAGE
+    sheets = read_source(source, problems)
+    if sheets is None:
+        report_problems(problems)
+        return EXIT_USAGE
+    imported = Imported()
+    for sheet in sheets:
+        read_sheet(sheet, imported, problems)
+    chosen = _which_assessment(imported, aid, problems)
+    if chosen is None:
+        report_problems(problems)
+        return EXIT_USAGE
+    loaded, status = load_assessment(root, chosen, problems)
+    if loaded is None:
+        report_problems(problems)
+        if status != EXIT_USAGE:
+            print("数据有错误，没有导入。改正上面列出的错误后再运行。", file=sys.stderr)
+        return status
+    digest = rubric_digest(loaded.rubric)
+    for value, loc in imported.digests[:1]:
+        if value != digest:
+            problems.warning(
+                loc,
+                f"评分表是按另一版本的细则生成的（细则校验码 {value}，现在是 {digest}）；已按现在的细则逐格检查",
+                "细则的指标或规则改过时，用 kaoping sheet 重新生成评分表，把填好的内容抄过去。",
+            )
+    if not imported.covered:
+        problems.error(Loc(source.name), "评分表中没有可以导入的工作表", "导入 kaoping sheet 生成、填好的评分表。")
+    if problems.has_errors():
+        report_problems(problems)
+        print("评分表有错误，没有导入。", file=sys.stderr)
+        return EXIT_DATA
+    changes = merge(loaded, imported)
+    if not changes:
+        report_problems(problems)
+        print(f"没有变化：评分表的内容与 {RESULTS_DIR}/{chosen}/ 中的考核结果相同，没有写入文件。")
+        return EXIT_OK
+    in_sheet, elsewhere = check_scratch(root, loaded, changes)
+    problems.extend(in_sheet)
+    report_problems(problems)
+    if problems.has_errors():
+        print("评分表有错误，没有导入。改正上面列出的格子后再导入。", file=sys.stderr)
+        return EXIT_DATA
+    conflicts = [c for c in changes if c.existing]
+    if conflicts and not force:
+        print(f"{RESULTS_DIR}/{chosen}/ 中已有不同的考核结果，没有写入：", file=sys.stderr)
+        for c in conflicts:
+            print(f"  {'、'.join(f.rsplit('/', 1)[-1] for f in c.files)}：原有 {len(c.existing)} 行，导入后 {len(c.rows)} 行（{c.table.title}）", file=sys.stderr)
+        print("确认用评分表的内容替换时，加 --force 重新运行。", file=sys.stderr)
+        return EXIT_DATA
+    _write(root, chosen, changes)
+    errors = Problems([p for p in elsewhere.errors])
+    if errors.items:
+        print(f"\n以下问题不在评分表中（在 {RESULTS_DIR}/{chosen}/ 原有的文件里，例如单位名册），导入不受影响；发布前须处理：", file=sys.stderr)
+        report_problems(errors)
+    print(f"下一步：kaoping check {chosen} 检查，kaoping score {chosen} 查看得分。")
+    return EXIT_OK
+
+
+def _write(root: Path, aid: str, changes: Sequence[Change]) -> None:
+    folder = root / RESULTS_DIR / aid
+    print(f"已导入到 {RESULTS_DIR}/{aid}/：")
+    for change in changes:
+        name = f"{change.table.name}.csv"
+        old = [root / f for f in change.files]
+        # Keep the office's own spelling of the file name (Entries.CSV) when there is one.
+        target = next((p for p in old if p.name.lower() == name), folder / name)
+        if change.rows:
+            write_atomic(target, table_bytes(change.table, change.rows))
+        elif target.exists():
+            target.unlink()
+        for path in old:
+            if path != target and path.exists():
+                path.unlink()
+        merged = [p.name for p in old if p != target]
+        words = f"{target.name}：{change.table.title} {len(change.rows)} 行" if change.rows else f"{change.table.title}：没有记录，已删除 {target.name}"
+        if merged:
+            words += f"（原有的 {'、'.join(merged)} 已合并进来并删除）" if change.rows else f"、{'、'.join(merged)}"
+        print(f"  {words}")

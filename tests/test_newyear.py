@@ -1,0 +1,122 @@
+"""``kaoping new``: next year's rubric and registry, copied from the latest of a series."""
+
+from __future__ import annotations
+
+import difflib
+import shutil
+from pathlib import Path
+
+import pytest
+from sandbox import digests
+
+from generator.cli import main
+from generator.load import load_rubric
+from generator.pipeline import prepare
+from generator.problems import Problems
+from generator.tables import UNITS, parse_table
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    shutil.copytree(ROOT / "rubrics", tmp_path / "rubrics")
+    shutil.copytree(ROOT / "results", tmp_path / "results")
+    return tmp_path
+
+
+def cli(root: Path, *args: str) -> int:
+    return main(["--root", str(root), *args])
+
+
+def changed_lines(a: Path, b: Path) -> list[str]:
+    diff = difflib.unified_diff(a.read_text(encoding="utf-8").splitlines(), b.read_text(encoding="utf-8").splitlines(), n=0, lineterm="")
+    return [line for line in diff if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+
+
+def test_new_year_copies_the_rubric_and_clears_the_registry(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli(project, "new", "2018", "--from", "wujin-2017") == 0
+    out = capsys.readouterr().out
+    new = project / "rubrics/wujin-2018.yml"
+    # Only id and year change: comments, layout and every text stay as the office wrote them.
+    assert sorted(changed_lines(project / "rubrics/wujin-2017.yml", new)) == ["+id: wujin-2018", "+year: 2018", "-id: wujin-2017", "-year: 2017"]
+    assert "rubrics/wujin-2018.yml：由 rubrics/wujin-2017.yml 复制" in out
+    assert "第 5 行：title: 区委教育工委直属党组织2017年度" in out  # the title still names the old year: listed for review
+    assert "kaoping sheet wujin-2018" in out
+
+    problems = Problems()
+    rubric = load_rubric(new, project, problems)
+    assert rubric is not None and not problems.items
+    assert (rubric.id, rubric.year, rubric.series_id) == ("wujin-2018", 2018, "wujin")
+    assert not rubric.illustrative  # nothing is marked illustrative that was not before
+
+    registry = project / "results/wujin-2018/units.csv"
+    assert sorted(p.name for p in registry.parent.iterdir()) == ["units.csv"]
+    rows = parse_table(registry.read_bytes(), "units.csv", UNITS, Problems())
+    old = parse_table((project / "results/wujin-2017/units.csv").read_bytes(), "units.csv", UNITS, Problems())
+    assert [r.get("id") for r in rows] == [r.get("id") for r in old]
+    assert {r.get("status") for r in rows} == {""} and {r.get("status_note") for r in rows} == {""}
+    assert any(r.get("status") for r in old)  # yey-04 did not take part in 2017; in 2018 it must be assessed again
+    assert [(r.get("name"), r.get("group"), r.get("contact")) for r in rows] == [(r.get("name"), r.get("group"), r.get("contact")) for r in old]
+
+    # kaoping check: the rubric passes; nothing is assessed yet, so only the standards are published.
+    assert cli(project, "check", "wujin-2018") == 0
+    prepared = prepare(project, {"wujin-2018"})
+    assert not prepared.problems.has_errors() and "wujin-2018" not in prepared.outcomes
+    assert [p.message for p in prepared.problems.warnings if p.loc.file == "results/wujin-2018"] == [
+        "考核 wujin-2018 还没有任何考核记录，本次只发布考核标准"
+    ]
+    # … and the sheet for the new year can be made at once.
+    assert cli(project, "sheet", "wujin-2018", "-o", str(project / "s.xlsx")) == 0
+
+
+def test_the_latest_of_the_series_is_the_source(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli(project, "new", "2021", "--id", "zonghe-2021") == 0
+    assert "由 rubrics/zonghe-2020.yml 复制" in capsys.readouterr().out
+    assert sorted(changed_lines(project / "rubrics/zonghe-2020.yml", project / "rubrics/zonghe-2021.yml")) == [
+        "+id: zonghe-2021", "+year: 2021", "-id: zonghe-2020", "-year: 2020"
+    ]
+    # zonghe-2019 is marked illustrative as a whole, zonghe-2020 is not: the copy follows its source.
+    assert "illustrative: true\n" not in (project / "rubrics/zonghe-2021.yml").read_text(encoding="utf-8").split("indicators:")[0]
+
+
+def test_several_series_need_from(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = digests(project)
+    assert cli(project, "new", "2021") == 2
+    err = capsys.readouterr().err
+    assert "--from" in err and "zonghe（最近一项 zonghe-2020" in err
+    assert digests(project) == before
+
+
+def test_an_existing_target_is_refused(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = digests(project)
+    assert cli(project, "new", "2019", "--from", "zonghe-2020") == 1
+    assert "考核 zonghe-2019 已经存在" in capsys.readouterr().err
+    assert digests(project) == before
+    assert cli(project, "new", "2014", "--from", "luoyang-2013") == 0
+    assert cli(project, "new", "2014", "--from", "luoyang-2013") == 1
+    assert "考核 luoyang-2014 已经存在（rubrics/luoyang-2014.yml、results/luoyang-2014）" in capsys.readouterr().err
+
+
+def test_the_same_year_and_bad_ids_are_refused(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli(project, "new", "2017", "--from", "wujin-2017") == 2
+    assert cli(project, "new", "2018", "--from", "wujin-2017", "--id", "Wujin 2018") == 2
+    assert cli(project, "new", "2018", "--from", "nosuch-2017") == 2
+    err = capsys.readouterr().err
+    assert "就是 2017 年度的" in err and "不能用" in err and "没有考核 nosuch-2017" in err
+
+
+def test_a_rubric_without_series_or_year_in_its_id(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = (project / "rubrics/gongshang-2005.yml").read_text(encoding="utf-8")
+    text = text.replace("id: gongshang-2005", "id: gongshang").replace("series: gongshang\n", "")
+    (project / "rubrics/gongshang-2005.yml").unlink()
+    (project / "rubrics/gongshang.yml").write_text(text, encoding="utf-8")
+    (project / "results/gongshang-2005").rename(project / "results/gongshang")
+    assert cli(project, "new", "2006", "--from", "gongshang") == 2
+    assert "--id" in capsys.readouterr().err
+    assert cli(project, "new", "2006", "--from", "gongshang", "--id", "gongshang-2006") == 0
+    new = (project / "rubrics/gongshang-2006.yml").read_text(encoding="utf-8")
+    assert "\nyear: 2006\nseries: gongshang\n" in new  # paired with the old year on the unit pages
+    problems = Problems()
+    rubric = load_rubric(project / "rubrics/gongshang-2006.yml", project, problems)
+    assert rubric is not None and rubric.series_id == "gongshang" and not problems.items
