@@ -40,17 +40,15 @@ from generator.access import (
     ServerSettings,
     apply_access,
     config_files,
-    hash_password,
     load_accounts,
     page_access,
     password_problem,
-    sha512_crypt,
     url_access,
-    verify_password,
 )
 from generator.build import Progress, build
 from generator.pipeline import Prepared, prepare
 from generator.problems import Loc, Problems
+from generator.sha512crypt import hash_password, sha512_crypt, verify_password
 
 NGINX = Path("/usr/sbin/nginx")
 NO_NGINX = "Debian 的 nginx（/usr/sbin/nginx）没有安装；`make test` 会安装它（make browser）"

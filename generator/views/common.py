@@ -1,0 +1,227 @@
+"""Shared pieces of the page contexts: summaries of assessments, grade counts, history across years."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from .. import site
+from ..grading import label as grade_label
+from ..models import GRADE_ORDER, GradeKey, Notice, Rubric
+from ..numbers import fmt
+from ..outcome import AssessmentOutcome, UnitOutcome
+
+# --------------------------------------------------------------------------------------------
+# Shared pieces
+# --------------------------------------------------------------------------------------------
+
+
+def date_cn(d: date) -> str:
+    """2013年12月31日 (GB/T 9704: Arabic numerals, no leading zeros)."""
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+@dataclass(frozen=True)
+class GradeCount:
+    key: GradeKey | None
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Summary:
+    """One assessment as listed on the home page and the list of years."""
+
+    id: str
+    title: str
+    year: int
+    issuer: str
+    illustrative: bool
+    incomplete: bool
+    units: int
+    assessed: int
+    grades: tuple[GradeCount, ...]
+    overview: str
+    standards: str
+    #: None while the assessment has standards but no results yet.
+    results: str | None
+    notice: str | None
+    notice_title: str | None
+
+
+def standards_only_summary(rubric: Rubric, from_page: str) -> Summary:
+    """An assessment whose standards are published before any results exist."""
+    standards = site.link(from_page, site.page(rubric.id, "standards"))
+    return Summary(
+        id=rubric.id,
+        title=rubric.title,
+        year=rubric.year,
+        issuer=rubric.issuer,
+        illustrative=rubric.illustrative,
+        incomplete=bool(rubric.incomplete),
+        units=0,
+        assessed=0,
+        grades=(),
+        overview=standards,
+        standards=standards,
+        results=None,
+        notice=None,
+        notice_title=None,
+    )
+
+
+def grade_counts(outcome: AssessmentOutcome) -> tuple[GradeCount, ...]:
+    counts: dict[GradeKey, int] = defaultdict(int)
+    for u in outcome.units:
+        if u.standing.grade is not None:
+            counts[u.standing.grade] += 1
+    used = [g for g in GRADE_ORDER if counts.get(g) or _grade_in_use(outcome.rubric, g)]
+    return tuple(GradeCount(g, grade_label(outcome.rubric.grading, g), counts.get(g, 0)) for g in used)
+
+
+def _grade_in_use(rubric: Rubric, grade: GradeKey) -> bool:
+    g = rubric.grading
+    if g is None:
+        return grade == "pass"
+    if grade == "advanced":
+        return g.advanced != "none"
+    if grade == "basic_pass":
+        return any(b.grade == "basic_pass" for b in g.bands)
+    return True
+
+
+def summary(outcome: AssessmentOutcome, notice: Notice | None, from_page: str) -> Summary:
+    r = outcome.rubric
+    return Summary(
+        id=r.id,
+        title=r.title,
+        year=r.year,
+        issuer=r.issuer,
+        illustrative=r.illustrative,
+        incomplete=bool(r.incomplete),
+        units=len(outcome.units),
+        assessed=sum(1 for u in outcome.units if u.score.assessed),
+        grades=grade_counts(outcome),
+        overview=site.link(from_page, site.page(r.id, "index")),
+        standards=site.link(from_page, site.page(r.id, "standards")),
+        results=site.link(from_page, site.page(r.id, "results")),
+        notice=site.link(from_page, site.page(r.id, "notice")) if notice else None,
+        notice_title=notice.title if notice else None,
+    )
+
+
+def ordered(outcomes: Mapping[str, AssessmentOutcome]) -> list[AssessmentOutcome]:
+    """Newest first; the same year by id."""
+    return sorted(outcomes.values(), key=lambda o: (-o.rubric.year, o.rubric.id))
+
+
+# --------------------------------------------------------------------------------------------
+# History across years of one series
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    year: int
+    title: str
+    total: str
+    full: str
+    rank: int | None
+    pool_size: int
+    label: str
+    grade: GradeKey | None
+    url: str
+    current: bool
+
+
+@dataclass(frozen=True)
+class Change:
+    """The change from the same series' previous assessment."""
+
+    year: int
+    total: Decimal | None
+    rank: int | None
+
+    @property
+    def total_text(self) -> str:
+        if self.total is None:
+            return ""
+        return ("+" if self.total > 0 else "") + fmt(self.total) if self.total else "持平"
+
+    @property
+    def rank_text(self) -> str:
+        if self.rank is None:
+            return ""
+        if self.rank == 0:
+            return "名次不变"
+        return f"上升 {self.rank} 位" if self.rank > 0 else f"下降 {-self.rank} 位"
+
+
+class History:
+    """Each unit's outcomes across the assessments of its series, built once for all pages."""
+
+    def __init__(self, outcomes: Mapping[str, AssessmentOutcome]) -> None:
+        self.by_unit: dict[tuple[str, str], list[tuple[Rubric, UnitOutcome]]] = defaultdict(list)
+        for o in outcomes.values():
+            for u in o.units:
+                self.by_unit[(o.rubric.series_id, u.unit.id)].append((o.rubric, u))
+        for rows in self.by_unit.values():
+            rows.sort(key=lambda pair: (pair[0].year, pair[0].id))
+
+    def rows(self, rubric: Rubric, uid: str, from_page: str) -> tuple[HistoryRow, ...]:
+        out = []
+        for r, u in reversed(self.by_unit.get((rubric.series_id, uid), [])):
+            st = u.standing
+            out.append(
+                HistoryRow(
+                    year=r.year,
+                    title=r.title,
+                    total=fmt(u.score.total) if u.score.assessed else "",
+                    full=fmt(u.score.full_marks),
+                    rank=st.rank,
+                    pool_size=st.pool_size,
+                    label=st.label,
+                    grade=st.grade,
+                    url=site.link(from_page, site.unit_page(r.id, uid)),
+                    current=r.id == rubric.id,
+                )
+            )
+        return tuple(out)
+
+    def previous(self, rubric: Rubric, uid: str) -> tuple[Rubric, UnitOutcome] | None:
+        earlier = [(r, u) for r, u in self.by_unit.get((rubric.series_id, uid), []) if r.year < rubric.year]
+        return earlier[-1] if earlier else None
+
+    def change(self, rubric: Rubric, u: UnitOutcome) -> Change | None:
+        prev = self.previous(rubric, u.unit.id)
+        if prev is None or not u.score.assessed or not prev[1].score.assessed:
+            return None
+        r, p = prev
+        total = u.score.total - p.score.total
+        rank = None
+        if p.standing.rank is not None and u.standing.rank is not None and p.standing.pool == u.standing.pool:
+            rank = p.standing.rank - u.standing.rank
+        return Change(r.year, total, rank)
+
+    def consecutive_fails(self, rubric: Rubric, uid: str) -> int:
+        """How many assessments in a row, ending with this one, graded fail."""
+        count = 0
+        for r, u in reversed(self.by_unit.get((rubric.series_id, uid), [])):
+            if r.year > rubric.year:
+                continue
+            if u.standing.grade != "fail":
+                break
+            count += 1
+        return count
+
+
+def downloads(aid: str, path: str) -> tuple[tuple[str, str], ...]:
+    """The assessment's downloads: (title, link from ``path``)."""
+    return (
+        ("考核结果（CSV，可用 Excel 打开）", site.link(path, site.download(aid, f"{aid}-results.csv"))),
+        ("考核结果（Excel）", site.link(path, site.download(aid, f"{aid}-results.xlsx"))),
+        ("完整计分数据（JSON）", site.link(path, site.download(aid, f"{aid}.json"))),
+    )

@@ -1,0 +1,98 @@
+"""The notice's context (通报): the units by grade, the document's particulars."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from .. import site
+from ..grading import label as grade_label
+from ..models import GRADE_ORDER, Notice, Rubric
+from ..numbers import fmt
+from ..outcome import AssessmentOutcome, UnitOutcome
+from .common import _grade_in_use, date_cn
+
+# --------------------------------------------------------------------------------------------
+# Notice
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NoticeGroup:
+    heading: str
+    pools: tuple[tuple[str, tuple[str, ...]], ...]
+    count: int
+
+
+@dataclass(frozen=True)
+class NoticeContext:
+    path: str
+    rubric: Rubric
+    notice: Notice
+    masthead: str
+    #: Font size of the masthead in em, so that the organ's name fits one line (GB/T 9704: 醒目、美观、庄重).
+    masthead_size: str
+    opening: tuple[str, ...]
+    groups: tuple[NoticeGroup, ...]
+    closing: tuple[str, ...]
+    publicity: str
+    date: str
+    printed_date: str
+
+
+_CN_NUMBERS = "一二三四五六七八九十"
+
+
+def notice_context(outcome: AssessmentOutcome, notice: Notice) -> NoticeContext:
+    r = outcome.rubric
+    assessed = [u for u in outcome.units if u.score.assessed]
+    pools: dict[str, list[UnitOutcome]] = defaultdict(list)
+    pool_names: dict[str, str] = {}
+    for u in assessed:
+        pools[u.standing.pool].append(u)
+        pool_names[u.standing.pool] = u.standing.pool_name
+    show_pools = len(pools) > 1 and r.ranking.within == "pools"
+    groups: list[NoticeGroup] = []
+    for grade in GRADE_ORDER:
+        if not _grade_in_use(r, grade):
+            continue
+        entries = []
+        count = 0
+        for pid in sorted(pools, key=lambda p: [x.id for x in r.ranking.pools].index(p) if p in [x.id for x in r.ranking.pools] else 99):
+            members = sorted((u for u in pools[pid] if u.standing.grade == grade), key=lambda u: (u.standing.rank or 0, u.unit.id))
+            if not members:
+                continue
+            count += len(members)
+            names = tuple(
+                f"{u.unit.name}（{fmt(u.score.total)} 分）" if notice.show_scores else u.unit.name for u in members
+            )
+            entries.append((pool_names[pid] if show_pools else "", names))
+        if count:
+            heading = f"{_CN_NUMBERS[len(groups)]}、{grade_label(r.grading, grade)}（{count} 个）"
+            groups.append(NoticeGroup(heading, tuple(entries), count))
+    opening = notice.opening or (
+        f"根据《{r.title}》，{r.issuer}对{len(assessed)}个单位{r.year}年度党建工作进行了考核。"
+        "经研究，现将考核结果通报如下：",
+    )
+    publicity = ""
+    if notice.publicity is not None:
+        p = notice.publicity
+        phone = f"（电话：{p.phone}）" if p.phone else ""
+        address = f"，或来函至{p.address}" if p.address else ""
+        publicity = (
+            f"以上结果自{date_cn(p.start)}至{date_cn(p.end)}进行公示。"
+            f"如有异议，请在公示期内向{p.contact}反映{phone}{address}。"
+        )
+    return NoticeContext(
+        path=site.page(r.id, "notice"),
+        rubric=r,
+        notice=notice,
+        masthead=notice.masthead or f"{notice.issuer}文件",
+        masthead_size=f"{min(2.4, 19.5 / max(1, len(notice.masthead or notice.issuer + '文件'))):.2f}",
+        opening=tuple(opening),
+        groups=tuple(groups),
+        closing=notice.closing,
+        publicity=publicity,
+        date=date_cn(notice.date),
+        printed_date=date_cn(notice.printed_date) if notice.printed_date else "",
+    )

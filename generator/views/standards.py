@@ -1,0 +1,258 @@
+"""The standards page's context: the indicator tree, how points and grades are decided, in words."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .. import site
+from ..grading import label as grade_label
+from ..models import (
+    RULE_KIND_NAMES,
+    VETO_EFFECT_NAMES,
+    EarnedRule,
+    FixedRule,
+    Node,
+    OverdueRule,
+    PerElementRule,
+    PerOccurrenceRule,
+    PerPersonRule,
+    RangeRule,
+    RateRule,
+    Rubric,
+    Rule,
+    ShortfallRule,
+)
+from ..numbers import ZERO, fmt, fmt_percent
+from ..tree import TypedNode, typed_tree
+
+# --------------------------------------------------------------------------------------------
+# Standards page
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RuleView:
+    kind: str
+    text: str
+    detail: str
+    illustrative: bool
+    note: str
+
+
+@dataclass(frozen=True)
+class NodeView:
+    id: str
+    anchor: str
+    depth: int
+    title: str
+    points: str
+    points_by_type: tuple[str, ...]
+    applicability: tuple[str, ...]
+    applicability_note: str
+    content: str
+    standard: str
+    standard_reading: str
+    assessor: str
+    responsible: str
+    rules: tuple[RuleView, ...]
+    illustrative: bool
+    points_illustrative: bool
+    points_mismatch: str
+    incomplete: str
+    note: str
+    children: tuple[NodeView, ...]
+
+
+@dataclass(frozen=True)
+class StandardsContext:
+    path: str
+    rubric: Rubric
+    unit_types: tuple[tuple[str, str], ...]
+    nodes: tuple[NodeView, ...]
+    scoring: tuple[str, ...]
+    grading: tuple[str, ...]
+    #: None while the assessment has no results yet.
+    results_url: str | None
+
+
+def _rule_detail(rule: Rule, rubric: Rubric, node: Node) -> str:
+    """The rule in words for the standards page, e.g. 目标：4 次；每少 1 次扣 1 分."""
+    names = {t.id: t.name for t in rubric.unit_types}
+    if isinstance(rule, ShortfallRule):
+        if rule.activity:
+            a = next((x for x in rubric.activities if x.id == rule.activity), None)
+            target = f"{a.name}年度目标" if a else rule.activity
+        elif isinstance(rule.target, Mapping):
+            target = "、".join(f"{names.get(k, k)} {fmt(v)} {rule.unit}" for k, v in rule.target.items())
+        else:
+            target = f"{fmt(rule.target)} {rule.unit}" if rule.target is not None else ""
+        how = f"每少 1 {rule.unit}扣 {fmt(rule.per)} 分" if rule.per is not None else f"未达到扣 {fmt(rule.deduct)} 分"
+        return f"目标：{target}；{how}"
+    if isinstance(rule, PerElementRule):
+        items = f"（{'、'.join(rule.elements)}）" if rule.elements else ""
+        return f"每缺一{rule.unit}扣 {fmt(rule.per)} 分{items}"
+    if isinstance(rule, FixedRule):
+        return f"扣 {fmt(rule.deduct)} 分"
+    if isinstance(rule, RangeRule):
+        top = rule.max if rule.max is not None else node.points
+        return f"酌情扣 {fmt(rule.min)}～{fmt(top)} 分" if rule.min else f"酌情扣分，最多 {fmt(top)} 分"
+    if isinstance(rule, OverdueRule):
+        whole = f"，达到 {fmt(rule.whole_item_at)} {rule.unit}扣完本项" if rule.whole_item_at is not None else ""
+        return f"每超过 1 {rule.unit}扣 {fmt(rule.per)} 分{whole}"
+    if isinstance(rule, (PerOccurrenceRule, PerPersonRule)):
+        return f"每 1 {rule.unit}扣 {fmt(rule.per)} 分"
+    if isinstance(rule, EarnedRule):
+        return f"做到得 {fmt(rule.points)} 分，未做到不得分"
+    if isinstance(rule, RateRule):
+        if rule.per is not None:
+            how = f"每次扣 {fmt(rule.per)} 分"
+        elif rule.deduct is not None:
+            how = f"扣 {fmt(rule.deduct)} 分"
+        else:
+            how = f"酌情扣 {fmt(rule.min or ZERO)}～{fmt(rule.max or ZERO)} 分"
+        return f"{rule.measure}低于 {fmt_percent(rule.threshold)} 的，{how}"
+    return "本项不得分"
+
+
+def _node_views(rubric: Rubric) -> tuple[NodeView, ...]:
+    names = {t.id: t.name for t in rubric.unit_types}
+    trees = {t.id: typed_tree(rubric, t.id) for t in rubric.unit_types}
+    applicable: dict[str, set[str]] = defaultdict(set)
+    for type_id, tree in trees.items():
+        stack: list[TypedNode] = list(tree)
+        while stack:
+            n = stack.pop()
+            if n.applicable:
+                applicable[n.id].add(type_id)
+            stack.extend(n.children)
+    all_types = set(names)
+
+    def view(node: Node, depth: int, parent_types: set[str]) -> NodeView:
+        mine = applicable.get(node.id, set())
+        notes: list[str] = []
+        if mine != parent_types and mine != all_types:
+            if mine:
+                notes.append("适用于：" + "、".join(names[t] for t in names if t in mine))
+            else:
+                notes.append("不适用于任何单位类型")
+            missing = [names[t] for t in names if t in parent_types and t not in mine]
+            if missing:
+                notes.append("不适用（显示为“不适用”，不计分）：" + "、".join(missing))
+        by_type = tuple(f"{names.get(t, t)}：{fmt(p)} 分" for t, p in node.points_by_type.items())
+        rules = tuple(
+            RuleView(RULE_KIND_NAMES[r.kind], r.text, _rule_detail(r, rubric, node), r.illustrative, r.note)
+            for r in node.rules
+        )
+        return NodeView(
+            id=node.id,
+            anchor=site.node_anchor(node.id),
+            depth=depth,
+            title=node.title,
+            points=fmt(node.points),
+            points_by_type=by_type,
+            applicability=tuple(notes),
+            applicability_note=node.applicability_note,
+            content=node.content,
+            standard=node.standard,
+            standard_reading=node.standard_reading,
+            assessor=node.assessor,
+            responsible=node.responsible,
+            rules=rules,
+            illustrative=node.illustrative,
+            points_illustrative=node.points_illustrative,
+            points_mismatch=node.points_mismatch,
+            incomplete=node.incomplete,
+            note=node.note,
+            children=tuple(view(c, depth + 1, mine) for c in node.children),
+        )
+
+    return tuple(view(n, 0, all_types) for n in rubric.indicators)
+
+
+def scoring_text(rubric: Rubric) -> tuple[str, ...]:
+    """How a total is made, in plain words."""
+    lines = []
+    floor = rubric.defaults.item_floor
+    if floor is not None:
+        lines.append(f"每个项目按评分标准扣分，扣完为止，最低得 {fmt(floor)} 分；不适用的项目显示为“不适用”，不计分。")
+    if rubric.parts:
+        parts = "、".join(f"{p.name}占 {fmt_percent(p.weight)}" for p in rubric.parts)
+        lines.append(f"综合得分由{parts}组成；各部分先折算为该类单位的满分，再按权重相加。")
+        lines.append(f"折算和加权产生的小数保留 {rubric.rounding.decimals} 位（四舍五入），页面上显示的各项相加即为总分。")
+    if rubric.bonus is not None:
+        cap = f"加分合计不超过 {fmt(rubric.bonus.cap)} 分。" if rubric.bonus.cap is not None else ""
+        who = "由单位自行申报、考核办公室认定后" if rubric.bonus.self_declared else "由考核办公室认定后"
+        lines.append(f"加分{who}计入总分。" + cap)
+    if rubric.penalties:
+        lines.append("扣分因素：" + "；".join(f"{p.name}扣 {fmt(p.min)}～{fmt(p.max)} 分" for p in rubric.penalties) + "，在总分中扣减。")
+    if rubric.vetoes is not None:
+        lines.append(f"发生否决事项的单位{VETO_EFFECT_NAMES[rubric.vetoes.effect]}。")
+    return tuple(lines)
+
+
+def grading_text(rubric: Rubric) -> tuple[str, ...]:
+    g = rubric.grading
+    if g is None:
+        return ("本细则不评定等次。",)
+    lines = []
+    name = lambda k: grade_label(g, k)  # noqa: E731
+    if g.method == "threshold":
+        previous: Decimal | None = None
+        for b in g.bands:
+            if b.min is not None and previous is None:
+                lines.append(f"综合得分 {fmt(b.min)} 分及以上为{name(b.grade)}。")
+            elif b.min is not None:
+                lines.append(f"{fmt(b.min)} 分至 {fmt(previous or ZERO)} 分（不含）为{name(b.grade)}。")
+            else:
+                lines.append(f"{fmt(previous or ZERO)} 分以下为{name(b.grade)}。")
+            previous = b.min if b.min is not None else previous
+    else:
+        for pool in rubric.ranking.pools:
+            parts = []
+            if pool.advanced_top:
+                parts.append(f"综合得分前 {pool.advanced_top} 名为{name('advanced')}")
+            if pool.fail_bottom:
+                below = f"且得分在 {fmt(pool.fail_at_or_below)} 分以下（含 {fmt(pool.fail_at_or_below)} 分）" if pool.fail_at_or_below is not None else ""
+                parts.append(f"后 {pool.fail_bottom} 名{below}的为{name('fail')}")
+            parts.append(f"其余为{name('pass')}")
+            lines.append(f"{pool.name}：" + "；".join(parts) + "。")
+    if g.fail_if_category_zero:
+        lines.append(f"某一类（一级指标）得 0 分的，定为{name('fail')}。")
+    if g.advanced == "decision":
+        lines.append(f"{name('advanced')}由考核办公室在具备评先资格的单位中评定。")
+    elif g.advanced == "threshold" and g.advanced_min_score is not None:
+        lines.append(f"具备评先资格且得分不低于 {fmt(g.advanced_min_score)} 分的，为{name('advanced')}。")
+    if g.advanced != "none":
+        conditions = [f"须为{name(g.advanced_requires)}"]
+        if g.advanced_min_score is not None and g.advanced != "threshold":
+            conditions.append(f"得分不低于 {fmt(g.advanced_min_score)} 分")
+        if rubric.vetoes is not None and rubric.vetoes.effect == "no_advanced":
+            conditions.append("未发生否决事项")
+        if any(p.can_remove_eligibility for p in rubric.penalties):
+            conditions.append("未因弄虚作假被取消评先资格")
+        lines.append(f"评{name('advanced')}的资格：" + "，".join(conditions) + "。")
+        if g.advanced == "rank":
+            if g.places_among == "eligible":
+                lines.append(f"不具备评先资格的单位不占{name('advanced')}名额，名额依次由其后具备资格的单位获得。")
+            else:
+                lines.append(f"不具备评先资格的单位仍占名次，但不评为{name('advanced')}。")
+    if rubric.vetoes is not None and rubric.vetoes.effect == "fail":
+        lines.append(f"发生否决事项的单位，无论得分多少，定为{name('fail')}。")
+    lines.append("名次：" + rubric.ranking.ties)
+    return tuple(lines)
+
+
+def standards_context(rubric: Rubric, has_results: bool = True) -> StandardsContext:
+    path = site.page(rubric.id, "standards")
+    return StandardsContext(
+        path=path,
+        rubric=rubric,
+        unit_types=tuple((t.name, fmt(t.full_marks)) for t in rubric.unit_types),
+        nodes=_node_views(rubric),
+        scoring=scoring_text(rubric),
+        grading=grading_text(rubric),
+        results_url=site.link(path, site.page(rubric.id, "results")) if has_results else None,
+    )

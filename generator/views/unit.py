@@ -1,0 +1,342 @@
+"""The unit page's context: every point a unit lost and why, and where it stands."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .. import site
+from ..models import RULE_KIND_NAMES, VETO_EFFECT_NAMES, GradeKey, Notice, Rubric
+from ..numbers import ZERO, fmt, fmt_percent
+from ..outcome import AssessmentOutcome, NodeOutcome, UnitOutcome
+from .common import Change, History, HistoryRow
+
+# --------------------------------------------------------------------------------------------
+# Unit page
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RuleLine:
+    kind: str
+    text: str
+    explanation: str
+    reasons: tuple[str, ...]
+    lost: str
+    earned: str | None
+    illustrative: bool
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    depth: int
+    id: str
+    title: str
+    applicable: bool
+    points: str
+    lost: str
+    score: str
+    self_score: str
+    standards_url: str
+    rules: tuple[RuleLine, ...]
+    notes: tuple[str, ...]
+    is_category: bool
+    illustrative: bool
+    has_loss: bool
+
+
+@dataclass(frozen=True)
+class Bar:
+    title: str
+    points: str
+    score: str
+    average: str
+    #: Widths in percent of the bar track (0–100).
+    score_pct: float
+    average_pct: float
+
+
+@dataclass(frozen=True)
+class FormulaLine:
+    label: str
+    text: str
+
+
+@dataclass(frozen=True)
+class BonusLine:
+    item: str
+    subject: str
+    level: str
+    count: str
+    value: str
+    counted: str
+    evidence: str
+    note: str
+
+
+@dataclass(frozen=True)
+class UnitHead:
+    """A unit page's header, which is all that search indexes of it."""
+
+    name: str
+    group: str
+    type_name: str
+    year: int
+    assessed: bool
+    total: str
+    grade_label: str
+
+
+def unit_head(outcome: AssessmentOutcome, u: UnitOutcome) -> UnitHead:
+    s = u.score
+    return UnitHead(u.unit.name, u.unit.group, s.unit_type.name, outcome.rubric.year, s.assessed, fmt(s.total), u.standing.label)
+
+
+@dataclass(frozen=True)
+class UnitContext:
+    """The page a unit comes for: every point it lost and why, and where it stands."""
+
+    path: str
+    head: UnitHead
+    rubric: Rubric
+    outcome: UnitOutcome
+    type_name: str
+    total: str
+    full: str
+    rank: int | None
+    pool_size: int
+    pool_name: str
+    grade: GradeKey | None
+    grade_label: str
+    reasons: tuple[str, ...]
+    vetoed: bool
+    rows: tuple[ItemRow, ...]
+    #: Titles of the categories that do not apply to the unit's type (不适用，不计分).
+    other_categories: tuple[str, ...]
+    bars: tuple[Bar, ...]
+    formula: tuple[FormulaLine, ...]
+    formula_total: str
+    bonus: tuple[BonusLine, ...]
+    bonus_notes: tuple[str, ...]
+    bonus_total: str
+    penalties: tuple[tuple[str, str, str], ...]
+    vetoes: tuple[tuple[str, str, str], ...]
+    history: tuple[HistoryRow, ...]
+    change: Change | None
+    consecutive_fail_note: str
+    show_self_scores: bool
+    standards_url: str
+    results_url: str
+    notice_url: str | None
+    json_url: str
+    grading_illustrative: bool
+
+
+def _rule_lines(n: NodeOutcome) -> tuple[RuleLine, ...]:
+    return tuple(
+        RuleLine(
+            kind=RULE_KIND_NAMES[r.rule.kind],
+            text=r.rule.text,
+            explanation=r.explanation,
+            reasons=r.reasons,
+            lost=fmt(r.lost),
+            earned=fmt(r.earned) if r.earned is not None else None,
+            illustrative=r.rule.illustrative,
+        )
+        for r in n.rules
+    )
+
+
+def item_rows(
+    categories: Sequence[NodeOutcome],
+    from_page: str,
+    standards: str,
+    cache: dict[int, tuple[ItemRow, ...]] | None = None,
+) -> tuple[ItemRow, ...]:
+    """The rows of a unit's item table, depth first.
+
+    ``cache`` keeps the rows of subtrees without any finding or self score, by the outcome's identity:
+    the engine hands every unit of a type the same outcome object for an untouched subtree, so its rows
+    are made once per assessment (the cache must live no longer than the outcomes).
+    """
+    rows: list[ItemRow] = []
+    standards_url = site.link(from_page, standards)
+
+    def visit(n: NodeOutcome, depth: int) -> None:
+        if cache is not None:
+            known = cache.get(id(n))
+            if known is not None:
+                rows.extend(known)
+                return
+            start = len(rows)
+        rows.append(
+            ItemRow(
+                depth=depth,
+                id=n.id,
+                title=n.node.title,
+                applicable=n.applicable,
+                points=fmt(n.points) if n.applicable else "",
+                lost=fmt(n.lost) if n.applicable and n.lost else "",
+                score=fmt(n.score) if n.applicable else "",
+                self_score=fmt(n.self_score) if n.self_score is not None else "",
+                standards_url=f"{standards_url}#{site.node_anchor(n.id)}",
+                rules=_rule_lines(n) if n.applicable else (),
+                notes=n.notes,
+                is_category=depth == 0,
+                illustrative=n.illustrative,
+                has_loss=bool(n.applicable and n.lost),
+            )
+        )
+        # Under a node that does not apply, its children do not apply either: one 不适用 row says it.
+        if n.applicable:
+            for c in n.children:
+                visit(c, depth + 1)
+        if cache is not None:
+            subtree = rows[start:]
+            if not any(r.rules or r.self_score for r in subtree):
+                cache[id(n)] = tuple(subtree)
+
+    for c in categories:
+        # A whole category that does not apply belongs to another type's system (004: counties' and city
+        # units' annexes): the page says so in one line under the table rather than as rows.
+        if c.applicable:
+            visit(c, 0)
+    return tuple(rows)
+
+
+def _formula(u: UnitOutcome) -> tuple[tuple[FormulaLine, ...], str]:
+    s = u.score
+    lines: list[FormulaLine] = []
+    terms: list[str] = []
+    if s.parts:
+        for p in s.parts:
+            scaled = f"{fmt(p.raw)} 分"
+            if p.full != s.full_marks:
+                scaled = f"{fmt(p.raw)}/{fmt(p.full)} 分，折合 {fmt(p.scaled)} 分"
+            lines.append(FormulaLine(p.part.name, f"{scaled} × {fmt_percent(p.part.weight)} = {fmt(p.weighted)}"))
+            terms.append(fmt(p.weighted))
+    else:
+        lines.append(FormulaLine("指标得分", f"{fmt(s.indicator_score)} 分（满分 {fmt(s.indicator_points)} 分）"))
+        terms.append(fmt(s.indicator_score))
+    if s.bonus.total or s.bonus.items:
+        lines.append(FormulaLine("加分", f"+ {fmt(s.bonus.total)}"))
+        terms.append(f"{fmt(s.bonus.total)}")
+    if s.penalty_total:
+        lines.append(FormulaLine("扣分因素", f"− {fmt(s.penalty_total)}"))
+    expression = " + ".join(terms)
+    if s.penalty_total:
+        expression += f" − {fmt(s.penalty_total)}"
+    return tuple(lines), f"{expression} = {fmt(s.total)}"
+
+
+@dataclass(frozen=True)
+class PoolStats:
+    """Per pool and category: the average score of assessed units where the category applies."""
+
+    averages: Mapping[tuple[str, str], Decimal]
+
+
+def pool_stats(outcome: AssessmentOutcome) -> PoolStats:
+    sums: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for u in outcome.units:
+        if not u.score.assessed:
+            continue
+        for c in u.score.categories:
+            if c.applicable and c.score is not None:
+                key = (u.standing.pool, c.id)
+                sums[key] += c.score
+                counts[key] += 1
+    return PoolStats({k: sums[k] / counts[k] for k in sums})
+
+
+def _bars(u: UnitOutcome, stats: PoolStats) -> tuple[Bar, ...]:
+    bars = []
+    for c in u.score.categories:
+        if not c.applicable or not c.points:
+            continue
+        avg = stats.averages.get((u.standing.pool, c.id), ZERO)
+        bars.append(
+            Bar(
+                title=c.node.title,
+                points=fmt(c.points),
+                score=fmt(c.score),
+                average=fmt(avg),
+                score_pct=float((c.score or ZERO) / c.points * 100),
+                average_pct=float(avg / c.points * 100),
+            )
+        )
+    return tuple(bars)
+
+
+def unit_context(
+    outcome: AssessmentOutcome,
+    u: UnitOutcome,
+    stats: PoolStats,
+    history: History,
+    notice: Notice | None,
+    show_self_scores: bool,
+    row_cache: dict[int, tuple[ItemRow, ...]] | None = None,
+) -> UnitContext:
+    r = outcome.rubric
+    path = site.unit_page(r.id, u.unit.id)
+    standards = site.page(r.id, "standards")
+    s, st = u.score, u.standing
+    formula, formula_total = _formula(u)
+    bonus = tuple(
+        BonusLine(
+            item=i.item.title,
+            subject=c.claim.subject,
+            level=c.level_name or "酌情加分",
+            count=fmt(c.claim.count) if c.claim.count != 1 else "",
+            value=fmt(c.value),
+            counted=fmt(c.counted),
+            evidence=c.claim.evidence,
+            note=c.note,
+        )
+        for i in s.bonus.items
+        for c in i.claims
+    )
+    bonus_notes = tuple(n for n in [*(i.note for i in s.bonus.items), s.bonus.note] if n)
+    fails = history.consecutive_fails(r, u.unit.id)
+    consecutive = ""
+    for c in r.consequences:
+        if c.consecutive_fail_years and fails >= c.consecutive_fail_years:
+            consecutive = f"已连续 {fails} 年被确定为{st.label}：{c.text}"
+    return UnitContext(
+        path=path,
+        head=unit_head(outcome, u),
+        rubric=r,
+        outcome=u,
+        type_name=s.unit_type.name,
+        total=fmt(s.total),
+        full=fmt(s.full_marks),
+        rank=st.rank,
+        pool_size=st.pool_size,
+        pool_name=st.pool_name,
+        grade=st.grade,
+        grade_label=st.label,
+        reasons=st.reasons,
+        vetoed=bool(s.vetoes),
+        rows=item_rows(s.categories, path, standards, row_cache),
+        other_categories=tuple(c.node.title for c in s.categories if not c.applicable),
+        bars=_bars(u, stats) if s.assessed else (),
+        formula=formula,
+        formula_total=formula_total,
+        bonus=bonus,
+        bonus_notes=bonus_notes,
+        bonus_total=fmt(s.bonus.total),
+        penalties=tuple((p.penalty.name, fmt(p.record.amount), p.record.reason) for p in s.penalties),
+        vetoes=tuple((v.event.name, VETO_EFFECT_NAMES[v.effect], v.record.reason) for v in s.vetoes),
+        history=history.rows(r, u.unit.id, path),
+        change=history.change(r, u),
+        consecutive_fail_note=consecutive,
+        show_self_scores=show_self_scores,
+        standards_url=site.link(path, standards),
+        results_url=site.link(path, site.page(r.id, "results")),
+        notice_url=site.link(path, site.page(r.id, "notice")) if notice else None,
+        json_url=site.link(path, site.unit_json(r.id, u.unit.id)),
+        grading_illustrative=bool(r.grading and r.grading.illustrative),
+    )
