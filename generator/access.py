@@ -536,14 +536,23 @@ def nginx_server(plan: Plan, settings: ServerSettings) -> str:
         "# 只提供网站目录里的文件：不跟随指向目录外的链接。",
         "disable_symlinks on from=$document_root;",
         "",
-        "# 单位页面和单位的 JSON：本单位的账号和考核办公室。先验证密码（401），再查对照表（403）。",
-        *block(
-            rf"location ~ ^/{G}/(?<kaoping_aid>[^/]+)/units/(?<kaoping_unit>[^/]+)\.(?:html|json)$",
-            "try_files $uri$kaoping_unit_denied =403;",
+        # ^~ makes nginx stop at this prefix: a regex location the server already has (say, one setting
+        # expires for \.html$) can never serve these pages without the rules nested here.
+        f"location ^~ /{site.GENERATED}/ {{",
+        *(
+            f"    {line}"
+            for line in (
+                "# 单位页面和单位的 JSON：本单位的账号和考核办公室。先验证密码（401），再查对照表（403）。",
+                *block(
+                    rf"location ~* ^/{G}/(?<kaoping_aid>[^/]+)/units/(?<kaoping_unit>[^/]+)\.(?:html|json)$",
+                    "try_files $uri$kaoping_unit_denied =403;",
+                ),
+                "",
+                "# units/ 中的其他文件、各项考核的下载文件（CSV、XLSX、完整 JSON，含全部单位）：只有考核办公室。",
+                *block(rf"location ~* ^/{G}/[^/]+/(?:units|downloads)/", "try_files $uri$kaoping_office_denied =403;"),
+            )
         ),
-        "",
-        "# units/ 中的其他文件、各项考核的下载文件（CSV、XLSX、完整 JSON，含全部单位）：只有考核办公室。",
-        *block(rf"location ~ ^/{G}/[^/]+/(?:units|downloads)/", "try_files $uri$kaoping_office_denied =403;"),
+        "}",
     ]
     for aid in plan.private_results:
         out += ["", f"# {aid} 的考核结果页：细则写明 results_public: false，只有考核办公室。"]

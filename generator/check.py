@@ -83,6 +83,12 @@ def check_rubric(rubric: Rubric, problems: Problems) -> None:
         problems.error(rubric.loc, f"考核代码「{rubric.id}」是 Windows 的保留名称，不能用作目录名", "换一个代码，例如加上年份：nul-2017。")
     if not 1949 <= rubric.year <= 2100:
         problems.error(rubric.loc, f"考核年度 {rubric.year} 不合理", "写四位数的年份，例如 2017。")
+    if not 0 <= rubric.rounding.decimals <= 2:
+        # Pages show points with at most two decimals: more places would not add up on the page.
+        problems.error(rubric.rounding.loc, f"保留小数位数 {rubric.rounding.decimals} 不在 0～2 之间", "写 0、1 或 2（一般写 2 或不写）。")
+    floor = rubric.defaults.item_floor
+    if floor is not None and floor < 0:
+        problems.error(rubric.defaults.loc, f"每项最低得分 item_floor 为负数（{fmt(floor)}）", "写 0（每项扣完为止）。")
     _check_unit_types(rubric, problems)
     _check_nodes(rubric, problems)
     _check_activities(rubric, problems)
@@ -186,7 +192,7 @@ def _check_sums(rubric: Rubric, trees: dict[str, tuple[TypedNode, ...]], problem
                 )
 
 
-def max_deduction(rule: Rule, points: Decimal, elements_known: bool = True) -> Decimal | None:
+def max_deduction(rule: Rule, points: Decimal) -> Decimal | None:
     """The most a rule can take from an item of ``points``; None when it has no bound."""
     bound: Decimal | None
     if isinstance(rule, FixedRule):
@@ -217,6 +223,13 @@ def _check_floors(rubric: Rubric, trees: dict[str, tuple[TypedNode, ...]], probl
     for tree in trees.values():
         for typed in walk_typed(tree):
             node = typed.node
+            if typed.applicable and not 0 <= typed.floor <= typed.points and node.id not in reported:
+                reported.add(node.id)
+                problems.error(
+                    node.loc,
+                    f"指标 {node.id} 的最低得分 {fmt(typed.floor)} 分不在 0 与本项 {fmt(typed.points)} 分之间，扣分会被抹去",
+                    "最低得分一般为 0（扣完为止）；核对 floor 或 defaults.item_floor。",
+                )
             if not typed.applicable or not typed.rules or node.id in reported:
                 continue
             if floor_stated or node.floor is not None or node.until_exhausted:

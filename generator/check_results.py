@@ -57,6 +57,8 @@ NO = {"否", "无", "n", "no", "false", "0", "×", "✗"}
 ASSESSED = {"已考核", "考核", "参加考核", "assessed", "是"}
 NOT_ASSESSED = {"不参加考核", "未考核", "不考核", "免考核", "not_assessed", "否"}
 T = TypeVar("T")
+#: Counting units that may have fractions (党员集中学习培训 31.5 小时); 次, 篇, 项 … are whole.
+CONTINUOUS_UNITS = {"小时", "学时", "天", "分钟"}
 _ELEMENT_SPLIT = re.compile(ELEMENT_SEPARATORS.pattern + "+")
 
 
@@ -367,7 +369,7 @@ def _finding(ctx: _Ctx, row: Row, unit: Unit) -> Finding | None:
             type_name = next(t.name for t in ctx.rubric.unit_types if t.id == unit.type)
             ctx.problems.warning(row.at("item"), f"{where} 对{type_name}没有规定目标次数，这一行不计分", "核对单位类型，或删除这一行。")
             return None
-        n = count(whole=False)
+        n = count(whole=rule.unit not in CONTINUOUS_UNITS)
         if n is None and value:
             return None  # the cell is not a count; already reported
         if n is None:
@@ -386,23 +388,27 @@ def _finding(ctx: _Ctx, row: Row, unit: Unit) -> Finding | None:
             ctx.problems.error(row.at("value"), f"{where} 须填写缺少的项（或缺项数）", ("可填：" + "、".join(rule.elements) + "。") if rule.elements else "填写缺项数。")
             return None
         try:
-            n_parsed = parse_number(value)
-            n = n_parsed.value
+            n = parse_number(value).value
+        except NumberError:
+            n = None
+        if n is not None:
             if n != n.to_integral_value() or n <= 0:
-                raise NumberError(value)
+                ctx.problems.error(row.at("value"), f"{where} 的缺项数应为正整数，这里是 {value}", "填写缺少的项名，或缺项数（1、2、3……）。")
+                return None
             if rule.elements and n > len(rule.elements):
                 ctx.problems.error(row.at("value"), f"{where} 只列了 {len(rule.elements)} 项，缺项数 {fmt(n)} 超过了", "核对缺项数。")
                 return None
             return replace(base, count=n) if amount_matches(n, rule.per) else None
-        except NumberError:
-            pass
-        names = tuple(_norm(x) for x in _ELEMENT_SPLIT.split(value) if _norm(x))
+        typed = tuple(_norm(x) for x in _ELEMENT_SPLIT.split(value) if _norm(x))
         if rule.elements:
-            unknown = [x for x in names if x not in rule.elements]
+            # Matched whatever the width of their punctuation; the rubric's own name is kept.
+            known = {_norm(e): e for e in rule.elements}
+            unknown = [x for x in typed if x not in known]
             if unknown:
                 ctx.problems.error(row.at("value"), f"{where} 没有「{'、'.join(unknown)}」这一项", "可填：" + "、".join(rule.elements) + "。")
                 return None
-        return replace(base, elements=names) if amount_matches(Decimal(len(names)), rule.per) else None
+            typed = tuple(known[x] for x in typed)
+        return replace(base, elements=typed) if amount_matches(Decimal(len(typed)), rule.per) else None
     if isinstance(rule, (FixedRule, AllOrNothingRule)):
         yes = True if not value else _yes_no(value)
         if yes is None:
@@ -492,6 +498,14 @@ def _check_entry_totals(ctx: _Ctx, findings: Mapping[str, list[Finding]]) -> Non
                         f"{where} 酌情扣分合计 {fmt(total)} 分，超出允许的范围（{_range_text(rule, points)}）",
                         "核对扣分；同一规则有多行时按合计计算。",
                     )
+            if isinstance(rule, RateRule) and rule.max is not None:
+                total = sum((f.amount or ZERO for f in group), ZERO)
+                if total > rule.max:
+                    ctx.problems.error(
+                        group[-1].loc,
+                        f"{where} {rule.measure}低于标准的酌情扣分合计 {fmt(total)} 分，超过 {fmt(rule.max)} 分",
+                        "同一规则有多行时按合计计算；核对各行扣分。",
+                    )
             once = isinstance(rule, (FixedRule, AllOrNothingRule)) or (isinstance(rule, EarnedRule) and not rule.partial)
             if once and sum(1 for f in group if f.yes) > 1:
                 ctx.problems.error(group[-1].loc, f"{where} 只能记录一次，这里有 {len(group)} 行", "合并为一行，原因写在一起。")
@@ -546,7 +560,11 @@ def _bonus(ctx: _Ctx, rows: tuple[Row, ...], touched: set[str]) -> dict[str, lis
             ctx.problems.error(row.at("bonus"), f"加分项目「{row.get('bonus')}」不在细则中", "可用的加分项目：" + "；".join(f"{i.id}（{i.title}）" for i in scheme.items) + "。")
             continue
         level_text = _norm(row.get("level"))
-        count = ctx.number(row, "count", "次数") or Decimal(1)
+        count = ctx.number(row, "count", "次数")
+        if count is None:
+            if row.get("count"):
+                continue  # not a number: already reported
+            count = Decimal(1)
         amount = ctx.number(row, "amount", "加分")
         if count != count.to_integral_value() or count <= 0:
             ctx.problems.error(row.at("count"), f"次数应为正整数，这里是 {row.get('count')}", "填写 1、2、3 这样的整数。")
@@ -727,6 +745,9 @@ def _awards(ctx: _Ctx, rows: tuple[Row, ...], touched: set[str]) -> dict[str, Aw
         advanced = {_norm(n) for n in ("advanced", label(grading, "advanced"), "先进", "先进单位", "先进党组织", "先进基层党组织")}
         if _norm(row.get("grade")) not in advanced:
             ctx.problems.error(row.at("grade"), f"评定结果只记录先进，这里是「{row.get('grade')}」", f"写「{label(grading, 'advanced')}」；其他等次由程序按细则计算。")
+            continue
+        if unit.status == "not_assessed":
+            ctx.problems.error(row.at("unit"), f"单位 {unit.id} 本年度不参加考核，不能评定为{label(grading, 'advanced')}", "删除这一行，或核对单位名册中的考核状态。")
             continue
         if unit.id in out:
             ctx.problems.error(row.loc, f"单位 {unit.id} 的评定结果录入了不止一次", "只保留一行。")

@@ -20,6 +20,8 @@ ROUNDING_MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN}
 # Units clerks write after a number: 1.5分, 3次, 2人次, 6个月, 12篇.
 _UNIT_SUFFIX = re.compile(r"(分|次|人次|人|个月|月|篇|项|个|起|期|小时)$")
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+#: Whole-number digits a score, count or rate may have: far above any real one, far below Decimal's limits.
+MAX_DIGITS = 9
 _PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
 
@@ -64,6 +66,8 @@ def parse_number(text: str, *, allow_percent: bool = False) -> Parsed:
         fixups.append("已去掉千位分隔符")
     if not _PLAIN.match(normal):
         raise NumberError(f"「{raw}」不是数字")
+    if len(normal.lstrip("+-").split(".")[0].lstrip("0")) > MAX_DIGITS:
+        raise NumberError(f"「{raw}」太大，不像分值或次数")
     try:
         value = Decimal(normal)
     except InvalidOperation as exc:  # pragma: no cover - the pattern above admits only valid text

@@ -15,6 +15,7 @@ The order of a total, as units read it on their page::
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
@@ -277,6 +278,11 @@ def _claim_value(item: BonusItem, claim: BonusClaim) -> tuple[Decimal, str]:
     return level.points * count, level.name
 
 
+def _subject(claim: BonusClaim) -> str:
+    """A claim's subject as compared for "the same subject": 文明单位（2017） is 文明单位(2017)."""
+    return unicodedata.normalize("NFKC", claim.subject).strip()
+
+
 def score_bonus(rubric: Rubric, claims: tuple[BonusClaim, ...]) -> BonusOutcome:
     scheme = rubric.bonus
     if scheme is None:
@@ -293,14 +299,14 @@ def score_bonus(rubric: Rubric, claims: tuple[BonusClaim, ...]) -> BonusOutcome:
             for claim, value, _ in valued:
                 if not claim.confirmed:
                     continue
-                current = best.get(claim.subject)
+                current = best.get(_subject(claim))
                 if current is None or value > _claim_value(item, current)[0]:
-                    best[claim.subject] = claim
+                    best[_subject(claim)] = claim
         outcomes: list[ClaimOutcome] = []
         for claim, value, level_name in valued:
             if not claim.confirmed:
                 outcomes.append(ClaimOutcome(claim, level_name, value, ZERO, "未经认定，不计分"))
-            elif item.same_subject_once and best[claim.subject] is not claim:
+            elif item.same_subject_once and best[_subject(claim)] is not claim:
                 outcomes.append(ClaimOutcome(claim, level_name, value, ZERO, "同一事项已按最高级别计分，不重复加分"))
             else:
                 outcomes.append(ClaimOutcome(claim, level_name, value, value))

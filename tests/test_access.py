@@ -304,7 +304,7 @@ def test_the_configuration_has_one_lookup_not_one_location_per_unit() -> None:
     )
     files = config_files(plan, ServerSettings("/srv/site", "80", "_", "/etc/nginx/htpasswd"), "access/accounts.csv")
     conf = files[access.CONF]
-    assert conf.count("location") == 5, "单位页面、其他受限文件、不公开的结果页、/login 和它的命名位置"
+    assert conf.count("location") == 6, "assessments/ 前缀、单位页面、其他受限文件、不公开的结果页、/login 和它的命名位置"
     assert '"acct7:a-2020/u-7" "";' in files[access.CONF_HTTP]
     assert 'root "/srv/site";' in files[access.CONF_SERVER]
     assert files[access.CONF_HTTP].split("\n\n", 1)[1] in conf
@@ -810,3 +810,29 @@ def test_a_build_without_access_beside_an_accounts_file_is_warned_about(tmp_path
     assert [str(p).split("\n")[0] for p in result.problems.warnings if p.loc.file == "access/accounts.csv"] == [
         "access/accounts.csv: 警告：有各单位的账号文件，但这次生成没有按账号限制访问：单位页面会出现在公开的搜索索引中"
     ]
+
+
+@pytest.mark.skipif(not NGINX.exists(), reason=NO_NGINX)
+def test_rules_included_into_an_existing_server_hold_against_its_own_regex_locations(served: Served) -> None:
+    """An office's server often has a regex location for caching (expires on .html/.json) before the include:
+    nginx takes the first matching regex, so the unit rules must not depend on coming first."""
+    folder = served.root.parent / "existing-server"
+    folder.mkdir(exist_ok=True)
+    nginx = served.root / "access" / "nginx"
+    port = free_port()
+    conf = wrapper_config(
+        folder,
+        f"    include {nginx / access.CONF_HTTP};\n"
+        "    server {\n"
+        f"        listen 127.0.0.1:{port};\n"
+        "        location ~* \\.(?:html|json)$ { expires 1d; }\n"
+        f"        include {nginx / access.CONF_SERVER};\n"
+        "    }\n",
+    )
+    other = Served(**{**served.__dict__, "port": port})
+    with running_nginx(conf, port):
+        assert get(other, unit_url(served.private_id, served.unit_a)).status == 401
+        assert get(other, unit_url(served.private_id, served.unit_a, "json")).status == 401
+        assert get(other, unit_url(served.private_id, served.unit_b), "unit-a").status == 403
+        assert get(other, unit_url(served.private_id, served.unit_a), "unit-a").status == 200
+        assert get(other, "/index.html").status == 200

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 import pytest
-from helpers import THREE_TYPES, D, csv_text, entries_csv, errors, rubric_text, units_csv, warnings
+from helpers import THREE_TYPES, D, csv_text, entries_csv, errors, find, rubric_text, units_csv, warnings
 
 from generator.pipeline import Prepared
 
@@ -496,3 +496,78 @@ def test_a_year_begun_but_not_yet_assessed_publishes_its_standards_only(ran: Run
     # One record makes it an assessment in progress: every other unit must then be accounted for.
     started = ran(rubric, {"units.csv": units_csv("u1,一支部,branch,", "u2,二支部,branch,"), "entries.csv": entries_csv("u1,c1,,,1,扣分")})
     assert firsts(errors(started)) == ["results/t/units.csv:3:1: 错误：单位 u2（二支部）没有任何考核记录，也没有写明考核状态"]
+
+
+BONUS_RUBRIC = rubric_text(
+    """
+    indicators:
+      - {id: c1, title: 甲, points: 100, rules: [{kind: range}]}
+    bonus:
+      items:
+        - id: honours
+          title: 荣誉
+          same_subject_once: true
+          levels:
+            - {id: national, name: 国家级, points: 5}
+            - {id: province, name: 省级, points: 3}
+            - {id: media, name: 媒体宣传, points: 0.5, per_occurrence: true}
+    """
+)
+
+
+def test_a_bonus_count_of_zero_is_refused_not_read_as_one(ran: Run) -> None:
+    prepared = ran(BONUS_RUBRIC, {"units.csv": units_csv("u1,一支部,branch,已考核"), "bonus.csv": csv_text("unit,bonus,level,count,subject", "u1,honours,媒体宣传,0,经验宣传")})
+    assert firsts(errors(prepared)) == ["results/t/bonus.csv:2:4: 错误：次数应为正整数，这里是 0"]
+
+
+def test_the_same_subject_whatever_its_punctuation_counts_once(ran: Run) -> None:
+    prepared = ran(
+        BONUS_RUBRIC,
+        {
+            "units.csv": units_csv("u1,一支部,branch,已考核"),
+            "bonus.csv": csv_text("unit,bonus,level,subject", "u1,honours,国家级,文明单位（2017）", "u1,honours,省级,文明单位(2017)"),
+        },
+    )
+    assert errors(prepared) == []
+    assert prepared.outcomes["t"].by_unit()["u1"].score.bonus.total == D(5)
+
+
+@pytest.mark.parametrize(("value", "expected"), [("0", "0"), ("1.5", "1.5")])
+def test_a_missing_element_count_must_be_a_positive_whole_number(ran: Run, value: str, expected: str) -> None:
+    rubric = rubric_text("indicators:\n  - {id: c1, title: 活动室, points: 100, rules: [{kind: per_element, per: 2}]}\n")
+    prepared = ran(rubric, {"units.csv": units_csv("u1,一支部,branch,已考核"), "entries.csv": entries_csv(f"u1,c1,,{value},,缺项")})
+    assert firsts(errors(prepared)) == [f"results/t/entries.csv:2:4: 错误：指标 c1 规则 a 的缺项数应为正整数，这里是 {expected}"]
+
+
+def test_element_names_match_whatever_the_width_of_their_punctuation(ran: Run) -> None:
+    rubric = rubric_text(
+        "indicators:\n  - {id: c1, title: 活动室, points: 100, rules: [{kind: per_element, per: 0.5, elements: [活动室（阵地）, 党旗]}]}\n"
+    )
+    prepared = ran(rubric, {"units.csv": units_csv("u1,一支部,branch,已考核"), "entries.csv": entries_csv("u1,c1,,活动室(阵地),,没有活动室")})
+    assert errors(prepared) == []
+    rule = find(prepared.outcomes["t"].by_unit()["u1"].score.categories, "c1").rules[0]
+    assert rule.findings[0].elements == ("活动室（阵地）",) and rule.lost == D("0.5")
+
+
+def test_discretionary_amounts_under_a_rate_are_limited_in_total(ran: Run) -> None:
+    rubric = rubric_text(
+        "indicators:\n  - {id: c1, title: 会议, points: 100, rules: [{kind: rate, threshold: 80%, min: 1, max: 2, measure: 与会率}]}\n"
+    )
+    prepared = ran(rubric, {"units.csv": units_csv("u1,一支部,branch,已考核"), "entries.csv": entries_csv("u1,c1,,70%,2,三月", "u1,c1,,60%,2,六月")})
+    assert firsts(errors(prepared)) == ["results/t/entries.csv:3:1: 错误：单位 u1 指标 c1 规则 a 与会率低于标准的酌情扣分合计 4 分，超过 2 分"]
+
+
+@pytest.mark.parametrize(("unit", "ok"), [("次", False), ("小时", True)])
+def test_shortfall_counts_are_whole_except_for_measures_of_time(ran: Run, unit: str, ok: bool) -> None:
+    rubric = rubric_text(f"indicators:\n  - {{id: c1, title: 甲, points: 100, rules: [{{kind: shortfall, target: 4, per: 1, unit: {unit}}}]}}\n")
+    prepared = ran(rubric, {"units.csv": units_csv("u1,一支部,branch,已考核"), "entries.csv": entries_csv("u1,c1,,2.5,,完成2.5")})
+    assert (errors(prepared) == []) is ok
+
+
+def test_an_award_to_a_unit_not_assessed_is_an_error(ran: Run) -> None:
+    rubric = rubric_text(
+        "indicators:\n  - {id: c1, title: 甲, points: 100, rules: [{kind: range}]}\n"
+        "grading: {method: threshold, bands: [{grade: pass, min: 60}, {grade: fail}], advanced: decision}\n"
+    )
+    prepared = ran(rubric, {"units.csv": units_csv("u1,一支部,branch,已考核", "u2,二支部,branch,不参加考核"), "awards.csv": csv_text("unit,grade", "u2,先进单位")})
+    assert firsts(errors(prepared)) == ["results/t/awards.csv:2:1: 错误：单位 u2 本年度不参加考核，不能评定为先进单位"]

@@ -551,3 +551,13 @@ def test_element_names_cannot_hold_the_separators_results_use() -> None:
     assert [str(p).split("\n")[0] for p in problems.errors] == [
         "rubrics/t.yml:13:13: 错误：指标 c1 规则 a 的项名「电教设备、学习资料」含有分隔符（顿号、逗号、分号或斜杠），考核结果无法填写它"
     ]
+
+
+def test_rounding_keeps_to_the_two_places_pages_show() -> None:
+    problems = check("rounding: {decimals: 3}\nindicators:\n  - {id: c1, title: 甲, points: 100, rules: [{kind: range}]}\n")
+    assert [str(p).split("\n")[0].split(": ", 1)[1] for p in problems.errors] == ["错误：保留小数位数 3 不在 0～2 之间"]
+
+
+def test_a_floor_outside_the_items_points_would_wipe_out_deductions() -> None:
+    problems = check("indicators:\n  - {id: c1, title: 甲, points: 100, floor: 120, rules: [{kind: range}]}\n")
+    assert [p.message for p in problems.errors] == ["指标 c1 的最低得分 120 分不在 0 与本项 100 分之间，扣分会被抹去"]

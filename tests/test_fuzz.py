@@ -366,11 +366,17 @@ def rule_rows(draw: st.DrawFn, rule: dict[str, Any], points: Decimal) -> list[tu
     # rate
     rows = []
     threshold = D(rule["threshold"].rstrip("%")) / (100 if rule["threshold"].endswith("%") else 1)
+    discretionary_used = False
     for _ in range(draw(st.integers(min_value=1, max_value=2))):
         percent = draw(st.integers(min_value=50, max_value=100))
         amount = ""
         if "max" in rule and D(percent) / 100 < threshold:
-            amount = str(draw(st.sampled_from([D(str(rule["min"])), D(str(rule["max"]))])))
+            if discretionary_used:
+                # A discretionary 1～2 is one judgement: the rows below the rate together stay within max.
+                percent = int(threshold * 100)
+            else:
+                amount = str(draw(st.sampled_from([D(str(rule["min"])), D(str(rule["max"]))])))
+                discretionary_used = True
         rows.append((f"{percent}%", amount))
     return rows
 

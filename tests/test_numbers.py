@@ -110,3 +110,10 @@ def test_fmt_for_people(value: Decimal | None, expected: str) -> None:
 @pytest.mark.parametrize(("value", "expected"), [("0.8", "80%"), ("0.755", "75.5%"), ("1", "100%"), ("0", "0%")])
 def test_fmt_percent(value: str, expected: str) -> None:
     assert fmt_percent(Decimal(value)) == expected
+
+
+@pytest.mark.parametrize("text", ["1234567890", "100000000000000000000000000", "-99999999999"])
+def test_numbers_too_large_for_a_score_are_refused(text: str) -> None:
+    with pytest.raises(NumberError, match="太大"):
+        parse_number(text)
+    assert parse_number("999999999").value == Decimal(999999999)

@@ -207,12 +207,13 @@ class History:
         return Change(r.year, total, rank)
 
     def consecutive_fails(self, rubric: Rubric, uid: str) -> int:
-        """How many assessments in a row, ending with this one, graded fail."""
+        """How many years in a row, ending with this assessment's, the unit was graded fail (a year without
+        an assessment of it breaks the run)."""
         count = 0
         for r, u in reversed(self.by_unit.get((rubric.series_id, uid), [])):
             if r.year > rubric.year:
                 continue
-            if u.standing.grade != "fail":
+            if r.year != rubric.year - count or u.standing.grade != "fail":
                 break
             count += 1
         return count
