@@ -12,7 +12,7 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from .export import assessment_data, summary_rows, to_json, unit_data
+from .export import assessment_data, to_json, unit_data
 from .load import RUBRICS_DIR
 from .pipeline import Prepared, prepare
 from .problems import Problems
@@ -71,11 +71,16 @@ def cmd_score(args: argparse.Namespace) -> int:
     elif args.format == "json":
         text = to_json(assessment_data(outcome))
     else:
-        import pandas as pd
+        from .downloads import results_frame
 
-        text = pd.DataFrame(summary_rows(outcome)).to_csv(index=False, lineterminator="\n")
+        # The same guard as the site's downloads: a unit name such as "=HYPERLINK(…)" stays text in Excel.
+        text = results_frame(outcome).to_csv(index=False, lineterminator="\n")
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8-sig" if args.format == "csv" and not args.unit else "utf-8")
+        try:
+            Path(args.output).write_text(text, encoding="utf-8-sig" if args.format == "csv" and not args.unit else "utf-8")
+        except OSError as exc:
+            print(f"无法写入 {args.output}：{exc.strerror or exc}。请检查目录是否存在、是否有写入权限。", file=sys.stderr)
+            return EXIT_USAGE
         print(f"已写入 {args.output}")
     else:
         sys.stdout.write(text)

@@ -21,8 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import jinja2
+
 from . import site, views
 from .assemble import (
+    AssembleError,
     SearchPage,
     Shell,
     add_search_entries,
@@ -41,7 +44,9 @@ from .build import (
     build_date,
     build_lock,
     navigation,
+    os_error_words,
     run_mkdocs,
+    template_error_words,
 )
 from .downloads import unit_json_bytes
 from .outcome import UnitOutcome
@@ -116,7 +121,13 @@ class Preview:
             try:
                 self.built = self._build(prepared)
             except BuildError as exc:
-                print(f"生成失败：{exc}")
+                print(f"生成失败：{exc}。预览仍显示上一次成功的结果。")
+            except AssembleError as exc:
+                print(f"生成失败：{exc}。预览仍显示上一次成功的结果。")
+            except jinja2.TemplateError as exc:
+                print(f"生成失败：{template_error_words(exc)}。预览仍显示上一次成功的结果。")
+            except OSError as exc:
+                print(f"生成失败：{os_error_words(exc)}。预览仍显示上一次成功的结果。")
 
     def _build(self, prepared: Any) -> _Built:
         outcomes = prepared.outcomes

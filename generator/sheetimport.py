@@ -20,6 +20,7 @@ import re
 import shutil
 import sys
 import tempfile
+import zipfile
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -169,13 +170,47 @@ def _read_xlsx(source: Path, data: bytes, problems: Problems) -> list[SourceShee
         problems.error(Loc(source.name), f"无法读取这个工作簿（{type(exc).__name__}）", "在 Excel 或 WPS 中打开，确认能打开后重新保存为 .xlsx。")
         return None
     try:
-        sheets = []
+        sheets, uncalculated = [], []
         for ws in book.worksheets:
             rows = [[cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
             sheets.append(SourceSheet(ws.title, sheet_label(ws.title), rows))
-        return sheets
+            uncalculated += [(sheets[-1].where, cell) for cell in _uncalculated_formulas(data, ws._worksheet_path)]
     finally:
         book.close()
+    for where, (row, column) in uncalculated:
+        problems.error(
+            CellLoc(where, row, column),
+            "这个单元格是公式，但文件里没有保存公式的计算结果，读出来是空的",
+            "在 Excel 或 WPS 中打开这个文件并保存（保存时会算出结果）后再导入，或把公式改成数值。",
+        )
+    return sheets
+
+
+def _uncalculated_formulas(data: bytes, member: str) -> list[tuple[int, int]]:
+    """Formula cells saved without a computed value (a program wrote the file and nothing calculated it).
+
+    openpyxl reads those as empty, like a blank cell. Excel and WPS always save the value, even an empty
+    text one (``<v></v>`` in a cell typed ``str``); a formula with no ``<v>``, or an empty one in a number
+    cell (what openpyxl itself writes), is one nobody calculated.
+    """
+    from xml.etree.ElementTree import iterparse
+
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    found = []
+    with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(member.lstrip("/")) as xml:
+        for _event, cell in iterparse(xml):
+            if cell.tag != f"{main}c":
+                continue
+            value = cell.find(f"{main}v")
+            # Excel's empty text result is <v></v> in a cell typed "str"; an untyped (number) cell needs digits.
+            missing = value is None or (not value.text and cell.get("t", "n") not in ("str", "s", "inlineStr"))
+            if cell.find(f"{main}f") is not None and missing:
+                letters, row = coordinate_from_string(cell.get("r", "A1"))
+                found.append((row, column_index_from_string(letters)))
+            cell.clear()
+    return found
 
 
 def _read_csv(path: Path, problems: Problems, data: bytes | None = None) -> SourceSheet | None:
@@ -502,6 +537,10 @@ def import_sheet(root: Path, source: Path, aid: str | None, *, force: bool) -> i
     if sheets is None:
         report_problems(problems)
         return EXIT_USAGE
+    if problems.has_errors():  # a worksheet that could not be read, or a formula without its value
+        report_problems(problems)
+        print("评分表有错误，没有导入。", file=sys.stderr)
+        return EXIT_DATA
     imported = Imported()
     for sheet in sheets:
         read_sheet(sheet, imported, problems)

@@ -161,3 +161,21 @@ def test_no_traceback_without_debug(good: Path, capsys: pytest.CaptureFixture[st
     err = capsys.readouterr().err
     assert err.startswith("Traceback")
     assert "RuntimeError: 意外" in err
+
+
+def test_score_csv_keeps_a_formula_like_unit_name_as_text(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = dict(GOOD, **{"units.csv": units_csv("u1,=1+2,branch,已考核", "u2,第二党支部,branch,已考核")})
+    write_project(tmp_path, RUBRIC, data)
+    assert cli(tmp_path, "score", "t") == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    names = {row["单位名称"] for row in rows}
+    assert "'=1+2" in names and "=1+2" not in names
+
+
+def test_score_to_a_missing_folder_says_so_without_a_traceback(good: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = good / "no-such-folder" / "out.csv"
+    assert cli(good, "score", "t", "-o", str(target)) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith(f"无法写入 {target}：") and "请检查目录是否存在" in err
+    assert "Traceback" not in err

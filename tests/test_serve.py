@@ -114,6 +114,28 @@ def test_a_saved_change_shows_and_a_data_error_keeps_the_last_good_preview(tmp_p
     assert not p.workspace.exists()
 
 
+def test_a_broken_template_is_reported_and_the_last_good_preview_stays(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = copy_project(tmp_path / "project")
+    p = Preview(root, quiet=True)
+    try:
+        p.rebuild()
+        good = p.built
+        shown = digests(p.folder)
+        template = root / "site_templates" / "standards.md.j2"
+        template.write_text(template.read_text(encoding="utf-8") + "\n{% if %}\n", encoding="utf-8")
+        capsys.readouterr()
+        p.rebuild()
+        out = capsys.readouterr().out
+        assert "生成失败：页面模板 standards.md.j2 第" in out and "预览仍显示上一次成功的结果" in out
+        assert "Traceback" not in out
+        assert p.built is good
+        assert digests(p.folder) == shown
+    finally:
+        p.close()
+
+
 def test_the_preview_watches_data_templates_and_hand_written_pages_not_generated_ones(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "project")
     (root / "docs" / site.GENERATED).mkdir(parents=True, exist_ok=True)

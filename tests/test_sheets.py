@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import shutil
+import zipfile
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -570,3 +571,43 @@ def test_small_rubric_edges(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     again = tmp_path / "again.xlsx"
     assert cli(copy, "sheet", "t", "-o", str(again)) == 0
     assert again.read_bytes() == sheet.read_bytes()
+
+
+def test_a_formula_saved_without_its_value_is_not_read_as_blank(project: Path, bundled: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # openpyxl (like any program that writes but does not calculate) saves a formula without its value.
+    wb = openpyxl.load_workbook(bundled["wujin-2017"][0])
+    ws = wb["初中组"]
+    r_count = find_row(ws, "cz-02", "2", "")
+    ws.cell(r_count, 9).value = "=1+2"
+    ws.cell(r_count, 11).value = "只开了三次专题会"
+    uncalculated = tmp_path / "uncalculated.xlsx"
+    wb.save(uncalculated)
+    capsys.readouterr()
+    before = digests(project / "results")
+    assert cli(project, "import", str(uncalculated)) == 1
+    err = capsys.readouterr().err
+    assert f"工作表「初中组」第 {r_count} 行 I 列: 错误：这个单元格是公式，但文件里没有保存公式的计算结果" in err
+    assert "须填写" not in err and "没有导入" in err
+    assert digests(project / "results") == before
+
+
+def test_a_formula_with_its_saved_value_imports_as_the_value(project: Path, bundled: dict[str, Any], tmp_path: Path) -> None:
+    # What Excel or WPS saves: the formula and its value. Write the cached value into the sheet's XML.
+    wb = openpyxl.load_workbook(bundled["wujin-2017"][0])
+    ws = wb["初中组"]
+    r_count = find_row(ws, "cz-03", "8", "")
+    before = ws.cell(r_count, 9).value
+    assert isinstance(before, int | float)
+    ws.cell(r_count, 9).value = "=0+0"
+    plain = tmp_path / "plain.xlsx"
+    wb.save(plain)
+    calculated = tmp_path / "calculated.xlsx"
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(calculated, "w") as dst:
+        for item in src.infolist():
+            body = src.read(item)
+            if b"<f>0+0</f>" in body:
+                body = body.replace(b"<f>0+0</f><v />", f"<f>0+0</f><v>{before}</v>".encode())
+            dst.writestr(item, body)
+    before_results = digests(project / "results")
+    assert cli(project, "import", str(calculated)) == 0
+    assert digests(project / "results") == before_results
