@@ -46,9 +46,25 @@ def pool_of(rubric: Rubric, score: UnitScore) -> tuple[str, str]:
     return ALL_POOL, "全体"
 
 
-def shared_ranks(totals: Sequence[Decimal]) -> list[int]:
-    """Competition ranking, highest first: [90, 85, 85, 80] → [1, 2, 2, 4]."""
-    return [1 + sum(1 for other in totals if other > t) for t in totals]
+def shared_ranks(totals: Sequence[Decimal], *, highest_first: bool = True) -> list[int]:
+    """Competition ranking: [90, 85, 85, 80] → [1, 2, 2, 4]; from the bottom, → [4, 2, 2, 1].
+
+    Computed on a sorted order, so a pool of any size is O(n log n).
+    """
+    order = sorted(range(len(totals)), key=lambda i: totals[i], reverse=highest_first)
+    ranks = [0] * len(totals)
+    previous: Decimal | None = None
+    rank = 0
+    for position, i in enumerate(order, start=1):
+        if totals[i] != previous:
+            rank, previous = position, totals[i]
+        ranks[i] = rank
+    return ranks
+
+
+def _ranks(members: Sequence[UnitScore], *, highest_first: bool = True) -> dict[str, int]:
+    ranks = shared_ranks([s.total for s in members], highest_first=highest_first)
+    return {s.unit.id: r for s, r in zip(members, ranks, strict=True)}
 
 
 def standings(
@@ -75,32 +91,6 @@ def standings(
     return out
 
 
-def _sorted_ranks(members: Sequence[UnitScore]) -> dict[str, int]:
-    """Ranks by total; computed on a sorted list so a pool of any size is O(n log n)."""
-    ordered = sorted(members, key=lambda s: s.total, reverse=True)
-    ranks: dict[str, int] = {}
-    previous: Decimal | None = None
-    rank = 0
-    for position, s in enumerate(ordered, start=1):
-        if s.total != previous:
-            rank, previous = position, s.total
-        ranks[s.unit.id] = rank
-    return ranks
-
-
-def _bottom_ranks(members: Sequence[UnitScore]) -> dict[str, int]:
-    """Rank counted from the bottom (the lowest is 1), ties shared."""
-    ordered = sorted(members, key=lambda s: s.total)
-    ranks: dict[str, int] = {}
-    previous: Decimal | None = None
-    rank = 0
-    for position, s in enumerate(ordered, start=1):
-        if s.total != previous:
-            rank, previous = position, s.total
-        ranks[s.unit.id] = rank
-    return ranks
-
-
 def _grade_pool(
     rubric: Rubric,
     pool_id: str,
@@ -111,8 +101,8 @@ def _grade_pool(
 ) -> dict[str, Standing]:
     grading = rubric.grading
     pool = next((p for p in rubric.ranking.pools if p.id == pool_id), None)
-    ranks = _sorted_ranks(members)
-    bottom = _bottom_ranks(members)
+    ranks = _ranks(members)
+    bottom = _ranks(members, highest_first=False)
     size = len(members)
     grades: dict[str, GradeKey | None] = {}
     reasons: dict[str, list[str]] = {}
@@ -218,7 +208,7 @@ def _advanced(
             return
         if grading.places_among == "eligible":
             candidates = [s for s in members if eligible[s.unit.id]]
-            place = _sorted_ranks(candidates)
+            place = _ranks(candidates)
         else:
             place = dict(ranks)
         for s in members:

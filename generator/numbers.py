@@ -16,6 +16,8 @@ HUNDRED = Decimal(100)
 
 #: The rounding modes a rubric may choose (``rounding.mode``). Half-up is what offices use.
 ROUNDING_MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN}
+#: The modes as the standards page names them.
+ROUNDING_WORDS = {"half_up": "四舍五入", "half_even": "四舍六入五成双"}
 
 # Units clerks write after a number: 1.5分, 3次, 2人次, 6个月, 12篇.
 _UNIT_SUFFIX = re.compile(r"(分|次|人次|人|个月|月|篇|项|个|起|期|小时)$")
@@ -80,8 +82,9 @@ def parse_number(text: str, *, allow_percent: bool = False) -> Parsed:
 def quantize(value: Decimal, decimals: int = 2, mode: str = "half_up") -> Decimal:
     """The one rounding rule: round to ``decimals`` places with the rubric's mode.
 
-    Applied only where the arithmetic itself can make more places than the data had
-    (weights and scaling of parts); sums of data never need it.
+    Applied where the arithmetic itself can make more places than the data had: scaling and
+    weighting of parts, and the total once bonus and penalties are added (a penalty given with more
+    places than the rubric keeps). Sums of item deductions never need it.
     """
     exponent = Decimal(1).scaleb(-decimals)
     return value.quantize(exponent, rounding=ROUNDING_MODES[mode])

@@ -25,6 +25,7 @@ from markupsafe import Markup
 from . import site, views
 from .downloads import unit_json_bytes, write_downloads
 from .models import Notice, Rubric
+from .numbers import fmt, fmt_percent
 from .outcome import AssessmentOutcome, UnitOutcome
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
@@ -63,6 +64,10 @@ def make_environment(templates: Path) -> jinja2.Environment:
     )
     env.filters["join_text"] = _join_text
     env.filters["front_title"] = _front_title
+    # Rubric numbers (points, caps, weights) shown as the rest of the site shows them: 1.50 → 1.5, 0.7 → 70%.
+    env.filters["pts"] = fmt
+    env.filters["percent"] = fmt_percent
+    # Chart geometry only (SVG coordinates), never a score.
     env.filters["pct1"] = lambda v: f"{float(v):.1f}"
     return env
 

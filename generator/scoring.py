@@ -2,7 +2,7 @@
 
 Pure: no I/O, no YAML, CSV, Jinja or MkDocs. Decimal arithmetic throughout; the one rounding rule
 (:func:`generator.numbers.quantize`, with the rubric's ``rounding``) is applied only where weighting and
-scaling parts make more places than the data had.
+scaling parts make more places than the data had, and once more to the total.
 
 The order of a total, as units read it on their page::
 
@@ -10,7 +10,7 @@ The order of a total, as units read it on their page::
     → parts: each scaled to the unit type's full marks and weighted (rounded), summed
     → + bonus (same subject once at its highest level, item caps, overall cap)
     → − penalties
-    → total (never below 0)
+    → total (never below 0, rounded as the rubric says)
 """
 
 from __future__ import annotations

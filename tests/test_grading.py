@@ -43,6 +43,18 @@ def test_shared_ranks(totals: list[int], ranks: list[int]) -> None:
     assert shared_ranks([Decimal(t) for t in totals]) == ranks
 
 
+@pytest.mark.parametrize(
+    ("totals", "ranks"),
+    [
+        ([90, 85, 85, 80], [4, 2, 2, 1]),
+        ([80, 80, 90], [1, 1, 3]),
+        ([Decimal("70.5"), Decimal("70.50")], [1, 1]),
+    ],
+)
+def test_shared_ranks_from_the_bottom(totals: list[Decimal], ranks: list[int]) -> None:
+    assert shared_ranks([Decimal(t) for t in totals], highest_first=False) == ranks
+
+
 # --------------------------------------------------------------------------------------------
 # Threshold bands
 # --------------------------------------------------------------------------------------------

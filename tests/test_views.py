@@ -36,3 +36,80 @@ def test_a_unit_absent_from_the_year_before_starts_a_new_run() -> None:
     outcomes = {"s-2017": outcome(2017, {"a": "fail"}), "s-2018": outcome(2018, {"b": "fail"}), "s-2019": outcome(2019, {"a": "fail"})}
     history = views.History(outcomes)
     assert history.consecutive_fails(outcomes["s-2019"].rubric, "a") == 1
+
+
+# --------------------------------------------------------------------------------------------
+# The standards page in words
+# --------------------------------------------------------------------------------------------
+
+STANDARDS = """\
+id: t
+title: 测试细则
+year: 2020
+issuer: 测试机关
+unit_types:
+  - {id: branch, name: 党支部, full_marks: 100}
+defaults:
+  item_floor: 0
+  leaf_rule: {kind: range, text: 对照标准核实评分}
+parts:
+  - {id: work, name: 实绩考核, weight: 0.9, source: rubric}
+  - {id: survey, name: 满意度评价, weight: 0.1, source: entered, full: 100}
+rounding: {decimals: 1, mode: half_even}
+indicators:
+  - id: c1
+    title: 组织建设
+    points: 100
+    children:
+      - {id: c1.1, title: 班子建设, points: 60}
+      - {id: c1.2, title: 制度建设, points: 40, rules: [{kind: range, min: 1, max: 5}]}
+penalties:
+  - {id: p1, name: 扣分因素, min: 1, max: 3}
+vetoes:
+  effect: no_advanced
+  events:
+    - {id: v1, name: 受到通报批评的}
+    - {id: v2, name: 发生重大安全生产事故的, effect: fail}
+ranking:
+  within: pools
+  pools:
+    - {id: all, name: 全体, unit_types: [branch], advanced_top: 3, fail_bottom: 1}
+grading:
+  method: rank
+  advanced: rank
+"""
+
+
+def test_standards_words_follow_the_rubric() -> None:
+    from helpers import rubric_from_yaml
+
+    from generator.views.standards import grading_text, scoring_text, standards_context
+
+    rubric = rubric_from_yaml(STANDARDS)
+    nodes = {c.id: c for n in standards_context(rubric).nodes for c in n.children}
+    # A leaf without rules of its own shows the rubric's default rule, with its range from the item's points.
+    assert [(r.text, r.detail) for r in nodes["c1.1"].rules] == [("对照标准核实评分", "酌情扣分，最多可扣 60 分")]
+    assert [r.detail for r in nodes["c1.2"].rules] == ["酌情扣分，可扣 1～5 分"]
+
+    scoring = scoring_text(rubric)
+    assert "综合得分由实绩考核占 90%、满意度评价占 10%组成；各部分先折算为该类单位的满分，再按权重相加。" in scoring
+    assert "折算和加权的结果保留 1 位小数（四舍六入五成双），总分同样保留 1 位小数（四舍六入五成双）。" in scoring
+    assert "在总分中扣减：扣分因素 1～3 分。" in scoring
+    # An event with its own effect is named with it.
+    assert "发生否决事项的单位不得评为先进（下列事项除外）。" in scoring
+    assert "否决事项「发生重大安全生产事故的」：定为未达标。" in scoring
+
+    grading = grading_text(rubric)
+    assert "否决事项「发生重大安全生产事故的」：无论得分多少，定为未达标。" in grading
+    assert not any("发生否决事项的单位，无论得分多少" in line for line in grading)
+    assert any(line.startswith("名次并列跨过名额界限时，并列的单位一并计入") for line in grading)
+
+
+def test_one_veto_effect_for_every_event_reads_as_one_sentence() -> None:
+    from helpers import rubric_from_yaml
+
+    from generator.views.standards import grading_text, scoring_text
+
+    rubric = rubric_from_yaml(STANDARDS.replace(", effect: fail}", "}").replace("effect: no_advanced", "effect: fail"))
+    assert [line for line in scoring_text(rubric) if "否决" in line] == ["发生否决事项的单位定为未达标。"]
+    assert "发生否决事项的单位，无论得分多少，定为未达标。" in grading_text(rubric)

@@ -25,8 +25,9 @@ from ..models import (
     Rule,
     ShortfallRule,
 )
-from ..numbers import ZERO, fmt, fmt_percent
-from ..tree import TypedNode, typed_tree
+from ..numbers import ROUNDING_WORDS, ZERO, fmt, fmt_percent
+from ..scoring import range_words
+from ..tree import TypedNode, node_rules, typed_tree
 
 # --------------------------------------------------------------------------------------------
 # Standards page
@@ -97,8 +98,7 @@ def _rule_detail(rule: Rule, rubric: Rubric, node: Node) -> str:
     if isinstance(rule, FixedRule):
         return f"扣 {fmt(rule.deduct)} 分"
     if isinstance(rule, RangeRule):
-        top = rule.max if rule.max is not None else node.points
-        return f"酌情扣 {fmt(rule.min)}～{fmt(top)} 分" if rule.min else f"酌情扣分，最多 {fmt(top)} 分"
+        return "酌情扣分，" + range_words(rule.min, rule.max if rule.max is not None else node.points)
     if isinstance(rule, OverdueRule):
         whole = f"，达到 {fmt(rule.whole_item_at)} {rule.unit}扣完本项" if rule.whole_item_at is not None else ""
         return f"每超过 1 {rule.unit}扣 {fmt(rule.per)} 分{whole}"
@@ -142,9 +142,10 @@ def _node_views(rubric: Rubric) -> tuple[NodeView, ...]:
             if missing:
                 notes.append("不适用（显示为“不适用”，不计分）：" + "、".join(missing))
         by_type = tuple(f"{names.get(t, t)}：{fmt(p)} 分" for t, p in node.points_by_type.items())
+        # node_rules: a leaf without rules of its own shows the rubric's default (defaults.leaf_rule).
         rules = tuple(
             RuleView(RULE_KIND_NAMES[r.kind], r.text, _rule_detail(r, rubric, node), r.illustrative, r.note)
-            for r in node.rules
+            for _, r in node_rules(node, rubric)
         )
         return NodeView(
             id=node.id,
@@ -181,16 +182,30 @@ def scoring_text(rubric: Rubric) -> tuple[str, ...]:
     if rubric.parts:
         parts = "、".join(f"{p.name}占 {fmt_percent(p.weight)}" for p in rubric.parts)
         lines.append(f"综合得分由{parts}组成；各部分先折算为该类单位的满分，再按权重相加。")
-        lines.append(f"折算和加权产生的小数保留 {rubric.rounding.decimals} 位（四舍五入），页面上显示的各项相加即为总分。")
+        keep = f"{rubric.rounding.decimals} 位小数（{ROUNDING_WORDS[rubric.rounding.mode]}）"
+        lines.append(f"折算和加权的结果保留 {keep}，总分同样保留 {keep}。")
     if rubric.bonus is not None:
         cap = f"加分合计不超过 {fmt(rubric.bonus.cap)} 分。" if rubric.bonus.cap is not None else ""
         who = "由单位自行申报、考核办公室认定后" if rubric.bonus.self_declared else "由考核办公室认定后"
         lines.append(f"加分{who}计入总分。" + cap)
     if rubric.penalties:
-        lines.append("扣分因素：" + "；".join(f"{p.name}扣 {fmt(p.min)}～{fmt(p.max)} 分" for p in rubric.penalties) + "，在总分中扣减。")
-    if rubric.vetoes is not None:
-        lines.append(f"发生否决事项的单位{VETO_EFFECT_NAMES[rubric.vetoes.effect]}。")
+        lines.append("在总分中扣减：" + "；".join(f"{p.name} {fmt(p.min)}～{fmt(p.max)} 分" for p in rubric.penalties) + "。")
+    lines += veto_text(rubric)
     return tuple(lines)
+
+
+def veto_text(rubric: Rubric) -> list[str]:
+    """What a veto does; an event with an effect of its own is named with it."""
+    vetoes = rubric.vetoes
+    if vetoes is None:
+        return []
+    own = [e for e in vetoes.events if e.effect is not None and e.effect != vetoes.effect]
+    lines = [f"发生否决事项的单位{VETO_EFFECT_NAMES[vetoes.effect]}" + ("（下列事项除外）。" if own else "。")]
+    for effect in VETO_EFFECT_NAMES:
+        named = [f"「{e.name}」" for e in own if e.effect == effect]
+        if named:
+            lines.append(f"否决事项{'、'.join(named)}：{VETO_EFFECT_NAMES[effect]}。")
+    return lines
 
 
 def grading_text(rubric: Rubric) -> tuple[str, ...]:
@@ -229,7 +244,7 @@ def grading_text(rubric: Rubric) -> tuple[str, ...]:
         conditions = [f"须为{name(g.advanced_requires)}"]
         if g.advanced_min_score is not None and g.advanced != "threshold":
             conditions.append(f"得分不低于 {fmt(g.advanced_min_score)} 分")
-        if rubric.vetoes is not None and rubric.vetoes.effect == "no_advanced":
+        if rubric.vetoes is not None:
             conditions.append("未发生否决事项")
         if any(p.can_remove_eligibility for p in rubric.penalties):
             conditions.append("未因弄虚作假被取消评先资格")
@@ -239,9 +254,16 @@ def grading_text(rubric: Rubric) -> tuple[str, ...]:
                 lines.append(f"不具备评先资格的单位不占{name('advanced')}名额，名额依次由其后具备资格的单位获得。")
             else:
                 lines.append(f"不具备评先资格的单位仍占名次，但不评为{name('advanced')}。")
-    if rubric.vetoes is not None and rubric.vetoes.effect == "fail":
-        lines.append(f"发生否决事项的单位，无论得分多少，定为{name('fail')}。")
+    if rubric.vetoes is not None:
+        failing = [e for e in rubric.vetoes.events if (e.effect or rubric.vetoes.effect) == "fail"]
+        if rubric.vetoes.effect == "fail" and len(failing) == len(rubric.vetoes.events):
+            lines.append(f"发生否决事项的单位，无论得分多少，定为{name('fail')}。")
+        elif failing:
+            events = "、".join(f"「{e.name}」" for e in failing)
+            lines.append(f"否决事项{events}：无论得分多少，定为{name('fail')}。")
     lines.append("名次：" + rubric.ranking.ties)
+    if g.method == "rank" and any(p.advanced_top or p.fail_bottom for p in rubric.ranking.pools):
+        lines.append("名次并列跨过名额界限时，并列的单位一并计入：例如前 3 名中有两个单位并列第 3 名，两个单位都在前 3 名之内。")
     return tuple(lines)
 
 
