@@ -329,7 +329,8 @@ def _parts(rubric: Rubric, unit: UnitInput, unit_type: UnitType, indicator_score
         if part.source == "rubric":
             raw, full = indicator_score, indicator_points
         else:
-            raw, full = unit.parts.get(part.id, ZERO), (part.full or unit_type.full_marks)
+            assert part.full is not None  # the rubric check requires it for entered parts
+            raw, full = unit.parts.get(part.id, ZERO), part.full
         scaled = quantize(raw / full * unit_type.full_marks, rounding.decimals, rounding.mode) if full else ZERO
         weighted = quantize(scaled * part.weight, rounding.decimals, rounding.mode)
         out.append(PartOutcome(part, raw, full, scaled, weighted))

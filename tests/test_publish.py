@@ -497,13 +497,29 @@ def test_a_mount_point_is_refused(root: Path, capsys: pytest.CaptureFixture[str]
 
 
 def big_site(root: Path, version: str) -> None:
-    """Enough files that a publish takes a moment: time to interrupt it while it copies."""
-    make_site(root, version, pages=6000)
+    """Enough files that the copy is still going when the signal comes (each file is slowed, see below)."""
+    make_site(root, version, pages=1500)
 
 
-def start_publish(root: Path, dest: Path) -> subprocess.Popen[bytes]:
+#: The publish, with each file's copy slowed down: the test's signal must reach it mid-copy on any
+#: machine, however fast its disk. Everything else is the real command.
+_SLOW_PUBLISH = """
+import sys, time
+import generator.publish as publish
+copy = publish._copy_file
+def slow(source, target):
+    time.sleep(0.005)
+    return copy(source, target)
+publish._copy_file = slow
+from generator.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def start_publish(root: Path, dest: Path, *, slow: bool = False) -> subprocess.Popen[bytes]:
+    command = ["-c", _SLOW_PUBLISH] if slow else ["-m", "generator"]
     return subprocess.Popen(
-        [sys.executable, "-m", "generator", "--root", str(root), "publish", str(dest)],
+        [sys.executable, *command, "--root", str(root), "publish", str(dest)],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -531,7 +547,7 @@ def test_stopped_while_copying_cleans_up(
     assert publish(root, dest, capsys)[0] == 0
     before, releases = digests(dest), snapshot(dest)
     big_site(root, "v2")
-    process = start_publish(root, dest)
+    process = start_publish(root, dest, slow=True)
     wait_for_copy(dest, process)
     process.send_signal(sig)
     out, err = process.communicate(timeout=60)
@@ -546,7 +562,7 @@ def test_killed_then_the_next_publish_cleans_up(root: Path, www: Path, layout: s
     assert publish(root, dest, capsys)[0] == 0
     before = digests(dest)
     big_site(root, "v2")
-    process = start_publish(root, dest)
+    process = start_publish(root, dest, slow=True)
     wait_for_copy(dest, process)
     process.send_signal(signal.SIGKILL)
     process.communicate(timeout=60)

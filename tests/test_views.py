@@ -6,6 +6,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from generator import views
+from generator.numbers import fmt
 
 
 def outcome(year: int, grades: dict[str, str | None]) -> Any:
@@ -113,3 +114,56 @@ def test_one_veto_effect_for_every_event_reads_as_one_sentence() -> None:
     rubric = rubric_from_yaml(STANDARDS.replace(", effect: fail}", "}").replace("effect: no_advanced", "effect: fail"))
     assert [line for line in scoring_text(rubric) if "否决" in line] == ["发生否决事项的单位定为未达标。"]
     assert "发生否决事项的单位，无论得分多少，定为未达标。" in grading_text(rubric)
+
+
+# --------------------------------------------------------------------------------------------
+# Results, notice and unit pages on the bundled data
+# --------------------------------------------------------------------------------------------
+
+
+def bundled(aid: str) -> Any:
+    """The bundled assessment ``aid``, checked and scored: its outcome and its notice."""
+    from pathlib import Path
+
+    from generator.pipeline import prepare
+
+    prepared = prepare(Path(__file__).resolve().parent.parent, {aid})
+    assert not prepared.problems.has_errors()
+    return SimpleNamespace(outcome=prepared.outcomes[aid], notice=prepared.project.notices.get(aid))
+
+
+def test_groups_read_in_the_registers_order_not_character_order() -> None:
+    from generator.views.notice import notice_context
+    from generator.views.results import results_context
+
+    data = bundled("luoyang-2013")
+    outcome, notice = data.outcome, data.notice
+    groups = ["第一联络组", "第二联络组", "第三联络组", "第四联络组"]  # 三 sorts before 二 by code point
+    assert [t.name for t in results_context(outcome, views.History({}), None).pools] == groups
+    lines = [pool for g in notice_context(outcome, notice).groups for pool, _ in g.pools]
+    # Every line of a grade names its group, the groups in the register's order.
+    assert lines and all(pool in groups for pool in lines)
+    for g in notice_context(outcome, notice).groups:
+        named = [pool for pool, _ in g.pools]
+        assert named == [x for x in groups if x in named]
+
+
+def test_part_headings_say_what_each_part_is_out_of() -> None:
+    from generator.views.results import part_headings
+
+    assert part_headings(bundled("luoyang-2013").outcome.rubric) == ("年终集中考核（满分 1000，占 70%）", "平时考核（满分 100，占 30%）")
+
+
+def test_a_single_term_total_is_not_written_as_an_equation() -> None:
+    from generator.views.unit import _formula
+
+    for u in bundled("wujin-2017").outcome.units:
+        lines, total = _formula(u)
+        if u.score.assessed and not u.score.bonus.total and not u.score.penalty_total:
+            assert total == f"{fmt(u.score.total)} 分"
+            break
+    else:
+        raise AssertionError("no unit without bonus or penalty in wujin-2017")
+    for u in bundled("luoyang-2013").outcome.units:
+        lines, total = _formula(u)
+        assert " = " in total and total.endswith(f"= {fmt(u.score.total)}")

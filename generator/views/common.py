@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -41,7 +41,6 @@ class Summary:
     issuer: str
     illustrative: bool
     incomplete: bool
-    units: int
     assessed: int
     grades: tuple[GradeCount, ...]
     overview: str
@@ -62,7 +61,6 @@ def standards_only_summary(rubric: Rubric, from_page: str) -> Summary:
         issuer=rubric.issuer,
         illustrative=rubric.illustrative,
         incomplete=bool(rubric.incomplete),
-        units=0,
         assessed=0,
         grades=(),
         overview=standards,
@@ -80,6 +78,22 @@ def grade_counts(outcome: AssessmentOutcome) -> tuple[GradeCount, ...]:
             counts[u.standing.grade] += 1
     used = [g for g in GRADE_ORDER if counts.get(g) or _grade_in_use(outcome.rubric, g)]
     return tuple(GradeCount(g, grade_label(outcome.rubric.grading, g), counts.get(g, 0)) for g in used)
+
+
+def by_pool(outcome: AssessmentOutcome, units: Iterable[UnitOutcome] | None = None) -> list[tuple[str, str, list[UnitOutcome]]]:
+    """Units by ranking pool: ``(pool id, pool name, units)``.
+
+    Pools come in the rubric's order (``ranking.pools``); groups (联络组) in the order the unit register
+    first lists them, so 第一组 … 第四组 read as the office wrote them rather than in character order.
+    """
+    members: dict[str, list[UnitOutcome]] = {}
+    names: dict[str, str] = {}
+    for u in outcome.units if units is None else units:
+        members.setdefault(u.standing.pool, []).append(u)
+        names[u.standing.pool] = u.standing.pool_name
+    declared = {p.id: i for i, p in enumerate(outcome.rubric.ranking.pools)}
+    order = sorted(members, key=lambda pid: declared.get(pid, len(declared)))  # stable: first listed first
+    return [(pid, names[pid], members[pid]) for pid in order]
 
 
 def _grade_in_use(rubric: Rubric, grade: GradeKey) -> bool:
@@ -102,7 +116,6 @@ def summary(outcome: AssessmentOutcome, notice: Notice | None, from_page: str) -
         issuer=r.issuer,
         illustrative=r.illustrative,
         incomplete=bool(r.incomplete),
-        units=len(outcome.units),
         assessed=sum(1 for u in outcome.units if u.score.assessed),
         grades=grade_counts(outcome),
         overview=site.link(from_page, site.page(r.id, "index")),

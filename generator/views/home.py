@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -31,7 +30,6 @@ class OverviewContext:
     path: str
     rubric: Rubric
     summary: Summary
-    pools: tuple[tuple[str, int], ...]
     downloads: tuple[tuple[str, str], ...]
     other_years: tuple[Summary, ...]
 
@@ -54,9 +52,6 @@ def home_context(
 def overview_context(outcome: AssessmentOutcome, notice: Notice | None, outcomes: Mapping[str, AssessmentOutcome], notices: Mapping[str, Notice]) -> OverviewContext:
     r = outcome.rubric
     path = site.page(r.id, "index")
-    pools: dict[str, int] = defaultdict(int)
-    for u in outcome.units:
-        pools[u.standing.pool_name] += 1
     others = tuple(
         summary(o, notices.get(o.rubric.id), path)
         for o in ordered(outcomes)
@@ -66,7 +61,6 @@ def overview_context(outcome: AssessmentOutcome, notice: Notice | None, outcomes
         path=path,
         rubric=r,
         summary=summary(outcome, notice, path),
-        pools=tuple(sorted(pools.items())),
         downloads=downloads(r.id, path),
         other_years=others,
     )

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 from .. import site
 from ..grading import label as grade_label
 from ..models import GRADE_ORDER, Notice, Rubric
 from ..numbers import fmt
-from ..outcome import AssessmentOutcome, UnitOutcome
-from .common import _grade_in_use, date_cn
+from ..outcome import AssessmentOutcome
+from .common import _grade_in_use, by_pool, date_cn
 
 # --------------------------------------------------------------------------------------------
 # Notice
@@ -46,27 +45,24 @@ _CN_NUMBERS = "一二三四五六七八九十"
 def notice_context(outcome: AssessmentOutcome, notice: Notice) -> NoticeContext:
     r = outcome.rubric
     assessed = [u for u in outcome.units if u.score.assessed]
-    pools: dict[str, list[UnitOutcome]] = defaultdict(list)
-    pool_names: dict[str, str] = {}
-    for u in assessed:
-        pools[u.standing.pool].append(u)
-        pool_names[u.standing.pool] = u.standing.pool_name
-    show_pools = len(pools) > 1 and r.ranking.within == "pools"
+    pools = by_pool(outcome, assessed)
+    # Ranked in pools or groups: each line of a grade names its pool (县（市、区）, 第一组 …).
+    show_pools = len(pools) > 1
     groups: list[NoticeGroup] = []
     for grade in GRADE_ORDER:
         if not _grade_in_use(r, grade):
             continue
         entries = []
         count = 0
-        for pid in sorted(pools, key=lambda p: [x.id for x in r.ranking.pools].index(p) if p in [x.id for x in r.ranking.pools] else 99):
-            members = sorted((u for u in pools[pid] if u.standing.grade == grade), key=lambda u: (u.standing.rank or 0, u.unit.id))
+        for _pid, pool_name, units in pools:
+            members = sorted((u for u in units if u.standing.grade == grade), key=lambda u: (u.standing.rank or 0, u.unit.id))
             if not members:
                 continue
             count += len(members)
             names = tuple(
                 f"{u.unit.name}（{fmt(u.score.total)} 分）" if notice.show_scores else u.unit.name for u in members
             )
-            entries.append((pool_names[pid] if show_pools else "", names))
+            entries.append((pool_name if show_pools else "", names))
         if count:
             heading = f"{_CN_NUMBERS[len(groups)]}、{grade_label(r.grading, grade)}（{count} 个）"
             groups.append(NoticeGroup(heading, tuple(entries), count))

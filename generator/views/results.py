@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from .. import site
 from ..models import GradeKey, Notice, Rubric
-from ..numbers import fmt
-from ..outcome import AssessmentOutcome, UnitOutcome
-from .common import GradeCount, History, downloads, grade_counts
+from ..numbers import fmt, fmt_percent
+from ..outcome import AssessmentOutcome
+from .common import GradeCount, History, by_pool, downloads, grade_counts
 
 # --------------------------------------------------------------------------------------------
 # Results page
@@ -19,11 +19,9 @@ from .common import GradeCount, History, downloads, grade_counts
 @dataclass(frozen=True)
 class ResultRow:
     rank: int | None
-    unit_id: str
     name: str
     url: str
     type_name: str
-    group: str
     parts: tuple[str, ...]
     indicator: str
     bonus: str
@@ -33,8 +31,6 @@ class ResultRow:
     label: str
     vetoed: bool
     change_total: str
-    change_rank: str
-    assessed: bool
 
 
 @dataclass(frozen=True)
@@ -49,7 +45,7 @@ class PoolTable:
 class ResultsContext:
     path: str
     rubric: Rubric
-    part_names: tuple[str, ...]
+    part_headings: tuple[str, ...]
     pools: tuple[PoolTable, ...]
     grades: tuple[GradeCount, ...]
     has_history: bool
@@ -60,32 +56,41 @@ class ResultsContext:
     grading_illustrative: bool
 
 
+def part_headings(rubric: Rubric) -> tuple[str, ...]:
+    """Column headings for the parts, with what each is out of: 年终集中考核（满分 1000，占 70%）."""
+    headings = []
+    for p in rubric.parts:
+        full = p.full
+        if full is None and len({t.full_marks for t in rubric.unit_types}) == 1:
+            full = rubric.unit_types[0].full_marks
+        out_of = f"满分 {fmt(full)}，" if full is not None else ""
+        headings.append(f"{p.name}（{out_of}占 {fmt_percent(p.weight)}）")
+    return tuple(headings)
+
+
 def results_context(outcome: AssessmentOutcome, history: History, notice: Notice | None) -> ResultsContext:
     r = outcome.rubric
     path = site.page(r.id, "results")
-    pools: dict[str, list[UnitOutcome]] = defaultdict(list)
-    names: dict[str, str] = {}
-    for u in outcome.units:
-        pools[u.standing.pool].append(u)
-        names[u.standing.pool] = u.standing.pool_name
+    grades = grade_counts(outcome)
     previous_years = set()
     tables = []
-    for pid, members in pools.items():
-        members.sort(key=lambda u: (u.standing.rank is None, u.standing.rank or 0, u.unit.id))
+    for pid, name, members in by_pool(outcome):
+        members = sorted(members, key=lambda u: (u.standing.rank is None, u.standing.rank or 0, u.unit.id))
         rows = []
+        counts: dict[GradeKey, int] = defaultdict(int)
         for u in members:
             change = history.change(r, u)
             if change is not None:
                 previous_years.add(change.year)
             s, st = u.score, u.standing
+            if st.grade:
+                counts[st.grade] += 1
             rows.append(
                 ResultRow(
                     rank=st.rank,
-                    unit_id=u.unit.id,
                     name=u.unit.name,
                     url=site.link(path, site.unit_page(r.id, u.unit.id)),
                     type_name=s.unit_type.name,
-                    group=u.unit.group,
                     parts=tuple(fmt(p.raw) for p in s.parts) if s.assessed else tuple("" for _ in s.parts),
                     indicator=fmt(s.indicator_score) if s.assessed else "",
                     bonus=fmt(s.bonus.total) if s.assessed else "",
@@ -95,25 +100,16 @@ def results_context(outcome: AssessmentOutcome, history: History, notice: Notice
                     label=st.label,
                     vetoed=bool(s.vetoes),
                     change_total=change.total_text if change else "",
-                    change_rank=change.rank_text if change else "",
-                    assessed=s.assessed,
                 )
             )
-        counts: dict[GradeKey, int] = defaultdict(int)
-        for u in members:
-            if u.standing.grade:
-                counts[u.standing.grade] += 1
-        grades = tuple(g for g in grade_counts(outcome))
         pool_grades = tuple(GradeCount(g.key, g.label, counts.get(g.key, 0) if g.key else 0) for g in grades)
-        tables.append(PoolTable(pid, names[pid], tuple(rows), pool_grades))
-    pool_order = [p.id for p in r.ranking.pools]
-    tables.sort(key=lambda t: (pool_order.index(t.id) if t.id in pool_order else len(pool_order), t.id))
+        tables.append(PoolTable(pid, name, tuple(rows), pool_grades))
     return ResultsContext(
         path=path,
         rubric=r,
-        part_names=tuple(p.name for p in r.parts),
+        part_headings=part_headings(r),
         pools=tuple(tables),
-        grades=grade_counts(outcome),
+        grades=grades,
         has_history=bool(previous_years),
         previous_year=max(previous_years) if previous_years else None,
         standards_url=site.link(path, site.page(r.id, "standards")),

@@ -10,7 +10,6 @@ from decimal import Decimal
 from .. import site
 from ..grading import label as grade_label
 from ..models import (
-    RULE_KIND_NAMES,
     VETO_EFFECT_NAMES,
     EarnedRule,
     FixedRule,
@@ -36,7 +35,6 @@ from ..tree import TypedNode, node_rules, typed_tree
 
 @dataclass(frozen=True)
 class RuleView:
-    kind: str
     text: str
     detail: str
     illustrative: bool
@@ -144,7 +142,7 @@ def _node_views(rubric: Rubric) -> tuple[NodeView, ...]:
         by_type = tuple(f"{names.get(t, t)}：{fmt(p)} 分" for t, p in node.points_by_type.items())
         # node_rules: a leaf without rules of its own shows the rubric's default (defaults.leaf_rule).
         rules = tuple(
-            RuleView(RULE_KIND_NAMES[r.kind], r.text, _rule_detail(r, rubric, node), r.illustrative, r.note)
+            RuleView(r.text, _rule_detail(r, rubric, node), r.illustrative, r.note)
             for _, r in node_rules(node, rubric)
         )
         return NodeView(

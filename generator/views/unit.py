@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .. import site
-from ..models import RULE_KIND_NAMES, VETO_EFFECT_NAMES, GradeKey, Notice, Rubric
+from ..models import VETO_EFFECT_NAMES, GradeKey, Notice, Rubric
 from ..numbers import ZERO, fmt, fmt_percent
 from ..outcome import AssessmentOutcome, NodeOutcome, UnitOutcome
 from .common import Change, History, HistoryRow
@@ -20,7 +20,6 @@ from .common import Change, History, HistoryRow
 
 @dataclass(frozen=True)
 class RuleLine:
-    kind: str
     text: str
     explanation: str
     reasons: tuple[str, ...]
@@ -111,7 +110,6 @@ class UnitContext:
     grade: GradeKey | None
     grade_label: str
     reasons: tuple[str, ...]
-    vetoed: bool
     rows: tuple[ItemRow, ...]
     #: Titles of the categories that do not apply to the unit's type (不适用，不计分).
     other_categories: tuple[str, ...]
@@ -137,7 +135,6 @@ class UnitContext:
 def _rule_lines(n: NodeOutcome) -> tuple[RuleLine, ...]:
     return tuple(
         RuleLine(
-            kind=RULE_KIND_NAMES[r.rule.kind],
             text=r.rule.text,
             explanation=r.explanation,
             reasons=r.reasons,
@@ -228,6 +225,8 @@ def _formula(u: UnitOutcome) -> tuple[tuple[FormulaLine, ...], str]:
     expression = " + ".join(terms)
     if s.penalty_total:
         expression += f" − {fmt(s.penalty_total)}"
+    if expression == fmt(s.total):  # one term, nothing added or taken off: "96.5 = 96.5" says nothing
+        return tuple(lines), f"{fmt(s.total)} 分"
     return tuple(lines), f"{expression} = {fmt(s.total)}"
 
 
@@ -319,7 +318,6 @@ def unit_context(
         grade=st.grade,
         grade_label=st.label,
         reasons=st.reasons,
-        vetoed=bool(s.vetoes),
         rows=item_rows(s.categories, path, standards, row_cache),
         other_categories=tuple(c.node.title for c in s.categories if not c.applicable),
         bars=_bars(u, stats) if s.assessed else (),
