@@ -32,7 +32,7 @@ from generator.build import TEMP_PREFIX, Progress, build
 from generator.downloads import write_downloads
 from generator.numbers import fmt
 from generator.outcome import AssessmentOutcome, NodeOutcome, UnitOutcome
-from generator.site import download, html_path, unit_json, unit_page
+from generator.site import download, html_path, page, unit_json, unit_page
 
 
 @pytest.fixture(scope="session")
@@ -295,6 +295,29 @@ def scan_html(path: str, text: str, rules: list[Allowance]) -> list[str]:
     for style in parser.styles:
         bad += scan_text(path, "css", style, rules)
     return bad
+
+
+def test_results_pages_give_each_part_its_full_marks_and_weight_and_the_engines_raw_score(built: BuiltSite) -> None:
+    checked = 0
+    for aid, outcome in sorted(built.prepared.outcomes.items()):
+        if not outcome.rubric.parts:
+            continue
+        results = parse_html((built.site / html_path(page(aid, "results"))).read_text(encoding="utf-8"))
+        raw = {u.unit.name: [fmt(p.raw) for p in u.score.parts] for u in outcome.units if u.score.assessed}
+        for table in results.find_all("table", "kp-ranking"):
+            heads = table.find("thead").find_all("th")
+            columns = [i for i, th in enumerate(heads) if th.find_all("span", "kp-th-note")]
+            notes = [heads[i].find("span", "kp-th-note").text() for i in columns]
+            assert len(notes) == len(outcome.rubric.parts), aid
+            for note, part in zip(notes, outcome.rubric.parts, strict=True):
+                assert note.endswith(f"占 {fmt(part.weight * 100)}%"), (aid, note)
+                assert part.full is None or note.startswith(f"满分 {fmt(part.full)}，"), (aid, note)
+            for row in table.find("tbody").find_all("tr"):
+                name = row.get("data-name")
+                if name in raw:
+                    assert [row.cells()[i].text() for i in columns] == raw[name], (aid, name)
+                    checked += 1
+    assert checked > 100
 
 
 def test_the_site_makes_no_request_outside_itself(built: BuiltSite) -> None:

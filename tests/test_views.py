@@ -151,7 +151,7 @@ def test_groups_read_in_the_registers_order_not_character_order() -> None:
 def test_part_headings_say_what_each_part_is_out_of() -> None:
     from generator.views.results import part_headings
 
-    assert part_headings(bundled("luoyang-2013").outcome.rubric) == ("年终集中考核（满分 1000，占 70%）", "平时考核（满分 100，占 30%）")
+    assert part_headings(bundled("luoyang-2013").outcome.rubric) == (("年终集中考核", "满分 1000，占 70%"), ("平时考核", "满分 100，占 30%"))
 
 
 def test_a_single_term_total_is_not_written_as_an_equation() -> None:

@@ -45,7 +45,7 @@ class PoolTable:
 class ResultsContext:
     path: str
     rubric: Rubric
-    part_headings: tuple[str, ...]
+    part_headings: tuple[tuple[str, str], ...]
     pools: tuple[PoolTable, ...]
     grades: tuple[GradeCount, ...]
     has_history: bool
@@ -56,15 +56,15 @@ class ResultsContext:
     grading_illustrative: bool
 
 
-def part_headings(rubric: Rubric) -> tuple[str, ...]:
-    """Column headings for the parts, with what each is out of: 年终集中考核（满分 1000，占 70%）."""
+def part_headings(rubric: Rubric) -> tuple[tuple[str, str], ...]:
+    """Column headings for the parts and what each is out of: (年终集中考核, 满分 1000，占 70%)."""
     headings = []
     for p in rubric.parts:
         full = p.full
         if full is None and len({t.full_marks for t in rubric.unit_types}) == 1:
             full = rubric.unit_types[0].full_marks
         out_of = f"满分 {fmt(full)}，" if full is not None else ""
-        headings.append(f"{p.name}（{out_of}占 {fmt_percent(p.weight)}）")
+        headings.append((p.name, f"{out_of}占 {fmt_percent(p.weight)}"))
     return tuple(headings)
 
 
