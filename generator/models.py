@@ -254,7 +254,7 @@ class Defaults:
 
 @dataclass(frozen=True, kw_only=True)
 class Rounding:
-    decimals: int = doc("保留的小数位数。", 2)
+    decimals: int = doc("保留的小数位数，0～2。", 2)
     mode: Literal["half_up", "half_even"] = doc("舍入方式：`half_up` 四舍五入，`half_even` 银行家舍入。", "half_up")
     loc: Loc = internal()
 
