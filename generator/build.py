@@ -54,6 +54,10 @@ def os_error_words(exc: OSError) -> str:
         return f"没有权限读写文件{where}。检查项目目录的权限"
     if exc.errno == errno.EROFS:
         return f"磁盘是只读的，无法写入{where}"
+    if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+        return f"找不到文件或目录{where}。检查路径是否正确、目录是否存在"
+    if exc.errno == errno.EISDIR:
+        return f"这是一个目录，不是文件{where}。写出文件的完整路径"
     return f"读写文件出错{where}：{exc.strerror or exc}"
 
 

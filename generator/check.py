@@ -223,11 +223,15 @@ def _check_floors(rubric: Rubric, trees: dict[str, tuple[TypedNode, ...]], probl
     for tree in trees.values():
         for typed in walk_typed(tree):
             node = typed.node
-            if typed.applicable and not 0 <= typed.floor <= typed.points and node.id not in reported:
+            # A negative defaults.item_floor is reported once, at defaults; a node's own floor here.
+            if typed.applicable and node.id not in reported and node.floor is not None and node.floor < 0:
+                reported.add(node.id)
+                problems.error(node.loc, f"指标 {node.id} 的最低得分 floor 为负数（{fmt(node.floor)}），本项得分可能为负", "写 0（扣完为止）。")
+            elif typed.applicable and node.id not in reported and typed.floor > typed.points:
                 reported.add(node.id)
                 problems.error(
                     node.loc,
-                    f"指标 {node.id} 的最低得分 {fmt(typed.floor)} 分不在 0 与本项 {fmt(typed.points)} 分之间，扣分会被抹去",
+                    f"指标 {node.id} 的最低得分 {fmt(typed.floor)} 分高于本项 {fmt(typed.points)} 分，扣分会被抹去",
                     "最低得分一般为 0（扣完为止）；核对 floor 或 defaults.item_floor。",
                 )
             if not typed.applicable or not typed.rules or node.id in reported:

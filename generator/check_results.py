@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TypeVar
 
-from .grading import label
+from .grading import UNGROUPED, label
 from .models import (
     ELEMENT_SEPARATORS,
     RULE_KIND_NAMES,
@@ -58,7 +58,7 @@ ASSESSED = {"已考核", "考核", "参加考核", "assessed", "是"}
 NOT_ASSESSED = {"不参加考核", "未考核", "不考核", "免考核", "not_assessed", "否"}
 T = TypeVar("T")
 #: Counting units that may have fractions (党员集中学习培训 31.5 小时); 次, 篇, 项 … are whole.
-CONTINUOUS_UNITS = {"小时", "学时", "天", "分钟"}
+CONTINUOUS_UNITS = {"小时", "学时", "课时", "天", "分钟"}
 _ELEMENT_SPLIT = re.compile(ELEMENT_SEPARATORS.pattern + "+")
 
 
@@ -216,6 +216,7 @@ def read_registry(rubric: Rubric, raw: RawResults, problems: Problems) -> dict[s
     types = {_norm(t.id): t.id for t in rubric.unit_types} | {_norm(t.name): t.id for t in rubric.unit_types}
     units: dict[str, Unit] = {}
     folded: dict[str, Unit] = {}
+    grouped = rubric.ranking.within == "group" and any(row.get("group") for row in raw.units)
     for row in raw.units:
         uid = row.get("id")
         loc = row.at("id")
@@ -242,6 +243,12 @@ def read_registry(rubric: Rubric, raw: RawResults, problems: Problems) -> dict[s
         if not name:
             problems.error(row.at("name"), f"单位 {uid} 的名称为空", "填写单位全称。")
             continue
+        if grouped and not row.get("group"):
+            problems.warning(
+                row.at("group"),
+                f"细则按联络组排名，单位 {uid} 没有填联络组：它与其他没有联络组的单位一起排名，页面上写作“{UNGROUPED}”",
+                "在单位名册的“联络组”列填写该单位所在的组。",
+            )
         unit = Unit(uid, name, type_id, row.get("group"), row.get("parent"), status, row.get("status_note"), row.loc)
         units[uid] = unit
         folded[uid.casefold()] = unit

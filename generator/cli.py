@@ -79,7 +79,9 @@ def cmd_score(args: argparse.Namespace) -> int:
         try:
             Path(args.output).write_text(text, encoding="utf-8-sig" if args.format == "csv" and not args.unit else "utf-8")
         except OSError as exc:
-            print(f"无法写入 {args.output}：{exc.strerror or exc}。请检查目录是否存在、是否有写入权限。", file=sys.stderr)
+            from .build import os_error_words
+
+            print(f"无法写入 {args.output}：{os_error_words(exc)}。", file=sys.stderr)
             return EXIT_USAGE
         print(f"已写入 {args.output}")
     else:

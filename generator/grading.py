@@ -26,6 +26,8 @@ from .problems import Problems
 
 _RANK_OF_GRADE = {"advanced": 0, "pass": 1, "basic_pass": 2, "fail": 3}
 ALL_POOL = "all"
+#: The pool of units without a group when the others have one (ranking.within: group).
+UNGROUPED = "未分组"
 
 
 def label(grading: Grading | None, grade: GradeKey) -> str:
@@ -80,14 +82,16 @@ def standings(
         names[pid] = pname
         if s.assessed:
             pools.setdefault(pid, []).append(s)
+    if rubric.ranking.within == "group" and ALL_POOL in names and len(names) > 1:
+        names[ALL_POOL] = UNGROUPED  # beside 第一组, 第二组 …, "全体" would read as everyone
     out: dict[str, Standing] = {}
     for pid, members in pools.items():
         out.update(_grade_pool(rubric, pid, names[pid], members, inputs, problems))
     for s in scores:
         if not s.assessed:
-            pid, pname = pool_of(rubric, s)
+            pid = pool_of(rubric, s)[0]
             note = s.unit.status_note or "本年度不参加考核"
-            out[s.unit.id] = Standing(pid, pname, len(pools.get(pid, ())), None, None, "不参加考核", (note,), False)
+            out[s.unit.id] = Standing(pid, names[pid], len(pools.get(pid, ())), None, None, "不参加考核", (note,), False)
     return out
 
 

@@ -174,7 +174,12 @@ def _read_xlsx(source: Path, data: bytes, problems: Problems) -> list[SourceShee
         for ws in book.worksheets:
             rows = [[cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
             sheets.append(SourceSheet(ws.title, sheet_label(ws.title), rows))
-            uncalculated += [(sheets[-1].where, cell) for cell in _uncalculated_formulas(data, ws._worksheet_path)]
+            member = getattr(ws, "_worksheet_path", None)  # openpyxl's read-only sheets know their XML part
+            if member:
+                uncalculated += [(sheets[-1].where, cell) for cell in _uncalculated_formulas(data, member)]
+    except Exception as exc:  # a damaged worksheet inside a readable zip: openpyxl and the XML parser raise many kinds
+        problems.error(Loc(source.name), f"无法读取这个工作簿中的工作表（{type(exc).__name__}）", "在 Excel 或 WPS 中打开，确认能打开后重新保存为 .xlsx。")
+        return None
     finally:
         book.close()
     for where, (row, column) in uncalculated:
@@ -191,7 +196,8 @@ def _uncalculated_formulas(data: bytes, member: str) -> list[tuple[int, int]]:
 
     openpyxl reads those as empty, like a blank cell. Excel and WPS always save the value, even an empty
     text one (``<v></v>`` in a cell typed ``str``); a formula with no ``<v>``, or an empty one in a number
-    cell (what openpyxl itself writes), is one nobody calculated.
+    cell (what openpyxl itself writes), is one nobody calculated. Rows and cells without their ``r``
+    attribute follow the one before, as openpyxl counts them.
     """
     from xml.etree.ElementTree import iterparse
 
@@ -200,16 +206,24 @@ def _uncalculated_formulas(data: bytes, member: str) -> list[tuple[int, int]]:
     main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
     found = []
     with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(member.lstrip("/")) as xml:
-        for _event, cell in iterparse(xml):
-            if cell.tag != f"{main}c":
+        row_number = 0
+        for _event, row in iterparse(xml):
+            if row.tag != f"{main}row":
                 continue
-            value = cell.find(f"{main}v")
-            # Excel's empty text result is <v></v> in a cell typed "str"; an untyped (number) cell needs digits.
-            missing = value is None or (not value.text and cell.get("t", "n") not in ("str", "s", "inlineStr"))
-            if cell.find(f"{main}f") is not None and missing:
-                letters, row = coordinate_from_string(cell.get("r", "A1"))
-                found.append((row, column_index_from_string(letters)))
-            cell.clear()
+            row_number = int(row.get("r") or row_number + 1)
+            column = 0
+            for cell in row.iter(f"{main}c"):
+                if cell.get("r"):
+                    letters, _ = coordinate_from_string(cell.get("r"))
+                    column = column_index_from_string(letters)
+                else:
+                    column += 1
+                value = cell.find(f"{main}v")
+                # Excel's empty text result is <v></v> in a cell typed "str"; a number cell needs digits.
+                missing = value is None or (not value.text and cell.get("t", "n") not in ("str", "s", "inlineStr"))
+                if cell.find(f"{main}f") is not None and missing:
+                    found.append((row_number, column))
+            row.clear()
     return found
 
 

@@ -560,4 +560,13 @@ def test_rounding_keeps_to_the_two_places_pages_show() -> None:
 
 def test_a_floor_outside_the_items_points_would_wipe_out_deductions() -> None:
     problems = check("indicators:\n  - {id: c1, title: 甲, points: 100, floor: 120, rules: [{kind: range}]}\n")
-    assert [p.message for p in problems.errors] == ["指标 c1 的最低得分 120 分不在 0 与本项 100 分之间，扣分会被抹去"]
+    assert [p.message for p in problems.errors] == ["指标 c1 的最低得分 120 分高于本项 100 分，扣分会被抹去"]
+
+
+def test_a_negative_floor_is_reported_once_where_it_is_written() -> None:
+    item = "  - {id: c%d, title: 甲, points: 50, rules: [{kind: range}]}\n"
+    body = "indicators:\n" + "".join(item % i for i in (1, 2))
+    problems = check("defaults:\n  item_floor: -1\n" + body, floor=False)
+    assert [p.message for p in problems.errors] == ["每项最低得分 item_floor 为负数（-1）"]
+    problems = check(body.replace("points: 50, rules", "points: 50, floor: -2, rules", 1))
+    assert [p.message for p in problems.errors] == ["指标 c1 的最低得分 floor 为负数（-2），本项得分可能为负"]

@@ -177,5 +177,5 @@ def test_score_to_a_missing_folder_says_so_without_a_traceback(good: Path, capsy
     assert cli(good, "score", "t", "-o", str(target)) == 2
     out, err = capsys.readouterr()
     assert out == ""
-    assert err.startswith(f"无法写入 {target}：") and "请检查目录是否存在" in err
+    assert err == f"无法写入 {target}：找不到文件或目录（{target}）。检查路径是否正确、目录是否存在。\n"
     assert "Traceback" not in err

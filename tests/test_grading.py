@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 
 import pytest
-from helpers import csv_text, entries_csv, errors, rubric_text, units_csv
+from helpers import csv_text, entries_csv, errors, rubric_text, units_csv, warnings
 
 from generator.export import summary_rows
 from generator.grading import shared_ranks
@@ -308,3 +308,22 @@ def test_ranked_within_groups(scored: Scored) -> None:
     # 第一组: b 95, a 90; 第二组: d 100, c 80
     assert [(units[u].standing.pool_name, units[u].standing.rank) for u in "abcd"] == [("第一组", 2), ("第一组", 1), ("第二组", 2), ("第二组", 1)]
     assert {units[u].standing.pool_size for u in "abcd"} == {2}
+
+
+def test_units_without_a_group_beside_groups_are_ranked_as_ungrouped_with_a_warning(ran: Run) -> None:
+    rubric = rubric_text(ONE_ITEM + "grading:\n  method: threshold\n  bands:\n    - {grade: pass, min: 60}\n    - {grade: fail}\n")
+    roster = units_csv(
+        "a,甲,branch,第一组,已考核", "b,乙,branch,第一组,已考核", "c,丙,branch,,已考核", "d,丁,branch,,不参加考核",
+        header="id,name,type,group,status",
+    )
+    prepared = ran(rubric, {"units.csv": roster})
+    units = prepared.outcomes["t"].by_unit()
+    assert [units[u].standing.pool_name for u in "abcd"] == ["第一组", "第一组", "未分组", "未分组"]
+    assert [w.split("\n")[0] for w in warnings(prepared)] == [
+        "results/t/units.csv:4:4: 警告：细则按联络组排名，单位 c 没有填联络组：它与其他没有联络组的单位一起排名，页面上写作“未分组”",
+        "results/t/units.csv:5:4: 警告：细则按联络组排名，单位 d 没有填联络组：它与其他没有联络组的单位一起排名，页面上写作“未分组”",
+    ]
+    # No unit has a group: one ranking of everyone, no warning.
+    plain = units_csv("a,甲,branch,已考核", "b,乙,branch,已考核")
+    prepared = ran(rubric, {"units.csv": plain})
+    assert {u.standing.pool_name for u in prepared.outcomes["t"].units} == {"全体"} and warnings(prepared) == []

@@ -611,3 +611,36 @@ def test_a_formula_with_its_saved_value_imports_as_the_value(project: Path, bund
     before_results = digests(project / "results")
     assert cli(project, "import", str(calculated)) == 0
     assert digests(project / "results") == before_results
+
+
+def test_formula_cells_are_placed_even_without_their_r_attribute() -> None:
+    from generator.sheetimport import _uncalculated_formulas
+
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    sheet = (
+        f'<worksheet xmlns="{main}"><sheetData>'
+        '<row><c><v>1</v></c><c><f>A1*2</f></c></row>'  # row 1, B1: no r anywhere, no value
+        '<row r="5"><c r="C5"><f>1+1</f><v/></c><c><f>C5</f><v>2</v></c>'  # C5 uncalculated; D5 has its value
+        '<c t="str"><f>""</f><v></v></c></row>'  # E5: an empty text result, as Excel saves it
+        "</sheetData></worksheet>"
+    )
+    raw = io.BytesIO()
+    with zipfile.ZipFile(raw, "w") as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+    assert _uncalculated_formulas(raw.getvalue(), "/xl/worksheets/sheet1.xml") == [(1, 2), (5, 3)]
+
+
+def test_a_damaged_worksheet_is_reported_not_a_crash(project: Path, bundled: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    damaged = tmp_path / "damaged.xlsx"
+    with zipfile.ZipFile(bundled["wujin-2017"][0]) as src, zipfile.ZipFile(damaged, "w") as dst:
+        for item in src.infolist():
+            body = src.read(item)
+            if item.filename == "xl/worksheets/sheet2.xml":
+                body = body[: len(body) // 2]  # cut off mid-element
+            dst.writestr(item, body)
+    capsys.readouterr()
+    before = digests(project / "results")
+    assert cli(project, "import", str(damaged)) == 2
+    err = capsys.readouterr().err
+    assert "damaged.xlsx: 错误：无法读取这个工作簿中的工作表" in err and "内部错误" not in err
+    assert digests(project / "results") == before

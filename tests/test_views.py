@@ -91,10 +91,14 @@ def test_standards_words_follow_the_rubric() -> None:
     # A leaf without rules of its own shows the rubric's default rule, with its range from the item's points.
     assert [(r.text, r.detail) for r in nodes["c1.1"].rules] == [("对照标准核实评分", "酌情扣分，最多可扣 60 分")]
     assert [r.detail for r in nodes["c1.2"].rules] == ["酌情扣分，可扣 1～5 分"]
+    # Points that differ by unit type: no single maximum to give.
+    by_type = rubric_from_yaml(STANDARDS.replace("{id: c1.1, title: 班子建设, points: 60}", "{id: c1.1, title: 班子建设, points: 60, points_by_type: {branch: 60}}"))
+    nodes = {c.id: c for n in standards_context(by_type).nodes for c in n.children}
+    assert [r.detail for r in nodes["c1.1"].rules] == ["在本项分值内酌情扣分"]
 
     scoring = scoring_text(rubric)
     assert "综合得分由实绩考核占 90%、满意度评价占 10%组成；各部分先折算为该类单位的满分，再按权重相加。" in scoring
-    assert "折算和加权的结果保留 1 位小数（四舍六入五成双），总分同样保留 1 位小数（四舍六入五成双）。" in scoring
+    assert "折算和加权的结果和总分都保留 1 位小数（四舍六入五成双）。" in scoring
     assert "在总分中扣减：扣分因素 1～3 分。" in scoring
     # An event with its own effect is named with it.
     assert "发生否决事项的单位不得评为先进（下列事项除外）。" in scoring
@@ -167,3 +171,42 @@ def test_a_single_term_total_is_not_written_as_an_equation() -> None:
     for u in bundled("luoyang-2013").outcome.units:
         lines, total = _formula(u)
         assert " = " in total and total.endswith(f"= {fmt(u.score.total)}")
+
+
+def test_a_total_kept_to_fewer_places_than_its_terms_reads_as_approximate(tmp_path: Any) -> None:
+    from helpers import entries_csv, rubric_text, score, units_csv
+
+    from generator.views.standards import scoring_text
+    from generator.views.unit import _formula
+
+    rubric = rubric_text(
+        """
+        rounding: {decimals: 0}
+        indicators:
+          - {id: c1, title: 全部指标, points: 100, rules: [{kind: range}]}
+        """
+    )
+    files = {
+        "units.csv": units_csv("u1,第一支部,branch,已考核", "u2,第二支部,branch,已考核"),
+        "entries.csv": entries_csv("u1,c1,,,0.5,记录不全", "u2,c1,,,2,记录不全"),
+    }
+    outcome = score(tmp_path, rubric, files)
+    formulas = {u.unit.id: _formula(u)[1] for u in outcome.units}
+    assert formulas == {"u1": "99.5 ≈ 100", "u2": "98 分"}
+    assert "总分取整（四舍五入）。" in scoring_text(outcome.rubric)
+
+
+def test_bottom_places_are_explained_under_score_bands_too() -> None:
+    from helpers import rubric_from_yaml
+
+    from generator.views.standards import grading_text
+
+    bands = STANDARDS.replace(
+        "grading:\n  method: rank\n  advanced: rank\n",
+        "grading:\n  method: threshold\n  bands:\n    - {grade: pass, min: 60}\n    - {grade: fail}\n",
+    )
+    lines = grading_text(rubric_from_yaml(bands))
+    # advanced_top means nothing without advanced: rank; the bottom place still fails the unit.
+    assert "全体：后 1 名的为未达标。" in lines
+    assert not any("前 3 名" in line and "全体" in line for line in lines)
+    assert any(line.startswith("名次并列跨过名额界限时") for line in lines)

@@ -96,6 +96,8 @@ def _rule_detail(rule: Rule, rubric: Rubric, node: Node) -> str:
     if isinstance(rule, FixedRule):
         return f"扣 {fmt(rule.deduct)} 分"
     if isinstance(rule, RangeRule):
+        if rule.max is None and node.points_by_type:  # the item's points differ by type: so does the most
+            return "在本项分值内酌情扣分" + (f"，至少扣 {fmt(rule.min)} 分" if rule.min else "")
         return "酌情扣分，" + range_words(rule.min, rule.max if rule.max is not None else node.points)
     if isinstance(rule, OverdueRule):
         whole = f"，达到 {fmt(rule.whole_item_at)} {rule.unit}扣完本项" if rule.whole_item_at is not None else ""
@@ -177,11 +179,14 @@ def scoring_text(rubric: Rubric) -> tuple[str, ...]:
     floor = rubric.defaults.item_floor
     if floor is not None:
         lines.append(f"每个项目按评分标准扣分，扣完为止，最低得 {fmt(floor)} 分；不适用的项目显示为“不适用”，不计分。")
+    decimals = rubric.rounding.decimals
+    keep = (f"保留 {decimals} 位小数" if decimals else "取整") + f"（{ROUNDING_WORDS[rubric.rounding.mode]}）"
     if rubric.parts:
         parts = "、".join(f"{p.name}占 {fmt_percent(p.weight)}" for p in rubric.parts)
         lines.append(f"综合得分由{parts}组成；各部分先折算为该类单位的满分，再按权重相加。")
-        keep = f"{rubric.rounding.decimals} 位小数（{ROUNDING_WORDS[rubric.rounding.mode]}）"
-        lines.append(f"折算和加权的结果保留 {keep}，总分同样保留 {keep}。")
+        lines.append(f"折算和加权的结果和总分都{keep}。")
+    else:
+        lines.append(f"总分{keep}。")
     if rubric.bonus is not None:
         cap = f"加分合计不超过 {fmt(rubric.bonus.cap)} 分。" if rubric.bonus.cap is not None else ""
         who = "由单位自行申报、考核办公室认定后" if rubric.bonus.self_declared else "由考核办公室认定后"
@@ -222,16 +227,19 @@ def grading_text(rubric: Rubric) -> tuple[str, ...]:
             else:
                 lines.append(f"{fmt(previous or ZERO)} 分以下为{name(b.grade)}。")
             previous = b.min if b.min is not None else previous
-    else:
-        for pool in rubric.ranking.pools:
-            parts = []
-            if pool.advanced_top:
-                parts.append(f"综合得分前 {pool.advanced_top} 名为{name('advanced')}")
-            if pool.fail_bottom:
-                below = f"且得分在 {fmt(pool.fail_at_or_below)} 分以下（含 {fmt(pool.fail_at_or_below)} 分）" if pool.fail_at_or_below is not None else ""
-                parts.append(f"后 {pool.fail_bottom} 名{below}的为{name('fail')}")
+    # Places in a pool: the top for 先进 (advanced: rank), the bottom for 未达标 (with either method).
+    for pool in rubric.ranking.pools:
+        parts = []
+        if pool.advanced_top and g.advanced == "rank":
+            parts.append(f"综合得分前 {pool.advanced_top} 名为{name('advanced')}")
+        if pool.fail_bottom:
+            below = f"且得分在 {fmt(pool.fail_at_or_below)} 分以下（含 {fmt(pool.fail_at_or_below)} 分）" if pool.fail_at_or_below is not None else ""
+            parts.append(f"后 {pool.fail_bottom} 名{below}的为{name('fail')}")
+        if g.method == "rank":
             parts.append(f"其余为{name('pass')}")
-            lines.append(f"{pool.name}：" + "；".join(parts) + "。")
+        elif not parts:
+            continue
+        lines.append(f"{pool.name}：" + "；".join(parts) + "。")
     if g.fail_if_category_zero:
         lines.append(f"某一类（一级指标）得 0 分的，定为{name('fail')}。")
     if g.advanced == "decision":
@@ -260,8 +268,8 @@ def grading_text(rubric: Rubric) -> tuple[str, ...]:
             events = "、".join(f"「{e.name}」" for e in failing)
             lines.append(f"否决事项{events}：无论得分多少，定为{name('fail')}。")
     lines.append("名次：" + rubric.ranking.ties)
-    if g.method == "rank" and any(p.advanced_top or p.fail_bottom for p in rubric.ranking.pools):
-        lines.append("名次并列跨过名额界限时，并列的单位一并计入：例如前 3 名中有两个单位并列第 3 名，两个单位都在前 3 名之内。")
+    if any((p.advanced_top and g.advanced == "rank") or p.fail_bottom for p in rubric.ranking.pools):
+        lines.append("名次并列跨过名额界限时，并列的单位一并计入：例如两个单位并列第 3 名，都在前 3 名之内；倒数的名次同样。")
     return tuple(lines)
 
 

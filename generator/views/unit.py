@@ -227,7 +227,10 @@ def _formula(u: UnitOutcome) -> tuple[tuple[FormulaLine, ...], str]:
         expression += f" − {fmt(s.penalty_total)}"
     if expression == fmt(s.total):  # one term, nothing added or taken off: "96.5 = 96.5" says nothing
         return tuple(lines), f"{fmt(s.total)} 分"
-    return tuple(lines), f"{expression} = {fmt(s.total)}"
+    base = sum((p.weighted for p in s.parts), ZERO) if s.parts else s.indicator_score
+    exact = max(ZERO, base + s.bonus.total - s.penalty_total)
+    # The total is kept to the rubric's places: 100 − 0.5 with decimals 0 is about 100, not equal to it.
+    return tuple(lines), f"{expression} {'=' if exact == s.total else '≈'} {fmt(s.total)}"
 
 
 @dataclass(frozen=True)
