@@ -47,32 +47,44 @@ def exclude_patterns(shells: dict[str, str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: Where assembly problems come from, and what to do about them.
+_TEMPLATE = "site_templates/unit.md.j2"
+_KEEP = f"恢复 {_TEMPLATE} 中的这一部分（可对照项目自带的模板）。"
+
+
 def split_front_matter(markdown: str) -> tuple[dict[str, Any], str]:
-    """(front matter, body) of a generated page; the front matter is YAML written as JSON values."""
-    if not markdown.startswith("---\n"):
-        return {}, markdown
-    end = markdown.index("\n---", 4)
-    head = markdown[4:end]
+    """(front matter, body) of a generated unit page; the front matter is YAML written as JSON values.
+
+    The page title is required: assembly puts each unit's own title into the shell.
+    """
+    end = markdown.find("\n---", 4) if markdown.startswith("---\n") else -1
     meta: dict[str, Any] = {}
-    for line in head.splitlines():
+    for line in markdown[4:end].splitlines() if end > 0 else ():
         if line.startswith("title: "):
             meta["title"] = json.loads(line[len("title: ") :])
+    if "title" not in meta:
+        raise AssembleError(f"单位页面模板 {_TEMPLATE} 生成的页面开头没有标题（--- title: … ---，由 front 宏写出）：{_KEEP}")
     return meta, markdown[end + len("\n---") :].lstrip("\n")
 
 
-def content_of(markdown_body: str) -> str:
+def _markers(markdown_body: str) -> tuple[int, int]:
     start = markdown_body.find(CONTENT_START)
     end = markdown_body.find(CONTENT_END)
     if start < 0 or end < 0:
-        raise AssembleError("单位页面模板缺少内容标记 kaoping:content")
+        raise AssembleError(f"单位页面模板 {_TEMPLATE} 缺少内容标记 {CONTENT_START} 或 {CONTENT_END}：{_KEEP}")
+    return start, end
+
+
+def content_of(markdown_body: str) -> str:
+    start, end = _markers(markdown_body)
     return markdown_body[start + len(CONTENT_START) : end]
 
 
 def heading_of(markdown_body: str) -> str:
     """The page's h1, which comes first (so that the search indexer makes one entry of the page)."""
-    start = markdown_body.find(CONTENT_START)
-    if not markdown_body.startswith("<h1") or start < 0:
-        raise AssembleError("单位页面模板应以 h1 开头，其后是内容标记 kaoping:content")
+    start, _end = _markers(markdown_body)
+    if not markdown_body.startswith("<h1"):
+        raise AssembleError(f"单位页面模板 {_TEMPLATE} 的正文应以 h1 标题开头，其后是内容标记 {CONTENT_START}：{_KEEP}")
     return markdown_body[:start]
 
 
@@ -86,14 +98,15 @@ class Shell:
     heading: str
 
     @classmethod
-    def read(cls, html: str, title: str, heading: str) -> Shell:
+    def read(cls, html: str, title: str, heading: str, where: str = "") -> Shell:
         start = html.find(CONTENT_START)
         end = html.find(CONTENT_END)
+        fix = "检查 mkdocs.yml 中是否有插件或 Markdown 扩展改写了页面的这一部分（例如去掉 HTML 注释）。"
         if start < 0 or end < 0:
-            raise AssembleError("MkDocs 生成的单位页面中找不到内容标记 kaoping:content")
+            raise AssembleError(f"MkDocs 生成的单位页面 {where} 中找不到内容标记 {CONTENT_START}：{fix}")
         head = html[: start + len(CONTENT_START)]
         if title not in head or heading.strip() not in head:
-            raise AssembleError("MkDocs 生成的单位页面中找不到页面标题")
+            raise AssembleError(f"MkDocs 生成的单位页面 {where} 中找不到页面标题和 h1：{fix}")
         return cls(head, html[end:], title, heading.strip())
 
     def page(self, title: str, heading: str, content: str) -> str:
@@ -134,8 +147,9 @@ def read_shell(site_dir: Path, docs_dir: Path, aid: str, shell_uid: str) -> Shel
     """The shell of an assessment: its built page cut around what differs from unit to unit."""
     shell_md = (docs_dir / site.unit_page(aid, shell_uid)).read_text(encoding="utf-8")
     meta, body = split_front_matter(shell_md)
-    html = (site_dir / site.html_path(site.unit_page(aid, shell_uid))).read_text(encoding="utf-8")
-    return Shell.read(html, meta["title"], heading_of(body))
+    built = site.html_path(site.unit_page(aid, shell_uid))
+    html = (site_dir / built).read_text(encoding="utf-8")
+    return Shell.read(html, meta["title"], heading_of(body), built)
 
 
 def unit_page(shell: Shell, markdown: str, url: str) -> tuple[str, SearchPage]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import errno
 import fcntl
 import logging
 import os
@@ -32,8 +31,8 @@ from .assemble import AssembleError, assemble, exclude_patterns, shell_units
 from .models import Rubric
 from .outcome import AssessmentOutcome
 from .pipeline import Prepared, prepare
-from .problems import Loc, Problems
-from .render import escape_text, render_site
+from .problems import Loc, Problems, os_error_words
+from .render import TemplateFailure, escape_text, render_site, template_error_words
 
 LOCK_FILE = ".kaoping.lock"
 TEMP_PREFIX = ".kaoping-tmp-"
@@ -43,28 +42,6 @@ CONFIG_FILE = "mkdocs.yml"
 
 class BuildError(Exception):
     """A step after checking failed (a template, MkDocs, the disk); the message says which."""
-
-
-def os_error_words(exc: OSError) -> str:
-    """What a failed read or write means, for the person running the build."""
-    where = f"（{exc.filename}）" if exc.filename else ""
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return f"磁盘已满，无法写入{where}。清理磁盘空间后重新生成"
-    if exc.errno in (errno.EACCES, errno.EPERM):
-        return f"没有权限读写文件{where}。检查项目目录的权限"
-    if exc.errno == errno.EROFS:
-        return f"磁盘是只读的，无法写入{where}"
-    if exc.errno in (errno.ENOENT, errno.ENOTDIR):
-        return f"找不到文件或目录{where}。检查路径是否正确、目录是否存在"
-    if exc.errno == errno.EISDIR:
-        return f"这是一个目录，不是文件{where}。写出文件的完整路径"
-    return f"读写文件出错{where}：{exc.strerror or exc}"
-
-
-def template_error_words(exc: jinja2.TemplateError) -> str:
-    if isinstance(exc, jinja2.TemplateSyntaxError):
-        return f"页面模板 {exc.name or exc.filename} 第 {exc.lineno} 行有语法错误：{exc.message}"
-    return f"页面模板出错：{exc.message or exc}"
 
 
 @dataclass
@@ -370,6 +347,8 @@ def build(root: Path, *, progress: Progress | None = None, strict: bool = True,
             progress.step(f"完成：{result.pages} 个页面，网站在 site/")
         except jinja2.TemplateError as exc:
             raise BuildError(template_error_words(exc)) from exc
+        except TemplateFailure as exc:
+            raise BuildError(str(exc)) from exc
         except OSError as exc:
             raise BuildError(os_error_words(exc)) from exc
         finally:

@@ -15,7 +15,7 @@ from pathlib import Path
 from .export import assessment_data, to_json, unit_data
 from .load import RUBRICS_DIR
 from .pipeline import Prepared, prepare
-from .problems import Problems
+from .problems import Problems, os_error_words
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -79,8 +79,6 @@ def cmd_score(args: argparse.Namespace) -> int:
         try:
             Path(args.output).write_text(text, encoding="utf-8-sig" if args.format == "csv" and not args.unit else "utf-8")
         except OSError as exc:
-            from .build import os_error_words
-
             print(f"无法写入 {args.output}：{os_error_words(exc)}。", file=sys.stderr)
             return EXIT_USAGE
         print(f"已写入 {args.output}")

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .check import ASSESSMENT_ID, check_rubric
-from .load import RESULTS_DIR, RUBRICS_DIR, load_rubric, read_rubric_text, relative
+from .load import RESULTS_DIR, RUBRICS_DIR, load_rubric, read_bytes, read_rubric_text, relative
 from .models import Rubric
-from .problems import Loc, Problems
-from .sheetlayout import EXIT_DATA, EXIT_OK, EXIT_USAGE, report_problems, write_atomic
-from .tables import UNITS, decode, normalize_header, parse_table, table_for_file
+from .problems import Loc, Problems, os_error_words
+from .sheetlayout import EXIT_DATA, EXIT_OK, EXIT_USAGE, report_problems, write_files
+from .tables import UNITS, decode, delimiter, normalize_header, parse_table, table_for_file
 
 #: Lines still naming the old year that are listed for the clerk to review (the rest are counted).
 SHOWN_LINES = 12
@@ -103,9 +103,12 @@ def cleared_registry(data: bytes, file: str, problems: Problems) -> tuple[bytes,
     except UnicodeDecodeError:
         problems.error(Loc(file), "单位名册的编码无法识别", "用 Excel 或 WPS 另存为 CSV UTF-8。")
         return None
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = "\t" if "\t" in first and "," not in first else ","
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    separator = delimiter(text)
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
+    except csv.Error as exc:
+        problems.error(Loc(file), f"单位名册的 CSV 格式错误：{exc}", "在 Excel 或 WPS 中打开后重新另存为 CSV。")
+        return None
     header_at = next((i for i, r in enumerate(rows) if any(c.strip() for c in r)), None)
     if header_at is None:
         problems.error(Loc(file), "单位名册是空的", "先在上一年的名册中列出单位。")
@@ -122,7 +125,7 @@ def cleared_registry(data: bytes, file: str, problems: Problems) -> tuple[bytes,
                 if i < len(row):
                     row[i] = ""
     out = io.StringIO()
-    csv.writer(out, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    csv.writer(out, delimiter=separator, lineterminator="\r\n").writerows(rows)
     return out.getvalue().encode("utf-8-sig"), units
 
 
@@ -134,7 +137,8 @@ def start_year(root: Path, year: int, *, source: str | None, new_id: str | None)
     if not 1949 <= year <= 2999:
         print(f"年度 {year} 不像是一个考核年度，写四位数的年份，例如 2021。", file=sys.stderr)
         return EXIT_USAGE
-    chosen = _choose(_rubrics(root), year, source, new_id)
+    sources = _rubrics(root)
+    chosen = _choose(sources, year, source, new_id)
     if isinstance(chosen, str):
         print(chosen, file=sys.stderr)
         return EXIT_USAGE
@@ -150,14 +154,18 @@ def start_year(root: Path, year: int, *, source: str | None, new_id: str | None)
         print(f"新代码「{target}」不能用：只用小写字母、数字和连字符，以字母或数字开头，例如 {old.series_id}-{year}。", file=sys.stderr)
         return EXIT_USAGE
     existing = [p for p in (root / RUBRICS_DIR / f"{target}.yml", root / RUBRICS_DIR / f"{target}.yaml", root / RESULTS_DIR / target) if p.exists()]
-    existing += [root / s.file for s in _rubrics(root) if s.rubric.id == target]
+    existing += [root / s.file for s in sources if s.rubric.id == target]
     if existing:
         where = "、".join(dict.fromkeys(relative(p, root) for p in existing))
         print(f"考核 {target} 已经存在（{where}），没有改动任何文件。要重新开始，先删除或改名这些文件；或用 --id 换一个代码。", file=sys.stderr)
         return EXIT_DATA
 
     problems = Problems()
-    text = (root / chosen.file).read_bytes().decode("utf-8-sig")
+    raw = read_bytes(root / chosen.file, chosen.file, problems)
+    if raw is None:
+        report_problems(problems)
+        return EXIT_DATA
+    text = raw.decode("utf-8-sig")
     new_text = new_rubric_text(text, old, target, year)
     rubric_file = f"{RUBRICS_DIR}/{target}.yml"
     if new_text is None:
@@ -176,7 +184,8 @@ def start_year(root: Path, year: int, *, source: str | None, new_id: str | None)
     written: list[tuple[str, bytes, int]] = []
     for path in registries:
         file = relative(path, root)
-        cleared = cleared_registry(path.read_bytes(), file, problems)
+        data = read_bytes(path, file, problems, what="单位名册")
+        cleared = cleared_registry(data, file, problems) if data is not None else None
         if cleared is None:
             continue
         data, units = cleared
@@ -188,17 +197,19 @@ def start_year(root: Path, year: int, *, source: str | None, new_id: str | None)
         print("单位名册有错误，没有写入文件。先改正上一年的单位名册。", file=sys.stderr)
         return EXIT_DATA
 
-    write_atomic(root / rubric_file, new_text.encode("utf-8"))
-    for new_file, data, _units in written:
-        write_atomic(root / new_file, data)
-    _tell(chosen, rubric_file, new_text, target, year, written, registries, root)
+    try:
+        write_files([(root / rubric_file, new_text.encode("utf-8")), *((root / f, data) for f, data, _units in written)])
+    except OSError as exc:
+        print(f"无法写入新年度的文件：{os_error_words(exc)}。没有改动任何文件。", file=sys.stderr)
+        return EXIT_DATA
+    _tell(chosen, rubric_file, text, new_text, target, year, written, registries, root)
     return EXIT_OK
 
 
-def _tell(chosen: Source, rubric_file: str, new_text: str, target: str, year: int, written: list[tuple[str, bytes, int]], registries: list[Path], root: Path) -> None:
+def _tell(chosen: Source, rubric_file: str, text: str, new_text: str, target: str, year: int, written: list[tuple[str, bytes, int]], registries: list[Path], root: Path) -> None:
     old = chosen.rubric
     print(f"已开始 {year} 年度的考核 {target}：")
-    added = "，并写明 series 与上一年配对" if not re.search(r"^series:", (root / chosen.file).read_text(encoding="utf-8-sig"), re.MULTILINE) else ""
+    added = "，并写明 series 与上一年配对" if not re.search(r"^series:", text, re.MULTILINE) else ""
     print(f"  {rubric_file}：由 {chosen.file} 复制，id 改为 {target}，year 改为 {year}{added}")
     for (new_file, _data, units), path in zip(written, registries, strict=True):
         print(f"  {new_file}：由 {relative(path, root)} 复制，{units} 个单位，考核状态和状态说明已清空")

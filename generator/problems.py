@@ -6,6 +6,7 @@ caller fails once, after printing all of them sorted by file and line.
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
@@ -93,3 +94,19 @@ class DataError(Exception):
     def __init__(self, problems: Problems) -> None:
         self.problems = problems
         super().__init__(f"{len(problems.errors)} error(s)")
+
+
+def os_error_words(exc: OSError) -> str:
+    """What a failed read or write means, for the person running the command."""
+    where = f"（{exc.filename}）" if exc.filename else ""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"磁盘已满，无法写入{where}。清理磁盘空间后重新运行"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return f"没有权限读写文件{where}。检查项目目录的权限"
+    if exc.errno == errno.EROFS:
+        return f"磁盘是只读的，无法写入{where}"
+    if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+        return f"找不到文件或目录{where}。检查路径是否正确、目录是否存在"
+    if exc.errno == errno.EISDIR:
+        return f"这是一个目录，不是文件{where}。写出文件的完整路径"
+    return f"读写文件出错{where}：{exc.strerror or exc}"

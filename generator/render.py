@@ -159,13 +159,42 @@ _JOB: tuple[UnitPages, Path, list[tuple[str, UnitOutcome]]] | None = None
 CHUNK = 100
 
 
+class TemplateFailure(Exception):
+    """A template failed while rendering; the message names the template and its line, in Chinese."""
+
+
+def template_error_words(exc: jinja2.TemplateError) -> str:
+    """Where a template failed and why: the template's file and line, from the error or its traceback."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return f"页面模板 {exc.name or exc.filename} 第 {exc.lineno} 行有语法错误：{exc.message}"
+    where = ""
+    tb = exc.__traceback__
+    while tb is not None:  # Jinja's frames carry the template's file name and line
+        if tb.tb_frame.f_code.co_filename.endswith(".j2"):
+            where = f" {Path(tb.tb_frame.f_code.co_filename).name} 第 {tb.tb_lineno} 行"
+        tb = tb.tb_next
+    message = str(exc.message or exc)
+    missing = _NO_ATTRIBUTE.search(message) or _UNDEFINED.search(message)
+    why = f"没有名为 {missing.group(1)} 的数据" if missing else message
+    return f"页面模板{where}出错：{why}。核对这一行用到的名称是否拼写正确（页面数据的字段见 generator/views/ 中的定义）"
+
+
+#: Jinja's wording of the commonest template error: a name that is not in the page's data.
+_NO_ATTRIBUTE = re.compile(r"has no attribute '([^']+)'")
+_UNDEFINED = re.compile(r"^'([^']+)' is undefined")
+
+
 def _render_units(chunk: tuple[int, int]) -> int:
     """Render units [start, stop) of the job's list (in the parent, or a forked worker)."""
     start, stop = chunk
     assert _JOB is not None
     pages, out, units = _JOB
-    for aid, u in units[start:stop]:
-        pages.write(out, aid, u)
+    try:
+        for aid, u in units[start:stop]:
+            pages.write(out, aid, u)
+    except jinja2.TemplateError as exc:
+        # Put into words here: a worker's traceback, with the template's line, does not reach the parent.
+        raise TemplateFailure(template_error_words(exc)) from None
     return stop - start
 
 

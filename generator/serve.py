@@ -44,15 +44,13 @@ from .build import (
     build_date,
     build_lock,
     navigation,
-    os_error_words,
     run_mkdocs,
-    template_error_words,
 )
 from .downloads import unit_json_bytes
 from .outcome import UnitOutcome
 from .pipeline import prepare
-from .problems import Problems
-from .render import Renderer, UnitPages, render_site
+from .problems import Problems, os_error_words
+from .render import Renderer, TemplateFailure, UnitPages, render_site, template_error_words
 
 WATCHED = ("rubrics", "results", TEMPLATES_DIR, CONFIG_FILE, "generator/mkdocs_hooks.py")
 _UNIT_FILE = re.compile(rf"^{site.GENERATED}/(?P<aid>[^/]+)/units/(?P<uid>[^/]+)\.(?P<ext>html|json)$")
@@ -120,9 +118,7 @@ class Preview:
                 return
             try:
                 self.built = self._build(prepared)
-            except BuildError as exc:
-                print(f"生成失败：{exc}。预览仍显示上一次成功的结果。")
-            except AssembleError as exc:
+            except (BuildError, AssembleError, TemplateFailure) as exc:
                 print(f"生成失败：{exc}。预览仍显示上一次成功的结果。")
             except jinja2.TemplateError as exc:
                 print(f"生成失败：{template_error_words(exc)}。预览仍显示上一次成功的结果。")
@@ -196,8 +192,12 @@ class Preview:
             if match["ext"] == "json":
                 target.write_bytes(unit_json_bytes(built.pages.outcomes[key[0]], unit))
                 return
-            docs_path, markdown = built.pages.markdown(key[0], unit)
-            html, _ = unit_page(built.shells[key[0]], markdown, site.html_path(docs_path))
+            try:
+                docs_path, markdown = built.pages.markdown(key[0], unit)
+                html, _ = unit_page(built.shells[key[0]], markdown, site.html_path(docs_path))
+            except jinja2.TemplateError as exc:  # only this unit's data may set it off: the others still show
+                print(f"单位页面 {path} 生成失败：{template_error_words(exc)}。")
+                return
             target.write_text(html, encoding="utf-8")
 
     def close(self) -> None:

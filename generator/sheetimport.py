@@ -15,6 +15,7 @@ from. Nothing is written while a cell is wrong, nor over different existing data
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 import shutil
@@ -33,7 +34,7 @@ from .downloads import csv_bytes
 from .load import RESULTS_DIR
 from .models import Node, Row, Rubric
 from .pipeline import prepare
-from .problems import Loc, Problem, Problems
+from .problems import Loc, Problem, Problems, os_error_words
 from .sheetlayout import (
     CODES_SHEET,
     ENTRY_KEYS,
@@ -57,23 +58,24 @@ from .sheetlayout import (
     resolve_rule,
     rubric_digest,
     sheet_label,
-    write_atomic,
+    write_files,
 )
 from .tables import (
     ENTRIES,
+    OLE_MAGIC,
     PARTS,
     SELF_SCORES,
     TABLES_BY_NAME,
+    ZIP_MAGIC,
     Table,
     decode,
+    delimiter,
     normalize_header,
     parse_table,
     table_for_file,
 )
 from .tree import node_index
 
-#: How .xlsx (a zip) and .xls (an OLE compound file) begin.
-_ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _CSV_SUFFIXES = (".csv", ".txt")
 #: The header row is looked for in the first rows only (说明's column list must not look like one).
 _HEADER_SEARCH = 5
@@ -149,9 +151,9 @@ def read_source(source: Path, problems: Problems) -> list[SourceSheet] | None:
     except OSError as exc:
         problems.error(Loc(str(source)), f"无法读取这个文件：{exc.strerror or exc}", "检查文件名和路径。")
         return None
-    if data.startswith(_ZIP):
+    if data.startswith(ZIP_MAGIC):
         return _read_xlsx(source, data, problems)
-    if data.startswith(_OLE):
+    if data.startswith(OLE_MAGIC):
         problems.error(Loc(source.name), "这是旧的 Excel 97-2003 工作簿（.xls）或 WPS 工作簿（.et）", "在 Excel 或 WPS 中打开，另存为 Excel 工作簿（.xlsx）再导入。")
         return None
     if source.suffix.lower() not in _CSV_SUFFIXES:
@@ -237,14 +239,16 @@ def _read_csv(path: Path, problems: Problems, data: bytes | None = None) -> Sour
     except UnicodeDecodeError:
         problems.error(Loc(path.name), "无法识别文件编码（既不是 UTF-8，也不是 GBK/GB18030）", "在 Excel 或 WPS 中另存为“CSV UTF-8（逗号分隔）”。")
         return None
-    if data.startswith(_ZIP):
+    if data.startswith(ZIP_MAGIC):
         problems.error(Loc(path.name), "这是 Excel 工作簿，只是文件名以 .csv 结尾", "把文件名改为 .xlsx 再导入。")
         return None
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = "\t" if "\t" in first and "," not in first else ","
+    if "\x00" in text:  # results tables refuse it too: say where, before it reaches them
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        problems.error(Loc(path.name, line), "这一行中有空字符，文件可能不是文本文件或已损坏", "在 Excel 或 WPS 中打开后重新另存为 CSV。")
+        return None
     try:
         # One record is one worksheet row, even when a cell holds line breaks.
-        rows = [[c.strip() for c in record] for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        rows = [[c.strip() for c in record] for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter(text))]
     except csv.Error as exc:
         problems.error(Loc(path.name), f"CSV 格式错误：{exc}", "在 Excel 或 WPS 中打开后重新另存为 CSV。")
         return None
@@ -362,7 +366,7 @@ def _read_main(sheet: SourceSheet, columns: Mapping[str, int], body: Iterable[tu
     self_columns = {name: columns[key] for name, key in SELF_SCORE_KEYS.items() if key in columns}
     takes_entries = any(k in columns for k in FINDING_KEYS)
     takes_self = "self_score" in columns
-    marks_only = 0
+    marks_only: list[int] = []
     entries: list[Record] = []
     scores: list[Record] = []
     for r, row in body:
@@ -374,13 +378,14 @@ def _read_main(sheet: SourceSheet, columns: Mapping[str, int], body: Iterable[tu
         if takes_entries and any(cells.get(k) for k in FINDING_KEYS):
             entries.append(Record({k: cells.get(k, "") for k in ENTRY_KEYS}, Origin(sheet.where, r, entry_columns)))
         elif cells.get("assessor") or cells.get("note"):
-            marks_only += 1
+            marks_only.append(r)
         if takes_self and cells.get("self_score"):
             scores.append(Record({"unit": cells.get("unit", ""), "item": cells.get("item", ""), "score": cells["self_score"]}, Origin(sheet.where, r, self_columns)))
     if marks_only:
+        shown = "、".join(str(r) for r in marks_only[:5]) + ("……" if len(marks_only) > 5 else "")
         problems.warning(
-            CellLoc(sheet.where),
-            f"有 {marks_only} 行只填了考核人或内部备注，没有情况、扣分和扣分原因，这些行没有导入",
+            CellLoc(sheet.where, marks_only[0]),
+            f"有 {len(marks_only)} 行（第 {shown} 行）只填了考核人或内部备注，没有情况、扣分和扣分原因，这些行没有导入",
             "有问题的行写明扣分原因；没有问题的行不用填。",
         )
     if takes_entries:
@@ -432,6 +437,11 @@ class Change:
     existing: tuple[Row, ...]
     files: tuple[str, ...]
 
+    @functools.cached_property
+    def data(self) -> bytes:
+        """The table's new file: checked in the scratch copy, then written as it was checked."""
+        return table_bytes(self.table, self.rows)
+
 
 def merge(loaded: Loaded, imported: Imported) -> list[Change]:
     """The new content of every table the import covers, with the existing rows it keeps; unchanged tables left out."""
@@ -480,7 +490,7 @@ def check_scratch(root: Path, loaded: Loaded, changes: Sequence[Change]) -> tupl
                 shutil.copyfile(path, scratch / folder / path.name)
         for change in changes:
             file = f"{folder}/{change.table.name}.csv"
-            data = table_bytes(change.table, change.rows)
+            data = change.data
             (scratch / file).write_bytes(data)
             parsed = parse_table(data, file, change.table, Problems())
             assert len(parsed) == len(change.rows), file
@@ -600,7 +610,11 @@ def import_sheet(root: Path, source: Path, aid: str | None, *, force: bool) -> i
             print(f"  {'、'.join(f.rsplit('/', 1)[-1] for f in c.files)}：原有 {len(c.existing)} 行，导入后 {len(c.rows)} 行（{c.table.title}）", file=sys.stderr)
         print("确认用评分表的内容替换时，加 --force 重新运行。", file=sys.stderr)
         return EXIT_DATA
-    _write(root, chosen, changes)
+    try:
+        _write(root, chosen, changes)
+    except OSError as exc:
+        print(f"无法写入 {RESULTS_DIR}/{chosen}/：{os_error_words(exc)}。文件是否正在 Excel 或 WPS 中打开？关闭后再导入；原有的文件没有改动。", file=sys.stderr)
+        return EXIT_DATA
     errors = Problems([p for p in elsewhere.errors])
     if errors.items:
         print(f"\n以下问题不在评分表中（在 {RESULTS_DIR}/{chosen}/ 原有的文件里，例如单位名册），导入不受影响；发布前须处理：", file=sys.stderr)
@@ -611,15 +625,17 @@ def import_sheet(root: Path, source: Path, aid: str | None, *, force: bool) -> i
 
 def _write(root: Path, aid: str, changes: Sequence[Change]) -> None:
     folder = root / RESULTS_DIR / aid
+    # Keep the office's own spelling of a file name (Entries.CSV) when there is one.
+    targets = [
+        next((p for p in (root / f for f in c.files) if p.name.lower() == f"{c.table.name}.csv"), folder / f"{c.table.name}.csv")
+        for c in changes
+    ]
+    # Every new table is written before any file is replaced or removed: a failure leaves the folder as it was.
+    write_files([(target, change.data) for change, target in zip(changes, targets, strict=True) if change.rows])
     print(f"已导入到 {RESULTS_DIR}/{aid}/：")
-    for change in changes:
-        name = f"{change.table.name}.csv"
+    for change, target in zip(changes, targets, strict=True):
         old = [root / f for f in change.files]
-        # Keep the office's own spelling of the file name (Entries.CSV) when there is one.
-        target = next((p for p in old if p.name.lower() == name), folder / name)
-        if change.rows:
-            write_atomic(target, table_bytes(change.table, change.rows))
-        elif target.exists():
+        if not change.rows and target.exists():
             target.unlink()
         for path in old:
             if path != target and path.exists():

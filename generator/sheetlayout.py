@@ -495,8 +495,23 @@ def load_assessment(root: Path, aid: str, problems: Problems) -> tuple[Loaded | 
     return Loaded(rubric, file, raw, units), EXIT_OK
 
 
+def write_files(files: Sequence[tuple[Path, bytes]]) -> None:
+    """Write all the files or none: each goes to a temporary file beside it, and only when every one is
+    written are they renamed into place (a full disk or a file held open leaves the old ones as they were)."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path, data in files:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temp = path.with_name(f".{path.name}.kaoping-tmp")
+            staged.append((temp, path))
+            temp.write_bytes(data)
+    except BaseException:
+        for temp, _ in staged:
+            temp.unlink(missing_ok=True)
+        raise
+    for temp, path in staged:
+        os.replace(temp, path)
+
+
 def write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.kaoping-tmp")
-    temp.write_bytes(data)
-    os.replace(temp, path)
+    write_files([(path, data)])

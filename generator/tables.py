@@ -224,7 +224,8 @@ def decode(data: bytes) -> tuple[str, str]:
 
 
 #: How .xlsx (a zip) and .xls (an OLE compound file) begin.
-_WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+ZIP_MAGIC, OLE_MAGIC = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_WORKBOOK_MAGIC = (ZIP_MAGIC, OLE_MAGIC)
 #: What Python's UTF-8 and UTF-16 decoders say when the bytes end in the middle of a character.
 _CUT_SHORT = "unexpected end of data"
 _CUT_SHORT_UTF16 = "truncated data"
@@ -266,7 +267,7 @@ def parse_table(data: bytes, file: str, table: Table, problems: Problems) -> lis
     if "\x00" in text:
         problems.error(Loc(file, 1), "文件中有空字符，可能不是文本文件", "用 Excel 或 WPS 另存为 CSV。")
         return []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter(text), strict=True)
     rows: list[Row] = []
     header: list[str | None] | None = None
     header_line = 0
@@ -310,10 +311,16 @@ def parse_table(data: bytes, file: str, table: Table, problems: Problems) -> lis
     return rows
 
 
-def _delimiter(text: str) -> str:
-    """Excel's "Unicode text" (UTF-16) separates cells with tabs; everything else with commas."""
-    first = next((line for line in text.splitlines() if line.strip()), "")
+def delimiter(text: str) -> str:
+    """Excel's "Unicode text" (UTF-16) separates cells with tabs; everything else with commas.
+
+    Decided by the first line with content, found without splitting the whole file.
+    """
+    first = next((m.group() for m in _LINE.finditer(text) if m.group().strip()), "")
     return "\t" if "\t" in first and "," not in first else ","
+
+
+_LINE = re.compile(r"[^\r\n]+")
 
 
 def _read_header(cells: list[str], file: str, line: int, table: Table, problems: Problems) -> list[str | None] | None:

@@ -82,7 +82,7 @@ class Reader:
 
     # -- conversion -----------------------------------------------------------------------
 
-    def fail(self, node: yaml.Node, message: str, hint: str = "") -> _Invalid:
+    def fail(self, node: yaml.Node, message: str, hint: str) -> _Invalid:
         self.problems.error(_loc(self.file, node), message, hint)
         return _Invalid()
 
@@ -110,7 +110,7 @@ class Reader:
 
     def _scalar(self, tp: type, node: yaml.Node, path: str) -> Any:
         if not isinstance(node, yaml.ScalarNode):
-            raise self.fail(node, f"{path} 应为{_TYPE_WORDS.get(tp, '一个值')}，这里是{_shape(node)}")
+            raise self.fail(node, f"{path} 应为{_TYPE_WORDS.get(tp, '一个值')}，这里是{_shape(node)}", "在冒号后直接写一个值，不要写成列表或映射；文字中含有冒号时加引号。")
         text = node.value
         if tp is str:
             if node.tag == "tag:yaml.org,2002:null":
@@ -121,19 +121,19 @@ class Reader:
             return text.strip() if node.style in ("|", ">") else text
         if tp is bool:
             if node.tag != "tag:yaml.org,2002:bool":
-                raise self.fail(node, f"{path} 应为 true 或 false，这里是「{text}」")
+                raise self.fail(node, f"{path} 应为 true 或 false，这里是「{text}」", "写 true（是）或 false（否）。")
             return text.lower() in ("true", "yes", "on")
         if tp is int:
             # Only plain decimal digits: YAML 1.1 also reads 0777 (octal), 0x1F and 1:30 (base 60) as integers.
             digits = text.replace("_", "")
             if node.tag != "tag:yaml.org,2002:int" or not _INTEGER.fullmatch(digits):
-                raise self.fail(node, f"{path} 应为整数，这里是「{text}」")
+                raise self.fail(node, f"{path} 应为整数，这里是「{text}」", "写不带小数点的阿拉伯数字，例如 2017。")
             return int(digits)
         if tp is datetime.date:
             return self._date(node, path)
         if tp is Decimal:
             if node.tag == "tag:yaml.org,2002:bool":
-                raise self.fail(node, f"{path} 应为数字，这里是「{text}」")
+                raise self.fail(node, f"{path} 应为数字，这里是「{text}」", "写阿拉伯数字，例如 3 或 0.5。")
             field_name = path.rsplit(".", 1)[-1]
             try:
                 parsed = parse_number(text, allow_percent=field_name in _PERCENT_FIELDS)
@@ -177,7 +177,7 @@ class Reader:
         if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null":
             return ()
         if not isinstance(node, yaml.SequenceNode):
-            raise self.fail(node, f"{path} 应为列表（每项以 - 开头），这里是{_shape(node)}")
+            raise self.fail(node, f"{path} 应为列表（每项以 - 开头），这里是{_shape(node)}", "每项另起一行，以“- ”开头；或写在方括号里，例如 [党旗, 党徽]。")
         out: list[Any] = []
         bad = False
         for i, child in enumerate(node.value):
@@ -191,12 +191,12 @@ class Reader:
 
     def _pairs(self, node: yaml.Node, path: str) -> list[tuple[str, yaml.Node, yaml.Node]]:
         if not isinstance(node, yaml.MappingNode):
-            raise self.fail(node, f"{path} 应为“键: 值”的映射，这里是{_shape(node)}")
+            raise self.fail(node, f"{path} 应为“键: 值”的映射，这里是{_shape(node)}", "每项另起一行，写作“键: 值”，并比上一级多缩进两个空格。")
         seen: dict[str, yaml.Node] = {}
         pairs: list[tuple[str, yaml.Node, yaml.Node]] = []
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
-                raise self.fail(key_node, f"{path} 的键必须是普通文字（不支持合并键 << 和复合键）")
+                raise self.fail(key_node, f"{path} 的键必须是普通文字（不支持合并键 << 和复合键）", "把要复用的内容照写一遍，键只写普通文字。")
             key = key_node.value
             if key in seen:
                 first = _loc(self.file, seen[key])

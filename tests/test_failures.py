@@ -100,9 +100,10 @@ def test_bad_data_stops_before_anything_is_written(
     ("template", "old", "new", "expected"),
     [
         ("unit.md.j2", "{{", "{% for x in %}{{", "页面模板 unit.md.j2 第"),
-        ("results.md.j2", "{{", "{{ ctx.no_such_field }}{{", "页面模板出错"),
+        ("results.md.j2", "{{", "{{ ctx.no_such_field }}{{", "页面模板 results.md.j2 第 3 行出错：没有名为 no_such_field 的数据"),
+        ("unit.md.j2", "{{", "{{ no_such_name }}{{", "页面模板 unit.md.j2 第 4 行出错：没有名为 no_such_name 的数据"),
     ],
-    ids=["syntax", "undefined"],
+    ids=["syntax", "undefined", "undefined-in-a-unit-page"],
 )
 def test_a_template_error(
     project: Path, before: dict[str, str], capsys: pytest.CaptureFixture[str], template: str, old: str, new: str, expected: str
@@ -231,3 +232,38 @@ def test_two_builds_at_once(project: Path, published: Path) -> None:
         assert process.returncode == 0, err.decode()
     assert digests(project / "site") == digests(published / "site")
     assert leftovers(project) == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("<!-- kaoping:content -->\n", "", "单位页面模板 site_templates/unit.md.j2 缺少内容标记 <!-- kaoping:content -->"),
+        ('{{ front(u.unit.name ~ " · " ~ ctx.rubric.year ~ "年度考核结果") }}\n', "", "单位页面模板 site_templates/unit.md.j2 生成的页面开头没有标题"),
+    ],
+    ids=["content-marker", "front-matter"],
+)
+def test_a_unit_template_that_assembly_cannot_use(
+    project: Path, before: dict[str, str], capsys: pytest.CaptureFixture[str], old: str, new: str, expected: str
+) -> None:
+    edit(project / "site_templates" / "unit.md.j2", old, new)
+    code, err = cli_build(project, capsys)
+    assert code == 1
+    assert_one_clear_message(err, expected, "恢复 site_templates/unit.md.j2 中的这一部分")
+    assert_untouched(project, before)
+
+
+def test_a_template_error_in_a_worker_process_names_the_template_and_line(project: Path, tmp_path: Path) -> None:
+    # Past 2 × CHUNK units the unit pages are rendered by forked workers, whose tracebacks (and with
+    # them the template's line) do not reach the parent: the worker puts the error into words itself.
+    from generator import views
+    from generator.pipeline import prepare
+    from generator.render import CHUNK, TemplateFailure, UnitPages, render_units
+
+    prepared = prepare(project)
+    outcome = prepared.outcomes[AID]
+    edit(project / "site_templates" / "unit.md.j2", "{{", "{{ ctx.no_such_field }}{{")
+    pages = UnitPages(views.ordered(prepared.outcomes), prepared.project.notices, project / "site_templates")
+    many = [(AID, outcome.units[0])] * (2 * CHUNK + 1)
+    with pytest.raises(TemplateFailure) as failure:
+        render_units(pages, tmp_path / "out", many, 2, lambda *_: None)
+    assert str(failure.value).startswith("页面模板 unit.md.j2 第 4 行出错：没有名为 no_such_field 的数据。")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import errno
 import shutil
 from pathlib import Path
 
@@ -120,3 +121,32 @@ def test_a_rubric_without_series_or_year_in_its_id(project: Path, capsys: pytest
     problems = Problems()
     rubric = load_rubric(project / "rubrics/gongshang-2006.yml", project, problems)
     assert rubric is not None and rubric.series_id == "gongshang" and not problems.items
+
+
+def test_a_registry_the_csv_reader_refuses_is_a_message_and_nothing_is_written(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    registry = project / "results/wujin-2017/units.csv"
+    # Encoded as the registry is (GB18030): one field longer than Python's csv module accepts.
+    registry.write_bytes(registry.read_bytes() + ("x-99," + "长" * 200_000 + ",branch,\r\n").encode("gb18030"))
+    before = digests(project)
+    assert cli(project, "new", "2018", "--from", "wujin-2017") == 1
+    err = capsys.readouterr().err
+    assert "results/wujin-2017/units.csv: 错误：单位名册的 CSV 格式错误" in err and "内部错误" not in err
+    assert digests(project) == before
+
+
+def test_a_failed_write_leaves_no_new_year_behind(project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    # The disk fills up while the registry is written, after the rubric: the rubric must not be left alone.
+    write_bytes = Path.write_bytes
+
+    def full_disk(self: Path, data: bytes) -> int:
+        if self.name.startswith(".units.csv"):
+            raise OSError(errno.ENOSPC, "No space left on device", str(self))
+        return write_bytes(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", full_disk)
+    before = digests(project)
+    assert cli(project, "new", "2018", "--from", "wujin-2017") == 1
+    err = capsys.readouterr().err
+    assert err.startswith("无法写入新年度的文件：磁盘已满，无法写入（") and "没有改动任何文件" in err
+    assert digests(project) == before
+    assert not (project / "rubrics/wujin-2018.yml").exists()

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import shutil
 import zipfile
@@ -458,7 +459,8 @@ def test_rows_with_only_the_assessor_are_not_findings(bundled: dict[str, Any], t
     assert cli(root, "import", str(sheet)) == 0
     captured = capsys.readouterr()
     assert "没有变化" in captured.out
-    assert f"有 {len(blank)} 行只填了考核人或内部备注" in captured.err
+    shown = "、".join(str(r) for r in blank[:5]) + ("……" if len(blank) > 5 else "")
+    assert f"工作表「幼儿园组」第 {blank[0]} 行: 警告：有 {len(blank)} 行（第 {shown} 行）只填了考核人或内部备注" in captured.err
 
 
 def test_a_sheet_made_for_another_version_of_the_rubric_is_flagged(bundled: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -644,3 +646,34 @@ def test_a_damaged_worksheet_is_reported_not_a_crash(project: Path, bundled: dic
     err = capsys.readouterr().err
     assert "damaged.xlsx: 错误：无法读取这个工作簿中的工作表" in err and "内部错误" not in err
     assert digests(project / "results") == before
+
+
+def test_a_failed_write_leaves_the_results_as_they_were(bundled: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    root = copy_project(tmp_path / "p", tables=False)
+    before = digests(root / "results")
+    write_bytes, staged = Path.write_bytes, []
+
+    def full_after_one(self: Path, data: bytes) -> int:
+        # The first table is written, then the disk is full: no table may be replaced.
+        if self.name.endswith(".kaoping-tmp"):
+            staged.append(self.name)
+            if len(staged) > 1:
+                raise OSError(errno.ENOSPC, "No space left on device", str(self))
+        return write_bytes(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", full_after_one)
+    capsys.readouterr()
+    assert cli(root, "import", str(bundled["zonghe-2020"][0])) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("无法写入 results/zonghe-2020/：磁盘已满") and "原有的文件没有改动" in err
+    assert len(staged) == 2
+    assert digests(root / "results") == before  # no table written, no temporary file left
+
+
+def test_a_nul_in_a_saved_csv_is_placed_not_a_crash(project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    sheet = tmp_path / "第一组.csv"
+    sheet.write_bytes("考核代码,wujin-2017\r\n单位代码,指标\r\ncz-01,1\x00\r\n".encode("utf-8-sig"))
+    capsys.readouterr()
+    assert cli(project, "import", str(sheet)) == 2  # like any file that cannot be read as a worksheet
+    err = capsys.readouterr().err
+    assert "第一组.csv:3: 错误：这一行中有空字符" in err and "内部错误" not in err

@@ -287,3 +287,21 @@ def test_merge_keys_are_refused() -> None:
     rubric, problems = parse_rubric(text)
     assert rubric is None
     assert any("不支持合并键" in m for m in errors(problems))
+
+
+@pytest.mark.parametrize(
+    ("body", "message", "hint"),
+    [
+        ("indicators: 3\n", "indicators 应为列表", "每项另起一行，以“- ”开头"),
+        ("indicators:\n  - 3\n", "indicators[1] 应为“键: 值”的映射", "每项另起一行，写作“键: 值”"),
+        ("indicators:\n  - {id: c1, title: [甲], points: 1}\n", "indicators[1].title 应为", "在冒号后直接写一个值"),
+        ("rounding: {decimals: 1.5}\nindicators: []\n", "rounding.decimals 应为整数", "写不带小数点的阿拉伯数字"),
+        ("bonus: {self_declared: 是}\nindicators: []\n", "bonus.self_declared 应为 true 或 false", "写 true（是）或 false（否）"),
+        ("indicators:\n  - {id: c1, title: 甲, points: yes}\n", "indicators[1].points 应为数字", "写阿拉伯数字"),
+        ("indicators:\n  - {<<: {id: c1}, title: 甲, points: 1}\n", "的键必须是普通文字", "把要复用的内容照写一遍"),
+    ],
+)
+def test_every_shape_error_says_what_to_write(body: str, message: str, hint: str) -> None:
+    rubric, problems = parse_rubric(rubric_text(body))
+    texts = [str(p) for p in problems.errors]
+    assert any(message in t and f"处理办法：{hint}" in t for t in texts), texts
