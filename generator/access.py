@@ -176,14 +176,6 @@ def url_access(url: str, private: set[str]) -> Access:
 # --------------------------------------------------------------------------------------------
 
 
-def _is_within(path: Path, folder: Path) -> bool:
-    try:
-        path.relative_to(folder)
-    except ValueError:
-        return False
-    return True
-
-
 def _git_ignored(path: Path, root: Path) -> bool | None:
     """Whether git ignores ``path`` in the repository at ``root``; None when that cannot be told."""
     try:
@@ -240,7 +232,7 @@ def load_accounts(access_file: Path, root: Path, prepared: Prepared, problems: P
     file = relative(path, root)
     folder = path.parent.resolve()
     for name in FORBIDDEN_FOLDERS:
-        if _is_within(folder, (root / name).resolve()):
+        if folder.is_relative_to((root / name).resolve()):
             problems.error(
                 Loc(file),
                 f"账号文件放在了 {name}/ 里：这个目录会发布到网站或提交到 git，密码会泄露",
@@ -254,7 +246,7 @@ def load_accounts(access_file: Path, root: Path, prepared: Prepared, problems: P
             f"检查文件名；账号文件一般放在 {DEFAULT_FILE}，每行：账号、密码、单位代码（考核办公室写 *）。",
         )
         return None
-    if _is_within(folder, root) and _git_ignored(path, root) is False:
+    if folder.is_relative_to(root) and _git_ignored(path, root) is False:
         problems.warning(
             Loc(file),
             "账号文件没有被 git 忽略，提交时可能连同密码一起提交",
@@ -677,7 +669,7 @@ def apply_access(root: Path, site_dir: Path, prepared: Prepared, accounts: Accou
 
     out = accounts.out_dir.resolve()
     for published in (site_dir.resolve(), (root / "site").resolve(), (root / "docs").resolve()):
-        if _is_within(out, published):
+        if out.is_relative_to(published):
             raise BuildError(f"nginx 配置和密码文件不能写进 {published}：那里的文件会发布")
     private = private_results(prepared)
     filter_search_index(site_dir, private)

@@ -268,6 +268,15 @@ def base_config(root: Path) -> tuple[list[Any] | None, str]:
     return config["nav"], exclude if isinstance(exclude, str) else ""
 
 
+def mkdocs_inputs(root: Path, prepared: Prepared, shells: dict[str, str]) -> tuple[list[Any], str]:
+    """(nav, exclude_docs) for MkDocs: the hand-written ones of mkdocs.yml with the generated pages added,
+    and every unit page but the shells left to assembly."""
+    base_nav, base_exclude = base_config(root)
+    standards_only = [r for r, _ in prepared.project.rubrics.values() if r.id not in prepared.outcomes]
+    nav = navigation(prepared.outcomes, prepared.project.notices, base_nav, standards_only)
+    return nav, base_exclude.rstrip("\n") + "\n" + exclude_patterns(shells)
+
+
 def generate(
     root: Path, prepared: Prepared, site_dir: Path, scratch: Path, progress: Progress, strict: bool, workers: int = 1
 ) -> int:
@@ -288,11 +297,8 @@ def generate(
     docs_dir.mkdir(exist_ok=True)
     swap_in(staged_docs / site.GENERATED, docs_dir / site.GENERATED, scratch)
     progress.step("用 MkDocs 生成网站（含中文搜索索引）")
-    standards_only = [r for r, _ in prepared.project.rubrics.values() if r.id not in prepared.outcomes]
-    base_nav, base_exclude = base_config(root)
-    nav = navigation(prepared.outcomes, prepared.project.notices, base_nav, standards_only)
     shells = shell_units(prepared.outcomes.values())
-    exclude = base_exclude.rstrip("\n") + "\n" + exclude_patterns(shells)
+    nav, exclude = mkdocs_inputs(root, prepared, shells)
     run_mkdocs(root, site_dir, nav, build_date(prepared), strict, exclude)
     progress.step("组装单位页面")
     try:

@@ -198,19 +198,19 @@ def max_deduction(rule: Rule, points: Decimal) -> Decimal | None:
     if isinstance(rule, FixedRule):
         bound = rule.deduct
     elif isinstance(rule, RangeRule):
-        bound = rule.max if rule.max is not None else points
-    elif isinstance(rule, (EarnedRule, AllOrNothingRule)):
-        bound = rule.points if isinstance(rule, EarnedRule) else points
+        bound = rule.top(points)
+    elif isinstance(rule, EarnedRule):
+        bound = rule.points
+    elif isinstance(rule, AllOrNothingRule):
+        bound = points
     elif isinstance(rule, PerElementRule):
         bound = rule.per * len(rule.elements) if rule.elements else None
     elif isinstance(rule, ShortfallRule):
-        bound = rule.deduct if rule.deduct is not None else None
-    elif isinstance(rule, OverdueRule):
-        bound = None
+        bound = rule.deduct  # per missing time: bounded only by the target, which may differ by type
     elif isinstance(rule, RateRule):
         bound = rule.deduct if rule.deduct is not None else rule.max
     else:
-        bound = None
+        bound = None  # per occurrence, per person, overdue: as many as are found
     if rule.cap is not None:
         bound = rule.cap if bound is None else min(bound, rule.cap)
     return bound
@@ -276,7 +276,7 @@ def _check_rules(rubric: Rubric, node: Node, problems: Problems) -> None:
         if isinstance(rule, FixedRule) and rule.deduct > bigger:
             problems.error(loc, f"{where} 扣 {fmt(rule.deduct)} 分，超过本项 {fmt(bigger)} 分", "核对原文的分值。")
         if isinstance(rule, RangeRule):
-            top = rule.max if rule.max is not None else points
+            top = rule.top(points)
             if rule.max is not None and rule.max > bigger:
                 problems.error(loc, f"{where} 最多扣 {fmt(rule.max)} 分，超过本项 {fmt(bigger)} 分", "核对原文的分值。")
             if rule.min > top:

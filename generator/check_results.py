@@ -151,8 +151,9 @@ def check_results(rubric: Rubric, raw: RawResults, problems: Problems) -> Assess
     penalties = _penalties(ctx, raw.penalties, touched)
     vetoes = _vetoes(ctx, raw.vetoes, touched)
     parts = _parts(ctx, raw.parts, touched)
-    self_scores = _self_scores(ctx, raw.self_scores, touched)
-    awards = _awards(ctx, raw.awards, touched)
+    # A unit's own self-scores and the office's awards are not assessment records: they do not touch it.
+    self_scores = _self_scores(ctx, raw.self_scores)
+    awards = _awards(ctx, raw.awards)
     _duplicates(raw, problems)
     if units and not touched and all(u.status == "unknown" for u in units.values()):
         # A year begun (kaoping new) but not yet assessed: its standards are published, its results are not.
@@ -430,7 +431,7 @@ def _finding(ctx: _Ctx, row: Row, unit: Unit) -> Finding | None:
         if amount is None:
             ctx.problems.error(row.at("amount"), f"{where} 为酌情扣分，须填写扣分", f"在“扣分”列写分数（{_range_text(rule, points)}）。")
             return None
-        top = rule.max if rule.max is not None else points
+        top = rule.top(points)
         if amount > top:
             ctx.problems.error(row.at("amount"), f"{where} 酌情扣分 {fmt(amount)} 分，超出允许的范围（{_range_text(rule, points)}）", "改为范围内的分数。")
             return None
@@ -481,7 +482,7 @@ def _finding(ctx: _Ctx, row: Row, unit: Unit) -> Finding | None:
 
 
 def _range_text(rule: RangeRule, points: Decimal) -> str:
-    return range_words(rule.min, rule.max if rule.max is not None else points)
+    return range_words(rule.min, rule.top(points))
 
 
 def _check_entry_totals(ctx: _Ctx, findings: Mapping[str, list[Finding]]) -> None:
@@ -498,7 +499,7 @@ def _check_entry_totals(ctx: _Ctx, findings: Mapping[str, list[Finding]]) -> Non
             where = f"单位 {uid} 指标 {node_id} 规则 {rid}"
             if isinstance(rule, RangeRule):
                 total = sum((f.amount or ZERO for f in group), ZERO)
-                top = rule.max if rule.max is not None else points
+                top = rule.top(points)
                 if not rule.min <= total <= top:
                     ctx.problems.error(
                         group[-1].loc,
@@ -711,7 +712,7 @@ def _parts(ctx: _Ctx, rows: tuple[Row, ...], touched: set[str]) -> dict[str, dic
     return out
 
 
-def _self_scores(ctx: _Ctx, rows: tuple[Row, ...], touched: set[str]) -> dict[str, dict[str, Decimal]]:
+def _self_scores(ctx: _Ctx, rows: tuple[Row, ...]) -> dict[str, dict[str, Decimal]]:
     out: dict[str, dict[str, Decimal]] = defaultdict(dict)
     for row in rows:
         unit = ctx.unit(row)
@@ -739,7 +740,7 @@ def _self_scores(ctx: _Ctx, rows: tuple[Row, ...], touched: set[str]) -> dict[st
     return out
 
 
-def _awards(ctx: _Ctx, rows: tuple[Row, ...], touched: set[str]) -> dict[str, Award]:
+def _awards(ctx: _Ctx, rows: tuple[Row, ...]) -> dict[str, Award]:
     out: dict[str, Award] = {}
     grading = ctx.rubric.grading
     for row in rows:

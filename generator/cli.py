@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .export import assessment_data, to_json, unit_data
-from .load import RUBRICS_DIR
+from .load import known_assessments
 from .pipeline import Prepared, prepare
 from .problems import Problems, os_error_words
 
@@ -59,8 +59,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     outcome = prepared.outcomes.get(args.assessment_id)
     if outcome is None:
         # Only the asked-for assessment was loaded; list every rubric on disk instead.
-        known = "、".join(sorted(p.stem for p in (Path(args.root) / RUBRICS_DIR).glob("*.y*ml"))) or "（没有）"
-        print(f"没有考核 {args.assessment_id} 的结果。已有的考核：{known}", file=sys.stderr)
+        print(f"没有考核 {args.assessment_id} 的结果。已有的考核：{known_assessments(Path(args.root))}", file=sys.stderr)
         return EXIT_USAGE
     if args.unit:
         found = [u for u in outcome.units if u.unit.id == args.unit]
@@ -110,7 +109,7 @@ def cmd_sheet(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from .sheets import import_sheet
+    from .sheetimport import import_sheet
 
     return import_sheet(Path(args.root), Path(args.file), args.assessment, force=args.force)
 

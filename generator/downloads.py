@@ -27,13 +27,13 @@ FIXED_TIME = datetime(2000, 1, 1)
 
 
 #: Control characters a worksheet cannot hold (openpyxl refuses them); tab and line breaks stay.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def neutralise(value: Any) -> Any:
     """Keep a spreadsheet from reading data text as a formula (CSV/XLSX injection); drop control characters."""
     if isinstance(value, str):
-        value = _CONTROL.sub("", value)
+        value = CONTROL_CHARACTERS.sub("", value)
         if value.startswith(_FORMULA_START) and not _NUMBER.match(value):
             return "'" + value
     return value
@@ -97,12 +97,13 @@ def write_downloads(outcome: AssessmentOutcome, docs: Path) -> None:
     """The assessment's CSV, XLSX and full JSON (the per-unit JSON is written with each unit's page)."""
     r = outcome.rubric
     frame = results_frame(outcome)
-    _write(docs, site.download(r.id, f"{r.id}-results.csv"), csv_bytes(frame))
-    _write(docs, site.download(r.id, f"{r.id}-results.xlsx"), xlsx_bytes(frame, f"{r.year}年度考核结果"))
+    csv_file, xlsx_file, json_file = site.downloads(r.id)
+    _write(docs, csv_file, csv_bytes(frame))
+    _write(docs, xlsx_file, xlsx_bytes(frame, f"{r.year}年度考核结果"))
     # The full JSON is streamed unit by unit: at 10,000 units the whole tree would not fit in memory twice.
     head = to_json(assessment_data(outcome, units=[]), compact=True).rstrip("\n")
     assert head.endswith(',"units":[]}')
-    target = docs / site.download(r.id, f"{r.id}.json")
+    target = docs / json_file
     target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("w", encoding="utf-8", newline="\n") as out:
         out.write(head[: -len("]}")])
@@ -117,6 +118,6 @@ def unit_json_bytes(outcome: AssessmentOutcome, u: UnitOutcome) -> bytes:
         "id": r.id,
         "title": r.title,
         "year": r.year,
-        "grading_illustrative": bool(r.grading and r.grading.illustrative),
+        "grading_illustrative": r.grading_illustrative,
     }
     return to_json({"assessment": about, **unit_data(u)}, compact=True).encode("utf-8")

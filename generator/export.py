@@ -6,7 +6,6 @@ Pure. Nothing marked internal in the results (notes, contacts) is ever part of t
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -131,7 +130,7 @@ def assessment_data(outcome: AssessmentOutcome, units: list[dict[str, Any]] | No
             "year": r.year,
             "issuer": r.issuer,
             "illustrative": r.illustrative,
-            "grading_illustrative": bool(r.grading and r.grading.illustrative),
+            "grading_illustrative": r.grading_illustrative,
         },
         "units": units if units is not None else [unit_data(u) for u in outcome.units],
     }
@@ -177,11 +176,3 @@ def to_json(data: Any, *, compact: bool = False) -> str:
     if compact:
         return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-
-
-def columns(rows: Iterable[dict[str, Any]]) -> list[str]:
-    seen: dict[str, None] = {}
-    for row in rows:
-        for key in row:
-            seen.setdefault(key, None)
-    return list(seen)

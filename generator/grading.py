@@ -217,16 +217,13 @@ def _advanced(
             place = dict(ranks)
         for s in members:
             uid = s.unit.id
-            if uid not in place:
+            if not eligible[uid]:
                 if ranks[uid] <= top:
                     reasons[uid].append(f"名次在前 {top} 名，但不具备评先资格，不评为{name}")
-                continue
-            if place[uid] <= top and eligible[uid]:
+            elif place[uid] <= top:
                 grades[uid] = "advanced"
                 among = "有评先资格的单位中" if grading.places_among == "eligible" else ""
                 reasons[uid].append(f"{among}位居{pool_name}前 {top} 名（第 {place[uid]} 位）→ {name}")
-            elif place[uid] <= top:
-                reasons[uid].append(f"名次在前 {top} 名，但不具备评先资格，不评为{name}")
     elif grading.advanced == "decision":
         for s in members:
             uid = s.unit.id

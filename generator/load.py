@@ -49,6 +49,11 @@ def read_rubric_text(text: str, file: str, problems: Problems) -> Rubric | None:
     return rubric
 
 
+def known_assessments(root: Path) -> str:
+    """The assessments that have a rubric, for messages that name one that does not."""
+    return "、".join(sorted(p.stem for p in (root / RUBRICS_DIR).glob("*.y*ml"))) or "（没有）"
+
+
 def read_bytes(path: Path, file: str, problems: Problems, limit: int | None = None, what: str = "细则文件") -> bytes | None:
     """The file's bytes, or None with a located problem: unreadable (a broken link, no permission), or too big."""
     try:

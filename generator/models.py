@@ -125,6 +125,10 @@ class RangeRule(Rule):
     min: Decimal = doc("最少扣分（`视具体情况扣1～3分` 中的 1）；不写为 0。", Decimal(0))
     max: Decimal | None = doc("最多扣分（`1～3分` 中的 3）；不写则为本项分值。", None)
 
+    def top(self, points: Decimal) -> Decimal:
+        """The most the rule takes from an item of ``points``."""
+        return self.max if self.max is not None else points
+
 
 @dataclass(frozen=True, kw_only=True)
 class OverdueRule(Rule):
@@ -479,6 +483,11 @@ class Rubric:
     @property
     def series_id(self) -> str:
         return self.series or self.id
+
+    @property
+    def grading_illustrative(self) -> bool:
+        """The grades follow rules the document did not (fully) give."""
+        return bool(self.grading and self.grading.illustrative)
 
 
 # --------------------------------------------------------------------------------------------

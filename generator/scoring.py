@@ -118,7 +118,7 @@ def range_words(low: Decimal, top: Decimal) -> str:
 
 def _range(rule: RangeRule, findings: tuple[Finding, ...], ctx: _Context) -> tuple[Decimal, Decimal | None, str]:
     lost = _total(f.amount for f in findings)
-    top = rule.max if rule.max is not None else ctx.points
+    top = rule.top(ctx.points)
     return lost, None, f"酌情扣 {fmt(lost)} 分（{range_words(rule.min, top)}）"
 
 

@@ -29,7 +29,6 @@ from .assemble import (
     SearchPage,
     Shell,
     add_search_entries,
-    exclude_patterns,
     read_shell,
     search_entries,
     shell_units,
@@ -40,10 +39,9 @@ from .build import (
     TEMPLATES_DIR,
     BuildError,
     Progress,
-    base_config,
     build_date,
     build_lock,
-    navigation,
+    mkdocs_inputs,
     run_mkdocs,
 )
 from .downloads import unit_json_bytes
@@ -133,14 +131,10 @@ class Preview:
         notices = prepared.project.notices
         render_site(rubrics, outcomes, notices, self.root / TEMPLATES_DIR, docs,
                     only_units={aid: {uid} for aid, uid in shell_ids.items()})
-        base_nav, base_exclude = base_config(self.root)
-        standards_only = [r for r in rubrics if r.id not in outcomes]
+        nav, exclude = mkdocs_inputs(self.root, prepared, shell_ids)
         staged = self.workspace / "staged"
         shutil.rmtree(staged, ignore_errors=True)
-        run_mkdocs(
-            self.root, staged, navigation(outcomes, notices, base_nav, standards_only), build_date(prepared),
-            strict=False, exclude=base_exclude.rstrip("\n") + "\n" + exclude_patterns(shell_ids), workspace=self.workspace,
-        )
+        run_mkdocs(self.root, staged, nav, build_date(prepared), strict=False, exclude=exclude, workspace=self.workspace)
         ordered = views.ordered(outcomes)
         built = _Built(
             pages=UnitPages(ordered, notices, self.root / TEMPLATES_DIR),

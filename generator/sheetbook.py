@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import io
 import math
-import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from .downloads import FIXED_TIME, fixed_zip
+from .downloads import CONTROL_CHARACTERS, FIXED_TIME, fixed_zip
 from .models import (
     RULE_KIND_NAMES,
     AllOrNothingRule,
@@ -63,8 +62,6 @@ from .sheetlayout import (
 )
 from .tree import node_rules, walk
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
 # --------------------------------------------------------------------------------------------
 # What each cell may hold: the rule in words, the input message, the data validation
 # --------------------------------------------------------------------------------------------
@@ -102,7 +99,7 @@ def rule_words(rule: Rule, rubric: Rubric, type_id: str, points: Decimal) -> str
     elif isinstance(rule, FixedRule):
         text = f"存在问题扣{_n(rule.deduct)}分"
     elif isinstance(rule, RangeRule):
-        top = rule.max if rule.max is not None else points
+        top = rule.top(points)
         text = f"酌情扣{_n(rule.min)}～{_n(top)}分" if rule.min else f"酌情扣分，最多{_n(top)}分"
     elif isinstance(rule, OverdueRule):
         text = f"每超过1{rule.unit}扣{_n(rule.per)}分"
@@ -178,7 +175,7 @@ def amount_check(rule: Rule | None, points: Decimal) -> Check:
     if rule is None:
         return Check("textLength", "equal", "0", None, title, "本项按下级指标计分，不在这一行扣分。", "本项不在这一行扣分。")
     if isinstance(rule, RangeRule):
-        top = rule.max if rule.max is not None else points
+        top = rule.top(points)
         return _between(rule.min, top, title, f"酌情扣分：填 {_n(rule.min)}～{_n(top)} 分；同一规则有几行时合计不超过 {_n(top)} 分。", f"扣分应在 {_n(rule.min)}～{_n(top)} 分之间。")
     if isinstance(rule, FixedRule):
         return _between(rule.deduct, rule.deduct, title, f"固定扣 {_n(rule.deduct)} 分；可不填，由程序按细则计算。", f"本条固定扣 {_n(rule.deduct)} 分。")
@@ -234,13 +231,29 @@ def _lines(text: str, width: int) -> int:
 def _put(ws: Any, row: int, col: int, value: Any) -> Any:
     cell = ws.cell(row=row, column=col)
     if isinstance(value, str):
-        value = _CONTROL.sub("", value)
+        value = CONTROL_CHARACTERS.sub("", value)
         cell.value = value
         if value.startswith("="):
             cell.data_type = "s"  # text, never a formula
     else:
         cell.value = value
     return cell
+
+
+def _write_row(ws: Any, r: int, columns: Sequence[SheetColumn], values: Sequence[Any], border: Any) -> None:
+    """One worksheet row, a value per column: bordered, wrapped where the column wraps, grey where it is
+    given (not filled in), and tall enough for its longest wrapped text."""
+    height = 1
+    for c, (column, value) in enumerate(zip(columns, values, strict=True), start=1):
+        cell = _put(ws, r, c, value)
+        cell.border = border
+        cell.alignment = _WRAP if column.wrap else _TOP
+        if not column.fill:
+            cell.fill = _GIVEN
+        if column.wrap and isinstance(value, str) and value:
+            height = max(height, _lines(value, column.width))
+    if height > 1:
+        ws.row_dimensions[r].height = min(409.0, height * _LINE_HEIGHT)
 
 
 def _as_cell(text: str, numeric: bool) -> Any:
@@ -364,19 +377,8 @@ def _write_group(wb: Workbook, layout: Layout, name: str, rows: list[SheetRow]) 
         filled["self_score"] = srow.self_score.get("score") if srow.self_score is not None else ""
         border = _UNIT_BORDER if unit.id != previous_unit else _BORDER
         previous_unit = unit.id
-        height = 1
-        for column in MAIN_COLUMNS:
-            c = col[column.key]
-            value = given[column.key] if column.key in given else _as_cell(filled[column.key], column.numeric)
-            cell = _put(ws, r, c, value)
-            cell.border = border
-            cell.alignment = _WRAP if column.wrap else _TOP
-            if not column.fill:
-                cell.fill = _GIVEN
-            if column.wrap and isinstance(value, str) and value:
-                height = max(height, _lines(value, column.width))
-        if height > 1:
-            ws.row_dimensions[r].height = min(409.0, height * _LINE_HEIGHT)
+        values = [given[c.key] if c.key in given else _as_cell(filled[c.key], c.numeric) for c in MAIN_COLUMNS]
+        _write_row(ws, r, MAIN_COLUMNS, values, border)
         checks.add(value_check(slot.rule, rubric, unit.type), col["value"], r)
         checks.add(amount_check(slot.rule, slot.points), col["amount"], r)
         checks.add(self_score_check(slot.points, srow.first), col["self_score"], r)
@@ -477,19 +479,8 @@ def _write_unit_sheet(wb: Workbook, layout: Layout, spec: UnitSheet, codes: _Cod
     names = {u.id: u.name for u in layout.units}
     rows = layout.unit_rows[spec.name]
     for r, values in enumerate(rows, start=FIRST_ROW):
-        height = 1
-        for c, column in enumerate(spec.columns, start=1):
-            text = names.get(values.get("unit", ""), "") if column.key == "unit_name" else values.get(column.key, "")
-            value = _as_cell(text, column.numeric)
-            cell = _put(ws, r, c, value)
-            cell.border = _BORDER
-            cell.alignment = _WRAP if column.wrap else _TOP
-            if not column.fill:
-                cell.fill = _GIVEN
-            if column.wrap and isinstance(value, str) and value:
-                height = max(height, _lines(value, column.width))
-        if height > 1:
-            ws.row_dimensions[r].height = min(409.0, height * _LINE_HEIGHT)
+        texts = [names.get(values.get("unit", ""), "") if c.key == "unit_name" else values.get(c.key, "") for c in spec.columns]
+        _write_row(ws, r, spec.columns, [_as_cell(t, c.numeric) for t, c in zip(texts, spec.columns, strict=True)], _BORDER)
     last = FIRST_ROW + len(rows) - 1
     checks = _Validations()
     col = {c.key: i for i, c in enumerate(spec.columns, start=1)}

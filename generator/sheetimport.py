@@ -29,6 +29,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
+from openpyxl.utils import get_column_letter
 
 from .downloads import csv_bytes
 from .load import RESULTS_DIR
@@ -340,7 +341,7 @@ def read_sheet(sheet: SourceSheet, imported: Imported, problems: Problems) -> No
                 problems.warning(CellLoc(sheet.where, header_index + 1, c), f"表头「{cell}」不是评分表的列，这一列没有读取", "不要在评分表中加列；要记录的内容写进内部备注。")
             continue
         if key in columns:
-            problems.error(CellLoc(sheet.where, header_index + 1, c), f"表头「{cell}」与 {_letter(columns[key])} 列重复", "删除重复的列。")
+            problems.error(CellLoc(sheet.where, header_index + 1, c), f"表头「{cell}」与 {get_column_letter(columns[key])} 列重复", "删除重复的列。")
             return
         columns[key] = c
     body = [(r, row) for r, row in enumerate(rows[header_index + 1 :], start=header_index + 2)]
@@ -348,12 +349,6 @@ def read_sheet(sheet: SourceSheet, imported: Imported, problems: Problems) -> No
         _read_main(sheet, columns, body, imported, problems)
     else:
         _read_unit_table(sheet, TABLES_BY_NAME[kind], columns, body, imported)
-
-
-def _letter(column: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return str(get_column_letter(column))
 
 
 def _cells(row: Sequence[str], columns: Mapping[str, int]) -> dict[str, str]:

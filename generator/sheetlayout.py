@@ -34,7 +34,7 @@ from openpyxl.utils import get_column_letter
 
 from .check import check_rubric
 from .check_results import read_registry
-from .load import RESULTS_DIR, RUBRICS_DIR, load_project
+from .load import RESULTS_DIR, RUBRICS_DIR, known_assessments, load_project
 from .models import (
     Node,
     RawResults,
@@ -229,10 +229,6 @@ def report_problems(problems: Problems) -> None:
     from .cli import report
 
     report(problems)
-
-
-def known_assessments(root: Path) -> str:
-    return "、".join(sorted(p.stem for p in (root / RUBRICS_DIR).glob("*.y*ml"))) or "（没有）"
 
 
 # --------------------------------------------------------------------------------------------

@@ -57,9 +57,3 @@ def write_sheet(root: Path, aid: str, output: Path | None) -> int:
     print(f"下一步：交考核组按“{README_SHEET}”工作表填写；填好后运行 kaoping import {target.name}")
     return EXIT_OK
 
-
-def import_sheet(root: Path, source: Path, aid: str | None, *, force: bool) -> int:
-    """``kaoping import``: read a filled score sheet back into ``results/``; see :mod:`generator.sheetimport`."""
-    from .sheetimport import import_sheet as run
-
-    return run(root, source, aid, force=force)

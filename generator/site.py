@@ -37,6 +37,11 @@ def download(aid: str, name: str) -> str:
     return f"{GENERATED}/{aid}/downloads/{name}"
 
 
+def downloads(aid: str) -> tuple[str, str, str]:
+    """An assessment's download files: the results as CSV and as XLSX, and the full JSON."""
+    return download(aid, f"{aid}-results.csv"), download(aid, f"{aid}-results.xlsx"), download(aid, f"{aid}.json")
+
+
 def html_path(path: str) -> str:
     return path[:-3] + ".html" if path.endswith(".md") else path
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -26,7 +26,7 @@ def date_cn(d: date) -> str:
 
 @dataclass(frozen=True)
 class GradeCount:
-    key: GradeKey | None
+    key: GradeKey
     label: str
     count: int
 
@@ -53,29 +53,17 @@ class Summary:
 
 def standards_only_summary(rubric: Rubric, from_page: str) -> Summary:
     """An assessment whose standards are published before any results exist."""
-    standards = site.link(from_page, site.page(rubric.id, "standards"))
-    return Summary(
-        id=rubric.id,
-        title=rubric.title,
-        year=rubric.year,
-        issuer=rubric.issuer,
-        illustrative=rubric.illustrative,
-        incomplete=bool(rubric.incomplete),
-        assessed=0,
-        grades=(),
-        overview=standards,
-        standards=standards,
-        results=None,
-        notice=None,
-        notice_title=None,
-    )
+    return _summary(rubric, None, None, from_page)
+
+
+def grade_tally(units: Iterable[UnitOutcome]) -> Counter[GradeKey]:
+    """How many of ``units`` have each grade (units not graded are not counted)."""
+    return Counter(u.standing.grade for u in units if u.standing.grade is not None)
 
 
 def grade_counts(outcome: AssessmentOutcome) -> tuple[GradeCount, ...]:
-    counts: dict[GradeKey, int] = defaultdict(int)
-    for u in outcome.units:
-        if u.standing.grade is not None:
-            counts[u.standing.grade] += 1
+    """Each grade the assessment uses, in order, with how many units have it."""
+    counts = grade_tally(outcome.units)
     used = [g for g in GRADE_ORDER if counts.get(g) or _grade_in_use(outcome.rubric, g)]
     return tuple(GradeCount(g, grade_label(outcome.rubric.grading, g), counts.get(g, 0)) for g in used)
 
@@ -108,7 +96,11 @@ def _grade_in_use(rubric: Rubric, grade: GradeKey) -> bool:
 
 
 def summary(outcome: AssessmentOutcome, notice: Notice | None, from_page: str) -> Summary:
-    r = outcome.rubric
+    return _summary(outcome.rubric, outcome, notice, from_page)
+
+
+def _summary(r: Rubric, outcome: AssessmentOutcome | None, notice: Notice | None, from_page: str) -> Summary:
+    standards = site.link(from_page, site.page(r.id, "standards"))
     return Summary(
         id=r.id,
         title=r.title,
@@ -116,11 +108,12 @@ def summary(outcome: AssessmentOutcome, notice: Notice | None, from_page: str) -
         issuer=r.issuer,
         illustrative=r.illustrative,
         incomplete=bool(r.incomplete),
-        assessed=sum(1 for u in outcome.units if u.score.assessed),
-        grades=grade_counts(outcome),
-        overview=site.link(from_page, site.page(r.id, "index")),
-        standards=site.link(from_page, site.page(r.id, "standards")),
-        results=site.link(from_page, site.page(r.id, "results")),
+        assessed=sum(1 for u in outcome.units if u.score.assessed) if outcome else 0,
+        grades=grade_counts(outcome) if outcome else (),
+        # Without results the standards are the whole of the assessment.
+        overview=site.link(from_page, site.page(r.id, "index")) if outcome else standards,
+        standards=standards,
+        results=site.link(from_page, site.page(r.id, "results")) if outcome else None,
         notice=site.link(from_page, site.page(r.id, "notice")) if notice else None,
         notice_title=notice.title if notice else None,
     )
@@ -139,9 +132,7 @@ def ordered(outcomes: Mapping[str, AssessmentOutcome]) -> list[AssessmentOutcome
 @dataclass(frozen=True)
 class HistoryRow:
     year: int
-    title: str
     total: str
-    full: str
     rank: int | None
     pool_size: int
     label: str
@@ -191,9 +182,7 @@ class History:
             out.append(
                 HistoryRow(
                     year=r.year,
-                    title=r.title,
                     total=fmt(u.score.total) if u.score.assessed else "",
-                    full=fmt(u.score.full_marks),
                     rank=st.rank,
                     pool_size=st.pool_size,
                     label=st.label,
@@ -234,8 +223,5 @@ class History:
 
 def downloads(aid: str, path: str) -> tuple[tuple[str, str], ...]:
     """The assessment's downloads: (title, link from ``path``)."""
-    return (
-        ("考核结果（CSV，可用 Excel 打开）", site.link(path, site.download(aid, f"{aid}-results.csv"))),
-        ("考核结果（Excel）", site.link(path, site.download(aid, f"{aid}-results.xlsx"))),
-        ("完整计分数据（JSON）", site.link(path, site.download(aid, f"{aid}.json"))),
-    )
+    titles = ("考核结果（CSV，可用 Excel 打开）", "考核结果（Excel）", "完整计分数据（JSON）")
+    return tuple((title, site.link(path, file)) for title, file in zip(titles, site.downloads(aid), strict=True))

@@ -20,7 +20,6 @@ from .common import _grade_in_use, by_pool, date_cn
 class NoticeGroup:
     heading: str
     pools: tuple[tuple[str, tuple[str, ...]], ...]
-    count: int
 
 
 @dataclass(frozen=True)
@@ -65,7 +64,7 @@ def notice_context(outcome: AssessmentOutcome, notice: Notice) -> NoticeContext:
             entries.append((pool_name if show_pools else "", names))
         if count:
             heading = f"{_CN_NUMBERS[len(groups)]}、{grade_label(r.grading, grade)}（{count} 个）"
-            groups.append(NoticeGroup(heading, tuple(entries), count))
+            groups.append(NoticeGroup(heading, tuple(entries)))
     opening = notice.opening or (
         f"根据《{r.title}》，{r.issuer}对{len(assessed)}个单位{r.year}年度党建工作进行了考核。"
         "经研究，现将考核结果通报如下：",

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 from .. import site
 from ..models import GradeKey, Notice, Rubric
 from ..numbers import fmt, fmt_percent
 from ..outcome import AssessmentOutcome
-from .common import GradeCount, History, by_pool, downloads, grade_counts
+from .common import GradeCount, History, by_pool, downloads, grade_counts, grade_tally
 
 # --------------------------------------------------------------------------------------------
 # Results page
@@ -35,7 +34,6 @@ class ResultRow:
 
 @dataclass(frozen=True)
 class PoolTable:
-    id: str
     name: str
     rows: tuple[ResultRow, ...]
     grades: tuple[GradeCount, ...]
@@ -53,7 +51,6 @@ class ResultsContext:
     standards_url: str
     notice_url: str | None
     downloads: tuple[tuple[str, str], ...]
-    grading_illustrative: bool
 
 
 def part_headings(rubric: Rubric) -> tuple[tuple[str, str], ...]:
@@ -74,17 +71,14 @@ def results_context(outcome: AssessmentOutcome, history: History, notice: Notice
     grades = grade_counts(outcome)
     previous_years = set()
     tables = []
-    for pid, name, members in by_pool(outcome):
+    for _pid, name, members in by_pool(outcome):
         members = sorted(members, key=lambda u: (u.standing.rank is None, u.standing.rank or 0, u.unit.id))
         rows = []
-        counts: dict[GradeKey, int] = defaultdict(int)
         for u in members:
             change = history.change(r, u)
             if change is not None:
                 previous_years.add(change.year)
             s, st = u.score, u.standing
-            if st.grade:
-                counts[st.grade] += 1
             rows.append(
                 ResultRow(
                     rank=st.rank,
@@ -102,8 +96,9 @@ def results_context(outcome: AssessmentOutcome, history: History, notice: Notice
                     change_total=change.total_text if change else "",
                 )
             )
-        pool_grades = tuple(GradeCount(g.key, g.label, counts.get(g.key, 0) if g.key else 0) for g in grades)
-        tables.append(PoolTable(pid, name, tuple(rows), pool_grades))
+        counts = grade_tally(members)
+        pool_grades = tuple(GradeCount(g.key, g.label, counts[g.key]) for g in grades)
+        tables.append(PoolTable(name, tuple(rows), pool_grades))
     return ResultsContext(
         path=path,
         rubric=r,
@@ -115,5 +110,4 @@ def results_context(outcome: AssessmentOutcome, history: History, notice: Notice
         standards_url=site.link(path, site.page(r.id, "standards")),
         notice_url=site.link(path, site.page(r.id, "notice")) if notice else None,
         downloads=downloads(r.id, path),
-        grading_illustrative=bool(r.grading and r.grading.illustrative),
     )

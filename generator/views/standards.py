@@ -98,7 +98,7 @@ def _rule_detail(rule: Rule, rubric: Rubric, node: Node) -> str:
     if isinstance(rule, RangeRule):
         if rule.max is None and node.points_by_type:  # the item's points differ by type: so does the most
             return "在本项分值内酌情扣分" + (f"，至少扣 {fmt(rule.min)} 分" if rule.min else "")
-        return "酌情扣分，" + range_words(rule.min, rule.max if rule.max is not None else node.points)
+        return "酌情扣分，" + range_words(rule.min, rule.top(node.points))
     if isinstance(rule, OverdueRule):
         whole = f"，达到 {fmt(rule.whole_item_at)} {rule.unit}扣完本项" if rule.whole_item_at is not None else ""
         return f"每超过 1 {rule.unit}扣 {fmt(rule.per)} 分{whole}"

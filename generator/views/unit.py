@@ -20,10 +20,8 @@ from .common import Change, History, HistoryRow
 
 @dataclass(frozen=True)
 class RuleLine:
-    text: str
     explanation: str
     reasons: tuple[str, ...]
-    lost: str
     earned: str | None
     illustrative: bool
 
@@ -69,7 +67,6 @@ class BonusLine:
     subject: str
     level: str
     count: str
-    value: str
     counted: str
     evidence: str
     note: str
@@ -129,16 +126,13 @@ class UnitContext:
     results_url: str
     notice_url: str | None
     json_url: str
-    grading_illustrative: bool
 
 
 def _rule_lines(n: NodeOutcome) -> tuple[RuleLine, ...]:
     return tuple(
         RuleLine(
-            text=r.rule.text,
             explanation=r.explanation,
             reasons=r.reasons,
-            lost=fmt(r.lost),
             earned=fmt(r.earned) if r.earned is not None else None,
             illustrative=r.rule.illustrative,
         )
@@ -293,7 +287,6 @@ def unit_context(
             subject=c.claim.subject,
             level=c.level_name or "酌情加分",
             count=fmt(c.claim.count) if c.claim.count != 1 else "",
-            value=fmt(c.value),
             counted=fmt(c.counted),
             evidence=c.claim.evidence,
             note=c.note,
@@ -339,5 +332,4 @@ def unit_context(
         results_url=site.link(path, site.page(r.id, "results")),
         notice_url=site.link(path, site.page(r.id, "notice")) if notice else None,
         json_url=site.link(path, site.unit_json(r.id, u.unit.id)),
-        grading_illustrative=bool(r.grading and r.grading.illustrative),
     )
