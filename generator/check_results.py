@@ -48,7 +48,7 @@ from .models import (
 from .numbers import ZERO, NumberError, Parsed, fmt, fmt_percent, parse_number
 from .problems import Loc, Problems
 from .scoring import range_words, shortfall_target
-from .tree import applies, node_index, node_rules, parent_index, points_for
+from .tree import TypedNode, node_index, typed_tree, walk_typed
 
 UNIT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
@@ -91,9 +91,14 @@ class _Ctx:
     units: dict[str, Unit]
     folded: dict[str, str]
     nodes: Mapping[str, Node]
-    parents: Mapping[str, str | None]
+    #: Unit type → node id → the node as it applies to that type (applicable, points, rules): built once.
+    typed: Mapping[str, Mapping[str, TypedNode]]
     #: (unit, part) whose parts.csv row was refused with an error: not reported again as missing.
     refused_parts: set[tuple[str, str]] = field(default_factory=set)
+
+    def of(self, node: Node, unit: Unit) -> TypedNode:
+        """``node`` as it applies to ``unit``'s type (not applicable when it or an ancestor is not)."""
+        return self.typed[unit.type][node.id]
 
     def number(self, row: Row, column: str, what: str, *, allow_percent: bool = False) -> Decimal | None:
         text = row.get(column)
@@ -135,7 +140,8 @@ class _Ctx:
 
 def check_results(rubric: Rubric, raw: RawResults, problems: Problems) -> Assessment | None:
     units = read_registry(rubric, raw, problems)
-    ctx = _Ctx(rubric, problems, units, {u.casefold(): u for u in units}, node_index(rubric), parent_index(rubric))
+    typed = {t.id: _first_by_id(walk_typed(typed_tree(rubric, t.id))) for t in rubric.unit_types}
+    ctx = _Ctx(rubric, problems, units, {u.casefold(): u for u in units}, node_index(rubric), typed)
     findings: dict[str, list[Finding]] = defaultdict(list)
     touched: set[str] = set()
     for row in raw.entries:
@@ -273,17 +279,15 @@ def _node(ctx: _Ctx, row: Row, unit: Unit) -> Node | None:
     return node
 
 
-def _applies_to_unit(ctx: _Ctx, node: Node, unit: Unit) -> bool:
-    current: str | None = node.id
-    while current is not None:
-        if not applies(ctx.nodes[current], unit.type):
-            return False
-        current = ctx.parents.get(current)
-    return True
+def _first_by_id(nodes: Iterable[TypedNode]) -> dict[str, TypedNode]:
+    """Typed nodes by id, the first when ids repeat (as :func:`generator.tree.node_index`)."""
+    index: dict[str, TypedNode] = {}
+    for n in nodes:
+        index.setdefault(n.id, n)
+    return index
 
 
-def _rule(ctx: _Ctx, row: Row, node: Node) -> tuple[str, Rule] | None:
-    rules = node_rules(node, ctx.rubric)
+def _rule(ctx: _Ctx, row: Row, node: Node, rules: tuple[tuple[str, Rule], ...]) -> tuple[str, Rule] | None:
     wanted = _norm(row.get("rule"))
     if not rules:
         hint = "填写它的下级指标编号：" + "、".join(c.id for c in node.children[:8]) + "。" if node.children else "核对指标编号。"
@@ -313,18 +317,19 @@ def _finding(ctx: _Ctx, row: Row, unit: Unit) -> Finding | None:
     node = _node(ctx, row, unit)
     if node is None:
         return None
-    if not _applies_to_unit(ctx, node, unit):
+    typed = ctx.of(node, unit)
+    if not typed.applicable:
         type_name = next(t.name for t in ctx.rubric.unit_types if t.id == unit.type)
         ctx.problems.error(row.at("item"), f"指标 {node.id} 不适用于{type_name}（单位 {unit.id}），不能扣分", "删除这一行，或核对单位类型。")
         return None
-    found = _rule(ctx, row, node)
+    found = _rule(ctx, row, node, typed.rules)
     if found is None:
         return None
     rid, rule = found
     reason = row.get("reason")
     if not reason:
         ctx.problems.error(row.at("reason"), "扣分原因为空", "写明扣分的原因，被考核单位会看到它。")
-    points = points_for(node, unit.type)
+    points = typed.points
     where = f"指标 {node.id} 规则 {rid}"
     base = Finding(node.id, rid, reason=reason, loc=row.loc)
     value = row.get("value")
@@ -407,16 +412,16 @@ def _finding(ctx: _Ctx, row: Row, unit: Unit) -> Finding | None:
                 ctx.problems.error(row.at("value"), f"{where} 只列了 {len(rule.elements)} 项，缺项数 {fmt(n)} 超过了", "核对缺项数。")
                 return None
             return replace(base, count=n) if amount_matches(n, rule.per) else None
-        typed = tuple(_norm(x) for x in _ELEMENT_SPLIT.split(value) if _norm(x))
+        written = tuple(_norm(x) for x in _ELEMENT_SPLIT.split(value) if _norm(x))
         if rule.elements:
             # Matched whatever the width of their punctuation; the rubric's own name is kept.
             known = {_norm(e): e for e in rule.elements}
-            unknown = [x for x in typed if x not in known]
+            unknown = [x for x in written if x not in known]
             if unknown:
                 ctx.problems.error(row.at("value"), f"{where} 没有「{'、'.join(unknown)}」这一项", "可填：" + "、".join(rule.elements) + "。")
                 return None
-            typed = tuple(known[x] for x in typed)
-        return replace(base, elements=typed) if amount_matches(Decimal(len(typed)), rule.per) else None
+            written = tuple(known[x] for x in written)
+        return replace(base, elements=written) if amount_matches(Decimal(len(written)), rule.per) else None
     if isinstance(rule, (FixedRule, AllOrNothingRule)):
         yes = True if not value else _yes_no(value)
         if yes is None:
@@ -493,9 +498,9 @@ def _check_entry_totals(ctx: _Ctx, findings: Mapping[str, list[Finding]]) -> Non
         for f in rows:
             by_rule[(f.node, f.rule)].append(f)
         for (node_id, rid), group in by_rule.items():
-            node = ctx.nodes[node_id]
-            rule = dict(node_rules(node, ctx.rubric))[rid]
-            points = points_for(node, units[uid].type)
+            typed = ctx.typed[units[uid].type][node_id]
+            rule = dict(typed.rules)[rid]
+            points = typed.points
             where = f"单位 {uid} 指标 {node_id} 规则 {rid}"
             if isinstance(rule, RangeRule):
                 total = sum((f.amount or ZERO for f in group), ZERO)
@@ -721,7 +726,8 @@ def _self_scores(ctx: _Ctx, rows: tuple[Row, ...]) -> dict[str, dict[str, Decima
         node = _node(ctx, row, unit)
         if node is None:
             continue
-        if not _applies_to_unit(ctx, node, unit):
+        typed = ctx.of(node, unit)
+        if not typed.applicable:
             ctx.problems.error(row.at("item"), f"指标 {node.id} 不适用于单位 {unit.id}", "删除这一行。")
             continue
         score = ctx.number(row, "score", "自查分")
@@ -729,7 +735,7 @@ def _self_scores(ctx: _Ctx, rows: tuple[Row, ...]) -> dict[str, dict[str, Decima
             if not row.get("score"):
                 ctx.problems.error(row.at("score"), "自查分为空", "填写自查分，或删除这一行。")
             continue
-        points = points_for(node, unit.type)
+        points = typed.points
         if score > points:
             ctx.problems.error(row.at("score"), f"指标 {node.id} 满分 {fmt(points)} 分，自查分 {fmt(score)} 超过了", "核对自查分。")
             continue

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Collection
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -93,8 +94,12 @@ def _write(docs: Path, path: str, content: bytes) -> None:
     target.write_bytes(content)
 
 
-def write_downloads(outcome: AssessmentOutcome, docs: Path) -> None:
-    """The assessment's CSV, XLSX and full JSON (the per-unit JSON is written with each unit's page)."""
+def write_downloads(outcome: AssessmentOutcome, docs: Path, unit_files: Collection[str] | None = None) -> None:
+    """The assessment's CSV, XLSX and full JSON, and each unit's JSON (of ``unit_files`` only, when given).
+
+    A unit's JSON is its part of the full JSON with the assessment's particulars in front: each unit's
+    data is serialised once, for both.
+    """
     r = outcome.rubric
     frame = results_frame(outcome)
     csv_file, xlsx_file, json_file = site.downloads(r.id)
@@ -105,19 +110,25 @@ def write_downloads(outcome: AssessmentOutcome, docs: Path) -> None:
     assert head.endswith(',"units":[]}')
     target = docs / json_file
     target.parent.mkdir(parents=True, exist_ok=True)
+    prefix = _unit_json_prefix(outcome)
+    (docs / site.unit_json(r.id, "_")).parent.mkdir(parents=True, exist_ok=True)
     with target.open("w", encoding="utf-8", newline="\n") as out:
         out.write(head[: -len("]}")])
         for i, u in enumerate(outcome.units):
-            out.write(("," if i else "") + to_json(unit_data(u), compact=True).rstrip("\n"))
+            text = to_json(unit_data(u), compact=True).rstrip("\n")
+            out.write(("," if i else "") + text)
+            if unit_files is None or u.unit.id in unit_files:
+                (docs / site.unit_json(r.id, u.unit.id)).write_bytes((prefix + text[1:] + "\n").encode("utf-8"))
         out.write("]}\n")
 
 
-def unit_json_bytes(outcome: AssessmentOutcome, u: UnitOutcome) -> bytes:
+def _unit_json_prefix(outcome: AssessmentOutcome) -> str:
+    """A unit's JSON up to its own data: the assessment it belongs to."""
     r = outcome.rubric
-    about = {
-        "id": r.id,
-        "title": r.title,
-        "year": r.year,
-        "grading_illustrative": r.grading_illustrative,
-    }
-    return to_json({"assessment": about, **unit_data(u)}, compact=True).encode("utf-8")
+    about = {"id": r.id, "title": r.title, "year": r.year, "grading_illustrative": r.grading_illustrative}
+    return '{"assessment":' + to_json(about, compact=True).rstrip("\n") + ","
+
+
+def unit_json_bytes(outcome: AssessmentOutcome, u: UnitOutcome) -> bytes:
+    """One unit's JSON, as :func:`write_downloads` writes it (the preview makes it on request)."""
+    return (_unit_json_prefix(outcome) + to_json(unit_data(u), compact=True)[1:]).encode("utf-8")

@@ -549,17 +549,22 @@ class Unit:
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    """One CSV data row: cells by canonical column name, with the location of each cell."""
+    """One CSV data row: cells by canonical column name, and where it stands (its file and line).
+
+    ``columns`` (column name → column number) is the file's, shared by all its rows: a cell's location
+    is made only when a message needs it.
+    """
 
     cells: Mapping[str, str]
-    cell_locs: Mapping[str, Loc]
+    columns: Mapping[str, int]
     loc: Loc
 
     def get(self, name: str) -> str:
         return self.cells.get(name, "")
 
     def at(self, name: str) -> Loc:
-        return self.cell_locs.get(name, self.loc)
+        column = self.columns.get(name)
+        return Loc(self.loc.file, self.loc.line, column) if column else self.loc
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import site, views
-from .downloads import unit_json_bytes, write_downloads
+from .downloads import write_downloads
 from .models import Notice, Rubric
 from .numbers import fmt, fmt_percent
 from .outcome import AssessmentOutcome, UnitOutcome
@@ -149,9 +149,9 @@ class UnitPages:
         return ctx.path, renderer.render_unit(ctx)
 
     def write(self, out: Path, aid: str, u: UnitOutcome) -> None:
+        """A unit's page (its JSON is written with the downloads)."""
         path, text = self.markdown(aid, u)
         write(out, path, text)
-        (out / site.unit_json(aid, u.unit.id)).write_bytes(unit_json_bytes(self.outcomes[aid], u))
 
 
 _JOB: tuple[UnitPages, Path, list[tuple[str, UnitOutcome]]] | None = None
@@ -265,7 +265,7 @@ def render_site(
         if notice is not None:
             write(out, site.page(r.id, "notice"), renderer.render("notice.md.j2", views.notice_context(outcome, notice)))
             pages += 1
-        write_downloads(outcome, out)
+        write_downloads(outcome, out, None if only_units is None else only_units.get(r.id, ()))
     pages_of_units = UnitPages(ordered, notices, templates, history)
     units = [
         (o.rubric.id, u)

@@ -169,6 +169,7 @@ def _read_xlsx(source: Path, data: bytes, problems: Problems) -> list[SourceShee
 
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        archive = zipfile.ZipFile(io.BytesIO(data))  # the worksheets' XML, for formulas saved without a value
     except Exception as exc:  # a damaged zip or workbook: openpyxl raises many kinds
         problems.error(Loc(source.name), f"无法读取这个工作簿（{type(exc).__name__}）", "在 Excel 或 WPS 中打开，确认能打开后重新保存为 .xlsx。")
         return None
@@ -179,12 +180,13 @@ def _read_xlsx(source: Path, data: bytes, problems: Problems) -> list[SourceShee
             sheets.append(SourceSheet(ws.title, sheet_label(ws.title), rows))
             member = getattr(ws, "_worksheet_path", None)  # openpyxl's read-only sheets know their XML part
             if member:
-                uncalculated += [(sheets[-1].where, cell) for cell in _uncalculated_formulas(data, member)]
+                uncalculated += [(sheets[-1].where, cell) for cell in _uncalculated_formulas(archive, member)]
     except Exception as exc:  # a damaged worksheet inside a readable zip: openpyxl and the XML parser raise many kinds
         problems.error(Loc(source.name), f"无法读取这个工作簿中的工作表（{type(exc).__name__}）", "在 Excel 或 WPS 中打开，确认能打开后重新保存为 .xlsx。")
         return None
     finally:
         book.close()
+        archive.close()
     for where, (row, column) in uncalculated:
         problems.error(
             CellLoc(where, row, column),
@@ -194,7 +196,7 @@ def _read_xlsx(source: Path, data: bytes, problems: Problems) -> list[SourceShee
     return sheets
 
 
-def _uncalculated_formulas(data: bytes, member: str) -> list[tuple[int, int]]:
+def _uncalculated_formulas(archive: zipfile.ZipFile, member: str) -> list[tuple[int, int]]:
     """Formula cells saved without a computed value (a program wrote the file and nothing calculated it).
 
     openpyxl reads those as empty, like a blank cell. Excel and WPS always save the value, even an empty
@@ -208,7 +210,7 @@ def _uncalculated_formulas(data: bytes, member: str) -> list[tuple[int, int]]:
 
     main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
     found = []
-    with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(member.lstrip("/")) as xml:
+    with archive.open(member.lstrip("/")) as xml:
         row_number = 0
         for _event, row in iterparse(xml):
             if row.tag != f"{main}row":

@@ -270,6 +270,7 @@ def parse_table(data: bytes, file: str, table: Table, problems: Problems) -> lis
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter(text), strict=True)
     rows: list[Row] = []
     header: list[str | None] | None = None
+    columns: dict[str, int] = {}
     header_line = 0
     width = 0
     start = 1
@@ -287,9 +288,10 @@ def parse_table(data: bytes, file: str, table: Table, problems: Problems) -> lis
                 if header is None:
                     return []
                 width = max(i for i, c in enumerate(cells, start=1) if c.strip())
+                columns = {name: index for index, name in enumerate(header, start=1) if name is not None}
                 continue
             last = (cells, line)
-            rows.append(_make_row(cells, header, codes, file, line, header_line, problems))
+            rows.append(_make_row(cells, header, columns, codes, file, line, header_line, problems))
         if last is not None and len(last[0]) < width and not text.endswith(("\n", "\r")):
             # Excel and WPS write every cell of every row and end the file with a line break: a short
             # last row with no line break after it is a file cut off (and rows after it may be lost).
@@ -369,11 +371,18 @@ def _read_header(cells: list[str], file: str, line: int, table: Table, problems:
 
 
 def _make_row(
-    cells: list[str], header: list[str | None], codes: Mapping[str, str], file: str, line: int, header_line: int, problems: Problems
+    cells: list[str],
+    header: list[str | None],
+    columns: Mapping[str, int],
+    codes: Mapping[str, str],
+    file: str,
+    line: int,
+    header_line: int,
+    problems: Problems,
 ) -> Row:
-    """One data row; ``codes`` are the columns (name → title) whose surrounding spaces are reported."""
+    """One data row; ``columns`` is the header's name → column number, ``codes`` the columns (name →
+    title) whose surrounding spaces are reported."""
     values: dict[str, str] = {}
-    locs: dict[str, Loc] = {}
     if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
         problems.error(
             Loc(file, line, len(header) + 1),
@@ -385,15 +394,14 @@ def _make_row(
             continue
         cell = cells[index] if index < len(cells) else ""
         values[name] = cell.strip()
-        locs[name] = Loc(file, line, index + 1)
         if name in codes and values[name] and values[name] != cell:
             where = "前后" if cell[0].isspace() and cell[-1].isspace() else ("前面" if cell[0].isspace() else "后面")
             problems.warning(
-                locs[name],
+                Loc(file, line, index + 1),
                 f"{codes[name]}「{cell}」{where}有空格，已按「{values[name]}」读取",
                 f"删去空格，写作 {values[name]}。",
             )
-    return Row(values, locs, Loc(file, line, 1))
+    return Row(values, columns, Loc(file, line, 1))
 
 
 def _csv_error_words(message: str) -> str:

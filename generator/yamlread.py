@@ -236,8 +236,7 @@ class Reader:
 
     def _dataclass(self, cls: type[Any], node: yaml.Node, path: str) -> Any:
         pairs = self._pairs(node, path)
-        fields = {f.name: f for f in dataclasses.fields(cls) if not f.metadata.get("internal")}
-        hints = typing.get_type_hints(cls)
+        fields, hints, has_loc = _model(cls)
         kwargs: dict[str, Any] = {}
         bad = False
         for key, key_node, value_node in pairs:
@@ -258,9 +257,22 @@ class Reader:
                 bad = True
         if bad:
             raise _Invalid()
-        if "loc" in {f.name for f in dataclasses.fields(cls)}:
+        if has_loc:
             kwargs["loc"] = _loc(self.file, node)
         return cls(**kwargs)
+
+
+_Model = tuple[dict[str, "dataclasses.Field[Any]"], dict[str, Any], bool]
+_MODELS: dict[type, _Model] = {}
+
+
+def _model(cls: type[Any]) -> _Model:
+    """A model's keys the YAML may write, their types, and whether it records its place: worked out
+    once per class, not once per mapping (a rubric has thousands)."""
+    if cls not in _MODELS:
+        fields = {f.name: f for f in dataclasses.fields(cls) if not f.metadata.get("internal")}
+        _MODELS[cls] = fields, typing.get_type_hints(cls), any(f.name == "loc" for f in dataclasses.fields(cls))
+    return _MODELS[cls]
 
 
 def _shape(node: yaml.Node) -> str:

@@ -629,7 +629,8 @@ def test_formula_cells_are_placed_even_without_their_r_attribute() -> None:
     raw = io.BytesIO()
     with zipfile.ZipFile(raw, "w") as archive:
         archive.writestr("xl/worksheets/sheet1.xml", sheet)
-    assert _uncalculated_formulas(raw.getvalue(), "/xl/worksheets/sheet1.xml") == [(1, 2), (5, 3)]
+    with zipfile.ZipFile(raw) as archive:
+        assert _uncalculated_formulas(archive, "/xl/worksheets/sheet1.xml") == [(1, 2), (5, 3)]
 
 
 def test_a_damaged_worksheet_is_reported_not_a_crash(project: Path, bundled: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
