@@ -14,6 +14,7 @@ from .check_results import WINDOWS_RESERVED, check_results
 from .load import Project
 from .models import (
     ELEMENT_SEPARATORS,
+    GRADE_ORDER,
     AllOrNothingRule,
     Assessment,
     EarnedRule,
@@ -143,14 +144,17 @@ def _check_nodes(rubric: Rubric, problems: Problems) -> None:
     trees = {t.id: typed_tree(rubric, t.id) for t in rubric.unit_types}
     _check_sums(rubric, trees, problems)
     _check_floors(rubric, trees, problems)
+    # The indicators add up to the part scored by them when it states its full marks, else to the type's.
     scored = next((p for p in rubric.parts if p.source == "rubric"), None)
     for t in rubric.unit_types:
         total = tree_points(trees[t.id])
-        expected = scored.full if scored is not None and scored.full is not None else t.full_marks
+        if scored is not None and scored.full is not None:
+            expected, what, loc = scored.full, f"组成部分「{scored.name}」的满分 full 写的是", scored.loc
+        else:
+            expected, what, loc = t.full_marks, "满分写的是", t.loc
         if total != expected:
-            what = f"组成部分「{scored.name}」的满分 full 写的是" if scored is not None and scored.full is not None else "满分写的是"
             problems.error(
-                t.loc if what.startswith("满分") else scored.loc,  # type: ignore[union-attr]
+                loc,
                 f"{t.name}适用的一级指标合计 {fmt(total)} 分，但{what} {fmt(expected)} 分",
                 "核对一级指标的分值和适用范围；指标按另一个满分计分（例如 1000 分）时，在按指标计分的组成部分写 full。",
             )
@@ -383,8 +387,8 @@ def _check_ranking_grading(rubric: Rubric, problems: Problems) -> None:
     if grading is None:
         return
     for key in grading.labels:
-        if key not in ("advanced", "pass", "basic_pass", "fail"):
-            problems.error(grading.loc, f"等次名称中的「{key}」不是等次代码", "可用：advanced、pass、basic_pass、fail。")
+        if key not in GRADE_ORDER:
+            problems.error(grading.loc, f"等次名称中的「{key}」不是等次代码", "可用：" + "、".join(GRADE_ORDER) + "。")
     if grading.method == "threshold":
         if not grading.bands:
             problems.error(grading.loc, "按分数段定等次（method: threshold），但没有写 bands", "从高到低列出各等次的最低分。")

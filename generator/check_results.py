@@ -687,7 +687,7 @@ def _vetoes(ctx: _Ctx, rows: tuple[Row, ...], touched: set[str]) -> dict[str, li
 
 def _parts(ctx: _Ctx, rows: tuple[Row, ...], touched: set[str]) -> dict[str, dict[str, Decimal]]:
     out: dict[str, dict[str, Decimal]] = defaultdict(dict)
-    entered = [p for p in ctx.rubric.parts if p.source == "entered"]
+    entered = ctx.rubric.entered_parts
     for row in rows:
         unit = ctx.unit(row)
         if unit is None:

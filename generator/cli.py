@@ -15,9 +15,15 @@ from pathlib import Path
 from .export import assessment_data, to_json, unit_data
 from .load import known_assessments
 from .pipeline import Prepared, prepare
-from .problems import Problems, os_error_words
-
-EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+from .problems import (
+    EXIT_DATA,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    Problems,
+    os_error_words,
+)
 
 
 def report(problems: Problems, *, stream: object = None) -> None:
@@ -205,7 +211,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return code
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except Exception:
         if args.debug:
             traceback.print_exc()

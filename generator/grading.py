@@ -19,12 +19,21 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
-from .models import DEFAULT_GRADE_LABELS, VETO_EFFECT_NAMES, GradeKey, Grading, Pool, Rubric, UnitInput
+from .models import (
+    DEFAULT_GRADE_LABELS,
+    GRADE_ORDER,
+    VETO_EFFECT_NAMES,
+    GradeKey,
+    Grading,
+    Pool,
+    Rubric,
+    UnitInput,
+)
 from .numbers import fmt
 from .outcome import Standing, UnitScore
 from .problems import Problems
 
-_RANK_OF_GRADE = {"advanced": 0, "pass": 1, "basic_pass": 2, "fail": 3}
+_RANK_OF_GRADE = {grade: i for i, grade in enumerate(GRADE_ORDER)}
 ALL_POOL = "all"
 #: The pool of units without a group when the others have one (ranking.within: group).
 UNGROUPED = "未分组"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .models import Notice, RawResults, Row, Rubric
 from .problems import Loc, Problems
-from .tables import TABLES, parse_table, table_for_file
+from .tables import MAX_CSV_BYTES, TABLES, parse_table, table_for_file
 from .yamlread import MAX_YAML_BYTES, Reader, compose
 
 RUBRICS_DIR = "rubrics"
@@ -54,15 +54,18 @@ def known_assessments(root: Path) -> str:
     return "、".join(sorted(p.stem for p in (root / RUBRICS_DIR).glob("*.y*ml"))) or "（没有）"
 
 
-def read_bytes(path: Path, file: str, problems: Problems, limit: int | None = None, what: str = "细则文件") -> bytes | None:
-    """The file's bytes, or None with a located problem: unreadable (a broken link, no permission), or too big."""
+def read_bytes(
+    path: Path, file: str, problems: Problems, limit: int | None = None, what: str = "细则文件", hint: str = ""
+) -> bytes | None:
+    """The file's bytes, or None with a located problem: unreadable (a broken link, no permission), or too
+    big (refused before it is read)."""
     try:
         size = path.stat().st_size
         if limit is not None and size > limit:
             problems.error(
                 Loc(file),
                 f"{what}太大（{size // 1024 // 1024} MB，上限 {limit // 1024 // 1024} MB）",
-                f"{what[:2]}一般只有几百 KB；检查是否误把其他数据粘贴进了文件。",
+                hint or f"{what[:2]}一般只有几百 KB；检查是否误把其他数据粘贴进了文件。",
             )
             return None
         return path.read_bytes()
@@ -127,7 +130,7 @@ def load_results(folder: Path, root: Path, problems: Problems) -> RawResults:
                 )
             continue
         files.append(file)
-        data = read_bytes(path, file, problems)
+        data = read_bytes(path, file, problems, MAX_CSV_BYTES, "考核结果文件", "按联络组拆分成几个文件。")
         if data is not None:
             tables[table.name].extend(parse_table(data, file, table, problems))
     return RawResults(

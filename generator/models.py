@@ -485,6 +485,11 @@ class Rubric:
         return self.series or self.id
 
     @property
+    def entered_parts(self) -> tuple[Part, ...]:
+        """The parts whose scores the results give (parts.csv), not the indicators."""
+        return tuple(p for p in self.parts if p.source == "entered")
+
+    @property
     def grading_illustrative(self) -> bool:
         """The grades follow rules the document did not (fully) give."""
         return bool(self.grading and self.grading.illustrative)

@@ -17,8 +17,8 @@ from pathlib import Path
 from .check import ASSESSMENT_ID, check_rubric
 from .load import RESULTS_DIR, RUBRICS_DIR, load_rubric, read_bytes, read_rubric_text, relative
 from .models import Rubric
-from .problems import Loc, Problems, os_error_words
-from .sheetlayout import EXIT_DATA, EXIT_OK, EXIT_USAGE, report_problems, write_files
+from .problems import EXIT_DATA, EXIT_OK, EXIT_USAGE, Loc, Problems, os_error_words
+from .sheetlayout import report_problems, write_files
 from .tables import UNITS, decode, delimiter, normalize_header, parse_table, table_for_file
 
 #: Lines still naming the old year that are listed for the clerk to review (the rest are counted).

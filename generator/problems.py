@@ -11,6 +11,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 
+#: Exit statuses of every command: done; the data (or the disk) stopped it; the command was used wrongly;
+#: a fault of the program itself; stopped by Ctrl+C or a signal.
+EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
 
 @dataclass(frozen=True, slots=True, order=True)
 class Loc:

@@ -46,8 +46,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .build import Progress, build_lock, terminate_as_interrupt
+from .problems import EXIT_DATA, EXIT_INTERRUPTED, EXIT_OK
 
-EXIT_OK, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 130
 #: Previous releases kept beside the current one for rolling back.
 KEEP_PREVIOUS = 2
 RELEASES_SUFFIX = ".releases"
@@ -86,7 +86,7 @@ def publish(root: Path, destination: Path) -> int:
             done = _publish(root.resolve(), dest, state)
     except PublishError as exc:
         print(f"发布失败：{exc}\n发布目录 {dest} 没有改动。", file=sys.stderr)
-        return EXIT_FAILED
+        return EXIT_DATA
     except KeyboardInterrupt:
         if state.switched:
             print(f"已中断：新版本已经发布到 {dest}，但旧版本可能没有清理完，下次发布时会清理。", file=sys.stderr)

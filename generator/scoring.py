@@ -217,10 +217,9 @@ def _score_node(
     """A node's outcome. A subtree without findings or self scores (not ``touched``) has the same outcome
     for every unit of the type: it is made once and shared (``blank``)."""
     node_id = node.id
-    children = tuple(
-        blank[c.id] if c.id in blank and c.id not in touched else _score_node(c, findings, self_scores, touched, blank, ctx_base)
-        for c in node.children
-    )
+    if node_id in blank and node_id not in touched:
+        return blank[node_id]
+    children = tuple(_score_node(c, findings, self_scores, touched, blank, ctx_base) for c in node.children)
     if not node.applicable:
         outcome = NodeOutcome(node.node, False, None, ZERO, None, (), children, illustrative=node.illustrative)
     else:
@@ -362,10 +361,7 @@ class Scorer:
         findings = {k: tuple(v) for k, v in grouped.items()}
         touched = _touched(unit, self.parents)
         blank = self.blank[unit_type.id]
-        categories = tuple(
-            blank[n.id] if n.id in blank and n.id not in touched else _score_node(n, findings, unit.self_scores, touched, blank, (rubric, unit_type))
-            for n in tree
-        )
+        categories = tuple(_score_node(n, findings, unit.self_scores, touched, blank, (rubric, unit_type)) for n in tree)
         indicator_points = tree_points(tree)
         indicator_score = sum((c.score for c in categories if c.score is not None), ZERO)
         parts = _parts(rubric, unit, unit_type, indicator_score, indicator_points)

@@ -405,7 +405,7 @@ def _write_codes(wb: Workbook, layout: Layout) -> _CodeLists:
     sections: list[tuple[str, tuple[str, ...], list[tuple[str, ...]]]] = [
         ("unit", ("单位代码", "单位名称", "单位类型", "联络组"), [(u.id, u.name, _type_name(rubric, u.type), u.group) for u in layout.units]),
     ]
-    entered = [p for p in rubric.parts if p.source == "entered"]
+    entered = rubric.entered_parts
     if entered:
         sections.append(("part", ("组成部分", "代码", "满分"), [(p.name, p.id, _n(p.full)) for p in entered]))
     if rubric.bonus is not None:
@@ -446,7 +446,7 @@ def _unit_checks(spec: UnitSheet, rubric: Rubric, codes: _CodeLists) -> dict[str
     out = {"unit": listed("unit", "单位代码", "从下拉列表选择单位代码（名册见“代码表”）。")}
     name = spec.table.name
     if name == "parts":
-        entered = [p for p in rubric.parts if p.source == "entered"]
+        entered = rubric.entered_parts
         out["part"] = listed("part", "组成部分", "；".join(f"{p.name}（满分 {_n(p.full)} 分）" for p in entered))
         top = max((p.full or ZERO for p in entered), default=ZERO)
         out["score"] = _between(ZERO, top, "得分", f"该部分的得分（按该部分的满分计，最多 {_n(top)} 分）。", f"得分应在 0～{_n(top)} 分之间。")

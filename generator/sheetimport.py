@@ -35,13 +35,10 @@ from .downloads import csv_bytes
 from .load import RESULTS_DIR
 from .models import Node, Row, Rubric
 from .pipeline import prepare
-from .problems import Loc, Problem, Problems, os_error_words
+from .problems import EXIT_DATA, EXIT_OK, EXIT_USAGE, Loc, Problem, Problems, os_error_words
 from .sheetlayout import (
     CODES_SHEET,
     ENTRY_KEYS,
-    EXIT_DATA,
-    EXIT_OK,
-    EXIT_USAGE,
     FINDING_KEYS,
     LABEL_DIGEST,
     LABEL_ID,

@@ -44,12 +44,10 @@ from .models import (
     ShortfallRule,
     Unit,
 )
-from .problems import Loc, Problems
+from .problems import EXIT_DATA, EXIT_OK, EXIT_USAGE, Loc, Problems
 from .scoring import shortfall_target
 from .tables import BONUS, PARTS, PENALTIES, VETOES, Table
 from .tree import TypedNode, node_index, node_rules, typed_tree, walk, walk_typed
-
-EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
 
 IDENT_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 3
 #: Labels in row 1 of every data worksheet (and in column A of 说明), each followed by its value.
@@ -142,7 +140,7 @@ UNIT_TABLES: tuple[Table, ...] = (PARTS, BONUS, PENALTIES, VETOES)
 def unit_sheets(rubric: Rubric) -> tuple[UnitSheet, ...]:
     """The unit-level worksheets this rubric needs, in a fixed order."""
     out = []
-    entered = [p for p in rubric.parts if p.source == "entered"]
+    entered = rubric.entered_parts
     if entered:
         out.append(unit_sheet(PARTS, entered[0].name if len(entered) == 1 else PARTS.title))
     if rubric.bonus is not None:
@@ -422,7 +420,7 @@ def build_layout(rubric: Rubric, raw: RawResults, units: Sequence[Unit], problem
 
 def _parts_rows(rubric: Rubric, listed: Sequence[Unit], units: Sequence[Unit], existing: list[dict[str, str]]) -> list[Mapping[str, str]]:
     """Each unit's entered parts in registry and rubric order, existing scores in their place."""
-    entered = [p for p in rubric.parts if p.source == "entered"]
+    entered = rubric.entered_parts
     listed_ids = {u.id for u in listed}
 
     def part_of(text: str) -> str | None:

@@ -11,12 +11,9 @@ import sys
 from pathlib import Path
 
 from .load import RESULTS_DIR
-from .problems import Problems
+from .problems import EXIT_DATA, EXIT_OK, EXIT_USAGE, Problems
 from .sheetbook import workbook_bytes
 from .sheetlayout import (
-    EXIT_DATA,
-    EXIT_OK,
-    EXIT_USAGE,
     README_SHEET,
     build_layout,
     load_assessment,

@@ -5,12 +5,13 @@ from __future__ import annotations
 import codecs
 from collections.abc import Callable, Mapping
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
-from helpers import errors, rubric_text, units_csv, warnings
+from helpers import errors, rubric_text, units_csv, warnings, write_project
 
 from generator.models import Row
-from generator.pipeline import Prepared
+from generator.pipeline import Prepared, prepare
 from generator.problems import Problems
 from generator.tables import ENTRIES, UNITS, decode, normalize_header, parse_table, table_for_file
 
@@ -272,3 +273,23 @@ def test_gbk_results_score_like_utf8(ran: Callable[[str, Mapping[str, str | byte
     assert outcome.unit.name == "第一党支部"
     assert outcome.score.total == Decimal(97)
     assert outcome.score.categories[0].rules[0].reasons == ("三次未按时参加组织生活",)
+
+
+def test_a_results_file_too_big_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    from generator.tables import MAX_CSV_BYTES
+
+    root = write_project(tmp_path, rubric_text("indicators:\n  - {id: c1, title: 甲, points: 100, rules: [{kind: range}]}\n"), {"units.csv": units_csv("u1,一支部,branch,已考核")})
+    with open(root / "results/t/entries.csv", "wb") as huge:
+        huge.truncate(MAX_CSV_BYTES + 1)  # sparse: nothing is written, and nothing must be read
+    opened: list[Path] = []
+    read_bytes = Path.read_bytes
+
+    def watched(self: Path) -> bytes:
+        opened.append(self)
+        return read_bytes(self)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Path, "read_bytes", watched)
+        prepared = prepare(root)
+    assert errors(prepared) == ["results/t/entries.csv: 错误：考核结果文件太大（200 MB，上限 200 MB）\n    处理办法：按联络组拆分成几个文件。"]
+    assert root / "results/t/entries.csv" not in opened
