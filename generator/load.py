@@ -74,29 +74,29 @@ def read_bytes(
         return None
 
 
-def load_rubric(path: Path, root: Path, problems: Problems) -> Rubric | None:
-    file = relative(path, root)
-    data = read_bytes(path, file, problems, MAX_YAML_BYTES)
+def _yaml_text(path: Path, file: str, problems: Problems, what: str) -> str | None:
+    """A YAML file's text: within the size limit and UTF-8, or None with a located problem."""
+    data = read_bytes(path, file, problems, MAX_YAML_BYTES, what)
     if data is None:
         return None
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        problems.error(Loc(file, line), "细则文件不是 UTF-8 编码", "用记事本或 VS Code 另存为 UTF-8。")
+        problems.error(Loc(file, line), f"{what}不是 UTF-8 编码", "用记事本或 VS Code 另存为 UTF-8。")
         return None
-    return read_rubric_text(text, file, problems)
+
+
+def load_rubric(path: Path, root: Path, problems: Problems) -> Rubric | None:
+    file = relative(path, root)
+    text = _yaml_text(path, file, problems, "细则文件")
+    return read_rubric_text(text, file, problems) if text is not None else None
 
 
 def load_notice(path: Path, root: Path, problems: Problems) -> Notice | None:
     file = relative(path, root)
-    data = read_bytes(path, file, problems, MAX_YAML_BYTES, "通报文件")
-    if data is None:
-        return None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        problems.error(Loc(file), f"通报文件不是 UTF-8 编码（第 {exc.start} 字节）", "用记事本或 VS Code 另存为 UTF-8。")
+    text = _yaml_text(path, file, problems, "通报文件")
+    if text is None:
         return None
     node = compose(text, file, problems)
     if node is None:

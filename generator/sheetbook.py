@@ -283,18 +283,26 @@ def _header(ws: Any, columns: Sequence[SheetColumn]) -> None:
     ws.row_dimensions[HEADER_ROW].height = 30
 
 
-def _page_setup(ws: Any, title: str, last_column: int, last_row: int, freeze: str) -> None:
-    ws.freeze_panes = freeze
-    ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(last_column)}{max(last_row, HEADER_ROW)}"
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.page_setup.orientation = "landscape"
+def _print_setup(ws: Any, title: str, orientation: str) -> None:
+    """A4, as wide as the page, headed with the title and the sheet's name, numbered pages."""
+    ws.page_setup.orientation = orientation
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.7, bottom=0.7, header=0.3, footer=0.3)
     ws.oddHeader.center.text = (title.replace("&", "&&") + " &A")[:200]
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+
+
+def _page_setup(ws: Any, title: str, last_column: int, last_row: int, freeze: str, *, filtered: bool = True) -> None:
+    """A table worksheet: frozen headings, a filter on the header row (unless not ``filtered``), the
+    header row repeated on every printed page, landscape."""
+    ws.freeze_panes = freeze
+    if filtered:
+        ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(last_column)}{max(last_row, HEADER_ROW)}"
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.7, bottom=0.7, header=0.3, footer=0.3)
+    _print_setup(ws, title, "landscape")
 
 
 class _Validations:
@@ -430,8 +438,7 @@ def _write_codes(wb: Workbook, layout: Layout) -> _CodeLists:
         letter = get_column_letter(col)
         ranges[key] = f"'{CODES_SHEET}'!${letter}$3:${letter}${max(3, 2 + len(rows))}"
         col += len(heads) + 1
-    _page_setup(ws, f"{rubric.title} 评分表", col, 2, "A3")
-    ws.auto_filter.ref = None
+    _page_setup(ws, f"{rubric.title} 评分表", col, 2, "A3", filtered=False)
     return _CodeLists(ranges)
 
 
@@ -536,13 +543,7 @@ def _write_readme(wb: Workbook, layout: Layout, root_files: Mapping[str, str]) -
             if _lines(text, 100) > 1:
                 ws.row_dimensions[r].height = _lines(text, 100) * _LINE_HEIGHT
         r += 1
-    ws.page_setup.orientation = "portrait"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.oddHeader.center.text = (f"{rubric.title} 评分表".replace("&", "&&") + " &A")[:200]
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    _print_setup(ws, f"{rubric.title} 评分表", "portrait")
 
 
 _HOW_TO = (

@@ -293,3 +293,12 @@ def test_a_results_file_too_big_is_refused_before_it_is_read(tmp_path: Path) -> 
         prepared = prepare(root)
     assert errors(prepared) == ["results/t/entries.csv: 错误：考核结果文件太大（200 MB，上限 200 MB）\n    处理办法：按联络组拆分成几个文件。"]
     assert root / "results/t/entries.csv" not in opened
+
+
+def test_a_notice_not_in_utf8_is_placed_by_line(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path,
+        rubric_text("indicators:\n  - {id: c1, title: 甲, points: 100, rules: [{kind: range}]}\n"),
+        {"units.csv": units_csv("u1,一支部,branch,已考核"), "notice.yml": "title: 通报\nissuer: 测试机关\n".encode("gb18030")},
+    )
+    assert errors(prepare(root)) == ["results/t/notice.yml:1: 错误：通报文件不是 UTF-8 编码\n    处理办法：用记事本或 VS Code 另存为 UTF-8。"]
