@@ -89,11 +89,10 @@ class Renderer:
         show = ctx.show_self_scores
         rows = []
         for row in ctx.rows:
-            shared = not row.rules and not row.self_score
-            html = self._rows.get((row, show)) if shared else None
+            html = self._rows.get((row, show)) if row.shared else None
             if html is None:
                 html = Markup(row_template.render(row=row, show_self_scores=show))
-                if shared:
+                if row.shared:
                     self._rows[(row, show)] = html
             rows.append(html)
         return self.env.get_template("unit.md.j2").render(ctx=ctx, rows=rows)

@@ -43,6 +43,12 @@ class ItemRow:
     illustrative: bool
     has_loss: bool
 
+    @property
+    def shared(self) -> bool:
+        """Nothing of the unit's own in the row (no finding, no self-score): every unit of the type has
+        the same row, and its HTML can be made once."""
+        return not self.rules and not self.self_score
+
 
 @dataclass(frozen=True)
 class Bar:
@@ -186,7 +192,7 @@ def item_rows(
                 visit(c, depth + 1)
         if cache is not None:
             subtree = rows[start:]
-            if not any(r.rules or r.self_score for r in subtree):
+            if all(r.shared for r in subtree):
                 cache[id(n)] = tuple(subtree)
 
     for c in categories:
