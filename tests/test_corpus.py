@@ -2,7 +2,17 @@
 
 A case is a tiny project: the files it holds are laid over ``tests/corpus/_shared/`` (a small rubric,
 ``shili-2017``, and its unit roster), then ``kaoping check`` runs on it. ``expected.txt`` is the exact
-stderr and ``expected_exit`` the exit status. Which input is fixed up with a warning and which is
+stderr and ``expected_exit`` the exit status.
+
+A case may also hold:
+
+- ``args``: the command to run instead of ``check``, one argument per line (``--root`` is added);
+  ``{root}`` stands for the project folder and ``{tmp}`` for a scratch folder beside it;
+- ``prepare.py``: a function ``prepare(root: Path, tmp: Path) -> None`` run after the files are laid
+  over the shared project, for what git cannot hold (symlinks that point outside, FIFOs, huge files);
+- ``expected_stdout.txt``: the exact standard output, when it matters.
+
+In the expected files ``{root}`` and ``{tmp}`` stand for those folders. Which input is fixed up with a warning and which is
 refused is documented in ``docs/reference/results.md`` (section “修正还是拒绝”).
 
 To rewrite the expected files after a deliberate change of wording::
@@ -28,7 +38,10 @@ SHARED = CORPUS / "_shared"
 CASES = sorted(p for p in CORPUS.iterdir() if p.is_dir() and not p.name.startswith("_"))
 EXPECTED = "expected.txt"
 EXPECTED_EXIT = "expected_exit"
-NOT_DATA = {EXPECTED, EXPECTED_EXIT, "README.md"}
+EXPECTED_STDOUT = "expected_stdout.txt"
+ARGS = "args"
+PREPARE = "prepare.py"
+NOT_DATA = {EXPECTED, EXPECTED_EXIT, EXPECTED_STDOUT, ARGS, PREPARE, "README.md"}
 UPDATE = bool(os.environ.get("KAOPING_UPDATE_CORPUS"))
 
 
@@ -53,21 +66,55 @@ def test_the_shared_project_is_clean(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert (code, err) == (0, "")
 
 
+def _prepare(case: Path, root: Path, tmp: Path) -> None:
+    script = case / PREPARE
+    if not script.is_file():
+        return
+    namespace: dict[str, object] = {"__file__": str(script)}
+    exec(compile(script.read_text(encoding="utf-8"), str(script), "exec"), namespace)
+    prepare = namespace["prepare"]
+    assert callable(prepare), f"{script} has no prepare(root, tmp)"
+    prepare(root, tmp)
+
+
+def _arguments(case: Path, root: Path, tmp: Path) -> list[str]:
+    path = case / ARGS
+    if not path.is_file():
+        return ["check"]
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line.replace("{root}", str(root)).replace("{tmp}", str(tmp)) for line in lines if line]
+
+
+def _placeholders(text: str, root: Path, tmp: Path) -> str:
+    return text.replace(str(root), "{root}").replace(str(tmp), "{tmp}")
+
+
 @pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
 def test_case(case: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, err = check(materialise(case, tmp_path / case.name), capsys)
+    root, tmp = tmp_path / case.name, tmp_path / "scratch"
+    tmp.mkdir()
+    materialise(case, root)
+    _prepare(case, root, tmp)
+    code = main(["--root", str(root), *_arguments(case, root, tmp)])
+    captured = capsys.readouterr()
+    err, out = _placeholders(captured.err, root, tmp), _placeholders(captured.out, root, tmp)
     if UPDATE:
         (case / EXPECTED).write_text(err, encoding="utf-8", newline="\n")
         (case / EXPECTED_EXIT).write_text(f"{code}\n", encoding="utf-8")
+        if (case / EXPECTED_STDOUT).is_file():
+            (case / EXPECTED_STDOUT).write_text(out, encoding="utf-8", newline="\n")
     assert "Traceback" not in err and "内部错误" not in err, err
     assert err == (case / EXPECTED).read_text(encoding="utf-8")
     assert code == int((case / EXPECTED_EXIT).read_text(encoding="utf-8"))
+    if (case / EXPECTED_STDOUT).is_file():
+        assert out == (case / EXPECTED_STDOUT).read_text(encoding="utf-8")
 
 
 def test_every_case_has_its_expectations() -> None:
     for case in CASES:
         assert (case / EXPECTED).is_file() and (case / EXPECTED_EXIT).is_file(), case.name
-        assert any(p.is_file() and p.name not in NOT_DATA for p in case.rglob("*")), case.name
+        has_data = any(p.is_file() and p.name not in NOT_DATA for p in case.rglob("*"))
+        assert has_data or (case / PREPARE).is_file() or (case / ARGS).is_file(), case.name
 
 
 def test_a_50_mb_rubric_is_refused_before_it_is_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
