@@ -8,8 +8,11 @@ folder ``nginx/`` beside that file:
 - ``kaoping-http.conf`` and ``kaoping-server.conf``, the same split in two, for a ``server { }`` the office
   already has (HTTPS): the maps go into ``http { }``, the root and the locations into that server;
 - ``htpasswd``: every account with its password as SHA-512-crypt (``$6$``), which nginx's ``auth_basic``
-  checks with the system's crypt(3). A password that did not change keeps its hash, so rebuilding the
-  same accounts rewrites nothing.
+  checks with the system's crypt(3) (:mod:`generator.passwords`). A password that did not change keeps its
+  hash, so rebuilding the same accounts rewrites nothing.
+
+The configuration's ``root`` (the site root) must be a folder ``kaoping publish`` made, outside the project
+(:mod:`generator.site_root`): nothing is written until it, the accounts and the passwords are all accepted.
 
 Who reads what is decided in one place, :func:`page_access`, for nginx and for the search index alike:
 a unit's page and its JSON go to that unit's accounts (in every assessment whose registry has the code) and
