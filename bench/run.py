@@ -5,8 +5,9 @@ pipeline (load, check, score, render, mkdocs with assembly), and reports the pea
 its render workers, the site's size, file count and search index size. In the same run it times a plain
 ``mkdocs build`` of the same units written as ordinary Markdown tables (every page in the navigation), so the
 speed-up is a ratio measured side by side. It also checks that a rebuild of unchanged data is byte-identical,
-times the rebuild that ``kaoping serve`` runs after one score changes, and times scoring alone at
-10,000 units × 100 items.
+times the rebuild that ``kaoping serve`` runs after one score changes, times scoring alone at
+10,000 units × 100 items, and times the password hash of ``kaoping build --access`` for the longest
+passwords allowed, with the memory it allocates.
 
     python bench/run.py            # 100 and 1,000 units
     python bench/run.py --full     # also 10,000 units (several minutes)
@@ -219,6 +220,27 @@ def child_score_only(units: int, items: int) -> dict[str, float]:
         del prepare
 
 
+def child_password_hash() -> dict[str, float]:
+    """SHA-512-crypt of the longest passwords an accounts file may hold: time per hash, memory allocated."""
+    import tracemalloc
+
+    from generator.passwords import MAX_PASSWORD, hash_password
+
+    longest = {"ascii": "Ab1-" * (MAX_PASSWORD // 4), "chinese": "考评密码" * (MAX_PASSWORD // 4 - 1) + "Ab1x"}
+    found: dict[str, float] = {}
+    for name, password in longest.items():
+        hash_password(password)
+        t = time.perf_counter()
+        for _ in range(20):
+            hash_password(password)
+        found[f"{name}_ms"] = (time.perf_counter() - t) / 20 * 1000
+        tracemalloc.start()
+        hash_password(password)
+        found[f"{name}_kb"] = tracemalloc.get_traced_memory()[1] / 1024
+        tracemalloc.stop()
+    return found
+
+
 def machine() -> str:
     cpu = "unknown CPU"
     try:
@@ -240,7 +262,11 @@ def main() -> None:
     p.add_argument("--plain", type=Path)
     p.add_argument("--serve-update", type=Path)
     p.add_argument("--score-only", type=int, nargs=2, metavar=("UNITS", "ITEMS"))
+    p.add_argument("--password-hash", action="store_true")
     args = p.parse_args()
+    if args.password_hash:
+        print(json.dumps(child_password_hash()))
+        return
     if args.measure:
         print(json.dumps(measure_build(args.measure)))
         return
@@ -277,6 +303,12 @@ def main() -> None:
         print("| " + " | ".join(cells) + " |")
     score = run_child(["--score-only", "10000", "100"])
     print(f"\nScoring alone, 10,000 units × 100 items: {score['seconds']:.2f} s")
+    h = run_child(["--password-hash"])
+    print(
+        "Password hash (SHA-512-crypt, 5,000 rounds), longest password allowed (128 characters): "
+        f"ASCII {h['ascii_ms']:.1f} ms, {h['ascii_kb']:.0f} KB allocated; "
+        f"Chinese (384 bytes) {h['chinese_ms']:.1f} ms, {h['chinese_kb']:.0f} KB allocated"
+    )
 
 
 if __name__ == "__main__":

@@ -8,8 +8,11 @@ folder ``nginx/`` beside that file:
 - ``kaoping-http.conf`` and ``kaoping-server.conf``, the same split in two, for a ``server { }`` the office
   already has (HTTPS): the maps go into ``http { }``, the root and the locations into that server;
 - ``htpasswd``: every account with its password as SHA-512-crypt (``$6$``), which nginx's ``auth_basic``
-  checks with the system's crypt(3). A password that did not change keeps its hash, so rebuilding the
-  same accounts rewrites nothing.
+  checks with the system's crypt(3) (:mod:`generator.passwords`). A password that did not change keeps its
+  hash, so rebuilding the same accounts rewrites nothing.
+
+The configuration's ``root`` (the site root) must be a folder ``kaoping publish`` made, outside the project
+(:mod:`generator.site_root`): nothing is written until it, the accounts and the passwords are all accepted.
 
 Who reads what is decided in one place, :func:`page_access`, for nginx and for the search index alike:
 a unit's page and its JSON go to that unit's accounts (in every assessment whose registry has the code) and
@@ -47,9 +50,10 @@ from typing import Literal
 from . import site, views
 from .load import read_bytes, relative
 from .models import Row
+from .passwords import PASSWORD_RULE, hash_password, password_problem
 from .pipeline import Prepared
 from .problems import Loc, Problems
-from .sha512crypt import hash_password
+from .site_root import check_site_root
 from .tables import Column, Table, decode, parse_table
 
 #: What the office writes in 单位代码 for an account that reads everything.
@@ -69,11 +73,12 @@ LOGIN_PATH = "/login"
 #: Folders of the project an accounts file may not sit in: published, or committed to git.
 FORBIDDEN_FOLDERS = ("docs", "site", "results", "rubrics", "site_templates")
 MAX_ACCOUNTS_BYTES = 20 * 1024 * 1024
-MIN_PASSWORD = 8
+#: The page of the documentation that prints an example accounts file: its passwords are known to all.
+DOC_FILE = "docs/reference/access.md"
+_DOC_EXAMPLE = re.compile(r'^```text title="[^"]*accounts\.csv[^"]*"\n(?P<body>.*?)^```', re.DOTALL | re.MULTILINE)
 
 ACCOUNT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 ACCOUNT_RULE = "账号只能用英文字母、数字和 . _ @ -，以字母或数字开头，最长 64 个字符（不能有冒号、空格或中文）"
-PASSWORD_RULE = f"密码至少 {MIN_PASSWORD} 个字符，含字母、数字、符号中的至少两类，不含账号或单位代码"
 
 ACCOUNTS = Table(
     "accounts",
@@ -201,30 +206,6 @@ def is_office(code: str) -> bool:
     return unicodedata.normalize("NFKC", code) in OFFICE_CODES
 
 
-def password_problem(password: str, account: str, unit: str | None) -> str:
-    """What is wrong with a password, or ``""``."""
-    if not password:
-        return "密码是空的"
-    if any(ord(c) < 32 or ord(c) == 127 for c in password):
-        return "密码中有制表符或其他控制字符"
-    if len(password) < MIN_PASSWORD:
-        return f"密码太短（{len(password)} 个字符）"
-    kinds = sum(
-        (
-            any(c.isascii() and c.isalpha() for c in password),
-            any(c.isdigit() for c in password),
-            any(not (c.isascii() and c.isalnum()) for c in password),
-        )
-    )
-    if kinds < 2:
-        return "密码只有一类字符（只有字母、只有数字或只有符号）"
-    lowered = password.lower()
-    for word in (account, unit or ""):
-        if len(word) >= 3 and word.lower() in lowered:
-            return f"密码中含有账号或单位代码「{word}」，容易猜到"
-    return ""
-
-
 def load_accounts(access_file: Path, root: Path, prepared: Prepared, problems: Problems) -> Accounts | None:
     """Read and check the accounts file; None when it has errors (each one is in ``problems``)."""
     before = len(problems.errors)
@@ -258,14 +239,29 @@ def load_accounts(access_file: Path, root: Path, prepared: Prepared, problems: P
     rows = parse_table(data, file, ACCOUNTS, problems)
     if not rows and len(problems.errors) == before:
         problems.error(Loc(file), "账号文件里没有任何账号", "每行一个账号：账号、密码、单位代码（考核办公室写 *）。")
-    accounts = _check_rows(rows, file, registry(prepared), problems)
-    settings = read_settings(folder, root, path.parent / OUTPUT_DIR / HTPASSWD, problems)
+    accounts = _check_rows(rows, file, registry(prepared), documented_passwords(root), problems)
+    settings = read_settings(folder, root, path, problems)
     if len(problems.errors) > before or settings is None:
         return None
     return Accounts(file, tuple(accounts), settings, path.parent / OUTPUT_DIR)
 
 
-def _check_rows(rows: list[Row], file: str, units: Mapping[str, list[tuple[str, str]]], problems: Problems) -> list[Account]:
+def documented_passwords(root: Path) -> frozenset[str]:
+    """The passwords of the example accounts files printed in the project's documentation (published)."""
+    try:
+        text = (root / DOC_FILE).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return frozenset()
+    found: set[str] = set()
+    for block in _DOC_EXAMPLE.finditer(text):
+        rows = parse_table(block["body"].encode("utf-8"), DOC_FILE, ACCOUNTS, Problems())
+        found.update(p for row in rows if (p := row.get("password")))
+    return frozenset(found)
+
+
+def _check_rows(
+    rows: list[Row], file: str, units: Mapping[str, list[tuple[str, str]]], examples: frozenset[str], problems: Problems
+) -> list[Account]:
     accounts: list[Account] = []
     seen: dict[str, Loc] = {}
     passwords: dict[str, Loc] = {}
@@ -300,7 +296,7 @@ def _check_rows(rows: list[Row], file: str, units: Mapping[str, list[tuple[str, 
         else:
             problems.error(row.at("unit"), *_unknown_unit(code, units, by_name))
             unit, ok = code, False
-        problem = password_problem(password, name, unit)
+        problem = password_problem(password, name, unit, examples)
         if problem:
             problems.error(row.at("password"), f"账号「{name}」的{problem}", PASSWORD_RULE + "。")
             ok = False
@@ -354,7 +350,7 @@ SETTINGS: dict[str, tuple[str, tuple[str, ...], str, re.Pattern[str]]] = {
     "site_root": (
         "KAOPING_SITE_ROOT",
         ("site_root", "网站目录"),
-        "服务器上网站（site/ 的内容）所在的目录，绝对路径",
+        "服务器上 kaoping publish 发布网站的目录，绝对路径",
         re.compile(r'^/[^"\\$;{}\x00-\x1f]*$'),
     ),
     "listen": ("KAOPING_LISTEN", ("listen", "监听"), "nginx 监听的端口或地址:端口，例如 80、127.0.0.1:8080", re.compile(r"^[A-Za-z0-9.:\[\]_= -]+$")),
@@ -368,57 +364,79 @@ SETTINGS: dict[str, tuple[str, tuple[str, ...], str, re.Pattern[str]]] = {
 }
 
 
-def read_settings(folder: Path, root: Path, htpasswd: Path, problems: Problems) -> ServerSettings | None:
+def read_settings(folder: Path, root: Path, accounts_file: Path, problems: Problems) -> ServerSettings | None:
+    """The settings, each checked; None when one is refused (each refusal is in ``problems``)."""
+    htpasswd = accounts_file.parent / OUTPUT_DIR / HTPASSWD
     values: dict[str, str] = {
-        "site_root": str(root / "site"),
+        "site_root": "",
         "listen": "80",
         "server_name": "_",
         "htpasswd": str(htpasswd.parent.resolve() / htpasswd.name),
     }
-    where: dict[str, Loc] = {}
     path = folder / SETTINGS_FILE
-    if path.is_file():
-        file = relative(path, root)
-        data = read_bytes(path, file, problems, 1024 * 1024, "设置文件")
-        if data is None:
-            return None
-        try:
-            text, _ = decode(data)
-        except UnicodeDecodeError:
-            problems.error(Loc(file), "无法识别设置文件的编码", "用记事本另存为 UTF-8。")
-            return None
-        names = {alias: key for key, (_, aliases, _, _) in SETTINGS.items() for alias in aliases}
-        for number, line in enumerate(text.splitlines(), start=1):
-            line = line.strip()
-            if not line or line.startswith("#"):
-                continue
-            key, sep, value = line.replace("＝", "=").partition("=")
-            name = names.get(key.strip())
-            if not sep or name is None:
-                problems.error(
-                    Loc(file, number, 1),
-                    f"不认识这一行：{line}",
-                    "每行写“名称 = 值”，名称是 " + "、".join(a for _, al, _, _ in SETTINGS.values() for a in al) + "；# 开头的行是说明。",
-                )
-                continue
-            if name in where:
-                problems.error(Loc(file, number, 1), f"{key.strip()} 与第 {where[name].line} 行重复", "删去一行。")
-                continue
-            where[name] = Loc(file, number, 1)
-            values[name] = value.strip()
+    file = relative(path, root)
+    where: dict[str, Loc] = {}
+    if path.is_file() and not _read_settings_file(path, file, values, where, problems):
+        return None
     for name, (variable, _, _, _) in SETTINGS.items():
         if os.environ.get(variable, "").strip():
             values[name] = os.environ[variable].strip()
             where[name] = Loc(f"环境变量 {variable}")
     ok = True
-    for name, (_, aliases, words, allowed) in SETTINGS.items():
-        if not allowed.match(values[name]):
-            loc = where.get(name, Loc(f"{SETTINGS_FILE} 的 {aliases[0]}"))
-            problems.error(loc, f"{aliases[1]}「{values[name]}」不能用在 nginx 配置中", f"写{words}（不能有引号、反斜杠、$、分号或大括号）。")
+    for name, (variable, aliases, words, allowed) in SETTINGS.items():
+        value, loc = values[name], where.get(name, Loc(file))
+        if name == "site_root" and not value:
+            problems.error(
+                loc,
+                "没有设置网站目录（nginx 提供网站的目录，即 kaoping publish 的发布目录）",
+                f"在 {file} 中写一行“{aliases[1]} = /srv/kaoping/site”，或设置环境变量 {variable}。",
+            )
+            ok = False
+        elif name == "site_root" and not value.startswith("/"):
+            ok = check_site_root(value, loc, root, (), problems) and ok
+        elif not allowed.match(value):
+            problems.error(loc, f"{aliases[1]}「{value}」不能用在 nginx 配置中", f"写{words}（不能有引号、反斜杠、$、分号或大括号）。")
             ok = False
     if not ok:
         return None
+    secrets = (("账号文件", accounts_file), ("生成的 nginx 配置", htpasswd.parent), ("密码文件", Path(values["htpasswd"])))
+    if not check_site_root(values["site_root"], where["site_root"], root, secrets, problems):
+        return None
     return ServerSettings(values["site_root"], values["listen"], values["server_name"], values["htpasswd"])
+
+
+def _read_settings_file(path: Path, file: str, values: dict[str, str], where: dict[str, Loc], problems: Problems) -> bool:
+    """Read ``server.txt`` into ``values``; ``where`` gets the line and column of each value."""
+    data = read_bytes(path, file, problems, 1024 * 1024, "设置文件")
+    if data is None:
+        return False
+    try:
+        text, _ = decode(data)
+    except UnicodeDecodeError:
+        problems.error(Loc(file), "无法识别设置文件的编码", "用记事本另存为 UTF-8。")
+        return False
+    names = {alias: key for key, (_, aliases, _, _) in SETTINGS.items() for alias in aliases}
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, sep, value = line.replace("＝", "=").partition("=")
+        name = names.get(key.strip())
+        if not sep or name is None:
+            problems.error(
+                Loc(file, number, 1),
+                f"不认识这一行：{line}",
+                "每行写“名称 = 值”，名称是 " + "、".join(a for _, al, _, _ in SETTINGS.values() for a in al) + "；# 开头的行是说明。",
+            )
+            continue
+        if name in where:
+            problems.error(Loc(file, number, 1), f"{key.strip()} 与第 {where[name].line} 行重复", "删去一行。")
+            continue
+        # The column of the value, as an editor counts it: what precedes it on the line, plus one.
+        column = len(raw) - len(raw.lstrip()) + len(key) + len(sep) + len(value) - len(value.lstrip()) + 1
+        where[name] = Loc(file, number, column)
+        values[name] = value.strip()
+    return True
 
 
 def htpasswd_text(accounts: Iterable[Account], previous: str = "") -> str:
@@ -642,9 +660,15 @@ def filter_sitemap(site_dir: Path, private: set[str]) -> int:
     return removed
 
 
-def write_file(path: Path, data: bytes, mode: int) -> None:
-    """Replace ``path`` whole (a rename), keeping the mode and group the office gave the old one."""
+def write_file(path: Path, data: bytes, mode: int, *, private: bool = False) -> None:
+    """Replace ``path`` whole (a rename), keeping the mode and group the office gave the old one.
+
+    A ``private`` file (the password file) is never left readable by other users, whatever its old mode.
+    """
+    keep = 0o770 if private else 0o7777
     if path.is_file() and path.read_bytes() == data:
+        if stat.S_IMODE(path.stat().st_mode) & ~keep:
+            os.chmod(path, stat.S_IMODE(path.stat().st_mode) & keep)
         return
     temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
@@ -653,7 +677,7 @@ def write_file(path: Path, data: bytes, mode: int) -> None:
             handle.write(data)
         if path.is_file():
             old = path.stat()
-            os.chmod(temp, stat.S_IMODE(old.st_mode))
+            os.chmod(temp, stat.S_IMODE(old.st_mode) & keep)
             with contextlib.suppress(OSError):
                 os.chown(temp, -1, old.st_gid)
         else:
@@ -675,7 +699,7 @@ def apply_access(root: Path, site_dir: Path, prepared: Prepared, accounts: Accou
     filter_search_index(site_dir, private)
     filter_sitemap(site_dir, private)
     out.mkdir(parents=True, exist_ok=True)
-    previous = (out / HTPASSWD).read_text(encoding="utf-8") if (out / HTPASSWD).is_file() else ""
-    write_file(out / HTPASSWD, htpasswd_text(accounts.accounts, previous).encode("utf-8"), 0o640)
+    previous = (out / HTPASSWD).read_text(encoding="utf-8", errors="replace") if (out / HTPASSWD).is_file() else ""
+    write_file(out / HTPASSWD, htpasswd_text(accounts.accounts, previous).encode("utf-8"), 0o640, private=True)
     for name, text in config_files(make_plan(prepared, accounts.accounts), accounts.settings, accounts.file).items():
         write_file(out / name, text.encode("utf-8"), 0o644)
