@@ -419,7 +419,10 @@ def _refused_characters(cells: list[str], file: str, line: int, problems: Proble
 
 
 def _semicolon_separated(cells: list[str], file: str, line: int, table: Table, problems: Problems) -> bool:
-    """A header whose columns are separated by semicolons (Excel with a European list separator)."""
+    """A header whose columns are separated by semicolons (Excel with a European list separator): one cell
+    when split at commas, that holds two or more known headers when split at semicolons."""
+    if len([c for c in cells if c.strip()]) != 1:
+        return False
     parts = [p for c in cells if ";" in c for p in c.split(";")]
     lookup = _header_lookup(table)
     if sum(1 for p in parts if normalize_header(p) in lookup) < 2:

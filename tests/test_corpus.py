@@ -28,6 +28,7 @@ and review the diff.
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -95,12 +96,27 @@ def _placeholders(text: str, root: Path, tmp: Path) -> str:
     return text.replace(str(root), "{root}").replace(str(tmp), "{tmp}")
 
 
+#: The address space a case run separately may take: reading /dev/zero without end fails at this, not
+#: with the machine's memory.
+SEPARATE_MEMORY = 4 * 1024**3
+
+
+def _limit_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (SEPARATE_MEMORY, SEPARATE_MEMORY))
+
+
 def _separately(arguments: list[str], seconds: float) -> tuple[int, str, str]:
-    """kaoping in a process of its own: (exit status, stdout, stderr); a failure if it has not ended in time."""
+    """kaoping in a process of its own, its memory bounded: (exit status, stdout, stderr); a failure if it
+    has not ended in time."""
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "generator", *arguments], capture_output=True, text=True, timeout=seconds, env=env
+            [sys.executable, "-m", "generator", *arguments],
+            capture_output=True,
+            text=True,
+            timeout=seconds,
+            env=env,
+            preexec_fn=_limit_memory,
         )
     except subprocess.TimeoutExpired:
         pytest.fail(f"kaoping {' '.join(arguments)} 在 {seconds:g} 秒内没有结束（读取时卡住了）")

@@ -526,6 +526,7 @@ def assert_refused_before_writing(
     files it opened."""
     site_before, docs_before = regular_digests(root / "site"), regular_digests(root / "docs")
     code, err, opened = kaoping_build(root, capsys, fifos)
+    assert "SECRETX" not in err, err
     assert code == EXIT_DATA, err
     for text in expected:
         assert text in err, err
@@ -612,23 +613,27 @@ def test_characters_that_hide_or_falsify_text_are_refused(
 def test_a_link_to_a_file_outside_the_project_is_neither_read_nor_quoted(
     rebuilt: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    # /dev/zero is tried in the corpus (link-out-of-the-project), in a process with a memory limit: read
+    # here by a regressed program, it would take this process's memory.
     secret_file = tmp_path / "passwd"
     secret_file.write_text("root:x:0:0:SECRETX-FIRST-LINE:/root:/bin/bash\n", encoding="utf-8")
+    secret_table = tmp_path / "awards.csv"
+    secret_table.write_text("单位代码,等次,依据\nu2,先进,SECRETX-AWARD\n", encoding="utf-8")
     (rebuilt / "results" / AID / "penalties.csv").unlink()
     (rebuilt / "results" / AID / "penalties.csv").symlink_to(secret_file)
     (rebuilt / "results" / AID / "awards.csv").unlink()
-    (rebuilt / "results" / AID / "awards.csv").symlink_to("/dev/zero")
+    (rebuilt / "results" / AID / "awards.csv").symlink_to(secret_table)
     opened = assert_refused_before_writing(
         rebuilt,
         capsys,
         [
             f"results/{AID}/penalties.csv: 错误：这是指向项目目录之外的链接（指向 {secret_file}）",
-            f"results/{AID}/awards.csv: 错误：这是指向项目目录之外的链接（指向 /dev/zero）",
+            f"results/{AID}/awards.csv: 错误：这是指向项目目录之外的链接（指向 {secret_table}）",
         ],
     )
     assert opened, "the audit hook saw no file opened at all"
-    assert not [p for p in opened if os.path.realpath(p) in (str(secret_file.resolve()), "/dev/zero")], opened
-    assert "SECRETX" not in capsys.readouterr().err
+    outside = {str(secret_file.resolve()), str(secret_table.resolve())}
+    assert not [p for p in opened if os.path.realpath(p) in outside], opened
 
 
 def test_links_and_fifos_under_docs_are_refused_before_mkdocs_copies_them(

@@ -217,7 +217,8 @@ def test_empty_file_has_no_header(data: bytes) -> None:
 
 def test_a_nul_byte_is_placed_at_its_cell() -> None:
     rows, problems = parse(b"unit,item,value,reason\nu1,1\x00,2,x\n")
-    assert rows == []
+    # The row is read on without the character (so that it does not set off other errors); the error stops it.
+    assert [r.cells["item"] for r in rows] == ["1"]
     assert [str(p).split("\n")[0] for p in problems] == [
         "results/t/entries.csv:2:2: 错误：这一格的第 2 个字是 U+0000（空字符）：空字符不是文字；文件可能不是文本文件，或在复制时混入了二进制数据"
     ]
@@ -331,4 +332,12 @@ def test_a_notice_not_in_utf8_is_placed_by_line(tmp_path: Path) -> None:
     )
     assert errors(prepare(root)) == [
         "results/t/notice.yml:1:8: 错误：通报文件不是 UTF-8 编码（看起来是 GBK 编码）\n    处理办法：用记事本或 VS Code 另存为 UTF-8。"
+    ]
+
+
+def test_a_header_with_a_semicolon_in_one_of_its_comma_separated_cells_is_read() -> None:
+    rows, problems = parse("单位代码,指标编号,情况,扣分原因;说明\nu1,1,2,原因\n".encode())
+    assert [str(p).split("\n")[0] for p in problems] == [
+        "results/t/entries.csv:1:4: 警告：表头「扣分原因;说明」不是扣分记录的列，本列不读取、不发布",
+        "results/t/entries.csv:1:1: 错误：扣分记录缺少必填列「扣分原因」",
     ]
