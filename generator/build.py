@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import errno
 import fcntl
 import logging
 import os
@@ -32,6 +33,7 @@ from .models import Rubric
 from .outcome import AssessmentOutcome
 from .pipeline import Prepared, prepare
 from .problems import Loc, Problems, os_error_words
+from .projectfiles import inside, outside_words, unsafe_entries
 from .render import TemplateFailure, escape_text, render_site, template_error_words
 
 LOCK_FILE = ".kaoping.lock"
@@ -77,10 +79,52 @@ class Progress:
         self.stream.flush()
 
 
+def not_writable_words(exc: OSError, root: Path) -> str:
+    """What a write refused by the system (no permission, a read-only disk) means, and what to do; any
+    other failed write in the words of :func:`os_error_words`."""
+    if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return os_error_words(exc)
+    where = Path(str(exc.filename)) if exc.filename else root
+    try:
+        shown = where.relative_to(root).as_posix() or "."
+    except ValueError:
+        shown = str(where)
+    why = "磁盘是只读的" if exc.errno == errno.EROFS else "没有写入权限"
+    return (
+        f"不能写入 {shown}（{why}）。生成网站要在项目目录 {root} 中写入 {LOCK_FILE}、docs/{site.GENERATED}/ 和 site/；"
+        "把项目复制（或 git clone）到自己可以写入的目录后在那里生成，或请管理员给这个目录写权限"
+    )
+
+
+def check_docs(root: Path, problems: Problems) -> None:
+    """MkDocs copies every file of docs/ into the site, following links: refuse, before anything is copied,
+    a link that leads out of docs/ (to a system file, to the units' passwords in access/ …), a broken link,
+    and anything that is not a regular file or folder (a FIFO would hang the build)."""
+    docs = root / "docs"
+    if not os.path.lexists(docs):
+        return
+    if not inside(docs, root):
+        refused = outside_words(docs)
+        problems.error(Loc("docs/"), refused.message, refused.hint)
+        return
+    skip = frozenset({site.GENERATED, *(p.name for p in docs.glob(TEMP_PREFIX + "*"))})
+    why = "生成网站时 MkDocs 会把它指向的内容复制进网站，公开发布"
+    for path, refused in unsafe_entries(docs, skip, " docs/ ", why):
+        problems.error(
+            Loc(path.relative_to(root).as_posix()),
+            refused.message,
+            "docs/ 中只放手写的页面和图片等普通文件：把文件本身复制进来，不要用链接；不该发布的，移出 docs/。",
+        )
+
+
 @contextlib.contextmanager
 def build_lock(root: Path, progress: Progress) -> Iterator[None]:
     path = root / LOCK_FILE
-    with open(path, "a+") as handle:
+    try:
+        handle = open(path, "a+")  # noqa: SIM115 - closed below, after the lock is released
+    except OSError as exc:
+        raise BuildError(not_writable_words(exc, root)) from exc
+    with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -122,7 +166,10 @@ def remove_leftovers(root: Path) -> None:
                 for target in (root / "site", root / "docs" / site.GENERATED):
                     old = path / ("old-" + target.name)
                     if old.is_dir() and not target.exists():
-                        os.replace(old, target)
+                        try:
+                            os.replace(old, target)
+                        except OSError as exc:
+                            raise BuildError(not_writable_words(exc, root)) from exc
                 shutil.rmtree(path, ignore_errors=True)
 
 
@@ -321,6 +368,7 @@ def build(root: Path, *, progress: Progress | None = None, strict: bool = True,
         remove_leftovers(root)
         progress.step("读取并检查细则和考核结果")
         prepared = prepare(root)
+        check_docs(root, prepared.problems)
         accounts = None
         default_accounts = root / "access" / "accounts.csv"
         if access is None and default_accounts.is_file():
@@ -339,7 +387,10 @@ def build(root: Path, *, progress: Progress | None = None, strict: bool = True,
         if prepared.problems.has_errors():
             return result
         scratch = root / f"{TEMP_PREFIX}{os.getpid()}"
-        scratch.mkdir()
+        try:
+            scratch.mkdir()
+        except OSError as exc:
+            raise BuildError(not_writable_words(exc, root)) from exc
         try:
             staged_site = scratch / "site"
             result.pages = generate(root, prepared, staged_site, scratch, progress, strict, default_workers())
@@ -356,7 +407,7 @@ def build(root: Path, *, progress: Progress | None = None, strict: bool = True,
         except TemplateFailure as exc:
             raise BuildError(str(exc)) from exc
         except OSError as exc:
-            raise BuildError(os_error_words(exc)) from exc
+            raise BuildError(not_writable_words(exc, root)) from exc
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
         return result

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal
 
-from .check_results import WINDOWS_RESERVED, check_results
+from .check_results import WINDOWS_RESERVED, check_results, too_long
 from .load import Project
 from .models import (
     ELEMENT_SEPARATORS,
@@ -20,6 +20,7 @@ from .models import (
     EarnedRule,
     FixedRule,
     Node,
+    Notice,
     OverdueRule,
     PerElementRule,
     PerOccurrenceRule,
@@ -34,9 +35,13 @@ from .numbers import ZERO, fmt
 from .problems import Loc, Problems
 from .tree import TypedNode, node_rules, tree_points, typed_tree, walk, walk_typed
 
-ASSESSMENT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
-NODE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
-CODE_ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}$")
+# Lengths are checked on their own (too_long), so that a long code is not said to hold a wrong character.
+ASSESSMENT_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+NODE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+CODE_ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
+#: Names (of unit types, bonus levels) may hold any character, and be of any length.
+ANY_NAME = re.compile(r".+")
+FIRST_YEAR, LAST_YEAR = 1949, 2100
 
 
 def check_project(project: Project, problems: Problems) -> dict[str, Assessment]:
@@ -47,7 +52,7 @@ def check_project(project: Project, problems: Problems) -> dict[str, Assessment]
         stem = file.rsplit("/", 1)[-1].rsplit(".", 1)[0]
         if stem != rubric.id:
             problems.error(
-                rubric.loc,
+                rubric.at.get("id", rubric.loc),
                 f"细则 id 为 {rubric.id}，与文件名 {file} 不一致",
                 f"把文件改名为 rubrics/{rubric.id}.yml，或把 id 改为 {stem}。",
             )
@@ -62,6 +67,9 @@ def check_project(project: Project, problems: Problems) -> dict[str, Assessment]
         assessment = check_results(rubric, raw, problems)
         if assessment is not None and len(problems.errors) == before:
             out[rid] = assessment
+    _check_years(project, problems)
+    for _aid, notice in sorted(project.notices.items()):
+        check_notice(notice, problems)
     for aid, raw in sorted(project.results.items()):
         if aid not in project.rubrics:
             problems.error(
@@ -72,18 +80,52 @@ def check_project(project: Project, problems: Problems) -> dict[str, Assessment]
     return out
 
 
+def _check_years(project: Project, problems: Problems) -> None:
+    """One rubric per series and year: unit pages pair the years of a series (历年结果, 较上年)."""
+    seen: dict[tuple[str, int], str] = {}
+    for rubric, file in sorted(project.rubrics.values(), key=lambda pair: pair[1]):
+        key = (rubric.series_id, rubric.year)
+        if key not in seen:
+            seen[key] = file
+            continue
+        problems.error(
+            rubric.at.get("year", rubric.loc),
+            f"这份细则与 {seen[key]} 属于同一考核系列（series: {rubric.series_id}），年度都是 {rubric.year}",
+            "同一考核每年只有一份细则：改正年度；如果是两项不同的考核，给其中一份写另一个 series。",
+        )
+
+
+def check_notice(notice: Notice, problems: Problems) -> None:
+    """A notice's dates make sense (its fields are read and typed by the loader)."""
+    publicity = notice.publicity
+    if publicity is not None and publicity.end < publicity.start:
+        problems.error(
+            publicity.at.get("end", publicity.loc),
+            f"公示期的结束日期 {publicity.end.isoformat()} 早于开始日期 {publicity.start.isoformat()}",
+            "核对通报原文的公示期，结束日期应不早于开始日期。",
+        )
+
+
 # --------------------------------------------------------------------------------------------
 # The rubric
 # --------------------------------------------------------------------------------------------
 
 
 def check_rubric(rubric: Rubric, problems: Problems) -> None:
-    if not ASSESSMENT_ID.match(rubric.id):
-        problems.error(rubric.loc, f"考核代码「{rubric.id}」含有不允许的字符", "只用小写字母、数字和连字符，例如 wujin-2017。")
+    at_id = rubric.at.get("id", rubric.loc)
+    long = too_long("考核代码", rubric.id)
+    if long is not None:
+        problems.error(at_id, *long)
+    elif not ASSESSMENT_ID.match(rubric.id):
+        problems.error(at_id, f"考核代码「{rubric.id}」含有不允许的字符", "只用小写字母、数字和连字符，例如 wujin-2017。")
     elif rubric.id in WINDOWS_RESERVED:
-        problems.error(rubric.loc, f"考核代码「{rubric.id}」是 Windows 的保留名称，不能用作目录名", "换一个代码，例如加上年份：nul-2017。")
-    if not 1949 <= rubric.year <= 2100:
-        problems.error(rubric.loc, f"考核年度 {rubric.year} 不合理", "写四位数的年份，例如 2017。")
+        problems.error(at_id, f"考核代码「{rubric.id}」是 Windows 的保留名称，不能用作目录名", "换一个代码，例如加上年份：nul-2017。")
+    if not FIRST_YEAR <= rubric.year <= LAST_YEAR:
+        problems.error(
+            rubric.at.get("year", rubric.loc),
+            f"考核年度 {rubric.year} 不合理：应在 {FIRST_YEAR}～{LAST_YEAR} 之间",
+            "写四位数的年份，例如 2017。",
+        )
     if not 0 <= rubric.rounding.decimals <= 2:
         # Pages show points with at most two decimals: more places would not add up on the page.
         problems.error(rubric.rounding.loc, f"保留小数位数 {rubric.rounding.decimals} 不在 0～2 之间", "写 0、1 或 2（一般写 2 或不写）。")
@@ -102,7 +144,10 @@ def check_rubric(rubric: Rubric, problems: Problems) -> None:
 def _unique(items: Iterable[tuple[str, Loc]], what: str, problems: Problems, pattern: re.Pattern[str] = CODE_ID) -> None:
     seen: dict[str, Loc] = {}
     for key, loc in items:
-        if not pattern.match(key):
+        long = too_long(what, key) if pattern is not ANY_NAME else None
+        if long is not None:
+            problems.error(loc, *long)
+        elif not pattern.match(key):
             problems.error(loc, f"{what}「{key}」含有不允许的字符", "只用字母、数字、点、下划线和连字符。")
         folded = key.casefold()
         if folded in seen:
@@ -115,7 +160,7 @@ def _check_unit_types(rubric: Rubric, problems: Problems) -> None:
     if not rubric.unit_types:
         problems.error(rubric.loc, "细则没有列出被考核单位的类型（unit_types）", "至少写一个单位类型，例如 {id: branch, name: 党支部, full_marks: 100}。")
     _unique(((t.id, t.loc) for t in rubric.unit_types), "单位类型代码", problems)
-    _unique(((t.name, t.loc) for t in rubric.unit_types), "单位类型名称", problems, re.compile(r".+"))
+    _unique(((t.name, t.loc) for t in rubric.unit_types), "单位类型名称", problems, ANY_NAME)
     for t in rubric.unit_types:
         if t.full_marks <= 0:
             problems.error(t.loc, f"单位类型 {t.id} 的满分应大于 0", "写该类型单位的满分，例如 100。")
@@ -336,7 +381,7 @@ def _check_bonus(rubric: Rubric, problems: Problems) -> None:
         if item.min is not None and item.max is not None and item.min > item.max:
             problems.error(item.loc, f"加分项目 {item.id} 的 min 大于 max", "交换 min 与 max。")
         _unique(((lv.id, lv.loc) for lv in item.levels), f"加分项目 {item.id} 的级别代码", problems)
-        _unique(((lv.name, lv.loc) for lv in item.levels), f"加分项目 {item.id} 的级别名称", problems, re.compile(r".+"))
+        _unique(((lv.name, lv.loc) for lv in item.levels), f"加分项目 {item.id} 的级别名称", problems, ANY_NAME)
         for lv in item.levels:
             if lv.points <= 0:
                 problems.error(lv.loc, f"加分项目 {item.id} 级别 {lv.id} 的分值应大于 0", "写原文中的加分。")

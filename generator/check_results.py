@@ -50,7 +50,19 @@ from .problems import Loc, Problems
 from .scoring import range_words, shortfall_target
 from .tree import TypedNode, node_index, typed_tree, walk_typed
 
-UNIT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+#: The longest code (of an assessment, an indicator, a unit …): codes become folder and file names.
+MAX_ID_LENGTH = 64
+UNIT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+
+
+def too_long(what: str, code: str) -> tuple[str, str] | None:
+    """(message, hint) for a code longer than :data:`MAX_ID_LENGTH`, else None."""
+    if len(code) <= MAX_ID_LENGTH:
+        return None
+    return (
+        f"{what}太长：{len(code)} 个字符，最多 {MAX_ID_LENGTH} 个（代码会出现在网页地址和文件名中）",
+        "用简短的代码；全称写在名称或标题里。",
+    )
 WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
 YES = {"是", "有", "y", "yes", "true", "1", "√", "✓", "对"}
 NO = {"否", "无", "n", "no", "false", "0", "×", "✗"}
@@ -227,6 +239,10 @@ def read_registry(rubric: Rubric, raw: RawResults, problems: Problems) -> dict[s
     for row in raw.units:
         uid = row.get("id")
         loc = row.at("id")
+        long = too_long("单位代码", uid)
+        if long is not None:
+            problems.error(loc, *long)
+            continue
         if not UNIT_ID.match(uid):
             problems.error(loc, f"单位代码「{uid}」含有不允许的字符（它会成为网页地址）", "只用字母、数字、下划线和连字符，以字母或数字开头，例如 jw-01。")
             continue

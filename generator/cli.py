@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .export import assessment_data, to_json, unit_data
-from .load import known_assessments
+from .load import assessment_ids, known_assessments
 from .pipeline import Prepared, prepare
 from .problems import (
     EXIT_DATA,
@@ -48,6 +48,14 @@ def _prepare(args: argparse.Namespace) -> Prepared | None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    asked = [a for a in args.assessment if a]
+    unknown = [a for a in dict.fromkeys(asked) if a not in assessment_ids(Path(args.root))]
+    if unknown:
+        print(
+            f"没有考核 {'、'.join(unknown)}：rubrics/ 中没有这份细则。已有的考核：{known_assessments(Path(args.root))}",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     prepared = _prepare(args)
     if prepared is None:
         return EXIT_DATA

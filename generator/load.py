@@ -6,11 +6,15 @@ syntax and the declared shape. Meaning is checked by :mod:`generator.check`.
 
 from __future__ import annotations
 
+import codecs
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .characters import mixed_words, undecodable
 from .models import Notice, RawResults, Row, Rubric
 from .problems import Loc, Problems
+from .projectfiles import DEFAULT_LIMIT, Refused, TooBig, inside, outside_words, read_regular
 from .tables import MAX_CSV_BYTES, TABLES, parse_table, table_for_file
 from .yamlread import MAX_YAML_BYTES, Reader, compose
 
@@ -49,53 +53,74 @@ def read_rubric_text(text: str, file: str, problems: Problems) -> Rubric | None:
     return rubric
 
 
+def assessment_ids(root: Path) -> list[str]:
+    """The assessments that have a rubric file (named by its file, as the rubric's id must be)."""
+    return sorted({p.stem for p in (root / RUBRICS_DIR).glob("*.y*ml")})
+
+
 def known_assessments(root: Path) -> str:
     """The assessments that have a rubric, for messages that name one that does not."""
-    return "、".join(sorted(p.stem for p in (root / RUBRICS_DIR).glob("*.y*ml"))) or "（没有）"
+    return "、".join(assessment_ids(root)) or "（没有）"
 
 
 def read_bytes(
-    path: Path, file: str, problems: Problems, limit: int | None = None, what: str = "细则文件", hint: str = ""
+    path: Path,
+    file: str,
+    problems: Problems,
+    limit: int | None = None,
+    what: str = "细则文件",
+    hint: str = "",
+    root: Path | None = None,
 ) -> bytes | None:
-    """The file's bytes, or None with a located problem: unreadable (a broken link, no permission), or too
-    big (refused before it is read)."""
+    """The file's bytes, or None with a located problem: outside ``root`` (when given), not a regular file
+    (a FIFO, a device, a broken link), unreadable (no permission), or too big (refused before it is read,
+    and the read is bounded whatever the file claims). See :mod:`generator.projectfiles`."""
+    bound = limit if limit is not None else DEFAULT_LIMIT
     try:
-        size = path.stat().st_size
-        if limit is not None and size > limit:
-            problems.error(
-                Loc(file),
-                f"{what}太大（{size // 1024 // 1024} MB，上限 {limit // 1024 // 1024} MB）",
-                hint or f"{what[:2]}一般只有几百 KB；检查是否误把其他数据粘贴进了文件。",
-            )
-            return None
-        return path.read_bytes()
+        return read_regular(path, bound, root)
+    except Refused as exc:
+        problems.error(Loc(file), exc.message, exc.hint)
+    except TooBig as exc:
+        problems.error(
+            Loc(file),
+            f"{what}太大（{exc.size // 1024 // 1024} MB，上限 {bound // 1024 // 1024} MB）",
+            hint or f"{what[:2]}一般只有几百 KB；检查是否误把其他数据粘贴进了文件。",
+        )
     except OSError as exc:
         problems.error(Loc(file), f"无法读取这个文件：{exc.strerror or exc}", "检查文件是否存在（不是失效的快捷方式或链接）、是否有读取权限。")
-        return None
+    return None
 
 
-def _yaml_text(path: Path, file: str, problems: Problems, what: str) -> str | None:
-    """A YAML file's text: within the size limit and UTF-8, or None with a located problem."""
-    data = read_bytes(path, file, problems, MAX_YAML_BYTES, what)
+def _yaml_text(path: Path, root: Path, file: str, problems: Problems, what: str) -> str | None:
+    """A YAML file's text: a regular file inside the project, within the size limit and UTF-8, or None
+    with a located problem."""
+    data = read_bytes(path, file, problems, MAX_YAML_BYTES, what, root=root)
     if data is None:
         return None
+    body = data[len(codecs.BOM_UTF8) :] if data.startswith(codecs.BOM_UTF8) else data
     try:
-        return data.decode("utf-8-sig")
+        return body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        problems.error(Loc(file, line), f"{what}不是 UTF-8 编码", "用记事本或 VS Code 另存为 UTF-8。")
+        where = undecodable(body, exc.start, "utf-8")
+        loc = Loc(file, where.line, where.column)
+        words = mixed_words(where, what)
+        if words is not None:
+            problems.error(loc, *words)
+        else:
+            looks = f"（看起来是 {where.line_looks_like} 编码）" if where.line_looks_like else ""
+            problems.error(loc, f"{what}不是 UTF-8 编码{looks}", "用记事本或 VS Code 另存为 UTF-8。")
         return None
 
 
 def load_rubric(path: Path, root: Path, problems: Problems) -> Rubric | None:
     file = relative(path, root)
-    text = _yaml_text(path, file, problems, "细则文件")
+    text = _yaml_text(path, root, file, problems, "细则文件")
     return read_rubric_text(text, file, problems) if text is not None else None
 
 
 def load_notice(path: Path, root: Path, problems: Problems) -> Notice | None:
     file = relative(path, root)
-    text = _yaml_text(path, file, problems, "通报文件")
+    text = _yaml_text(path, root, file, problems, "通报文件")
     if text is None:
         return None
     node = compose(text, file, problems)
@@ -130,7 +155,7 @@ def load_results(folder: Path, root: Path, problems: Problems) -> RawResults:
                 )
             continue
         files.append(file)
-        data = read_bytes(path, file, problems, MAX_CSV_BYTES, "考核结果文件", "按联络组拆分成几个文件。")
+        data = read_bytes(path, file, problems, MAX_CSV_BYTES, "考核结果文件", "按联络组拆分成几个文件。", root)
         if data is not None:
             tables[table.name].extend(parse_table(data, file, table, problems))
     return RawResults(
@@ -141,12 +166,23 @@ def load_results(folder: Path, root: Path, problems: Problems) -> RawResults:
     )
 
 
+def _outside(folder: Path, root: Path, problems: Problems) -> bool:
+    """A data folder that is a link out of the project: refused (with a problem), not read."""
+    if inside(folder, root):
+        return False
+    refused = outside_words(folder)
+    problems.error(Loc(folder.relative_to(root).as_posix() + "/"), refused.message, refused.hint)
+    return True
+
+
 def load_project(root: Path, problems: Problems, only: set[str] | None = None) -> Project:
     """Read every rubric and results folder under ``root`` (or only the assessments in ``only``)."""
     project = Project(root)
     rubric_dir = root / RUBRICS_DIR
     if not rubric_dir.is_dir():
         problems.error(Loc(RUBRICS_DIR), "找不到细则目录 rubrics/", "在项目根目录下运行，或用 --root 指定项目目录。")
+        return project
+    if _outside(rubric_dir, root, problems):
         return project
     unreadable: dict[str, str] = {}
     for path in sorted(rubric_dir.glob("*.y*ml")):
@@ -159,13 +195,15 @@ def load_project(root: Path, problems: Problems, only: set[str] | None = None) -
         file = relative(path, root)
         if rubric.id in project.rubrics:
             other = project.rubrics[rubric.id][1]
-            problems.error(rubric.loc, f"考核代码 {rubric.id} 与 {other} 重复", "每份细则的 id 必须不同。")
+            problems.error(rubric.at.get("id", rubric.loc), f"考核代码 {rubric.id} 与 {other} 重复", "每份细则的 id 必须不同。")
             continue
         project.rubrics[rubric.id] = (rubric, file)
     results_dir = root / RESULTS_DIR
-    if results_dir.is_dir():
+    if results_dir.is_dir() and not _outside(results_dir, root, problems):
         for folder in sorted(p for p in results_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
             if only is not None and folder.name not in only:
+                continue
+            if _outside(folder, root, problems):
                 continue
             if folder.name in unreadable:
                 # Not "no rubric for this folder": the rubric is there but could not be read.
@@ -175,7 +213,8 @@ def load_project(root: Path, problems: Problems, only: set[str] | None = None) -
                 continue
             project.results[folder.name] = load_results(folder, root, problems)
             for name in ("notice.yml", "notice.yaml"):
-                if (folder / name).is_file():
+                # Not is_file(): a FIFO or a broken link named notice.yml is refused, not passed over.
+                if os.path.lexists(folder / name):
                     notice = load_notice(folder / name, root, problems)
                     if notice is not None:
                         project.notices[folder.name] = notice

@@ -43,6 +43,11 @@ def internal() -> Any:
     return field(default=NOWHERE, metadata={"internal": True}, compare=False, repr=False)
 
 
+def key_locations() -> Any:
+    """A field set by the loader: where each key's value was written (for a message about one key)."""
+    return field(default_factory=dict, metadata={"internal": True}, compare=False, repr=False)
+
+
 def empty_mapping(text: str) -> Any:
     return field(default_factory=dict, metadata={"doc": text})
 
@@ -479,6 +484,7 @@ class Rubric:
         True,
     )
     loc: Loc = internal()
+    at: Mapping[str, Loc] = key_locations()
 
     @property
     def series_id(self) -> str:
@@ -510,6 +516,7 @@ class Publicity:
     phone: str = doc("受理异议的电话（公开发布）。", "")
     address: str = doc("受理异议的地址或邮箱（公开发布）。", "")
     loc: Loc = internal()
+    at: Mapping[str, Loc] = key_locations()
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -41,6 +41,7 @@ from .build import (
     Progress,
     build_date,
     build_lock,
+    check_docs,
     mkdocs_inputs,
     run_mkdocs,
 )
@@ -48,6 +49,7 @@ from .downloads import unit_json_bytes
 from .outcome import UnitOutcome
 from .pipeline import prepare
 from .problems import Problems, os_error_words
+from .projectfiles import inside
 from .render import Renderer, TemplateFailure, UnitPages, render_site, template_error_words
 
 WATCHED = ("rubrics", "results", TEMPLATES_DIR, CONFIG_FILE, "generator/mkdocs_hooks.py")
@@ -55,11 +57,16 @@ _UNIT_FILE = re.compile(rf"^{site.GENERATED}/(?P<aid>[^/]+)/units/(?P<uid>[^/]+)
 
 
 def watched_paths(root: Path) -> list[Path]:
-    """What the preview watches: the data, the templates, and docs/ except the generated folder."""
-    paths = [root / name for name in WATCHED if (root / name).exists()]
+    """What the preview watches: the data, the templates, and docs/ except the generated folder. Nothing a
+    link leads to outside the project (or out of docs/) is watched, nor a FIFO or device (see check_docs)."""
+    paths = [root / name for name in WATCHED if (root / name).exists() and inside(root / name, root)]
     docs = root / "docs"
-    if docs.is_dir():
-        paths += [p for p in sorted(docs.iterdir()) if p.name != site.GENERATED and not p.name.startswith(".")]
+    if docs.is_dir() and inside(docs, root):
+        paths += [
+            p
+            for p in sorted(docs.iterdir())
+            if p.name != site.GENERATED and not p.name.startswith(".") and inside(p, docs) and (p.is_dir() or p.is_file())
+        ]
     return paths
 
 
@@ -107,8 +114,15 @@ class Preview:
 
     def rebuild(self) -> None:
         """Rebuild the preview; on any error the last good one stays (and the error is printed)."""
+        try:
+            self._rebuild()
+        except BuildError as exc:  # the build lock could not be written
+            print(f"生成失败：{exc}。预览仍显示上一次成功的结果。")
+
+    def _rebuild(self) -> None:
         with self.lock, build_lock(self.root, self.progress):
             prepared = prepare(self.root)
+            check_docs(self.root, prepared.problems)
             if self.report is not None:
                 self.report(prepared.problems)
             if prepared.problems.has_errors():

@@ -21,6 +21,7 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 import yaml
 
+from .characters import HINT, code_point, refused_in, why
 from .models import RULE_KINDS, Rule
 from .numbers import NumberError, parse_number
 from .problems import Loc, Problems
@@ -115,6 +116,10 @@ class Reader:
         if tp is str:
             if node.tag == "tag:yaml.org,2002:null":
                 return ""
+            # Written as an escape in double quotes ("\u202e"): not in the file's text, so not found before.
+            for offset in refused_in(text):
+                ch = text[offset]
+                raise self.fail(node, f"{path} 的第 {offset + 1} 个字是用转义序列写成的 {code_point(ch)}：{why(ch)}", "删去这个转义序列。")
             if node.style == ">":
                 # Folding joins lines with a space, which Chinese text does not have between characters.
                 text = _CJK_FOLD.sub("", text)
@@ -236,7 +241,7 @@ class Reader:
 
     def _dataclass(self, cls: type[Any], node: yaml.Node, path: str) -> Any:
         pairs = self._pairs(node, path)
-        fields, hints, has_loc = _model(cls)
+        fields, hints, has_loc, has_at = _model(cls)
         kwargs: dict[str, Any] = {}
         bad = False
         for key, key_node, value_node in pairs:
@@ -259,19 +264,22 @@ class Reader:
             raise _Invalid()
         if has_loc:
             kwargs["loc"] = _loc(self.file, node)
+        if has_at:
+            kwargs["at"] = {key: _loc(self.file, value_node) for key, _, value_node in pairs}
         return cls(**kwargs)
 
 
-_Model = tuple[dict[str, "dataclasses.Field[Any]"], dict[str, Any], bool]
+_Model = tuple[dict[str, "dataclasses.Field[Any]"], dict[str, Any], bool, bool]
 _MODELS: dict[type, _Model] = {}
 
 
 def _model(cls: type[Any]) -> _Model:
-    """A model's keys the YAML may write, their types, and whether it records its place: worked out
-    once per class, not once per mapping (a rubric has thousands)."""
+    """A model's keys the YAML may write, their types, and whether it records its place (``loc``) and
+    each key's (``at``): worked out once per class, not once per mapping (a rubric has thousands)."""
     if cls not in _MODELS:
         fields = {f.name: f for f in dataclasses.fields(cls) if not f.metadata.get("internal")}
-        _MODELS[cls] = fields, typing.get_type_hints(cls), any(f.name == "loc" for f in dataclasses.fields(cls))
+        names = {f.name for f in dataclasses.fields(cls)}
+        _MODELS[cls] = fields, typing.get_type_hints(cls), "loc" in names, "at" in names
     return _MODELS[cls]
 
 
@@ -287,6 +295,8 @@ def compose(text: str, file: str, problems: Problems) -> yaml.Node | None:
     """Parse YAML text into a node tree, turning syntax errors into located problems."""
     if not text.strip():
         problems.error(Loc(file, 1, 1), "文件是空的", "写入细则内容，或删除这个文件。")
+        return None
+    if _refused_characters(text, file, problems):
         return None
     try:
         node = yaml.compose(text, Loader=_Loader)
@@ -325,6 +335,30 @@ def compose(text: str, file: str, problems: Problems) -> yaml.Node | None:
         problems.error(_loc(file, node), f"文件展开后嵌套超过 {MAX_DEPTH} 层（别名层层引用）", "去掉层层引用的 & 锚点和 * 别名。")
         return None
     return node
+
+
+#: Refused characters listed one by one per file; beyond, one line says how many more there are.
+MAX_CHARACTER_PROBLEMS = 20
+
+
+def _refused_characters(text: str, file: str, problems: Problems) -> bool:
+    """Report every character no text may hold (:mod:`generator.characters`), at its line and column,
+    before YAML reads the file (PyYAML would refuse a NUL without saying where)."""
+    found = 0
+    body = text[1:] if text.startswith("\ufeff") else text  # a BOM that starts the file is allowed
+    for number, line in enumerate(body.split("\n"), start=1):
+        for offset in refused_in(line):
+            found += 1
+            if found <= MAX_CHARACTER_PROBLEMS:
+                ch = line[offset]
+                problems.error(Loc(file, number, offset + 1), f"这里有 {code_point(ch)}：{why(ch)}", HINT)
+    if found > MAX_CHARACTER_PROBLEMS:
+        problems.error(
+            Loc(file),
+            f"还有 {found - MAX_CHARACTER_PROBLEMS} 处同样不允许的字符没有逐一列出",
+            "改正上面列出的几处后重新检查；很多行都有时，文件可能不是文本文件。",
+        )
+    return found > 0
 
 
 class _TooDeep(yaml.composer.ComposerError):

@@ -19,9 +19,9 @@ import argparse
 import csv
 import dataclasses
 import io
-import os
 import random
 import re
+import shutil
 import sys
 import tempfile
 import unicodedata
@@ -1584,9 +1584,11 @@ def scored(rubric_id: str, out: Path) -> dict[str, tuple[Decimal, bool, str]]:
     """Score what has been written so far with the project's own pipeline: unit → (total, may be 先进, pool)."""
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        os.symlink(ROOT / "rubrics", root / "rubrics")
-        (root / "results").mkdir()
-        os.symlink((out / rubric_id).resolve(), root / "results" / rubric_id)
+        # Copies, not links: the loader reads only files that lie inside the project it is given.
+        (root / "rubrics").mkdir()
+        for path in (ROOT / "rubrics").glob(f"{rubric_id}.y*ml"):
+            shutil.copyfile(path, root / "rubrics" / path.name)
+        shutil.copytree(out / rubric_id, root / "results" / rubric_id)
         prepared = prepare(root, {rubric_id})
     if prepared.problems.has_errors() or rubric_id not in prepared.outcomes:
         for problem in prepared.problems.sorted():

@@ -481,8 +481,8 @@ def test_id_and_year() -> None:
     problems = Problems()
     check_rubric(rubric, problems)
     assert first_lines(errors(problems)) == [
-        "rubrics/t.yml:1:1: 错误：考核代码「Wujin_2017」含有不允许的字符",
-        "rubrics/t.yml:1:1: 错误：考核年度 17 不合理",
+        "rubrics/t.yml:1:5: 错误：考核代码「Wujin_2017」含有不允许的字符",
+        "rubrics/t.yml:3:7: 错误：考核年度 17 不合理：应在 1949～2100 之间",
     ]
 
 

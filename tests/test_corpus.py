@@ -10,7 +10,10 @@ A case may also hold:
   ``{root}`` stands for the project folder and ``{tmp}`` for a scratch folder beside it;
 - ``prepare.py``: a function ``prepare(root: Path, tmp: Path) -> None`` run after the files are laid
   over the shared project, for what git cannot hold (symlinks that point outside, FIFOs, huge files);
-- ``expected_stdout.txt``: the exact standard output, when it matters.
+- ``expected_stdout.txt``: the exact standard output, when it matters;
+- ``timeout``: a number of seconds. The case then runs as a separate process, and fails if that process
+  has not ended in time: for input that would hang a regressed program (a FIFO), so that the suite
+  cannot hang with it.
 
 In the expected files ``{root}`` and ``{tmp}`` stand for those folders. Which input is fixed up with a warning and which is
 refused is documented in ``docs/reference/results.md`` (section “修正还是拒绝”).
@@ -25,7 +28,10 @@ and review the diff.
 from __future__ import annotations
 
 import os
+import resource
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -41,7 +47,8 @@ EXPECTED_EXIT = "expected_exit"
 EXPECTED_STDOUT = "expected_stdout.txt"
 ARGS = "args"
 PREPARE = "prepare.py"
-NOT_DATA = {EXPECTED, EXPECTED_EXIT, EXPECTED_STDOUT, ARGS, PREPARE, "README.md"}
+TIMEOUT = "timeout"
+NOT_DATA = {EXPECTED, EXPECTED_EXIT, EXPECTED_STDOUT, ARGS, PREPARE, TIMEOUT, "README.md"}
 UPDATE = bool(os.environ.get("KAOPING_UPDATE_CORPUS"))
 
 
@@ -89,15 +96,47 @@ def _placeholders(text: str, root: Path, tmp: Path) -> str:
     return text.replace(str(root), "{root}").replace(str(tmp), "{tmp}")
 
 
+#: The address space a case run separately may take: reading /dev/zero without end fails at this, not
+#: with the machine's memory.
+SEPARATE_MEMORY = 4 * 1024**3
+
+
+def _limit_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (SEPARATE_MEMORY, SEPARATE_MEMORY))
+
+
+def _separately(arguments: list[str], seconds: float) -> tuple[int, str, str]:
+    """kaoping in a process of its own, its memory bounded: (exit status, stdout, stderr); a failure if it
+    has not ended in time."""
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "generator", *arguments],
+            capture_output=True,
+            text=True,
+            timeout=seconds,
+            env=env,
+            preexec_fn=_limit_memory,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"kaoping {' '.join(arguments)} 在 {seconds:g} 秒内没有结束（读取时卡住了）")
+    return done.returncode, done.stdout, done.stderr
+
+
 @pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
 def test_case(case: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root, tmp = tmp_path / case.name, tmp_path / "scratch"
     tmp.mkdir()
     materialise(case, root)
     _prepare(case, root, tmp)
-    code = main(["--root", str(root), *_arguments(case, root, tmp)])
-    captured = capsys.readouterr()
-    err, out = _placeholders(captured.err, root, tmp), _placeholders(captured.out, root, tmp)
+    arguments = ["--root", str(root), *_arguments(case, root, tmp)]
+    if (case / TIMEOUT).is_file():
+        code, raw_out, raw_err = _separately(arguments, float((case / TIMEOUT).read_text(encoding="utf-8")))
+    else:
+        code = main(arguments)
+        captured = capsys.readouterr()
+        raw_out, raw_err = captured.out, captured.err
+    err, out = _placeholders(raw_err, root, tmp), _placeholders(raw_out, root, tmp)
     if UPDATE:
         (case / EXPECTED).write_text(err, encoding="utf-8", newline="\n")
         (case / EXPECTED_EXIT).write_text(f"{code}\n", encoding="utf-8")
@@ -157,12 +196,12 @@ def test_debug_shows_a_traceback_only_for_internal_errors(
 def test_a_results_file_that_cannot_be_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A link left pointing nowhere (a file moved away after the link was made) is named, not a crash."""
     root = materialise(tmp_path / "none", tmp_path / "p")
-    (root / "results" / "shili-2017" / "bonus.csv").symlink_to(tmp_path / "moved-away.csv")
+    (root / "results" / "shili-2017" / "bonus.csv").symlink_to("../../moved-away.csv")
     code, err = check(root, capsys)
     assert code == 1
     assert err.startswith(
-        "results/shili-2017/bonus.csv: 错误：无法读取这个文件：No such file or directory\n"
-        "    处理办法：检查文件是否存在（不是失效的快捷方式或链接）、是否有读取权限。\n"
+        "results/shili-2017/bonus.csv: 错误：这是一个失效的链接：它指向的 ../../moved-away.csv 不存在（可能已移走或删除）\n"
+        "    处理办法：把文件本身复制到这里（不要用快捷方式或链接），数据文件都放在项目目录中，随项目一起保存。\n"
     ), err
 
 

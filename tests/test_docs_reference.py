@@ -402,9 +402,10 @@ def rubric_models() -> list[type[Any]]:
             return
         if isinstance(tp, type) and dataclasses.is_dataclass(tp) and tp not in seen:
             seen.append(tp)
-            for name, hint in typing.get_type_hints(tp).items():
-                if name != "loc":
-                    visit(hint)
+            hints = typing.get_type_hints(tp)
+            for f in dataclasses.fields(tp):
+                if not f.metadata.get("internal"):  # where it was written (loc, at): set by the loader
+                    visit(hints[f.name])
 
     visit(Rubric)
     for cls in RULE_KINDS.values():
@@ -425,9 +426,11 @@ def test_every_rubric_model_is_found() -> None:
 @pytest.mark.parametrize("cls", rubric_models(), ids=lambda c: c.__name__)
 def test_every_key_is_documented_in_its_section(cls: type[Any]) -> None:
     body = section_of(RUBRIC_TEXT, f"`{cls.__name__}`")
+    assert prose(body).strip(), f"rubric.md 的 {cls.__name__} 一节是空的"
     own = public_fields(cls)
     if issubclass(cls, Rule) and cls is not Rule:
         own = [f for f in own if f not in public_fields(Rule)]
+    assert own or cls in RULE_KINDS.values(), f"{cls.__name__} 没有可写的键"
     missing = [f for f in own if f"`{f}`" not in prose(body)]
     assert not missing, f"rubric.md 的 {cls.__name__} 一节没有说明这些键：{missing}"
 
@@ -475,6 +478,8 @@ def test_yaml_example_loads_and_checks(example: Example, tmp_path: Path) -> None
 
 
 def test_rule_examples_state_their_results() -> None:
+    with_results = [e for e in EXAMPLES if e.csv]
+    assert len(with_results) >= len(RULE_KINDS), "rubric.md 的规则示例应带考核结果（每种规则至少一个）"
     for example in EXAMPLES:
         if example.csv:
             assert example.claims, f"{example.where} 有考核结果，但没有写出算出的得分"
@@ -512,6 +517,8 @@ def test_every_table_and_column_is_documented(table: Table) -> None:
 
 def test_internal_columns_are_listed_as_unpublished() -> None:
     body = prose(section_of(RESULTS_TEXT, "不发布的内容"))
+    assert body.strip(), "results.md 的“不发布的内容”一节是空的"
+    assert sum(c.internal for t in TABLES for c in t.columns) >= len(TABLES), "每张表都有内部备注列"
     for table in TABLES:
         for column in table.columns:
             if column.internal:
@@ -569,6 +576,7 @@ def test_sample_check_output_is_what_the_checker_prints(
     texts = list(_check_section_blocks())
     bad = next(b for b in texts if b.body.startswith("单位代码,"))
     shown = texts[texts.index(bad) + 1].body
+    assert "错误：" in shown, "示例输出应列出错误"
     rubric_id, files = results_project(tmp_path)
     target = next(name for name in files if name.startswith("entries-") and name in shown)
     files[target] = bad.body
@@ -600,6 +608,7 @@ def _units_example() -> str:
 def test_listed_encodings_are_read(encoding: str, delimiter: str) -> None:
     text = _units_example()
     expected_rows = parse_table(text.encode("utf-8"), "units.csv", UNITS, Problems())
+    assert len(expected_rows) >= 2 and all(r.cells.get("name") for r in expected_rows), "单位名册的示例应有几行单位"
     data = text.replace(",", delimiter).encode(encoding)
     problems = Problems()
     rows = parse_table(data, "units.csv", UNITS, problems)
@@ -635,6 +644,7 @@ def test_number_examples_behave_as_stated() -> None:
 
 
 def test_yes_no_and_status_words_are_the_accepted_ones() -> None:
+    assert check_results.YES and check_results.NO and check_results.ASSESSED and check_results.NOT_ASSESSED
     rows = {
         cells[0]: set(re.findall(r"`([^`]+)`", cells[1])) for cells in _table_rows("数字") if len(cells) == 2
     }
@@ -659,6 +669,7 @@ NOTICE_MD = RUBRIC_MD.parent / "notice.md"
 @pytest.mark.parametrize("cls", [models.Notice, models.Publicity], ids=lambda c: c.__name__)
 def test_every_notice_key_is_documented(cls: type[Any]) -> None:
     body = section_of(NOTICE_MD.read_text(encoding="utf-8"), f"`{cls.__name__}`")
+    assert body.strip() and public_fields(cls), cls.__name__
     missing = [f for f in public_fields(cls) if f"`{f}`" not in body]
     assert not missing, f"notice.md 的 {cls.__name__} 一节没有说明这些键：{missing}"
 

@@ -2,8 +2,8 @@
 
 One project is built from data whose every text field (unit names, reasons, bonus subjects, notice
 fields, rubric text) carries HTML, Markdown, Jinja and MkDocs-macros syntax, ``javascript:`` links,
-``--8<--`` snippet syntax, control characters and spreadsheet formulas, and whose every internal column
-holds a planted secret. Then every file of the built site is searched:
+``--8<--`` snippet syntax and spreadsheet formulas, and whose every internal column holds a planted
+secret. Then every file of the built site is searched:
 
 - no page has a ``<script>``, ``<img>``, event handler or ``javascript:`` link that came from data, and
   each payload reads back exactly as it was written (``{{ 7*7 }}`` never became ``49``);
@@ -12,18 +12,31 @@ holds a planted secret. Then every file of the built site is searched:
   with ``'`` (a bare number such as ``-2`` is not a formula and stays as it is);
 - no file, compressed or not, holds a secret.
 
-Unit and assessment ids that would become unsafe paths are refused before anything is written.
+Refused before anything is written, with the message and exit status of ``kaoping build``, the site
+and the generated pages left byte for byte as they were:
+
+- unit and assessment ids that would become unsafe paths;
+- control, bidirectional and zero-width characters in any text field (a unit name that shows another
+  score);
+- links out of the project under ``results/`` and ``docs/``, FIFOs and devices: the file a link points
+  to is never opened (an audit hook records every file the program opens), a FIFO never blocks.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import gzip
+import hashlib
 import html
 import io
 import json
+import os
 import re
 import shutil
+import stat
+import sys
+import threading
 import zipfile
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -32,9 +45,11 @@ from typing import Any
 
 import pytest
 import yaml
-from sandbox import copy_sources, digests, leftovers, write_files
+from sandbox import copy_sources, leftovers, write_files
 
 from generator.build import BuildResult, Progress, build
+from generator.cli import main
+from generator.problems import EXIT_DATA
 
 AID = "hostile-2017"
 SCRIPT = "<script>alert('x')</script>"
@@ -52,20 +67,14 @@ MARKED: dict[str, tuple[str, str, str]] = {
     "link": ("❾", "javascript:alert(document.cookie)", "❿"),
     "snippet": ("⓻", '--8<-- "mkdocs.yml"', "⓼"),
 }
-CONTROL = "\x07\x1b[31m\x08"
 FORMULAS = ['=HYPERLINK("http://evil.example","点我")', "+1", "-2", "@SUM(A1:A9)"]
 SECRETS = ("SECRETX7391", "13987654321", "机密甲乙丙")
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def hostile(label: str) -> str:
-    """``label`` followed by every payload and control characters."""
-    return label + "".join(a + p + b for a, p, b in MARKED.values()) + CONTROL + "尾"
-
-
-def shown(label: str) -> str:
-    """``hostile(label)`` as a page or a spreadsheet shows it: the control characters dropped."""
-    return hostile(label).replace(CONTROL, "[31m")
+    """``label`` followed by every payload."""
+    return label + "".join(a + p + b for a, p, b in MARKED.values()) + "尾"
 
 
 def secret(column: str) -> str:
@@ -313,10 +322,16 @@ def assert_payloads_intact(text: str, where: str) -> int:
 # --------------------------------------------------------------------------------------------
 
 
-def test_the_hostile_project_was_built_in_full(built: Path) -> None:
+def test_each_unit_page_is_headed_by_its_own_name_as_written(built: Path) -> None:
+    """Every unit got its page, and the page's heading is the unit's name exactly as the data wrote it."""
     folder = built / "site" / "assessments" / AID
-    for name in ("index.html", "standards.html", "results.html", "notice.html", *(f"units/u{i}.html" for i in range(1, 7))):
-        assert (folder / name).is_file(), name
+    names = {**UNIT_NAMES, "u6": hostile("不考核单位")}
+    for uid, name in names.items():
+        raw = (folder / "units" / f"{uid}.html").read_text(encoding="utf-8")
+        headings = re.findall(r"<h1[^>]*>(.*?)</h1>", raw, re.DOTALL)
+        assert [decoded_text(re.sub(r"<[^>]+>", "", h)).strip() for h in headings][:1] == [name], uid
+    notice_page = decoded_text((folder / "notice.html").read_text(encoding="utf-8"))
+    assert hostile("通报标题") in notice_page
 
 
 def test_no_element_comes_from_data(built: Path) -> None:
@@ -350,7 +365,7 @@ def test_every_page_shows_the_payloads_as_written(built: Path) -> None:
         assert all(payload in text for _, payload, _ in MARKED.values()), name
     notice_page = decoded_text((built / "site" / "assessments" / AID / "notice.html").read_text(encoding="utf-8"))
     for label in ("发文机关", "通报标题", "主送", "开头", "结尾", "受理", "电话", "地址", "抄送", "印发"):
-        assert shown(label) in notice_page, label
+        assert hostile(label) in notice_page, label
     assert total > 100
 
 
@@ -397,7 +412,7 @@ def test_csv_download_neutralises_formulas(built: Path) -> None:
         for c, value in enumerate(row, start=1):
             assert_inert_cell(value, f"{path.name}:{r}:{c}")
     names = [row[1] for row in rows[1:6]]
-    assert names == ["'" + FORMULAS[0], "'+1", "-2", "'@SUM(A1:A9)", shown("单位")]
+    assert names == ["'" + FORMULAS[0], "'+1", "-2", "'@SUM(A1:A9)", hostile("单位")]
     assert "'" + FORMULAS[0] in rows[0]  # a category title is a column header
 
 
@@ -439,7 +454,8 @@ def test_no_secret_reaches_the_generated_pages(built: Path) -> None:
 
 
 # --------------------------------------------------------------------------------------------
-# Ids that would become paths
+# Refused before anything is written: ids that would become paths, characters that falsify text,
+# links, FIFOs and devices
 # --------------------------------------------------------------------------------------------
 
 
@@ -451,35 +467,97 @@ def rebuilt(built: Path, tmp_path: Path) -> Path:
     return root
 
 
-def assert_refused_before_writing(root: Path, expected: str) -> None:
-    site_before, docs_before = digests(root / "site"), digests(root / "docs")
-    result = quiet_build(root)
-    assert not result.ok
-    messages = "\n".join(str(p) for p in result.problems.sorted())
-    assert expected in messages, messages
-    assert digests(root / "site") == site_before
-    assert digests(root / "docs") == docs_before
+def regular_digests(folder: Path) -> dict[str, str]:
+    """Like :func:`digests`, without following links or opening what is not a regular file."""
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if not p.is_symlink() and stat.S_ISREG(p.lstat().st_mode)
+    }
+
+
+#: Every file opened by this process while :func:`opened_files` is recording (a Python audit hook: it
+#: sees every open(), os.open() and what libraries open through them).
+_OPENED: list[str] | None = None
+
+
+def _audit(event: str, args: tuple[Any, ...]) -> None:
+    if _OPENED is not None and event == "open" and isinstance(args[0], (str, bytes, os.PathLike)):
+        _OPENED.append(os.fsdecode(args[0]))
+
+
+sys.addaudithook(_audit)
+
+
+@contextlib.contextmanager
+def opened_files() -> Iterator[list[str]]:
+    global _OPENED
+    _OPENED = []
+    try:
+        yield _OPENED
+    finally:
+        _OPENED = None
+
+
+def kaoping_build(root: Path, capsys: pytest.CaptureFixture[str], fifos: tuple[Path, ...] = ()) -> tuple[int, str, list[str]]:
+    """``kaoping build`` in a thread that may not hang: (exit status, stderr, every file it opened). A FIFO
+    the build blocks on is opened for writing after a generous time, which unblocks the read and fails."""
+    capsys.readouterr()
+    result: list[int] = []
+    with opened_files() as opened:
+        worker = threading.Thread(target=lambda: result.append(main(["--root", str(root), "build", "--quiet"])), daemon=True)
+        worker.start()
+        worker.join(300)
+        hung = worker.is_alive()
+        for fifo in fifos if hung else ():
+            with contextlib.suppress(OSError):
+                os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        worker.join(30)
+    assert not hung, "kaoping build 卡住了（在读 FIFO？）"
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "内部错误" not in err, err
+    return result[0], err, list(opened)
+
+
+def assert_refused_before_writing(
+    root: Path, capsys: pytest.CaptureFixture[str], expected: list[str], fifos: tuple[Path, ...] = ()
+) -> list[str]:
+    """``kaoping build`` stops with a data error naming each of ``expected``, and writes nothing; returns the
+    files it opened."""
+    site_before, docs_before = regular_digests(root / "site"), regular_digests(root / "docs")
+    code, err, opened = kaoping_build(root, capsys, fifos)
+    assert "SECRETX" not in err, err
+    assert code == EXIT_DATA, err
+    for text in expected:
+        assert text in err, err
+    assert err.rstrip().endswith("数据有错误，网站没有生成；原来的 site/ 没有改动。改正上面列出的错误后再运行。"), err
+    assert regular_digests(root / "site") == site_before
+    assert regular_digests(root / "docs") == docs_before
     assert leftovers(root) == []
+    return opened
 
 
 @pytest.mark.parametrize(
     ("unit_id", "expected"),
     [
-        ("../x", "含有不允许的字符"),
-        ("/abs", "含有不允许的字符"),
-        ("a b", "含有不允许的字符"),
-        ("a/../../b", "含有不允许的字符"),
-        ("x.html", "含有不允许的字符"),
-        ("CON", "Windows 的保留名称"),
-        ("nul", "Windows 的保留名称"),
-        ("com1", "Windows 的保留名称"),
-        ("U1", "代码不区分大小写"),
+        ("../x", "单位代码「../x」含有不允许的字符"),
+        ("/abs", "单位代码「/abs」含有不允许的字符"),
+        ("a b", "单位代码「a b」含有不允许的字符"),
+        ("a/../../b", "单位代码「a/../../b」含有不允许的字符"),
+        ("x.html", "单位代码「x.html」含有不允许的字符"),
+        ("CON", "单位代码「CON」是 Windows 的保留名称"),
+        ("nul", "单位代码「nul」是 Windows 的保留名称"),
+        ("com1", "单位代码「com1」是 Windows 的保留名称"),
+        ("U1", "单位代码 U1 重复（第一次在第 2 行：u1），代码不区分大小写"),
+        ("u" + "1" * 64, "单位代码太长：65 个字符，最多 64 个"),
     ],
 )
-def test_unsafe_unit_ids_are_refused_before_anything_is_written(rebuilt: Path, unit_id: str, expected: str) -> None:
+def test_unsafe_unit_ids_are_refused_before_anything_is_written(
+    rebuilt: Path, capsys: pytest.CaptureFixture[str], unit_id: str, expected: str
+) -> None:
     units = rebuilt / "results" / AID / "units.csv"
     units.write_text(units.read_text(encoding="utf-8") + f"{unit_id},新单位,branch,第一组,已考核,,,,,,\n", encoding="utf-8")
-    assert_refused_before_writing(rebuilt, expected)
+    assert_refused_before_writing(rebuilt, capsys, [f"results/{AID}/units.csv:8:1: 错误：{expected}"])
 
 
 @pytest.mark.parametrize(
@@ -489,17 +567,104 @@ def test_unsafe_unit_ids_are_refused_before_anything_is_written(rebuilt: Path, u
         ("abs", "/abs", "含有不允许的字符"),
         ("a b", "a b", "含有不允许的字符"),
         ("Hostile-2018", "Hostile-2018", "含有不允许的字符"),
-        ("nul", "nul", "Windows 的保留名称"),
-        ("con", "con", "Windows 的保留名称"),
+        ("nul", "nul", "是 Windows 的保留名称"),
+        ("con", "con", "是 Windows 的保留名称"),
     ],
 )
-def test_unsafe_assessment_ids_are_refused_before_anything_is_written(rebuilt: Path, file: str, rubric_id: str, expected: str) -> None:
+def test_unsafe_assessment_ids_are_refused_before_anything_is_written(
+    rebuilt: Path, capsys: pytest.CaptureFixture[str], file: str, rubric_id: str, expected: str
+) -> None:
     data = rubric()
     data["id"] = rubric_id
+    data["year"] = 2018
     (rebuilt / "rubrics" / f"{file}.yml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    assert_refused_before_writing(rebuilt, expected)
+    assert_refused_before_writing(rebuilt, capsys, [f"rubrics/{file}.yml:1:5: 错误：考核代码「{rubric_id}」{expected}"])
 
 
-def test_a_results_folder_differing_only_by_case_is_refused(rebuilt: Path) -> None:
+def test_a_results_folder_differing_only_by_case_is_refused(rebuilt: Path, capsys: pytest.CaptureFixture[str]) -> None:
     shutil.copytree(rebuilt / "results" / AID, rebuilt / "results" / AID.upper())
-    assert_refused_before_writing(rebuilt, f"results/{AID.upper()} 没有对应的细则")
+    assert_refused_before_writing(rebuilt, capsys, [f"results/{AID.upper()}: 错误：考核结果目录 results/{AID.upper()} 没有对应的细则"])
+
+
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "expected"),
+    [
+        (f"results/{AID}/units.csv", "u2,", "u2,市财政局\u202e分001", ":3:2: 错误：这一格的第 5 个字是 U+202E（从右至左强制）"),
+        (f"results/{AID}/entries.csv", "u2,2,a,党旗", "u2,2,a,党\u2066旗", ":7:4: 错误：这一格的第 2 个字是 U+2066（从左至右隔离）"),
+        (f"results/{AID}/units.csv", "u3,", "u3\u200b,", ":4:1: 错误：这一格的第 3 个字是 U+200B（零宽空格）"),
+        (f"results/{AID}/bonus.csv", "honours,city", "honours,city\x07", ":3:3: 错误：这一格的第 5 个字是 U+0007（控制字符）"),
+        (f"results/{AID}/notice.yml", "printed_date:", "printed_by_x\u200f: 1\nprinted_date:", ":57:13: 错误：这里有 U+200F（从右至左标记）"),
+        (f"rubrics/{AID}.yml", "year: 2017", "year: 2017\nsource: 文\ufeff件", ":7:10: 错误：这里有 U+FEFF（字节顺序标记 BOM）"),
+        (f"rubrics/{AID}.yml", "year: 2017", 'year: 2017\nsource: "文\\u202d件"', "Rubric.source 的第 2 个字是用转义序列写成的 U+202D（从左至右强制）"),
+    ],
+)
+def test_characters_that_hide_or_falsify_text_are_refused(
+    rebuilt: Path, capsys: pytest.CaptureFixture[str], file: str, old: str, new: str, expected: str
+) -> None:
+    path = rebuilt / file
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) >= 1, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    assert_refused_before_writing(rebuilt, capsys, [file + expected if expected.startswith(":") else expected])
+
+
+def test_a_link_to_a_file_outside_the_project_is_neither_read_nor_quoted(
+    rebuilt: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # /dev/zero is tried in the corpus (link-out-of-the-project), in a process with a memory limit: read
+    # here by a regressed program, it would take this process's memory.
+    secret_file = tmp_path / "passwd"
+    secret_file.write_text("root:x:0:0:SECRETX-FIRST-LINE:/root:/bin/bash\n", encoding="utf-8")
+    secret_table = tmp_path / "awards.csv"
+    secret_table.write_text("单位代码,等次,依据\nu2,先进,SECRETX-AWARD\n", encoding="utf-8")
+    (rebuilt / "results" / AID / "penalties.csv").unlink()
+    (rebuilt / "results" / AID / "penalties.csv").symlink_to(secret_file)
+    (rebuilt / "results" / AID / "awards.csv").unlink()
+    (rebuilt / "results" / AID / "awards.csv").symlink_to(secret_table)
+    opened = assert_refused_before_writing(
+        rebuilt,
+        capsys,
+        [
+            f"results/{AID}/penalties.csv: 错误：这是指向项目目录之外的链接（指向 {secret_file}）",
+            f"results/{AID}/awards.csv: 错误：这是指向项目目录之外的链接（指向 {secret_table}）",
+        ],
+    )
+    assert opened, "the audit hook saw no file opened at all"
+    outside = {str(secret_file.resolve()), str(secret_table.resolve())}
+    assert not [p for p in opened if os.path.realpath(p) in outside], opened
+
+
+def test_links_and_fifos_under_docs_are_refused_before_mkdocs_copies_them(
+    rebuilt: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    secret_file = tmp_path / "secret.md"
+    secret_file.write_text("# SECRETX-PAGE\n", encoding="utf-8")
+    docs = rebuilt / "docs"
+    (docs / "leak.md").symlink_to(secret_file)
+    (docs / "accounts").symlink_to("../results")  # inside the project, but not for the site
+    fifo = docs / "reference" / "pipe.md"
+    os.mkfifo(fifo)
+    opened = assert_refused_before_writing(
+        rebuilt,
+        capsys,
+        [
+            f"docs/leak.md: 错误：这是指向 docs/ 之外的链接（指向 {secret_file}）",
+            "docs/accounts: 错误：这是指向 docs/ 之外的链接（指向 ../results）",
+            "docs/reference/pipe.md: 错误：这是一个命名管道（FIFO），不是普通文件",
+        ],
+        fifos=(fifo,),
+    )
+    assert not [p for p in opened if os.path.realpath(p) in (str(secret_file.resolve()), str(fifo.resolve()))], opened
+    assert not any("SECRETX" in p.read_text(encoding="utf-8", errors="replace") for p in (rebuilt / "site").rglob("*.html"))
+
+
+def test_a_fifo_among_the_results_never_blocks(rebuilt: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    fifo = rebuilt / "results" / AID / "bonus.csv"
+    fifo.unlink()
+    os.mkfifo(fifo)
+    opened = assert_refused_before_writing(
+        rebuilt, capsys, [f"results/{AID}/bonus.csv: 错误：这是一个命名管道（FIFO），不是普通文件，没有读取"], fifos=(fifo,)
+    )
+    assert str(fifo) not in opened

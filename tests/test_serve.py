@@ -9,6 +9,7 @@ docs/ or site/.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,7 @@ import pytest
 from conftest_site import BuiltSite, built_site, copy_project, digests
 
 from generator import site
+from generator.cli import report
 from generator.serve import Preview, watched_paths
 
 
@@ -143,3 +145,30 @@ def test_the_preview_watches_data_templates_and_hand_written_pages_not_generated
     assert {"rubrics", "results", "site_templates", "mkdocs.yml"} <= watched
     assert "docs/reference" in watched and "docs/index.md" in watched
     assert f"docs/{site.GENERATED}" not in watched
+
+
+def test_the_preview_neither_watches_nor_copies_links_out_of_docs_or_fifos(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = copy_project(tmp_path / "project")
+    secret = tmp_path / "secret.md"
+    secret.write_text("# SECRETX\n", encoding="utf-8")
+    (root / "docs" / "leak.md").symlink_to(secret)
+    (root / "docs" / "system").symlink_to("/etc")
+    os.mkfifo(root / "docs" / "pipe.md")
+    watched = {p.relative_to(root).as_posix() for p in watched_paths(root)}
+    assert "docs/index.md" in watched
+    assert not {"docs/leak.md", "docs/system", "docs/pipe.md"} & watched
+    p = Preview(root, quiet=True, report=report)
+    try:
+        capsys.readouterr()
+        p.rebuild()  # would hang copying the FIFO, or copy the secret into the preview
+        out, err = capsys.readouterr()
+        assert "docs/leak.md: 错误：这是指向 docs/ 之外的链接" in err
+        assert "docs/system: 错误：这是指向 docs/ 之外的链接（指向 /etc）" in err
+        assert "docs/pipe.md: 错误：这是一个命名管道（FIFO），不是普通文件" in err
+        assert "数据有错误，预览仍显示上一次成功的结果" in out
+        assert p.built is None
+        assert not [f for f in p.folder.rglob("*") if f.is_file() and "SECRETX" in f.read_text(errors="replace")]
+    finally:
+        p.close()

@@ -71,7 +71,33 @@ def test_undecodable_bytes_are_located() -> None:
     rows, problems = parse(data)
     assert rows == []
     assert [str(p).split("\n")[0] for p in problems] == [
-        "results/t/entries.csv:3: 错误：无法识别文件编码（既不是 UTF-8，也不是 GBK/GB18030）"
+        "results/t/entries.csv:3:8: 错误：文件是 UTF-8 编码，但从这里（第 8 个字）起有无法识别的字节，文件可能已损坏或混入了其他数据"
+    ]
+
+
+def test_bytes_that_are_neither_utf8_nor_gbk() -> None:
+    rows, problems = parse(b"unit,item,value,reason\nu2,1,2,\xff\xff\xff\n")
+    assert rows == []
+    assert [str(p).split("\n")[0] for p in problems] == [
+        "results/t/entries.csv:2:8: 错误：无法识别文件编码（既不是 UTF-8，也不是 GBK/GB18030）"
+    ]
+
+
+def test_a_gbk_line_in_a_utf8_file_is_placed_at_its_first_gbk_character() -> None:
+    data = "单位代码,指标编号,情况,扣分原因\nu1,1,2,原因\n".encode() + "u2,1,2,没有计划\n".encode("gbk") + "u3,1,2,原因\n".encode()
+    rows, problems = parse(data)
+    assert rows == []
+    assert [str(p).split("\n")[0] for p in problems] == [
+        "results/t/entries.csv:3:8: 错误：文件是 UTF-8 编码，但这一行（从第 8 个字起）是 GBK 编码：多半是从另一个文件复制粘贴过来的"
+    ]
+
+
+def test_a_utf8_line_in_a_gbk_file_is_named() -> None:
+    data = "单位代码,指标编号,情况,扣分原因\nu1,1,2,原因\n".encode("gbk") + "u2,1,2,计划\n".encode()
+    rows, problems = parse(data)
+    assert rows == []
+    assert [str(p).split("\n")[0] for p in problems] == [
+        "results/t/entries.csv:3:8: 错误：文件是 GBK 编码，但这一行（从第 8 个字起）是 UTF-8 编码：多半是从另一个文件复制粘贴过来的"
     ]
 
 
@@ -189,10 +215,13 @@ def test_empty_file_has_no_header(data: bytes) -> None:
     assert [str(p).split("\n")[0] for p in problems] == ["results/t/entries.csv:1: 错误：文件是空的，没有表头（扣分记录）"]
 
 
-def test_nul_bytes_mean_not_a_text_file() -> None:
-    rows, problems = parse(b"unit,item\x00,reason\n")
-    assert rows == []
-    assert [str(p).split("\n")[0] for p in problems] == ["results/t/entries.csv:1: 错误：文件中有空字符，可能不是文本文件"]
+def test_a_nul_byte_is_placed_at_its_cell() -> None:
+    rows, problems = parse(b"unit,item,value,reason\nu1,1\x00,2,x\n")
+    # The row is read on without the character (so that it does not set off other errors); the error stops it.
+    assert [r.cells["item"] for r in rows] == ["1"]
+    assert [str(p).split("\n")[0] for p in problems] == [
+        "results/t/entries.csv:2:2: 错误：这一格的第 2 个字是 U+0000（空字符）：空字符不是文字；文件可能不是文本文件，或在复制时混入了二进制数据"
+    ]
 
 
 def test_units_table_headers() -> None:
@@ -301,4 +330,14 @@ def test_a_notice_not_in_utf8_is_placed_by_line(tmp_path: Path) -> None:
         rubric_text("indicators:\n  - {id: c1, title: 甲, points: 100, rules: [{kind: range}]}\n"),
         {"units.csv": units_csv("u1,一支部,branch,已考核"), "notice.yml": "title: 通报\nissuer: 测试机关\n".encode("gb18030")},
     )
-    assert errors(prepare(root)) == ["results/t/notice.yml:1: 错误：通报文件不是 UTF-8 编码\n    处理办法：用记事本或 VS Code 另存为 UTF-8。"]
+    assert errors(prepare(root)) == [
+        "results/t/notice.yml:1:8: 错误：通报文件不是 UTF-8 编码（看起来是 GBK 编码）\n    处理办法：用记事本或 VS Code 另存为 UTF-8。"
+    ]
+
+
+def test_a_header_with_a_semicolon_in_one_of_its_comma_separated_cells_is_read() -> None:
+    rows, problems = parse("单位代码,指标编号,情况,扣分原因;说明\nu1,1,2,原因\n".encode())
+    assert [str(p).split("\n")[0] for p in problems] == [
+        "results/t/entries.csv:1:4: 警告：表头「扣分原因;说明」不是扣分记录的列，本列不读取、不发布",
+        "results/t/entries.csv:1:1: 错误：扣分记录缺少必填列「扣分原因」",
+    ]

@@ -86,17 +86,18 @@ RUBRIC = rubric_text(
 
 HOSTILE_NAME = "<script>alert(1)</script>"
 #: Reasons an office might paste in, each trying to become markup or code somewhere down the line:
-#: Jinja (``{{ }}`` and ``{% %}``), Markdown (links, emphasis, snippets), a raw control character.
+#: Jinja (``{{ }}`` and ``{% %}``), Markdown (links, emphasis, snippets). (Control characters never get
+#: this far: they are refused when the results are read, see tests/corpus.)
 HOSTILE_REASONS = (
     "{{ 7*7 }}",
     "{% raw %}",
     "[x](javascript:alert(1))",
     "**bold**",
-    "响铃\x07字符",
+    "响铃\\x07字符",  # an escape typed as text stays text
     '--8<-- "/etc/passwd"',
 )
-#: As they must read on the page: the control character removed, everything else as typed.
-SHOWN_REASONS = tuple(r.replace("\x07", "") for r in HOSTILE_REASONS)
+#: As they must read on the page: exactly as typed.
+SHOWN_REASONS = HOSTILE_REASONS
 NOTICE_TITLE = "关于<b>2017年度</b>党建工作考核结果的通报"
 
 
@@ -409,7 +410,7 @@ def assert_inert(page: Element, raw: str) -> None:
     # Braces and angle brackets leave the template as entities: nothing later (Markdown, snippets,
     # a second template pass) can read them as syntax.
     body = split_front_matter(raw)[1]
-    for syntax in ("{{", "{%", "<script", "<b>", "--8<--", "\x07"):
+    for syntax in ("{{", "{%", "<script", "<b>", "--8<--"):
         assert syntax not in body
 
 
@@ -456,7 +457,6 @@ def test_hostile_data_is_inert_in_the_built_html(tmp_path: Path) -> None:
         assert not article.find_all("strong") and not article.find_all("em")
         assert not [a for a in article.find_all("a") if a.get("href").lower().startswith("javascript:")]
         assert "49" not in article.text()
-        assert "\x07" not in html_file.read_text(encoding="utf-8")
         assert not [s for s in doc.find_all("script") if "alert(1)" in s.text()]
         assert "root:" not in doc.text()  # /etc/passwd was not included
     assert parse_html((site / "notice.html").read_text(encoding="utf-8")).find("h1", "kp-notice__title").text() == NOTICE_TITLE
