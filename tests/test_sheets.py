@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import errno
 import io
+import os
 import shutil
 import zipfile
 from collections.abc import Iterator
@@ -26,6 +27,7 @@ import openpyxl
 import pytest
 from sandbox import digests
 
+import generator.outputfile
 from generator.cli import main
 from generator.export import summary_rows
 from generator.load import load_project
@@ -616,7 +618,7 @@ def test_a_formula_with_its_saved_value_imports_as_the_value(project: Path, bund
 
 
 def test_formula_cells_are_placed_even_without_their_r_attribute() -> None:
-    from generator.sheetimport import _uncalculated_formulas
+    from generator.sheetread import uncalculated_formulas
 
     main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     sheet = (
@@ -630,7 +632,7 @@ def test_formula_cells_are_placed_even_without_their_r_attribute() -> None:
     with zipfile.ZipFile(raw, "w") as archive:
         archive.writestr("xl/worksheets/sheet1.xml", sheet)
     with zipfile.ZipFile(raw) as archive:
-        assert _uncalculated_formulas(archive, "/xl/worksheets/sheet1.xml") == [(1, 2), (5, 3)]
+        assert uncalculated_formulas(archive, "/xl/worksheets/sheet1.xml") == [(1, 2), (5, 3)]
 
 
 def test_a_damaged_worksheet_is_reported_not_a_crash(project: Path, bundled: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -652,17 +654,16 @@ def test_a_damaged_worksheet_is_reported_not_a_crash(project: Path, bundled: dic
 def test_a_failed_write_leaves_the_results_as_they_were(bundled: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     root = copy_project(tmp_path / "p", tables=False)
     before = digests(root / "results")
-    write_bytes, staged = Path.write_bytes, []
+    fsync, staged = os.fsync, []
 
-    def full_after_one(self: Path, data: bytes) -> int:
-        # The first table is written, then the disk is full: no table may be replaced.
-        if self.name.endswith(".kaoping-tmp"):
-            staged.append(self.name)
-            if len(staged) > 1:
-                raise OSError(errno.ENOSPC, "No space left on device", str(self))
-        return write_bytes(self, data)
+    def full_after_one(fd: int) -> None:
+        # The first table is written to its temporary file, then the disk is full: no table may be replaced.
+        staged.append(fd)
+        if len(staged) > 1:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        fsync(fd)
 
-    monkeypatch.setattr(Path, "write_bytes", full_after_one)
+    monkeypatch.setattr(generator.outputfile.os, "fsync", full_after_one)
     capsys.readouterr()
     assert cli(root, "import", str(bundled["zonghe-2020"][0])) == 1
     err = capsys.readouterr().err
