@@ -47,7 +47,7 @@ MAX_COLUMNS = 100
 #: Excel's last row.
 EXCEL_ROWS = 1_048_576
 MAX_SOURCE_BYTES = MAX_CSV_BYTES
-MAX_UNPACKED_BYTES = 512 * 1024 * 1024
+MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
 #: Rows read of each worksheet before the assessment is known: 说明 has its codes in its first rows,
 #: every other worksheet in row 1.
 HEAD_ROWS = 20
