@@ -30,6 +30,7 @@ from __future__ import annotations
 import datetime
 import json
 import os
+import stat
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
@@ -137,12 +138,19 @@ def write_json(path: Path, data: Mapping[str, Any]) -> None:
 
 
 def read_raw(path: Path) -> dict[str, Any] | None:
-    """A stamp or marker as written; None when there is none."""
+    """A stamp or marker as written; None when there is none. Only a regular file is read (a link, a FIFO
+    or a device in its place is an error, never followed or waited on)."""
     try:
-        with open(path, "rb") as handle:
-            data = json.loads(handle.read(65536).decode("utf-8"))
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
     except FileNotFoundError:
         return None
+    except OSError as exc:
+        raise StampError(f"无法读取 {path}（{exc.strerror or exc}；它应当是一个普通文件）") from exc
+    try:
+        with open(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise StampError(f"{path} 不是普通文件")
+            data = json.loads(handle.read(65536).decode("utf-8"))
     except (OSError, ValueError) as exc:
         raise StampError(f"无法读取 {path}（{exc}）") from exc
     if not isinstance(data, dict):

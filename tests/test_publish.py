@@ -748,6 +748,19 @@ def test_an_unreadable_marker_stops_the_publish(root: Path, www: Path, capsys: p
     assert_untouched(dest, before)
 
 
+@pytest.mark.parametrize("kind", ["fifo", "link"])
+def test_a_marker_that_is_not_a_regular_file_is_not_followed(root: Path, www: Path, kind: str, capsys: pytest.CaptureFixture[str]) -> None:
+    dest = destination(www, "plain")
+    assert publish(root, dest, capsys)[0] == 0
+    (dest / PUBLISHED_MARKER).unlink()
+    if kind == "fifo":
+        os.mkfifo(dest / PUBLISHED_MARKER)  # opened for reading, it would wait for ever
+    else:
+        (dest / PUBLISHED_MARKER).symlink_to("/dev/zero")
+    failed(*publish(root, dest, capsys), str(dest / PUBLISHED_MARKER))
+    assert (dest / PUBLISHED_MARKER).is_fifo() if kind == "fifo" else (dest / PUBLISHED_MARKER).is_symlink()
+
+
 def test_a_real_build_in_git_is_stamped_and_published_with_its_commit(tmp_path: Path, www: Path, capsys: pytest.CaptureFixture[str]) -> None:
     project = copy_sources(tmp_path / "project")
     shutil.copytree(ROOT / "tests" / "corpus" / "_shared", project, dirs_exist_ok=True)
