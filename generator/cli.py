@@ -173,8 +173,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("assessment_id", metavar="考核代码", help="细则 id，例如 wujin-2017")
     s.add_argument("--format", choices=("csv", "json"), default="csv", help="输出格式：csv（每单位一行）或 json（完整的逐项得分）")
     s.add_argument("--unit", help="只输出这个单位的完整得分（JSON）")
-    s.add_argument("-o", "--output", help="写入文件，默认输出到屏幕；文件已存在时不覆盖，不写入 rubrics/、results/、access/")
-    s.add_argument("--force", action="store_true", help="覆盖已存在的输出文件（rubrics/、results/、access/ 中的文件仍不覆盖）")
+    s.add_argument("-o", "--output", help="写入文件，默认输出到屏幕；文件已存在时不覆盖，不写入 rubrics/、results/、access/、.git")
+    s.add_argument("--force", action="store_true", help="覆盖已存在的输出文件（rubrics/、results/、access/、.git 中的文件仍不覆盖）")
     s.set_defaults(func=cmd_score)
 
     b = sub.add_parser("build", parents=[common], help="检查、计分并生成网站到 site/", description="检查、计分，生成全部页面，再用 MkDocs 生成网站到 site/。数据有错误时不生成，原来的 site/ 保持不变。")
@@ -194,8 +194,8 @@ def parser() -> argparse.ArgumentParser:
 
     h = sub.add_parser("sheet", parents=[common], help="生成一项考核的 Excel 评分表，供考核组填写", description="为一项考核生成 Excel 评分表：每个联络组一张工作表，单位和指标按细则顺序列好，扣分、情况、原因和自查分留给考核组填写。")
     h.add_argument("assessment_id", metavar="考核代码", help="细则 id，例如 wujin-2017")
-    h.add_argument("-o", "--output", help="评分表文件名，默认为 考核代码-评分表.xlsx；文件已存在时不覆盖，不写入 rubrics/、results/、access/")
-    h.add_argument("--force", action="store_true", help="覆盖已存在的评分表（rubrics/、results/、access/ 中的文件仍不覆盖）")
+    h.add_argument("-o", "--output", help="评分表文件名，默认为 考核代码-评分表.xlsx；文件已存在时不覆盖，不写入 rubrics/、results/、access/、.git")
+    h.add_argument("--force", action="store_true", help="覆盖已存在的评分表（rubrics/、results/、access/、.git 中的文件仍不覆盖）")
     h.set_defaults(func=cmd_sheet)
 
     i = sub.add_parser("import", parents=[common], help="把填好的评分表读回 results/ 的 CSV 文件", description="读取填好的评分表（或另存的 CSV），逐格检查，写入 results/考核代码/ 的 CSV 文件。已有不同的数据时不覆盖，除非加 --force。")
