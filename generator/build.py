@@ -3,8 +3,9 @@
 1. Take the repository's build lock (a second build waits for the first).
 2. Load, check and score. Any data error stops here: nothing has been written.
 3. Render every generated page into a temporary folder, then swap it in as ``docs/assessments``.
-4. Build the site with MkDocs into a temporary folder; only when that succeeds is it swapped in as
-   ``site/``. A failed build leaves the previous ``site/`` exactly as it was.
+4. Build the site with MkDocs into a temporary folder, with a stamp of the commit it was built from and
+   when (:mod:`generator.stamp`); only when that succeeds is it swapped in as ``site/``. A failed build
+   leaves the previous ``site/`` exactly as it was.
 5. Temporary folders are removed whatever happens (and leftovers of a killed build on the next run).
 """
 
@@ -35,6 +36,7 @@ from .pipeline import Prepared, prepare
 from .problems import Loc, Problems, os_error_words
 from .projectfiles import inside, outside_words, unsafe_entries
 from .render import TemplateFailure, escape_text, render_site, template_error_words
+from .stamp import BUILD_STAMP, build_stamp, write_json
 
 LOCK_FILE = ".kaoping.lock"
 TEMP_PREFIX = ".kaoping-tmp-"
@@ -399,6 +401,8 @@ def build(root: Path, *, progress: Progress | None = None, strict: bool = True,
 
                 progress.step("按账号文件限制各单位页面的访问")
                 apply_access(root, staged_site, prepared, accounts)
+            # What the site was built from and when: publishing compares it with the published site's.
+            write_json(staged_site / BUILD_STAMP, build_stamp(root))
             swap_in(staged_site, root / "site", scratch)
             result.ok = True
             progress.step(f"完成：{result.pages} 个页面，网站在 site/")

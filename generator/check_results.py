@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TypeVar
 
+from .formulas import formula_like
 from .grading import UNGROUPED, label
 from .models import (
     ELEMENT_SEPARATORS,
@@ -48,6 +49,7 @@ from .models import (
 from .numbers import ZERO, NumberError, Parsed, fmt, fmt_percent, parse_number
 from .problems import Loc, Problems
 from .scoring import range_words, shortfall_target
+from .tables import TABLES
 from .tree import TypedNode, node_index, typed_tree, walk_typed
 
 #: The longest code (of an assessment, an indicator, a unit …): codes become folder and file names.
@@ -173,6 +175,7 @@ def check_results(rubric: Rubric, raw: RawResults, problems: Problems) -> Assess
     self_scores = _self_scores(ctx, raw.self_scores)
     awards = _awards(ctx, raw.awards)
     _duplicates(raw, problems)
+    _formula_text(raw, problems)
     if units and not touched and all(u.status == "unknown" for u in units.values()):
         # A year begun (kaoping new) but not yet assessed: its standards are published, its results are not.
         problems.warning(
@@ -565,6 +568,24 @@ def _duplicates(raw: RawResults, problems: Problems) -> None:
                 problems.error(row.loc, f"这一行与 {first.file} 第 {first.line} 行完全相同", "删除重复的行；若确是两次问题，在原因中写明各自的情况。")
             else:
                 seen[key] = row.loc
+
+
+def _formula_text(raw: RawResults, problems: Problems) -> None:
+    """Text Excel or WPS would run as a formula when the office opens the CSV file (the site shows it as
+    text, and the downloads are neutralised: :mod:`generator.formulas`). Codes and numbers are checked
+    as such; this looks at the other columns."""
+    for table in TABLES:
+        free = {c.name: c.title for c in table.columns if not c.code and c.name not in ("amount", "score", "count")}
+        for row in getattr(raw, table.name):
+            for name, title in free.items():
+                text = row.get(name)
+                if text and formula_like(text):
+                    shown = text if len(text) <= 20 else text[:20] + "……"
+                    problems.warning(
+                        row.at(name),
+                        f"「{title}」以「{text[0]}」开头（{shown}）：用 Excel 或 WPS 打开这个 CSV 文件时会被当作公式",
+                        "改写这一格，不要以 = + - @ 开头：去掉开头的符号，或在前面加上文字。",
+                    )
 
 
 # --------------------------------------------------------------------------------------------

@@ -66,6 +66,16 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
+    from .outputfile import OutputRefused, check_output, write_output
+
+    target = None
+    if args.output:  # refused before any work: an existing file, the office's folders, a FIFO …
+        example = f"{args.unit or args.assessment_id}.{'json' if args.unit else args.format}"
+        try:
+            target = check_output(Path(args.root), Path(args.output), force=args.force, example=example)
+        except OutputRefused as exc:
+            print(f"{exc}。", file=sys.stderr)
+            return EXIT_USAGE
     args.assessment = [args.assessment_id]
     prepared = _prepare(args)
     if prepared is None:
@@ -88,9 +98,13 @@ def cmd_score(args: argparse.Namespace) -> int:
 
         # The same guard as the site's downloads: a unit name such as "=HYPERLINK(…)" stays text in Excel.
         text = results_frame(outcome).to_csv(index=False, lineterminator="\n")
-    if args.output:
+    if target is not None:
+        data = text.encode("utf-8-sig" if args.format == "csv" and not args.unit else "utf-8")
         try:
-            Path(args.output).write_text(text, encoding="utf-8-sig" if args.format == "csv" and not args.unit else "utf-8")
+            write_output(target, data, replace=args.force)
+        except OutputRefused as exc:
+            print(f"{exc}。", file=sys.stderr)
+            return EXIT_USAGE
         except OSError as exc:
             print(f"无法写入 {args.output}：{os_error_words(exc)}。", file=sys.stderr)
             return EXIT_USAGE
@@ -119,7 +133,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_sheet(args: argparse.Namespace) -> int:
     from .sheets import write_sheet
 
-    return write_sheet(Path(args.root), args.assessment_id, Path(args.output) if args.output else None)
+    return write_sheet(Path(args.root), args.assessment_id, Path(args.output) if args.output else None, force=args.force)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -137,7 +151,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 def cmd_publish(args: argparse.Namespace) -> int:
     from .publish import publish
 
-    return publish(Path(args.root), Path(args.destination))
+    return publish(Path(args.root), Path(args.destination), force=args.force)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -167,7 +181,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("assessment_id", metavar="考核代码", help="细则 id，例如 wujin-2017")
     s.add_argument("--format", choices=("csv", "json"), default="csv", help="输出格式：csv（每单位一行）或 json（完整的逐项得分）")
     s.add_argument("--unit", help="只输出这个单位的完整得分（JSON）")
-    s.add_argument("-o", "--output", help="写入文件，默认输出到屏幕")
+    s.add_argument("-o", "--output", help="写入文件，默认输出到屏幕；文件已存在时不覆盖，不写入 rubrics/、results/、access/、.git")
+    s.add_argument("--force", action="store_true", help="覆盖已存在的输出文件（rubrics/、results/、access/、.git 中的文件仍不覆盖）")
     s.set_defaults(func=cmd_score)
 
     b = sub.add_parser("build", parents=[common], help="检查、计分并生成网站到 site/", description="检查、计分，生成全部页面，再用 MkDocs 生成网站到 site/。数据有错误时不生成，原来的 site/ 保持不变。")
@@ -187,7 +202,8 @@ def parser() -> argparse.ArgumentParser:
 
     h = sub.add_parser("sheet", parents=[common], help="生成一项考核的 Excel 评分表，供考核组填写", description="为一项考核生成 Excel 评分表：每个联络组一张工作表，单位和指标按细则顺序列好，扣分、情况、原因和自查分留给考核组填写。")
     h.add_argument("assessment_id", metavar="考核代码", help="细则 id，例如 wujin-2017")
-    h.add_argument("-o", "--output", help="评分表文件名，默认为 考核代码-评分表.xlsx")
+    h.add_argument("-o", "--output", help="评分表文件名，默认为 考核代码-评分表.xlsx；文件已存在时不覆盖，不写入 rubrics/、results/、access/、.git")
+    h.add_argument("--force", action="store_true", help="覆盖已存在的评分表（rubrics/、results/、access/、.git 中的文件仍不覆盖）")
     h.set_defaults(func=cmd_sheet)
 
     i = sub.add_parser("import", parents=[common], help="把填好的评分表读回 results/ 的 CSV 文件", description="读取填好的评分表（或另存的 CSV），逐格检查，写入 results/考核代码/ 的 CSV 文件。已有不同的数据时不覆盖，除非加 --force。")
@@ -203,7 +219,8 @@ def parser() -> argparse.ArgumentParser:
     n.set_defaults(func=cmd_new)
 
     u = sub.add_parser("publish", parents=[common], help="把生成好的 site/ 原子地复制到发布目录", description="把 site/ 复制到 Web 服务器的目录（本地或挂载的目录）。先复制到同一磁盘上的临时目录，再一次切换，服务器不会读到复制了一半的网站。")
-    u.add_argument("destination", metavar="发布目录", help="Web 服务器的网站目录，例如 /srv/www/kaoping")
+    u.add_argument("destination", metavar="发布目录", help="Web 服务器的网站目录，例如 /srv/www/kaoping（不能在项目目录里面）")
+    u.add_argument("--force", action="store_true", help="发布目录中的网站由更新的提交生成时，仍然用这次的网站替换它（有意回退）")
     u.set_defaults(func=cmd_publish)
     return p
 

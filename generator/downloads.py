@@ -2,7 +2,8 @@
 
 Written with pandas. Byte-identical from one build to the next (the XLSX's zip entries and document
 properties carry a fixed date). A text cell that a spreadsheet would read as a formula (starting with
-``=``, ``+``, ``-``, ``@``, tab or carriage return) is prefixed with ``'`` so it stays text.
+``=``, ``+``, ``-``, ``@``, tab or carriage return: :mod:`generator.formulas`) is prefixed with ``'`` so
+it stays text.
 """
 
 from __future__ import annotations
@@ -13,31 +14,16 @@ import zipfile
 from collections.abc import Collection
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
 from . import site
 from .export import assessment_data, summary_rows, to_json, unit_data
+from .formulas import neutralise
 from .outcome import AssessmentOutcome, UnitOutcome
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 #: The date stamped into XLSX files, so that a rebuild of the same data is byte-identical.
 FIXED_TIME = datetime(2000, 1, 1)
-
-
-#: Control characters a worksheet cannot hold (openpyxl refuses them); tab and line breaks stay.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def neutralise(value: Any) -> Any:
-    """Keep a spreadsheet from reading data text as a formula (CSV/XLSX injection); drop control characters."""
-    if isinstance(value, str):
-        value = CONTROL_CHARACTERS.sub("", value)
-        if value.startswith(_FORMULA_START) and not _NUMBER.match(value):
-            return "'" + value
-    return value
 
 
 def results_frame(outcome: AssessmentOutcome) -> pd.DataFrame:

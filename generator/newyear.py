@@ -17,8 +17,9 @@ from pathlib import Path
 from .check import ASSESSMENT_ID, check_rubric
 from .load import RESULTS_DIR, RUBRICS_DIR, load_rubric, read_bytes, read_rubric_text, relative
 from .models import Rubric
+from .outputfile import write_all
 from .problems import EXIT_DATA, EXIT_OK, EXIT_USAGE, Loc, Problems, os_error_words
-from .sheetlayout import report_problems, write_files
+from .sheetlayout import report_problems
 from .tables import UNITS, decode, delimiter, normalize_header, parse_table, table_for_file
 
 #: Lines still naming the old year that are listed for the clerk to review (the rest are counted).
@@ -198,7 +199,7 @@ def start_year(root: Path, year: int, *, source: str | None, new_id: str | None)
         return EXIT_DATA
 
     try:
-        write_files([(root / rubric_file, new_text.encode("utf-8")), *((root / f, data) for f, data, _units in written)])
+        write_all([(root / rubric_file, new_text.encode("utf-8")), *((root / f, data) for f, data, _units in written)])
     except OSError as exc:
         print(f"无法写入新年度的文件：{os_error_words(exc)}。没有改动任何文件。", file=sys.stderr)
         return EXIT_DATA

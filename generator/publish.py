@@ -21,6 +21,13 @@ DEST in one step (Linux ``renameat2(RENAME_EXCHANGE)``, on local disks). Where t
 exchange (NFS, SMB), two renames: DEST moves aside, the copy moves in, and for the microseconds between
 them DEST does not exist, so a request arriving exactly then gets "404 Not Found" (never a mixed site).
 
+Every published folder (each release, and a plain folder) holds ``.kaoping-published`` at its top: the
+commit and time the site was built from (``site/.kaoping-build.json``, written by ``kaoping build``) and
+when it was published (:mod:`generator.stamp`). A site built from an older commit than the one
+published is refused unless ``--force``: an old pipeline that finishes late cannot undo a newer one.
+DEST may not be the project, inside it (``docs/www`` would be copied into the next build, every unit's
+page public there) or above it; symbolic links are resolved first.
+
 Temporary copies are removed whatever happens: on an error, on Ctrl+C and on SIGTERM; what a killed
 publish (SIGKILL, power loss) left behind is removed, or put back, by the next publish to the same DEST.
 Two publishes to one DEST wait for each other (a lock on DEST's parent folder), and a publish waits for a
@@ -45,6 +52,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import stamp
 from .build import Progress, build_lock, terminate_as_interrupt
 from .problems import EXIT_DATA, EXIT_INTERRUPTED, EXIT_OK
 
@@ -77,10 +85,13 @@ class Published:
     notes: list[str] = field(default_factory=list)
 
 
-def publish(root: Path, destination: Path) -> int:
-    """Copy ``root/site`` to ``destination`` atomically; the exit status (messages in Chinese)."""
+def publish(root: Path, destination: Path, *, force: bool = False) -> int:
+    """Copy ``root/site`` to ``destination`` atomically; the exit status (messages in Chinese).
+
+    A site built from an older commit than the published one is refused unless ``force``.
+    """
     dest = Path(os.path.abspath(destination))
-    state = _State()
+    state = _State(force=force)
     try:
         with terminate_as_interrupt():
             done = _publish(root.resolve(), dest, state)
@@ -101,17 +112,19 @@ def publish(root: Path, destination: Path) -> int:
 
 @dataclass
 class _State:
-    """Whether DEST already shows the new site (so an interruption afterwards is reported truthfully)."""
+    """Whether DEST already shows the new site (so an interruption afterwards is reported truthfully), and
+    whether an older site may replace a newer one."""
 
     switched: bool = False
+    force: bool = False
 
 
 def _publish(root: Path, dest: Path, state: _State) -> Published:
     site_dir = root / "site"
     check_site(site_dir)
     parent = _parent_of(dest)
-    dest = parent / dest.name
-    _refuse_overlap(root, site_dir, dest)
+    given, dest = dest, parent / dest.name
+    _refuse_overlap(root, dest, given)
     progress = Progress()
     with _destination_lock(parent, progress) as locked:
         notes = remove_leftovers(dest) if locked else []
@@ -157,13 +170,23 @@ def _parent_of(dest: Path) -> Path:
     return parent.resolve()
 
 
-def _refuse_overlap(root: Path, site_dir: Path, dest: Path) -> None:
-    real = dest.resolve()
-    if real in (root, site_dir) or real in root.parents or site_dir in real.parents:
-        raise PublishError(
-            f"发布目录 {dest} 不能是项目目录、它的上级目录、site/ 或 site/ 里面的目录。"
-            "请给出 Web 服务器的网站目录，例如 /srv/www/kaoping"
-        )
+def _refuse_overlap(root: Path, dest: Path, given: Path) -> None:
+    """DEST may not be the project, inside it (a published site in docs/www is copied into the next build,
+    and every unit's page would be public there), inside site/, or above the project (publishing replaces
+    DEST whole). Symbolic links are resolved, DEST's own too."""
+    for real in dict.fromkeys((dest, Path(os.path.realpath(dest)))):
+        inside = real == root or root in real.parents
+        if inside or real in root.parents:
+            where = f"（实际位置 {real}）" if real != given else ""
+            why = (
+                "在项目目录里面：网站会出现在项目中，下次生成时被当作文档复制，各单位的页面也不再受访问限制"
+                if inside
+                else f"包含项目目录 {root}：发布会把它整个替换掉"
+            )
+            raise PublishError(
+                f"发布目录 {given}{where or ' '}不能是项目目录、不能在项目目录里面（包括 site/），也不能是项目目录的上级目录；"
+                f"这个目录{why}。请给出项目以外的 Web 服务器网站目录，例如 /srv/www/kaoping"
+            )
 
 
 def _layout(dest: Path) -> str:
@@ -241,11 +264,13 @@ def _publish_release(root: Path, site_dir: Path, dest: Path, state: _State, prog
                 made_releases = True
                 os.chmod(releases, 0o755)
             digest = _copy_locked(root, site_dir, temp, done, progress)
+            done.notes += _check_order(root, temp, dest, state)
             if current is not None and current.endswith("-" + digest[:12]) and (releases / current).is_dir():
                 done.release, done.unchanged = current, True
                 return done
             name = f"{datetime.datetime.now(datetime.UTC):%Y%m%dT%H%M%S.%fZ}-{digest[:12]}"
             release = releases / name
+            _mark(temp)
             os.rename(temp, release)
             os.sync()
             os.symlink(f"{releases.name}/{name}", link)
@@ -277,6 +302,8 @@ def _publish_plain(root: Path, site_dir: Path, dest: Path, state: _State, progre
     try:
         try:
             _copy_locked(root, site_dir, new, done, progress)
+            done.notes += _check_order(root, new, dest, state)
+            _mark(new)
             os.sync()
             with _signals_held():
                 if not dest.exists():
@@ -343,6 +370,37 @@ def prune(releases: Path, keep: list[str]) -> tuple[list[str], list[str], list[s
     return kept[1:], removed, failed
 
 
+# -- which site is newer -------------------------------------------------------------------------------
+
+
+def _check_order(root: Path, copy: Path, dest: Path, state: _State) -> list[str]:
+    """Refuse to replace the published site by one built from an older commit (unless forced); the copy's
+    stamp is read, so what is compared is what would be published."""
+    try:
+        new = stamp.read(copy / stamp.BUILD_STAMP)
+        published = stamp.read(dest / stamp.PUBLISHED_MARKER) if dest.is_dir() else None
+    except stamp.StampError as exc:
+        if state.force:
+            return [f"注意：{exc}；已按 --force 发布。"]
+        raise PublishError(f"{exc}。无法比较新旧网站；确认要发布时，加 --force 重新运行") from exc
+    verdict = stamp.order(new, published, root)
+    if verdict.newer:
+        return []
+    if state.force:
+        return [f"注意：{verdict.words}。已按 --force 用它替换了较新的网站。"]
+    raise PublishError(
+        f"{verdict.words}。没有用较旧的网站替换较新的网站。"
+        "如果确实要换回旧的网站（有意回退），加 --force 重新运行；也可以在服务器上切换回以前的版本（见使用说明）"
+    )
+
+
+def _mark(folder: Path) -> None:
+    """The published folder's marker (:data:`generator.stamp.PUBLISHED_MARKER`): the build's stamp and
+    when it was published. The access settings accept only a site root that holds it."""
+    built = stamp.read_raw(folder / stamp.BUILD_STAMP) or {}
+    stamp.write_json(folder / stamp.PUBLISHED_MARKER, stamp.marker(built, "kaoping publish"))
+
+
 # -- copying ------------------------------------------------------------------------------------------
 
 
@@ -374,6 +432,8 @@ def copy_site(source: Path, target: Path, done: Published | None = None) -> str:
             os.mkdir(target / rel / name)
             os.chmod(target / rel / name, 0o755)
         for name in sorted(files):
+            if rel == Path(".") and name == stamp.PUBLISHED_MARKER:
+                continue  # each publish writes its own
             digest, size = _copy_file(here / name, target / rel / name)
             total.update(f"{(rel / name).as_posix()}\0{digest}\n".encode())
             if done is not None:

@@ -23,7 +23,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from .downloads import CONTROL_CHARACTERS, FIXED_TIME, fixed_zip
+from .downloads import FIXED_TIME, fixed_zip
+from .formulas import CONTROL_CHARACTERS
 from .models import (
     RULE_KIND_NAMES,
     AllOrNothingRule,

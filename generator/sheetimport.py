@@ -14,14 +14,12 @@ from. Nothing is written while a cell is wrong, nor over different existing data
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
+import os
 import re
 import shutil
 import sys
 import tempfile
-import zipfile
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -32,64 +30,51 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from .downloads import csv_bytes
+from .formulas import formula_like
 from .load import RESULTS_DIR
 from .models import Node, Row, Rubric
+from .outputfile import write_all
 from .pipeline import prepare
 from .problems import EXIT_DATA, EXIT_OK, EXIT_USAGE, Loc, Problem, Problems, os_error_words
+from .sheetcount import SheetCount, count_against_roster, row_limit
 from .sheetlayout import (
     CODES_SHEET,
     ENTRY_KEYS,
     FINDING_KEYS,
     LABEL_DIGEST,
     LABEL_ID,
-    LABEL_SHEET,
     MAIN_COLUMNS,
     README_SHEET,
     SELF_SCORE_KEYS,
     UNIT_TABLES,
     CellLoc,
     Loaded,
-    cell_text,
+    build_layout,
     load_assessment,
     norm,
     report_problems,
     resolve_rule,
     rubric_digest,
-    sheet_label,
-    write_files,
 )
+from .sheetread import Source, SourceSheet, ident, open_source
 from .tables import (
     ENTRIES,
-    OLE_MAGIC,
     PARTS,
     SELF_SCORES,
     TABLES_BY_NAME,
-    ZIP_MAGIC,
     Table,
-    decode,
-    delimiter,
     normalize_header,
     parse_table,
     table_for_file,
 )
 from .tree import node_index
 
-_CSV_SUFFIXES = (".csv", ".txt")
 #: The header row is looked for in the first rows only (说明's column list must not look like one).
 _HEADER_SEARCH = 5
 #: The column that tells a unit-level worksheet's table (its Chinese and English names).
 _TABLE_MARK = {t.name: t.columns[1] for t in UNIT_TABLES}
 #: Reference columns of the main worksheet: shown, never read.
 _REFERENCE = {"unit_name", "title", "points", "standard", "method"}
-
-
-@dataclass(frozen=True)
-class SourceSheet:
-    """One worksheet as read: its name, how problems name it, its cells as text (row 1 first)."""
-
-    name: str
-    where: str
-    rows: list[list[str]]
 
 
 @dataclass(frozen=True)
@@ -120,6 +105,8 @@ class Imported:
     covered: dict[str, set[str] | None] = field(default_factory=dict)
     ids: list[tuple[str, CellLoc]] = field(default_factory=list)
     digests: list[tuple[str, CellLoc]] = field(default_factory=list)
+    #: What each worksheet holds, to be counted against the roster.
+    counts: list[SheetCount] = field(default_factory=list)
 
     def cover(self, table: str, units: set[str] | None) -> None:
         if table in self.covered and (self.covered[table] is None or units is None):
@@ -129,142 +116,6 @@ class Imported:
         else:
             self.covered[table] = units
         self.records.setdefault(table, [])
-
-
-# --------------------------------------------------------------------------------------------
-# Reading the source: a workbook, one CSV, or a folder of CSV files
-# --------------------------------------------------------------------------------------------
-
-
-def read_source(source: Path, problems: Problems) -> list[SourceSheet] | None:
-    if source.is_dir():
-        files = sorted(p for p in source.iterdir() if p.is_file() and p.suffix.lower() in _CSV_SUFFIXES and not p.name.startswith("."))
-        if not files:
-            problems.error(Loc(str(source)), "文件夹中没有 CSV 文件", "把评分表的各张工作表另存为 CSV（UTF-8）放进这个文件夹。")
-            return None
-        sheets = [s for p in files if (s := _read_csv(p, problems)) is not None]
-        return sheets
-    try:
-        data = source.read_bytes()
-    except OSError as exc:
-        problems.error(Loc(str(source)), f"无法读取这个文件：{exc.strerror or exc}", "检查文件名和路径。")
-        return None
-    if data.startswith(ZIP_MAGIC):
-        return _read_xlsx(source, data, problems)
-    if data.startswith(OLE_MAGIC):
-        problems.error(Loc(source.name), "这是旧的 Excel 97-2003 工作簿（.xls）或 WPS 工作簿（.et）", "在 Excel 或 WPS 中打开，另存为 Excel 工作簿（.xlsx）再导入。")
-        return None
-    if source.suffix.lower() not in _CSV_SUFFIXES:
-        problems.error(Loc(source.name), "不认识这个文件：应是 .xlsx 评分表，或另存的 .csv", "导入 kaoping sheet 生成、填好的 .xlsx 文件，或其中工作表另存的 CSV。")
-        return None
-    sheet = _read_csv(source, problems, data)
-    return [sheet] if sheet is not None else None
-
-
-def _read_xlsx(source: Path, data: bytes, problems: Problems) -> list[SourceSheet] | None:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        archive = zipfile.ZipFile(io.BytesIO(data))  # the worksheets' XML, for formulas saved without a value
-    except Exception as exc:  # a damaged zip or workbook: openpyxl raises many kinds
-        problems.error(Loc(source.name), f"无法读取这个工作簿（{type(exc).__name__}）", "在 Excel 或 WPS 中打开，确认能打开后重新保存为 .xlsx。")
-        return None
-    try:
-        sheets, uncalculated = [], []
-        for ws in book.worksheets:
-            rows = [[cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
-            sheets.append(SourceSheet(ws.title, sheet_label(ws.title), rows))
-            member = getattr(ws, "_worksheet_path", None)  # openpyxl's read-only sheets know their XML part
-            if member:
-                uncalculated += [(sheets[-1].where, cell) for cell in _uncalculated_formulas(archive, member)]
-    except Exception as exc:  # a damaged worksheet inside a readable zip: openpyxl and the XML parser raise many kinds
-        problems.error(Loc(source.name), f"无法读取这个工作簿中的工作表（{type(exc).__name__}）", "在 Excel 或 WPS 中打开，确认能打开后重新保存为 .xlsx。")
-        return None
-    finally:
-        book.close()
-        archive.close()
-    for where, (row, column) in uncalculated:
-        problems.error(
-            CellLoc(where, row, column),
-            "这个单元格是公式，但文件里没有保存公式的计算结果，读出来是空的",
-            "在 Excel 或 WPS 中打开这个文件并保存（保存时会算出结果）后再导入，或把公式改成数值。",
-        )
-    return sheets
-
-
-def _uncalculated_formulas(archive: zipfile.ZipFile, member: str) -> list[tuple[int, int]]:
-    """Formula cells saved without a computed value (a program wrote the file and nothing calculated it).
-
-    openpyxl reads those as empty, like a blank cell. Excel and WPS always save the value, even an empty
-    text one (``<v></v>`` in a cell typed ``str``); a formula with no ``<v>``, or an empty one in a number
-    cell (what openpyxl itself writes), is one nobody calculated. Rows and cells without their ``r``
-    attribute follow the one before, as openpyxl counts them.
-    """
-    from xml.etree.ElementTree import iterparse
-
-    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
-
-    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-    found = []
-    with archive.open(member.lstrip("/")) as xml:
-        row_number = 0
-        for _event, row in iterparse(xml):
-            if row.tag != f"{main}row":
-                continue
-            row_number = int(row.get("r") or row_number + 1)
-            column = 0
-            for cell in row.iter(f"{main}c"):
-                if cell.get("r"):
-                    letters, _ = coordinate_from_string(cell.get("r"))
-                    column = column_index_from_string(letters)
-                else:
-                    column += 1
-                value = cell.find(f"{main}v")
-                # Excel's empty text result is <v></v> in a cell typed "str"; a number cell needs digits.
-                missing = value is None or (not value.text and cell.get("t", "n") not in ("str", "s", "inlineStr"))
-                if cell.find(f"{main}f") is not None and missing:
-                    found.append((row_number, column))
-            row.clear()
-    return found
-
-
-def _read_csv(path: Path, problems: Problems, data: bytes | None = None) -> SourceSheet | None:
-    try:
-        data = path.read_bytes() if data is None else data
-        text, _encoding = decode(data)
-    except OSError as exc:
-        problems.error(Loc(path.name), f"无法读取这个文件：{exc.strerror or exc}", "检查文件名和路径。")
-        return None
-    except UnicodeDecodeError:
-        problems.error(Loc(path.name), "无法识别文件编码（既不是 UTF-8，也不是 GBK/GB18030）", "在 Excel 或 WPS 中另存为“CSV UTF-8（逗号分隔）”。")
-        return None
-    if data.startswith(ZIP_MAGIC):
-        problems.error(Loc(path.name), "这是 Excel 工作簿，只是文件名以 .csv 结尾", "把文件名改为 .xlsx 再导入。")
-        return None
-    if "\x00" in text:  # results tables refuse it too: say where, before it reaches them
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        problems.error(Loc(path.name, line), "这一行中有空字符，文件可能不是文本文件或已损坏", "在 Excel 或 WPS 中打开后重新另存为 CSV。")
-        return None
-    try:
-        # One record is one worksheet row, even when a cell holds line breaks.
-        rows = [[c.strip() for c in record] for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter(text))]
-    except csv.Error as exc:
-        problems.error(Loc(path.name), f"CSV 格式错误：{exc}", "在 Excel 或 WPS 中打开后重新另存为 CSV。")
-        return None
-    name = _ident(rows).get(LABEL_SHEET, "") or path.stem
-    return SourceSheet(name, f"{path.name}（{sheet_label(name)}）" if name != path.stem else f"{path.name} ", rows)
-
-
-def _ident(rows: Sequence[Sequence[str]]) -> dict[str, str]:
-    """Row 1's labelled values (考核代码, 细则校验码, 工作表)."""
-    out: dict[str, str] = {}
-    if rows:
-        row = rows[0]
-        for i, cell in enumerate(row[:-1]):
-            if cell in (LABEL_ID, LABEL_DIGEST, LABEL_SHEET) and row[i + 1]:
-                out[cell] = row[i + 1]
-    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -308,9 +159,9 @@ def _kind(cells: Sequence[str]) -> tuple[str, dict[str, str]] | None:
 
 def read_sheet(sheet: SourceSheet, imported: Imported, problems: Problems) -> None:
     rows = sheet.rows
-    ident = _ident(rows)
-    if LABEL_ID in ident:
-        imported.ids.append((ident[LABEL_ID], CellLoc(sheet.where, 1, 2)))
+    labels = ident(rows)
+    if LABEL_ID in labels:
+        imported.ids.append((labels[LABEL_ID], CellLoc(sheet.where, 1, 2)))
     if sheet.name == README_SHEET or (rows and rows[0] and rows[0][0].startswith((README_SHEET, CODES_SHEET))) or sheet.name == CODES_SHEET:
         for r, row in enumerate(rows, start=1):
             if len(row) > 1 and row[0] == LABEL_ID and row[1]:
@@ -318,8 +169,8 @@ def read_sheet(sheet: SourceSheet, imported: Imported, problems: Problems) -> No
             if len(row) > 1 and row[0] == LABEL_DIGEST and row[1]:
                 imported.digests.append((row[1], CellLoc(sheet.where, r, 2)))
         return
-    if LABEL_DIGEST in ident:
-        imported.digests.append((ident[LABEL_DIGEST], CellLoc(sheet.where, 1, 4)))
+    if LABEL_DIGEST in labels:
+        imported.digests.append((labels[LABEL_DIGEST], CellLoc(sheet.where, 1, 4)))
     found = next(((i, k) for i, row in enumerate(rows[:_HEADER_SEARCH]) if (k := _kind(row)) is not None), None)
     if found is None and any(any(row) for row in rows):
         problems.warning(
@@ -363,12 +214,16 @@ def _read_main(sheet: SourceSheet, columns: Mapping[str, int], body: Iterable[tu
     marks_only: list[int] = []
     entries: list[Record] = []
     scores: list[Record] = []
+    slots: dict[str, set[tuple[str, str]]] = {}
+    imported.counts.append(SheetCount(sheet.name, sheet.where, slots))
     for r, row in body:
         cells = _cells(row, {k: c for k, c in columns.items() if k not in _REFERENCE})
         if not any(cells.values()):
             continue
         if cells.get("unit"):
             units.add(cells["unit"])
+            if cells.get("item"):
+                slots.setdefault(cells["unit"], set()).add((norm(cells["item"]), norm(cells.get("rule", ""))))
         if takes_entries and any(cells.get(k) for k in FINDING_KEYS):
             entries.append(Record({k: cells.get(k, "") for k in ENTRY_KEYS}, Origin(sheet.where, r, entry_columns)))
         elif cells.get("assessor") or cells.get("note"):
@@ -394,10 +249,13 @@ def _read_unit_table(sheet: SourceSheet, table: Table, columns: Mapping[str, int
     wanted = {c.name: columns[c.name] for c in table.columns if c.name in columns}
     record_keys = [c.name for c in table.columns if c.name not in ("unit", "part" if table is PARTS else "unit")]
     imported.cover(table.name, None)
+    count = SheetCount(sheet.name, sheet.where)
+    imported.counts.append(count)
     for r, row in body:
         cells = _cells(row, wanted)
         if any(cells.get(k) for k in record_keys):
             imported.records[table.name].append(Record({c.name: cells.get(c.name, "") for c in table.columns}, Origin(sheet.where, r, wanted)))
+            count.records += 1
 
 
 # --------------------------------------------------------------------------------------------
@@ -406,6 +264,8 @@ def _read_unit_table(sheet: SourceSheet, table: Table, columns: Mapping[str, int
 
 _DECIMAL = re.compile(r"^\d+(\.\d+)?$")
 _NUMERIC_COLUMNS = {"value", "amount", "score", "count"}
+#: Columns that hold a number and nothing else (the checker refuses anything but a number in them).
+_NUMBERS_ONLY = {"amount", "score", "count"}
 
 
 def _canonical(table: Table, cells: Mapping[str, str], rubric: Rubric, nodes: Mapping[str, Node]) -> tuple[str, ...]:
@@ -547,22 +407,33 @@ def _which_assessment(imported: Imported, wanted: str | None, problems: Problems
 
 
 def import_sheet(root: Path, source: Path, aid: str | None, *, force: bool) -> int:
+    """``kaoping import``: the exit status. Messages in Chinese; nothing is written unless every cell is right."""
     problems = Problems()
-    if not source.exists():
+    if not os.path.lexists(source):
         print(f"找不到 {source}。", file=sys.stderr)
         return EXIT_USAGE
-    sheets = read_source(source, problems)
-    if sheets is None:
+    opened = open_source(source, problems)
+    if opened is None:
         report_problems(problems)
         return EXIT_USAGE
-    if problems.has_errors():  # a worksheet that could not be read, or a formula without its value
+    try:
+        return _import(root, source, opened, aid, force, problems)
+    finally:
+        opened.close()
+
+
+def _import(root: Path, source: Path, opened: Source, aid: str | None, force: bool, problems: Problems) -> int:
+    if problems.has_errors():  # a CSV file of a folder that could not be read
+        return _refused(problems)
+    # Which assessment, from the first rows; then every row, as far as this assessment's roster can need.
+    heads = opened.heads(problems)
+    if heads is None:
         report_problems(problems)
-        print("评分表有错误，没有导入。", file=sys.stderr)
-        return EXIT_DATA
-    imported = Imported()
-    for sheet in sheets:
-        read_sheet(sheet, imported, problems)
-    chosen = _which_assessment(imported, aid, problems)
+        return EXIT_USAGE
+    probe = Imported()
+    for sheet in heads:
+        read_sheet(sheet, probe, Problems())
+    chosen = _which_assessment(probe, aid, problems)
     if chosen is None:
         report_problems(problems)
         return EXIT_USAGE
@@ -572,6 +443,34 @@ def import_sheet(root: Path, source: Path, aid: str | None, *, force: bool) -> i
         if status != EXIT_USAGE:
             print("数据有错误，没有导入。改正上面列出的错误后再运行。", file=sys.stderr)
         return status
+    layout = build_layout(loaded.rubric, loaded.raw, loaded.units, Problems())
+    sheets = opened.read(row_limit(layout), problems)
+    if sheets is None:
+        report_problems(problems)
+        return EXIT_USAGE
+    if problems.has_errors():  # beyond what a score sheet holds, or a formula without its value
+        return _refused(problems)
+    imported = Imported()
+    for sheet in sheets:
+        read_sheet(sheet, imported, problems)
+    print(f"读取评分表 {source.name}：")
+    print("\n".join(count_against_roster(layout, imported.counts, problems)))
+    refuse_formulas(imported, problems)
+    _check_digest(loaded, imported, problems)
+    if not imported.covered:
+        problems.error(Loc(source.name), "评分表中没有可以导入的工作表", "导入 kaoping sheet 生成、填好的评分表。")
+    if problems.has_errors():
+        return _refused(problems)
+    return _apply(root, loaded, imported, force, problems)
+
+
+def _refused(problems: Problems) -> int:
+    report_problems(problems)
+    print("评分表有错误，没有导入。", file=sys.stderr)
+    return EXIT_DATA
+
+
+def _check_digest(loaded: Loaded, imported: Imported, problems: Problems) -> None:
     digest = rubric_digest(loaded.rubric)
     for value, loc in imported.digests[:1]:
         if value != digest:
@@ -580,12 +479,34 @@ def import_sheet(root: Path, source: Path, aid: str | None, *, force: bool) -> i
                 f"评分表是按另一版本的细则生成的（细则校验码 {value}，现在是 {digest}）；已按现在的细则逐格检查",
                 "细则的指标或规则改过时，用 kaoping sheet 重新生成评分表，把填好的内容抄过去。",
             )
-    if not imported.covered:
-        problems.error(Loc(source.name), "评分表中没有可以导入的工作表", "导入 kaoping sheet 生成、填好的评分表。")
-    if problems.has_errors():
-        report_problems(problems)
-        print("评分表有错误，没有导入。", file=sys.stderr)
-        return EXIT_DATA
+
+
+def refuse_formulas(imported: Imported, problems: Problems) -> None:
+    """Text a spreadsheet would run as a formula is refused in every column that is not a number: the
+    results CSV files are opened in Excel by the office (see :mod:`generator.formulas`)."""
+    for name, records in imported.records.items():
+        table = TABLES_BY_NAME[name]
+        for record in records:
+            if not isinstance(record.origin, Origin):
+                continue
+            for key, text in record.cells.items():
+                if not formula_like(text):
+                    continue
+                title, shown = table.column(key).title, text if len(text) <= 20 else text[:20] + "……"
+                if key in _NUMBERS_ONLY:
+                    problems.error(record.origin.loc(key), f"「{title}」只能填数字，这一格是公式文字（{shown}）", "填写阿拉伯数字，例如 1 或 0.5。")
+                    continue
+                problems.error(
+                    record.origin.loc(key),
+                    f"「{title}」以「{text[0]}」开头（{shown}）：写进 results/ 的 CSV 文件后，"
+                    "用 Excel 或 WPS 打开时会被当作公式，所以没有导入",
+                    "改写这一格，不要以 = + - @ 开头：去掉开头的符号，或在前面加上文字。",
+                )
+
+
+def _apply(root: Path, loaded: Loaded, imported: Imported, force: bool, problems: Problems) -> int:
+    """Check what the import changes in a scratch copy, then write it (existing different data: with ``force``)."""
+    chosen = loaded.rubric.id
     changes = merge(loaded, imported)
     if not changes:
         report_problems(problems)
@@ -625,7 +546,7 @@ def _write(root: Path, aid: str, changes: Sequence[Change]) -> None:
         for c in changes
     ]
     # Every new table is written before any file is replaced or removed: a failure leaves the folder as it was.
-    write_files([(target, change.data) for change, target in zip(changes, targets, strict=True) if change.rows])
+    write_all([(target, change.data) for change, target in zip(changes, targets, strict=True) if change.rows])
     print(f"已导入到 {RESULTS_DIR}/{aid}/：")
     for change, target in zip(changes, targets, strict=True):
         old = [root / f for f in change.files]

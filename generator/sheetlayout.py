@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import re
 import unicodedata
 from collections import defaultdict
@@ -487,25 +486,3 @@ def load_assessment(root: Path, aid: str, problems: Problems) -> tuple[Loaded | 
     if problems.has_errors() or not units:
         return None, EXIT_DATA
     return Loaded(rubric, file, raw, units), EXIT_OK
-
-
-def write_files(files: Sequence[tuple[Path, bytes]]) -> None:
-    """Write all the files or none: each goes to a temporary file beside it, and only when every one is
-    written are they renamed into place (a full disk or a file held open leaves the old ones as they were)."""
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for path, data in files:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temp = path.with_name(f".{path.name}.kaoping-tmp")
-            staged.append((temp, path))
-            temp.write_bytes(data)
-    except BaseException:
-        for temp, _ in staged:
-            temp.unlink(missing_ok=True)
-        raise
-    for temp, path in staged:
-        os.replace(temp, path)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    write_files([(path, data)])

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from .load import RESULTS_DIR
+from .outputfile import OutputRefused, check_output, write_output
 from .problems import EXIT_DATA, EXIT_OK, EXIT_USAGE, Problems
 from .sheetbook import workbook_bytes
 from .sheetlayout import (
@@ -18,12 +19,21 @@ from .sheetlayout import (
     build_layout,
     load_assessment,
     report_problems,
-    write_atomic,
 )
 
 
-def write_sheet(root: Path, aid: str, output: Path | None) -> int:
-    """``kaoping sheet``: write the score sheet of assessment ``aid``; returns the exit status."""
+def write_sheet(root: Path, aid: str, output: Path | None, *, force: bool = False) -> int:
+    """``kaoping sheet``: write the score sheet of assessment ``aid``; returns the exit status.
+
+    An existing file is replaced only with ``force``; nothing under rubrics/, results/, access/ or .git is
+    ever written (see :mod:`generator.outputfile`).
+    """
+    target = output if output is not None else root / f"{aid}-评分表.xlsx"
+    try:
+        path = check_output(root, target, force=force, example=f"{aid}-评分表.xlsx", note="（它可能是考核组已经填好的评分表）")
+    except OutputRefused as exc:
+        print(f"{exc}。", file=sys.stderr)
+        return EXIT_USAGE
     problems = Problems()
     loaded, status = load_assessment(root, aid, problems)
     layout = build_layout(loaded.rubric, loaded.raw, loaded.units, problems) if loaded is not None else None
@@ -33,10 +43,12 @@ def write_sheet(root: Path, aid: str, output: Path | None) -> int:
         if status != EXIT_USAGE:
             print("数据有错误，没有生成评分表。改正上面列出的错误后再运行。", file=sys.stderr)
         return status if status != EXIT_OK else EXIT_DATA
-    target = output if output is not None else root / f"{aid}-评分表.xlsx"
     files = {"rubric": loaded.rubric_file, "units": f"{RESULTS_DIR}/{aid}/units.csv"}
     try:
-        write_atomic(target, workbook_bytes(layout, files))
+        write_output(path, workbook_bytes(layout, files), replace=force)
+    except OutputRefused as exc:
+        print(f"{exc}。", file=sys.stderr)
+        return EXIT_USAGE
     except OSError as exc:
         print(f"无法写入 {target}：{exc.strerror or exc}。文件是否正在 Excel 或 WPS 中打开？关闭后再运行。", file=sys.stderr)
         return EXIT_DATA

@@ -10,6 +10,11 @@
 # name, then a new link is renamed over the old one (`mv -T`, one rename): the web server never serves a
 # half-copied site. The current release and the two before it are kept; older ones are removed.
 #
+# An older pipeline never replaces a newer site: the site's build stamp (site/.kaoping-build.json, written
+# by `kaoping build`) is compared with the current release's .kaoping-published by generator/stamp.py, the
+# rule `kaoping publish` applies (git ancestry when this checkout knows both commits, else commit times,
+# else build times). Each release gets its own .kaoping-published. The runner needs python3 and git.
+#
 # Variables (the README's section “自动发布（CI）”): KAOPING_DEPLOY_HOST, KAOPING_DEPLOY_USER,
 # KAOPING_DEPLOY_PATH, KAOPING_DEPLOY_SSH_KEY (the private key, or the path of a file holding it),
 # KAOPING_DEPLOY_KNOWN_HOSTS (the server's lines from ssh-keyscan), KAOPING_DEPLOY_PORT (default 22).
@@ -57,6 +62,11 @@ esac
 if [ ! -f "$site/index.html" ] || [ ! -f "$site/search/search_index.json" ]; then
     fail "没有找到生成好的网站 $site/（缺少 index.html 或搜索索引）。先运行 make site"
 fi
+if [ ! -f "$site/.kaoping-build.json" ]; then
+    fail "网站 $site/ 中没有生成记录 .kaoping-build.json，无法确认它不比服务器上的网站旧。先运行 make site（kaoping build）"
+fi
+command -v python3 >/dev/null 2>&1 || fail "CI 的运行环境中没有 python3（比较网站新旧要用它）"
+stamp_py=$(cd "$(dirname "$0")/.." && pwd)/generator/stamp.py
 
 commit=${CI_COMMIT_SHA:-${GITHUB_SHA:-$(git rev-parse HEAD 2>/dev/null || echo local)}}
 case $commit in *[!0-9a-zA-Z]*) commit=local ;; esac
@@ -115,6 +125,11 @@ prepare)
         exit 1
     fi
     printf '%s\n' "$current"
+    # The current release's marker, for the order check (a release published before markers has none).
+    marker="$releases/$current/.kaoping-published"
+    if [ -n "$current" ] && [ -f "$marker" ] && [ ! -L "$marker" ]; then
+        head -c 65536 "$marker"
+    fi
     ;;
 switch)
     mv -T "$releases/.publishing-$release" "$releases/$release"
@@ -154,7 +169,22 @@ remote() {
 }
 
 echo "发布到 $user@$host:$dest（版本 $release）"
-previous=$(remote prepare "$dest" "$release") || fail "服务器上的准备步骤没有完成（见上面的消息）；网站没有改动"
+answer=$(remote prepare "$dest" "$release") || fail "服务器上的准备步骤没有完成（见上面的消息）；网站没有改动"
+previous=$(printf '%s\n' "$answer" | sed -n 1p)
+printf '%s\n' "$answer" | sed 1d >"$work/published"
+published=
+[ ! -s "$work/published" ] || published="$work/published"
+# shellcheck disable=SC2086  # $published is empty or one plain path
+if python3 "$stamp_py" check "$site/.kaoping-build.json" $published; then
+    :
+else
+    case $? in
+        1) fail "服务器上的网站比这次的新（见上一行），没有替换它；网站没有改动。要回退到旧版本，在服务器上切换链接（见 README 的「发布目录的布局」）" ;;
+        *) fail "无法比较这次的网站和服务器上的网站（见上一行）；网站没有改动" ;;
+    esac
+fi
+mkdir "$work/marker"
+python3 "$stamp_py" marker "$site/.kaoping-build.json" "$work/marker/.kaoping-published" || fail "无法写发布记录"
 started=1
 link_dest=
 [ -z "$previous" ] || link_dest="--link-dest=$dest.releases/$previous"
@@ -162,8 +192,11 @@ link_dest=
 # every file anew, so files are compared by content (--checksum), and times are not copied: a file whose
 # content has not changed is a hard link to the current release's and keeps its time (good for caches).
 # shellcheck disable=SC2086
-rsync -rlp --checksum --delete --chmod=D755,F644 $link_dest -e "$ssh_command" \
+rsync -rlp --checksum --delete --chmod=D755,F644 --exclude=/.kaoping-published $link_dest -e "$ssh_command" \
     "$site/" "$user@$host:$dest.releases/.publishing-$release/" ||
+    fail "rsync 复制没有完成；服务器上的网站没有改动"
+# The release's marker: what it was built from and when it was published.
+rsync -rp --chmod=D755,F644 -e "$ssh_command" "$work/marker/" "$user@$host:$dest.releases/.publishing-$release/" ||
     fail "rsync 复制没有完成；服务器上的网站没有改动"
 remote switch "$dest" "$release" "$previous" || fail "切换没有完成（见上面的消息）"
 switched=1

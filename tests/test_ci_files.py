@@ -9,15 +9,22 @@
 - ``scripts/ci_publish.sh`` is run against a stand-in server: an ``ssh`` on PATH that runs the remote
   command on this machine, with the real rsync. The site arrives whole, the link switches in one step,
   old releases are pruned, and failures leave the server as it was with nothing temporary behind.
+  Every release holds ``.kaoping-published``; a site built from an older commit than the current
+  release's is refused, as ``kaoping publish`` refuses it (git ancestry, else commit times).
+
+Each test first asserts that what it looks at exists (a job, a command, a log line), so that none
+passes because the thing it checks is missing.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import stat
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +33,7 @@ import yaml
 from sandbox import ROOT, digests
 
 from generator.cli import parser
+from generator.stamp import BUILD_STAMP, PUBLISHED_MARKER
 
 GITHUB = ROOT / ".github" / "workflows" / "site.yml"
 GITLAB = ROOT / ".gitlab-ci.yml"
@@ -109,24 +117,49 @@ def test_every_make_target_exists() -> None:
     assert called <= targets, f"Makefile 中没有这些目标：{called - targets}"
 
 
+def makefile_recipes() -> dict[str, list[str]]:
+    """Each Makefile target's recipe lines."""
+    recipes: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for line in (ROOT / "Makefile").read_text(encoding="utf-8").splitlines():
+        if line.startswith("\t") and current is not None:
+            current.append(line.strip())
+            continue
+        match = re.match(r"^([A-Za-z][\w.-]*)\s*:(?!=)", line)
+        current = recipes.setdefault(match.group(1), []) if match else None
+    return recipes
+
+
 def test_every_kaoping_subcommand_exists() -> None:
     commands = kaoping_commands()
-    text = [c for lines in all_commands().values() for c in lines] + script_lines()
-    called = {m for c in text for m in re.findall(r"\bkaoping\s+([a-z][\w-]*)", c)}
-    assert called <= commands, f"kaoping 没有这些子命令：{called - commands}"
     assert {"check", "build", "publish"} <= commands
+    # What CI runs: its own lines, the publish script, and the recipes of the make targets it calls.
+    lines = [c for job in all_commands().values() for c in job]
+    recipes = makefile_recipes()
+    targets = {m for c in lines for m in re.findall(r"\bmake\s+([\w.-]+)", c)}
+    assert targets and targets <= set(recipes)
+    text = lines + script_lines() + [r for t in targets for r in recipes[t]]
+    called = {m for c in text for m in re.findall(r"\bkaoping\s+([a-z][\w-]*)", c)}
+    assert {"check", "build"} <= called, f"CI 应当（通过 make）运行 kaoping check 和 kaoping build：{called}"
+    assert called <= commands, f"kaoping 没有这些子命令：{called - commands}"
 
 
 def test_every_script_exists() -> None:
-    for job, lines in all_commands().items():
-        for c in lines:
-            for path in re.findall(r"\bscripts/[\w./-]+", c):
-                assert (ROOT / path).is_file(), f"{job} 运行的 {path} 不存在"
     assert any("scripts/ci_publish.sh" in c for c in all_commands()["github:publish"])
     assert any("scripts/ci_publish.sh" in c for c in all_commands()["gitlab:publish"])
+    found = [(job, path) for job, lines in all_commands().items() for c in lines for path in re.findall(r"\bscripts/[\w./-]+", c)]
+    assert {job for job, _ in found} >= {"github:publish", "gitlab:publish"}
+    for job, path in found:
+        assert (ROOT / path).is_file(), f"{job} 运行的 {path} 不存在"
+    # The publish script runs generator/stamp.py with the runner's python3: it must exist and need nothing installed.
+    stamp = ROOT / "generator" / "stamp.py"
+    assert "generator/stamp.py" in SCRIPT.read_text(encoding="utf-8") and stamp.is_file()
+    imports = re.findall(r"^(?:from|import) (\S+)", stamp.read_text(encoding="utf-8"), re.MULTILINE)
+    assert imports and all(not name.startswith(".") and name.split(".")[0] in sys.stdlib_module_names | {"__future__"} for name in imports), imports
 
 
 def test_python_3_11_on_debian() -> None:
+    assert set(github_jobs()) == {"check", "test", "build", "publish"}
     for name, job in github_jobs().items():
         assert job["runs-on"].startswith("ubuntu-")
         if name != "publish":
@@ -205,7 +238,10 @@ def test_the_site_travels_from_build_to_publish() -> None:
     build = github_jobs()["build"]["steps"]
     upload = [s for s in build if str(s.get("uses", "")).startswith("actions/upload-artifact")]
     download = [s for s in github_jobs()["publish"]["steps"] if str(s.get("uses", "")).startswith("actions/download-artifact")]
+    assert len(upload) == len(download) == 1
     assert upload[0]["with"]["name"] == download[0]["with"]["name"] == "site"
+    # The build stamp (site/.kaoping-build.json) is a hidden file: upload-artifact leaves those out unless told.
+    assert upload[0]["with"]["include-hidden-files"] is True
     assert upload[0]["with"]["path"].rstrip("/") == download[0]["with"]["path"].rstrip("/") == "site"
     assert gitlab_jobs()["build"]["artifacts"]["paths"] == ["site/"]
 
@@ -224,6 +260,7 @@ def documented_variables() -> dict[str, tuple[str, str]]:
 
 def test_the_documented_variables_are_the_ones_used() -> None:
     documented = documented_variables()
+    assert "KAOPING_DEPLOY_SSH_KEY" in documented and "KAOPING_DEPLOY_PORT" in documented
     env = next(s for s in github_jobs()["publish"]["steps"] if "run" in s)["env"]
     assert set(env) == set(documented)
     for name, value in env.items():
@@ -316,14 +353,32 @@ class Server:
         return found + [n for n in self.names() if n.startswith(".")]
 
 
-def make_site(folder: Path, version: str) -> Path:
+def make_site(folder: Path, version: str, commit: str | None = None, commit_time: str | None = None, built_at: str = "2026-01-01T00:00:00Z") -> Path:
+    """A built site; its build stamp (as kaoping build writes it) names ``commit`` when given."""
     site = folder / f"site-{version}"
     (site / "search").mkdir(parents=True)
     (site / "index.html").write_text(f"<title>{version}</title>\n")
     (site / "search" / "search_index.json").write_text('{"docs": []}')
     (site / "assets").mkdir()
     (site / "assets" / "kaoping.css").write_text("body { color: #333; }\n")
+    stamp = {"commit": commit, "commit_time": commit_time, "built_at": built_at}
+    (site / BUILD_STAMP).write_text(json.dumps(stamp))
     return site
+
+
+def marker(release: Path) -> dict[str, Any]:
+    path = release / PUBLISHED_MARKER
+    assert path.is_file() and not path.is_symlink(), f"{release} 中没有发布记录"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def site_digests(folder: Path) -> dict[str, str]:
+    """A published release's files but its marker."""
+    found = digests(folder)
+    assert found.pop(PUBLISHED_MARKER), f"{folder} 中没有发布记录"
+    return found
 
 
 @pytest.fixture
@@ -333,26 +388,33 @@ def server(tmp_path: Path) -> Server:
 
 @needs_rsync
 def test_publish_script_switches_releases(server: Server, tmp_path: Path) -> None:
-    first = make_site(tmp_path, "v1")
+    first = make_site(tmp_path, "v1", "a1" + "0" * 38, "2026-01-01T00:00:00Z")
     run = server.publish(first, "a1" + "0" * 38)
     assert run.returncode == 0, run.stderr
     assert "已发布：" in run.stdout
     assert server.current().endswith("Z-a10000000000")
-    assert digests(server.dest) == digests(first)
+    assert site_digests(server.dest) == digests(first)
+    published = marker(server.dest)
+    assert {k: published[k] for k in ("commit", "commit_time", "built_at", "published_by")} == {
+        "commit": "a1" + "0" * 38, "commit_time": "2026-01-01T00:00:00Z", "built_at": "2026-01-01T00:00:00Z", "published_by": "ci",
+    }
+    assert published["published_at"].endswith("Z")
     for path in [server.dest.resolve(), *server.dest.resolve().rglob("*")]:
         assert stat.S_IMODE(path.stat().st_mode) == (0o755 if path.is_dir() else 0o644)
 
     # What ssh was given: the server's key checked against the variable, the private key kept private.
     calls = server.log.read_text().splitlines()
+    assert len(calls) >= 3, calls  # prepare, rsync, switch
     assert all("-o StrictHostKeyChecking=yes" in c and "-o BatchMode=yes" in c and "-p 22 " in c for c in calls)
     assert Path(f"{server.log}.known_hosts").read_text() == KNOWN_HOSTS + "\n"
     assert Path(f"{server.log}.key").read_text() == KEY.replace("\r", "") + "\n"
     assert Path(f"{server.log}.mode").read_text().strip() == "600"
 
-    second = make_site(tmp_path, "v2")
+    second = make_site(tmp_path, "v2", "a2" + "0" * 38, "2026-01-02T00:00:00Z")
     run = server.publish(second, "a2" + "0" * 38)
     assert run.returncode == 0, run.stderr
-    assert digests(server.dest) == digests(second)
+    assert site_digests(server.dest) == digests(second)
+    assert "比较的是提交时间" in run.stdout
     assert "回退到上一个版本：ln -sfn site.releases/" in run.stdout
     old, new = server.names()
     assert server.current() == new
@@ -362,8 +424,10 @@ def test_publish_script_switches_releases(server: Server, tmp_path: Path) -> Non
     assert (server.releases / old / "index.html").read_text() == "<title>v1</title>\n"
 
     for n in (3, 4, 5):
-        assert server.publish(make_site(tmp_path, f"v{n}"), f"a{n}" + "0" * 38).returncode == 0
+        site = make_site(tmp_path, f"v{n}", f"a{n}" + "0" * 38, f"2026-01-0{n}T00:00:00Z")
+        assert server.publish(site, f"a{n}" + "0" * 38).returncode == 0
     assert [name[-14:] for name in server.names()] == ["Z-a30000000000", "Z-a40000000000", "Z-a50000000000"]
+    assert [marker(server.releases / name)["commit"][:2] for name in server.names()] == ["a3", "a4", "a5"]
     assert server.leftovers() == []
     assert sorted(p.name for p in server.srv.iterdir()) == ["site", "site.releases"]
 
@@ -385,7 +449,8 @@ def test_publish_script_takes_keys_from_files(server: Server, tmp_path: Path) ->
     assert run.returncode == 0, run.stderr
     assert Path(f"{server.log}.key").read_text() == KEY.replace("\r", "")
     assert Path(f"{server.log}.known_hosts").read_text() == KNOWN_HOSTS + "\n"
-    assert all("-p 2222 " in c for c in server.log.read_text().splitlines())
+    calls = server.log.read_text().splitlines()
+    assert len(calls) >= 3 and all("-p 2222 " in c for c in calls), calls
 
 
 @needs_rsync
@@ -406,7 +471,7 @@ def test_publish_script_refuses_bad_variables(server: Server, tmp_path: Path, en
     run = server.publish(make_site(tmp_path, "v1"), "c" * 40, **env)
     assert run.returncode == 1
     assert run.stderr.startswith("发布失败：") and words in run.stderr, run.stderr
-    assert not server.log.exists(), "变量有误时不应连接服务器"
+    assert server.srv.is_dir() and not server.log.exists(), "变量有误时不应连接服务器"
     assert list(server.srv.iterdir()) == []
 
 
@@ -414,6 +479,12 @@ def test_publish_script_refuses_bad_variables(server: Server, tmp_path: Path, en
 def test_publish_script_refuses_a_missing_site(server: Server, tmp_path: Path) -> None:
     run = server.publish(tmp_path / "nothing", "c" * 40)
     assert run.returncode == 1 and "先运行 make site" in run.stderr
+    assert not server.log.exists()
+    # A site without its build stamp (not made by kaoping build) cannot be ordered: not published either.
+    site = make_site(tmp_path, "v1")
+    (site / BUILD_STAMP).unlink()
+    run = server.publish(site, "c" * 40)
+    assert run.returncode == 1 and "没有生成记录 .kaoping-build.json" in run.stderr, run.stderr
     assert not server.log.exists()
 
 
@@ -424,7 +495,7 @@ def test_publish_script_leaves_a_plain_folder_alone(server: Server, tmp_path: Pa
     run = server.publish(make_site(tmp_path, "v1"), "d" * 40)
     assert run.returncode == 1
     assert "是普通目录" in run.stderr and "mv " in run.stderr
-    assert digests(server.dest) == {"index.html": digests(server.dest)["index.html"]}
+    assert list(digests(server.dest)) == ["index.html"]
     assert (server.dest / "index.html").read_text() == "旧网站"
     assert not server.releases.exists()
 
@@ -434,6 +505,7 @@ def test_publish_script_copy_broken_off(server: Server, tmp_path: Path) -> None:
     first = make_site(tmp_path, "v1")
     assert server.publish(first, "e1" + "0" * 38).returncode == 0
     before, names = digests(server.dest), server.names()
+    assert before and names
     run = server.publish(make_site(tmp_path, "v2"), "e2" + "0" * 38, FAKE_SSH_BREAK_RSYNC="1")
     assert run.returncode == 1
     assert "rsync 复制没有完成；服务器上的网站没有改动" in run.stderr
@@ -450,3 +522,65 @@ def test_publish_script_cleans_what_an_interrupted_run_left(server: Server, tmp_
     assert run.returncode == 0, run.stderr
     assert server.leftovers() == []
     assert len(server.names()) == 2
+
+
+# -- an older pipeline does not replace a newer site ------------------------------------------------------
+
+
+def git(repo: Path, *args: str, when: str = "2026-01-01T00:00:00Z") -> str:
+    env = os.environ | {
+        "GIT_AUTHOR_NAME": "CI", "GIT_AUTHOR_EMAIL": "ci@example.org", "GIT_AUTHOR_DATE": when,
+        "GIT_COMMITTER_NAME": "CI", "GIT_COMMITTER_EMAIL": "ci@example.org", "GIT_COMMITTER_DATE": when,
+    }
+    return subprocess.run(["git", "-C", str(repo), *args], env=env, capture_output=True, text=True, check=True).stdout.strip()
+
+
+@needs_rsync
+def test_publish_script_refuses_an_older_commit_by_time(server: Server, tmp_path: Path) -> None:
+    # The runner's clone has neither commit (a shallow checkout): the commit times are compared.
+    newer = make_site(tmp_path, "newer", "b" * 40, "2026-04-02T00:00:00Z", "2026-04-02T00:05:00Z")
+    assert server.publish(newer, "b" * 40).returncode == 0
+    before, names = digests(server.dest), server.names()
+    older = make_site(tmp_path, "older", "a" * 40, "2026-04-01T00:00:00Z", "2026-04-03T00:00:00Z")
+    run = server.publish(older, "a" * 40)
+    assert run.returncode == 1
+    assert "git 无法判断两个提交的先后，比较的是提交时间" in run.stderr, run.stderr
+    assert "发布失败：服务器上的网站比这次的新" in run.stderr
+    assert digests(server.dest) == before and server.names() == names
+    assert server.leftovers() == []
+
+
+@needs_rsync
+def test_publish_script_asks_git_which_commit_is_newer(server: Server, tmp_path: Path) -> None:
+    # The checkout knows both commits: the later one wins even when its commit time is earlier
+    # (a rebase or a wrong clock).
+    repo = server.tmp
+    git(repo, "init", "-q", "-b", "main")
+    made = []
+    for n, when in enumerate(["2026-04-05T00:00:00Z", "2026-04-04T00:00:00Z", "2026-04-03T00:00:00Z"]):
+        (repo / "data.txt").write_text(str(n))
+        git(repo, "add", "data.txt")
+        git(repo, "commit", "-q", "-m", f"commit {n}", when=when)
+        made.append(git(repo, "rev-parse", "HEAD"))
+    first, second, third = made
+    assert server.publish(make_site(tmp_path, "second", second, "2026-04-04T00:00:00Z"), second).returncode == 0
+    before = digests(server.dest)
+    run = server.publish(make_site(tmp_path, "first", first, "2026-04-05T00:00:00Z"), first)
+    assert run.returncode == 1
+    assert f"它是这次的提交 {first[:12]}（提交于 2026-04-05 00:00:00 UTC）之后的提交（由 git 确认）" in run.stderr, run.stderr
+    assert digests(server.dest) == before
+    run = server.publish(make_site(tmp_path, "third", third, "2026-04-03T00:00:00Z"), third)
+    assert run.returncode == 0, run.stderr
+    assert f"这次的提交 {third[:12]}（提交于 2026-04-03 00:00:00 UTC）在发布目录中网站的提交 {second[:12]} 之后（由 git 确认）" in run.stdout
+    assert marker(server.dest)["commit"] == third
+
+
+@needs_rsync
+def test_publish_script_over_a_release_without_a_marker(server: Server, tmp_path: Path) -> None:
+    # A release published before markers existed: nothing to compare, the new site goes out with its marker.
+    assert server.publish(make_site(tmp_path, "v1", "c" * 40, "2026-04-09T00:00:00Z"), "c" * 40).returncode == 0
+    (server.dest / PUBLISHED_MARKER).unlink()
+    run = server.publish(make_site(tmp_path, "v2", "d" * 40, "2026-04-01T00:00:00Z"), "d" * 40)
+    assert run.returncode == 0, run.stderr
+    assert "发布目录中的网站没有发布记录，无从比较" in run.stdout
+    assert marker(server.dest)["commit"] == "d" * 40

@@ -5,6 +5,11 @@
 - A reader that keeps reading DEST/index.html while a second publish runs only ever reads the whole old
   or the whole new page: never a missing or partial file.
 - Old releases are pruned (the current one and two before it stay); the same site twice changes nothing.
+- Every published folder holds ``.kaoping-published`` (the build's commit and time, when it was
+  published). A site built from an older commit does not replace a newer one without ``--force``: git
+  decides when it knows both commits, else their commit times, else the build times; a real build in a
+  git repository stamps its commit, and the publish carries it.
+- DEST may not be the project, inside it (``docs/www``), inside site/, or above it, through links too.
 - Errors (no site/, an incomplete one, a destination that cannot be written, the disk filling up, a
   destination that is not a site) give one Chinese message and exit 1, and leave DEST as it was with no
   temporary folder; so do Ctrl+C and SIGTERM; what SIGKILL leaves is cleaned by the next publish.
@@ -13,6 +18,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime
 import errno
 import json
 import os
@@ -28,17 +34,19 @@ from pathlib import Path
 
 import pytest
 from conftest_site import built_site
-from sandbox import ROOT, digests
+from sandbox import ROOT, copy_sources, digests
 
 import generator.publish
 from generator.cli import main
 from generator.publish import KEEP_PREVIOUS, RELEASES_SUFFIX, TEMP_MARK, exchange
+from generator.stamp import BUILD_STAMP, PUBLISHED_MARKER
 
 # -- a small site of our own --------------------------------------------------------------------------
 
 
-def make_site(root: Path, version: str, pages: int = 60) -> Path:
-    """A site/ whose every file says which version it is; index.html is large enough that a partial read shows."""
+def make_site(root: Path, version: str, pages: int = 60, built: dict[str, str | None] | None = None) -> Path:
+    """A site/ whose every file says which version it is; index.html is large enough that a partial read shows.
+    ``built``: the build stamp (commit, commit_time, built_at) kaoping build would have written."""
     site = root / "site"
     shutil.rmtree(site, ignore_errors=True)
     (site / "search").mkdir(parents=True)
@@ -52,11 +60,13 @@ def make_site(root: Path, version: str, pages: int = 60) -> Path:
     (site / "404.html").write_text(f"<p>{version} 页面不存在</p>\n")
     for i in range(pages):
         (site / "pages" / f"p{i}.html").write_text(f"<p>{version} 第 {i} 页</p>\n" * (1 + i % 7))
+    if built is not None:
+        (site / BUILD_STAMP).write_text(json.dumps(built))
     return site
 
 
-def publish(root: Path, dest: Path, capsys: pytest.CaptureFixture[str] | None = None) -> tuple[int, str, str]:
-    code = main(["--root", str(root), "publish", str(dest)])
+def publish(root: Path, dest: Path, capsys: pytest.CaptureFixture[str] | None = None, *options: str) -> tuple[int, str, str]:
+    code = main(["--root", str(root), "publish", str(dest), *options])
     if capsys is None:
         return code, "", ""
     out, err = capsys.readouterr()
@@ -113,8 +123,25 @@ def destination(www: Path, layout: str) -> Path:
     return dest
 
 
+def marker_of(dest: Path) -> dict[str, str | None]:
+    """The published folder's marker: a regular file at its top, a JSON object."""
+    path = dest / PUBLISHED_MARKER
+    assert path.is_file() and not path.is_symlink(), f"{dest} 中没有发布记录 {PUBLISHED_MARKER}"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
 def assert_published(dest: Path, site: Path) -> None:
-    assert digests(dest) == digests(site), "发布目录的内容应当与 site/ 完全相同"
+    """DEST holds site/ byte for byte, and the marker: the build's stamp and when it was published."""
+    marker = marker_of(dest)
+    built = json.loads((site / BUILD_STAMP).read_text()) if (site / BUILD_STAMP).is_file() else {}
+    assert {k: marker[k] for k in ("commit", "commit_time", "built_at")} == {k: built.get(k) for k in ("commit", "commit_time", "built_at")}
+    assert marker["published_by"] == "kaoping publish"
+    assert datetime.datetime.fromisoformat(str(marker["published_at"]).replace("Z", "+00:00")).tzinfo is not None
+    published = digests(dest)
+    del published[PUBLISHED_MARKER]
+    assert published == digests(site), "发布目录的内容应当与 site/ 完全相同"
     for path in [dest.resolve(), *dest.resolve().rglob("*")]:
         mode = stat.S_IMODE(path.stat().st_mode)
         assert mode == (0o755 if path.is_dir() else 0o644), f"{path} 的权限是 {oct(mode)}"
@@ -606,4 +633,185 @@ def test_two_publishes_at_once(tmp_path: Path, www: Path) -> None:
     assert leftovers(dest) == []
     assert len(release_names(dest)) == 2
     published = digests(dest)
+    assert published.pop(PUBLISHED_MARKER)
     assert published in (digests(roots[0] / "site"), digests(roots[1] / "site"))
+
+
+# -- an older site never replaces a newer one ---------------------------------------------------------
+
+
+def git(repo: Path, *args: str, when: str = "2026-01-01T00:00:00Z") -> str:
+    env = os.environ | {
+        "GIT_AUTHOR_NAME": "考核办公室", "GIT_AUTHOR_EMAIL": "office@example.org", "GIT_AUTHOR_DATE": when,
+        "GIT_COMMITTER_NAME": "考核办公室", "GIT_COMMITTER_EMAIL": "office@example.org", "GIT_COMMITTER_DATE": when,
+    }
+    done = subprocess.run(["git", "-C", str(repo), *args], env=env, capture_output=True, text=True, check=True)
+    return done.stdout.strip()
+
+
+def commits(repo: Path, *times: str) -> list[str]:
+    """A git repository in ``repo`` with one commit per time, each the child of the one before."""
+    git(repo, "init", "-q", "-b", "main")
+    made = []
+    for n, when in enumerate(times):
+        (repo / "history.txt").write_text(f"{n}\n")
+        git(repo, "add", "history.txt")
+        git(repo, "commit", "-q", "-m", f"第 {n} 次提交", when=when)
+        made.append(git(repo, "rev-parse", "HEAD"))
+    return made
+
+
+def stamp(commit: str | None, commit_time: str | None, built_at: str) -> dict[str, str | None]:
+    return {"commit": commit, "commit_time": commit_time, "built_at": built_at}
+
+
+def test_an_older_commit_does_not_replace_a_newer_one(root: Path, www: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    old, new = commits(root, "2026-03-01T08:00:00Z", "2026-03-02T08:00:00Z")
+    dest = www / "kaoping"
+    make_site(root, "new", built=stamp(new, "2026-03-02T08:00:00Z", "2026-03-02T08:05:00Z"))
+    assert publish(root, dest, capsys)[0] == 0
+    assert marker_of(dest)["commit"] == new
+    before, releases = digests(dest), release_names(dest)
+
+    # The pipeline of the older commit finishes last: its build is later, its commit is not.
+    make_site(root, "old", built=stamp(old, "2026-03-01T08:00:00Z", "2026-03-02T09:00:00Z"))
+    code, out, err = publish(root, dest, capsys)
+    failed(code, out, err, f"发布目录中的网站由提交 {new[:12]}（提交于 2026-03-02 08:00:00 UTC）生成")
+    assert f"它是这次的提交 {old[:12]}（提交于 2026-03-01 08:00:00 UTC）之后的提交（由 git 确认）" in err
+    assert "--force" in err
+    assert_untouched(dest, before, releases)
+
+    # Rolling back on purpose.
+    code, out, err = publish(root, dest, capsys, "--force")
+    assert code == 0 and "已按 --force" in err
+    assert marker_of(dest)["commit"] == old
+    assert_published(dest, root / "site")
+
+    # The next commit replaces it, as git confirms.
+    (newest,) = commits_after(root, "2026-03-03T08:00:00Z")
+    make_site(root, "newest", built=stamp(newest, "2026-03-03T08:00:00Z", "2026-03-03T08:05:00Z"))
+    code, out, err = publish(root, dest, capsys)
+    assert (code, err) == (0, "")
+    assert marker_of(dest)["commit"] == newest
+
+
+def commits_after(repo: Path, *times: str) -> list[str]:
+    made = []
+    for when in times:
+        (repo / "history.txt").write_text(when)
+        git(repo, "commit", "-q", "-am", "再一次提交", when=when)
+        made.append(git(repo, "rev-parse", "HEAD"))
+    return made
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_commit_times_decide_when_git_cannot_tell(root: Path, www: Path, layout: str, capsys: pytest.CaptureFixture[str]) -> None:
+    # Commits this project's clone does not have (CI checks out one commit): their times are compared.
+    dest = destination(www, layout)
+    make_site(root, "new", built=stamp("b" * 40, "2026-05-02T00:00:00Z", "2026-05-02T00:10:00Z"))
+    assert publish(root, dest, capsys)[0] == 0
+    before = digests(dest)
+    make_site(root, "old", built=stamp("a" * 40, "2026-05-01T00:00:00Z", "2026-05-03T00:00:00Z"))
+    code, out, err = publish(root, dest, capsys)
+    failed(code, out, err, "git 无法判断两个提交的先后，比较的是提交时间")
+    assert f"提交 {'b' * 12}（提交于 2026-05-02 00:00:00 UTC）" in err
+    assert_untouched(dest, before)
+    make_site(root, "newer", built=stamp("c" * 40, "2026-05-04T00:00:00Z", "2026-05-04T00:10:00Z"))
+    assert publish(root, dest, capsys)[:3:2] == (0, "")
+    assert marker_of(dest)["commit"] == "c" * 40
+
+
+def test_build_times_decide_outside_git(root: Path, www: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    dest = www / "kaoping"
+    make_site(root, "later", built=stamp(None, None, "2026-06-02T00:00:00Z"))
+    assert publish(root, dest, capsys)[0] == 0
+    before = digests(dest)
+    make_site(root, "earlier", built=stamp(None, None, "2026-06-01T00:00:00Z"))
+    failed(*publish(root, dest, capsys), "比较的是生成时间（两者没有都记下提交和提交时间）")
+    assert_untouched(dest, before)
+    # A site without any stamp (plain mkdocs build) cannot be shown not to be older.
+    make_site(root, "unstamped")
+    failed(*publish(root, dest, capsys), "这次的网站没有生成记录（.kaoping-build.json")
+    assert_untouched(dest, before)
+    code, _, err = publish(root, dest, capsys, "--force")
+    assert code == 0 and "已按 --force" in err
+    assert marker_of(dest)["built_at"] is None
+
+
+def test_an_unreadable_marker_stops_the_publish(root: Path, www: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    dest = destination(www, "plain")
+    assert publish(root, dest, capsys)[0] == 0
+    (dest / PUBLISHED_MARKER).unlink()
+    (dest / PUBLISHED_MARKER).write_text("{不是 JSON")
+    before = digests(dest)
+    failed(*publish(root, dest, capsys), f"无法读取 {dest / PUBLISHED_MARKER}")
+    assert_untouched(dest, before)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "link"])
+def test_a_marker_that_is_not_a_regular_file_is_not_followed(root: Path, www: Path, kind: str, capsys: pytest.CaptureFixture[str]) -> None:
+    dest = destination(www, "plain")
+    assert publish(root, dest, capsys)[0] == 0
+    (dest / PUBLISHED_MARKER).unlink()
+    if kind == "fifo":
+        os.mkfifo(dest / PUBLISHED_MARKER)  # opened for reading, it would wait for ever
+    else:
+        (dest / PUBLISHED_MARKER).symlink_to("/dev/zero")
+    failed(*publish(root, dest, capsys), str(dest / PUBLISHED_MARKER))
+    assert (dest / PUBLISHED_MARKER).is_fifo() if kind == "fifo" else (dest / PUBLISHED_MARKER).is_symlink()
+
+
+def test_a_real_build_in_git_is_stamped_and_published_with_its_commit(tmp_path: Path, www: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project = copy_sources(tmp_path / "project")
+    shutil.copytree(ROOT / "tests" / "corpus" / "_shared", project, dirs_exist_ok=True)
+    (head,) = commits_after_init(project, "2026-07-01T10:00:00Z")
+    assert main(["--root", str(project), "build", "-q"]) == 0
+    built = json.loads((project / "site" / BUILD_STAMP).read_text(encoding="utf-8"))
+    assert built["commit"] == head == git(project, "rev-parse", "HEAD")
+    assert built["commit_time"] == "2026-07-01T10:00:00Z"
+    assert datetime.datetime.fromisoformat(built["built_at"].replace("Z", "+00:00")) > datetime.datetime(2026, 7, 1, 10, tzinfo=datetime.UTC)
+    capsys.readouterr()
+    dest = www / "kaoping"
+    code, _, err = publish(project, dest, capsys)
+    assert (code, err) == (0, "")
+    assert marker_of(dest)["commit"] == head
+    assert_published(dest, project / "site")
+
+
+def commits_after_init(repo: Path, when: str) -> list[str]:
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "考核数据", when=when)
+    return [git(repo, "rev-parse", "HEAD")]
+
+
+# -- never inside the project ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("where", ["docs/www", "results/www", "site", "."])
+def test_a_destination_inside_the_project_is_refused(root: Path, where: str, capsys: pytest.CaptureFixture[str]) -> None:
+    (root / "docs").mkdir()
+    (root / "results").mkdir()
+    before = digests(root)
+    failed(*publish(root, root / where, capsys), "不能在项目目录里面（包括 site/）")
+    assert digests(root) == before
+    assert sorted(p.name for p in root.iterdir()) == ["docs", "results", "site"]
+
+
+def test_a_destination_that_holds_the_project_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    srv = tmp_path / "srv"
+    project = srv / "kaoping" / "project"
+    project.mkdir(parents=True)
+    make_site(project, "v1")
+    before = digests(srv)
+    failed(*publish(project, srv / "kaoping", capsys), f"包含项目目录 {project}：发布会把它整个替换掉")
+    assert digests(srv) == before
+
+
+def test_a_link_into_the_project_is_followed_and_refused(root: Path, www: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (root / "docs").mkdir()
+    (www / "site").symlink_to(root / "docs")
+    failed(*publish(root, www / "site" / "kaoping", capsys), f"（实际位置 {root / 'docs' / 'kaoping'}）")
+    (www / "kaoping").symlink_to(root / "docs")
+    failed(*publish(root, www / "kaoping", capsys), "在项目目录里面")
+    assert sorted(p.name for p in (root / "docs").iterdir()) == []

@@ -15,6 +15,8 @@ from __future__ import annotations
 import csv
 import errno
 import io
+import os
+import re
 import shutil
 import zipfile
 from collections.abc import Iterator
@@ -25,7 +27,9 @@ from typing import Any
 import openpyxl
 import pytest
 from sandbox import digests
+from sheetfiles import drop_rows, replace_text, understate_dimension, worksheet_parts
 
+import generator.outputfile
 from generator.cli import main
 from generator.export import summary_rows
 from generator.load import load_project
@@ -34,6 +38,7 @@ from generator.outcome import NodeOutcome
 from generator.pipeline import prepare
 from generator.problems import Problems
 from generator.sheetlayout import FIRST_ROW, HEADER_ROW, cell_number, cell_text, resolve_rule
+from generator.sheetread import MAX_CELL_CHARS, _long_text
 from generator.tables import TABLES, parse_table, table_for_file
 from generator.tree import node_index
 
@@ -616,7 +621,7 @@ def test_a_formula_with_its_saved_value_imports_as_the_value(project: Path, bund
 
 
 def test_formula_cells_are_placed_even_without_their_r_attribute() -> None:
-    from generator.sheetimport import _uncalculated_formulas
+    from generator.sheetread import uncalculated_formulas
 
     main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     sheet = (
@@ -630,7 +635,7 @@ def test_formula_cells_are_placed_even_without_their_r_attribute() -> None:
     with zipfile.ZipFile(raw, "w") as archive:
         archive.writestr("xl/worksheets/sheet1.xml", sheet)
     with zipfile.ZipFile(raw) as archive:
-        assert _uncalculated_formulas(archive, "/xl/worksheets/sheet1.xml") == [(1, 2), (5, 3)]
+        assert uncalculated_formulas(archive, "/xl/worksheets/sheet1.xml") == [(1, 2), (5, 3)]
 
 
 def test_a_damaged_worksheet_is_reported_not_a_crash(project: Path, bundled: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -652,17 +657,16 @@ def test_a_damaged_worksheet_is_reported_not_a_crash(project: Path, bundled: dic
 def test_a_failed_write_leaves_the_results_as_they_were(bundled: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     root = copy_project(tmp_path / "p", tables=False)
     before = digests(root / "results")
-    write_bytes, staged = Path.write_bytes, []
+    fsync, staged = os.fsync, []
 
-    def full_after_one(self: Path, data: bytes) -> int:
-        # The first table is written, then the disk is full: no table may be replaced.
-        if self.name.endswith(".kaoping-tmp"):
-            staged.append(self.name)
-            if len(staged) > 1:
-                raise OSError(errno.ENOSPC, "No space left on device", str(self))
-        return write_bytes(self, data)
+    def full_after_one(fd: int) -> None:
+        # The first table is written to its temporary file, then the disk is full: no table may be replaced.
+        staged.append(fd)
+        if len(staged) > 1:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        fsync(fd)
 
-    monkeypatch.setattr(Path, "write_bytes", full_after_one)
+    monkeypatch.setattr(generator.outputfile.os, "fsync", full_after_one)
     capsys.readouterr()
     assert cli(root, "import", str(bundled["zonghe-2020"][0])) == 1
     err = capsys.readouterr().err
@@ -678,3 +682,199 @@ def test_a_nul_in_a_saved_csv_is_placed_not_a_crash(project: Path, tmp_path: Pat
     assert cli(project, "import", str(sheet)) == 2  # like any file that cannot be read as a worksheet
     err = capsys.readouterr().err
     assert "第一组.csv:3: 错误：这一行中有空字符" in err and "内部错误" not in err
+
+
+# --------------------------------------------------------------------------------------------
+# Files the user names: never lost
+# --------------------------------------------------------------------------------------------
+
+
+def test_an_existing_sheet_is_not_overwritten_without_force(project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    filled = tmp_path / "填好的评分表.xlsx"
+    assert cli(project, "sheet", "wujin-2017", "-o", str(filled)) == 0
+    book = openpyxl.load_workbook(filled)
+    book["初中组"]["K3"] = "考核组填了一周"
+    book.save(filled)
+    kept = filled.read_bytes()
+    capsys.readouterr()
+    assert cli(project, "sheet", "wujin-2017", "-o", str(filled)) == 2
+    assert "已经存在，没有覆盖（它可能是考核组已经填好的评分表）" in capsys.readouterr().err
+    assert filled.read_bytes() == kept
+    # The default name too.
+    default = project / "wujin-2017-评分表.xlsx"
+    default.write_bytes(kept)
+    assert cli(project, "sheet", "wujin-2017") == 2
+    assert default.read_bytes() == kept
+    # With --force: replaced whole, a workbook as a clerk opens it, and no temporary file beside it.
+    filled.chmod(0o640)
+    assert cli(project, "sheet", "wujin-2017", "-o", str(filled), "--force") == 0
+    again = openpyxl.load_workbook(filled)
+    assert again["初中组"]["K3"].value != "考核组填了一周"
+    assert again["初中组"]["A3"].value == "cz-01"
+    assert [row[1] for row in again["说明"].iter_rows(values_only=True) if row[0] == "考核代码"] == ["wujin-2017"]
+    assert oct(filled.stat().st_mode & 0o777) == oct(0o640)
+    assert sorted(p.name for p in tmp_path.iterdir() if "kaoping-tmp" in p.name) == []
+
+
+@pytest.mark.parametrize("target", ["results/wujin-2017/entries.csv", "rubrics/wujin-2017.yml", "access/accounts.csv", ".git/config", "results/new.xlsx", "results/../rubrics/x.xlsx"])
+@pytest.mark.parametrize("command", ["sheet", "score"])
+def test_the_office_data_is_never_written(project: Path, target: str, command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    for folder in ("access", ".git"):
+        (project / folder).mkdir(exist_ok=True)
+    for name in ("access/accounts.csv", ".git/config"):
+        (project / name).write_text("保密内容\n", encoding="utf-8")
+    before = digests(project)
+    assert cli(project, command, "wujin-2017", "-o", str(project / target), "--force") == 2
+    err = capsys.readouterr().err
+    assert "任何命令都不会用输出文件覆盖它们（加 --force 也不会）" in err and f"项目的 {target.split('/')[0] if '..' not in target else 'rubrics'}/ 里面" in err
+    assert digests(project) == before
+
+
+def test_a_link_to_the_office_data_is_refused_from_any_folder(project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    here = tmp_path / "desktop"
+    here.mkdir()
+    (here / "评分表.xlsx").symlink_to(project / "results" / "wujin-2017" / "entries.csv")
+    (here / "结果").symlink_to(project / "results")
+    monkeypatch.chdir(here)
+    before = digests(project)
+    for target in ("评分表.xlsx", "结果/wujin-2017/entries.csv", "结果/新的.xlsx"):
+        assert cli(project, "sheet", "wujin-2017", "-o", target, "--force") == 2
+        assert "它在项目的 results/ 里面" in capsys.readouterr().err
+    assert digests(project) == before
+    # A link elsewhere is not followed either: it is refused as a link.
+    (here / "别处.xlsx").symlink_to(tmp_path / "elsewhere.xlsx")
+    assert cli(project, "sheet", "wujin-2017", "-o", "别处.xlsx", "--force") == 2
+    assert "是一个符号链接" in capsys.readouterr().err
+    assert not (tmp_path / "elsewhere.xlsx").exists()
+
+
+def test_a_failed_sheet_write_leaves_the_old_file(project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "评分表.xlsx"
+    target.write_bytes(b"the filled sheet")
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(generator.outputfile.os, "fsync", full)
+    assert cli(project, "sheet", "wujin-2017", "-o", str(target), "--force") == 1
+    assert "无法写入" in capsys.readouterr().err
+    assert target.read_bytes() == b"the filled sheet"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p", "评分表.xlsx"]  # no temporary file left
+
+
+def test_score_output_is_refused_then_forced(project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "得分.csv"
+    target.write_text("手工整理\n", encoding="utf-8")
+    assert cli(project, "score", "wujin-2017", "-o", str(target)) == 2
+    assert target.read_text(encoding="utf-8") == "手工整理\n"
+    assert cli(project, "score", "wujin-2017", "-o", str(target), "--force") == 0
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8-sig"))))
+    assert len(rows) == len(numbers(project, "wujin-2017")[0])
+
+
+# --------------------------------------------------------------------------------------------
+# Import reads every row and cell there is, and no more than a sheet can hold
+# --------------------------------------------------------------------------------------------
+
+
+def test_a_sheet_whose_dimension_understates_its_range_is_read_whole(bundled: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Every worksheet claims to be one cell (A1), as some tools write it: every row and column is read anyway.
+    sheet = tmp_path / "dimension.xlsx"
+    shutil.copyfile(bundled["wujin-2017"][0], sheet)
+    understate_dimension(sheet, dict.fromkeys(worksheet_parts(sheet), "A1:A1"))
+    root = copy_project(tmp_path / "p", tables=False)
+    capsys.readouterr()
+    assert cli(root, "import", str(sheet)) == 0
+    assert numbers(root, "wujin-2017") == bundled["wujin-2017"][1]
+    out = capsys.readouterr().out
+    # What was read, per worksheet, as units × items; the same as the sheet command wrote.
+    layout_lines = [line for line in out.splitlines() if "个单位 ×" in line]
+    assert layout_lines and all(line.startswith("  工作表「") for line in layout_lines)
+    book = openpyxl.load_workbook(bundled["wujin-2017"][0], read_only=True)
+    for line in layout_lines:
+        name = line.split("「", 1)[1].split("」", 1)[0]
+        rows = {row[:4:2] + (row[3] or "",) for row in book[name].iter_rows(min_row=FIRST_ROW, values_only=True) if row[0]}
+        units = {unit for unit, _, _ in rows}
+        assert f"：{len(units)} 个单位 × " in line and line.endswith(f"= {len(rows)} 项"), line
+    book.close()
+
+
+def test_a_worksheet_that_lost_rows_is_refused(project: Path, bundled: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    sheet = tmp_path / "cut.xlsx"
+    shutil.copyfile(bundled["wujin-2017"][0], sheet)
+    book = openpyxl.load_workbook(sheet, read_only=True)
+    last = sum(1 for _ in book["初中组"].iter_rows())
+    book.close()
+    drop_rows(sheet, "初中组", range(last - 2, last + 1))
+    before = digests(project / "results")
+    capsys.readouterr()
+    assert cli(project, "import", str(sheet), "--force") == 1
+    err = capsys.readouterr().err
+    assert "工作表「初中组」: 错误：按单位名册，这张工作表应有" in err and "的 3 项（共 3 项）" in err
+    assert digests(project / "results") == before
+
+
+def test_the_long_text_scan_stops_early() -> None:
+    """A cell of a gigabyte is found after reading a few hundred kilobytes of it: nothing that size is read."""
+
+    class Endless(io.RawIOBase):
+        def __init__(self) -> None:
+            self.given = 0
+            self.head = b'<worksheet><sheetData><row r="7"><c r="K7" t="inlineStr"><is><t>'
+
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, buffer: Any) -> int:
+            size = len(buffer)
+            chunk = (self.head + b"A" * size)[:size] if self.given == 0 else b"A" * size
+            buffer[:size] = chunk
+            self.given += size
+            return size
+
+    stream = Endless()
+    hit = _long_text(io.BufferedReader(stream), counting=False)
+    assert hit is not None and hit.ref == "K7"
+    assert MAX_CELL_CHARS < stream.given <= 2 * 1024 * 1024
+
+
+@pytest.mark.parametrize(
+    ("length", "status", "words"),
+    [
+        (MAX_CELL_CHARS + 1, 1, "这一格有 32,768 个字符，太长"),  # read, then refused: Excel's own limit
+        (200_000, 2, "这一格的文字超过 32,767 个字符；工作簿没有读取"),  # found in the zip, never read
+    ],
+    ids=["one-over", "far-over"],
+)
+def test_a_long_shared_string_is_placed_at_its_cell(project: Path, bundled: dict[str, Any], tmp_path: Path, length: int, status: int, words: str, capsys: pytest.CaptureFixture[str]) -> None:
+    sheet = tmp_path / "long.xlsx"
+    shutil.copyfile(bundled["wujin-2017"][0], sheet)
+    book = openpyxl.load_workbook(sheet)
+    ws = book["高中组"]
+    r = find_row(ws, "gz-01", "12", "")
+    reason = ws.cell(r, 11).value
+    book.close()
+    replace_text(sheet, reason, "很" * length)
+    capsys.readouterr()
+    assert cli(project, "import", str(sheet)) == status
+    assert f"工作表「高中组」第 {r} 行 K 列: 错误：{words}" in capsys.readouterr().err
+
+
+def test_a_csv_of_too_many_rows_is_refused_at_the_row(project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    sheet = tmp_path / "初中组.csv"
+    rows = "考核代码,wujin-2017\r\n单位代码,指标编号,规则,扣分,扣分原因\r\n" + "cz-01,2,,1,复制的行\r\n" * 100_000
+    sheet.write_text(rows, encoding="utf-8-sig")
+    before = digests(project / "results")
+    assert cli(project, "import", str(sheet)) == 1
+    err = capsys.readouterr().err
+    assert re.search(r"初中组.csv 第 (\d+) 行: 错误：这一行有内容，但按单位名册，这项考核的评分表用不到第 [\d,]+ 行以后", err), err
+    assert digests(project / "results") == before
+
+
+def test_an_import_source_that_is_not_a_regular_file(project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    fifo = tmp_path / "评分表.xlsx"
+    os.mkfifo(fifo)
+    assert cli(project, "import", str(fifo)) == 2  # read, it would wait for ever
+    assert "这不是普通文件（是命名管道、设备或其他特殊文件），没有读取" in capsys.readouterr().err
+    assert cli(project, "import", "/dev/zero") == 2
+    assert "这不是普通文件" in capsys.readouterr().err

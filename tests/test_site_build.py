@@ -33,6 +33,7 @@ from generator.downloads import write_downloads
 from generator.numbers import fmt
 from generator.outcome import AssessmentOutcome, NodeOutcome, UnitOutcome
 from generator.site import download, html_path, page, unit_json, unit_page
+from generator.stamp import BUILD_STAMP
 
 
 @pytest.fixture(scope="session")
@@ -69,10 +70,21 @@ def test_a_second_build_of_the_same_data_is_byte_identical(built: BuiltSite) -> 
     again = build(built.root, progress=Progress(quiet=True))
     assert again.ok
     now = digests(built.site)
-    assert sorted(now) == sorted(built.digests), "第二次生成的文件列表不同"
-    changed = [path for path in sorted(now) if now[path] != built.digests[path]]
+    # The build stamp says when each build ran (and from which commit); everything else is byte-identical.
+    assert now.pop(BUILD_STAMP) and BUILD_STAMP in built.digests
+    before = {path: digest for path, digest in built.digests.items() if path != BUILD_STAMP}
+    assert sorted(now) == sorted(before), "第二次生成的文件列表不同"
+    changed = [path for path in sorted(now) if now[path] != before[path]]
     assert not changed, f"第二次生成的文件内容不同：{changed[:10]}"
     assert not leftovers(built.root)
+
+
+def test_the_site_says_what_it_was_built_from(built: BuiltSite) -> None:
+    # The copy is not in a git repository: no commit, and the time of the build.
+    data = json.loads((built.site / BUILD_STAMP).read_text(encoding="utf-8"))
+    assert set(data) == {"commit", "commit_time", "built_at"}
+    assert data["commit"] is None and data["commit_time"] is None
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", data["built_at"])
 
 
 # --------------------------------------------------------------------------------------------
