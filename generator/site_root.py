@@ -17,19 +17,16 @@ another server where the path means another folder. What can be checked without 
 
 from __future__ import annotations
 
-import json
 import os
-import stat
 from collections.abc import Sequence
 from pathlib import Path
 
+from . import stamp
 from .problems import Loc, Problems
+from .stamp import PUBLISHED_MARKER
 
-#: What ``kaoping publish`` writes at the top of the folder it publishes to.
-PUBLISHED_MARKER = ".kaoping-published"
 #: The fields the marker holds (a JSON object): the commit the site was built from, and when.
 MARKER_FIELDS = ("commit", "built_at", "published_at")
-MAX_MARKER_BYTES = 64 * 1024
 #: System folders refused with everything under them.
 SYSTEM_TREES = tuple(
     Path(p)
@@ -127,29 +124,20 @@ def _not_published(value: str, folder: Path) -> tuple[str, str] | None:
     if not folder.is_dir():
         return f"网站目录「{value}」不是目录", WHAT_TO_DO
     redo = f"用 kaoping publish {value} 重新发布到这个目录（发布时写入 {PUBLISHED_MARKER}），再运行 kaoping build --access。"
-    marker = folder / PUBLISHED_MARKER
     try:
-        fd = os.open(marker, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except FileNotFoundError:
+        record = stamp.read_raw(folder / PUBLISHED_MARKER)
+    except stamp.StampError as exc:
+        if exc.kind == "unreadable":  # a link (ELOOP: it is opened without following links), or no permission
+            return f"网站目录「{value}」里的 {PUBLISHED_MARKER} 不是可以读取的普通文件（可能是链接）", redo
+        if exc.kind == "not_regular":  # a folder, a FIFO, a device
+            return f"网站目录「{value}」里的 {PUBLISHED_MARKER} 不是普通文件", redo
+        record = {}
+    if record is None:
         return (
             f"网站目录「{value}」不是 kaoping publish 发布的目录：里面没有它写的标记文件 {PUBLISHED_MARKER}",
             f"{WHAT_TO_DO}已经用别的办法复制过网站的目录，先用 kaoping publish 发布一次。",
         )
-    except OSError:  # a link (ELOOP with O_NOFOLLOW), or unreadable
-        return f"网站目录「{value}」里的 {PUBLISHED_MARKER} 不是可以读取的普通文件（可能是链接）", redo
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):  # a folder, a FIFO, a device
-            return f"网站目录「{value}」里的 {PUBLISHED_MARKER} 不是普通文件", redo
-        data = b""
-        while len(data) <= MAX_MARKER_BYTES and (chunk := os.read(fd, MAX_MARKER_BYTES + 1 - len(data))):
-            data += chunk
-    finally:
-        os.close(fd)
-    try:
-        record = json.loads(data.decode("utf-8")) if len(data) <= MAX_MARKER_BYTES else None
-    except (UnicodeDecodeError, ValueError):
-        record = None
-    if not isinstance(record, dict) or any(name not in record for name in MARKER_FIELDS):
+    if any(name not in record for name in MARKER_FIELDS):
         fields = "、".join(MARKER_FIELDS)
         return f"网站目录「{value}」里的标记文件 {PUBLISHED_MARKER} 已损坏（应是含 {fields} 的 JSON）", redo
     mixed = sorted(name for name in PROJECT_ENTRIES if os.path.lexists(folder / name))

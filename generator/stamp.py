@@ -44,7 +44,15 @@ _GIT_TIMEOUT = 30
 
 
 class StampError(Exception):
-    """A stamp or marker file that exists but cannot be read; the message says which and why."""
+    """A stamp or marker file that exists but cannot be read; the message says which and why.
+
+    ``kind`` says what is wrong: ``unreadable`` (a link, no permission), ``not_regular`` (a folder, a FIFO,
+    a device) or ``corrupt`` (not a JSON object).
+    """
+
+    def __init__(self, message: str, kind: str = "corrupt") -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 @dataclass(frozen=True)
@@ -145,11 +153,12 @@ def read_raw(path: Path) -> dict[str, Any] | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise StampError(f"无法读取 {path}（{exc.strerror or exc}；它应当是一个普通文件）") from exc
+        raise StampError(f"无法读取 {path}（{exc.strerror or exc}；它应当是一个普通文件）", "unreadable") from exc
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise StampError(f"{path} 不是普通文件", "not_regular")
     try:
         with open(fd, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                raise StampError(f"{path} 不是普通文件")
             data = json.loads(handle.read(65536).decode("utf-8"))
     except (OSError, ValueError) as exc:
         raise StampError(f"无法读取 {path}（{exc}）") from exc
