@@ -77,6 +77,9 @@ class Outcome:
     bytes_search: int = 0
     gzip_before: int = 0
     gzip_search: int = 0
+    #: Of those, the search index's files (search/): loaded by the page itself, and by the query.
+    index_gzip_before: int = 0
+    index_gzip_search: int = 0
     titles: list[str] = field(default_factory=list)
 
 
@@ -156,6 +159,7 @@ def run_query(browser: Any, base: str, site: Path, query: Query, timeout: float 
             seconds = None
         hits: list[str] = []
         titles: list[str] = []
+        first_text = page.locator(RESULT).first.inner_text() if page.locator(RESULT).count() else ""
         for item in page.locator(RESULT).all()[:10]:
             link = item.locator("a").first
             href = link.get_attribute("href") or ""
@@ -165,19 +169,24 @@ def run_query(browser: Any, base: str, site: Path, query: Query, timeout: float 
     finally:
         context.close()
     out = Outcome(query, hits, seconds, False, False, titles=titles)
-    out.top1_contains = bool(hits) and fold(query.q) in page_text(site, hits[0])
+    # A page whose search entry exists but that was not rendered (--index-units): what the result shows.
+    shown = page_text(site, hits[0]) if hits and (site / hits[0]).is_file() else fold(first_text)
+    out.top1_contains = bool(hits) and fold(query.q) in shown
     out.found = any(fnmatch.fnmatchcase(h, pattern) for h in hits[:3] for pattern in query.find)
     for url, after in requested:
         rel = site_path(url, base)
         if rel is None or not (site / rel).is_file():
             continue
         raw, packed = sizes(site / rel)
+        index = rel.startswith("search/")
         if after:
             out.bytes_search += raw
             out.gzip_search += packed
+            out.index_gzip_search += packed if index else 0
         else:
             out.bytes_before += raw
             out.gzip_before += packed
+            out.index_gzip_before += packed if index else 0
     return out
 
 
@@ -207,6 +216,8 @@ def summary(label: str, outcomes: list[Outcome]) -> dict[str, Any]:
         "before_gz_kb": max(o.gzip_before for o in outcomes) / 1024,
         "search_kb_max": max(o.bytes_search for o in outcomes) / 1024,
         "search_gz_kb_max": max(o.gzip_search for o in outcomes) / 1024,
+        "index_before_gz_kb": max(o.index_gzip_before for o in outcomes) / 1024,
+        "index_first_result_gz_kb_max": max(o.index_gzip_before + o.index_gzip_search for o in outcomes) / 1024,
         "groups": groups,
     }
 
@@ -222,6 +233,8 @@ def print_summary(s: dict[str, Any], outcomes: list[Outcome], verbose: bool) -> 
           f"page and assets included")
     print(f"downloaded from typing to first result: at most {s['search_kb_max']:.0f} KB "
           f"({s['search_gz_kb_max']:.0f} KB gzip)")
+    print(f"search index (search/) loaded by a page nobody searched: {s['index_before_gz_kb']:.0f} KB gzip; "
+          f"loaded in all up to a query's first result: at most {s['index_first_result_gz_kb_max']:.0f} KB gzip")
     for group, g in s["groups"].items():
         print(f"  {group:8} {g['queries']:3} queries   top-1 {g['top1']:.0%}   top-3 {g['top3']:.0%}")
     for o in outcomes:
@@ -229,6 +242,12 @@ def print_summary(s: dict[str, Any], outcomes: list[Outcome], verbose: bool) -> 
         if verbose or bad:
             mark = "  " if not bad else ("✗1" if not o.top1_contains else "  ") + ("✗3" if not o.found else "  ")
             print(f"  {mark} {o.query.q:12} {ms(o.seconds):>8}  {' | '.join(o.hits[:3])}")
+
+
+def index_size(site: Path) -> str:
+    files = [p for p in (site / "search" / "kaoping").rglob("*.js")]
+    raw = sum(p.stat().st_size for p in files)
+    return f"{len(files):,} files, {raw / 1024 / 1024:.1f} MB"
 
 
 def build_bundled(work: Path) -> Path:
@@ -245,17 +264,20 @@ def build_bundled(work: Path) -> Path:
 
 
 def synth_queries(units: int) -> list[Query]:
+    """Unit names (first, middle, last unit), the rubric's topics, words of the reasons."""
     import synth
 
-    names = synth.unit_names(units)
-    picks = [names[0], names[len(names) // 2], names[-1]]
-    queries = [Query(n, [f"assessments/{synth.AID}/units/*.html"], "units") for n in picks]
-    queries += [Query(t, ["assessments/*"], "terms") for t in ("三会一课", "党费收缴", "理论学习中心组", "发展党员")]
-    queries += [Query("少于规定次数", [f"assessments/{synth.AID}/units/*.html"], "reasons")]
+    picks = [0, units // 2, units - 1]
+    queries = [Query(synth.unit_name(n), [f"assessments/{synth.AID}/units/u{n + 1:05d}.html"], "units") for n in picks]
+    queries += [Query(f"u{n + 1:05d}", [f"assessments/{synth.AID}/units/u{n + 1:05d}.html"], "units") for n in picks]
+    queries += [Query(t, [f"assessments/{synth.AID}/standards.html"], "terms") for t in ("三会一课", "党费收缴", "理论学习中心组", "党建品牌")]
+    queries += [Query(t, [f"assessments/{synth.AID}/units/*.html"], "reasons") for t in ("少于规定次数", "月份材料缺失")]
     return queries
 
 
-def build_synth(work: Path, units: int) -> Path:
+def build_synth(work: Path, units: int, index_units: int | None = None) -> Path:
+    """A synthetic project of ``units`` units, built; with ``index_units``, its search index is then written
+    again for that many units (scored, not rendered): search at a size whose pages the machine cannot build."""
     import synth
 
     from generator.build import Progress, build
@@ -265,6 +287,14 @@ def build_synth(work: Path, units: int) -> Path:
     result = build(root, progress=Progress(quiet=True))
     if not result.ok:
         raise SystemExit("\n".join(str(p) for p in result.problems.sorted()[:20]))
+    if index_units:
+        from generator.build import build_search_index
+        from generator.pipeline import prepare
+
+        big = work / "big"
+        synth.make_project(big, index_units)
+        prepared = prepare(big)
+        build_search_index(root / "site", prepared)
     return root / "site"
 
 
@@ -273,6 +303,8 @@ def main() -> None:
     p.add_argument("--site", type=Path, help="an already built site (default: build the bundled data)")
     p.add_argument("--file", action="store_true", help="also open the site from its folder (file://)")
     p.add_argument("--synth", type=int, metavar="UNITS", help="synthetic data of this many units")
+    p.add_argument("--index-units", type=int, metavar="UNITS",
+                   help="with --synth: a search index of this many units (scored, pages not rendered)")
     p.add_argument("--label", default="", help="what the figures are of (printed)")
     p.add_argument("--json", type=Path, help="also write the figures as JSON")
     p.add_argument("--timeout", type=float, default=20.0, help="seconds to wait for a query's first result")
@@ -285,13 +317,15 @@ def main() -> None:
     try:
         if args.synth:
             t = time.perf_counter()
-            site = build_synth(work, args.synth)
-            print(f"built {args.synth:,} synthetic units in {time.perf_counter() - t:.0f} s")
-            queries = synth_queries(args.synth)
+            site = build_synth(work, args.synth, args.index_units)
+            units = args.index_units or args.synth
+            print(f"built {args.synth:,} synthetic units" + (f", search index of {units:,}" if args.index_units else "")
+                  + f" in {time.perf_counter() - t:.0f} s; index {index_size(site)}")
+            queries = synth_queries(units)
         else:
             site = args.site.resolve() if args.site else build_bundled(work)
             queries = load_queries()
-        label = args.label or (f"{args.synth:,} synthetic units" if args.synth else str(site))
+        label = args.label or (f"{args.index_units or args.synth:,} synthetic units" if args.synth else str(site))
         results = []
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

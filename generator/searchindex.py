@@ -38,6 +38,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from . import site
+from .numbers import fmt
 from .outcome import AssessmentOutcome, NodeOutcome, UnitOutcome
 
 #: Where the index goes, relative to the site's root.
@@ -259,7 +260,7 @@ def unit_doc(outcome: AssessmentOutcome, u: UnitOutcome, where: str) -> Doc:
     group = unit.group if unit.group != s.unit_type.name else ""
     head = [x for x in (group, s.unit_type.name, f"{outcome.rubric.year}年度") if x]
     if s.assessed:
-        head += [f"综合得分 {s.total}", u.standing.label]
+        head += [f"综合得分 {fmt(s.total)}", u.standing.label]
     else:
         head.append("不参加考核" + (f"：{unit.status_note}" if unit.status_note else ""))
     lines = [" · ".join(head) + "。"]

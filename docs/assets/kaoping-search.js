@@ -293,6 +293,7 @@
         if (!terms.length) {
           list.innerHTML = "";
           say("请至少输入两个字或字母");
+          panel.setAttribute("data-kp-searched", query);
           return;
         }
         var needed = {};
@@ -315,7 +316,10 @@
             list.innerHTML = "";
             shown = 0;
             say(current.length ? count(current.length) : (words["search.result.none"] || "没有找到符合条件的结果"));
-            return showMore(mine);
+            return showMore(mine).then(function () {
+              // The query whose results are shown (what a test or a screen reader can wait for).
+              if (mine === sequence) panel.setAttribute("data-kp-searched", query);
+            });
           });
         });
       }).catch(function () {
