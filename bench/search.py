@@ -50,7 +50,7 @@ sys.path.insert(0, str(HERE))
 QUERIES = REPO / "tests" / "search_queries.yml"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--allow-file-access-from-files"]
+                 "--disable-component-update", "--disable-sync"]
 RESULT = ".md-search-result__list > li"
 WAIT_JS = """() => {
   const items = document.querySelectorAll('.md-search-result__list > li');

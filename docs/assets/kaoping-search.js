@@ -63,15 +63,21 @@
     return h;
   }
 
-  /* A query: its terms (split at spaces), each a list of [offset, pair]. */
+  /* A query: its terms (split at spaces), each a list of [offset, pair]. Every other pair is enough:
+     pairs at offsets 0, 2, 4 … and the last one cover every character at its place, so the documents that
+     hold them at those offsets hold the whole term, and a long query loads half the shards. */
+  var MAX_QUERY = 64;
+
   function parse(query) {
     var terms = [];
-    query.normalize("NFC").split(/\s+/).forEach(function (word) {
+    Array.from(query.normalize("NFC")).slice(0, MAX_QUERY).join("").split(/\s+/).forEach(function (word) {
       var chars = Array.from(word).map(foldChar);
       if (chars.length < 2) return;
       var pairs = [];
       for (var i = 0; i + 1 < chars.length; i++) {
-        if (indexable(chars[i]) && indexable(chars[i + 1])) pairs.push([i, chars[i] + chars[i + 1]]);
+        if (!indexable(chars[i]) || !indexable(chars[i + 1])) continue;
+        var last = pairs.length ? pairs[pairs.length - 1][0] : -2;
+        if (i - last >= 2 || i + 2 === chars.length) pairs.push([i, chars[i] + chars[i + 1]]);
       }
       if (pairs.length) terms.push({ text: chars.join(""), length: chars.length, pairs: pairs });
     });
