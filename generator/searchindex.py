@@ -26,7 +26,6 @@ downloads grows with the number of matches shown, not with the size of the site.
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import re
 import shutil
@@ -74,8 +73,9 @@ class Doc:
     kind: str
     #: The assessment and year (``2020年度 · 某市党建综合考核办法``), or "" for pages of the whole site.
     where: str
-    #: Newest assessment first; the order ties are broken in.
-    order: tuple[int, ...]
+    #: (minus the year, kind's rank): the order documents are stored in, newest assessment first; ties in
+    #: ranking go to the document stored first.
+    order: tuple[int, int]
 
 
 # --------------------------------------------------------------------------------------------
@@ -239,7 +239,7 @@ def page_docs(site_dir: Path, labels: dict[str, tuple[str, int]], units: bool = 
         page_title = next((h for _, h, _, level in sections if level == 1), "")
         for anchor, heading, body, level in sections:
             url = rel + (f"#{anchor}" if anchor and level > 1 else "")
-            yield Doc(url, heading or page_title, "", body[:MAX_BODY], kind, where, (-year, KIND_ORDER[kind], 0))
+            yield Doc(url, heading or page_title, "", body[:MAX_BODY], kind, where, (-year, KIND_ORDER[kind]))
 
 
 # --------------------------------------------------------------------------------------------
@@ -274,7 +274,7 @@ def unit_doc(outcome: AssessmentOutcome, u: UnitOutcome, where: str) -> Doc:
         lines.append(f"否决事项 {v.event.name}：{v.record.reason}。")
     url = site.html_path(site.unit_page(outcome.rubric.id, unit.id))
     body = clean(" ".join(lines))[:MAX_BODY]
-    return Doc(url, clean(unit.name), clean(names), body, "单位", where, (-outcome.rubric.year, KIND_ORDER["单位"], 0))
+    return Doc(url, clean(unit.name), clean(names), body, "单位", where, (-outcome.rubric.year, KIND_ORDER["单位"]))
 
 
 def assessment_labels(rubrics: Iterable[tuple[str, str, int]]) -> dict[str, tuple[str, int]]:
@@ -378,7 +378,3 @@ def build_index(
     """The whole index of a built site: its pages (read from ``site_dir``) and its units (from the scores)."""
     return write_index(site_dir, site_docs(site_dir, outcomes, assessment_labels(rubrics)), keep)
 
-
-def plain_text(markup: str) -> str:
-    """Text of an HTML fragment (for tests and tools)."""
-    return clean(html.unescape(re.sub(r"<[^>]+>", " ", markup)))

@@ -105,8 +105,8 @@ def test_pairs_fold_full_width_and_case_keeping_positions() -> None:
 
 def test_a_page_filter_keeps_restricted_documents_out(tmp_path: Path) -> None:
     docs = [
-        Doc("a.html", "公开页面", "", "党费收缴", "说明", "", (0, 0, 0)),
-        Doc("assessments/x/units/u1.html", "某单位", "单位代码 u1", "党费未按时收缴", "单位", "", (0, 4, 0)),
+        Doc("a.html", "公开页面", "", "党费收缴", "说明", "", (0, 0)),
+        Doc("assessments/x/units/u1.html", "某单位", "单位代码 u1", "党费未按时收缴", "单位", "", (0, 4)),
     ]
     figures = write_index(tmp_path, docs, keep=lambda path: "/units/" not in path)
     assert figures["docs"] == 1
@@ -119,7 +119,7 @@ def test_a_page_filter_keeps_restricted_documents_out(tmp_path: Path) -> None:
 
 
 def test_data_cannot_close_the_script(tmp_path: Path) -> None:
-    docs = [Doc("a.html", "</script><script>alert(1)</script>", "", "<!-- x --> </SCRIPT>", "说明", "", (0, 0, 0))]
+    docs = [Doc("a.html", "</script><script>alert(1)</script>", "", "<!-- x --> </SCRIPT>", "说明", "", (0, 0))]
     write_index(tmp_path, docs)
     for path in (tmp_path / searchindex.FOLDER).rglob("*.js"):
         text = path.read_text(encoding="utf-8")
