@@ -175,6 +175,14 @@ def test_a_short_or_unknown_query_says_so(browser: Browser, base_url: str) -> No
         assert box.hits() == []
         box.type("<script>alert(1)</script>党费")
         assert box.hits() == []
+        # full-width letters and digits, as a Chinese input method types them
+        box.type("ＣＤ０８")
+        assert box.hits()[:1] == ["assessments/changde-2012/units/cd08.html"]
+        # two words: pages holding both (the unit's page of that year, not of the others)
+        box.type("财政局 2012年度")
+        hits = box.hits()
+        assert "assessments/changde-2012/units/cd01.html" in hits[:3]
+        assert not [h for h in hits if "/units/" in h and "changde-2012" not in h], hits
     finally:
         p.context.close()
     watch.check()
