@@ -146,17 +146,21 @@ def run_query(browser: Any, base: str, site: Path, query: Query, timeout: float 
         page.goto(base + "index.html", wait_until="load")
         page.wait_for_timeout(300)  # what a page loads by itself after its load event
         box = page.locator("input.md-search__input")
-        box.click()
-        typing[0] = True
-        start = time.perf_counter()
-        box.fill(query.q)
-        box.press("End")
-        seconds: float | None
-        try:
-            page.wait_for_function(WAIT_JS, timeout=timeout * 1000, polling=10)
-            seconds = time.perf_counter() - start
-        except Exception:
-            seconds = None
+        seconds: float | None = None
+        # Material hides its search box where its worker cannot start (file://): nothing to type into.
+        if box.is_visible() or page.locator("label.md-header__button[for=__search]").is_visible():
+            if not box.is_visible():
+                page.locator("label.md-header__button[for=__search]").click()
+            box.click()
+            typing[0] = True
+            start = time.perf_counter()
+            box.fill(query.q)
+            box.press("End")
+            try:
+                page.wait_for_function(WAIT_JS, timeout=timeout * 1000, polling=10)
+                seconds = time.perf_counter() - start
+            except Exception:
+                seconds = None
         hits: list[str] = []
         titles: list[str] = []
         first_text = page.locator(RESULT).first.inner_text() if page.locator(RESULT).count() else ""

@@ -334,11 +334,14 @@
     }
 
     var timer = null;
-    input.addEventListener("input", function () {
+    function later() {
       open(true);
       clearTimeout(timer);
       timer = setTimeout(search, 60);
-    });
+    }
+    // While an input method composes (pinyin letters), wait for the characters it commits.
+    input.addEventListener("input", function (event) { if (!event.isComposing) later(); });
+    input.addEventListener("compositionend", later);
     input.addEventListener("focus", function () { open(true); });
     panel.querySelector("form").addEventListener("submit", function (event) {
       event.preventDefault();
