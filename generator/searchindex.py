@@ -130,13 +130,12 @@ def _folded(c: str) -> tuple[str, bool]:
     return known
 
 
-def pairs(text: str, base: int) -> Iterator[tuple[str, int]]:
+def pairs(text: str, base: int) -> list[tuple[str, int]]:
     """(pair, position) for every two neighbouring indexable characters of ``text``."""
-    folded = [_folded(c) for c in text]
-    for i in range(len(folded) - 1):
-        (a, ok_a), (b, ok_b) = folded[i], folded[i + 1]
-        if ok_a and ok_b:
-            yield a + b, base + i
+    folded = [_FOLDED.get(c) or _folded(c) for c in text]
+    return [
+        (a + b, i) for i, ((a, ok_a), (b, ok_b)) in enumerate(zip(folded, folded[1:], strict=False), base) if ok_a and ok_b
+    ]
 
 
 # --------------------------------------------------------------------------------------------
@@ -304,7 +303,11 @@ def postings(docs: list[Doc]) -> dict[str, array[int]]:
         local: dict[str, list[int]] = {}
         for text, base in ((doc.title[: NAMES_AT - 1], 0), (doc.names[: BODY_AT - NAMES_AT - 1], NAMES_AT), (doc.body, BODY_AT)):
             for pair, position in pairs(text, base):
-                local.setdefault(pair, []).append(position)
+                found = local.get(pair)
+                if found is None:
+                    local[pair] = [position]
+                else:
+                    found.append(position)
         for pair, positions in local.items():
             encoded = out.get(pair)
             if encoded is None:
