@@ -255,3 +255,38 @@ def _nodes(nodes: object) -> Iterator[object]:
     for n in nodes:  # type: ignore[attr-defined]
         yield n
         yield from _nodes(n.children)
+
+
+def test_data_in_results_is_shown_as_text(browser: Browser, built: BuiltSite, tmp_path: Path) -> None:  # noqa: F811
+    """Titles, names and passages come from the data: markup in them is shown, never run."""
+    from generator.searchindex import Doc, write_index
+
+    folder = tmp_path / "site"
+    shutil.copytree(built.site, folder)
+    payload = "<img src=x onerror=\"document.title='pwned'\"><script>document.title='pwned'</script>"
+    docs = [
+        Doc("index.html", f"{payload}党费标题", f"简称 {payload}党费", f"正文 {payload} 党费 &amp; 结束", "标准", "2020年度 · <b>考核</b>", (0, 0)),
+        Doc("reference/results.html#x\" onmouseover=\"alert(1)", "党费第二条", "", "党费", "说明", "", (0, 1)),
+    ]
+    write_index(folder, docs)
+    base = folder.as_uri() + "/"
+    p, watch = open_page(browser, base)
+    dialogs: list[str] = []
+    p.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    try:
+        p.goto(base + "index.html")
+        box = SearchBox(p, base)
+        box.type("党费")
+        first = p.locator(".md-search-result__list > li").first
+        assert first.locator("h1").inner_text() == f"{payload}党费标题"
+        assert payload in first.locator(".kp-search-names").inner_text()
+        assert "&amp;" in first.inner_text()
+        assert "<b>考核</b>" in first.locator(".kp-search-where").inner_text()
+        assert p.locator(".md-search-result__list img, .md-search-result__list script, .md-search-result__list b").count() == 0
+        second = p.locator(".md-search-result__list > li a").nth(1)
+        assert second.get_attribute("onmouseover") is None
+        p.wait_for_timeout(300)
+        assert p.title() != "pwned" and not dialogs
+    finally:
+        p.context.close()
+    watch.check()
