@@ -158,6 +158,11 @@ def _csv(rows: list[list[str]]) -> str:
     return out.getvalue()
 
 
+def unit_name(n: int) -> str:
+    """The name of unit number ``n`` (from 0), e.g. 市财政局第1机关党委."""
+    return f"{ORGS[n % len(ORGS)]}第{n // len(ORGS) + 1}{SUFFIX[TYPES[n % 3][0]]}"
+
+
 def results(units: int, items: list[tuple[str, str, str, int]], seed: int) -> dict[str, str]:
     rng = random.Random(seed)
     registry = [["单位代码", "单位名称", "单位类型", "联络组", "考核状态"]]
@@ -170,7 +175,7 @@ def results(units: int, items: list[tuple[str, str, str, int]], seed: int) -> di
     for n in range(units):
         uid = f"u{n + 1:05d}"
         tid = TYPES[n % 3][0]
-        name = f"{ORGS[n % len(ORGS)]}第{n // len(ORGS) + 1}{SUFFIX[tid]}"
+        name = unit_name(n)
         registry.append([uid, name, tid, f"第{n % 20 + 1}联络组", "已考核"])
         parts.append([uid, "平时考核", str(rng.randint(70, 100))])
         for nid, rid, kind, points in rng.sample(items, rng.randint(4, 12)):

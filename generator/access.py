@@ -695,8 +695,11 @@ def apply_access(root: Path, site_dir: Path, prepared: Prepared, accounts: Accou
     for published in (site_dir.resolve(), (root / "site").resolve(), (root / "docs").resolve()):
         if out.is_relative_to(published):
             raise BuildError(f"nginx 配置和密码文件不能写进 {published}：那里的文件会发布")
+    from .build import build_search_index
+
     private = private_results(prepared)
     filter_search_index(site_dir, private)
+    build_search_index(site_dir, prepared, lambda path: page_access(path, private) == "public")
     filter_sitemap(site_dir, private)
     out.mkdir(parents=True, exist_ok=True)
     previous = (out / HTPASSWD).read_text(encoding="utf-8", errors="replace") if (out / HTPASSWD).is_file() else ""

@@ -354,7 +354,17 @@ def generate(
         assemble(site_dir, docs_dir, prepared.outcomes.values(), shells)
     except AssembleError as exc:
         raise BuildError(str(exc)) from exc
+    progress.step("生成搜索索引")
+    build_search_index(site_dir, prepared)
     return pages
+
+
+def build_search_index(site_dir: Path, prepared: Prepared, keep: Callable[[str], bool] | None = None) -> None:
+    """The search box's index of the built site (``generator/searchindex.py``); ``keep`` filters pages by path."""
+    from .searchindex import build_index
+
+    rubrics = [(r.id, r.title, r.year) for r, _ in prepared.project.rubrics.values()]
+    build_index(site_dir, prepared.outcomes.values(), rubrics, keep)
 
 
 def build(root: Path, *, progress: Progress | None = None, strict: bool = True,

@@ -275,7 +275,7 @@ def read_registry(rubric: Rubric, raw: RawResults, problems: Problems) -> dict[s
                 f"细则按联络组排名，单位 {uid} 没有填联络组：它与其他没有联络组的单位一起排名，页面上写作“{UNGROUPED}”",
                 "在单位名册的“联络组”列填写该单位所在的组。",
             )
-        unit = Unit(uid, name, type_id, row.get("group"), row.get("parent"), status, row.get("status_note"), row.loc)
+        unit = Unit(uid, name, type_id, row.get("group"), row.get("parent"), status, row.get("status_note"), row.loc, row.get("abbr"))
         units[uid] = unit
         folded[uid.casefold()] = unit
     return units

@@ -47,6 +47,18 @@ def on_post_page(output: str, page: Any, config: Any) -> str:
     return output.replace(PLACEHOLDER, split[1], 1)
 
 
+def on_post_build(config: Any) -> None:
+    """The search box's index (``search/kaoping/``) from the built pages, so that a plain ``mkdocs build`` is
+    searchable too. ``kaoping build`` writes it again once the unit pages are assembled, with each unit's
+    names and reasons from its scores (``generator/searchindex.py``)."""
+    try:
+        from generator.searchindex import page_docs, write_index
+    except ImportError:  # a builder without kaoping installed: Material's own index remains
+        return
+    site_dir = Path(config["site_dir"])
+    write_index(site_dir, list(page_docs(site_dir, {}, units=True)))
+
+
 def _bytecode_cache() -> Any:
     """One in-memory Jinja bytecode cache per process: MkDocs loads this file anew for every build, and
     without it each build (each save under ``kaoping serve``) compiles the theme's templates again."""

@@ -557,6 +557,8 @@ class Unit:
     status: UnitStatus = "unknown"
     status_note: str = ""
     loc: Loc = field(default=NOWHERE, compare=False)
+    #: The short name the office uses (简称), e.g. 住建局; searchable and shown on the unit's page.
+    abbr: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,6 +41,7 @@ from .build import (
     Progress,
     build_date,
     build_lock,
+    build_search_index,
     check_docs,
     mkdocs_inputs,
     run_mkdocs,
@@ -156,6 +157,7 @@ class Preview:
             units={(o.rubric.id, u.unit.id): u for o in ordered for u in o.units},
         )
         add_search_entries(staged, self._unit_entries(built, ordered, shell_ids))
+        build_search_index(staged, prepared)
         for child in self.folder.iterdir():
             shutil.rmtree(child) if child.is_dir() else child.unlink()
         for child in staged.iterdir():

@@ -637,6 +637,8 @@ class UnitRow:
     phone: str = ""
     status: str = ""
     status_note: str = ""
+    #: The short name the office uses (简称).
+    abbr: str = ""
     #: clean / light / normal / heavy: how much the unit loses.
     profile: str = "normal"
     #: A heavy unit that loses enough to fall below a rubric's fail line.
@@ -871,7 +873,7 @@ class Generator:
             uid = spec.id_of(index, group, unit_type.id)
             phone = f"{spec.phone_prefix}-8888{index:04d}"
             contact = self.people[index % len(self.people)]
-            self.units.append(UnitRow(uid, name, unit_type, group, parent, contact, phone))
+            self.units.append(UnitRow(uid, name, unit_type, group, parent, contact, phone, abbr=abbreviation(name)))
         by_name = {u.name: u for u in self.units}
         for name, note in spec.not_assessed:
             by_name[name].status = "不参加考核"
@@ -1640,9 +1642,9 @@ def generate(rubric: Rubric, spec: Spec, seed: int, out: Path) -> list[Path]:
     write(
         "units",
         "units.csv",
-        ("id", "name", "type", "group", "parent", "status", "status_note", "contact", "phone"),
+        ("id", "name", "abbr", "type", "group", "parent", "status", "status_note", "contact", "phone"),
         [
-            [u.id, u.name, u.type.id if type_codes else u.type.name, u.group, u.parent, status_text(u, english), u.status_note, u.contact, u.phone]
+            [u.id, u.name, u.abbr, u.type.id if type_codes else u.type.name, u.group, u.parent, status_text(u, english), u.status_note, u.contact, u.phone]
             for u in gen.units
         ],
     )
@@ -1733,6 +1735,80 @@ def readme_text(rubric: Rubric, spec: Spec, files: Sequence[Path]) -> str:
 # ============================================================================================
 # The assessments
 # ============================================================================================
+
+
+#: Short names (简称) offices use for departments whose name is long; other names are shortened by rule.
+ABBREVIATIONS = {
+    "发展和改革委员会": "发改委",
+    "人力资源和社会保障局": "人社局",
+    "住房和城乡建设局": "住建局",
+    "住房和城乡建设委员会": "住建委",
+    "国土资源局": "国土局",
+    "交通运输局": "交通局",
+    "文化广电新闻出版局": "文广新局",
+    "人口和计划生育委员会": "计生委",
+    "环境保护局": "环保局",
+    "工商行政管理局": "工商局",
+    "质量技术监督局": "质监局",
+    "安全生产监督管理局": "安监局",
+    "食品药品监督管理局": "食药监局",
+    "城市管理和行政执法局": "城管执法局",
+    "科学技术局": "科技局",
+    "经济和信息化委员会": "经信委",
+    "工业和信息化局": "工信局",
+    "自然资源和规划局": "自然资源局",
+    "文化广电和旅游局": "文广旅局",
+    "卫生健康委员会": "卫健委",
+    "退役军人事务局": "退役军人局",
+    "应急管理局": "应急局",
+    "市场监督管理局": "市场监管局",
+    "医疗保障局": "医保局",
+    "城市管理局": "城管局",
+    "机关事务管理局": "机关事务局",
+    "中级人民法院": "中院",
+    "人民检察院": "检察院",
+    "委办公室": "市委办",
+    "政府办公室": "市政府办",
+    "消费者权益保护科": "消保科",
+    "个体私营经济监督管理科": "个私科",
+    "商标广告监督管理科": "商广科",
+    "经济检查大队": "经检大队",
+    "人事教育科": "人教科",
+    "企业注册科": "注册科",
+    "财务装备科": "财装科",
+    "离退休干部": "离退休支部",
+    "职业教育中心校": "武进职教中心",
+}
+#: Party organisations' endings, left out of a short name (the longest first).
+ORG_ENDINGS = ("机关党委", "机关总支", "机关支部", "党工委", "党总支", "党支部", "党委", "党组")
+#: School words and their short forms (高级中学 → 高中).
+SCHOOL_WORDS = (("高级中学", "高中"), ("初级中学", "初中"), ("实验小学", "实小"), ("实验学校", "实验学校"))
+
+
+def abbreviation(name: str) -> str:
+    """The short name an office uses for a unit: 市住房和城乡建设局机关党委 → 住建局, 武进区前黄高级中学党委 → 前黄高中."""
+    core = name
+    for ending in ORG_ENDINGS:
+        if core.endswith(ending) and len(core) > len(ending):
+            core = core[: -len(ending)]
+            break
+    else:
+        if core.endswith(("县委", "区委", "市委")):
+            return core[:-1]
+    for long, short in ABBREVIATIONS.items():
+        if core.endswith(long):
+            return short
+    for long, short in SCHOOL_WORDS:
+        if core.endswith(long):
+            place = core[: -len(long)].removeprefix("武进区")
+            return (place or "武进") + short
+    if core.startswith("武进区"):
+        return core.removeprefix("武进区")
+    if core.startswith("市委") and len(core) > 3:
+        return core[2:]
+    if core.startswith("市") and core.endswith(("局", "委", "院", "会", "联", "协", "办")):
+        return core[1:]
+    return core if core != name else ""
 
 
 def grouped_ids(prefixes: dict[str, str]) -> Callable[[int, str, str], str]:

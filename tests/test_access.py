@@ -42,7 +42,7 @@ import pytest
 from conftest_site import ROOT, add_notice_if_missing, built_site, copy_project, digests
 from published import fake_published
 
-from generator import access, site, views
+from generator import access, searchindex, site, views
 from generator.access import (
     Account,
     Accounts,
@@ -57,6 +57,7 @@ from generator.access import (
 )
 from generator.build import Progress, build
 from generator.cli import main
+from generator.numbers import fmt
 from generator.passwords import MAX_PASSWORD, hash_password, password_problem, verify_password
 from generator.pipeline import Prepared, prepare
 from generator.problems import Loc, Problems
@@ -552,14 +553,30 @@ def test_apply_access_changes_only_the_search_index_and_the_sitemap(tmp_path: Pa
     apply_access(tmp_path, site_dir, built.prepared, accounts)
     after = digests(site_dir)
     changed = {p for p in after if after[p] != built.digests.get(p)}
-    assert set(after) == set(built.digests), "不增删网站中的文件"
-    assert changed <= {"search/search_index.json", "sitemap.xml", "sitemap.xml.gz"}
-    assert "search/search_index.json" in changed
+    index = f"{searchindex.FOLDER}/"
+    assert {p for p in after if not p.startswith(index)} == {p for p in built.digests if not p.startswith(index)}, (
+        "不增删网站中的文件（搜索框的索引除外：它少了受限的页面）"
+    )
+    assert {p for p in changed if not p.startswith(index)} <= {"search/search_index.json", "sitemap.xml", "sitemap.xml.gz"}
+    assert "search/search_index.json" in changed and f"{index}index.js" in changed
     locations = [d["location"] for d in json.loads((site_dir / "search" / "search_index.json").read_text("utf-8"))["docs"]]
     assert locations and not [x for x in locations if "/units/" in x]
+    kept = search_urls(site_dir)
+    assert kept and not [u for u in kept if "/units/" in u]
+    assert [u for u in search_urls(built.site) if "/units/" in u], "公开的网站的搜索索引有单位页面"
     assert sorted((tmp_path / "access" / "nginx").iterdir()) == sorted(
         tmp_path / "access" / "nginx" / n for n in (access.CONF, access.CONF_HTTP, access.CONF_SERVER, access.HTPASSWD)
     )
+
+
+def search_urls(site_dir: Path) -> list[str]:
+    """The pages the search box's index holds (generator/searchindex.py: a call with the chunk's rows)."""
+    urls = []
+    for path in sorted((site_dir / searchindex.FOLDER / "d").iterdir()):
+        text = path.read_text(encoding="utf-8")
+        rows = json.loads("[" + text[len("kaopingSearch.d(") : -3].replace("<\\/", "</") + "]")[1]
+        urls += [row[0] for row in rows]
+    return urls
 
 
 # --------------------------------------------------------------------------------------------
@@ -1034,9 +1051,41 @@ def test_public_files_hold_no_units_deductions(served: Served) -> None:
     reasons = set().union(*by_unit.values())
     for path in sorted(served.site.rglob("*")):
         rel = path.relative_to(served.site).as_posix()
-        if path.is_file() and path.suffix in (".html", ".json", ".xml") and page_access(rel, private) == "public":
+        if path.is_file() and path.suffix in (".html", ".json", ".xml", ".js") and page_access(rel, private) == "public":
             text = path.read_text(encoding="utf-8", errors="replace")
             assert not [r for r in reasons if r in text], rel
+
+
+def test_search_finds_no_units_reason_name_or_score(served: Served) -> None:
+    """The search box's index is public: it holds no unit page, so no reason, no unit's name beside its score.
+
+    The same reasons are in the index of the site built without accounts, so this test can fail."""
+    private = {served.private_id}
+    outcome = served.prepared.outcomes[served.private_id]
+    standards = (served.site / site.html_path(site.page(served.private_id, "standards"))).read_text("utf-8")
+    reasons = {
+        r for u in outcome.units for c in u.score.categories for n in _walk(c) for rule in n.rules for r in rule.reasons
+        if len(r) >= 8 and r not in standards
+    }
+    folder = served.site / searchindex.FOLDER
+    restricted = "".join(p.read_text(encoding="utf-8") for p in sorted(folder.rglob("*.js")))
+    public_folder = built_site().site / searchindex.FOLDER
+    unrestricted = "".join(p.read_text(encoding="utf-8") for p in sorted(public_folder.rglob("*.js")))
+    assert len([r for r in reasons if r in unrestricted]) > 20
+    assert [r for r in reasons if r in restricted] == []
+    for u in outcome.units:
+        if u.score.assessed:
+            assert f"综合得分 {fmt(u.score.total)}" not in restricted, u.unit.name
+            assert f"综合得分 {fmt(u.score.total)}" in unrestricted, u.unit.name
+    kept = search_urls(served.site)
+    assert kept and [u for u in kept if page_access(u.split("#")[0], private) != "public"] == []
+    assert site.html_path(site.page(served.private_id, "results")) not in {u.split("#")[0] for u in kept}
+
+
+def _walk(node: object) -> Iterator[object]:
+    yield node
+    for child in node.children:  # type: ignore[attr-defined]
+        yield from _walk(child)
 
 
 def test_passwords_are_stored_hashed_and_never_in_the_site(served: Served) -> None:

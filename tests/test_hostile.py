@@ -187,10 +187,10 @@ UNITS = [("u1", "committee", hostile("组")), ("u2", "branch", "@组"), ("u3", "
 
 def results() -> dict[str, str]:
     registry = [
-        [uid, UNIT_NAMES[uid], utype, group, "已考核", "", secret("联系人"), SECRETS[1], secret("内部备注"), secret("内部说明"), secret("私下")]
+        [uid, UNIT_NAMES[uid], hostile("简称"), utype, group, "已考核", "", secret("联系人"), SECRETS[1], secret("内部备注"), secret("内部说明"), secret("私下")]
         for uid, utype, group in UNITS
     ]
-    registry.append(["u6", hostile("不考核单位"), "branch", "@组", "不参加考核", hostile("状态说明"), secret("联系人"), SECRETS[1], secret("备注"), "", ""])
+    registry.append(["u6", hostile("不考核单位"), FORMULAS[0], "branch", "@组", "不参加考核", hostile("状态说明"), secret("联系人"), SECRETS[1], secret("备注"), "", ""])
     entries = [[uid, "1.1", "", "2", "", hostile("原因") if uid != "u3" else FORMULAS[0], secret("考核人"), secret("备注")] for uid, _, _ in UNITS]
     entries += [
         ["u2", "2", "a", "党旗", "", FORMULAS[1], secret("考核人"), secret("备注")],
@@ -198,7 +198,7 @@ def results() -> dict[str, str]:
         ["u4", "1.2", "", "", "2", FORMULAS[3], secret("考核人"), secret("备注")],
     ]
     return {
-        "units.csv": table(["单位代码", "单位名称", "单位类型", "联络组", "考核状态", "状态说明", "联系人", "联系电话", "内部备注", "内部说明", "#私下"], registry),
+        "units.csv": table(["单位代码", "单位名称", "简称", "单位类型", "联络组", "考核状态", "状态说明", "联系人", "联系电话", "内部备注", "内部说明", "#私下"], registry),
         "entries.csv": table(["单位代码", "指标编号", "规则", "情况", "扣分", "扣分原因", "考核人", "内部备注"], entries),
         "bonus.csv": table(
             ["单位代码", "加分项目", "级别", "事项", "依据", "内部备注"],

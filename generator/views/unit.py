@@ -89,11 +89,17 @@ class UnitHead:
     assessed: bool
     total: str
     grade_label: str
+    #: The unit's code and the short name the office uses (简称): search finds the page by either.
+    code: str = ""
+    abbr: str = ""
 
 
 def unit_head(outcome: AssessmentOutcome, u: UnitOutcome) -> UnitHead:
     s = u.score
-    return UnitHead(u.unit.name, u.unit.group, s.unit_type.name, outcome.rubric.year, s.assessed, fmt(s.total), u.standing.label)
+    return UnitHead(
+        u.unit.name, u.unit.group, s.unit_type.name, outcome.rubric.year, s.assessed, fmt(s.total), u.standing.label,
+        u.unit.id, u.unit.abbr,
+    )
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,292 @@
+"""Search as a reader uses it: typed into the header's search box in Chromium, over http and from a folder.
+
+The queries are the real ones of ``tests/search_queries.yml`` (domain terms of the five source documents,
+unit names, abbreviations and codes, words of deduction reasons, item numbers): each must put one of its
+pages among the first three results, and the first result must be a page that contains the query. The
+results are Material's list: no zero-width spaces, the match highlighted, no "缺少" line, and they say where
+the hit is (page kind, assessment and year). A page nobody searches loads no index; a site built for units
+that read only their own pages (``--access``) finds no unit page, no reason and no score.
+
+Skipped only when /usr/bin/chromium is missing (``make test`` installs it).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import html
+import re
+import shutil
+import unicodedata
+import urllib.parse
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest_site import ROOT, BuiltSite, built_site
+from playwright.sync_api import Browser, Page
+from test_browser import CHROMIUM, Watch, base_url, browser, open_page  # noqa: F401 (fixtures)
+
+from generator import site, views
+from generator.access import Account, Accounts, ServerSettings, apply_access
+from generator.problems import Loc
+
+QUERIES = ROOT / "tests" / "search_queries.yml"
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="没有 /usr/bin/chromium，跳过浏览器测试（make test 会安装它）")
+
+
+@pytest.fixture(scope="module")
+def built() -> BuiltSite:
+    return built_site()
+
+
+def queries() -> list[tuple[str, str, list[str]]]:
+    data = yaml.safe_load(QUERIES.read_text(encoding="utf-8"))
+    return [(group, str(e["q"]), list(e["find"])) for group, entries in data.items() for e in entries]
+
+
+def fold(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lower()
+
+
+def page_text(site_dir: Path, rel: str) -> str:
+    raw = (site_dir / rel).read_text(encoding="utf-8")
+    start, end = raw.find("<article"), raw.rfind("</article>")
+    body = re.sub(r"(?s)<(script|style|svg)\b.*?</\1>", "", raw[start:end])
+    return fold(html.unescape(re.sub(r"<[^>]+>", "", body)))
+
+
+class SearchBox:
+    """The header's search box of an open page, typed into as a reader does."""
+
+    def __init__(self, page: Page, base: str) -> None:
+        self.page = page
+        self.base = base
+
+    def type(self, query: str) -> None:
+        box = self.page.locator("input.md-search__input")
+        box.click()
+        box.fill(query)
+        box.press("End")  # an input method commits Chinese with a key
+        self.page.locator(f"[data-kp-search][data-kp-searched={_css_string(query)}]").wait_for(timeout=15_000)
+
+    def hits(self) -> list[str]:
+        """The result pages, site-relative, best first."""
+        out = []
+        for link in self.page.locator(".md-search-result__list > li a.md-search-result__link").all():
+            absolute = urllib.parse.urljoin(self.page.url, link.get_attribute("href") or "")
+            out.append(urllib.parse.unquote(urllib.parse.urlsplit(absolute[len(self.base) :]).path))
+        return out
+
+    def items(self) -> list[str]:
+        return self.page.locator(".md-search-result__list > li.md-search-result__item:not(.kp-search-more)").all_inner_texts()
+
+
+def _css_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def check_queries(p: Page, base: str, site_dir: Path, chosen: list[tuple[str, str, list[str]]]) -> None:
+    box = SearchBox(p, base)
+    p.goto(base + "index.html")
+    missed: list[str] = []
+    for group, query, find in chosen:
+        box.type(query)
+        hits = box.hits()
+        if not hits or fold(query) not in page_text(site_dir, hits[0]):
+            missed.append(f"{query}：第一个结果 {hits[:1]} 不含查询词")
+        if not any(fnmatch.fnmatchcase(h, pattern) for h in hits[:3] for pattern in find):
+            missed.append(f"{query}（{group}）：前三个结果 {hits[:3]} 中没有 {find}")
+        texts = box.items()
+        assert texts, query
+        assert not [t for t in texts if "\u200b" in t], f"{query}：结果中有零宽空格"
+        # Material's "缺少：" line, with the query's words struck through
+        assert p.locator(".md-search-result__list del, .md-search-result__terms").count() == 0, f"{query}：结果中有“缺少”"
+        first = p.locator(".md-search-result__list > li").first
+        marks = [fold(m) for m in first.locator("mark").all_inner_texts()]
+        assert fold(query) in marks, f"{query}：第一个结果没有标出查询词（{marks}）"
+        where = first.locator(".kp-search-where").inner_text()
+        assert re.match(r"^(标准|结果|单位|通报|概况|首页|说明)", where), where
+        if hits[0].startswith(site.GENERATED + "/") and hits[0].count("/") >= 2:
+            assert re.search(r"\d{4}年度 · ", where), f"{query}：结果没有写明考核和年度（{where}）"
+    assert not missed, "\n".join(missed)
+
+
+@pytest.fixture(scope="module")
+def folder_copy(built: BuiltSite, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The built site copied to a folder, as an office opens it from a USB stick."""
+    folder = tmp_path_factory.mktemp("folder") / "site"
+    shutil.copytree(built.site, folder)
+    return folder
+
+
+def test_every_query_finds_its_page_over_http(browser: Browser, base_url: str, built: BuiltSite) -> None:  # noqa: F811
+    p, watch = open_page(browser, base_url)
+    try:
+        check_queries(p, base_url, built.site, queries())
+    finally:
+        p.context.close()
+    watch.check()
+
+
+def test_search_answers_from_a_folder_opened_in_the_browser(browser: Browser, folder_copy: Path) -> None:  # noqa: F811
+    base = folder_copy.as_uri() + "/"
+    p, watch = open_page(browser, base)
+    try:
+        chosen = [q for i, q in enumerate(queries()) if q[0] != "terms" or i % 4 == 0]
+        check_queries(p, base, folder_copy, chosen)
+        # and a result opens its page
+        SearchBox(p, base).type("住建局")
+        p.locator(".md-search-result__list a.md-search-result__link").first.click()
+        p.wait_for_url(re.compile(r"/units/"))
+        assert "住建局" in p.locator(".kp-names").inner_text()
+    finally:
+        p.context.close()
+    watch.check()
+
+
+def test_a_page_nobody_searches_loads_no_index(browser: Browser, base_url: str) -> None:  # noqa: F811
+    p, watch = open_page(browser, base_url)
+    try:
+        p.goto(base_url + "index.html", wait_until="load")
+        p.wait_for_timeout(800)
+        assert not [u for u in watch.requests if "/search/" in u], "没有搜索的页面不应下载搜索索引"
+        SearchBox(p, base_url).type("党费")
+        index = [u for u in watch.requests if "/search/" in u]
+        assert any(u.split("?")[0].endswith("/search/kaoping/index.js") for u in index)
+        assert not [u for u in index if "search_index.json" in u], "搜索框不加载 Material 的整个索引"
+        assert len(index) < 40, f"一次搜索加载了 {len(index)} 个索引文件"
+    finally:
+        p.context.close()
+    watch.check()
+
+
+def test_a_short_or_unknown_query_says_so(browser: Browser, base_url: str) -> None:  # noqa: F811
+    p, watch = open_page(browser, base_url)
+    try:
+        p.goto(base_url + "index.html")
+        box = SearchBox(p, base_url)
+        box.type("党")
+        assert "至少" in p.locator(".md-search-result__meta").inner_text()
+        assert box.hits() == []
+        box.type("没有这样的词语组合")
+        assert p.locator(".md-search-result__meta").inner_text().strip() == "没有找到符合条件的结果"
+        assert box.hits() == []
+        box.type("<script>alert(1)</script>党费")
+        assert box.hits() == []
+        # full-width letters and digits, as a Chinese input method types them
+        box.type("ＣＤ０８")
+        assert box.hits()[:1] == ["assessments/changde-2012/units/cd08.html"]
+        # two words: pages holding both (the unit's page of that year, not of the others)
+        box.type("财政局 2012年度")
+        hits = box.hits()
+        assert "assessments/changde-2012/units/cd01.html" in hits[:3]
+        assert not [h for h in hits if "/units/" in h and "changde-2012" not in h], hits
+    finally:
+        p.context.close()
+    watch.check()
+
+
+# --------------------------------------------------------------------------------------------
+# Access mode: the public index finds no unit page, reason or score
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def access_site(built: BuiltSite, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("access")
+    site_dir = folder / "site"
+    shutil.copytree(built.site, site_dir)
+    newest = views.ordered(built.prepared.outcomes)[0]
+    first = newest.units[0].unit.id
+    accounts = Accounts(
+        "access/accounts.csv",
+        (Account("unit-a", "Aa-1234-xy", first, Loc("access/accounts.csv", 2)), Account("office", "Oo-9012-xy", None, Loc("access/accounts.csv", 3))),
+        ServerSettings(str(site_dir), "80", "_", str(folder / "access" / "nginx" / "htpasswd")),
+        folder / "access" / "nginx",
+    )
+    apply_access(folder, site_dir, built.prepared, accounts)
+    return site_dir
+
+
+def reason_queries(built: BuiltSite) -> Iterator[tuple[str, list[str]]]:
+    for group, query, find in queries():
+        if group in ("reasons", "units"):
+            yield query, find
+
+
+def test_under_access_search_finds_no_unit_page_reason_or_score(
+    browser: Browser, access_site: Path, built: BuiltSite  # noqa: F811
+) -> None:
+    base = access_site.as_uri() + "/"
+    p, watch = open_page(browser, "file://")
+    try:
+        p.goto(base + "index.html")
+        box = SearchBox(p, base)
+        for query, _find in reason_queries(built):
+            box.type(query)
+            hits = box.hits()
+            assert not [h for h in hits if "/units/" in h], f"{query}：访问受限时搜索结果中有单位页面 {hits}"
+        # the reasons of the newest assessment's units (those no public page quotes): none is found
+        newest = views.ordered(built.prepared.outcomes)[0]
+        public = "".join(
+            page_text(access_site, site.html_path(site.page(newest.rubric.id, kind))) for kind in ("standards", "notice", "index")
+        )
+        reasons = sorted(
+            {r for u in newest.units for n in _nodes(u.score.categories) for rule in n.rules for r in rule.reasons}
+        )
+        reasons = [r for r in reasons if len(r) >= 8 and fold(r) not in public]
+        assert len(reasons) >= 5
+        for reason in reasons[:: max(1, len(reasons) // 8)]:
+            box.type(reason)
+            assert box.hits() == [], f"访问受限时搜得到扣分原因「{reason}」：{box.hits()}"
+        # in the public build the same reasons are found, on the unit's page
+        p.goto(built.site.as_uri() + "/index.html")
+        public_box = SearchBox(p, built.site.as_uri() + "/")
+        public_box.type(reasons[0])
+        assert [h for h in public_box.hits() if "/units/" in h], "公开的网站应能搜到扣分原因"
+    finally:
+        p.context.close()
+    watch.check()
+
+
+def _nodes(nodes: object) -> Iterator[object]:
+    for n in nodes:  # type: ignore[attr-defined]
+        yield n
+        yield from _nodes(n.children)
+
+
+def test_data_in_results_is_shown_as_text(browser: Browser, built: BuiltSite, tmp_path: Path) -> None:  # noqa: F811
+    """Titles, names and passages come from the data: markup in them is shown, never run."""
+    from generator.searchindex import Doc, write_index
+
+    folder = tmp_path / "site"
+    shutil.copytree(built.site, folder)
+    payload = "<img src=x onerror=\"document.title='pwned'\"><script>document.title='pwned'</script>"
+    docs = [
+        Doc("index.html", f"{payload}党费标题", f"简称 {payload}党费", f"正文 {payload} 党费 &amp; 结束", "标准", "2020年度 · <b>考核</b>", (0, 0)),
+        Doc("reference/results.html#x\" onmouseover=\"alert(1)", "党费第二条", "", "党费", "说明", "", (0, 1)),
+    ]
+    write_index(folder, docs)
+    base = folder.as_uri() + "/"
+    p, watch = open_page(browser, base)
+    dialogs: list[str] = []
+    p.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    try:
+        p.goto(base + "index.html")
+        box = SearchBox(p, base)
+        box.type("党费")
+        first = p.locator(".md-search-result__list > li").first
+        assert first.locator("h1").inner_text() == f"{payload}党费标题"
+        assert payload in first.locator(".kp-search-names").inner_text()
+        assert "&amp;" in first.inner_text()
+        assert "<b>考核</b>" in first.locator(".kp-search-where").inner_text()
+        assert p.locator(".md-search-result__list img, .md-search-result__list script, .md-search-result__list b").count() == 0
+        second = p.locator(".md-search-result__list > li a").nth(1)
+        assert second.get_attribute("onmouseover") is None
+        p.wait_for_timeout(300)
+        assert p.title() != "pwned" and not dialogs
+    finally:
+        p.context.close()
+    watch.check()
