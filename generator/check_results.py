@@ -282,7 +282,7 @@ def _members(row: Row, needed: list[str], problems: Problems) -> Decimal | None:
         if needed:
             problems.error(
                 row.at("members") if "members" in row.columns else row.loc,
-                f"单位 {row.get('id')} 没有填成员人数，{needed[0]}的目标按人数计算",
+                f"单位 {row.get('id')} 没有填成员人数，{needed[0]} 的目标按人数计算",
                 "在单位名册加“成员人数”列，填该单位的人数（整数），例如 7。",
             )
         return None
