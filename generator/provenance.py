@@ -191,8 +191,14 @@ class Provenance:
         self._by_id[id(obj)] = entry
         for name, child in _children(obj):
             # A rule is named with its indicator (指标 1 规则 visits); an indicator by its own id alone.
-            prefix = "" if _word(child) == _word(obj) else f"{_word(obj)} {getattr(obj, 'id', '')} ".replace("  ", " ")
-            self._visit(child, entry, name, prefix if getattr(obj, "id", "") else "")
+            own_id = str(getattr(obj, "id", ""))
+            if _word(child) == _word(obj):
+                prefix = ""
+            elif own_id:
+                prefix = f"{_word(obj)} {own_id} "
+            else:
+                prefix = label + " "
+            self._visit(child, entry, name, prefix)
 
     def get(self, obj: Sourced) -> Sourcing | None:
         return self._by_id.get(id(obj))

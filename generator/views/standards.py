@@ -44,6 +44,8 @@ class RuleView:
     marks: tuple[Mark, ...]
     note: str
     reading: str
+    #: The document's passage a reading (解读) reads, when the rule quotes one.
+    quote: str
     #: The unit types the rule is limited to (applies_to), by name; empty for all.
     applies: str
 
@@ -179,6 +181,7 @@ def _rule_view(rule: Rule, rubric: Rubric, node: Node, prov: Provenance) -> Rule
         marks=rule_marks(rule, node, prov),
         note=rule.note,
         reading=rule.reading,
+        quote=rule.quote if rule.reading else "",
         applies="、".join(names.get(t, t) for t in rule.applies_to),
     )
 
