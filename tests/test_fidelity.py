@@ -1,7 +1,7 @@
 """The bundled rubrics score as their source documents say: each case recomputes a unit by hand from the
 document's wording, cited as ``seed file:line``, and compares it with the engine.
 
-The source documents are in ``/work/shared/seeds/`` (000 常德, 001 洛阳, 002 工商局, 003 武进, 004 综合考核).
+The source documents are kept in ``tests/sources/`` (000 常德, 001 洛阳, 002 工商局, 003 武进, 004 综合考核).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from generator.provenance import provenance
 from generator.tree import tree_points, typed_tree
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = Path("/work/shared/seeds")
+SEEDS = ROOT / "tests" / "sources"
 
 
 def seed_line(name: str, line: int) -> str:

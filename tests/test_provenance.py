@@ -21,7 +21,7 @@ from generator.problems import Problems
 from generator.provenance import count, passage, provenance, report_lines
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = Path("/work/shared/seeds")
+SEEDS = ROOT / "tests" / "sources"
 
 
 def check(text: str) -> Problems:
