@@ -287,10 +287,13 @@ def _members(row: Row, needed: list[str], problems: Problems) -> Decimal | None:
             )
         return None
     try:
-        value = parse_number(text).value
+        parsed = parse_number(text)
     except NumberError as exc:
         problems.error(row.at("members"), f"成员人数{exc}", "填写整数，例如 7。")
         return None
+    value = parsed.value
+    if parsed.fixups:
+        problems.warning(row.at("members"), f"成员人数「{text}」已读作 {value}（{'，'.join(parsed.fixups)}）", f"直接写 {value}。")
     if value <= 0 or value != value.to_integral_value():
         problems.error(row.at("members"), f"成员人数应为正整数，这里是「{text}」", "填写整数，例如 7。")
         return None

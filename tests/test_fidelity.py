@@ -454,3 +454,12 @@ def test_every_sample_unit_scores_what_its_rules_say(bundled: Prepared) -> None:
                 assert s.total == max(D(0), s.indicator_score + s.bonus.total - s.penalty_total)
                 checked += 1
     assert checked > 50
+
+
+def test_changde_member_count_written_with_its_unit_is_read_with_a_warning(tmp_path: Path) -> None:
+    units = CHANGDE_UNITS.replace("dw1,甲局机关党委,机关党委,7,", "dw1,甲局机关党委,机关党委,7人,")
+    prepared = run(tmp_path, "changde-2012", {"units.csv": units})
+    assert not prepared.problems.has_errors()
+    assert [f"{p.loc}: {p.message}" for p in prepared.problems.warnings if p.loc.file.startswith("results/")] == [
+        "results/changde-2012/units.csv:2:4: 成员人数「7人」已读作 7（已去掉单位「人」）"
+    ]
