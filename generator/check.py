@@ -33,6 +33,7 @@ from .models import (
 )
 from .numbers import ZERO, fmt
 from .problems import Loc, Problems
+from .provenance import check_provenance
 from .tree import TypedNode, node_rules, tree_points, typed_tree, walk, walk_typed
 
 # Lengths are checked on their own (too_long), so that a long code is not said to hold a wrong character.
@@ -139,6 +140,7 @@ def check_rubric(rubric: Rubric, problems: Problems) -> None:
     _check_penalties_vetoes(rubric, problems)
     _check_parts(rubric, problems)
     _check_ranking_grading(rubric, problems)
+    check_provenance(rubric, problems)
 
 
 def _unique(items: Iterable[tuple[str, Loc]], what: str, problems: Problems, pattern: re.Pattern[str] = CODE_ID) -> None:
@@ -316,6 +318,7 @@ def _check_rules(rubric: Rubric, node: Node, problems: Problems) -> None:
     for rid, rule in rules:
         where = f"指标 {node.id} 规则 {rid}"
         loc = rule.loc if rule.loc.file else node.loc
+        _type_refs(rubric, rule.applies_to, loc, f"{where} 的 applies_to ", problems)
         for name in ("per", "deduct", "cap", "points", "min", "max"):
             value = getattr(rule, name, None)
             if isinstance(value, Decimal) and value < 0:
@@ -343,8 +346,12 @@ def _check_rules(rubric: Rubric, node: Node, problems: Problems) -> None:
         if isinstance(rule, OverdueRule) and rule.whole_item_at is not None and rule.whole_item_at <= 0:
             problems.error(loc, f"{where} 的 whole_item_at 应大于 0", "写扣完本项的超期时长，例如 6。")
         if isinstance(rule, ShortfallRule):
-            if (rule.target is None) == (not rule.activity):
-                problems.error(loc, f"{where} 应写 target（目标次数）或 activity（引用活动目标），二者选一", "例如 target: 4。")
+            if sum((rule.target is not None, bool(rule.activity), rule.per_member is not None)) != 1:
+                problems.error(
+                    loc,
+                    f"{where} 应写 target（目标次数）、activity（引用活动目标）或 per_member（每名成员的目标次数），三者选一",
+                    "例如 target: 4。",
+                )
             if rule.activity and rule.activity not in activities:
                 problems.error(loc, f"{where} 引用的活动 {rule.activity} 不存在", "可用的活动：" + ("、".join(sorted(activities)) or "（细则没有 activities）") + "。")
             if isinstance(rule.target, dict):

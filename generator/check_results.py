@@ -48,9 +48,9 @@ from .models import (
 )
 from .numbers import ZERO, NumberError, Parsed, fmt, fmt_percent, parse_number
 from .problems import Loc, Problems
-from .scoring import range_words, shortfall_target
+from .scoring import has_target, range_words
 from .tables import TABLES
-from .tree import TypedNode, node_index, typed_tree, walk_typed
+from .tree import TypedNode, node_index, node_rules, typed_tree, walk_typed
 
 #: The longest code (of an assessment, an indicator, a unit …): codes become folder and file names.
 MAX_ID_LENGTH = 64
@@ -214,7 +214,7 @@ def check_results(rubric: Rubric, raw: RawResults, problems: Problems) -> Assess
     if not units:
         problems.error(Loc(raw.folder), "没有单位名册（units.csv）或名册为空", "在这个目录下建立 units.csv，列出被考核单位。")
         return None
-    return Assessment(rubric, tuple(inputs))
+    return Assessment(rubric, tuple(inputs), sample=raw.sample)
 
 
 # --------------------------------------------------------------------------------------------
@@ -239,6 +239,7 @@ def read_registry(rubric: Rubric, raw: RawResults, problems: Problems) -> dict[s
     units: dict[str, Unit] = {}
     folded: dict[str, Unit] = {}
     grouped = rubric.ranking.within == "group" and any(row.get("group") for row in raw.units)
+    per_member = {t.id: _per_member_rules(rubric, t.id) for t in rubric.unit_types}
     for row in raw.units:
         uid = row.get("id")
         loc = row.at("id")
@@ -275,10 +276,50 @@ def read_registry(rubric: Rubric, raw: RawResults, problems: Problems) -> dict[s
                 f"细则按联络组排名，单位 {uid} 没有填联络组：它与其他没有联络组的单位一起排名，页面上写作“{UNGROUPED}”",
                 "在单位名册的“联络组”列填写该单位所在的组。",
             )
-        unit = Unit(uid, name, type_id, row.get("group"), row.get("parent"), status, row.get("status_note"), row.loc, row.get("abbr"))
+        members = _members(row, per_member[type_id] if status != "not_assessed" else [], problems)
+        unit = Unit(
+            uid, name, type_id, row.get("group"), row.get("parent"), status, row.get("status_note"), row.loc,
+            abbr=row.get("abbr"), members=members,
+        )
         units[uid] = unit
         folded[uid.casefold()] = unit
     return units
+
+
+def _per_member_rules(rubric: Rubric, type_id: str) -> list[str]:
+    """Where the rubric sets a target per member for ``type_id``: 指标 1 规则 visits …"""
+    return [
+        f"指标 {n.id} 规则 {rid}"
+        for n in walk_typed(typed_tree(rubric, type_id))
+        if n.applicable
+        for rid, r in n.rules
+        if isinstance(r, ShortfallRule) and r.per_member is not None
+    ]
+
+
+def _members(row: Row, needed: list[str], problems: Problems) -> Decimal | None:
+    """The unit's 成员人数: required where a rule sets its target per member (``needed`` names those rules)."""
+    text = row.get("members")
+    if not text:
+        if needed:
+            problems.error(
+                row.at("members") if "members" in row.columns else row.loc,
+                f"单位 {row.get('id')} 没有填成员人数，{needed[0]} 的目标按人数计算",
+                "在单位名册加“成员人数”列，填该单位的人数（整数），例如 7。",
+            )
+        return None
+    try:
+        parsed = parse_number(text)
+    except NumberError as exc:
+        problems.error(row.at("members"), f"成员人数{exc}", "填写整数，例如 7。")
+        return None
+    value = parsed.value
+    if parsed.fixups:
+        problems.warning(row.at("members"), f"成员人数「{text}」已读作 {value}（{'，'.join(parsed.fixups)}）", f"直接写 {value}。")
+    if value <= 0 or value != value.to_integral_value():
+        problems.error(row.at("members"), f"成员人数应为正整数，这里是「{text}」", "填写整数，例如 7。")
+        return None
+    return value
 
 
 # --------------------------------------------------------------------------------------------
@@ -324,6 +365,15 @@ def _rule(ctx: _Ctx, row: Row, node: Node, rules: tuple[tuple[str, Rule], ...]) 
     for rid, rule in rules:
         if rid == wanted:
             return rid, rule
+    other = dict(node_rules(node, ctx.rubric)).get(wanted)
+    if other is not None and other.applies_to:
+        names = {t.id: t.name for t in ctx.rubric.unit_types}
+        ctx.problems.error(
+            row.at("rule"),
+            f"指标 {node.id} 规则 {wanted} 只适用于" + "、".join(names.get(t, t) for t in other.applies_to) + "，不适用于这个单位",
+            "删除这一行，或核对单位名册中的单位类型。",
+        )
+        return None
     ctx.problems.error(
         row.at("rule"),
         f"指标 {node.id} 没有规则「{wanted}」",
@@ -397,7 +447,7 @@ def _finding(ctx: _Ctx, row: Row, unit: Unit) -> Finding | None:
             return replace(base, count=n)
         return replace(base, count=n) if amount_matches(n, rule.per) else None
     if isinstance(rule, ShortfallRule):
-        if shortfall_target(rule, ctx.rubric, unit.type) is None:
+        if not has_target(rule, ctx.rubric, unit.type):
             type_name = next(t.name for t in ctx.rubric.unit_types if t.id == unit.type)
             ctx.problems.warning(row.at("item"), f"{where} 对{type_name}没有规定目标次数，这一行不计分", "核对单位类型，或删除这一行。")
             return None

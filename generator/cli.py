@@ -48,6 +48,8 @@ def _prepare(args: argparse.Namespace) -> Prepared | None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from .provenance import report_lines, strict_problems, strict_sample
+
     asked = [a for a in args.assessment if a]
     unknown = [a for a in dict.fromkeys(asked) if a not in assessment_ids(Path(args.root))]
     if unknown:
@@ -59,9 +61,24 @@ def cmd_check(args: argparse.Namespace) -> int:
     prepared = _prepare(args)
     if prepared is None:
         return EXIT_DATA
+    if getattr(args, "strict", False):
+        strict = Problems()
+        for rubric, _file in prepared.project.rubrics.values():
+            strict_problems(rubric, strict)
+        for outcome in prepared.outcomes.values():
+            if outcome.sample is not None:
+                strict_sample(outcome.sample, strict)
+        if strict.has_errors():
+            report(strict)
+            print("按正式考核的要求（--strict）检查未通过：细则中有补充的内容，或考核结果是示例数据。", file=sys.stderr)
+            return EXIT_DATA
     rubrics = len(prepared.project.rubrics)
     units = sum(len(o.units) for o in prepared.outcomes.values())
     print(f"检查通过：{rubrics} 份细则，{len(prepared.outcomes)} 份考核结果，{units} 个单位。")
+    print("来源（原文：照录原文件；补充：原文件没有规定；解读：考核办公室对原文件的理解）：")
+    for _rid, (rubric, _file) in sorted(prepared.project.rubrics.items()):
+        for line in report_lines(rubric):
+            print("  " + line)
     return EXIT_OK
 
 
@@ -175,6 +192,11 @@ def parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("check", parents=[common], help="检查细则和考核结果，有错误时退出码非 0", description="检查 rubrics/ 中的细则和 results/ 中的考核结果。每个问题写明文件、行、列和处理办法。")
     c.add_argument("assessment", nargs="*", help="只检查这些考核（细则 id），默认全部")
+    c.add_argument(
+        "--strict",
+        action="store_true",
+        help="按正式考核的要求检查：细则中不能有补充的内容，考核结果不能是示例数据",
+    )
     c.set_defaults(func=cmd_check)
 
     s = sub.add_parser("score", parents=[common], help="计算一项考核的得分、名次和等次", description="计算一项考核每个单位的得分、名次和等次，输出 CSV 或 JSON。")

@@ -16,11 +16,13 @@ from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
+from openpyxl.styles import Font
 
 from . import site
-from .export import assessment_data, summary_rows, to_json, unit_data
+from .export import assessment_about, assessment_data, summary_rows, to_json, unit_data
 from .formulas import neutralise
 from .outcome import AssessmentOutcome, UnitOutcome
+from .sample import DOWNLOAD_NOTE
 
 #: The date stamped into XLSX files, so that a rebuild of the same data is byte-identical.
 FIXED_TIME = datetime(2000, 1, 1)
@@ -32,24 +34,31 @@ def results_frame(outcome: AssessmentOutcome) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def csv_bytes(frame: pd.DataFrame) -> bytes:
+def csv_bytes(frame: pd.DataFrame, note: str = "") -> bytes:
+    """The table as CSV; ``note`` (sample results) is its first line, above the header, where a clerk
+    opening it in Excel reads it first."""
     # UTF-8 with BOM: Excel on Chinese Windows opens it with the right characters.
-    return frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+    head = pd.DataFrame([[note]]).to_csv(index=False, header=False, lineterminator="\r\n") if note else ""
+    return (head + frame.to_csv(index=False, lineterminator="\r\n")).encode("utf-8-sig")
 
 
-def xlsx_bytes(frame: pd.DataFrame, sheet: str) -> bytes:
+def xlsx_bytes(frame: pd.DataFrame, sheet: str, note: str = "") -> bytes:
+    """The table as a workbook; ``note`` (sample results) fills its first row, above the header."""
     raw = io.BytesIO()
     with pd.ExcelWriter(raw, engine="openpyxl") as writer:
-        frame.to_excel(writer, index=False, sheet_name=sheet[:31])
+        frame.to_excel(writer, index=False, sheet_name=sheet[:31], startrow=1 if note else 0)
         book = writer.book
         book.properties.created = FIXED_TIME
         book.properties.modified = FIXED_TIME
         book.properties.creator = "kaoping"
         book.properties.lastModifiedBy = "kaoping"
         ws = writer.sheets[sheet[:31]]
-        ws.freeze_panes = "C2"
+        ws.freeze_panes = "C3" if note else "C2"
+        if note:
+            ws["A1"] = note
+            ws["A1"].font = Font(bold=True, color="BF360C")
         for column in ws.columns:
-            width = max(len(str(c.value or "")) for c in column)
+            width = max(len(str(c.value or "")) for c in column[1 if note else 0 :])
             ws.column_dimensions[column[0].column_letter].width = min(60, max(8, width * 2 + 2))
     return fixed_zip(raw.getvalue())
 
@@ -88,9 +97,10 @@ def write_downloads(outcome: AssessmentOutcome, docs: Path, unit_files: Collecti
     """
     r = outcome.rubric
     frame = results_frame(outcome)
+    note = DOWNLOAD_NOTE if outcome.sample is not None else ""
     csv_file, xlsx_file, json_file = site.downloads(r.id)
-    _write(docs, csv_file, csv_bytes(frame))
-    _write(docs, xlsx_file, xlsx_bytes(frame, f"{r.year}年度考核结果"))
+    _write(docs, csv_file, csv_bytes(frame, note))
+    _write(docs, xlsx_file, xlsx_bytes(frame, f"{r.year}年度考核结果", note))
     # The full JSON is streamed unit by unit: at 10,000 units the whole tree would not fit in memory twice.
     head = to_json(assessment_data(outcome, units=[]), compact=True).rstrip("\n")
     assert head.endswith(',"units":[]}')
@@ -110,9 +120,7 @@ def write_downloads(outcome: AssessmentOutcome, docs: Path, unit_files: Collecti
 
 def _unit_json_prefix(outcome: AssessmentOutcome) -> str:
     """A unit's JSON up to its own data: the assessment it belongs to."""
-    r = outcome.rubric
-    about = {"id": r.id, "title": r.title, "year": r.year, "grading_illustrative": r.grading_illustrative}
-    return '{"assessment":' + to_json(about, compact=True).rstrip("\n") + ","
+    return '{"assessment":' + to_json(assessment_about(outcome), compact=True).rstrip("\n") + ","
 
 
 def unit_json_bytes(outcome: AssessmentOutcome, u: UnitOutcome) -> bytes:

@@ -11,7 +11,9 @@ from typing import Any
 
 from .models import Finding
 from .numbers import fmt
+from .origin import FILLED
 from .outcome import AssessmentOutcome, NodeOutcome, RuleOutcome, UnitOutcome
+from .sample import DOWNLOAD_NOTE
 
 
 def num(value: Decimal | None) -> Any:
@@ -47,7 +49,6 @@ def _rule(r: RuleOutcome) -> dict[str, Any]:
         "rule": r.rule_id,
         "kind": r.rule.kind,
         "text": r.rule.text,
-        "illustrative": r.rule.illustrative,
         "lost": num(r.lost),
         "explanation": r.explanation,
         "findings": [_finding(f) for f in r.findings],
@@ -59,7 +60,7 @@ def _rule(r: RuleOutcome) -> dict[str, Any]:
 
 def node_data(n: NodeOutcome) -> dict[str, Any]:
     out: dict[str, Any] = {"id": n.id, "title": n.node.title, "applicable": n.applicable}
-    if n.illustrative or n.node.points_illustrative:
+    if n.illustrative:
         out["illustrative"] = True
     if n.applicable:
         out.update(points=num(n.points), lost=num(n.lost), score=num(n.score))
@@ -124,17 +125,27 @@ def assessment_data(outcome: AssessmentOutcome, units: list[dict[str, Any]] | No
     """The whole assessment; ``units`` may pass the units' data already made (see downloads)."""
     r = outcome.rubric
     data = {
-        "assessment": {
-            "id": r.id,
-            "title": r.title,
-            "year": r.year,
-            "issuer": r.issuer,
-            "illustrative": r.illustrative,
-            "grading_illustrative": r.grading_illustrative,
-        },
+        "assessment": assessment_about(outcome) | {"issuer": r.issuer},
         "units": units if units is not None else [unit_data(u) for u in outcome.units],
     }
     return data
+
+
+def assessment_about(outcome: AssessmentOutcome) -> dict[str, Any]:
+    """What every JSON download says of its assessment: which it is, whether its rules or its results are
+    the document's own (``sample`` with its note when the results are sample data)."""
+    r = outcome.rubric
+    about: dict[str, Any] = {
+        "id": r.id,
+        "title": r.title,
+        "year": r.year,
+        "illustrative": r.origin == FILLED,
+        "grading_illustrative": r.grading_illustrative,
+        "sample": outcome.sample is not None,
+    }
+    if outcome.sample is not None:
+        about["sample_note"] = DOWNLOAD_NOTE
+    return about
 
 
 def summary_rows(outcome: AssessmentOutcome) -> list[dict[str, Any]]:

@@ -30,8 +30,10 @@ from .models import (
     UnitInput,
 )
 from .numbers import fmt
+from .origin import Sourced
 from .outcome import Standing, UnitScore
 from .problems import Problems
+from .provenance import provenance
 
 _RANK_OF_GRADE = {grade: i for i, grade in enumerate(GRADE_ORDER)}
 ALL_POOL = "all"
@@ -71,6 +73,17 @@ def shared_ranks(totals: Sequence[Decimal], *, highest_first: bool = True) -> li
             rank, previous = position, totals[i]
         ranks[i] = rank
     return ranks
+
+
+def marked(text: str, rubric: Rubric, part: Sourced | None, name: str | None = None, *, brief: bool = False) -> str:
+    """A reason, with what the rule behind it rests on when that is not the document's own words
+    (``brief``: only that it is 补充 or 解读, where the page explains it once for all reasons)."""
+    mark = provenance(rubric).mark(part, name) if part is not None else None
+    if mark is None:
+        return text
+    if brief or not mark.text:
+        return f"{text}（{mark.origin}，见考核标准）"
+    return f"{text}（{mark.origin}：{mark.text}）"
 
 
 def _ranks(members: Sequence[UnitScore], *, highest_first: bool = True) -> dict[str, int]:
@@ -117,6 +130,9 @@ def _grade_pool(
     ranks = _ranks(members)
     bottom = _ranks(members, highest_first=False)
     size = len(members)
+    tied: dict[int, int] = {}
+    for r in ranks.values():
+        tied[r] = tied.get(r, 0) + 1
     grades: dict[str, GradeKey | None] = {}
     reasons: dict[str, list[str]] = {}
     blocked: dict[str, list[str]] = {}
@@ -126,6 +142,9 @@ def _grade_pool(
         why = reasons.setdefault(uid, [])
         total = fmt(s.total)
         why.append(f"综合得分 {total} 分，{pool_name}第 {ranks[uid]} 名（共 {size} 个单位）")
+        if tied[ranks[uid]] > 1:
+            ties = rubric.ranking.ties.rstrip("。")
+            why.append(marked(f"与另 {tied[ranks[uid]] - 1} 个单位同分，名次并列：{ties}", rubric, rubric.ranking, "ties"))
         if grading is None:
             blocked[uid] = ["本细则不评定等次"]
             continue
@@ -136,9 +155,9 @@ def _grade_pool(
                 if band.min is None or s.total >= band.min:
                     grade = band.grade
                     if band.min is not None:
-                        why.append(f"得分不低于 {fmt(band.min)} 分 → {label(grading, grade)}")
+                        why.append(marked(f"得分不低于 {fmt(band.min)} 分 → {label(grading, grade)}", rubric, band, "min", brief=True))
                     else:
-                        why.append(f"得分低于 {fmt(_lowest_min(grading))} 分 → {label(grading, grade)}")
+                        why.append(marked(f"得分低于 {fmt(_lowest_min(grading))} 分 → {label(grading, grade)}", rubric, band, brief=True))
                     break
         # 2. forced fail
         if grading.fail_if_category_zero:
@@ -150,7 +169,8 @@ def _grade_pool(
             if pool.fail_at_or_below is None or s.total <= pool.fail_at_or_below:
                 grade = "fail"
                 floor = f"，且在 {fmt(pool.fail_at_or_below)} 分以下（含）" if pool.fail_at_or_below is not None else ""
-                why.append(f"{pool_name}倒数第 {bottom[uid]} 名{floor} → {label(grading, 'fail')}")
+                text = f"{pool_name}倒数第 {bottom[uid]} 名{floor} → {label(grading, 'fail')}"
+                why.append(marked(text, rubric, pool, "fail_at_or_below" if floor else "fail_bottom"))
             else:
                 why.append(
                     f"{pool_name}倒数第 {bottom[uid]} 名，但高于 {fmt(pool.fail_at_or_below)} 分，不定为{label(grading, 'fail')}"
@@ -158,7 +178,8 @@ def _grade_pool(
         for v in s.vetoes:
             if v.effect == "fail":
                 grade = "fail"
-                why.append(f"一票否决：{v.event.name} → {label(grading, 'fail')}")
+                scheme = v.event if v.event.effect is not None else rubric.vetoes
+                why.append(marked(f"一票否决：{v.event.name} → {label(grading, 'fail')}", rubric, scheme, "effect"))
         # 3. eligibility for 先进
         blocks: list[str] = []
         if _RANK_OF_GRADE[grade] > _RANK_OF_GRADE[grading.advanced_requires]:
@@ -177,7 +198,7 @@ def _grade_pool(
             why.extend(blocks)
 
     if grading is not None:
-        _advanced(grading, pool, pool_name, members, ranks, grades, reasons, blocked, inputs, problems)
+        _advanced(rubric, pool, pool_name, members, ranks, grades, reasons, blocked, inputs, problems)
 
     out: dict[str, Standing] = {}
     for s in members:
@@ -202,7 +223,7 @@ def _lowest_min(grading: Grading) -> Decimal:
 
 
 def _advanced(
-    grading: Grading,
+    rubric: Rubric,
     pool: Pool | None,
     pool_name: str,
     members: Sequence[UnitScore],
@@ -213,6 +234,8 @@ def _advanced(
     inputs: Mapping[str, UnitInput],
     problems: Problems,
 ) -> None:
+    grading = rubric.grading
+    assert grading is not None
     name = label(grading, "advanced")
     eligible = {uid: not b for uid, b in blocked.items()}
     if grading.advanced == "rank":
@@ -228,11 +251,13 @@ def _advanced(
             uid = s.unit.id
             if not eligible[uid]:
                 if ranks[uid] <= top:
-                    reasons[uid].append(f"名次在前 {top} 名，但不具备评先资格，不评为{name}")
+                    text = f"名次在前 {top} 名，但不具备评先资格，不评为{name}"
+                    reasons[uid].append(marked(text, rubric, grading, "places_among"))
             elif place[uid] <= top:
                 grades[uid] = "advanced"
                 among = "有评先资格的单位中" if grading.places_among == "eligible" else ""
-                reasons[uid].append(f"{among}位居{pool_name}前 {top} 名（第 {place[uid]} 位）→ {name}")
+                text = f"{among}位居{pool_name}前 {top} 名（第 {place[uid]} 位）→ {name}"
+                reasons[uid].append(marked(text, rubric, grading, "places_among") if among and place[uid] != ranks[uid] else text)
     elif grading.advanced == "decision":
         for s in members:
             uid = s.unit.id

@@ -15,6 +15,7 @@ from .characters import mixed_words, undecodable
 from .models import Notice, RawResults, Row, Rubric
 from .problems import Loc, Problems
 from .projectfiles import DEFAULT_LIMIT, Refused, TooBig, inside, outside_words, read_regular
+from .sample import README_NAMES, sample_line
 from .tables import MAX_CSV_BYTES, TABLES, parse_table, table_for_file
 from .yamlread import MAX_YAML_BYTES, Reader, compose
 
@@ -162,6 +163,7 @@ def load_results(folder: Path, root: Path, problems: Problems) -> RawResults:
         assessment=folder.name,
         folder=relative(folder, root),
         files=tuple(files),
+        sample=_sample_marker(folder, root, problems),
         **{name: tuple(rows) for name, rows in tables.items()},
     )
 
@@ -173,6 +175,18 @@ def _outside(folder: Path, root: Path, problems: Problems) -> bool:
     refused = outside_words(folder)
     problems.error(Loc(folder.relative_to(root).as_posix() + "/"), refused.message, refused.hint)
     return True
+def _sample_marker(folder: Path, root: Path, problems: Problems) -> Loc | None:
+    """Where the folder's README says its results are sample data (see :mod:`generator.sample`)."""
+    for name in README_NAMES:
+        path = folder / name
+        if not path.is_file():
+            continue
+        file = relative(path, root)
+        data = read_bytes(path, file, problems, MAX_YAML_BYTES, "说明文件")
+        line = sample_line(data.decode("utf-8-sig", errors="replace")) if data is not None else None
+        if line is not None:
+            return Loc(file, line)
+    return None
 
 
 def load_project(root: Path, problems: Problems, only: set[str] | None = None) -> Project:

@@ -13,8 +13,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
+from .origin import Origin, Sourced
 from .problems import Loc
 
 GradeKey = Literal["advanced", "pass", "basic_pass", "fail"]
@@ -58,18 +59,17 @@ def empty_mapping(text: str) -> Any:
 
 
 @dataclass(frozen=True, kw_only=True)
-class UnitType:
+class UnitType(Sourced):
     """A kind of assessed unit (党委 / 党总支 / 党支部, 县 / 城市区 / 市直单位)."""
 
     id: str = doc("单位类型代码，供单位名册的 type 列引用，例如 `committee`。")
     name: str = doc("单位类型名称，例如 `党委`。")
     full_marks: Decimal = doc("该类型单位的满分（综合得分的满分，例如县 200 分、市直单位 100 分）。")
-    note: str = doc("说明。", "")
     loc: Loc = internal()
 
 
 @dataclass(frozen=True, kw_only=True)
-class Rule:
+class Rule(Sourced):
     """What every rule kind shares. A rule turns what the assessors found into points lost."""
 
     kind: str = doc("规则种类，见下表。")
@@ -78,10 +78,11 @@ class Rule:
         "指标只有一条规则时，考核结果的“规则”列可以不填。",
         "",
     )
-    text: str = doc("本规则对应的评分标准原文片段，例如 `每少一次扣1分`。", "")
+    text: str = doc("本规则对应的评分标准原文片段，例如 `每少一次扣1分`。", "", verbatim=True)
     cap: Decimal | None = doc("本规则最多扣的分（不写则只受本项分值限制）。", None)
-    illustrative: bool = doc("为 true 表示本规则的数值不是原文所有，而是补全的示例数据。", False)
-    note: str = doc("说明。", "")
+    applies_to: tuple[str, ...] = doc(
+        "本规则只适用于这些单位类型（不写则适用于本指标适用的全部类型）；对其他类型，本规则不扣分，也不能记录。", ()
+    )
     loc: Loc = internal()
 
 
@@ -95,6 +96,10 @@ class ShortfallRule(Rule):
         None,
     )
     activity: str = doc("改为引用 activities 中某项活动的年度目标（与 target 二选一）。", "")
+    per_member: Decimal | None = doc(
+        "按人数定目标：每名成员的目标次数，目标 = per_member × 单位名册“成员人数”列（与 target、activity 三选一）。", None
+    )
+    members: str = doc("per_member 所说的成员是谁，例如 `党组（党委）成员和机关党组织班子成员`。", "")
     per: Decimal | None = doc("每少一次扣的分（与 deduct 二选一）。", None)
     deduct: Decimal | None = doc("未达到目标即扣的固定分（与 per 二选一）。", None)
     unit: str = doc("计数单位，用于说明，例如 `次`、`篇`。", "次")
@@ -213,25 +218,25 @@ RULE_KIND_NAMES: Mapping[str, str] = {
 
 
 @dataclass(frozen=True, kw_only=True)
-class Node:
+class Node(Sourced):
     """An indicator at any level: category (一级指标) → indicator → clause."""
 
     id: str = doc("指标编号，在整个细则内唯一，考核结果用它引用本指标，例如 `11`、`2.1.3`。")
-    title: str = doc("指标名称（项目）。")
+    title: str = doc("指标名称（项目）。", verbatim=True)
     points: Decimal = doc("分值（本项满分）。")
     points_by_type: Mapping[str, Decimal] = empty_mapping(
         "按单位类型改变的分值，例如 `{urban_no_township: 1.5}`（`无乡镇的城市区此项考核内容分值为1.5分`）。"
     )
-    content: str = doc("考核内容，照录原文。", "")
-    standard: str = doc("评分标准（计分标准），照录原文。", "")
+    content: str = doc("考核内容，照录原文。", "", verbatim=True)
+    standard: str = doc("评分标准（计分标准），照录原文。", "", verbatim=True)
     standard_reading: str = doc(
-        "原文残缺或有错字时的释读文本；补入的数值写在〔〕内，并用规则的 illustrative 或本指标的 points_illustrative 标明。", ""
+        "原文残缺或有错字时的释读文本；补入的数值写在〔〕内，并用 field_origin 标明（例如规则的 `{deduct: 补充}`）。", ""
     )
     assessor: str = doc("考核单位（负责考核本项的部门），例如 `组织部`。", "")
     responsible: str = doc("责任人（原文规定由谁负责本项工作），例如 `宣传委员`。", "")
     applies_to: tuple[str, ...] = doc("只适用于这些单位类型（不写则适用于全部）。", ())
     not_applicable_to: tuple[str, ...] = doc("不适用于这些单位类型（对其显示“不适用”，不计分）。", ())
-    applicability_note: str = doc("原文关于适用范围或分值变化的说明，照录，例如 `此项指标适用于城市区考核`。", "")
+    applicability_note: str = doc("原文关于适用范围或分值变化的说明，照录，例如 `此项指标适用于城市区考核`。", "", verbatim=True)
     rules: tuple[Rule, ...] = doc("评分规则，见“规则种类”。同一指标的多条规则扣分相加。", ())
     children: tuple[Node, ...] = doc("下级指标。", ())
     floor: Decimal | None = doc("本项最低得分；不写则取细则的 defaults.item_floor，再不写则为 0。", None)
@@ -242,16 +247,11 @@ class Node:
         "原文分值与下级指标合计不一致时，照实保留并在此说明；检查时仍会提示。", ""
     )
     incomplete: str = doc("原文在此中断时的说明；本项以下缺失的内容不是原文所有。", "")
-    illustrative: bool = doc("为 true 表示本指标（含下级）不是原文所有，而是补全的示例数据。", False)
-    points_illustrative: bool = doc(
-        "为 true 表示本指标的文字是原文的，但分值原文缺失、为补全的示例数据。", False
-    )
-    note: str = doc("说明。", "")
     loc: Loc = internal()
 
 
 @dataclass(frozen=True, kw_only=True)
-class Defaults:
+class Defaults(Sourced):
     item_floor: Decimal | None = doc(
         "每项最低得分，通常为 0（扣完为止）。扣分可能超过本项分值时必须写明。", None
     )
@@ -269,15 +269,13 @@ class Rounding:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Activity:
+class Activity(Sourced):
     """A yearly activity target (年度目标) such as 支委会 8 次, possibly by unit type."""
 
     id: str = doc("活动代码，例如 `branch_committee_meeting`。")
-    name: str = doc("活动名称，例如 `支委会`。")
+    name: str = doc("活动名称，例如 `支委会`。", verbatim=True)
     group: str = doc("所属栏目，例如 `党员大会`、`党课`。", "")
     targets: Mapping[str, Decimal] = empty_mapping("各单位类型的年度目标次数；不写的类型不考核此项。")
-    note: str = doc("说明。", "")
-    illustrative: bool = doc("为 true 表示目标数不是原文所有。", False)
     loc: Loc = internal()
 
 
@@ -287,7 +285,7 @@ class Activity:
 
 
 @dataclass(frozen=True, kw_only=True)
-class BonusLevel:
+class BonusLevel(Sourced):
     id: str = doc("级别代码，例如 `national`；申报时可填代码或名称。")
     name: str = doc("级别名称，例如 `国家级荣誉称号`。")
     points: Decimal = doc("每项（或每次）加的分。")
@@ -296,25 +294,25 @@ class BonusLevel:
 
 
 @dataclass(frozen=True, kw_only=True)
-class BonusItem:
+class BonusItem(Sourced):
     id: str = doc("加分项目编号，例如 `26`、`honours`。")
-    title: str = doc("加分项目名称。")
-    standard: str = doc("加分标准，照录原文。", "")
+    title: str = doc("加分项目名称。", verbatim=True)
+    standard: str = doc("加分标准，照录原文。", "", verbatim=True)
     levels: tuple[BonusLevel, ...] = doc("按级别加分的各级别（与 min/max 二选一）。", ())
     min: Decimal | None = doc("酌情加分的下限（`适当予以加分，分值为1～3分` 中的 1）。", None)
     max: Decimal | None = doc("酌情加分的上限。", None)
     cap: Decimal | None = doc("本项最多加的分（`5分`）。", None)
     same_subject_once: bool = doc(
-        "为 true 时同一事项（申报的 subject 相同）只按最高级别计一次（“不重复加分，以最高级别计算”）。", False
+        "为 true 时同一事项（申报的“事项”相同）只按最高级别计一次（“不重复加分，以最高级别计算”）："
+        "按次计分的级别也只计一次。",
+        False,
     )
-    illustrative: bool = doc("为 true 表示本项不是原文所有。", False)
-    note: str = doc("说明（例如上限如何理解）。", "")
     loc: Loc = internal()
 
 
 @dataclass(frozen=True, kw_only=True)
-class Bonus:
-    standard: str = doc("加分总则，照录原文，例如 `奖励加分实行封顶制，累计加分不超过10分。`", "")
+class Bonus(Sourced):
+    standard: str = doc("加分总则，照录原文，例如 `奖励加分实行封顶制，累计加分不超过10分。`", "", verbatim=True)
     cap: Decimal | None = doc("加分合计上限。", None)
     self_declared: bool = doc("说明加分由单位自行申报、考核办公室认定（显示在考核标准页上）。", True)
     items: tuple[BonusItem, ...] = doc("加分项目。", ())
@@ -322,16 +320,15 @@ class Bonus:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Penalty:
+class Penalty(Sourced):
     """扣分因素 / 弄虚作假: points off the total, within a range the office chooses."""
 
     id: str = doc("扣分因素代码，例如 `criticism`、`fraud`。")
     name: str = doc("名称，例如 `弄虚作假`。")
-    standard: str = doc("原文。", "")
+    standard: str = doc("原文。", "", verbatim=True)
     min: Decimal = doc("最少扣分。")
     max: Decimal = doc("最多扣分。")
     can_remove_eligibility: bool = doc("为 true 时可同时取消评先资格（`直至取消评先资格`）。", False)
-    illustrative: bool = doc("为 true 表示不是原文所有。", False)
     loc: Loc = internal()
 
 
@@ -340,16 +337,16 @@ VETO_EFFECT_NAMES: Mapping[str, str] = {"no_advanced": "不得评为先进", "fa
 
 
 @dataclass(frozen=True, kw_only=True)
-class VetoEvent:
+class VetoEvent(Sourced):
     id: str = doc("否决事项代码，例如 `v1`。")
-    name: str = doc("否决事项，照录原文，例如 `发生重大安全生产事故的`。")
+    name: str = doc("否决事项，照录原文，例如 `发生重大安全生产事故的`。", verbatim=True)
     effect: VetoEffect | None = doc("本事项的后果；不写则取 vetoes.effect。", None)
     loc: Loc = internal()
 
 
 @dataclass(frozen=True, kw_only=True)
-class Vetoes:
-    standard: str = doc("否决总则，照录原文，例如 `当年发生下列情况之一的，不得被评为先进单位：`。", "")
+class Vetoes(Sourced):
+    standard: str = doc("否决总则，照录原文，例如 `当年发生下列情况之一的，不得被评为先进单位：`。", "", verbatim=True)
     effect: VetoEffect = doc("后果：`no_advanced` 不得评为先进（得分照计），`fail` 一票否决、定为未达标。")
     events: tuple[VetoEvent, ...] = doc("否决事项。", ())
     loc: Loc = internal()
@@ -361,7 +358,7 @@ class Vetoes:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Part:
+class Part(Sourced):
     """A part of the total (年终考核 70%, 平时考核 30%; 实绩 90%, 满意度 10%)."""
 
     id: str = doc("组成部分代码：`year_end`、`routine`、`satisfaction` 等。")
@@ -375,12 +372,11 @@ class Part:
         "（例如年终考核按 1000 分的评价标准计分时写 1000）。检查时核对指标合计是否等于它。",
         None,
     )
-    note: str = doc("说明，例如 `洛阳机关党建网-机关党建在线考核系统`。", "")
     loc: Loc = internal()
 
 
 @dataclass(frozen=True, kw_only=True)
-class Pool:
+class Pool(Sourced):
     """A ranking pool: units ranked together and graded by rank (004: 县(市、区), 市直单位)."""
 
     id: str = doc("排名组代码。")
@@ -397,7 +393,7 @@ class Pool:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Ranking:
+class Ranking(Sourced):
     within: Literal["group", "pools", "all"] = doc(
         "在什么范围内排名：`group` 单位名册的联络组，`pools` 按单位类型分组（见 pools），`all` 全体。", "group"
     )
@@ -410,18 +406,18 @@ class Ranking:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Band:
+class Band(Sourced):
     grade: GradeKey = doc("等次：`pass` `basic_pass` `fail`（先进不由分数段产生，见 grading.advanced）。")
     min: Decimal | None = doc("达到此分（含）即为该等次；最后一档不写。", None)
     loc: Loc = internal()
 
 
 @dataclass(frozen=True, kw_only=True)
-class Grading:
+class Grading(Sourced):
     method: Literal["threshold", "rank"] = doc(
         "`threshold` 按分数段定等次（bands）；`rank` 按组内名次定等次（ranking.pools）。"
     )
-    standard: str = doc("等次评定的原文。", "")
+    standard: str = doc("等次评定的原文。", "", verbatim=True)
     labels: Mapping[str, str] = empty_mapping("各等次的名称，例如 `{fail: 不达标}`；不写用默认名称。")
     bands: tuple[Band, ...] = doc("分数段，从高到低（method: threshold）。", ())
     fail_if_category_zero: bool = doc("某一大类别未得分（0 分）的定为不达标。", False)
@@ -438,17 +434,29 @@ class Grading:
         "`all`：按全体名次，无资格的单位占名额但不评先进。",
         "eligible",
     )
-    illustrative: bool = doc("为 true 表示等次规则（或其中的分数线）不是原文所有。", False)
-    note: str = doc("说明。", "")
     loc: Loc = internal()
 
 
 @dataclass(frozen=True, kw_only=True)
-class Consequence:
+class Consequence(Sourced):
     """What a grade leads to, shown to units (连续两年未达标 …)."""
 
-    text: str = doc("后果原文。")
+    text: str = doc("后果原文。", verbatim=True)
     consecutive_fail_years: int | None = doc("连续几年未达标时适用：单位页面在连续达到这么多年未达标时显示这条后果。", None)
+    loc: Loc = internal()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Document(Sourced):
+    """The source document a rubric was written from, named as a reader would look it up."""
+
+    #: The document is its own original: 原文 whatever the rubric's default (a field may still be 补充).
+    inherent_origin: ClassVar[Origin] = "原文"
+
+    title: str = doc("原文件的标题，照录，例如 `市直机关党建工作目标管理绩效考核实施细则`。", verbatim=True)
+    issuer: str = doc("制发机关；原文件没有写明、由考核办公室推定的，用 field_origin 标为 `补充`。", "")
+    number: str = doc("发文字号（文号），例如 `洛市直发〔2013〕20号`；原文件没有文号的不写。", "")
+    date: str = doc("成文日期或年度，例如 `2013年` 或 `2017-03-01`；原文件没有写明的不写，推定的标为 `补充`。", "")
     loc: Loc = internal()
 
 
@@ -461,10 +469,16 @@ class Rubric:
     year: int = doc("考核年度。")
     issuer: str = doc("制定（考核）机关，例如 `中共常州市武进区委教育工委`。")
     series: str = doc("同一考核历年共用的代码：单位页面的历年结果、结果表的“较上年”按它配对；不写则为 id。", "")
-    source: str = doc("原始文件（依据的文件名或文号）。", "")
+    document: Document | None = doc(
+        "依据的原文件：标题、制发机关、文号、日期。写了它，细则的每一部分都必须能确定来源（见“来源”）。", None
+    )
+    origin: Origin | None = doc(
+        "整份细则各部分的默认来源（`原文`、`补充` 或 `解读`），各部分可以用自己的 origin 改写。"
+        "不写且没有 document 时，细则本身就是原件，各部分都算原文。",
+        None,
+    )
     summary: str = doc("一段简介，写给单位看。", "")
     notes: tuple[str, ...] = doc("说明（原文缺失、推定之处等）。", ())
-    illustrative: bool = doc("为 true 表示整份细则的数值为示例。", False)
     incomplete: str = doc("原文不完整时的说明。", "")
     unit_types: tuple[UnitType, ...] = doc("被考核单位的类型。")
     defaults: Defaults = doc("计分默认值。", Defaults())
@@ -497,8 +511,10 @@ class Rubric:
 
     @property
     def grading_illustrative(self) -> bool:
-        """The grades follow rules the document did not (fully) give."""
-        return bool(self.grading and self.grading.illustrative)
+        """The grades follow rules the document did not (fully) give (something in grading is 补充)."""
+        from .provenance import grading_filled
+
+        return grading_filled(self)
 
 
 # --------------------------------------------------------------------------------------------
@@ -559,6 +575,8 @@ class Unit:
     loc: Loc = field(default=NOWHERE, compare=False)
     #: The short name the office uses (简称), e.g. 住建局; searchable and shown on the unit's page.
     abbr: str = ""
+    #: 成员人数, for targets set per member (shortfall per_member); None when the registry gives none.
+    members: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -596,6 +614,8 @@ class RawResults:
     self_scores: tuple[Row, ...] = ()
     awards: tuple[Row, ...] = ()
     files: tuple[str, ...] = ()
+    #: Where the results say they are sample data (a 示例数据 line in README.md), or None.
+    sample: Loc | None = None
 
 
 # --------------------------------------------------------------------------------------------
@@ -683,3 +703,5 @@ class Assessment:
 
     rubric: Rubric
     units: tuple[UnitInput, ...]
+    #: Where the results say they are sample data, or None for an office's real results.
+    sample: Loc | None = None

@@ -24,7 +24,7 @@ from .models import (
     VetoEvent,
     VetoRecord,
 )
-from .problems import Problems
+from .problems import Loc, Problems
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +174,8 @@ class AssessmentOutcome:
     units: tuple[UnitOutcome, ...]
     #: Conflicts only scoring can find (an award to a unit that may not be 先进), as located errors.
     problems: Problems
+    #: Where the results say they are sample data (示例数据), or None for an office's real results.
+    sample: Loc | None = None
 
     def by_unit(self) -> dict[str, UnitOutcome]:
         return {u.unit.id: u for u in self.units}

@@ -63,14 +63,21 @@ from .tree import TypedNode, parent_index, tree_points, typed_tree
 # --------------------------------------------------------------------------------------------
 
 
-def shortfall_target(rule: ShortfallRule, rubric: Rubric, unit_type: str) -> Decimal | None:
-    """The target count for ``unit_type``, or None when the rule sets none for that type."""
+def shortfall_target(rule: ShortfallRule, rubric: Rubric, unit_type: str, members: Decimal | None = None) -> Decimal | None:
+    """The target count for ``unit_type`` (and a unit's ``members``), or None when the rule sets none for it."""
+    if rule.per_member is not None:
+        return None if members is None else rule.per_member * members
     if rule.activity:
         activity = next((a for a in rubric.activities if a.id == rule.activity), None)
         return None if activity is None else activity.targets.get(unit_type)
     if isinstance(rule.target, Mapping):
         return rule.target.get(unit_type)
     return rule.target
+
+
+def has_target(rule: ShortfallRule, rubric: Rubric, unit_type: str) -> bool:
+    """The rule scores units of ``unit_type`` (a target per member holds for every type)."""
+    return rule.per_member is not None or shortfall_target(rule, rubric, unit_type) is not None
 
 
 def _total(values: Iterable[Decimal | None]) -> Decimal:
@@ -82,12 +89,14 @@ def _count(findings: tuple[Finding, ...]) -> Decimal:
 
 
 def _shortfall(rule: ShortfallRule, findings: tuple[Finding, ...], ctx: _Context) -> tuple[Decimal, Decimal | None, str]:
-    target = shortfall_target(rule, ctx.rubric, ctx.unit_type)
+    target = shortfall_target(rule, ctx.rubric, ctx.unit_type, ctx.members)
     if target is None:
         return ZERO, None, f"{ctx.type_name}不考核此项"
     done = _count(findings)
     missing = max(ZERO, target - done)
     head = f"目标 {fmt(target)} {rule.unit}，完成 {fmt(done)} {rule.unit}"
+    if rule.per_member is not None and ctx.members is not None:
+        head = f"目标 {fmt(rule.per_member)} {rule.unit} × {fmt(ctx.members)} 人 = {fmt(target)} {rule.unit}，完成 {fmt(done)} {rule.unit}"
     if missing == 0:
         return ZERO, None, head + "，达到目标"
     if rule.per is not None:
@@ -184,13 +193,14 @@ _RULES: Mapping[type[Rule], Callable[..., tuple[Decimal, Decimal | None, str]]] 
 class _Context:
     """What a rule needs to know about where it is applied."""
 
-    __slots__ = ("rubric", "unit_type", "type_name", "points")
+    __slots__ = ("rubric", "unit_type", "type_name", "points", "members")
 
-    def __init__(self, rubric: Rubric, unit_type: UnitType, points: Decimal) -> None:
+    def __init__(self, rubric: Rubric, unit_type: UnitType, points: Decimal, members: Decimal | None = None) -> None:
         self.rubric = rubric
         self.unit_type = unit_type.id
         self.type_name = unit_type.name
         self.points = points
+        self.members = members
 
 
 def apply_rule(rule_id: str, rule: Rule, findings: tuple[Finding, ...], ctx: _Context) -> RuleOutcome:
@@ -212,7 +222,7 @@ def _score_node(
     self_scores: Mapping[str, Decimal],
     touched: set[str],
     blank: dict[str, NodeOutcome],
-    ctx_base: tuple[Rubric, UnitType],
+    ctx_base: tuple[Rubric, UnitType, Decimal | None],
 ) -> NodeOutcome:
     """A node's outcome. A subtree without findings or self scores (not ``touched``) has the same outcome
     for every unit of the type: it is made once and shared (``blank``)."""
@@ -223,13 +233,13 @@ def _score_node(
     if not node.applicable:
         outcome = NodeOutcome(node.node, False, None, ZERO, None, (), children, illustrative=node.illustrative)
     else:
-        rubric, unit_type = ctx_base
+        rubric, unit_type, members = ctx_base
         rules = []
         ctx: _Context | None = None
         for rid, rule in node.rules:
             found = findings.get((node_id, rid), ())
             if found or isinstance(rule, EarnedRule):
-                ctx = ctx or _Context(rubric, unit_type, node.points)
+                ctx = ctx or _Context(rubric, unit_type, node.points, members)
                 rules.append(apply_rule(rid, rule, found, ctx))
         lost_raw = sum((r.lost for r in rules), ZERO) + sum((c.lost for c in children if c.applicable), ZERO)
         score = min(node.points, max(node.floor, node.points - lost_raw))
@@ -269,11 +279,12 @@ def _touched(unit: UnitInput, parents: Mapping[str, str | None]) -> set[str]:
 # --------------------------------------------------------------------------------------------
 
 
-def _claim_value(item: BonusItem, claim: BonusClaim) -> tuple[Decimal, str]:
+def _claim_value(item: BonusItem, claim: BonusClaim, *, once: bool = False) -> tuple[Decimal, str]:
+    """A claim's points and level name; ``once``: a subject counted once, however many times it was claimed."""
     if not item.levels:
         return (claim.amount or ZERO), ""
     level = next(lv for lv in item.levels if claim.level in (lv.id, lv.name))
-    count = claim.count if level.per_occurrence else Decimal(1)
+    count = claim.count if level.per_occurrence and not once else Decimal(1)
     return level.points * count, level.name
 
 
@@ -291,22 +302,28 @@ def score_bonus(rubric: Rubric, claims: tuple[BonusClaim, ...]) -> BonusOutcome:
         mine = [c for c in claims if c.bonus == item.id]
         if not mine:
             continue
+        once = item.same_subject_once
         valued = [(c, *_claim_value(item, c)) for c in mine]
-        # Same subject counts once, at its highest level: keep the best confirmed claim per subject.
+        # Same subject counts once, at its highest level: keep the best confirmed claim per subject, and
+        # count it once even where its level counts per occurrence (同一经验的推广交流不重复加分).
         best: dict[str, BonusClaim] = {}
-        if item.same_subject_once:
-            for claim, value, _ in valued:
+        if once:
+            for claim, _value, _ in valued:
                 if not claim.confirmed:
                     continue
                 current = best.get(_subject(claim))
-                if current is None or value > _claim_value(item, current)[0]:
+                if current is None or _claim_value(item, claim, once=True)[0] > _claim_value(item, current, once=True)[0]:
                     best[_subject(claim)] = claim
         outcomes: list[ClaimOutcome] = []
         for claim, value, level_name in valued:
             if not claim.confirmed:
                 outcomes.append(ClaimOutcome(claim, level_name, value, ZERO, "未经认定，不计分"))
-            elif item.same_subject_once and best[_subject(claim)] is not claim:
+            elif once and best[_subject(claim)] is not claim:
                 outcomes.append(ClaimOutcome(claim, level_name, value, ZERO, "同一事项已按最高级别计分，不重复加分"))
+            elif once and claim.count > 1 and item.levels:
+                counted = _claim_value(item, claim, once=True)[0]
+                note = f"同一事项不重复加分：{fmt(claim.count)} 次按 1 次计" if counted != value else ""
+                outcomes.append(ClaimOutcome(claim, level_name, value, counted, note))
             else:
                 outcomes.append(ClaimOutcome(claim, level_name, value, value))
         subtotal = sum((o.counted for o in outcomes), ZERO)
@@ -361,7 +378,8 @@ class Scorer:
         findings = {k: tuple(v) for k, v in grouped.items()}
         touched = _touched(unit, self.parents)
         blank = self.blank[unit_type.id]
-        categories = tuple(_score_node(n, findings, unit.self_scores, touched, blank, (rubric, unit_type)) for n in tree)
+        base_ctx = (rubric, unit_type, unit.unit.members)
+        categories = tuple(_score_node(n, findings, unit.self_scores, touched, blank, base_ctx) for n in tree)
         indicator_points = tree_points(tree)
         indicator_score = sum((c.score for c in categories if c.score is not None), ZERO)
         parts = _parts(rubric, unit, unit_type, indicator_score, indicator_points)
@@ -410,7 +428,7 @@ def score_assessment(assessment: Assessment) -> AssessmentOutcome:
     problems = Problems()
     placed = standings(assessment.rubric, scores, {u.unit.id: u for u in assessment.units}, problems)
     units = tuple(UnitOutcome(s, placed[s.unit.id]) for s in scores)
-    return AssessmentOutcome(assessment.rubric, units, problems)
+    return AssessmentOutcome(assessment.rubric, units, problems, assessment.sample)
 
 
 __all__ = ["Scorer", "apply_rule", "score_assessment", "score_bonus", "shortfall_target"]

@@ -89,12 +89,20 @@ def _between(low: Decimal, high: Decimal, title: str, prompt: str, error: str, k
     return Check(kind, "between", _n(low), _n(high), title, prompt, error)
 
 
-def rule_words(rule: Rule, rubric: Rubric, type_id: str, points: Decimal) -> str:
+def target_words(rule: ShortfallRule, rubric: Rubric, type_id: str, members: Decimal | None = None) -> str:
+    """A target as the sheet states it: 4次, or 每人2次×7人=14次 where it is set per member."""
+    if rule.per_member is not None:
+        if members is None:
+            return f"每人{_n(rule.per_member)}{rule.unit}×成员人数（见单位名册）"
+        return f"每人{_n(rule.per_member)}{rule.unit}×{_n(members)}人={_n(rule.per_member * members)}{rule.unit}"
+    return f"{_n(shortfall_target(rule, rubric, type_id))}{rule.unit}"
+
+
+def rule_words(rule: Rule, rubric: Rubric, type_id: str, points: Decimal, members: Decimal | None = None) -> str:
     """The rule in words for one unit type, e.g. 每少1次扣1分，目标4次."""
     if isinstance(rule, ShortfallRule):
-        target = shortfall_target(rule, rubric, type_id)
         how = f"每少1{rule.unit}扣{_n(rule.per)}分" if rule.per is not None else f"未达到目标扣{_n(rule.deduct)}分"
-        text = f"{how}，目标{_n(target)}{rule.unit}"
+        text = f"{how}，目标{target_words(rule, rubric, type_id, members)}"
     elif isinstance(rule, PerElementRule):
         text = f"每缺1{rule.unit}扣{_n(rule.per)}分" + (f"（{'、'.join(rule.elements)}）" if rule.elements else "")
     elif isinstance(rule, FixedRule):
@@ -150,12 +158,12 @@ def fill_words(rule: Rule | None) -> str:
     return ""  # pragma: no cover
 
 
-def value_check(rule: Rule | None, rubric: Rubric, type_id: str) -> Check:
+def value_check(rule: Rule | None, rubric: Rubric, type_id: str, members: Decimal | None = None) -> Check:
     if rule is None:
         return Check("textLength", "equal", "0", None, "情况", "本项按下级指标计分，不在这一行扣分；只填自查分。", "本项不在这一行扣分。")
     if isinstance(rule, ShortfallRule):
-        target = shortfall_target(rule, rubric, type_id)
-        return Check("decimal", "greaterThanOrEqual", "0", None, "情况：完成次数", f"填写全年实际完成的{rule.unit}数（目标 {_n(target)} {rule.unit}），程序按目标计算扣分；扣分列不填。", f"填写完成的{rule.unit}数（0 或正数）。")
+        target = target_words(rule, rubric, type_id, members)
+        return Check("decimal", "greaterThanOrEqual", "0", None, "情况：完成次数", f"填写全年实际完成的{rule.unit}数（目标 {target}），程序按目标计算扣分；扣分列不填。", f"填写完成的{rule.unit}数（0 或正数）。")
     if isinstance(rule, (PerOccurrenceRule, PerPersonRule, OverdueRule)):
         what = f"超期的{rule.unit}数" if isinstance(rule, OverdueRule) else f"发生的{rule.unit}数（不填按 1 {rule.unit}计）"
         return Check("whole", "greaterThanOrEqual", "0", None, "情况：次数", f"填写{what}，程序计算扣分；扣分列可不填。", "填写整数。")
@@ -363,13 +371,13 @@ def _write_group(wb: Workbook, layout: Layout, name: str, rows: list[SheetRow]) 
     _header(ws, MAIN_COLUMNS)
     col = {c.key: i for i, c in enumerate(MAIN_COLUMNS, start=1)}
     checks = _Validations()
-    methods: dict[tuple[str, str | None, str], str] = {}
+    methods: dict[tuple[str, str | None, str, Decimal | None], str] = {}
     previous_unit = ""
     for r, srow in enumerate(rows, start=FIRST_ROW):
         unit, slot = srow.unit, srow.slot
-        key = (slot.node.id, slot.rule_id, unit.type)
+        key = (slot.node.id, slot.rule_id, unit.type, unit.members)
         if key not in methods:
-            words = rule_words(slot.rule, rubric, unit.type, slot.points) + "。" if slot.rule is not None else ""
+            words = rule_words(slot.rule, rubric, unit.type, slot.points, unit.members) + "。" if slot.rule is not None else ""
             methods[key] = words + fill_words(slot.rule) + "。"
         finding = srow.finding.cells if srow.finding is not None else {}
         given = {
@@ -388,7 +396,7 @@ def _write_group(wb: Workbook, layout: Layout, name: str, rows: list[SheetRow]) 
         previous_unit = unit.id
         values = [given[c.key] if c.key in given else _as_cell(filled[c.key], c.numeric) for c in MAIN_COLUMNS]
         _write_row(ws, r, MAIN_COLUMNS, values, border)
-        checks.add(value_check(slot.rule, rubric, unit.type), col["value"], r)
+        checks.add(value_check(slot.rule, rubric, unit.type, unit.members), col["value"], r)
         checks.add(amount_check(slot.rule, slot.points), col["amount"], r)
         checks.add(self_score_check(slot.points, srow.first), col["self_score"], r)
     last = FIRST_ROW + len(rows) - 1

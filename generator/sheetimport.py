@@ -268,8 +268,11 @@ _NUMERIC_COLUMNS = {"value", "amount", "score", "count"}
 _NUMBERS_ONLY = {"amount", "score", "count"}
 
 
-def _canonical(table: Table, cells: Mapping[str, str], rubric: Rubric, nodes: Mapping[str, Node]) -> tuple[str, ...]:
-    """A row as the data it means: numbers by value, codes as the checker reads them, the rule resolved."""
+def _canonical(
+    table: Table, cells: Mapping[str, str], rubric: Rubric, nodes: Mapping[str, Node], types: Mapping[str, str]
+) -> tuple[str, ...]:
+    """A row as the data it means: numbers by value, codes as the checker reads them, the rule resolved (for
+    the unit's type: a rule some types do not have leaves one rule to mean where the item has several)."""
     out = []
     for column in table.columns:
         text = cells.get(column.name, "").strip()
@@ -279,7 +282,8 @@ def _canonical(table: Table, cells: Mapping[str, str], rubric: Rubric, nodes: Ma
             text = norm(text)
         elif table is ENTRIES and column.name == "rule":
             node = nodes.get(norm(cells.get("item", "")))
-            text = (resolve_rule(rubric, node, text) if node is not None else None) or norm(text)
+            unit_type = types.get(cells.get("unit", ""))
+            text = (resolve_rule(rubric, node, text, unit_type) if node is not None else None) or norm(text)
         out.append(text)
     return tuple(out)
 
@@ -301,14 +305,15 @@ def merge(loaded: Loaded, imported: Imported) -> list[Change]:
     """The new content of every table the import covers, with the existing rows it keeps; unchanged tables left out."""
     index = {u.id: i for i, u in enumerate(loaded.units)}
     nodes = node_index(loaded.rubric)
+    types = {u.id: u.type for u in loaded.units}
     changes = []
     for name, covered in imported.covered.items():
         table = TABLES_BY_NAME[name]
         existing: tuple[Row, ...] = getattr(loaded.raw, name)
         kept = [Record(dict(r.cells), r) for r in existing if covered is not None and r.get("unit") not in covered]
         rows = sorted([*imported.records[name], *kept], key=lambda rec: index.get(rec.cells.get("unit", ""), len(index)))
-        before = Counter(_canonical(table, r.cells, loaded.rubric, nodes) for r in existing)
-        after = Counter(_canonical(table, r.cells, loaded.rubric, nodes) for r in rows)
+        before = Counter(_canonical(table, r.cells, loaded.rubric, nodes, types) for r in existing)
+        after = Counter(_canonical(table, r.cells, loaded.rubric, nodes, types) for r in rows)
         if before != after:
             files = tuple(f for f in loaded.raw.files if table_for_file(f.rsplit("/", 1)[-1]) is table)
             changes.append(Change(table, rows, existing, files))

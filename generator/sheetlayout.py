@@ -44,9 +44,9 @@ from .models import (
     Unit,
 )
 from .problems import EXIT_DATA, EXIT_OK, EXIT_USAGE, Loc, Problems
-from .scoring import shortfall_target
+from .scoring import has_target
 from .tables import BONUS, PARTS, PENALTIES, VETOES, Table
-from .tree import TypedNode, node_index, node_rules, typed_tree, walk, walk_typed
+from .tree import TypedNode, node_index, node_rules, rules_for, typed_tree, walk, walk_typed
 
 IDENT_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 3
 #: Labels in row 1 of every data worksheet (and in column A of 说明), each followed by its value.
@@ -255,7 +255,7 @@ def _slots_for_type(rubric: Rubric, type_id: str, order: Mapping[str, int]) -> l
             return
         title = f"{parent}：{n.node.title}" if depth >= 2 and parent else n.node.title
         for rid, rule in n.rules:
-            if isinstance(rule, ShortfallRule) and shortfall_target(rule, rubric, type_id) is None:
+            if isinstance(rule, ShortfallRule) and not has_target(rule, rubric, type_id):
                 continue  # no target for this unit type: the rule does not score it
             label = "" if len(n.rules) == 1 and not rule.id else rid
             slots.append(Slot(n.node, title, n.points, rid, rule, label, order[n.id]))
@@ -308,9 +308,10 @@ class Layout:
     left_out: tuple[Unit, ...] = ()
 
 
-def resolve_rule(rubric: Rubric, node: Node, text: str) -> str | None:
-    """The rule id a results row's 规则 cell means (empty: the item's only rule), or None."""
-    rules = node_rules(node, rubric)
+def resolve_rule(rubric: Rubric, node: Node, text: str, type_id: str | None = None) -> str | None:
+    """The rule id a results row's 规则 cell means (empty: the item's only rule, for the unit's type when
+    given), or None."""
+    rules = rules_for(node, rubric, type_id) if type_id is not None else node_rules(node, rubric)
     wanted = norm(text)
     if not wanted:
         return rules[0][0] if len(rules) == 1 else None
@@ -357,7 +358,7 @@ def build_layout(rubric: Rubric, raw: RawResults, units: Sequence[Unit], problem
             problems.error(row.at("unit"), f"单位代码「{uid}」不在单位名册中，这一行无法放进评分表", "先改正这一行（kaoping check 可列出全部问题）。")
             continue
         node = nodes.get(norm(row.get("item")))
-        rid = resolve_rule(rubric, node, row.get("rule")) if node is not None else None
+        rid = resolve_rule(rubric, node, row.get("rule"), by_id[uid].type) if node is not None else None
         if node is None or rid is None:
             problems.error(row.at("item"), f"指标「{row.get('item')}」规则「{row.get('rule')}」不在细则中，这一行无法放进评分表", "先改正这一行（kaoping check 可列出全部问题）。")
             continue

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .models import Node, Rubric, Rule
+from .origin import FILLED
+from .provenance import provenance
 
 
 def rule_id(rule: Rule, index: int) -> str:
@@ -45,7 +47,7 @@ class TypedNode:
     rules: tuple[tuple[str, Rule], ...]
     children: tuple[TypedNode, ...]
     floor: Decimal
-    #: Illustrative because it or an ancestor says so.
+    #: Filled in (补充) where the document is silent: it or an ancestor says so.
     illustrative: bool
     #: The node's id (kept here: the engine reads it for every node of every unit).
     id: str
@@ -54,25 +56,30 @@ class TypedNode:
         return tuple(c for c in self.children if c.applicable)
 
 
+def rules_for(node: Node, rubric: Rubric, unit_type: str) -> tuple[tuple[str, Rule], ...]:
+    """The rules that score ``node`` for ``unit_type`` (a rule may apply to some types only), with their ids."""
+    return tuple((rid, r) for rid, r in node_rules(node, rubric) if not r.applies_to or unit_type in r.applies_to)
+
+
 def typed_tree(rubric: Rubric, unit_type: str) -> tuple[TypedNode, ...]:
     """The whole indicator tree for ``unit_type``; nodes that do not apply are kept, marked."""
     default_floor = rubric.defaults.item_floor if rubric.defaults.item_floor is not None else Decimal(0)
+    prov = provenance(rubric)
 
-    def build(node: Node, parent_applies: bool, parent_illustrative: bool) -> TypedNode:
+    def build(node: Node, parent_applies: bool) -> TypedNode:
         applicable = parent_applies and applies(node, unit_type)
-        illustrative = parent_illustrative or node.illustrative
         return TypedNode(
             node=node,
             applicable=applicable,
             points=points_for(node, unit_type),
-            rules=node_rules(node, rubric),
-            children=tuple(build(c, applicable, illustrative) for c in node.children),
+            rules=rules_for(node, rubric, unit_type),
+            children=tuple(build(c, applicable) for c in node.children),
             floor=node.floor if node.floor is not None else default_floor,
-            illustrative=illustrative,
+            illustrative=prov.origin(node) == FILLED,
             id=node.id,
         )
 
-    return tuple(build(n, True, False) for n in rubric.indicators)
+    return tuple(build(n, True) for n in rubric.indicators)
 
 
 def walk(nodes: tuple[Node, ...]) -> Iterator[tuple[Node, tuple[Node, ...]]]:

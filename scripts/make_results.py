@@ -56,7 +56,8 @@ from generator.models import (  # noqa: E402
 from generator.numbers import fmt  # noqa: E402
 from generator.pipeline import prepare  # noqa: E402
 from generator.problems import Problems  # noqa: E402
-from generator.scoring import shortfall_target  # noqa: E402
+from generator.sample import MARKER  # noqa: E402
+from generator.scoring import has_target, shortfall_target  # noqa: E402
 from generator.tables import TABLES_BY_NAME, Table  # noqa: E402
 from generator.tree import TypedNode, node_index, parent_index, typed_tree, walk_typed  # noqa: E402
 
@@ -643,6 +644,8 @@ class UnitRow:
     profile: str = "normal"
     #: A heavy unit that loses enough to fall below a rubric's fail line.
     severe: bool = False
+    #: 成员人数, for rubrics with a target per member.
+    members: int | None = None
 
     @property
     def assessed(self) -> bool:
@@ -667,7 +670,6 @@ UTF8 = Fmt("utf-8", False)
 class Spec:
     """One assessment's particulars: its units, how its files look, what happens in its year."""
 
-    seed_doc: str
     #: (name, type hint, group, parent): the hint is a unit type's id or name, or a part of its name.
     registry: tuple[tuple[str, str, str, str], ...]
     id_of: Callable[[int, str, str], str]
@@ -705,6 +707,8 @@ class Spec:
     office: str = "工委"
     #: notice.yml as written (the 通报's particulars; marked illustrative: this is sample data).
     notice: str = ""
+    #: What units claim under a discretionary bonus item (加分因素): grounds the document names.
+    bonus_grounds: tuple[str, ...] = ()
 
 
 def label_for(name: str, code: str, english: bool, siblings: Iterable[str] = ()) -> str:
@@ -854,6 +858,13 @@ class Generator:
         self.part_rows: list[list[str]] = []
         self.self_rows: list[list[str]] = []
         self.people = self._people()
+        #: The rubric sets a target per member somewhere: the registry records each unit's 成员人数.
+        self.per_member = any(
+            isinstance(rule, ShortfallRule) and rule.per_member is not None
+            for t in rubric.unit_types
+            for n in walk_typed(self.trees[t.id])
+            for _, rule in n.rules
+        )
 
     # -- units --------------------------------------------------------------------------------
 
@@ -873,7 +884,10 @@ class Generator:
             uid = spec.id_of(index, group, unit_type.id)
             phone = f"{spec.phone_prefix}-8888{index:04d}"
             contact = self.people[index % len(self.people)]
-            self.units.append(UnitRow(uid, name, unit_type, group, parent, contact, phone, abbr=abbreviation(name)))
+            members = self.rng.randint(5, 11) if self.per_member else None
+            self.units.append(
+                UnitRow(uid, name, unit_type, group, parent, contact, phone, abbr=abbreviation(name), members=members)
+            )
         by_name = {u.name: u for u in self.units}
         for name, note in spec.not_assessed:
             by_name[name].status = "不参加考核"
@@ -915,7 +929,7 @@ class Generator:
                 if not typed.applicable or not typed.rules:
                     continue
                 for rid, rule in typed.rules:
-                    if isinstance(rule, ShortfallRule) and shortfall_target(rule, self.rubric, unit_type.id) is None:
+                    if isinstance(rule, ShortfallRule) and not has_target(rule, self.rubric, unit_type.id):
                         continue
                     out.append(Slot(typed, category.id, rid, rule, len(typed.rules) > 1, rule is default and not typed.node.rules))
         return out
@@ -1114,7 +1128,8 @@ class Generator:
 
     def _shortfall(self, st: UnitState, slot: Slot, rule: ShortfallRule, room: Decimal, exhaust: bool) -> Decimal | None:
         rng = self.rng
-        target = shortfall_target(rule, self.rubric, st.unit.type.id)
+        members = Decimal(st.unit.members) if st.unit.members is not None else None
+        target = shortfall_target(rule, self.rubric, st.unit.type.id, members)
         if st.used.get(slot.key) or target is None or target < 1:
             return None
         if rule.per is not None:
@@ -1320,12 +1335,13 @@ class Generator:
                     "参加工委组织的“七一”歌咏比赛，获优秀组织奖",
                     "承办工委“机关党建开放日”现场观摩活动",
                 )
+            elif self.spec.bonus_grounds:
+                options = self.spec.bonus_grounds
             else:
                 options = (
                     "党建工作经验在全省推广（{m}月现场会）",
                     "“{p}”党建品牌受到省委组织部通报表扬",
                     "基层党建工作获市委主要领导批示肯定",
-                    "党建工作受到中央媒体专题报道",
                     "党组织被省委表彰为“先进基层党组织”",
                 )
             return rng.choice(options).format(m=rng.randint(3, 11), p=rng.choice(PROJECT_NAMES)), doc
@@ -1374,6 +1390,20 @@ class Generator:
                     continue
                 claims[u.id].append(self.claim_row(u, item, low_level, 1, None, subject, f"{self.spec.office}表彰决定", ""))
                 claims[u.id].append(self.claim_row(u, item, high_level, 1, None, subject, evidence, ""))
+        # The same experience promoted at two levels, or twice at one level, counts once at the highest.
+        promoted = [i for i in scheme.items if i.same_subject_once and len([lv for lv in i.levels if lv.per_occurrence]) >= 2]
+        if promoted:
+            pick = [u for u in assessed if u.profile in ("clean", "light", "normal") and not claims[u.id]]
+            for n, u in enumerate(rng.sample(pick, min(2, len(pick)))):
+                item = promoted[0]
+                levels = sorted((lv for lv in item.levels if lv.per_occurrence), key=lambda lv: -lv.points)
+                low_level, high_level = levels[-1], levels[-2]
+                subject, evidence = self.bonus_subject(item, low_level)
+                if n == 0:
+                    claims[u.id].append(self.claim_row(u, item, low_level, 2, None, subject, evidence, ""))
+                else:
+                    claims[u.id].append(self.claim_row(u, item, low_level, 1, None, subject, evidence, ""))
+                    claims[u.id].append(self.claim_row(u, item, high_level, 1, None, subject, evidence, ""))
         # Per-occurrence claims with a count (12 posts × 0.2).
         per_occ = [(i, lv) for i in scheme.items for lv in i.levels if lv.per_occurrence]
         if per_occ:
@@ -1639,12 +1669,15 @@ def generate(rubric: Rubric, spec: Spec, seed: int, out: Path) -> list[Path]:
 
     # A clerk writes every type the same way: names, or codes when some name cannot be written as is.
     type_codes = english or any(label_for(t.name, t.id, False) == t.id for t in rubric.unit_types)
+    unit_columns = ("id", "name", "abbr", "type", "group", "parent", "status", "status_note") + (("members",) if gen.per_member else ()) + ("contact", "phone")
     write(
         "units",
         "units.csv",
-        ("id", "name", "abbr", "type", "group", "parent", "status", "status_note", "contact", "phone"),
+        unit_columns,
         [
-            [u.id, u.name, u.abbr, u.type.id if type_codes else u.type.name, u.group, u.parent, status_text(u, english), u.status_note, u.contact, u.phone]
+            [u.id, u.name, u.abbr, u.type.id if type_codes else u.type.name, u.group, u.parent, status_text(u, english), u.status_note]
+            + ([str(u.members) if u.members is not None else ""] if gen.per_member else [])
+            + [u.contact, u.phone]
             for u in gen.units
         ],
     )
@@ -1713,8 +1746,10 @@ def readme_text(rubric: Rubric, spec: Spec, files: Sequence[Path]) -> str:
     lines = [
         f"# {rubric.title}：考核结果（示例数据）",
         "",
-        f"本目录由 `scripts/make_results.py` 按细则 `rubrics/{rubric.id}.yml`（依据 {spec.seed_doc}）生成。",
-        "单位名称、扣分情况、加分、否决事项、联系人和电话等全部是虚构的示例数据，不反映任何单位的真实情况。",
+        f"{MARKER}：单位名称、扣分情况、加分、否决事项、联系人和电话等全部是虚构的，不反映任何单位的真实情况。",
+        "",
+        f"本目录由 `scripts/make_results.py` 按细则 `rubrics/{rubric.id}.yml` 生成；上面一行以“{MARKER}”开头，"
+        "网站的每一页和每个下载文件都据此标明“示例数据”。真实的考核结果不要写这一行。",
         "请勿手工修改：修改生成程序后重新运行，`tests/test_sample_data.py` 检查两者一致。",
         "",
         "| 文件 | 内容 | 编码 |",
@@ -1883,7 +1918,7 @@ _CHANGDE_DEPARTMENTS = (
 _CHANGDE_NAMES = {"党委": "机关党委", "总支": "机关总支", "支部": "机关支部"}
 _GROUPS5 = ("第一联络组", "第二联络组", "第三联络组", "第四联络组", "第五联络组")
 CHANGDE_UNITS = tuple(
-    (f"{dept}{_CHANGDE_NAMES[kind]}", "市直单位机关党组织", _GROUPS5[i // 6], f"{dept}党组")
+    (f"{dept}{_CHANGDE_NAMES[kind]}", _CHANGDE_NAMES[kind], _GROUPS5[i // 6], f"{dept}党组")
     for i, (dept, kind) in enumerate(_CHANGDE_DEPARTMENTS)
 )
 
@@ -1941,7 +1976,6 @@ ZONGHE_UNITS = tuple((name, kind, "县（市、区）", "") for name, kind in _C
 
 SPECS: dict[str, Spec] = {
     "wujin-2017": Spec(
-        seed_doc="003_2c57cc07a92d7f7b.txt",
         registry=WUJIN_UNITS,
         id_of=grouped_ids({"高中组": "gz", "初中组": "cz", "小学组": "xx", "幼儿园组": "yey"}),
         phone_prefix="0519",
@@ -1968,7 +2002,6 @@ printed_date: 2018-01-26
 """,
     ),
     "changde-2012": Spec(
-        seed_doc="000_7034fcb51ae7acd0.txt",
         registry=CHANGDE_UNITS,
         id_of=numbered("cd"),
         phone_prefix="0736",
@@ -1983,7 +2016,7 @@ printed_date: 2018-01-26
         self_score_share=0.25,
         award_share=0.2,
         award_basis="市直机关工委{ny}年1月工委会议研究确定",
-        meeting_word={"organ": "党组（党委）会"},
+        meeting_word={"committee": "党委会", "general_branch": "总支委员会", "branch": "支委会", "organ": "党组（党委）会"},
         office="常直工发",
         notice="""\
 # 考核结果通报的要素（示例：文号、日期和联系方式都是虚构的）
@@ -2006,13 +2039,13 @@ printed_date: 2013-01-22
 """,
     ),
     "luoyang-2013": Spec(
-        seed_doc="001_ddcfb7acedc95f79.txt",
         registry=LUOYANG_UNITS,
         id_of=numbered("ly"),
         phone_prefix="0379",
         not_assessed=(("市地震局机关支部", "2013年10月党组织关系划转，本年度不参加市直工委考核"),),
         formats={"units": UTF8_BOM, "entries": UTF8_BOM_CRLF, "parts": UTF8_BOM, "self_scores": GBK_EXCEL},
         split_entries=True,
+        bonus_share=0.3,
         fill_amounts=False,
         assessor_names=("第一联络组联络员 杜某", "第二联络组联络员 范某", "第三联络组联络员 孔某", "第四联络组联络员 庞某"),
         assessor_by_group=True,
@@ -2042,7 +2075,6 @@ printed_date: 2014-01-10
 """,
     ),
     "gongshang-2005": Spec(
-        seed_doc="002_ad56677a71792a36.txt",
         registry=GONGSHANG_UNITS,
         id_of=numbered("zb"),
         phone_prefix="0000",
@@ -2070,7 +2102,6 @@ printed_date: 2006-01-16
 """,
     ),
     "zonghe-2020": Spec(
-        seed_doc="004_6499e322e675d64b.txt",
         registry=ZONGHE_UNITS,
         id_of=by_type({"county": "xq", "urban_district": "xq", "urban_no_township": "xq", "city_unit": "sz"}),
         phone_prefix="0000",
@@ -2088,6 +2119,14 @@ printed_date: 2006-01-16
         meeting_word={"county": "常委会", "urban_district": "常委会", "urban_no_township": "党工委会议", "city_unit": "党组（党委）会议"},
         place_word={"county": "乡镇", "urban_district": "街道", "urban_no_township": "社区", "city_unit": "机关支部"},
         office="市委党建办",
+        # The grounds 004 names for 加分因素: 表彰、批示肯定、以现场会等形式推广经验.
+        bonus_grounds=(
+            "党组织被省委表彰为“先进基层党组织”",
+            "“{p}”党建工作受到市委表彰",
+            "基层党建工作获省委主要领导批示肯定",
+            "基层党建工作获市委主要领导批示肯定",
+            "党建工作经验以现场会形式在全省推广（{m}月）",
+        ),
         notice="""\
 # 考核结果通报的要素（示例：原文未写明城市，文号、日期和联系方式都是虚构的）
 illustrative: true

@@ -30,7 +30,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Error, Page, Request, s
 from generator import views
 from generator.numbers import fmt
 from generator.outcome import AssessmentOutcome, UnitOutcome
-from generator.site import html_path, page, unit_page
+from generator.site import assessment_index, download, html_path, page, unit_page
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -321,3 +321,116 @@ def test_a_unit_page_fits_a_phone(browser: Browser, base_url: str, built: BuiltS
         p.context.close()
     watch.check()
     assert (ARTIFACTS / "unit-phone.png").stat().st_size > 0
+
+
+# --------------------------------------------------------------------------------------------
+# Where the content comes from, and sample data, on every page kind
+# --------------------------------------------------------------------------------------------
+
+
+def page_kinds(outcome: AssessmentOutcome, unit: UnitOutcome, notice_id: str) -> dict[str, str]:
+    """Every page kind of the site, as paths under it."""
+    aid = outcome.rubric.id
+    return {
+        "home": "index.html",
+        "years": html_path(assessment_index()),
+        "overview": html_path(page(aid, "index")),
+        "standards": html_path(page(aid, "standards")),
+        "results": html_path(page(aid, "results")),
+        "unit": html_path(unit_page(aid, unit.unit.id)),
+        "notice": html_path(page(notice_id, "notice")),
+    }
+
+
+def filled_unit(outcome: AssessmentOutcome) -> UnitOutcome:
+    """An assessed unit some of whose items are filled in (补充)."""
+    return next(u for u in outcome.units if u.score.assessed and any(c.illustrative for c in u.score.categories))
+
+
+def test_every_page_kind_shows_where_its_content_comes_from(tab: Page, base_url: str, built: BuiltSite) -> None:
+    outcome = built.prepared.outcomes["zonghe-2020"]
+    kinds = page_kinds(outcome, filled_unit(outcome), built.notice_id)
+    for kind, path in kinds.items():
+        tab.goto(base_url + path)
+        if kind in ("home", "years"):
+            # The cards say which assessments hold filled-in content.
+            assert tab.locator(".kp-card .kp-tag", has_text="含补充内容").first.is_visible(), kind
+            continue
+        legend = tab.locator(".kp-legend").first
+        assert legend.is_visible() and "补充：原文件没有规定" in legend.inner_text(), kind
+        if kind in ("standards", "results", "unit", "notice"):
+            mark = tab.locator(".kp-mark--filled:not(.kp-legend .kp-mark)").first
+            assert mark.is_visible(), kind
+            assert (mark.get_attribute("title") or "").startswith("补充"), kind
+    # The standards page names the document by its particulars, never by a file.
+    tab.goto(base_url + kinds["standards"])
+    document = tab.locator(".kp-document").inner_text()
+    assert "依据：《党建工作综合考核办法》" in document and "文号：原文件没有写明" in document
+    assert ".txt" not in tab.content()
+    # A reading (解读) is shown with the passage it reads.
+    assert tab.locator(".kp-origins .kp-mark--reading").first.is_visible()
+
+
+def test_every_page_built_from_sample_results_shows_the_banner(tab: Page, base_url: str, built: BuiltSite) -> None:
+    outcome = built.prepared.outcomes["zonghe-2020"]
+    assert outcome.sample is not None
+    for kind, path in page_kinds(outcome, filled_unit(outcome), built.notice_id).items():
+        if kind == "standards":
+            continue  # the rubric's page, not built from results
+        tab.goto(base_url + path)
+        banner = tab.locator(".kp-sample").first
+        assert banner.is_visible() and "示例数据" in banner.inner_text(), kind
+
+
+@pytest.fixture(scope="module")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, AssessmentOutcome]]:
+    """One bundled assessment as an office's real year: the README's 示例数据 line and the notice's flag removed."""
+    from conftest_site import copy_project
+
+    from generator.build import Progress, build
+    from generator.pipeline import prepare
+
+    aid = "wujin-2017"
+    root = copy_project(tmp_path_factory.mktemp("real") / "project")
+    for folder in ("rubrics", "results"):
+        for other in (root / folder).iterdir():
+            if other.is_dir() and other.name != aid:
+                shutil.rmtree(other)
+            elif other.is_file() and other.stem != aid:
+                other.unlink()
+    readme = root / "results" / aid / "README.md"
+    readme.write_text("\n".join(line for line in readme.read_text(encoding="utf-8").splitlines() if not line.startswith("示例数据")), encoding="utf-8")
+    notice = root / "results" / aid / "notice.yml"
+    notice.write_text(notice.read_text(encoding="utf-8").replace("illustrative: true\n", ""), encoding="utf-8")
+    result = build(root, progress=Progress(quiet=True))
+    assert result.ok, "\n".join(str(p) for p in result.problems.sorted())
+    prepared = prepare(root)
+    assert prepared.outcomes[aid].sample is None
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(root / "site")))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/", prepared.outcomes[aid]
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def test_an_offices_real_results_show_no_banner(browser: Browser, real_site: tuple[str, AssessmentOutcome]) -> None:
+    base, outcome = real_site
+    unit = next(u for u in outcome.units if u.score.assessed)
+    p, watch = open_page(browser, base)
+    try:
+        for kind, path in page_kinds(outcome, unit, outcome.rubric.id).items():
+            p.goto(base + path)
+            assert p.locator(".kp-sample").count() == 0, kind
+            assert "示例数据" not in p.locator("article").first.inner_text(), kind
+            if kind not in ("home", "years"):
+                assert p.locator(".kp-legend").first.is_visible(), kind  # provenance is shown all the same
+        csv_url = base + download(outcome.rubric.id, f"{outcome.rubric.id}-results.csv")
+        first = p.request.get(csv_url).body().decode("utf-8-sig").splitlines()[0]
+        assert first.startswith("单位代码,")
+    finally:
+        p.context.close()
+    watch.check()

@@ -43,7 +43,10 @@ def cli(root: Path, *args: str) -> int:
 def test_check_passes_on_good_data(good: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli(good, "check") == 0
     out, err = capsys.readouterr()
-    assert out == "检查通过：1 份细则，1 份考核结果，2 个单位。\n"
+    assert out.splitlines()[0] == "检查通过：1 份细则，1 份考核结果，2 个单位。"
+    # … and where the rubric comes from: one written without a source document is its own original.
+    # the unit type, defaults, c1, its rule, grading and its two bands
+    assert out.splitlines()[2:] == ["  t：各部分 7 处（原文 7，补充 0，解读 0）", "    党支部：指标 100 分（原文 100 分，补充 0 分，解读 0 分）"]
     assert err == ""
 
 
@@ -103,7 +106,7 @@ def test_score_json(good: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert '"total": 96.4,' in out
     assert "96.39999" not in out and "96.40000" not in out
     data = json.loads(out)
-    assert data["assessment"] == {"id": "t", "title": "测试细则", "year": 2017, "issuer": "测试机关", "illustrative": False, "grading_illustrative": False}
+    assert data["assessment"] == {"id": "t", "title": "测试细则", "year": 2017, "issuer": "测试机关", "illustrative": False, "grading_illustrative": False, "sample": False}
     assert [(u["unit"]["id"], u["total"], u["rank"], u["grade"]) for u in data["units"]] == [("u1", 96.4, 2, "pass"), ("u2", 99.4, 1, "pass")]
     [rule] = data["units"][0]["categories"][0]["rules"]
     assert rule["lost"] == 3.6

@@ -560,7 +560,8 @@ def check_node(n: NodeOutcome, rubric: Rubric, default_floor: Decimal) -> None:
 
 
 def expected_bonus(rubric: Rubric, u: UnitOutcome) -> Decimal:
-    """The bonus worked out again from the claims: confirmed only, best per subject, item caps, overall cap."""
+    """The bonus worked out again from the claims: confirmed only, best per subject (counted once, however many
+    times it was claimed), item caps, overall cap."""
     scheme = rubric.bonus
     if scheme is None:
         return ZERO
@@ -572,7 +573,7 @@ def expected_bonus(rubric: Rubric, u: UnitOutcome) -> Decimal:
                 continue
             if item.levels:
                 level = next(lv for lv in item.levels if c.claim.level in (lv.id, lv.name))
-                value = level.points * (c.claim.count if level.per_occurrence else 1)
+                value = level.points * (c.claim.count if level.per_occurrence and not item.same_subject_once else 1)
             else:
                 value = c.claim.amount or ZERO
             key = c.claim.subject if item.same_subject_once else id(c)

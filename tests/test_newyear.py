@@ -43,14 +43,14 @@ def test_new_year_copies_the_rubric_and_clears_the_registry(project: Path, capsy
     # Only id and year change: comments, layout and every text stay as the office wrote them.
     assert sorted(changed_lines(project / "rubrics/wujin-2017.yml", new)) == ["+id: wujin-2018", "+year: 2018", "-id: wujin-2017", "-year: 2017"]
     assert "rubrics/wujin-2018.yml：由 rubrics/wujin-2017.yml 复制" in out
-    assert "第 5 行：title: 区委教育工委直属党组织2017年度" in out  # the title still names the old year: listed for review
+    assert "第 6 行：title: 区委教育工委直属党组织2017年度" in out  # the title still names the old year: listed for review
     assert "kaoping sheet wujin-2018" in out
 
     problems = Problems()
     rubric = load_rubric(new, project, problems)
     assert rubric is not None and not problems.items
     assert (rubric.id, rubric.year, rubric.series_id) == ("wujin-2018", 2018, "wujin")
-    assert not rubric.illustrative  # nothing is marked illustrative that was not before
+    assert rubric.origin == "原文"  # nothing is marked 补充 that was not before
 
     registry = project / "results/wujin-2018/units.csv"
     assert sorted(p.name for p in registry.parent.iterdir()) == ["units.csv"]
@@ -78,8 +78,9 @@ def test_the_latest_of_the_series_is_the_source(project: Path, capsys: pytest.Ca
     assert sorted(changed_lines(project / "rubrics/zonghe-2020.yml", project / "rubrics/zonghe-2021.yml")) == [
         "+id: zonghe-2021", "+year: 2021", "-id: zonghe-2020", "-year: 2020"
     ]
-    # zonghe-2019 is marked illustrative as a whole, zonghe-2020 is not: the copy follows its source.
-    assert "illustrative: true\n" not in (project / "rubrics/zonghe-2021.yml").read_text(encoding="utf-8").split("indicators:")[0]
+    # zonghe-2019 is marked 补充 as a whole, zonghe-2020 is not: the copy follows its source.
+    head = (project / "rubrics/zonghe-2021.yml").read_text(encoding="utf-8").split("indicators:")[0]
+    assert "\norigin: 原文\n" in head and "\norigin: 补充\n" not in head
 
 
 def test_several_series_need_from(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

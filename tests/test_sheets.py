@@ -142,9 +142,12 @@ def fill_by_hand(sheet: Path, rubric: Rubric, raw: RawResults) -> None:
     wb = openpyxl.load_workbook(sheet)
     nodes = node_index(rubric)
     findings: dict[tuple[str, str, str], list[dict[str, str]]] = {}
+    type_ids = {t.name: t.id for t in rubric.unit_types} | {t.id: t.id for t in rubric.unit_types}
+    types = {u.get("id"): type_ids[u.get("type")] for u in raw.units}
     for row in raw.entries:
         node = nodes[row.get("item").strip()]
-        rid = resolve_rule(rubric, node, row.get("rule"))
+        # A blank 规则 means the item's only rule for the unit's type (a rule may apply to some types only).
+        rid = resolve_rule(rubric, node, row.get("rule"), types[row.get("unit")])
         assert rid is not None
         findings.setdefault((row.get("unit"), node.id, rid), []).append(dict(row.cells))
     self_scores = {(r.get("unit"), nodes[r.get("item")].id): r.get("score") for r in raw.self_scores}
@@ -162,7 +165,7 @@ def fill_by_hand(sheet: Path, rubric: Rubric, raw: RawResults) -> None:
             plan = []
             for r in range(FIRST_ROW, ws.max_row + 1):
                 unit, item, label = (cell_text(ws.cell(r, col[t]).value) for t in ("单位代码", "指标编号", "规则"))
-                rid = resolve_rule(rubric, nodes[item], label) or ""
+                rid = resolve_rule(rubric, nodes[item], label, types.get(unit)) or ""
                 first = (unit, item) not in seen
                 seen.add((unit, item))
                 plan.append((r, (unit, item, rid), first))

@@ -32,6 +32,7 @@ from generator.build import TEMP_PREFIX, Progress, build
 from generator.downloads import write_downloads
 from generator.numbers import fmt
 from generator.outcome import AssessmentOutcome, NodeOutcome, UnitOutcome
+from generator.sample import DOWNLOAD_NOTE
 from generator.site import download, html_path, page, unit_json, unit_page
 from generator.stamp import BUILD_STAMP
 
@@ -140,7 +141,7 @@ def test_every_unit_has_a_page_and_a_json_with_the_engines_numbers(built: BuiltS
                 assert (cells[2].text(), cells[4].text()) == (fmt(c.points), fmt(c.score)), f"{aid}/{uid} {c.id}"
             else:
                 # A whole category of another type's system: named under the table, 不适用.
-                note = next(p for p in content.find_all("p", "kp-note") if "不计分）的一级指标" in p.text())
+                note = next(p for p in content.find_all("p", "kp-note") if "不计入本单位得分" in p.text())
                 assert c.node.title in note.text() and "不适用" in note.text()
         assert Decimal(str(data["total"])) == s.total
         assert (data["rank"], data["grade_label"]) == (st.rank, st.label)
@@ -486,14 +487,20 @@ def test_downloads_exist_and_agree_with_the_engine(built: BuiltSite) -> None:
         csv_file = built.site / download(aid, f"{aid}-results.csv")
         raw = csv_file.read_bytes()
         assert raw.startswith(codecs.BOM_UTF8), f"{csv_file.name} 没有 BOM"
-        frame = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig", dtype=str, keep_default_na=False)
+        # The bundled results are sample data: each table says so on its first row, above the header.
+        assert outcome.sample is not None
+        assert raw.decode("utf-8-sig").splitlines()[0] == DOWNLOAD_NOTE
+        frame = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig", dtype=str, keep_default_na=False, skiprows=1)
         assert dict(zip(frame["单位代码"], frame["综合得分"], strict=True)) == expected
 
-        sheet = pd.read_excel(built.site / download(aid, f"{aid}-results.xlsx"), dtype=str, keep_default_na=False)
+        xlsx = built.site / download(aid, f"{aid}-results.xlsx")
+        assert openpyxl.load_workbook(xlsx).worksheets[0]["A1"].value == DOWNLOAD_NOTE
+        sheet = pd.read_excel(xlsx, dtype=str, keep_default_na=False, skiprows=1)
         assert dict(zip(sheet["单位代码"], sheet["综合得分"], strict=True)) == expected
         assert list(sheet.columns) == list(frame.columns)
 
         data = json.loads((built.site / download(aid, f"{aid}.json")).read_text(encoding="utf-8"))
+        assert data["assessment"]["sample"] is True and data["assessment"]["sample_note"] == DOWNLOAD_NOTE
         totals = {d["unit"]["id"]: Decimal(str(d["total"])) for d in data["units"]}
         assert totals == {u.unit.id: u.score.total for u in outcome.units}
 

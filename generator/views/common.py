@@ -12,7 +12,10 @@ from .. import site
 from ..grading import label as grade_label
 from ..models import GRADE_ORDER, GradeKey, Notice, Rubric
 from ..numbers import fmt
+from ..origin import FILLED
 from ..outcome import AssessmentOutcome, UnitOutcome
+from ..provenance import count
+from .origin import invented_year, invented_year_words
 
 # --------------------------------------------------------------------------------------------
 # Shared pieces
@@ -39,7 +42,12 @@ class Summary:
     title: str
     year: int
     issuer: str
-    illustrative: bool
+    #: Some of the rubric is filled in (补充) where the document is silent.
+    filled: bool
+    #: The whole rubric is filled in (a year the document never had).
+    invented: bool
+    #: The results are sample data (示例数据).
+    sample: bool
     incomplete: bool
     assessed: int
     grades: tuple[GradeCount, ...]
@@ -106,7 +114,9 @@ def _summary(r: Rubric, outcome: AssessmentOutcome | None, notice: Notice | None
         title=r.title,
         year=r.year,
         issuer=r.issuer,
-        illustrative=r.illustrative,
+        filled=bool(count(r).parts[FILLED] or count(r).fields[FILLED]),
+        invented=invented_year(r),
+        sample=outcome is not None and outcome.sample is not None,
         incomplete=bool(r.incomplete),
         assessed=sum(1 for u in outcome.units if u.score.assessed) if outcome else 0,
         grades=grade_counts(outcome) if outcome else (),
@@ -139,6 +149,8 @@ class HistoryRow:
     grade: GradeKey | None
     url: str
     current: bool
+    #: That year's rubric is itself filled in ('' when not): what to say beside it.
+    invented: str = ""
 
 
 @dataclass(frozen=True)
@@ -148,6 +160,8 @@ class Change:
     year: int
     total: Decimal | None
     rank: int | None
+    #: The year compared with is itself filled in ('' when not): what to say beside the change.
+    invented: str = ""
 
     @property
     def total_text(self) -> str:
@@ -189,6 +203,7 @@ class History:
                     grade=st.grade,
                     url=site.link(from_page, site.unit_page(r.id, uid)),
                     current=r.id == rubric.id,
+                    invented=invented_year_words(r) if invented_year(r) else "",
                 )
             )
         return tuple(out)
@@ -206,7 +221,12 @@ class History:
         rank = None
         if p.standing.rank is not None and u.standing.rank is not None and p.standing.pool == u.standing.pool:
             rank = p.standing.rank - u.standing.rank
-        return Change(r.year, total, rank)
+        return Change(r.year, total, rank, invented_year_words(r) if invented_year(r) else "")
+
+    def invented_years(self, rubric: Rubric, uid: str, years: int) -> list[str]:
+        """Of the ``years`` up to this assessment's, those whose rubric is itself filled in, in words."""
+        rows = [r for r, _ in self.by_unit.get((rubric.series_id, uid), []) if rubric.year - years < r.year <= rubric.year]
+        return [invented_year_words(r) for r in rows if invented_year(r)]
 
     def consecutive_fails(self, rubric: Rubric, uid: str) -> int:
         """How many years in a row, ending with this assessment's, the unit was graded fail (a year without

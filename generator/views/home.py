@@ -9,6 +9,7 @@ from .. import site
 from ..models import Notice, Rubric
 from ..outcome import AssessmentOutcome
 from .common import Summary, downloads, ordered, standards_only_summary, summary
+from .origin import DocumentView, OriginCount, document_view, origin_counts
 
 # --------------------------------------------------------------------------------------------
 # Home, overview, list of years
@@ -32,6 +33,9 @@ class OverviewContext:
     summary: Summary
     downloads: tuple[tuple[str, str], ...]
     other_years: tuple[Summary, ...]
+    document: DocumentView | None
+    #: How many parts of the rubric are 原文, 补充 and 解读.
+    origins: tuple[OriginCount, ...]
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,8 @@ def overview_context(outcome: AssessmentOutcome, notice: Notice | None, outcomes
         summary=summary(outcome, notice, path),
         downloads=downloads(r.id, path),
         other_years=others,
+        document=document_view(r),
+        origins=origin_counts(r),
     )
 
 

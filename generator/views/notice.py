@@ -9,7 +9,9 @@ from ..grading import label as grade_label
 from ..models import GRADE_ORDER, Notice, Rubric
 from ..numbers import fmt
 from ..outcome import AssessmentOutcome
+from ..provenance import Mark
 from .common import _grade_in_use, by_pool, date_cn
+from .origin import filled_notes, grade_basis_marks
 
 # --------------------------------------------------------------------------------------------
 # Notice
@@ -36,6 +38,12 @@ class NoticeContext:
     publicity: str
     date: str
     printed_date: str
+    #: The results are sample data, or the notice's particulars are (示例).
+    sample: bool
+    #: Per unit type, how much of the indicator points the grades rest on are filled in.
+    filled_notes: tuple[str, ...]
+    #: What else the grades rest on that is not the document's own (补充 / 解读).
+    basis: tuple[Mark, ...]
 
 
 _CN_NUMBERS = "一二三四五六七八九十"
@@ -90,4 +98,7 @@ def notice_context(outcome: AssessmentOutcome, notice: Notice) -> NoticeContext:
         publicity=publicity,
         date=date_cn(notice.date),
         printed_date=date_cn(notice.printed_date) if notice.printed_date else "",
+        sample=outcome.sample is not None or notice.illustrative,
+        filled_notes=filled_notes(r),
+        basis=grade_basis_marks(r),
     )

@@ -9,6 +9,7 @@ from ..models import GradeKey, Notice, Rubric
 from ..numbers import fmt, fmt_percent
 from ..outcome import AssessmentOutcome
 from .common import GradeCount, History, by_pool, downloads, grade_counts, grade_tally
+from .origin import filled_notes
 
 # --------------------------------------------------------------------------------------------
 # Results page
@@ -48,6 +49,12 @@ class ResultsContext:
     grades: tuple[GradeCount, ...]
     has_history: bool
     previous_year: int | None
+    #: The year compared with is itself filled in ('' when not): what to say beside 较…年.
+    previous_invented: str
+    #: Per unit type, how much of its indicator points are filled in (the ranks and grades rest on them).
+    filled_notes: tuple[str, ...]
+    #: The results are sample data (示例数据).
+    sample: bool
     standards_url: str
     notice_url: str | None
     downloads: tuple[tuple[str, str], ...]
@@ -70,6 +77,7 @@ def results_context(outcome: AssessmentOutcome, history: History, notice: Notice
     path = site.page(r.id, "results")
     grades = grade_counts(outcome)
     previous_years = set()
+    invented: dict[int, str] = {}
     tables = []
     for _pid, name, members in by_pool(outcome):
         members = sorted(members, key=lambda u: (u.standing.rank is None, u.standing.rank or 0, u.unit.id))
@@ -78,6 +86,8 @@ def results_context(outcome: AssessmentOutcome, history: History, notice: Notice
             change = history.change(r, u)
             if change is not None:
                 previous_years.add(change.year)
+                if change.invented:
+                    invented[change.year] = change.invented
             s, st = u.score, u.standing
             rows.append(
                 ResultRow(
@@ -107,6 +117,9 @@ def results_context(outcome: AssessmentOutcome, history: History, notice: Notice
         grades=grades,
         has_history=bool(previous_years),
         previous_year=max(previous_years) if previous_years else None,
+        previous_invented=invented.get(max(previous_years), "") if previous_years else "",
+        filled_notes=filled_notes(r),
+        sample=outcome.sample is not None,
         standards_url=site.link(path, site.page(r.id, "standards")),
         notice_url=site.link(path, site.page(r.id, "notice")) if notice else None,
         downloads=downloads(r.id, path),

@@ -25,8 +25,11 @@ from ..models import (
     ShortfallRule,
 )
 from ..numbers import ROUNDING_WORDS, ZERO, fmt, fmt_percent
+from ..origin import READING, SOURCE, Sourced
+from ..provenance import Mark, Provenance, Sourcing, field_word, provenance
 from ..scoring import range_words
 from ..tree import TypedNode, node_rules, typed_tree
+from .origin import DocumentView, document_view, rule_marks
 
 # --------------------------------------------------------------------------------------------
 # Standards page
@@ -37,8 +40,14 @@ from ..tree import TypedNode, node_rules, typed_tree
 class RuleView:
     text: str
     detail: str
-    illustrative: bool
+    #: 补 / 解 for the rule or any of its numbers, where that differs from its indicator.
+    marks: tuple[Mark, ...]
     note: str
+    reading: str
+    #: The document's passage a reading (解读) reads, when the rule quotes one.
+    quote: str
+    #: The unit types the rule is limited to (applies_to), by name; empty for all.
+    applies: str
 
 
 @dataclass(frozen=True)
@@ -57,8 +66,15 @@ class NodeView:
     assessor: str
     responsible: str
     rules: tuple[RuleView, ...]
+    #: The whole indicator (and what is under it) is filled in (补充).
     illustrative: bool
-    points_illustrative: bool
+    #: 补 / 解 where this indicator's origin is decided (not repeated on each indicator under it).
+    mark: Mark | None
+    title_mark: Mark | None
+    points_mark: Mark | None
+    #: The document's passage, shown beside a reading (解读) or where the indicator's own text is not it.
+    quote: str
+    reading: str
     points_mismatch: str
     incomplete: str
     note: str
@@ -66,24 +82,60 @@ class NodeView:
 
 
 @dataclass(frozen=True)
+class ActivityView:
+    """A yearly activity target (统计表) and the rules that score it."""
+
+    name: str
+    group: str
+    targets: str
+    used_by: str
+    mark: Mark | None
+    note: str
+
+
+@dataclass(frozen=True)
+class OriginNote:
+    """A part outside the indicators that is filled in or read, with what it says."""
+
+    label: str
+    mark: Mark
+    quote: str
+
+
+@dataclass(frozen=True)
 class StandardsContext:
     path: str
     rubric: Rubric
-    unit_types: tuple[tuple[str, str], ...]
+    document: DocumentView | None
+    unit_types: tuple[tuple[str, str, Mark | None], ...]
+    activities: tuple[ActivityView, ...]
     nodes: tuple[NodeView, ...]
     scoring: tuple[str, ...]
     grading: tuple[str, ...]
+    #: Every part outside the indicators that is 补充 or 解读, in rubric order.
+    origin_notes: tuple[OriginNote, ...]
     #: None while the assessment has no results yet.
     results_url: str | None
+
+    def mark(self, part: Sourced | None, name: str | None = None) -> Mark | None:
+        """For the template: the mark of a rubric part (补 / 解, or None for 原文); with ``name``, of that
+        field where it differs from the part's own."""
+        if part is None:
+            return None
+        prov = provenance(self.rubric)
+        return prov.field_mark(part, name) if name is not None else prov.mark(part)
 
 
 def _rule_detail(rule: Rule, rubric: Rubric, node: Node) -> str:
     """The rule in words for the standards page, e.g. 目标：4 次；每少 1 次扣 1 分."""
     names = {t.id: t.name for t in rubric.unit_types}
     if isinstance(rule, ShortfallRule):
-        if rule.activity:
+        if rule.per_member is not None:
+            who = rule.members or "成员"
+            target = f"每名{who} {fmt(rule.per_member)} {rule.unit}（目标 = {fmt(rule.per_member)} {rule.unit} × 成员人数）"
+        elif rule.activity:
             a = next((x for x in rubric.activities if x.id == rule.activity), None)
-            target = f"{a.name}年度目标" if a else rule.activity
+            target = f"{a.name}年度目标（{_targets(a.targets, names, rule.unit)}）" if a else rule.activity
         elif isinstance(rule.target, Mapping):
             target = "、".join(f"{names.get(k, k)} {fmt(v)} {rule.unit}" for k, v in rule.target.items())
         else:
@@ -117,6 +169,23 @@ def _rule_detail(rule: Rule, rubric: Rubric, node: Node) -> str:
     return "本项不得分"
 
 
+def _targets(targets: Mapping[str, Decimal], names: Mapping[str, str], unit: str) -> str:
+    return "、".join(f"{names.get(k, k)} {fmt(v)} {unit}" for k, v in targets.items()) or "没有目标"
+
+
+def _rule_view(rule: Rule, rubric: Rubric, node: Node, prov: Provenance) -> RuleView:
+    names = {t.id: t.name for t in rubric.unit_types}
+    return RuleView(
+        text=rule.text,
+        detail=_rule_detail(rule, rubric, node),
+        marks=rule_marks(rule, node, prov),
+        note=rule.note,
+        reading=rule.reading,
+        quote=rule.quote if rule.reading else "",
+        applies="、".join(names.get(t, t) for t in rule.applies_to),
+    )
+
+
 def _node_views(rubric: Rubric) -> tuple[NodeView, ...]:
     names = {t.id: t.name for t in rubric.unit_types}
     trees = {t.id: typed_tree(rubric, t.id) for t in rubric.unit_types}
@@ -129,8 +198,9 @@ def _node_views(rubric: Rubric) -> tuple[NodeView, ...]:
                 applicable[n.id].add(type_id)
             stack.extend(n.children)
     all_types = set(names)
+    prov = provenance(rubric)
 
-    def view(node: Node, depth: int, parent_types: set[str]) -> NodeView:
+    def view(node: Node, depth: int, parent_types: set[str], parent: Node | None) -> NodeView:
         mine = applicable.get(node.id, set())
         notes: list[str] = []
         if mine != parent_types and mine != all_types:
@@ -143,10 +213,10 @@ def _node_views(rubric: Rubric) -> tuple[NodeView, ...]:
                 notes.append("不适用（显示为“不适用”，不计分）：" + "、".join(missing))
         by_type = tuple(f"{names.get(t, t)}：{fmt(p)} 分" for t, p in node.points_by_type.items())
         # node_rules: a leaf without rules of its own shows the rubric's default (defaults.leaf_rule).
-        rules = tuple(
-            RuleView(r.text, _rule_detail(r, rubric, node), r.illustrative, r.note)
-            for _, r in node_rules(node, rubric)
-        )
+        rules = tuple(_rule_view(r, rubric, node, prov) for _, r in node_rules(node, rubric))
+        origin = prov.origin(node)
+        decided_here = node.origin is not None or (parent is not None and prov.origin(parent) != origin)
+        shown = prov.mark(node) if decided_here or parent is None else None
         return NodeView(
             id=node.id,
             anchor=site.node_anchor(node.id),
@@ -162,15 +232,75 @@ def _node_views(rubric: Rubric) -> tuple[NodeView, ...]:
             assessor=node.assessor,
             responsible=node.responsible,
             rules=rules,
-            illustrative=node.illustrative,
-            points_illustrative=node.points_illustrative,
+            illustrative=origin == "补充",
+            mark=shown,
+            title_mark=prov.field_mark(node, "title"),
+            points_mark=prov.field_mark(node, "points") or prov.field_mark(node, "points_by_type"),
+            quote=node.quote if node.quote and (origin == READING or not (node.content or node.standard)) else "",
+            reading=node.reading,
             points_mismatch=node.points_mismatch,
             incomplete=node.incomplete,
             note=node.note,
-            children=tuple(view(c, depth + 1, mine) for c in node.children),
+            children=tuple(view(c, depth + 1, mine, node) for c in node.children),
         )
 
-    return tuple(view(n, 0, all_types) for n in rubric.indicators)
+    return tuple(view(n, 0, all_types, None) for n in rubric.indicators)
+
+
+def _activity_views(rubric: Rubric) -> tuple[ActivityView, ...]:
+    names = {t.id: t.name for t in rubric.unit_types}
+    prov = provenance(rubric)
+    users: dict[str, list[str]] = defaultdict(list)
+    stack = list(rubric.indicators)
+    while stack:
+        node = stack.pop(0)
+        for rid, rule in node_rules(node, rubric):
+            if isinstance(rule, ShortfallRule) and rule.activity:
+                users[rule.activity].append(f"指标 {node.id} 规则 {rid}")
+        stack[:0] = node.children
+    return tuple(
+        ActivityView(
+            name=a.name,
+            group=a.group,
+            targets=_targets(a.targets, names, "次"),
+            used_by="、".join(users.get(a.id, [])) or ("不考核（没有目标）" if not a.targets else "不计分"),
+            mark=prov.mark(a),
+            note=a.reading or a.note,
+        )
+        for a in rubric.activities
+    )
+
+
+def _in_indicators(entry: Sourcing | None) -> bool:
+    while entry is not None:
+        if isinstance(entry.obj, Node):
+            return True
+        entry = entry.parent
+    return False
+
+
+def _origin_notes(rubric: Rubric) -> tuple[OriginNote, ...]:
+    """Parts outside the indicators that are not the document's own words, each said once."""
+    prov = provenance(rubric)
+    out: list[OriginNote] = []
+    seen: set[tuple[str, str]] = set()
+    for entry in prov.parts:
+        obj = entry.obj
+        if _in_indicators(entry):
+            continue  # indicators and their rules are marked where they are shown
+        if not entry.written:
+            continue
+        names: list[str | None] = [None, *obj.field_origin]
+        for name in names:
+            origin = entry.of(name)
+            if origin is None or origin == SOURCE or (name is None and obj.origin is None):
+                continue
+            mark = prov.mark(obj, name)
+            if mark is None or (mark.origin, mark.text) in seen:
+                continue
+            seen.add((mark.origin, mark.text))
+            out.append(OriginNote(entry.label + (f"的{field_word(name)}" if name else ""), mark, obj.quote))
+    return tuple(out)
 
 
 def scoring_text(rubric: Rubric) -> tuple[str, ...]:
@@ -275,12 +405,16 @@ def grading_text(rubric: Rubric) -> tuple[str, ...]:
 
 def standards_context(rubric: Rubric, has_results: bool = True) -> StandardsContext:
     path = site.page(rubric.id, "standards")
+    prov = provenance(rubric)
     return StandardsContext(
         path=path,
         rubric=rubric,
-        unit_types=tuple((t.name, fmt(t.full_marks)) for t in rubric.unit_types),
+        document=document_view(rubric),
+        unit_types=tuple((t.name, fmt(t.full_marks), prov.mark(t) or prov.mark(t, "full_marks")) for t in rubric.unit_types),
+        activities=_activity_views(rubric),
         nodes=_node_views(rubric),
         scoring=scoring_text(rubric),
         grading=grading_text(rubric),
+        origin_notes=_origin_notes(rubric),
         results_url=site.link(path, site.page(rubric.id, "results")) if has_results else None,
     )

@@ -11,7 +11,9 @@ from .. import site
 from ..models import VETO_EFFECT_NAMES, GradeKey, Notice, Rubric
 from ..numbers import ZERO, fmt, fmt_percent
 from ..outcome import AssessmentOutcome, NodeOutcome, UnitOutcome
+from ..provenance import Mark, Provenance, provenance
 from .common import Change, History, HistoryRow
+from .origin import grade_rests_on_filled, rule_marks
 
 # --------------------------------------------------------------------------------------------
 # Unit page
@@ -23,7 +25,8 @@ class RuleLine:
     explanation: str
     reasons: tuple[str, ...]
     earned: str | None
-    illustrative: bool
+    #: 补 / 解 for the rule or its numbers (see the standards page for what they say).
+    marks: tuple[Mark, ...]
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,12 @@ class ItemRow:
     rules: tuple[RuleLine, ...]
     notes: tuple[str, ...]
     is_category: bool
+    #: The item is filled in (补充) where the document is silent.
     illustrative: bool
+    #: 补 / 解 for the item as a whole, its title and its points.
+    mark: Mark | None
+    title_mark: Mark | None
+    points_mark: Mark | None
     has_loss: bool
 
     @property
@@ -120,7 +128,7 @@ class UnitContext:
     grade_label: str
     reasons: tuple[str, ...]
     rows: tuple[ItemRow, ...]
-    #: Titles of the categories that do not apply to the unit's type (不适用，不计分).
+    #: The categories that do not apply to the unit's type (不适用，不计分), each with the types it is for.
     other_categories: tuple[str, ...]
     bars: tuple[Bar, ...]
     formula: tuple[FormulaLine, ...]
@@ -133,6 +141,10 @@ class UnitContext:
     history: tuple[HistoryRow, ...]
     change: Change | None
     consecutive_fail_note: str
+    #: The unit's total, rank and grade rest on indicator points the document did not give ('' when not).
+    filled_note: str
+    #: The results are sample data (示例数据).
+    sample: bool
     show_self_scores: bool
     standards_url: str
     results_url: str
@@ -140,13 +152,13 @@ class UnitContext:
     json_url: str
 
 
-def _rule_lines(n: NodeOutcome) -> tuple[RuleLine, ...]:
+def _rule_lines(n: NodeOutcome, prov: Provenance | None) -> tuple[RuleLine, ...]:
     return tuple(
         RuleLine(
             explanation=r.explanation,
             reasons=r.reasons,
             earned=fmt(r.earned) if r.earned is not None else None,
-            illustrative=r.rule.illustrative,
+            marks=rule_marks(r.rule, n.node, prov) if prov is not None else (),
         )
         for r in n.rules
     )
@@ -157,6 +169,7 @@ def item_rows(
     from_page: str,
     standards: str,
     cache: dict[int, tuple[ItemRow, ...]] | None = None,
+    rubric: Rubric | None = None,
 ) -> tuple[ItemRow, ...]:
     """The rows of a unit's item table, depth first.
 
@@ -166,6 +179,7 @@ def item_rows(
     """
     rows: list[ItemRow] = []
     standards_url = site.link(from_page, standards)
+    prov = provenance(rubric) if rubric is not None else None
 
     def visit(n: NodeOutcome, depth: int) -> None:
         if cache is not None:
@@ -185,10 +199,13 @@ def item_rows(
                 score=fmt(n.score) if n.applicable else "",
                 self_score=fmt(n.self_score) if n.self_score is not None else "",
                 standards_url=f"{standards_url}#{site.node_anchor(n.id)}",
-                rules=_rule_lines(n) if n.applicable else (),
+                rules=_rule_lines(n, prov) if n.applicable else (),
                 notes=n.notes,
                 is_category=depth == 0,
                 illustrative=n.illustrative,
+                mark=prov.mark(n.node) if prov is not None else None,
+                title_mark=prov.field_mark(n.node, "title") if prov is not None else None,
+                points_mark=_points_mark(prov, n) if prov is not None else None,
                 has_loss=bool(n.applicable and n.lost),
             )
         )
@@ -207,6 +224,27 @@ def item_rows(
         if c.applicable:
             visit(c, 0)
     return tuple(rows)
+
+
+def _points_mark(prov: Provenance, n: NodeOutcome) -> Mark | None:
+    return prov.field_mark(n.node, "points") or prov.field_mark(n.node, "points_by_type")
+
+
+def other_categories(rubric: Rubric, u: UnitOutcome) -> tuple[str, ...]:
+    """The categories that do not apply to the unit, said so that none is mistaken for one it was scored on:
+    named with their id where a title is also one of the unit's own categories (004: 重大专项 for counties
+    and S1 重大专项 for city units), and with the unit types they are for."""
+    names = {t.id: t.name for t in rubric.unit_types}
+    own = {c.node.title for c in u.score.categories if c.applicable}
+    out = []
+    for c in u.score.categories:
+        if c.applicable:
+            continue
+        node = c.node
+        title = f"{node.id}「{node.title}」" if node.title in own else node.title
+        for_types = [names[t] for t in names if (not node.applies_to or t in node.applies_to) and t not in node.not_applicable_to]
+        out.append(f"{title}（适用于{'、'.join(for_types)}）" if for_types else title)
+    return tuple(out)
 
 
 def _formula(u: UnitOutcome) -> tuple[tuple[FormulaLine, ...], str]:
@@ -312,6 +350,9 @@ def unit_context(
     for c in r.consequences:
         if c.consecutive_fail_years and fails >= c.consecutive_fail_years:
             consecutive = f"已连续 {fails} 年被确定为{st.label}：{c.text}"
+            invented = history.invented_years(r, u.unit.id, fails)
+            if invented:
+                consecutive += "（其中" + "；".join(invented) + "）"
     return UnitContext(
         path=path,
         head=unit_head(outcome, u),
@@ -326,8 +367,8 @@ def unit_context(
         grade=st.grade,
         grade_label=st.label,
         reasons=st.reasons,
-        rows=item_rows(s.categories, path, standards, row_cache),
-        other_categories=tuple(c.node.title for c in s.categories if not c.applicable),
+        rows=item_rows(s.categories, path, standards, row_cache, r),
+        other_categories=other_categories(r, u),
         bars=_bars(u, stats) if s.assessed else (),
         formula=formula,
         formula_total=formula_total,
@@ -339,6 +380,8 @@ def unit_context(
         history=history.rows(r, u.unit.id, path),
         change=history.change(r, u),
         consecutive_fail_note=consecutive,
+        filled_note=grade_rests_on_filled(r, s.unit_type.id) if s.assessed else "",
+        sample=outcome.sample is not None,
         show_self_scores=show_self_scores,
         standards_url=site.link(path, standards),
         results_url=site.link(path, site.page(r.id, "results")),
