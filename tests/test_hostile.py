@@ -596,8 +596,8 @@ def test_a_results_folder_differing_only_by_case_is_refused(rebuilt: Path, capsy
         (f"results/{AID}/units.csv", "u3,", "u3\u200b,", ":4:1: 错误：这一格的第 3 个字是 U+200B（零宽空格）"),
         (f"results/{AID}/bonus.csv", "honours,city", "honours,city\x07", ":3:3: 错误：这一格的第 5 个字是 U+0007（控制字符）"),
         (f"results/{AID}/notice.yml", "printed_date:", "printed_by_x\u200f: 1\nprinted_date:", ":57:13: 错误：这里有 U+200F（从右至左标记）"),
-        (f"rubrics/{AID}.yml", "year: 2017", "year: 2017\nsource: 文\ufeff件", ":7:10: 错误：这里有 U+FEFF（字节顺序标记 BOM）"),
-        (f"rubrics/{AID}.yml", "year: 2017", 'year: 2017\nsource: "文\\u202d件"', "Rubric.source 的第 2 个字是用转义序列写成的 U+202D（从左至右强制）"),
+        (f"rubrics/{AID}.yml", "year: 2017", "year: 2017\nincomplete: 文\ufeff件", ":7:14: 错误：这里有 U+FEFF（字节顺序标记 BOM）"),
+        (f"rubrics/{AID}.yml", "year: 2017", 'year: 2017\nincomplete: "文\\u202d件"', "Rubric.incomplete 的第 2 个字是用转义序列写成的 U+202D（从左至右强制）"),
     ],
 )
 def test_characters_that_hide_or_falsify_text_are_refused(
