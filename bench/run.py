@@ -37,14 +37,14 @@ import synth  # noqa: E402
 
 def measure_build(root: Path) -> dict[str, float]:
     """Run the pipeline step by step in this process (called in a child process)."""
-    from generator import build as b
-    from generator.assemble import assemble, exclude_patterns, shell_units
-    from generator.check import check_project
-    from generator.load import load_project
-    from generator.pipeline import Prepared
-    from generator.problems import Problems
-    from generator.render import render_site
-    from generator.scoring import score_assessment
+    from generator.site import build as b
+    from generator.site.assemble import assemble, exclude_patterns, shell_units
+    from generator.data.check import check_project
+    from generator.data.load import load_project
+    from generator.data.pipeline import Prepared
+    from generator.data.problems import Problems
+    from generator.site.render import render_site
+    from generator.engine.scoring import score_assessment
 
     times: dict[str, float] = {}
     t = time.perf_counter()
@@ -88,7 +88,7 @@ def measure_build(root: Path) -> dict[str, float]:
 
 def plain_markdown_project(src: Path, out: Path) -> None:
     """The same units as the naive site: one Markdown page per unit with a Markdown table, all in the nav."""
-    from generator.pipeline import prepare
+    from generator.data.pipeline import prepare
 
     prepared = prepare(src)
     docs = out / "docs"
@@ -160,7 +160,7 @@ def bench_size(units: int, baseline: bool) -> dict[str, object]:
 
 
 def child_build(root: Path) -> dict[str, float]:
-    from generator.build import Progress, build
+    from generator.site.build import Progress, build
 
     t = time.perf_counter()
     result = build(root, progress=Progress(quiet=True))
@@ -180,7 +180,7 @@ def child_plain(root: Path) -> dict[str, float]:
 
 def child_serve_update(root: Path) -> dict[str, float]:
     """What kaoping serve does after a clerk saves one changed score: the rebuild, in a warm process."""
-    from generator.serve import Preview
+    from generator.site.serve import Preview
 
     preview = Preview(root, quiet=True)
     preview.rebuild()
@@ -201,15 +201,15 @@ def child_serve_update(root: Path) -> dict[str, float]:
 
 
 def child_score_only(units: int, items: int) -> dict[str, float]:
-    from generator.pipeline import prepare
-    from generator.scoring import score_assessment
+    from generator.data.pipeline import prepare
+    from generator.engine.scoring import score_assessment
 
     work = Path(tempfile.mkdtemp(prefix="kaoping-score-"))
     try:
         synth.make_project(work, units, items=items)
-        from generator.check import check_project
-        from generator.load import load_project
-        from generator.problems import Problems
+        from generator.data.check import check_project
+        from generator.data.load import load_project
+        from generator.data.problems import Problems
 
         problems = Problems()
         assessments = check_project(load_project(work, problems), problems)
@@ -227,7 +227,7 @@ def child_password_hash() -> dict[str, float]:
     """SHA-512-crypt of the longest passwords an accounts file may hold: time per hash, memory allocated."""
     import tracemalloc
 
-    from generator.passwords import MAX_PASSWORD, hash_password
+    from generator.access.passwords import MAX_PASSWORD, hash_password
 
     longest = {"ascii": "Ab1-" * (MAX_PASSWORD // 4), "chinese": "考评密码" * (MAX_PASSWORD // 4 - 1) + "Ab1x"}
     found: dict[str, float] = {}

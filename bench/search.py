@@ -258,7 +258,7 @@ def build_bundled(work: Path) -> Path:
     sys.path.insert(0, str(REPO / "tests"))
     from conftest_site import copy_project
 
-    from generator.build import Progress, build
+    from generator.site.build import Progress, build
 
     root = copy_project(work / "project")
     result = build(root, progress=Progress(quiet=True))
@@ -284,7 +284,7 @@ def build_synth(work: Path, units: int, index_units: int | None = None) -> Path:
     again for that many units (scored, not rendered): search at a size whose pages the machine cannot build."""
     import synth
 
-    from generator.build import Progress, build
+    from generator.site.build import Progress, build
 
     root = work / "project"
     synth.make_project(root, units)
@@ -292,8 +292,8 @@ def build_synth(work: Path, units: int, index_units: int | None = None) -> Path:
     if not result.ok:
         raise SystemExit("\n".join(str(p) for p in result.problems.sorted()[:20]))
     if index_units:
-        from generator.build import build_search_index
-        from generator.pipeline import prepare
+        from generator.site.build import build_search_index
+        from generator.data.pipeline import prepare
 
         big = work / "big"
         synth.make_project(big, index_units)

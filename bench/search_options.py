@@ -8,7 +8,7 @@
    dependency of the project: ``pip install pagefind-bin-extended``), indexing each page's article, queried
    in Chromium through its JavaScript API (its own search box, not Material's), over http and file://.
 
-The chosen option (``generator/searchindex.py``, every character pair with positions) is measured through
+The chosen option (``generator/site/searchindex.py``, every character pair with positions) is measured through
 the real search box by ``bench/search.py``.
 
     python bench/search_options.py [--site DIR]
@@ -41,7 +41,7 @@ def gz(path: Path) -> int:
 def option_jieba(site: Path) -> None:
     import jieba
 
-    from generator.build import working_directory  # noqa: F401 (the project's venv)
+    from generator.site.build import working_directory  # noqa: F401 (the project's venv)
 
     user = HERE.parent / "site_templates" / "jieba_user_dict.txt"
     tokenizer = jieba.Tokenizer()

@@ -6,7 +6,7 @@ penalties, vetoes, part scores, self scores. The same seed and size always give 
     python bench/synth.py OUT --units 1000 [--seed 7]
 
 writes OUT/rubrics/synth-2024.yml and OUT/results/synth-2024/*.csv (plus notice.yml), and copies the
-site's configuration (mkdocs.yml, docs/, site_templates/, generator/mkdocs_hooks.py) so OUT builds on its own.
+site's configuration (mkdocs.yml, docs/, site_templates/, generator/site/mkdocs_hooks.py) so OUT builds on its own.
 """
 
 from __future__ import annotations

@@ -12,10 +12,9 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from .export import assessment_data, to_json, unit_data
-from .load import assessment_ids, known_assessments
-from .pipeline import Prepared, prepare
-from .problems import (
+from generator.data.load import assessment_ids, known_assessments
+from generator.data.pipeline import Prepared, prepare
+from generator.data.problems import (
     EXIT_DATA,
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
@@ -24,6 +23,7 @@ from .problems import (
     Problems,
     os_error_words,
 )
+from generator.site.export import assessment_data, to_json, unit_data
 
 
 def report(problems: Problems, *, stream: object = None) -> None:
@@ -48,7 +48,7 @@ def _prepare(args: argparse.Namespace) -> Prepared | None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .provenance import report_lines, strict_problems, strict_sample
+    from generator.data.provenance import report_lines, strict_problems, strict_sample
 
     asked = [a for a in args.assessment if a]
     unknown = [a for a in dict.fromkeys(asked) if a not in assessment_ids(Path(args.root))]
@@ -83,7 +83,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    from .outputfile import OutputRefused, check_output, write_output
+    from generator.office.outputfile import OutputRefused, check_output, write_output
 
     target = None
     if args.output:  # refused before any work: an existing file, the office's folders, a FIFO …
@@ -111,7 +111,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     elif args.format == "json":
         text = to_json(assessment_data(outcome))
     else:
-        from .downloads import results_frame
+        from generator.site.downloads import results_frame
 
         # The same guard as the site's downloads: a unit name such as "=HYPERLINK(…)" stays text in Excel.
         text = results_frame(outcome).to_csv(index=False, lineterminator="\n")
@@ -132,7 +132,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build import BuildError, Progress, build
+    from generator.site.build import BuildError, Progress, build
 
     progress = Progress(quiet=args.quiet)
     access = Path(args.access) if args.access else None
@@ -148,31 +148,31 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_sheet(args: argparse.Namespace) -> int:
-    from .sheets import write_sheet
+    from generator.office.sheets import write_sheet
 
     return write_sheet(Path(args.root), args.assessment_id, Path(args.output) if args.output else None, force=args.force)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from .sheetimport import import_sheet
+    from generator.office.sheetimport import import_sheet
 
     return import_sheet(Path(args.root), Path(args.file), args.assessment, force=args.force)
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from .newyear import start_year
+    from generator.office.newyear import start_year
 
     return start_year(Path(args.root), args.year, source=args.source, new_id=args.id)
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
-    from .publish import publish
+    from generator.office.publish import publish
 
     return publish(Path(args.root), Path(args.destination), force=args.force)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .serve import serve
+    from generator.site.serve import serve
 
     serve(Path(args.root), args.host, args.port, report)
     return EXIT_OK

@@ -11,7 +11,7 @@
 # half-copied site. The current release and the two before it are kept; older ones are removed.
 #
 # An older pipeline never replaces a newer site: the site's build stamp (site/.kaoping-build.json, written
-# by `kaoping build`) is compared with the current release's .kaoping-published by generator/stamp.py, the
+# by `kaoping build`) is compared with the current release's .kaoping-published by generator/site/stamp.py, the
 # rule `kaoping publish` applies (git ancestry when this checkout knows both commits, else commit times,
 # else build times). Each release gets its own .kaoping-published. The runner needs python3 and git.
 #
@@ -66,7 +66,7 @@ if [ ! -f "$site/.kaoping-build.json" ]; then
     fail "网站 $site/ 中没有生成记录 .kaoping-build.json，无法确认它不比服务器上的网站旧。先运行 make site（kaoping build）"
 fi
 command -v python3 >/dev/null 2>&1 || fail "CI 的运行环境中没有 python3（比较网站新旧要用它）"
-stamp_py=$(cd "$(dirname "$0")/.." && pwd)/generator/stamp.py
+stamp_py=$(cd "$(dirname "$0")/.." && pwd)/generator/site/stamp.py
 
 commit=${CI_COMMIT_SHA:-${GITHUB_SHA:-$(git rev-parse HEAD 2>/dev/null || echo local)}}
 case $commit in *[!0-9a-zA-Z]*) commit=local ;; esac

@@ -2,7 +2,7 @@
 """生成示例考核结果：为 rubrics/ 中的每份细则写出一个考核年度的结果表（results/<考核代码>/*.csv）。
 
 单位名称、扣分情况、加分、否决事项等全部是虚构的示例数据，用来演示和测试网站；
-它们按细则本身生成（用项目自己的 generator.load / generator.check 读取细则），所以细则改了，
+它们按细则本身生成（用项目自己的 generator.data.load / generator.data.check 读取细则），所以细则改了，
 重新运行即可得到相符的结果。同一种子生成的文件逐字节相同。
 
     .venv/bin/python scripts/make_results.py              # 全部细则，写入 results/
@@ -34,9 +34,14 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from generator.check import check_rubric  # noqa: E402
-from generator.load import load_rubric  # noqa: E402
-from generator.models import (  # noqa: E402
+from generator.data.check import check_rubric  # noqa: E402
+from generator.data.load import load_rubric  # noqa: E402
+from generator.data.pipeline import prepare  # noqa: E402
+from generator.data.problems import Problems  # noqa: E402
+from generator.data.sample import MARKER  # noqa: E402
+from generator.data.tables import TABLES_BY_NAME, Table  # noqa: E402
+from generator.engine.exact import fmt  # noqa: E402
+from generator.engine.models import (  # noqa: E402
     AllOrNothingRule,
     BonusItem,
     BonusLevel,
@@ -53,13 +58,8 @@ from generator.models import (  # noqa: E402
     ShortfallRule,
     UnitType,
 )
-from generator.numbers import fmt  # noqa: E402
-from generator.pipeline import prepare  # noqa: E402
-from generator.problems import Problems  # noqa: E402
-from generator.sample import MARKER  # noqa: E402
-from generator.scoring import has_target, shortfall_target  # noqa: E402
-from generator.tables import TABLES_BY_NAME, Table  # noqa: E402
-from generator.tree import TypedNode, node_index, parent_index, typed_tree, walk_typed  # noqa: E402
+from generator.engine.scoring import has_target, shortfall_target  # noqa: E402
+from generator.engine.tree import TypedNode, node_index, parent_index, typed_tree, walk_typed  # noqa: E402
 
 DEFAULT_SEED = 2024
 ZERO = Decimal(0)

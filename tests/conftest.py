@@ -9,8 +9,8 @@ import pytest
 from helpers import run, score
 from hypothesis import HealthCheck, settings
 
-from generator.outcome import AssessmentOutcome
-from generator.pipeline import Prepared
+from generator.data.pipeline import Prepared
+from generator.engine.outcome import AssessmentOutcome
 
 # Property tests stay fast and reproducible in CI: few examples, no per-example deadline
 # (the first example pays for imports), and the database kept out of the working tree.

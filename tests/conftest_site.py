@@ -1,8 +1,8 @@
 """Shared by the site tests: one built copy of the bundled data per session, and a tiny HTML tree.
 
 ``built_site()`` copies the project's data and site sources (rubrics/, results/, docs/ without the
-generated docs/assessments, site_templates/, mkdocs.yml, generator/mkdocs_hooks.py) into a temporary
-folder, builds it once with :func:`generator.build.build` and returns it with the engine's outcomes.
+generated docs/assessments, site_templates/, mkdocs.yml, generator/site/mkdocs_hooks.py) into a temporary
+folder, builds it once with :func:`generator.site.build.build` and returns it with the engine's outcomes.
 Each test module asks for it through a session fixture of its own; the build itself is cached here,
 so the whole test session builds the bundled site once.
 
@@ -24,14 +24,14 @@ from pathlib import Path
 
 import yaml
 
-from generator import views
-from generator.build import TEMP_PREFIX, BuildResult, Progress, build
-from generator.pipeline import Prepared, prepare
+from generator.data.pipeline import Prepared, prepare
+from generator.site import views
+from generator.site.build import TEMP_PREFIX, BuildResult, Progress, build
 
 ROOT = Path(__file__).resolve().parent.parent
 #: What a site build reads, relative to the project root (folders and files).
 SOURCE_FOLDERS = ("rubrics", "results", "docs", "site_templates")
-SOURCE_FILES = ("mkdocs.yml", "generator/mkdocs_hooks.py")
+SOURCE_FILES = ("mkdocs.yml", "generator/site/mkdocs_hooks.py")
 
 
 def copy_project(dest: Path, source: Path = ROOT, *, data: bool = True) -> Path:

@@ -11,14 +11,14 @@ from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 
-from generator.check_results import check_results
-from generator.load import read_rubric_text
-from generator.models import RawResults, Row, Rubric
-from generator.outcome import AssessmentOutcome, NodeOutcome, UnitOutcome
-from generator.pipeline import Prepared, prepare
-from generator.problems import Problems
-from generator.scoring import score_assessment
-from generator.tables import TABLES, parse_table, table_for_file
+from generator.data.check_results import check_results
+from generator.data.load import read_rubric_text
+from generator.data.pipeline import Prepared, prepare
+from generator.data.problems import Problems
+from generator.data.tables import TABLES, parse_table, table_for_file
+from generator.engine.models import RawResults, Row, Rubric
+from generator.engine.outcome import AssessmentOutcome, NodeOutcome, UnitOutcome
+from generator.engine.scoring import score_assessment
 
 AID = "t"
 RUBRIC_FILE = f"rubrics/{AID}.yml"

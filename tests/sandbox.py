@@ -23,8 +23,8 @@ def copy_sources(dest: Path) -> Path:
     shutil.copytree(ROOT / "docs", dest / "docs", ignore=skip)
     shutil.copytree(ROOT / "site_templates", dest / "site_templates", ignore=skip)
     shutil.copy2(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
-    (dest / "generator").mkdir(exist_ok=True)
-    shutil.copy2(ROOT / "generator" / "mkdocs_hooks.py", dest / "generator" / "mkdocs_hooks.py")
+    (dest / "generator" / "site").mkdir(parents=True, exist_ok=True)
+    shutil.copy2(ROOT / "generator" / "site" / "mkdocs_hooks.py", dest / "generator" / "site" / "mkdocs_hooks.py")
     return dest
 
 

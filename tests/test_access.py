@@ -42,8 +42,9 @@ import pytest
 from conftest_site import ROOT, add_notice_if_missing, built_site, copy_project, digests
 from published import fake_published
 
-from generator import access, searchindex, site, views
-from generator.access import (
+from generator.access import policy as access
+from generator.access.passwords import MAX_PASSWORD, hash_password, password_problem, verify_password
+from generator.access.policy import (
     Account,
     Accounts,
     Plan,
@@ -55,12 +56,12 @@ from generator.access import (
     page_access,
     url_access,
 )
-from generator.build import Progress, build
 from generator.cli import main
-from generator.numbers import fmt
-from generator.passwords import MAX_PASSWORD, hash_password, password_problem, verify_password
-from generator.pipeline import Prepared, prepare
-from generator.problems import Loc, Problems
+from generator.data.pipeline import Prepared, prepare
+from generator.data.problems import Loc, Problems
+from generator.engine.exact import fmt
+from generator.site import paths, searchindex, views
+from generator.site.build import Progress, build
 
 NGINX = Path("/usr/sbin/nginx")
 NO_NGINX = "Debian 的 nginx（/usr/sbin/nginx）没有安装；`make test` 会安装它（make browser）"
@@ -570,7 +571,7 @@ def test_apply_access_changes_only_the_search_index_and_the_sitemap(tmp_path: Pa
 
 
 def search_urls(site_dir: Path) -> list[str]:
-    """The pages the search box's index holds (generator/searchindex.py: a call with the chunk's rows)."""
+    """The pages the search box's index holds (generator/site/searchindex.py: a call with the chunk's rows)."""
     urls = []
     for path in sorted((site_dir / searchindex.FOLDER / "d").iterdir()):
         text = path.read_text(encoding="utf-8")
@@ -844,8 +845,8 @@ def raw_get(served: Served, target: str) -> Response:
 
 
 def unit_url(aid: str, uid: str, kind: str = "html") -> str:
-    path = site.unit_page(aid, uid) if kind == "html" else site.unit_json(aid, uid)
-    return "/" + site.html_path(path)
+    path = paths.unit_page(aid, uid) if kind == "html" else paths.unit_json(aid, uid)
+    return "/" + paths.html_path(path)
 
 
 def test_a_unit_reads_its_own_page_and_json(served: Served) -> None:
@@ -858,7 +859,7 @@ def test_a_unit_reads_its_own_page_and_json(served: Served) -> None:
     data = get(served, unit_url(served.private_id, served.unit_a, "json"), "unit-a")
     assert data.status == 200
     assert json.loads(data.body)["unit"]["id"] == served.unit_a
-    assert data.body == (served.site / site.unit_json(served.private_id, served.unit_a)).read_bytes()
+    assert data.body == (served.site / paths.unit_json(served.private_id, served.unit_a)).read_bytes()
 
 
 def test_a_unit_reads_its_pages_of_other_years(served: Served) -> None:
@@ -926,7 +927,7 @@ def test_the_office_reads_every_unit_and_the_downloads(served: Served) -> None:
     for uid in (served.unit_a, served.unit_b):
         assert get(served, unit_url(served.private_id, uid), "office").status == 200
         assert get(served, unit_url(served.private_id, uid, "json"), "office").status == 200
-    downloads = sorted((served.site / site.GENERATED).glob("*/downloads/*"))
+    downloads = sorted((served.site / paths.GENERATED).glob("*/downloads/*"))
     assert downloads
     for path in downloads:
         url = "/" + path.relative_to(served.site).as_posix()
@@ -939,16 +940,16 @@ def test_the_office_reads_every_unit_and_the_downloads(served: Served) -> None:
 def test_public_pages_are_public(served: Served) -> None:
     notice_ids = [aid for aid in served.prepared.project.notices if aid in served.prepared.outcomes]
     assert notice_ids, "复制的数据中应有通报"
-    paths = ["/", "/index.html", "/search/search_index.json", "/reference/access.html", "/assets/kaoping.css"]
-    paths += ["/" + site.html_path(site.page(aid, "notice")) for aid in notice_ids]
-    paths += ["/" + site.html_path(site.page(served.private_id, kind)) for kind in ("index", "standards")]
-    for path in paths:
+    urls = ["/", "/index.html", "/search/search_index.json", "/reference/access.html", "/assets/kaoping.css"]
+    urls += ["/" + paths.html_path(paths.page(aid, "notice")) for aid in notice_ids]
+    urls += ["/" + paths.html_path(paths.page(served.private_id, kind)) for kind in ("index", "standards")]
+    for path in urls:
         assert get(served, path).status == 200, path
 
 
 def test_the_results_page_follows_results_public(served: Served) -> None:
-    public = "/" + site.html_path(site.page(served.public_id, "results"))
-    private = "/" + site.html_path(site.page(served.private_id, "results"))
+    public = "/" + paths.html_path(paths.page(served.public_id, "results"))
+    private = "/" + paths.html_path(paths.page(served.private_id, "results"))
     assert get(served, public).status == 200
     assert get(served, public, "unit-a").status == 200
     assert get(served, private).status == 401
@@ -969,7 +970,7 @@ def test_no_file_outside_the_site_can_be_reached(served: Served) -> None:
     404 for one that names a file the site does not have. Never the file."""
     www = served.site.parent
     accounts = served.accounts_file.as_posix()
-    units = f"/{site.GENERATED}/{served.private_id}/units"
+    units = f"/{paths.GENERATED}/{served.private_id}/units"
     origin = f"http://127.0.0.1:{served.port}"
     targets = {
         "/../secret.txt": 400,
@@ -1011,7 +1012,7 @@ def test_search_and_sitemap_hold_no_restricted_page(served: Served) -> None:
     assert locations
     assert [x for x in locations if page_access(x.split("#")[0], private) != "public"] == []
     assert not [x for x in locations if "/units/" in x]
-    assert site.html_path(site.page(served.public_id, "results")) in locations
+    assert paths.html_path(paths.page(served.public_id, "results")) in locations
     sitemap = (served.site / "sitemap.xml").read_text(encoding="utf-8")
     urls = re.findall(r"<loc>([^<]*)</loc>", sitemap)
     assert urls, "设了 site_url，站点地图应列出页面"
@@ -1037,10 +1038,10 @@ def reasons_of(unit_json: object) -> set[str]:
 def test_public_files_hold_no_units_deductions(served: Served) -> None:
     """The reasons for a unit's deductions are on its own page only: in no public page and not in search."""
     private = {served.private_id}
-    standards = (served.site / site.html_path(site.page(served.private_id, "standards"))).read_text("utf-8")
+    standards = (served.site / paths.html_path(paths.page(served.private_id, "standards"))).read_text("utf-8")
     by_unit: dict[str, set[str]] = {}
     for u in served.prepared.outcomes[served.private_id].units:
-        path = served.site / site.unit_json(served.private_id, u.unit.id)
+        path = served.site / paths.unit_json(served.private_id, u.unit.id)
         found = {r for r in reasons_of(json.loads(path.read_text("utf-8"))) if r not in standards}
         if found:
             by_unit[u.unit.id] = found
@@ -1062,7 +1063,7 @@ def test_search_finds_no_units_reason_name_or_score(served: Served) -> None:
     The same reasons are in the index of the site built without accounts, so this test can fail."""
     private = {served.private_id}
     outcome = served.prepared.outcomes[served.private_id]
-    standards = (served.site / site.html_path(site.page(served.private_id, "standards"))).read_text("utf-8")
+    standards = (served.site / paths.html_path(paths.page(served.private_id, "standards"))).read_text("utf-8")
     reasons = {
         r for u in outcome.units for c in u.score.categories for n in _walk(c) for rule in n.rules for r in rule.reasons
         if len(r) >= 8 and r not in standards
@@ -1079,7 +1080,7 @@ def test_search_finds_no_units_reason_name_or_score(served: Served) -> None:
             assert f"综合得分 {fmt(u.score.total)}" in unrestricted, u.unit.name
     kept = search_urls(served.site)
     assert kept and [u for u in kept if page_access(u.split("#")[0], private) != "public"] == []
-    assert site.html_path(site.page(served.private_id, "results")) not in {u.split("#")[0] for u in kept}
+    assert paths.html_path(paths.page(served.private_id, "results")) not in {u.split("#")[0] for u in kept}
 
 
 def _walk(node: object) -> Iterator[object]:
@@ -1155,11 +1156,11 @@ def test_an_accounts_file_git_would_commit_is_reported(tmp_path: Path) -> None:
 def test_a_build_without_access_beside_an_accounts_file_is_warned_about(tmp_path: Path) -> None:
     from helpers import entries_csv, rubric_text, units_csv, write_project
 
-    from generator.build import Progress, build
+    from generator.site.build import Progress, build
 
     rubric = rubric_text("indicators:\n  - {id: c1, title: 甲, points: 100, rules: [{kind: range}]}\n")
     root = write_project(tmp_path, rubric, {"units.csv": units_csv("u1,一支部,branch,已考核"), "entries.csv": entries_csv()})
-    for name in ("mkdocs.yml", "site_templates", "docs", "generator/mkdocs_hooks.py"):
+    for name in ("mkdocs.yml", "site_templates", "docs", "generator/site/mkdocs_hooks.py"):
         source, target = ROOT / name, root / name
         target.parent.mkdir(parents=True, exist_ok=True)
         if source.is_dir():

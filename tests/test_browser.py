@@ -27,10 +27,10 @@ import pytest
 from conftest_site import ROOT, BuiltSite, built_site
 from playwright.sync_api import Browser, ConsoleMessage, Error, Page, Request, sync_playwright
 
-from generator import views
-from generator.numbers import fmt
-from generator.outcome import AssessmentOutcome, UnitOutcome
-from generator.site import assessment_index, download, html_path, page, unit_page
+from generator.engine.exact import fmt
+from generator.engine.outcome import AssessmentOutcome, UnitOutcome
+from generator.site import views
+from generator.site.paths import assessment_index, download, html_path, page, unit_page
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -387,8 +387,8 @@ def real_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, A
     """One bundled assessment as an office's real year: the README's 示例数据 line and the notice's flag removed."""
     from conftest_site import copy_project
 
-    from generator.build import Progress, build
-    from generator.pipeline import prepare
+    from generator.data.pipeline import prepare
+    from generator.site.build import Progress, build
 
     aid = "wujin-2017"
     root = copy_project(tmp_path_factory.mktemp("real") / "project")

@@ -1,10 +1,10 @@
-"""Which characters data text may hold (the rule of :mod:`generator.characters`), and where bytes stop decoding."""
+"""Which characters data text may hold (the rule of :mod:`generator.data.characters`), and where bytes stop decoding."""
 
 from __future__ import annotations
 
 import pytest
 
-from generator.characters import code_point, mixed_words, refused, refused_in, undecodable
+from generator.data.characters import code_point, mixed_words, refused, refused_in, undecodable
 
 
 @pytest.mark.parametrize(

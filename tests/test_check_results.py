@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 import pytest
 from helpers import THREE_TYPES, D, csv_text, entries_csv, errors, find, rubric_text, units_csv, warnings
 
-from generator.pipeline import Prepared
+from generator.data.pipeline import Prepared
 
 Run = Callable[[str, Mapping[str, str | bytes]], Prepared]
 
@@ -394,7 +394,7 @@ def test_every_problem_of_a_file_in_one_run_sorted(ran: Run) -> None:
 def test_results_without_a_rubric(ran: Run) -> None:
     prepared = ran(RUBRIC, files())
     (prepared.project.root / "results" / "other").mkdir()
-    from generator.pipeline import prepare
+    from generator.data.pipeline import prepare
 
     again = prepare(prepared.project.root)
     assert firsts(errors(again)) == ["results/other: 错误：考核结果目录 results/other 没有对应的细则 rubrics/other.yml"]

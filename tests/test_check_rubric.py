@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from helpers import THREE_TYPES, errors, rubric_from_yaml, rubric_text, warnings
 
-from generator.check import check_rubric
-from generator.problems import Problems
+from generator.data.check import check_rubric
+from generator.data.problems import Problems
 
 # rubric_text puts HEAD (4 lines), the unit types and, unless floor=False, two lines of defaults first:
 # with BRANCH_ONLY the body starts on line 9, with THREE_TYPES on line 11 (floor=False: 7 and 9).

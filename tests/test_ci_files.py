@@ -33,7 +33,7 @@ import yaml
 from sandbox import ROOT, digests
 
 from generator.cli import parser
-from generator.stamp import BUILD_STAMP, PUBLISHED_MARKER
+from generator.site.stamp import BUILD_STAMP, PUBLISHED_MARKER
 
 GITHUB = ROOT / ".github" / "workflows" / "site.yml"
 GITLAB = ROOT / ".gitlab-ci.yml"
@@ -151,9 +151,9 @@ def test_every_script_exists() -> None:
     assert {job for job, _ in found} >= {"github:publish", "gitlab:publish"}
     for job, path in found:
         assert (ROOT / path).is_file(), f"{job} 运行的 {path} 不存在"
-    # The publish script runs generator/stamp.py with the runner's python3: it must exist and need nothing installed.
-    stamp = ROOT / "generator" / "stamp.py"
-    assert "generator/stamp.py" in SCRIPT.read_text(encoding="utf-8") and stamp.is_file()
+    # The publish script runs generator/site/stamp.py with the runner's python3: it must exist and need nothing installed.
+    stamp = ROOT / "generator" / "site" / "stamp.py"
+    assert "generator/site/stamp.py" in SCRIPT.read_text(encoding="utf-8") and stamp.is_file()
     imports = re.findall(r"^(?:from|import) (\S+)", stamp.read_text(encoding="utf-8"), re.MULTILINE)
     assert imports and all(not name.startswith(".") and name.split(".")[0] in sys.stdlib_module_names | {"__future__"} for name in imports), imports
 

@@ -37,7 +37,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.yamlread import MAX_YAML_BYTES
+from generator.data.yamlread import MAX_YAML_BYTES
 
 CORPUS = Path(__file__).parent / "corpus"
 SHARED = CORPUS / "_shared"

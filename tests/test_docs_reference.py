@@ -7,7 +7,7 @@
 - The CSV examples after a YAML example are its results: they are run through the whole pipeline with
   it, and every score, rank and grade the prose states (``本项得 **2** 分``, ``综合得分 **183.56** 分``,
   ``等次 **达标**`` …) is compared with what the engine computes.
-- ``docs/reference/results.md`` documents every table and column of :mod:`generator.tables`; its CSV
+- ``docs/reference/results.md`` documents every table and column of :mod:`generator.data.tables`; its CSV
   examples are the results of the complete example rubric in ``rubric.md``, and its sample
   ``kaoping check`` output is what the checker prints for its sample mistakes.
 """
@@ -26,18 +26,19 @@ from typing import Any, get_args, get_origin
 
 import pytest
 
-from generator import check_results, models
-from generator.check import check_rubric
 from generator.cli import main as cli_main
-from generator.load import read_rubric_text
-from generator.models import RULE_KIND_NAMES, RULE_KINDS, Rubric, Rule
-from generator.numbers import NumberError, parse_number
-from generator.origin import SOURCED_FIELDS, Sourced
-from generator.outcome import AssessmentOutcome, NodeOutcome, UnitOutcome
-from generator.pipeline import prepare
-from generator.problems import Problems
-from generator.tables import TABLES, UNITS, Table, parse_table, table_for_file
-from generator.tree import tree_points, typed_tree
+from generator.data import check_results
+from generator.data.check import check_rubric
+from generator.data.load import read_rubric_text
+from generator.data.pipeline import prepare
+from generator.data.problems import Problems
+from generator.data.tables import TABLES, UNITS, Table, parse_table, table_for_file
+from generator.engine import models
+from generator.engine.exact import NumberError, parse_number
+from generator.engine.models import RULE_KIND_NAMES, RULE_KINDS, Rubric, Rule
+from generator.engine.origin import SOURCED_FIELDS, Sourced
+from generator.engine.outcome import AssessmentOutcome, NodeOutcome, UnitOutcome
+from generator.engine.tree import tree_points, typed_tree
 
 ROOT = Path(__file__).resolve().parents[1]
 RUBRIC_MD = ROOT / "docs" / "reference" / "rubric.md"
@@ -679,9 +680,9 @@ def test_every_notice_key_is_documented(cls: type[Any]) -> None:
 
 
 def test_notice_example_loads_and_checks() -> None:
-    from generator.load import load_notice  # noqa: F401  (the loader the build uses)
-    from generator.models import Notice
-    from generator.yamlread import Reader, compose
+    from generator.data.load import load_notice  # noqa: F401  (the loader the build uses)
+    from generator.data.yamlread import Reader, compose
+    from generator.engine.models import Notice
 
     text = NOTICE_MD.read_text(encoding="utf-8")
     block = re.search(r"```yaml\n# 示例：通报\n(.*?)```", text, re.S)

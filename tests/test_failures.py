@@ -26,9 +26,9 @@ from pathlib import Path
 import pytest
 from sandbox import ROOT, copy_sources, digests, leftovers
 
-from generator.build import TEMP_PREFIX, Progress, build, remove_leftovers
 from generator.cli import main
-from generator.stamp import BUILD_STAMP
+from generator.site.build import TEMP_PREFIX, Progress, build, remove_leftovers
+from generator.site.stamp import BUILD_STAMP
 
 SHARED = ROOT / "tests" / "corpus" / "_shared"
 AID = "shili-2017"
@@ -149,7 +149,7 @@ def no_space(*args: object, **kwargs: object) -> None:
     raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), "site/assessments/x.html")
 
 
-@pytest.mark.parametrize("target", ["generator.render.write", "shutil.copyfile"], ids=["rendering", "mkdocs-copying"])
+@pytest.mark.parametrize("target", ["generator.site.render.write", "shutil.copyfile"], ids=["rendering", "mkdocs-copying"])
 def test_the_disk_fills_up(
     project: Path, before: dict[str, str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, target: str
 ) -> None:
@@ -259,9 +259,9 @@ def test_a_unit_template_that_assembly_cannot_use(
 def test_a_template_error_in_a_worker_process_names_the_template_and_line(project: Path, tmp_path: Path) -> None:
     # Past 2 × CHUNK units the unit pages are rendered by forked workers, whose tracebacks (and with
     # them the template's line) do not reach the parent: the worker puts the error into words itself.
-    from generator import views
-    from generator.pipeline import prepare
-    from generator.render import CHUNK, TemplateFailure, UnitPages, render_units
+    from generator.data.pipeline import prepare
+    from generator.site import views
+    from generator.site.render import CHUNK, TemplateFailure, UnitPages, render_units
 
     prepared = prepare(project)
     outcome = prepared.outcomes[AID]

@@ -15,14 +15,14 @@ from pathlib import Path
 import pytest
 from helpers import D, find
 
-from generator import views
-from generator.load import load_rubric
-from generator.origin import FILLED, READING
-from generator.outcome import AssessmentOutcome
-from generator.pipeline import Prepared, prepare
-from generator.problems import Problems
-from generator.provenance import provenance
-from generator.tree import tree_points, typed_tree
+from generator.data.load import load_rubric
+from generator.data.pipeline import Prepared, prepare
+from generator.data.problems import Problems
+from generator.data.provenance import provenance
+from generator.engine.origin import FILLED, READING
+from generator.engine.outcome import AssessmentOutcome
+from generator.engine.tree import tree_points, typed_tree
+from generator.site import views
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "tests" / "sources"

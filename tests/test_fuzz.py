@@ -1,8 +1,8 @@
 """Fuzz and property tests over whole inputs (hypothesis).
 
-1. Raw CSV text and bytes, in any encoding, through :func:`generator.tables.parse_table` (and on through
+1. Raw CSV text and bytes, in any encoding, through :func:`generator.data.tables.parse_table` (and on through
    the results checker): rows or located problems, never another exception.
-2. Raw YAML text through :func:`generator.load.read_rubric_text` and the rubric checker: a rubric or
+2. Raw YAML text through :func:`generator.data.load.read_rubric_text` and the rubric checker: a rubric or
    located problems, never another exception.
 3. Random *valid* rubrics (trees of indicators with every rule kind, unit types, applicability, bonus
    with caps, penalties, vetoes, weighted parts, threshold or rank grading) with valid results for
@@ -27,15 +27,15 @@ from helpers import check_and_score
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.check import check_rubric
-from generator.check_results import check_results
-from generator.load import read_rubric_text
-from generator.models import RawResults, Row, Rubric
-from generator.numbers import ZERO, quantize
-from generator.outcome import AssessmentOutcome, NodeOutcome, UnitOutcome
-from generator.problems import Problems
-from generator.scoring import score_assessment
-from generator.tables import TABLES, Table, parse_table
+from generator.data.check import check_rubric
+from generator.data.check_results import check_results
+from generator.data.load import read_rubric_text
+from generator.data.problems import Problems
+from generator.data.tables import TABLES, Table, parse_table
+from generator.engine.exact import ZERO, quantize
+from generator.engine.models import RawResults, Row, Rubric
+from generator.engine.outcome import AssessmentOutcome, NodeOutcome, UnitOutcome
+from generator.engine.scoring import score_assessment
 
 CORPUS_RUBRIC = Path(__file__).parent / "corpus" / "_shared" / "rubrics" / "shili-2017.yml"
 RUBRIC_TEXT = CORPUS_RUBRIC.read_text(encoding="utf-8")

@@ -8,10 +8,10 @@ from decimal import Decimal
 import pytest
 from helpers import csv_text, entries_csv, errors, rubric_text, units_csv, warnings
 
-from generator.export import summary_rows
-from generator.grading import shared_ranks
-from generator.outcome import AssessmentOutcome
-from generator.pipeline import Prepared
+from generator.data.pipeline import Prepared
+from generator.engine.grading import shared_ranks
+from generator.engine.outcome import AssessmentOutcome
+from generator.site.export import summary_rows
 
 Scored = Callable[[str, Mapping[str, str | bytes]], AssessmentOutcome]
 Run = Callable[[str, Mapping[str, str | bytes]], Prepared]

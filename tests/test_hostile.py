@@ -47,9 +47,9 @@ import pytest
 import yaml
 from sandbox import copy_sources, leftovers, write_files
 
-from generator.build import BuildResult, Progress, build
 from generator.cli import main
-from generator.problems import EXIT_DATA
+from generator.data.problems import EXIT_DATA
+from generator.site.build import BuildResult, Progress, build
 
 AID = "hostile-2017"
 SCRIPT = "<script>alert('x')</script>"

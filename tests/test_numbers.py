@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from generator.numbers import NumberError, fmt, fmt_percent, parse_number, quantize
+from generator.engine.exact import NumberError, fmt, fmt_percent, parse_number, quantize
 
 
 @pytest.mark.parametrize(

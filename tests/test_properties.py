@@ -9,8 +9,7 @@ from helpers import check_and_score, rubric_from_yaml, rubric_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.export import assessment_data
-from generator.models import (
+from generator.engine.models import (
     AllOrNothingRule,
     BonusClaim,
     EarnedRule,
@@ -30,8 +29,9 @@ from generator.models import (
     UnitInput,
     UnitType,
 )
-from generator.outcome import AssessmentOutcome, NodeOutcome
-from generator.scoring import Scorer, score_bonus
+from generator.engine.outcome import AssessmentOutcome, NodeOutcome
+from generator.engine.scoring import Scorer, score_bonus
+from generator.site.export import assessment_data
 
 BRANCH = UnitType(id="branch", name="党支部", full_marks=Decimal(100))
 U1 = Unit("u1", "一支部", "branch", status="assessed")

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from helpers import AID, D, errors, rubric_from_yaml, rubric_text, units_csv, warnings, write_project
 
-from generator.check import check_rubric
 from generator.cli import main as cli_main
-from generator.load import load_rubric
-from generator.origin import FILLED, READING, SOURCE
-from generator.problems import Problems
-from generator.provenance import count, passage, provenance, report_lines
+from generator.data.check import check_rubric
+from generator.data.load import load_rubric
+from generator.data.problems import Problems
+from generator.data.provenance import count, passage, provenance, report_lines
+from generator.engine.origin import FILLED, READING, SOURCE
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "tests" / "sources"
@@ -90,7 +90,7 @@ def test_invalid_provenance_is_refused_where_it_is_written(text: str, expected: 
 
 def test_an_unknown_origin_word_is_refused_by_the_reader() -> None:
     problems = Problems()
-    from generator.load import read_rubric_text
+    from generator.data.load import read_rubric_text
 
     read_rubric_text(body(ONE % ", origin: 补全"), "rubrics/t.yml", problems)
     assert any("不能是「补全」" in m and "`原文`、`补充`、`解读`" in m for m in errors(problems))

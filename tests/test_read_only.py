@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 from sandbox import ROOT, copy_sources, digests, leftovers
 
-from generator.build import LOCK_FILE, Progress, build
 from generator.cli import main
-from generator.problems import EXIT_DATA
+from generator.data.problems import EXIT_DATA
+from generator.site.build import LOCK_FILE, Progress, build
 
 SHARED = ROOT / "tests" / "corpus" / "_shared"
 
@@ -76,7 +76,7 @@ def test_the_lock_file_cannot_be_written(
     def no_lock(path: object, *args: object, **kwargs: object) -> object:
         raise refused(code, str(path))
 
-    monkeypatch.setattr("generator.build.open", no_lock, raising=False)
+    monkeypatch.setattr("generator.site.build.open", no_lock, raising=False)
     err = build_refused(project, capsys)
     assert err == f"生成失败：不能写入 {LOCK_FILE}（{why}）。" + advice(project)
     assert not (project / LOCK_FILE).exists()
@@ -94,7 +94,7 @@ def test_the_generated_pages_or_the_site_cannot_be_replaced(
             raise refused(errno.EACCES, str(project / target))
         replace(src, dst)
 
-    monkeypatch.setattr("generator.build.os.replace", guarded)
+    monkeypatch.setattr("generator.site.build.os.replace", guarded)
     err = build_refused(project, capsys)
     assert err == f"生成失败：不能写入 {target}（没有写入权限）。" + advice(project)
 

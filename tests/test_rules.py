@@ -12,8 +12,8 @@ from decimal import Decimal
 import pytest
 from helpers import AID, HEAD, entries_csv, errors, find, units_csv, warnings
 
-from generator.outcome import NodeOutcome
-from generator.pipeline import Prepared
+from generator.data.pipeline import Prepared
+from generator.engine.outcome import NodeOutcome
 
 Run = Callable[[str, Mapping[str, str | bytes]], Prepared]
 TYPES = (("committee", "党委"), ("general_branch", "党总支"), ("branch", "党支部"))

@@ -16,10 +16,10 @@ import openpyxl
 import pytest
 from helpers import AID, entries_csv, rubric_text, units_csv, write_project
 
-from generator import site
-from generator.pipeline import prepare
-from generator.render import render_site
-from generator.sample import BANNER, DOWNLOAD_NOTE, sample_line
+from generator.data.pipeline import prepare
+from generator.data.sample import BANNER, DOWNLOAD_NOTE, sample_line
+from generator.site import paths
+from generator.site.render import render_site
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -66,12 +66,12 @@ FILES = {
 }
 #: The pages built from results, by kind (the standards page is the rubric's alone).
 PAGES = {
-    "home": site.HOME_PARTIAL,
-    "years": site.assessment_index(),
-    "overview": site.page(AID, "index"),
-    "results": site.page(AID, "results"),
-    "notice": site.page(AID, "notice"),
-    "unit": site.unit_page(AID, "u1"),
+    "home": paths.HOME_PARTIAL,
+    "years": paths.assessment_index(),
+    "overview": paths.page(AID, "index"),
+    "results": paths.page(AID, "results"),
+    "notice": paths.page(AID, "notice"),
+    "unit": paths.unit_page(AID, "u1"),
 }
 
 
@@ -109,7 +109,7 @@ def test_the_page_banner_says_the_results_are_invented(sample: Path) -> None:
 
 
 def test_downloads_of_sample_results_say_so_on_their_first_row(sample: Path, real: Path) -> None:
-    csv_file, xlsx_file, json_file = site.downloads(AID)
+    csv_file, xlsx_file, json_file = paths.downloads(AID)
     first = (sample / csv_file).read_bytes().decode("utf-8-sig").splitlines()
     assert first[0] == DOWNLOAD_NOTE and first[1].startswith("单位代码,")
     assert list(csv.reader(io.StringIO((real / csv_file).read_bytes().decode("utf-8-sig"))))[0][0] == "单位代码"
@@ -123,7 +123,7 @@ def test_downloads_of_sample_results_say_so_on_their_first_row(sample: Path, rea
 
     data = json.loads((sample / json_file).read_text(encoding="utf-8"))
     assert data["assessment"]["sample"] is True and data["assessment"]["sample_note"] == DOWNLOAD_NOTE
-    unit = json.loads((sample / site.unit_json(AID, "u1")).read_text(encoding="utf-8"))
+    unit = json.loads((sample / paths.unit_json(AID, "u1")).read_text(encoding="utf-8"))
     assert unit["assessment"]["sample"] is True
     real_data = json.loads((real / json_file).read_text(encoding="utf-8"))
     assert real_data["assessment"]["sample"] is False and "sample_note" not in real_data["assessment"]

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from generator.load import load_project
-from generator.models import RULE_KINDS
-from generator.outcome import AssessmentOutcome, NodeOutcome
-from generator.pipeline import Prepared, prepare
-from generator.problems import Problems
-from generator.tree import node_rules, walk
+from generator.data.load import load_project
+from generator.data.pipeline import Prepared, prepare
+from generator.data.problems import Problems
+from generator.engine.models import RULE_KINDS
+from generator.engine.outcome import AssessmentOutcome, NodeOutcome
+from generator.engine.tree import node_rules, walk
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "results"

@@ -12,10 +12,10 @@ from decimal import Decimal
 import pytest
 from helpers import AID, HEAD, csv_text, entries_csv, errors, find, rubric_text, units_csv
 
-from generator.export import assessment_data, summary_rows, to_json, unit_data
-from generator.numbers import fmt
-from generator.outcome import AssessmentOutcome
-from generator.pipeline import Prepared
+from generator.data.pipeline import Prepared
+from generator.engine.exact import fmt
+from generator.engine.outcome import AssessmentOutcome
+from generator.site.export import assessment_data, summary_rows, to_json, unit_data
 
 Scored = Callable[[str, Mapping[str, str | bytes]], AssessmentOutcome]
 Run = Callable[[str, Mapping[str, str | bytes]], Prepared]

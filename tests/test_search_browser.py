@@ -27,9 +27,9 @@ from conftest_site import ROOT, BuiltSite, built_site
 from playwright.sync_api import Browser, Page
 from test_browser import CHROMIUM, Watch, base_url, browser, open_page  # noqa: F401 (fixtures)
 
-from generator import site, views
-from generator.access import Account, Accounts, ServerSettings, apply_access
-from generator.problems import Loc
+from generator.access.policy import Account, Accounts, ServerSettings, apply_access
+from generator.data.problems import Loc
+from generator.site import paths, views
 
 QUERIES = ROOT / "tests" / "search_queries.yml"
 
@@ -108,7 +108,7 @@ def check_queries(p: Page, base: str, site_dir: Path, chosen: list[tuple[str, st
         assert fold(query) in marks, f"{query}：第一个结果没有标出查询词（{marks}）"
         where = first.locator(".kp-search-where").inner_text()
         assert re.match(r"^(标准|结果|单位|通报|概况|首页|说明)", where), where
-        if hits[0].startswith(site.GENERATED + "/") and hits[0].count("/") >= 2:
+        if hits[0].startswith(paths.GENERATED + "/") and hits[0].count("/") >= 2:
             assert re.search(r"\d{4}年度 · ", where), f"{query}：结果没有写明考核和年度（{where}）"
     assert not missed, "\n".join(missed)
 
@@ -231,7 +231,7 @@ def test_under_access_search_finds_no_unit_page_reason_or_score(
         # the reasons of the newest assessment's units (those no public page quotes): none is found
         newest = views.ordered(built.prepared.outcomes)[0]
         public = "".join(
-            page_text(access_site, site.html_path(site.page(newest.rubric.id, kind))) for kind in ("standards", "notice", "index")
+            page_text(access_site, paths.html_path(paths.page(newest.rubric.id, kind))) for kind in ("standards", "notice", "index")
         )
         reasons = sorted(
             {r for u in newest.units for n in _nodes(u.score.categories) for rule in n.rules for r in rule.reasons}
@@ -259,7 +259,7 @@ def _nodes(nodes: object) -> Iterator[object]:
 
 def test_data_in_results_is_shown_as_text(browser: Browser, built: BuiltSite, tmp_path: Path) -> None:  # noqa: F811
     """Titles, names and passages come from the data: markup in them is shown, never run."""
-    from generator.searchindex import Doc, write_index
+    from generator.site.searchindex import Doc, write_index
 
     folder = tmp_path / "site"
     shutil.copytree(built.site, folder)

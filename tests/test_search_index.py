@@ -1,4 +1,4 @@
-"""The search index the search box loads (``search/kaoping/``, generator/searchindex.py), read as files.
+"""The search index the search box loads (``search/kaoping/``, generator/site/searchindex.py), read as files.
 
 What it holds for the bundled site: every unit's page by full name, 简称 and code, and every deduction's
 reason; text as a reader sees it (no zero-width spaces, no markup); files the page can load as scripts
@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 from conftest_site import BuiltSite, built_site
 
-from generator import searchindex, site
-from generator.searchindex import Doc, bigram_hash, clean, fold_char, pairs, write_index
+from generator.site import paths, searchindex
+from generator.site.searchindex import Doc, bigram_hash, clean, fold_char, pairs, write_index
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +51,7 @@ def test_every_unit_is_found_by_its_names_and_reasons(built: BuiltSite) -> None:
     checked = 0
     for outcome in built.prepared.outcomes.values():
         for u in outcome.units:
-            doc = by_url[site.html_path(site.unit_page(outcome.rubric.id, u.unit.id))]
+            doc = by_url[paths.html_path(paths.unit_page(outcome.rubric.id, u.unit.id))]
             assert doc[1] == u.unit.name
             assert f"单位代码 {u.unit.id}" in doc[2]
             if u.unit.abbr:
@@ -134,7 +134,7 @@ def test_rebuilding_writes_the_same_files(built: BuiltSite, tmp_path: Path) -> N
     import shutil
 
     shutil.copytree(built.site, copy)
-    from generator.build import build_search_index
+    from generator.site.build import build_search_index
 
     build_search_index(copy, built.prepared)
     after = {p.relative_to(copy / searchindex.FOLDER).as_posix(): p.read_bytes() for p in (copy / searchindex.FOLDER).rglob("*") if p.is_file()}

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from conftest_site import BuiltSite, built_site, copy_project, digests
 
-from generator import site
 from generator.cli import report
-from generator.serve import Preview, watched_paths
+from generator.site import paths
+from generator.site.serve import Preview, watched_paths
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +52,7 @@ def test_unit_pages_and_json_are_made_on_request_as_the_build_makes_them(
 ) -> None:
     p, _ = preview
     for aid, uid in some_units(built):
-        for path in (site.html_path(site.unit_page(aid, uid)), site.unit_json(aid, uid)):
+        for path in (paths.html_path(paths.unit_page(aid, uid)), paths.unit_json(aid, uid)):
             p.ensure(path)
             made = (p.folder / path).read_bytes()
             assert made == (built.site / path).read_bytes(), f"预览的 {path} 与生成的网站不同"
@@ -62,7 +62,7 @@ def test_other_pages_and_the_search_index_match_the_build(preview: tuple[Preview
     p, _ = preview
     for aid in built.prepared.outcomes:
         for kind in ("index", "standards", "results"):
-            path = site.html_path(site.page(aid, kind))
+            path = paths.html_path(paths.page(aid, kind))
             assert (p.folder / path).read_bytes() == (built.site / path).read_bytes(), path
     index = json.loads((p.folder / "search" / "search_index.json").read_text(encoding="utf-8"))
     expected = json.loads((built.site / "search" / "search_index.json").read_text(encoding="utf-8"))
@@ -75,10 +75,10 @@ def test_a_unit_not_asked_for_is_not_made(preview: tuple[Preview, Path], built: 
     aid, outcome = sorted(built.prepared.outcomes.items())[0]
     asked = {uid for a, uid in some_units(built) if a == aid}
     never = next(u.unit.id for u in outcome.units if u.unit.id not in asked)
-    assert not (p.folder / site.html_path(site.unit_page(aid, never))).exists()
+    assert not (p.folder / paths.html_path(paths.unit_page(aid, never))).exists()
     p.ensure("assessments/../../etc/passwd")
-    p.ensure(f"{site.GENERATED}/{aid}/units/no-such-unit.html")
-    assert not (p.folder / f"{site.GENERATED}/{aid}/units/no-such-unit.html").exists()
+    p.ensure(f"{paths.GENERATED}/{aid}/units/no-such-unit.html")
+    assert not (p.folder / f"{paths.GENERATED}/{aid}/units/no-such-unit.html").exists()
 
 
 def test_a_saved_change_shows_and_a_data_error_keeps_the_last_good_preview(tmp_path: Path) -> None:
@@ -97,7 +97,7 @@ def test_a_saved_change_shows_and_a_data_error_keeps_the_last_good_preview(tmp_p
         text[1] = ",".join(cells)
         entries.write_text("\n".join(text) + "\n", encoding="utf-8")
         p.rebuild()
-        page = site.html_path(site.unit_page("wujin-2017", uid))
+        page = paths.html_path(paths.unit_page("wujin-2017", uid))
         p.ensure(page)
         assert "（复核后更正）" in (p.folder / page).read_text(encoding="utf-8")
 
@@ -140,11 +140,11 @@ def test_a_broken_template_is_reported_and_the_last_good_preview_stays(
 
 def test_the_preview_watches_data_templates_and_hand_written_pages_not_generated_ones(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "project")
-    (root / "docs" / site.GENERATED).mkdir(parents=True, exist_ok=True)
+    (root / "docs" / paths.GENERATED).mkdir(parents=True, exist_ok=True)
     watched = {p.relative_to(root).as_posix() for p in watched_paths(root)}
     assert {"rubrics", "results", "site_templates", "mkdocs.yml"} <= watched
     assert "docs/reference" in watched and "docs/index.md" in watched
-    assert f"docs/{site.GENERATED}" not in watched
+    assert f"docs/{paths.GENERATED}" not in watched
 
 
 def test_the_preview_neither_watches_nor_copies_links_out_of_docs_or_fifos(

@@ -29,18 +29,18 @@ import pytest
 from sandbox import digests
 from sheetfiles import drop_rows, replace_text, understate_dimension, worksheet_parts
 
-import generator.outputfile
+import generator.office.outputfile
 from generator.cli import main
-from generator.export import summary_rows
-from generator.load import load_project
-from generator.models import RawResults, Rubric
-from generator.outcome import NodeOutcome
-from generator.pipeline import prepare
-from generator.problems import Problems
-from generator.sheetlayout import FIRST_ROW, HEADER_ROW, cell_number, cell_text, resolve_rule
-from generator.sheetread import MAX_CELL_CHARS, _long_text
-from generator.tables import TABLES, parse_table, table_for_file
-from generator.tree import node_index
+from generator.data.load import load_project
+from generator.data.pipeline import prepare
+from generator.data.problems import Problems
+from generator.data.tables import TABLES, parse_table, table_for_file
+from generator.engine.models import RawResults, Rubric
+from generator.engine.outcome import NodeOutcome
+from generator.engine.tree import node_index
+from generator.office.sheetlayout import FIRST_ROW, HEADER_ROW, cell_number, cell_text, resolve_rule
+from generator.office.sheetread import MAX_CELL_CHARS, _long_text
+from generator.site.export import summary_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSESSMENTS = sorted(p.name for p in (ROOT / "results").iterdir() if p.is_dir() and (ROOT / "rubrics" / f"{p.name}.yml").is_file())
@@ -624,7 +624,7 @@ def test_a_formula_with_its_saved_value_imports_as_the_value(project: Path, bund
 
 
 def test_formula_cells_are_placed_even_without_their_r_attribute() -> None:
-    from generator.sheetread import uncalculated_formulas
+    from generator.office.sheetread import uncalculated_formulas
 
     main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     sheet = (
@@ -669,7 +669,7 @@ def test_a_failed_write_leaves_the_results_as_they_were(bundled: dict[str, Any],
             raise OSError(errno.ENOSPC, "No space left on device")
         fsync(fd)
 
-    monkeypatch.setattr(generator.outputfile.os, "fsync", full_after_one)
+    monkeypatch.setattr(generator.office.outputfile.os, "fsync", full_after_one)
     capsys.readouterr()
     assert cli(root, "import", str(bundled["zonghe-2020"][0])) == 1
     err = capsys.readouterr().err
@@ -758,7 +758,7 @@ def test_a_failed_sheet_write_leaves_the_old_file(project: Path, tmp_path: Path,
     def full(fd: int) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(generator.outputfile.os, "fsync", full)
+    monkeypatch.setattr(generator.office.outputfile.os, "fsync", full)
     assert cli(project, "sheet", "wujin-2017", "-o", str(target), "--force") == 1
     assert "无法写入" in capsys.readouterr().err
     assert target.read_bytes() == b"the filled sheet"

@@ -28,13 +28,13 @@ import yaml
 from conftest_site import BuiltSite, Element, built_site, copy_project, digests, parse_html
 from helpers import AID, rubric_text, score, units_csv
 
-from generator.build import TEMP_PREFIX, Progress, build
-from generator.downloads import write_downloads
-from generator.numbers import fmt
-from generator.outcome import AssessmentOutcome, NodeOutcome, UnitOutcome
-from generator.sample import DOWNLOAD_NOTE
-from generator.site import download, html_path, page, unit_json, unit_page
-from generator.stamp import BUILD_STAMP
+from generator.data.sample import DOWNLOAD_NOTE
+from generator.engine.exact import fmt
+from generator.engine.outcome import AssessmentOutcome, NodeOutcome, UnitOutcome
+from generator.site.build import TEMP_PREFIX, Progress, build
+from generator.site.downloads import write_downloads
+from generator.site.paths import download, html_path, page, unit_json, unit_page
+from generator.site.stamp import BUILD_STAMP
 
 
 @pytest.fixture(scope="session")

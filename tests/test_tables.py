@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from helpers import errors, rubric_text, units_csv, warnings, write_project
 
-from generator.models import Row
-from generator.pipeline import Prepared, prepare
-from generator.problems import Problems
-from generator.tables import ENTRIES, UNITS, decode, normalize_header, parse_table, table_for_file
+from generator.data.pipeline import Prepared, prepare
+from generator.data.problems import Problems
+from generator.data.tables import ENTRIES, UNITS, decode, normalize_header, parse_table, table_for_file
+from generator.engine.models import Row
 
 FILE = "results/t/entries.csv"
 CHINESE = "单位代码,指标编号,规则,情况,扣分,扣分原因\r\nu1,1,,2,,少开两次支委会\r\n"
@@ -305,7 +305,7 @@ def test_gbk_results_score_like_utf8(ran: Callable[[str, Mapping[str, str | byte
 
 
 def test_a_results_file_too_big_is_refused_before_it_is_read(tmp_path: Path) -> None:
-    from generator.tables import MAX_CSV_BYTES
+    from generator.data.tables import MAX_CSV_BYTES
 
     root = write_project(tmp_path, rubric_text("indicators:\n  - {id: c1, title: 甲, points: 100, rules: [{kind: range}]}\n"), {"units.csv": units_csv("u1,一支部,branch,已考核")})
     with open(root / "results/t/entries.csv", "wb") as huge:

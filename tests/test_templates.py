@@ -25,13 +25,13 @@ import pytest
 from conftest_site import ROOT, Element, copy_project, parse_html, split_front_matter
 from helpers import AID, csv_text, entries_csv, rubric_text, units_csv, write_project
 
-from generator import views
-from generator.build import Progress, build
-from generator.models import GRADE_ORDER
-from generator.numbers import fmt
-from generator.outcome import AssessmentOutcome, NodeOutcome, UnitOutcome
-from generator.pipeline import Prepared, prepare
-from generator.render import Renderer, render_site
+from generator.data.pipeline import Prepared, prepare
+from generator.engine.exact import fmt
+from generator.engine.models import GRADE_ORDER
+from generator.engine.outcome import AssessmentOutcome, NodeOutcome, UnitOutcome
+from generator.site import views
+from generator.site.build import Progress, build
+from generator.site.render import Renderer, render_site
 
 TEMPLATES = ROOT / "site_templates"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
-from generator import views
-from generator.numbers import fmt
+from generator.engine.exact import fmt
+from generator.site import views
 
 
 def outcome(year: int, grades: dict[str, str | None]) -> Any:
@@ -84,7 +84,7 @@ grading:
 def test_standards_words_follow_the_rubric() -> None:
     from helpers import rubric_from_yaml
 
-    from generator.views.standards import grading_text, scoring_text, standards_context
+    from generator.site.views.standards import grading_text, scoring_text, standards_context
 
     rubric = rubric_from_yaml(STANDARDS)
     nodes = {c.id: c for n in standards_context(rubric).nodes for c in n.children}
@@ -113,7 +113,7 @@ def test_standards_words_follow_the_rubric() -> None:
 def test_one_veto_effect_for_every_event_reads_as_one_sentence() -> None:
     from helpers import rubric_from_yaml
 
-    from generator.views.standards import grading_text, scoring_text
+    from generator.site.views.standards import grading_text, scoring_text
 
     rubric = rubric_from_yaml(STANDARDS.replace(", effect: fail}", "}").replace("effect: no_advanced", "effect: fail"))
     assert [line for line in scoring_text(rubric) if "否决" in line] == ["发生否决事项的单位定为未达标。"]
@@ -129,7 +129,7 @@ def bundled(aid: str) -> Any:
     """The bundled assessment ``aid``, checked and scored: its outcome and its notice."""
     from pathlib import Path
 
-    from generator.pipeline import prepare
+    from generator.data.pipeline import prepare
 
     prepared = prepare(Path(__file__).resolve().parent.parent, {aid})
     assert not prepared.problems.has_errors()
@@ -137,8 +137,8 @@ def bundled(aid: str) -> Any:
 
 
 def test_groups_read_in_the_registers_order_not_character_order() -> None:
-    from generator.views.notice import notice_context
-    from generator.views.results import results_context
+    from generator.site.views.notice import notice_context
+    from generator.site.views.results import results_context
 
     data = bundled("luoyang-2013")
     outcome, notice = data.outcome, data.notice
@@ -153,13 +153,13 @@ def test_groups_read_in_the_registers_order_not_character_order() -> None:
 
 
 def test_part_headings_say_what_each_part_is_out_of() -> None:
-    from generator.views.results import part_headings
+    from generator.site.views.results import part_headings
 
     assert part_headings(bundled("luoyang-2013").outcome.rubric) == (("年终集中考核", "满分 1000，占 70%"), ("平时考核", "满分 100，占 30%"))
 
 
 def test_a_single_term_total_is_not_written_as_an_equation() -> None:
-    from generator.views.unit import _formula
+    from generator.site.views.unit import _formula
 
     for u in bundled("wujin-2017").outcome.units:
         lines, total = _formula(u)
@@ -176,8 +176,8 @@ def test_a_single_term_total_is_not_written_as_an_equation() -> None:
 def test_a_total_kept_to_fewer_places_than_its_terms_reads_as_approximate(tmp_path: Any) -> None:
     from helpers import entries_csv, rubric_text, score, units_csv
 
-    from generator.views.standards import scoring_text
-    from generator.views.unit import _formula
+    from generator.site.views.standards import scoring_text
+    from generator.site.views.unit import _formula
 
     rubric = rubric_text(
         """
@@ -199,7 +199,7 @@ def test_a_total_kept_to_fewer_places_than_its_terms_reads_as_approximate(tmp_pa
 def test_bottom_places_are_explained_under_score_bands_too() -> None:
     from helpers import rubric_from_yaml
 
-    from generator.views.standards import grading_text
+    from generator.site.views.standards import grading_text
 
     bands = STANDARDS.replace(
         "grading:\n  method: rank\n  advanced: rank\n",

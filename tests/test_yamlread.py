@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from helpers import BRANCH_ONLY, HEAD, errors, parse_rubric, rubric_from_yaml, rubric_text
 
-from generator import yamlread
-from generator.check import check_rubric
-from generator.models import FixedRule, PerOccurrenceRule, RangeRule, RateRule, ShortfallRule
-from generator.problems import Problems
+from generator.data import yamlread
+from generator.data.check import check_rubric
+from generator.data.problems import Problems
+from generator.engine.models import FixedRule, PerOccurrenceRule, RangeRule, RateRule, ShortfallRule
 
 # HEAD is 4 lines and BRANCH_ONLY 2, so a rubric body starts on line 7.
 ONE_ITEM = """\
@@ -146,7 +146,7 @@ def test_every_problem_of_a_file_in_one_read() -> None:
     "tagged",
     [
         "title: !!python/object/apply:os.system ['echo hacked']\n",
-        "title: !!python/object:generator.models.Rubric {}\n",
+        "title: !!python/object:generator.engine.models.Rubric {}\n",
         "title: !custom 甲\n",
         "title: !!binary aGk=\n",
     ],

@@ -1,0 +1,1 @@
+"""Each unit reads its own pages: who reads what, accounts and passwords, nginx configuration."""

@@ -1,0 +1,235 @@
+"""Load: the only module that reads ``rubrics/`` and ``results/``.
+
+It reads files and turns them into models with every location kept; it judges nothing beyond the
+syntax and the declared shape. Meaning is checked by :mod:`generator.data.check`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.data.characters import mixed_words, undecodable
+from generator.data.problems import Loc, Problems
+from generator.data.projectfiles import DEFAULT_LIMIT, Refused, TooBig, inside, outside_words, read_regular
+from generator.data.sample import README_NAMES, sample_line
+from generator.data.tables import MAX_CSV_BYTES, TABLES, parse_table, table_for_file
+from generator.data.yamlread import MAX_YAML_BYTES, Reader, compose
+from generator.engine.models import Notice, RawResults, Row, Rubric
+
+RUBRICS_DIR = "rubrics"
+RESULTS_DIR = "results"
+#: Files in a results folder that are not tables (read by later steps).
+OTHER_RESULT_FILES = {"notice.yml", "notice.yaml", "README.md", "readme.md"}
+#: Workbooks a results table may have been saved as instead of CSV (WPS saves .et).
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et", ".ods"}
+
+
+@dataclass
+class Project:
+    root: Path
+    #: Rubrics by assessment id, with the file each came from (relative to the root).
+    rubrics: dict[str, tuple[Rubric, str]] = field(default_factory=dict)
+    results: dict[str, RawResults] = field(default_factory=dict)
+    #: Notice metadata (results/<id>/notice.yml) by assessment id.
+    notices: dict[str, Notice] = field(default_factory=dict)
+
+
+def relative(path: Path, root: Path) -> str:
+    try:
+        # The folder resolved, not the file: a link is named where it sits, not where it points.
+        return (path.parent.resolve() / path.name).relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def read_rubric_text(text: str, file: str, problems: Problems) -> Rubric | None:
+    """Parse one rubric's YAML text (pure: the text is already read)."""
+    node = compose(text, file, problems)
+    if node is None:
+        return None
+    rubric: Rubric | None = Reader(file, problems).read(Rubric, node)
+    return rubric
+
+
+def assessment_ids(root: Path) -> list[str]:
+    """The assessments that have a rubric file (named by its file, as the rubric's id must be)."""
+    return sorted({p.stem for p in (root / RUBRICS_DIR).glob("*.y*ml")})
+
+
+def known_assessments(root: Path) -> str:
+    """The assessments that have a rubric, for messages that name one that does not."""
+    return "、".join(assessment_ids(root)) or "（没有）"
+
+
+def read_bytes(
+    path: Path,
+    file: str,
+    problems: Problems,
+    limit: int | None = None,
+    what: str = "细则文件",
+    hint: str = "",
+    root: Path | None = None,
+) -> bytes | None:
+    """The file's bytes, or None with a located problem: outside ``root`` (when given), not a regular file
+    (a FIFO, a device, a broken link), unreadable (no permission), or too big (refused before it is read,
+    and the read is bounded whatever the file claims). See :mod:`generator.data.projectfiles`."""
+    bound = limit if limit is not None else DEFAULT_LIMIT
+    try:
+        return read_regular(path, bound, root)
+    except Refused as exc:
+        problems.error(Loc(file), exc.message, exc.hint)
+    except TooBig as exc:
+        problems.error(
+            Loc(file),
+            f"{what}太大（{exc.size // 1024 // 1024} MB，上限 {bound // 1024 // 1024} MB）",
+            hint or f"{what[:2]}一般只有几百 KB；检查是否误把其他数据粘贴进了文件。",
+        )
+    except OSError as exc:
+        problems.error(Loc(file), f"无法读取这个文件：{exc.strerror or exc}", "检查文件是否存在（不是失效的快捷方式或链接）、是否有读取权限。")
+    return None
+
+
+def _yaml_text(path: Path, root: Path, file: str, problems: Problems, what: str) -> str | None:
+    """A YAML file's text: a regular file inside the project, within the size limit and UTF-8, or None
+    with a located problem."""
+    data = read_bytes(path, file, problems, MAX_YAML_BYTES, what, root=root)
+    if data is None:
+        return None
+    body = data[len(codecs.BOM_UTF8) :] if data.startswith(codecs.BOM_UTF8) else data
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        where = undecodable(body, exc.start, "utf-8")
+        loc = Loc(file, where.line, where.column)
+        words = mixed_words(where, what)
+        if words is not None:
+            problems.error(loc, *words)
+        else:
+            looks = f"（看起来是 {where.line_looks_like} 编码）" if where.line_looks_like else ""
+            problems.error(loc, f"{what}不是 UTF-8 编码{looks}", "用记事本或 VS Code 另存为 UTF-8。")
+        return None
+
+
+def load_rubric(path: Path, root: Path, problems: Problems) -> Rubric | None:
+    file = relative(path, root)
+    text = _yaml_text(path, root, file, problems, "细则文件")
+    return read_rubric_text(text, file, problems) if text is not None else None
+
+
+def load_notice(path: Path, root: Path, problems: Problems) -> Notice | None:
+    file = relative(path, root)
+    text = _yaml_text(path, root, file, problems, "通报文件")
+    if text is None:
+        return None
+    node = compose(text, file, problems)
+    if node is None:
+        return None
+    notice: Notice | None = Reader(file, problems).read(Notice, node)
+    return notice
+
+
+def load_results(folder: Path, root: Path, problems: Problems) -> RawResults:
+    tables: dict[str, list[Row]] = {t.name: [] for t in TABLES}
+    files: list[str] = []
+    for path in sorted(folder.iterdir()):
+        file = relative(path, root)
+        if path.is_dir() or path.name.startswith("."):
+            continue
+        table = table_for_file(path.name)
+        if table is None and path.suffix.lower() in WORKBOOK_SUFFIXES and table_for_file(path.stem + ".csv"):
+            # Not a warning: the office meant this as results, and skipping it would publish no deductions.
+            problems.error(
+                Loc(file),
+                "考核结果保存成了 Excel 或 WPS 工作簿；程序只读 CSV，这个文件没有读取",
+                f"在 Excel 或 WPS 中打开，用“另存为”保存成 CSV（逗号分隔）或 CSV UTF-8：{path.stem}.csv。",
+            )
+            continue
+        if table is None:
+            if path.name not in OTHER_RESULT_FILES:
+                problems.warning(
+                    Loc(file),
+                    "不认识这个文件，未读取",
+                    "结果文件名应以 " + "、".join(f"{t.prefix}" for t in TABLES) + " 开头、以 .csv（或 Excel“Unicode 文本”的 .txt）结尾，例如 entries-第一组.csv。",
+                )
+            continue
+        files.append(file)
+        data = read_bytes(path, file, problems, MAX_CSV_BYTES, "考核结果文件", "按联络组拆分成几个文件。", root)
+        if data is not None:
+            tables[table.name].extend(parse_table(data, file, table, problems))
+    return RawResults(
+        assessment=folder.name,
+        folder=relative(folder, root),
+        files=tuple(files),
+        sample=_sample_marker(folder, root, problems),
+        **{name: tuple(rows) for name, rows in tables.items()},
+    )
+
+
+def _outside(folder: Path, root: Path, problems: Problems) -> bool:
+    """A data folder that is a link out of the project: refused (with a problem), not read."""
+    if inside(folder, root):
+        return False
+    refused = outside_words(folder)
+    problems.error(Loc(folder.relative_to(root).as_posix() + "/"), refused.message, refused.hint)
+    return True
+def _sample_marker(folder: Path, root: Path, problems: Problems) -> Loc | None:
+    """Where the folder's README says its results are sample data (see :mod:`generator.data.sample`)."""
+    for name in README_NAMES:
+        path = folder / name
+        if not path.is_file():
+            continue
+        file = relative(path, root)
+        data = read_bytes(path, file, problems, MAX_YAML_BYTES, "说明文件")
+        line = sample_line(data.decode("utf-8-sig", errors="replace")) if data is not None else None
+        if line is not None:
+            return Loc(file, line)
+    return None
+
+
+def load_project(root: Path, problems: Problems, only: set[str] | None = None) -> Project:
+    """Read every rubric and results folder under ``root`` (or only the assessments in ``only``)."""
+    project = Project(root)
+    rubric_dir = root / RUBRICS_DIR
+    if not rubric_dir.is_dir():
+        problems.error(Loc(RUBRICS_DIR), "找不到细则目录 rubrics/", "在项目根目录下运行，或用 --root 指定项目目录。")
+        return project
+    if _outside(rubric_dir, root, problems):
+        return project
+    unreadable: dict[str, str] = {}
+    for path in sorted(rubric_dir.glob("*.y*ml")):
+        if only is not None and path.stem not in only:
+            continue
+        rubric = load_rubric(path, root, problems)
+        if rubric is None:
+            unreadable[path.stem] = relative(path, root)
+            continue
+        file = relative(path, root)
+        if rubric.id in project.rubrics:
+            other = project.rubrics[rubric.id][1]
+            problems.error(rubric.at.get("id", rubric.loc), f"考核代码 {rubric.id} 与 {other} 重复", "每份细则的 id 必须不同。")
+            continue
+        project.rubrics[rubric.id] = (rubric, file)
+    results_dir = root / RESULTS_DIR
+    if results_dir.is_dir() and not _outside(results_dir, root, problems):
+        for folder in sorted(p for p in results_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
+            if only is not None and folder.name not in only:
+                continue
+            if _outside(folder, root, problems):
+                continue
+            if folder.name in unreadable:
+                # Not "no rubric for this folder": the rubric is there but could not be read.
+                problems.warning(
+                    Loc(relative(folder, root)), f"细则 {unreadable[folder.name]} 有错误，暂不检查这里的考核结果", "先改正细则中的错误。"
+                )
+                continue
+            project.results[folder.name] = load_results(folder, root, problems)
+            for name in ("notice.yml", "notice.yaml"):
+                # Not is_file(): a FIFO or a broken link named notice.yml is refused, not passed over.
+                if os.path.lexists(folder / name):
+                    notice = load_notice(folder / name, root, problems)
+                    if notice is not None:
+                        project.notices[folder.name] = notice
+    return project

@@ -1,0 +1,32 @@
+"""The pipeline as one readable sequence: load → check → score (→ render → build, in build.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.data.check import check_project
+from generator.data.load import Project, load_project
+from generator.data.problems import Problems
+from generator.engine.outcome import AssessmentOutcome
+from generator.engine.scoring import score_assessment
+
+
+@dataclass
+class Prepared:
+    project: Project
+    outcomes: dict[str, AssessmentOutcome] = field(default_factory=dict)
+    problems: Problems = field(default_factory=Problems)
+
+
+def prepare(root: Path, only: set[str] | None = None) -> Prepared:
+    """Load, check and score every assessment under ``root`` (or those in ``only``)."""
+    problems = Problems()
+    project = load_project(root, problems, only)
+    assessments = check_project(project, problems)
+    prepared = Prepared(project, problems=problems)
+    for aid, assessment in assessments.items():
+        outcome = score_assessment(assessment)
+        problems.extend(outcome.problems)
+        prepared.outcomes[aid] = outcome
+    return prepared

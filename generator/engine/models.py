@@ -1,0 +1,707 @@
+"""The rubric (考核细则) and the results (考核结果) as typed, immutable models.
+
+Every field a rubric YAML may hold is declared here once, with its meaning in ``metadata["doc"]``.
+The YAML reader (:mod:`generator.data.yamlread`) builds these classes from those declarations, so a key
+that is not declared here is an error with its line, and the reference page
+(``docs/reference/rubric.md``) is tested to mention every declared key.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, ClassVar, Literal
+
+from generator.data.problems import Loc
+from generator.engine.origin import Origin, Sourced
+
+GradeKey = Literal["advanced", "pass", "basic_pass", "fail"]
+GRADE_ORDER: tuple[GradeKey, ...] = ("advanced", "pass", "basic_pass", "fail")
+DEFAULT_GRADE_LABELS: Mapping[str, str] = {
+    "advanced": "先进单位",
+    "pass": "达标",
+    "basic_pass": "基本达标",
+    "fail": "未达标",
+}
+NOWHERE = Loc("")
+
+
+def doc(text: str, default: Any = ..., **extra: Any) -> Any:
+    """A model field with its documentation; ``default=...`` means required."""
+    metadata = {"doc": text, **extra}
+    if default is ...:
+        return field(metadata=metadata)
+    if isinstance(default, (dict, list)):
+        raise TypeError("use tuple or mapping_default for mutable defaults")
+    return field(default=default, metadata=metadata)
+
+
+def internal() -> Any:
+    """A field set by the loader (source locations), never read from YAML."""
+    return field(default=NOWHERE, metadata={"internal": True}, compare=False, repr=False)
+
+
+def key_locations() -> Any:
+    """A field set by the loader: where each key's value was written (for a message about one key)."""
+    return field(default_factory=dict, metadata={"internal": True}, compare=False, repr=False)
+
+
+def empty_mapping(text: str) -> Any:
+    return field(default_factory=dict, metadata={"doc": text})
+
+
+# --------------------------------------------------------------------------------------------
+# Rubric: unit types, rules, the indicator tree
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class UnitType(Sourced):
+    """A kind of assessed unit (党委 / 党总支 / 党支部, 县 / 城市区 / 市直单位)."""
+
+    id: str = doc("单位类型代码，供单位名册的 type 列引用，例如 `committee`。")
+    name: str = doc("单位类型名称，例如 `党委`。")
+    full_marks: Decimal = doc("该类型单位的满分（综合得分的满分，例如县 200 分、市直单位 100 分）。")
+    loc: Loc = internal()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Rule(Sourced):
+    """What every rule kind shares. A rule turns what the assessors found into points lost."""
+
+    kind: str = doc("规则种类，见下表。")
+    id: str = doc(
+        "规则编号，在本指标内唯一。不写时按顺序为 `a`、`b`、`c`……；"
+        "指标只有一条规则时，考核结果的“规则”列可以不填。",
+        "",
+    )
+    text: str = doc("本规则对应的评分标准原文片段，例如 `每少一次扣1分`。", "", verbatim=True)
+    cap: Decimal | None = doc("本规则最多扣的分（不写则只受本项分值限制）。", None)
+    applies_to: tuple[str, ...] = doc(
+        "本规则只适用于这些单位类型（不写则适用于本指标适用的全部类型）；对其他类型，本规则不扣分，也不能记录。", ()
+    )
+    loc: Loc = internal()
+
+
+@dataclass(frozen=True, kw_only=True)
+class ShortfallRule(Rule):
+    """每少一次扣 N 分: a target count; each missing occurrence (or any shortfall) costs points."""
+
+    target: Decimal | Mapping[str, Decimal] | None = doc(
+        "目标次数：一个数，或按单位类型分别给出的映射（例如 `{committee: 12, branch: 6}`）；"
+        "映射中没有的单位类型不考核本规则。",
+        None,
+    )
+    activity: str = doc("改为引用 activities 中某项活动的年度目标（与 target 二选一）。", "")
+    per_member: Decimal | None = doc(
+        "按人数定目标：每名成员的目标次数，目标 = per_member × 单位名册“成员人数”列（与 target、activity 三选一）。", None
+    )
+    members: str = doc("per_member 所说的成员是谁，例如 `党组（党委）成员和机关党组织班子成员`。", "")
+    per: Decimal | None = doc("每少一次扣的分（与 deduct 二选一）。", None)
+    deduct: Decimal | None = doc("未达到目标即扣的固定分（与 per 二选一）。", None)
+    unit: str = doc("计数单位，用于说明，例如 `次`、`篇`。", "次")
+
+
+#: Results list missing elements separated by these; an element's own name must not contain them.
+ELEMENT_SEPARATORS = re.compile(r"[、;；,，/\n]")
+
+
+@dataclass(frozen=True, kw_only=True)
+class PerElementRule(Rule):
+    """每缺一项扣 N 分: a list of required elements; each one missing costs points."""
+
+    per: Decimal = doc("每缺一项扣的分。")
+    elements: tuple[str, ...] = doc(
+        "应具备的各项（考核结果可填写缺少的项名，也可只填缺项数）。项名中不能有顿号、逗号、分号和斜杠（它们用来分隔项名）。",
+        (),
+    )
+    unit: str = doc("计数单位，用于说明，例如 `项`、`个环节`。", "项")
+
+
+@dataclass(frozen=True, kw_only=True)
+class FixedRule(Rule):
+    """没有建立扣 2 分: a fixed deduction when something is absent or not done."""
+
+    deduct: Decimal = doc("发生即扣的分。")
+
+
+@dataclass(frozen=True, kw_only=True)
+class RangeRule(Rule):
+    """酌情扣分 / 视具体情况扣 1～3 分: the assessor enters the amount; the range is checked."""
+
+    min: Decimal = doc("最少扣分（`视具体情况扣1～3分` 中的 1）；不写为 0。", Decimal(0))
+    max: Decimal | None = doc("最多扣分（`1～3分` 中的 3）；不写则为本项分值。", None)
+
+    def top(self, points: Decimal) -> Decimal:
+        """The most the rule takes from an item of ``points``."""
+        return self.max if self.max is not None else points
+
+
+@dataclass(frozen=True, kw_only=True)
+class OverdueRule(Rule):
+    """每超过 1 个月扣 1 分，超期 6 个月扣 5 分: time-based deduction."""
+
+    per: Decimal = doc("每超过一个时间单位扣的分。")
+    unit: str = doc("时间单位，例如 `个月`。", "个月")
+    whole_item_at: Decimal | None = doc("超期达到（含）这么多个时间单位时扣完本项全部分值（`超期6个月未换届扣5分`）。", None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PerOccurrenceRule(Rule):
+    """有一次扣 2 分 / 迟到每一次扣 1 分: each occurrence of a failing costs points."""
+
+    per: Decimal = doc("每发生一次扣的分。")
+    unit: str = doc("计数单位，例如 `次`、`起`、`项`。", "次")
+
+
+@dataclass(frozen=True, kw_only=True)
+class PerPersonRule(Rule):
+    """每一人次扣 1 分: each person-time costs points."""
+
+    per: Decimal = doc("每一人次扣的分。")
+    unit: str = doc("计数单位。", "人次")
+
+
+@dataclass(frozen=True, kw_only=True)
+class EarnedRule(Rule):
+    """申报"十佳支部工作法"得 2 分，未开展的不得分: points earned only when done."""
+
+    points: Decimal = doc("做到即得的分；考核结果未记录做到则不得分。")
+    partial: bool = doc("为 true 时考核组可给部分分（在 0 与 points 之间）。", False)
+
+
+@dataclass(frozen=True, kw_only=True)
+class AllOrNothingRule(Rule):
+    """未认真开展的不得分: the whole item is lost when the failing is found."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RateRule(Rule):
+    """与会率不低于 80%: a rate below a threshold costs points."""
+
+    threshold: Decimal = doc("最低比率，写作 `80%` 或 `0.8`。")
+    deduct: Decimal | None = doc("低于时扣的固定分（不论有几条记录低于标准，只扣一次）。", None)
+    per: Decimal | None = doc("每一次低于（每条记录）扣的分。", None)
+    min: Decimal | None = doc("低于时酌情扣分的下限（与 max 同用）。", None)
+    max: Decimal | None = doc("低于时酌情扣分的上限。", None)
+    measure: str = doc("比率的名称，例如 `与会率`。", "比率")
+
+
+RULE_KINDS: Mapping[str, type[Rule]] = {
+    "shortfall": ShortfallRule,
+    "per_element": PerElementRule,
+    "fixed": FixedRule,
+    "range": RangeRule,
+    "overdue": OverdueRule,
+    "per_occurrence": PerOccurrenceRule,
+    "per_person": PerPersonRule,
+    "earned": EarnedRule,
+    "all_or_nothing": AllOrNothingRule,
+    "rate": RateRule,
+}
+
+RULE_KIND_NAMES: Mapping[str, str] = {
+    "shortfall": "每少一次扣分",
+    "per_element": "每缺一项扣分",
+    "fixed": "未做到扣固定分",
+    "range": "酌情扣分",
+    "overdue": "按超期时间扣分",
+    "per_occurrence": "每发生一次扣分",
+    "per_person": "每一人次扣分",
+    "earned": "做到得分",
+    "all_or_nothing": "不得分",
+    "rate": "比率低于标准扣分",
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Node(Sourced):
+    """An indicator at any level: category (一级指标) → indicator → clause."""
+
+    id: str = doc("指标编号，在整个细则内唯一，考核结果用它引用本指标，例如 `11`、`2.1.3`。")
+    title: str = doc("指标名称（项目）。", verbatim=True)
+    points: Decimal = doc("分值（本项满分）。")
+    points_by_type: Mapping[str, Decimal] = empty_mapping(
+        "按单位类型改变的分值，例如 `{urban_no_township: 1.5}`（`无乡镇的城市区此项考核内容分值为1.5分`）。"
+    )
+    content: str = doc("考核内容，照录原文。", "", verbatim=True)
+    standard: str = doc("评分标准（计分标准），照录原文。", "", verbatim=True)
+    standard_reading: str = doc(
+        "原文残缺或有错字时的释读文本；补入的数值写在〔〕内，并用 field_origin 标明（例如规则的 `{deduct: 补充}`）。", ""
+    )
+    assessor: str = doc("考核单位（负责考核本项的部门），例如 `组织部`。", "")
+    responsible: str = doc("责任人（原文规定由谁负责本项工作），例如 `宣传委员`。", "")
+    applies_to: tuple[str, ...] = doc("只适用于这些单位类型（不写则适用于全部）。", ())
+    not_applicable_to: tuple[str, ...] = doc("不适用于这些单位类型（对其显示“不适用”，不计分）。", ())
+    applicability_note: str = doc("原文关于适用范围或分值变化的说明，照录，例如 `此项指标适用于城市区考核`。", "", verbatim=True)
+    rules: tuple[Rule, ...] = doc("评分规则，见“规则种类”。同一指标的多条规则扣分相加。", ())
+    children: tuple[Node, ...] = doc("下级指标。", ())
+    floor: Decimal | None = doc("本项最低得分；不写则取细则的 defaults.item_floor，再不写则为 0。", None)
+    until_exhausted: bool = doc(
+        "原文写明“直至扣完”：表明扣分超过本项分值时扣完为止，检查时不再要求另写最低得分（最低得分仍按 floor）。", False
+    )
+    points_mismatch: str = doc(
+        "原文分值与下级指标合计不一致时，照实保留并在此说明；检查时仍会提示。", ""
+    )
+    incomplete: str = doc("原文在此中断时的说明；本项以下缺失的内容不是原文所有。", "")
+    loc: Loc = internal()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Defaults(Sourced):
+    item_floor: Decimal | None = doc(
+        "每项最低得分，通常为 0（扣完为止）。扣分可能超过本项分值时必须写明。", None
+    )
+    leaf_rule: Rule | None = doc(
+        "没有写规则的末级指标采用的规则，例如 `{kind: range}`（考核组在本项分值内核实扣分）。", None
+    )
+    loc: Loc = internal()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Rounding:
+    decimals: int = doc("保留的小数位数，0～2。", 2)
+    mode: Literal["half_up", "half_even"] = doc("舍入方式：`half_up` 四舍五入，`half_even` 银行家舍入。", "half_up")
+    loc: Loc = internal()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Activity(Sourced):
+    """A yearly activity target (年度目标) such as 支委会 8 次, possibly by unit type."""
+
+    id: str = doc("活动代码，例如 `branch_committee_meeting`。")
+    name: str = doc("活动名称，例如 `支委会`。", verbatim=True)
+    group: str = doc("所属栏目，例如 `党员大会`、`党课`。", "")
+    targets: Mapping[str, Decimal] = empty_mapping("各单位类型的年度目标次数；不写的类型不考核此项。")
+    loc: Loc = internal()
+
+
+# --------------------------------------------------------------------------------------------
+# Bonus, penalties, vetoes
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class BonusLevel(Sourced):
+    id: str = doc("级别代码，例如 `national`；申报时可填代码或名称。")
+    name: str = doc("级别名称，例如 `国家级荣誉称号`。")
+    points: Decimal = doc("每项（或每次）加的分。")
+    per_occurrence: bool = doc("为 true 时按次数累计（“每次加0.5分”），申报可填次数。", False)
+    loc: Loc = internal()
+
+
+@dataclass(frozen=True, kw_only=True)
+class BonusItem(Sourced):
+    id: str = doc("加分项目编号，例如 `26`、`honours`。")
+    title: str = doc("加分项目名称。", verbatim=True)
+    standard: str = doc("加分标准，照录原文。", "", verbatim=True)
+    levels: tuple[BonusLevel, ...] = doc("按级别加分的各级别（与 min/max 二选一）。", ())
+    min: Decimal | None = doc("酌情加分的下限（`适当予以加分，分值为1～3分` 中的 1）。", None)
+    max: Decimal | None = doc("酌情加分的上限。", None)
+    cap: Decimal | None = doc("本项最多加的分（`5分`）。", None)
+    same_subject_once: bool = doc(
+        "为 true 时同一事项（申报的“事项”相同）只按最高级别计一次（“不重复加分，以最高级别计算”）："
+        "按次计分的级别也只计一次。",
+        False,
+    )
+    loc: Loc = internal()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Bonus(Sourced):
+    standard: str = doc("加分总则，照录原文，例如 `奖励加分实行封顶制，累计加分不超过10分。`", "", verbatim=True)
+    cap: Decimal | None = doc("加分合计上限。", None)
+    self_declared: bool = doc("说明加分由单位自行申报、考核办公室认定（显示在考核标准页上）。", True)
+    items: tuple[BonusItem, ...] = doc("加分项目。", ())
+    loc: Loc = internal()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Penalty(Sourced):
+    """扣分因素 / 弄虚作假: points off the total, within a range the office chooses."""
+
+    id: str = doc("扣分因素代码，例如 `criticism`、`fraud`。")
+    name: str = doc("名称，例如 `弄虚作假`。")
+    standard: str = doc("原文。", "", verbatim=True)
+    min: Decimal = doc("最少扣分。")
+    max: Decimal = doc("最多扣分。")
+    can_remove_eligibility: bool = doc("为 true 时可同时取消评先资格（`直至取消评先资格`）。", False)
+    loc: Loc = internal()
+
+
+VetoEffect = Literal["no_advanced", "fail"]
+VETO_EFFECT_NAMES: Mapping[str, str] = {"no_advanced": "不得评为先进", "fail": "定为未达标"}
+
+
+@dataclass(frozen=True, kw_only=True)
+class VetoEvent(Sourced):
+    id: str = doc("否决事项代码，例如 `v1`。")
+    name: str = doc("否决事项，照录原文，例如 `发生重大安全生产事故的`。", verbatim=True)
+    effect: VetoEffect | None = doc("本事项的后果；不写则取 vetoes.effect。", None)
+    loc: Loc = internal()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Vetoes(Sourced):
+    standard: str = doc("否决总则，照录原文，例如 `当年发生下列情况之一的，不得被评为先进单位：`。", "", verbatim=True)
+    effect: VetoEffect = doc("后果：`no_advanced` 不得评为先进（得分照计），`fail` 一票否决、定为未达标。")
+    events: tuple[VetoEvent, ...] = doc("否决事项。", ())
+    loc: Loc = internal()
+
+
+# --------------------------------------------------------------------------------------------
+# Parts, ranking, grading
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class Part(Sourced):
+    """A part of the total (年终考核 70%, 平时考核 30%; 实绩 90%, 满意度 10%)."""
+
+    id: str = doc("组成部分代码：`year_end`、`routine`、`satisfaction` 等。")
+    name: str = doc("名称，例如 `平时考核`。")
+    weight: Decimal = doc("权重，写作 `70%` 或 `0.7`；各部分权重之和为 1。")
+    source: Literal["rubric", "entered"] = doc(
+        "`rubric`：按本细则指标计分；`entered`：由考核结果 parts.csv 录入（平时考核、满意度测评）。"
+    )
+    full: Decimal | None = doc(
+        "该部分的满分。`entered` 时必填（例如 100）；`rubric` 时为指标合计的满分，不写则等于单位类型的满分"
+        "（例如年终考核按 1000 分的评价标准计分时写 1000）。检查时核对指标合计是否等于它。",
+        None,
+    )
+    loc: Loc = internal()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Pool(Sourced):
+    """A ranking pool: units ranked together and graded by rank (004: 县(市、区), 市直单位)."""
+
+    id: str = doc("排名组代码。")
+    name: str = doc("排名组名称，例如 `县（市、区）`。")
+    unit_types: tuple[str, ...] = doc("属于本组的单位类型。")
+    advanced_top: int | None = doc("前几名确定为先进单位。", None)
+    fail_bottom: int | None = doc("后几名（且得分不高于 fail_at_or_below）确定为未达标单位。", None)
+    fail_at_or_below: Decimal | None = doc(
+        "与 fail_bottom 同用的分数线，含本数：`且最终考核分数在150分以下` 写 150"
+        "（法定用语“以上、以下、以内”包括本数）。不写则后几名一律未达标。",
+        None,
+    )
+    loc: Loc = internal()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Ranking(Sourced):
+    within: Literal["group", "pools", "all"] = doc(
+        "在什么范围内排名：`group` 单位名册的联络组，`pools` 按单位类型分组（见 pools），`all` 全体。", "group"
+    )
+    pools: tuple[Pool, ...] = doc("`within: pools` 时的排名组。", ())
+    ties: str = doc(
+        "同分时的名次规则，写给单位看。程序按“同分同名次，其后名次顺延”（1、2、2、4）计算。",
+        "得分相同的单位名次并列，其后名次顺延。",
+    )
+    loc: Loc = internal()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Band(Sourced):
+    grade: GradeKey = doc("等次：`pass` `basic_pass` `fail`（先进不由分数段产生，见 grading.advanced）。")
+    min: Decimal | None = doc("达到此分（含）即为该等次；最后一档不写。", None)
+    loc: Loc = internal()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Grading(Sourced):
+    method: Literal["threshold", "rank"] = doc(
+        "`threshold` 按分数段定等次（bands）；`rank` 按组内名次定等次（ranking.pools）。"
+    )
+    standard: str = doc("等次评定的原文。", "", verbatim=True)
+    labels: Mapping[str, str] = empty_mapping("各等次的名称，例如 `{fail: 不达标}`；不写用默认名称。")
+    bands: tuple[Band, ...] = doc("分数段，从高到低（method: threshold）。", ())
+    fail_if_category_zero: bool = doc("某一大类别未得分（0 分）的定为不达标。", False)
+    advanced: Literal["rank", "decision", "threshold", "none"] = doc(
+        "先进如何产生：`rank` 按名次（pools 的 advanced_top），`decision` 由考核办公室评定"
+        "（考核结果 awards.csv），`threshold` 具备资格且不低于 advanced_min_score 即为先进，"
+        "`none` 本细则不评先进。",
+        "none",
+    )
+    advanced_min_score: Decimal | None = doc("参加先进评比的最低分（`总分在C分以上的方可参加先进评比`）。", None)
+    advanced_requires: GradeKey = doc("参加先进评比须达到的等次（`先进党组织的评比必须是达标党组织`）。", "pass")
+    places_among: Literal["eligible", "all"] = doc(
+        "`eligible`：先进名额在有资格的单位中按名次产生（被否决的单位不占名额）；"
+        "`all`：按全体名次，无资格的单位占名额但不评先进。",
+        "eligible",
+    )
+    loc: Loc = internal()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Consequence(Sourced):
+    """What a grade leads to, shown to units (连续两年未达标 …)."""
+
+    text: str = doc("后果原文。", verbatim=True)
+    consecutive_fail_years: int | None = doc("连续几年未达标时适用：单位页面在连续达到这么多年未达标时显示这条后果。", None)
+    loc: Loc = internal()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Document(Sourced):
+    """The source document a rubric was written from, named as a reader would look it up."""
+
+    #: The document is its own original: 原文 whatever the rubric's default (a field may still be 补充).
+    inherent_origin: ClassVar[Origin] = "原文"
+
+    title: str = doc("原文件的标题，照录，例如 `市直机关党建工作目标管理绩效考核实施细则`。", verbatim=True)
+    issuer: str = doc("制发机关；原文件没有写明、由考核办公室推定的，用 field_origin 标为 `补充`。", "")
+    number: str = doc("发文字号（文号），例如 `洛市直发〔2013〕20号`；原文件没有文号的不写。", "")
+    date: str = doc("成文日期或年度，例如 `2013年` 或 `2017-03-01`；原文件没有写明的不写，推定的标为 `补充`。", "")
+    loc: Loc = internal()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Rubric:
+    """One assessment's rubric (考核细则), one YAML file in ``rubrics/``."""
+
+    id: str = doc("考核代码，用作网址和 results/ 下的目录名，只用小写字母、数字和连字符，例如 `wujin-2017`。")
+    title: str = doc("细则标题，照录原文。")
+    year: int = doc("考核年度。")
+    issuer: str = doc("制定（考核）机关，例如 `中共常州市武进区委教育工委`。")
+    series: str = doc("同一考核历年共用的代码：单位页面的历年结果、结果表的“较上年”按它配对；不写则为 id。", "")
+    document: Document | None = doc(
+        "依据的原文件：标题、制发机关、文号、日期。写了它，细则的每一部分都必须能确定来源（见“来源”）。", None
+    )
+    origin: Origin | None = doc(
+        "整份细则各部分的默认来源（`原文`、`补充` 或 `解读`），各部分可以用自己的 origin 改写。"
+        "不写且没有 document 时，细则本身就是原件，各部分都算原文。",
+        None,
+    )
+    summary: str = doc("一段简介，写给单位看。", "")
+    notes: tuple[str, ...] = doc("说明（原文缺失、推定之处等）。", ())
+    incomplete: str = doc("原文不完整时的说明。", "")
+    unit_types: tuple[UnitType, ...] = doc("被考核单位的类型。")
+    defaults: Defaults = doc("计分默认值。", Defaults())
+    rounding: Rounding = doc("舍入规则：只用于权重折算产生的多位小数。", Rounding())
+    activities: tuple[Activity, ...] = doc("年度活动目标（统计表），供 shortfall 规则引用。", ())
+    indicators: tuple[Node, ...] = doc("指标树（一级指标列表）。")
+    bonus: Bonus | None = doc("奖励加分。", None)
+    penalties: tuple[Penalty, ...] = doc("扣分因素（在总分中扣减）。", ())
+    vetoes: Vetoes | None = doc("否决项目。", None)
+    parts: tuple[Part, ...] = doc("总分的组成部分及权重；不写则总分即指标得分。", ())
+    ranking: Ranking = doc("排名规则。", Ranking())
+    grading: Grading | None = doc("等次评定规则。", None)
+    consequences: tuple[Consequence, ...] = doc("考核结果运用（写给单位看）。", ())
+    results_public: bool = doc(
+        "按单位限制访问时（kaoping build --access），考核结果页（排名表）是否对所有人公开；"
+        "false 时只有考核办公室的账号能看。逐项得分页面总是只给本单位和考核办公室看。",
+        True,
+    )
+    loc: Loc = internal()
+    at: Mapping[str, Loc] = key_locations()
+
+    @property
+    def series_id(self) -> str:
+        return self.series or self.id
+
+    @property
+    def entered_parts(self) -> tuple[Part, ...]:
+        """The parts whose scores the results give (parts.csv), not the indicators."""
+        return tuple(p for p in self.parts if p.source == "entered")
+
+    @property
+    def grading_illustrative(self) -> bool:
+        """The grades follow rules the document did not (fully) give (something in grading is 补充)."""
+        from generator.data.provenance import grading_filled
+
+        return grading_filled(self)
+
+
+# --------------------------------------------------------------------------------------------
+# The notice (通报): a small metadata file beside the results, results/<id>/notice.yml
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class Publicity:
+    """公示: the period in which units may object, and whom to contact."""
+
+    start: datetime.date = doc("公示开始日期，例如 `2014-01-10`。")
+    end: datetime.date = doc("公示结束日期。")
+    contact: str = doc("受理异议的部门，例如 `市直工委组织部`。")
+    phone: str = doc("受理异议的电话（公开发布）。", "")
+    address: str = doc("受理异议的地址或邮箱（公开发布）。", "")
+    loc: Loc = internal()
+    at: Mapping[str, Loc] = key_locations()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Notice:
+    """考核结果通报 laid out after GB/T 9704-2012."""
+
+    issuer: str = doc("发文机关署名，例如 `中共洛阳市委市直工委`。")
+    masthead: str = doc("发文机关标志（红头），不写则为署名加“文件”。", "")
+    number: str = doc("发文字号，例如 `洛市直发〔2014〕3号`。", "")
+    title: str = doc("通报标题，例如 `关于2013年度市直机关党建目标绩效考核结果的通报`。")
+    recipients: str = doc("主送机关，例如 `市直机关各党委、总支、支部：`。")
+    date: datetime.date = doc("成文日期。")
+    opening: tuple[str, ...] = doc("正文开头的段落（名单之前）；不写则按考核情况自动生成一段。", ())
+    closing: tuple[str, ...] = doc("正文结尾的段落（名单之后）。", ())
+    publicity: Publicity | None = doc("公示期和受理异议的联系方式。", None)
+    copy_to: tuple[str, ...] = doc("抄送机关。", ())
+    printed_by: str = doc("印发机关，例如 `中共洛阳市委市直工委办公室`。", "")
+    printed_date: datetime.date | None = doc("印发日期。", None)
+    show_scores: bool = doc("名单中是否列出得分。", False)
+    illustrative: bool = doc("为 true 表示这是示例通报（不是真实发文）：页面和打印件上都标明“示例”。", False)
+    loc: Loc = internal()
+
+
+# --------------------------------------------------------------------------------------------
+# Results as loaded from CSV (raw text, located); :mod:`generator.data.check` turns them into inputs
+# --------------------------------------------------------------------------------------------
+
+UnitStatus = Literal["assessed", "not_assessed", "unknown"]
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    id: str
+    name: str
+    type: str
+    group: str = ""
+    parent: str = ""
+    status: UnitStatus = "unknown"
+    status_note: str = ""
+    loc: Loc = field(default=NOWHERE, compare=False)
+    #: The short name the office uses (简称), e.g. 住建局; searchable and shown on the unit's page.
+    abbr: str = ""
+    #: 成员人数, for targets set per member (shortfall per_member); None when the registry gives none.
+    members: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One CSV data row: cells by canonical column name, and where it stands (its file and line).
+
+    ``columns`` (column name → column number) is the file's, shared by all its rows: a cell's location
+    is made only when a message needs it.
+    """
+
+    cells: Mapping[str, str]
+    columns: Mapping[str, int]
+    loc: Loc
+
+    def get(self, name: str) -> str:
+        return self.cells.get(name, "")
+
+    def at(self, name: str) -> Loc:
+        column = self.columns.get(name)
+        return Loc(self.loc.file, self.loc.line, column) if column else self.loc
+
+
+@dataclass(frozen=True)
+class RawResults:
+    """Everything under ``results/<assessment>/`` as read, before checking."""
+
+    assessment: str
+    folder: str
+    units: tuple[Row, ...] = ()
+    entries: tuple[Row, ...] = ()
+    bonus: tuple[Row, ...] = ()
+    penalties: tuple[Row, ...] = ()
+    vetoes: tuple[Row, ...] = ()
+    parts: tuple[Row, ...] = ()
+    self_scores: tuple[Row, ...] = ()
+    awards: tuple[Row, ...] = ()
+    files: tuple[str, ...] = ()
+    #: Where the results say they are sample data (a 示例数据 line in README.md), or None.
+    sample: Loc | None = None
+
+
+# --------------------------------------------------------------------------------------------
+# Checked results: what the engine takes (typed, resolved, every reference valid)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One checked row of ``entries``: what the assessors found on one rule of one indicator."""
+
+    node: str
+    rule: str
+    #: Occurrences, months overdue, achieved count (shortfall) or number of missing elements.
+    count: Decimal | None = None
+    #: Names of missing elements (per_element).
+    elements: tuple[str, ...] = ()
+    #: A rate as a fraction (0.75 for 75%).
+    rate: Decimal | None = None
+    #: A discretionary deduction (range, rate with min/max) or points earned (partial earned).
+    amount: Decimal | None = None
+    #: For fixed / all_or_nothing / earned: whether the fact holds (问题存在 / 已做到).
+    yes: bool = True
+    reason: str = ""
+    loc: Loc = field(default=NOWHERE, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class BonusClaim:
+    bonus: str
+    subject: str
+    level: str = ""
+    count: Decimal = Decimal(1)
+    amount: Decimal | None = None
+    evidence: str = ""
+    confirmed: bool = True
+    loc: Loc = field(default=NOWHERE, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class PenaltyRecord:
+    penalty: str
+    amount: Decimal
+    reason: str
+    removes_eligibility: bool = False
+    loc: Loc = field(default=NOWHERE, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class VetoRecord:
+    veto: str
+    reason: str
+    date: str = ""
+    loc: Loc = field(default=NOWHERE, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Award:
+    grade: GradeKey
+    reason: str = ""
+    loc: Loc = field(default=NOWHERE, compare=False)
+
+
+@dataclass(frozen=True)
+class UnitInput:
+    """Everything recorded about one unit in one assessment."""
+
+    unit: Unit
+    findings: tuple[Finding, ...] = ()
+    bonus: tuple[BonusClaim, ...] = ()
+    penalties: tuple[PenaltyRecord, ...] = ()
+    vetoes: tuple[VetoRecord, ...] = ()
+    parts: Mapping[str, Decimal] = field(default_factory=dict)
+    self_scores: Mapping[str, Decimal] = field(default_factory=dict)
+    award: Award | None = None
+
+    @property
+    def assessed(self) -> bool:
+        return self.unit.status != "not_assessed"
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """A rubric with its checked results: the engine's whole input."""
+
+    rubric: Rubric
+    units: tuple[UnitInput, ...]
+    #: Where the results say they are sample data, or None for an office's real results.
+    sample: Loc | None = None

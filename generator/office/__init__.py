@@ -1,0 +1,1 @@
+"""The office's commands: score sheets out and back in, a new year, publishing."""

@@ -1,0 +1,234 @@
+"""``kaoping new``: start next year's assessment from the latest rubric of a series and its unit registry.
+
+The rubric is copied as text, with only its ``id`` and ``year`` changed, so its comments and layout
+stay as the office wrote them; the registry is copied with 考核状态 and 状态说明 cleared, so that
+every unit has to be assessed again.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.data.check import ASSESSMENT_ID, check_rubric
+from generator.data.load import RESULTS_DIR, RUBRICS_DIR, load_rubric, read_bytes, read_rubric_text, relative
+from generator.data.problems import EXIT_DATA, EXIT_OK, EXIT_USAGE, Loc, Problems, os_error_words
+from generator.data.tables import UNITS, decode, delimiter, normalize_header, parse_table, table_for_file
+from generator.engine.models import Rubric
+from generator.office.outputfile import write_all
+from generator.office.sheetlayout import report_problems
+
+#: Lines still naming the old year that are listed for the clerk to review (the rest are counted).
+SHOWN_LINES = 12
+
+
+@dataclass(frozen=True)
+class Source:
+    rubric: Rubric
+    file: str
+
+
+def _rubrics(root: Path) -> list[Source]:
+    """Every rubric that reads without errors (a broken one cannot be a source)."""
+    out = []
+    for path in sorted((root / RUBRICS_DIR).glob("*.y*ml")):
+        problems = Problems()
+        rubric = load_rubric(path, root, problems)
+        if rubric is not None and not problems.has_errors():
+            out.append(Source(rubric, relative(path, root)))
+    return out
+
+
+def _latest(sources: list[Source]) -> Source:
+    return max(sources, key=lambda s: (s.rubric.year, s.rubric.id))
+
+
+def _choose(sources: list[Source], year: int, source: str | None, new_id: str | None) -> Source | str:
+    """The rubric to copy, or why there is none (a message for the clerk)."""
+    if source is not None:
+        found = [s for s in sources if s.rubric.id == source]
+        if not found:
+            known = "、".join(s.rubric.id for s in sources) or "（没有）"
+            return f"没有考核 {source} 的细则（或细则有错误，运行 kaoping check {source} 查看）。已有的考核：{known}"
+        return found[0]
+    series: dict[str, list[Source]] = {}
+    for s in sources:
+        series.setdefault(s.rubric.series_id, []).append(s)
+    if not series:
+        return f"{RUBRICS_DIR}/ 中没有可以复制的细则。"
+    if new_id is not None:
+        # --id wujin-2018 names its series: the one whose latest id, with the year replaced, is that id.
+        matching = [k for k, v in series.items() if _renamed(_latest(v).rubric, year) == new_id or new_id.startswith(k + "-")]
+        if len(matching) == 1:
+            return _latest(series[matching[0]])
+    if len(series) == 1:
+        return _latest(next(iter(series.values())))
+    listed = "；".join(f"{k}（最近一项 {_latest(v).rubric.id}，{_latest(v).rubric.year} 年度）" for k, v in sorted(series.items()))
+    return f"有几个系列的考核，不知道从哪一项开始：{listed}。用 --from 考核代码 指定，例如 --from {_latest(sources).rubric.id}。"
+
+
+def _renamed(rubric: Rubric, year: int) -> str | None:
+    """The old id with its year replaced by ``year`` (the last occurrence), or None when it has no year."""
+    old = str(rubric.year)
+    at = rubric.id.rfind(old)
+    if at < 0:
+        return None
+    return rubric.id[:at] + str(year) + rubric.id[at + len(old) :]
+
+
+def _top_level(key: str, value: str) -> re.Pattern[str]:
+    """A top-level ``key: value`` line (the value possibly quoted, a comment after it kept)."""
+    return re.compile(rf"^({re.escape(key)}:[ \t]*)(['\"]?){re.escape(value)}\2(?=[ \t]*(#.*)?$)", re.MULTILINE)
+
+
+def new_rubric_text(text: str, rubric: Rubric, new_id: str, year: int) -> str | None:
+    """The rubric's text for the new year: id and year changed, a series added when it had none; None when the lines are not found."""
+    out, ids = _top_level("id", rubric.id).subn(lambda m: f"{m.group(1)}{m.group(2)}{new_id}{m.group(2)}", text)
+    out, years = _top_level("year", str(rubric.year)).subn(lambda m: f"{m.group(1)}{m.group(2)}{year}{m.group(2)}", out)
+    if ids != 1 or years != 1:
+        return None
+    if not re.search(r"^series:", out, re.MULTILINE):
+        # Without a series the two years would not be paired on the unit pages: name the old id as the series.
+        out = re.sub(r"^(year:.*\n)", lambda m: f"{m.group(1)}series: {rubric.series_id}\n", out, count=1, flags=re.MULTILINE)
+    return out
+
+
+def cleared_registry(data: bytes, file: str, problems: Problems) -> tuple[bytes, int] | None:
+    """The registry with 考核状态 and 状态说明 emptied; (bytes as UTF-8 with BOM, number of units)."""
+    try:
+        text, _encoding = decode(data)
+    except UnicodeDecodeError:
+        problems.error(Loc(file), "单位名册的编码无法识别", "用 Excel 或 WPS 另存为 CSV UTF-8。")
+        return None
+    separator = delimiter(text)
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
+    except csv.Error as exc:
+        problems.error(Loc(file), f"单位名册的 CSV 格式错误：{exc}", "在 Excel 或 WPS 中打开后重新另存为 CSV。")
+        return None
+    header_at = next((i for i, r in enumerate(rows) if any(c.strip() for c in r)), None)
+    if header_at is None:
+        problems.error(Loc(file), "单位名册是空的", "先在上一年的名册中列出单位。")
+        return None
+    clear: list[int] = []
+    for column in (UNITS.column("status"), UNITS.column("status_note")):
+        names = {normalize_header(a) for a in (column.name, column.title, *column.aliases)}
+        clear += [i for i, cell in enumerate(rows[header_at]) if normalize_header(cell) in names]
+    units = 0
+    for row in rows[header_at + 1 :]:
+        if any(c.strip() for c in row):
+            units += 1
+            for i in clear:
+                if i < len(row):
+                    row[i] = ""
+    out = io.StringIO()
+    csv.writer(out, delimiter=separator, lineterminator="\r\n").writerows(rows)
+    return out.getvalue().encode("utf-8-sig"), units
+
+
+def start_year(root: Path, year: int, *, source: str | None, new_id: str | None) -> int:
+    """``kaoping new``: copy the rubric and the registry for ``year``; returns the exit status."""
+    if not (root / RUBRICS_DIR).is_dir():
+        print(f"找不到细则目录 {RUBRICS_DIR}/。在项目目录下运行，或用 --root 指定项目目录。", file=sys.stderr)
+        return EXIT_USAGE
+    if not 1949 <= year <= 2999:
+        print(f"年度 {year} 不像是一个考核年度，写四位数的年份，例如 2021。", file=sys.stderr)
+        return EXIT_USAGE
+    sources = _rubrics(root)
+    chosen = _choose(sources, year, source, new_id)
+    if isinstance(chosen, str):
+        print(chosen, file=sys.stderr)
+        return EXIT_USAGE
+    old = chosen.rubric
+    if year == old.year:
+        print(f"考核 {old.id} 就是 {year} 年度的；新年度应是另一年，例如 {year + 1}。", file=sys.stderr)
+        return EXIT_USAGE
+    target = new_id if new_id is not None else _renamed(old, year)
+    if target is None:
+        print(f"考核代码 {old.id} 中没有年份 {old.year}，无法自动得出新代码。用 --id 指定，例如 --id {old.id}-{year}。", file=sys.stderr)
+        return EXIT_USAGE
+    if not ASSESSMENT_ID.match(target):
+        print(f"新代码「{target}」不能用：只用小写字母、数字和连字符，以字母或数字开头，例如 {old.series_id}-{year}。", file=sys.stderr)
+        return EXIT_USAGE
+    existing = [p for p in (root / RUBRICS_DIR / f"{target}.yml", root / RUBRICS_DIR / f"{target}.yaml", root / RESULTS_DIR / target) if p.exists()]
+    existing += [root / s.file for s in sources if s.rubric.id == target]
+    if existing:
+        where = "、".join(dict.fromkeys(relative(p, root) for p in existing))
+        print(f"考核 {target} 已经存在（{where}），没有改动任何文件。要重新开始，先删除或改名这些文件；或用 --id 换一个代码。", file=sys.stderr)
+        return EXIT_DATA
+
+    problems = Problems()
+    raw = read_bytes(root / chosen.file, chosen.file, problems)
+    if raw is None:
+        report_problems(problems)
+        return EXIT_DATA
+    text = raw.decode("utf-8-sig")
+    new_text = new_rubric_text(text, old, target, year)
+    rubric_file = f"{RUBRICS_DIR}/{target}.yml"
+    if new_text is None:
+        print(f"{chosen.file} 中找不到顶层的 id: {old.id} 和 year: {old.year} 两行，无法自动修改。请手工复制细则并修改这两行。", file=sys.stderr)
+        return EXIT_DATA
+    rubric = read_rubric_text(new_text, rubric_file, problems)
+    if rubric is not None:
+        check_rubric(rubric, problems)
+    if rubric is None or problems.has_errors():
+        report_problems(Problems(problems.errors))
+        print(f"复制后的细则有错误（原细则 {chosen.file} 的错误也会带过来），没有写入文件。先改正错误。", file=sys.stderr)
+        return EXIT_DATA
+
+    folder = root / RESULTS_DIR / old.id
+    registries = sorted(p for p in folder.glob("*") if p.is_file() and table_for_file(p.name) is UNITS) if folder.is_dir() else []
+    written: list[tuple[str, bytes, int]] = []
+    for path in registries:
+        file = relative(path, root)
+        data = read_bytes(path, file, problems, what="单位名册")
+        cleared = cleared_registry(data, file, problems) if data is not None else None
+        if cleared is None:
+            continue
+        data, units = cleared
+        new_file = f"{RESULTS_DIR}/{target}/{path.name}"
+        parse_table(data, new_file, UNITS, problems)
+        written.append((new_file, data, units))
+    if problems.has_errors():
+        report_problems(Problems(problems.errors))
+        print("单位名册有错误，没有写入文件。先改正上一年的单位名册。", file=sys.stderr)
+        return EXIT_DATA
+
+    try:
+        write_all([(root / rubric_file, new_text.encode("utf-8")), *((root / f, data) for f, data, _units in written)])
+    except OSError as exc:
+        print(f"无法写入新年度的文件：{os_error_words(exc)}。没有改动任何文件。", file=sys.stderr)
+        return EXIT_DATA
+    _tell(chosen, rubric_file, text, new_text, target, year, written, registries, root)
+    return EXIT_OK
+
+
+def _tell(chosen: Source, rubric_file: str, text: str, new_text: str, target: str, year: int, written: list[tuple[str, bytes, int]], registries: list[Path], root: Path) -> None:
+    old = chosen.rubric
+    print(f"已开始 {year} 年度的考核 {target}：")
+    added = "，并写明 series 与上一年配对" if not re.search(r"^series:", text, re.MULTILINE) else ""
+    print(f"  {rubric_file}：由 {chosen.file} 复制，id 改为 {target}，year 改为 {year}{added}")
+    for (new_file, _data, units), path in zip(written, registries, strict=True):
+        print(f"  {new_file}：由 {relative(path, root)} 复制，{units} 个单位，考核状态和状态说明已清空")
+    if not written:
+        print(f"  {old.id} 没有单位名册，请建立 {RESULTS_DIR}/{target}/units.csv")
+    lines = [
+        (n, line.strip())
+        for n, line in enumerate(new_text.splitlines(), start=1)
+        if str(old.year) in line and not re.match(r"^(id|year):", line)
+    ]
+    if lines:
+        print(f"细则中还有 {len(lines)} 处写着 {old.year}（标题、说明、注释等），请按新年度的考核文件核对修改：")
+        for n, line in lines[:SHOWN_LINES]:
+            print(f"  第 {n} 行：{line[:60]}{'……' if len(line) > 60 else ''}")
+        if len(lines) > SHOWN_LINES:
+            print(f"  ……另有 {len(lines) - SHOWN_LINES} 处")
+    print("下一步：")
+    print(f"  1. 按新年度的考核文件修改细则 {rubric_file}（指标、分值、评分标准的变化），改完运行 kaoping check {target}；")
+    print(f"  2. 核对单位名册 {RESULTS_DIR}/{target}/units.csv：新增、撤并的单位，联络组；")
+    print(f"  3. 运行 kaoping sheet {target} 生成评分表，交考核组填写；填好后用 kaoping import 导入。")
+    print(f"在每个单位有考核记录或在名册中写明考核状态之前，kaoping check 会对这些单位报错（{target} 的结果不能发布）。")

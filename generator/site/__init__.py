@@ -1,0 +1,1 @@
+"""The site: page contexts (views), templates rendered, MkDocs run, pages assembled, downloads, search."""

@@ -1,0 +1,284 @@
+"""Render: the one place Jinja is called. Page contexts in, Markdown files (raw HTML bodies) out.
+
+Everything from the data reaches a page through :func:`escape_text`: HTML is escaped, ``{`` and ``}``
+become entities (so no Jinja or MkDocs-macros syntax survives into the Markdown), and control
+characters are dropped. Pages are one raw HTML block, which Markdown passes through untouched, so
+no data is ever read as Markdown either. Titles in front matter are escaped too: Material writes
+``page.meta.title`` into the HTML unescaped.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import re
+import signal
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from generator.engine.exact import fmt, fmt_percent
+from generator.engine.models import Notice, Rubric
+from generator.engine.outcome import AssessmentOutcome, UnitOutcome
+from generator.site import paths, views
+from generator.site.downloads import write_downloads
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
+_ENTITIES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;", "{": "&#123;", "}": "&#125;"})
+
+
+def escape_text(value: str) -> str:
+    """Data text as inert HTML: escaped, braces as entities, control characters removed."""
+    return _CONTROL.sub("", value).translate(_ENTITIES)
+
+
+def _finalize(value: Any) -> Any:
+    if isinstance(value, Markup) or not isinstance(value, str):
+        return value
+    return Markup(escape_text(value))
+
+
+def _join_text(values: Iterable[Any], separator: str = "、") -> Markup:
+    return Markup(escape_text(separator).join(escape_text(str(v)) for v in values))
+
+
+def _front_title(value: str) -> Markup:
+    """A front-matter title: escaped for HTML, then quoted as a YAML (JSON) string."""
+    return Markup(json.dumps(escape_text(value), ensure_ascii=False))
+
+
+def make_environment(templates: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        finalize=_finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["join_text"] = _join_text
+    env.filters["front_title"] = _front_title
+    # Rubric numbers (points, caps, weights) shown as the rest of the site shows them: 1.50 → 1.5, 0.7 → 70%.
+    env.filters["pts"] = fmt
+    env.filters["percent"] = fmt_percent
+    # Chart geometry only (SVG coordinates), never a score.
+    env.filters["pct1"] = lambda v: f"{float(v):.1f}"
+    return env
+
+
+@dataclass
+class Renderer:
+    templates: Path
+
+    def __post_init__(self) -> None:
+        self.env = make_environment(self.templates)
+        # Rows of items on which a unit lost nothing are the same for every unit of its type: rendered once.
+        self._rows: dict[tuple[views.ItemRow, bool], Markup] = {}
+
+    def render(self, template: str, ctx: object) -> str:
+        return self.env.get_template(template).render(ctx=ctx)
+
+    def render_unit(self, ctx: views.UnitContext) -> str:
+        row_template = self.env.get_template("_unit_row.j2")
+        show = ctx.show_self_scores
+        rows = []
+        for row in ctx.rows:
+            html = self._rows.get((row, show)) if row.shared else None
+            if html is None:
+                html = Markup(row_template.render(row=row, show_self_scores=show))
+                if row.shared:
+                    self._rows[(row, show)] = html
+            rows.append(html)
+        return self.env.get_template("unit.md.j2").render(ctx=ctx, rows=rows)
+
+
+Progress = Callable[[str, int, int], None]
+
+
+def _quiet(step: str, done: int, total: int) -> None:
+    return None
+
+
+def write(out: Path, path: str, text: str) -> None:
+    target = out / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8", newline="\n")
+
+
+class UnitPages:
+    """Renders units' pages and JSON. Holds what needs the whole assessment (pool averages, history), made
+    once; the renderer and its caches are made in each process that renders (forked workers included)."""
+
+    def __init__(
+        self,
+        outcomes: Sequence[AssessmentOutcome],
+        notices: Mapping[str, Notice],
+        templates: Path,
+        history: views.History | None = None,
+    ) -> None:
+        self.outcomes = {o.rubric.id: o for o in outcomes}
+        self.notices = notices
+        self.templates = templates
+        self.history = history or views.History(self.outcomes)
+        self.stats = {aid: views.pool_stats(o) for aid, o in self.outcomes.items()}
+        self.show_self = {aid: any(_has_self_scores(u) for u in o.units) for aid, o in self.outcomes.items()}
+        self._pid = 0
+        self._renderer: Renderer | None = None
+        self._rows: dict[str, dict[int, tuple[views.ItemRow, ...]]] = {}
+
+    def _process_renderer(self) -> Renderer:
+        if self._renderer is None or self._pid != os.getpid():
+            self._renderer, self._pid, self._rows = Renderer(self.templates), os.getpid(), {}
+        return self._renderer
+
+    def markdown(self, aid: str, u: UnitOutcome) -> tuple[str, str]:
+        """(docs path, Markdown) of a unit's page."""
+        renderer = self._process_renderer()
+        outcome = self.outcomes[aid]
+        ctx = views.unit_context(
+            outcome, u, self.stats[aid], self.history, self.notices.get(aid), self.show_self[aid],
+            self._rows.setdefault(aid, {}),
+        )
+        return ctx.path, renderer.render_unit(ctx)
+
+    def write(self, out: Path, aid: str, u: UnitOutcome) -> None:
+        """A unit's page (its JSON is written with the downloads)."""
+        path, text = self.markdown(aid, u)
+        write(out, path, text)
+
+
+_JOB: tuple[UnitPages, Path, list[tuple[str, UnitOutcome]]] | None = None
+#: Unit pages per task handed to a worker.
+CHUNK = 100
+
+
+class TemplateFailure(Exception):
+    """A template failed while rendering; the message names the template and its line, in Chinese."""
+
+
+def template_error_words(exc: jinja2.TemplateError) -> str:
+    """Where a template failed and why: the template's file and line, from the error or its traceback."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return f"页面模板 {exc.name or exc.filename} 第 {exc.lineno} 行有语法错误：{exc.message}"
+    where = ""
+    tb = exc.__traceback__
+    while tb is not None:  # Jinja's frames carry the template's file name and line
+        if tb.tb_frame.f_code.co_filename.endswith(".j2"):
+            where = f" {Path(tb.tb_frame.f_code.co_filename).name} 第 {tb.tb_lineno} 行"
+        tb = tb.tb_next
+    message = str(exc.message or exc)
+    missing = _NO_ATTRIBUTE.search(message) or _UNDEFINED.search(message)
+    why = f"没有名为 {missing.group(1)} 的数据" if missing else message
+    return f"页面模板{where}出错：{why}。核对这一行用到的名称是否拼写正确（页面数据的字段见 generator/site/views/ 中的定义）"
+
+
+#: Jinja's wording of the commonest template error: a name that is not in the page's data.
+_NO_ATTRIBUTE = re.compile(r"has no attribute '([^']+)'")
+_UNDEFINED = re.compile(r"^'([^']+)' is undefined")
+
+
+def _render_units(chunk: tuple[int, int]) -> int:
+    """Render units [start, stop) of the job's list (in the parent, or a forked worker)."""
+    start, stop = chunk
+    assert _JOB is not None
+    pages, out, units = _JOB
+    try:
+        for aid, u in units[start:stop]:
+            pages.write(out, aid, u)
+    except jinja2.TemplateError as exc:
+        # Put into words here: a worker's traceback, with the template's line, does not reach the parent.
+        raise TemplateFailure(template_error_words(exc)) from None
+    return stop - start
+
+
+def _worker_start() -> None:
+    # The build turns SIGTERM into KeyboardInterrupt for its own cleanup; a pool worker must die plainly
+    # on the SIGTERM the pool sends at shutdown, or it may stop holding the pool's queue lock.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def render_units(pages: UnitPages, out: Path, units: list[tuple[str, UnitOutcome]], workers: int, progress: Progress) -> int:
+    """The given units' pages and JSON, on ``workers`` processes when there are enough units to pay."""
+    global _JOB
+    chunks = [(start, min(start + CHUNK, len(units))) for start in range(0, len(units), CHUNK)]
+    done = 0
+    _JOB = (pages, out, units)
+    try:
+        if workers > 1 and len(units) > 2 * CHUNK:
+            # Fork: the workers share the scored outcomes copy-on-write instead of receiving them pickled.
+            with multiprocessing.get_context("fork").Pool(workers, initializer=_worker_start) as pool:
+                for count in pool.imap_unordered(_render_units, chunks):
+                    done += count
+                    progress("生成单位页面", done, len(units))
+        else:
+            for chunk in chunks:
+                done += _render_units(chunk)
+                progress("生成单位页面", done, len(units))
+    finally:
+        _JOB = None
+    return len(units)
+
+
+def render_site(
+    rubrics: Sequence[Rubric],
+    outcomes: dict[str, AssessmentOutcome],
+    notices: dict[str, Notice],
+    templates: Path,
+    out: Path,
+    progress: Progress = _quiet,
+    workers: int = 1,
+    only_units: Mapping[str, Collection[str]] | None = None,
+) -> int:
+    """Write every generated page and download into ``out`` (the docs folder); returns the page count.
+
+    ``out`` receives ``assessments/…`` exactly as it will sit inside ``docs/``. Rubrics without results
+    get their standards page only. Unit pages are rendered on ``workers`` processes; with ``only_units``
+    only those units' pages are (the preview renders the others when they are asked for).
+    """
+    renderer = Renderer(templates)
+    history = views.History(outcomes)
+    standards_only = [r for r in rubrics if r.id not in outcomes]
+    pages = 0
+    home = views.home_context(outcomes, notices, standards_only)
+    write(out, paths.HOME_PARTIAL, renderer.render("home.md.j2", home))
+    write(out, paths.assessment_index(), renderer.render("years.md.j2", views.years_context(outcomes, notices, standards_only)))
+    pages += 1
+    for r in standards_only:
+        write(out, paths.page(r.id, "standards"), renderer.render("standards.md.j2", views.standards_context(r, has_results=False)))
+        pages += 1
+    ordered = views.ordered(outcomes)
+    for outcome in ordered:
+        r = outcome.rubric
+        notice = notices.get(r.id)
+        write(out, paths.page(r.id, "index"), renderer.render("overview.md.j2", views.overview_context(outcome, notice, outcomes, notices)))
+        write(out, paths.page(r.id, "standards"), renderer.render("standards.md.j2", views.standards_context(r, has_results=True)))
+        write(out, paths.page(r.id, "results"), renderer.render("results.md.j2", views.results_context(outcome, history, notice)))
+        pages += 3
+        if notice is not None:
+            write(out, paths.page(r.id, "notice"), renderer.render("notice.md.j2", views.notice_context(outcome, notice)))
+            pages += 1
+        write_downloads(outcome, out, None if only_units is None else only_units.get(r.id, ()))
+    pages_of_units = UnitPages(ordered, notices, templates, history)
+    units = [
+        (o.rubric.id, u)
+        for o in ordered
+        for u in o.units
+        if only_units is None or u.unit.id in only_units.get(o.rubric.id, ())
+    ]
+    pages += render_units(pages_of_units, out, units, workers, progress)
+    return pages
+def _has_self_scores(u: Any) -> bool:
+    stack = list(u.score.categories)
+    while stack:
+        n = stack.pop()
+        if n.self_score is not None:
+            return True
+        stack.extend(n.children)
+    return False

@@ -1,0 +1,135 @@
+"""What pages say about where their content comes from: the source document, marks, sample results.
+
+Shared by every page kind: the document named by its particulars (never a file name), the notes that
+a unit's grade rests on filled-in points, that a year compared with is itself filled in, and the counts
+of 原文, 补充 and 解读 for an assessment's overview.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.data.provenance import Mark, Provenance, count, provenance
+from generator.engine.exact import fmt
+from generator.engine.models import Node, Rubric, Rule
+from generator.engine.origin import FILLED, ORIGINS, Sourced
+
+#: Said where a document does not give one of its particulars.
+NOT_GIVEN = "原文件没有写明"
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    """The source document, as a reader would look it up: title, issuer, 文号, date."""
+
+    title: str
+    issuer: str
+    issuer_mark: Mark | None
+    number: str
+    date: str
+    date_mark: Mark | None
+    note: str
+
+
+def document_view(rubric: Rubric) -> DocumentView | None:
+    d = rubric.document
+    if d is None:
+        return None
+    prov = provenance(rubric)
+    return DocumentView(
+        title=d.title,
+        issuer=d.issuer or NOT_GIVEN,
+        issuer_mark=prov.mark(d, "issuer") if d.issuer else None,
+        number=d.number or NOT_GIVEN,
+        date=d.date or NOT_GIVEN,
+        date_mark=prov.mark(d, "date") if d.date else None,
+        note=d.note,
+    )
+
+
+def filled_notes(rubric: Rubric) -> tuple[str, ...]:
+    """Per unit type, how much of its indicator points were filled in, when any were."""
+    names = {t.id: t.name for t in rubric.unit_types}
+    out = []
+    for type_id, total, by_origin in count(rubric).points:
+        filled = by_origin[FILLED]
+        if not filled:
+            continue
+        if filled == total:
+            out.append(f"{names[type_id]}的指标分值（{fmt(total)} 分）全部是补充的示例，原文件没有规定")
+        else:
+            out.append(f"{names[type_id]}的 {fmt(total)} 分指标中，有 {fmt(filled)} 分是补充的示例，原文件没有规定")
+    return tuple(out)
+
+
+def grade_rests_on_filled(rubric: Rubric, unit_type: str) -> str:
+    """For a unit page: its total, rank and grade rest on points the document did not give (or '')."""
+    for type_id, total, by_origin in count(rubric).points:
+        if type_id == unit_type and by_origin[FILLED]:
+            whole = by_origin[FILLED] == total
+            share = "全部" if whole else f"有 {fmt(by_origin[FILLED])} 分"
+            return (
+                f"本单位适用的 {fmt(total)} 分指标中{share}是补充的示例（原文件没有规定），"
+                "综合得分、名次和等次都依赖这些分值，仅供参考。"
+            )
+    return ""
+
+
+def invented_year(rubric: Rubric) -> bool:
+    """The whole rubric of that year is filled in (an assessment the document never had)."""
+    return rubric.origin == FILLED
+
+
+def invented_year_words(rubric: Rubric) -> str:
+    return f"{rubric.year}年度的细则整份是补充的示例，不是原文件的规定"
+
+
+@dataclass(frozen=True)
+class OriginCount:
+    origin: str
+    parts: int
+    fields: int
+
+
+def origin_counts(rubric: Rubric) -> tuple[OriginCount, ...]:
+    c = count(rubric)
+    return tuple(OriginCount(o, c.parts[o], c.fields[o]) for o in ORIGINS)
+
+
+#: Fields of a rule that hold its numbers: a mark on any of them marks the rule's words.
+RULE_NUMBERS = ("target", "per_member", "per", "deduct", "points", "threshold", "min", "max", "cap", "whole_item_at")
+
+
+def rule_marks(rule: Rule, node: Node, prov: Provenance) -> tuple[Mark, ...]:
+    """补 / 解 for a rule where it differs from its indicator, and for any of its numbers that is marked."""
+    marks: list[Mark] = []
+    if prov.origin(rule) != prov.origin(node):
+        own = prov.mark(rule)
+        if own is not None:
+            marks.append(own)
+    for name in RULE_NUMBERS:
+        m = prov.field_mark(rule, name) if name in rule.field_origin else None
+        if m is not None and m not in marks:
+            marks.append(m)
+    return tuple(marks)
+
+
+def grade_basis_marks(rubric: Rubric) -> tuple[Mark, ...]:
+    """What grades rest on that is not the document's own: marks of grading, its bands, the ranking and
+    its pools, and the vetoes, each said once. Parts the rubric does not write are the program's own."""
+    prov = provenance(rubric)
+    parts: list[Sourced] = [rubric.ranking, *rubric.ranking.pools]
+    if rubric.grading is not None:
+        parts += [rubric.grading, *rubric.grading.bands]
+    if rubric.vetoes is not None:
+        parts += [rubric.vetoes, *rubric.vetoes.events]
+    out: list[Mark] = []
+    for part in parts:
+        entry = prov.get(part)
+        if entry is None or not entry.written:
+            continue
+        marks = [prov.mark(part), *(prov.field_mark(part, name) for name in part.field_origin)]
+        for m in marks:
+            if m is not None and m not in out:
+                out.append(m)
+    return tuple(out)
