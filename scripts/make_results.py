@@ -34,6 +34,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from sample_year import add_year  # noqa: E402
+
 from generator.data.check import check_rubric  # noqa: E402
 from generator.data.load import load_rubric  # noqa: E402
 from generator.data.pipeline import prepare  # noqa: E402
@@ -1730,6 +1732,7 @@ def generate(rubric: Rubric, spec: Spec, seed: int, out: Path) -> list[Path]:
         notice = folder / "notice.yml"
         notice.write_text(spec.notice, encoding="utf-8")
         written.append(notice)
+    written += add_year(rubric, folder, out, seed)  # letters, objections, rectification, votes; staged claims
     readme = folder / "README.md"
     readme.write_text(readme_text(rubric, spec, written), encoding="utf-8")
     written.append(readme)
@@ -2139,8 +2142,8 @@ date: 2021-02-05
 closing:
   - 被确定为“未达标”的单位，由市委党的建设工作领导小组领导对其主要领导及相关领导进行约谈提醒，责令整改。各单位要将考核中检查出的问题列为2021年重点整改任务，形成整改方案报市委党建办。
 publicity:
-  start: 2021-02-05
-  end: 2021-02-11
+  start: 2021-01-22
+  end: 2021-01-28
   contact: 市委党建办
   phone: 0000-8888-0500
 copy_to: [市委办公室, 市纪委监委, 市委组织部]

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TypeVar
 
+from generator.data.cells import NO, YES
+from generator.data.claims import pending_claim, read_process
 from generator.data.formulas import formula_like
 from generator.data.problems import Loc, Problems
 from generator.data.tables import TABLES
@@ -66,8 +68,6 @@ def too_long(what: str, code: str) -> tuple[str, str] | None:
         "用简短的代码；全称写在名称或标题里。",
     )
 WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
-YES = {"是", "有", "y", "yes", "true", "1", "√", "✓", "对"}
-NO = {"否", "无", "n", "no", "false", "0", "×", "✗"}
 ASSESSED = {"已考核", "考核", "参加考核", "assessed", "是"}
 NOT_ASSESSED = {"不参加考核", "未考核", "不考核", "免考核", "not_assessed", "否"}
 T = TypeVar("T")
@@ -609,7 +609,7 @@ def _check_entry_totals(ctx: _Ctx, findings: Mapping[str, list[Finding]]) -> Non
 
 def _duplicates(raw: RawResults, problems: Problems) -> None:
     """Identical rows in a table are a copy-paste slip, never two findings."""
-    for name in ("entries", "bonus", "penalties", "vetoes", "parts", "self_scores", "awards"):
+    for name in (t.name for t in TABLES if t.name != "units"):
         seen: dict[tuple[tuple[str, str], ...], Loc] = {}
         for row in getattr(raw, name):
             key = tuple(sorted((k, _norm(v)) for k, v in row.cells.items() if k != "note"))
@@ -684,24 +684,22 @@ def _bonus(ctx: _Ctx, rows: tuple[Row, ...], touched: set[str]) -> dict[str, lis
                 continue
             amount = None
         else:
-            if amount is None:
+            if amount is None and not pending_claim(row):
                 ctx.problems.error(row.at("amount"), f"加分项目 {item.id} 为酌情加分，须填写加分", f"填写 {fmt(item.min or ZERO)}～{fmt(item.max or ZERO)} 分。")
                 continue
-            if not (item.min or ZERO) <= amount <= (item.max or ZERO):
+            # A claim not yet decided (or refused) has no points yet: they are decided with it.
+            if amount is not None and not (item.min or ZERO) <= amount <= (item.max or ZERO):
                 ctx.problems.error(row.at("amount"), f"加分项目 {item.id} 只能加 {fmt(item.min or ZERO)}～{fmt(item.max or ZERO)} 分，这里是 {fmt(amount)} 分", "改为范围内的分数。")
                 continue
-        confirmed = True
-        if row.get("confirmed"):
-            parsed = _yes_no(row.get("confirmed"))
-            if parsed is None:
-                ctx.problems.error(row.at("confirmed"), f"认定「{row.get('confirmed')}」无法识别", "写「是」或「否」。")
-                continue
-            confirmed = parsed
+        process = read_process(ctx.problems, row, item.grounds, bonus=True, what=f"加分项目 {item.id}（{item.title}）")
+        if process is None:
+            continue
         subject = row.get("subject")
         if not subject:
             ctx.problems.error(row.at("subject"), "加分事项为空", "写明表彰名称或经验事迹。")
             continue
-        out[unit.id].append(BonusClaim(item.id, subject, level_id, count, amount, row.get("evidence"), confirmed, row.loc))
+        evidence = row.get("evidence")
+        out[unit.id].append(BonusClaim(item.id, subject, level_id, count, amount, evidence, process.counts, row.loc, process))
     return out
 
 
@@ -740,9 +738,13 @@ def _penalties(ctx: _Ctx, rows: tuple[Row, ...], touched: set[str]) -> dict[str,
         reason = row.get("reason")
         if not reason:
             ctx.problems.error(row.at("reason"), "扣分事由为空", "写明事由，被考核单位会看到它。")
-        prev = totals.get((unit.id, penalty.id), (ZERO, row.loc))[0]
-        totals[(unit.id, penalty.id)] = (prev + amount, row.loc)
-        out[unit.id].append(PenaltyRecord(penalty.id, amount, reason, removes, row.loc))
+        process = read_process(ctx.problems, row, penalty.grounds, bonus=False, what=penalty.name)
+        if process is None:
+            continue
+        if process.counts:
+            prev = totals.get((unit.id, penalty.id), (ZERO, row.loc))[0]
+            totals[(unit.id, penalty.id)] = (prev + amount, row.loc)
+        out[unit.id].append(PenaltyRecord(penalty.id, amount, reason, removes, row.loc, process))
     for (uid, pid), (total, loc) in totals.items():
         penalty = next(p for p in ctx.rubric.penalties if p.id == pid)
         if total > penalty.max:

@@ -18,6 +18,7 @@ from generator.data.sample import README_NAMES, sample_line
 from generator.data.tables import MAX_CSV_BYTES, TABLES, parse_table, table_for_file
 from generator.data.yamlread import MAX_YAML_BYTES, Reader, compose
 from generator.engine.models import Notice, RawResults, Row, Rubric
+from generator.engine.yearrecords import YearRecords
 
 RUBRICS_DIR = "rubrics"
 RESULTS_DIR = "results"
@@ -35,6 +36,8 @@ class Project:
     results: dict[str, RawResults] = field(default_factory=dict)
     #: Notice metadata (results/<id>/notice.yml) by assessment id.
     notices: dict[str, Notice] = field(default_factory=dict)
+    #: Letters, objections, rectification and votes of every results folder, checked (generator.data.year).
+    year: dict[str, YearRecords] = field(default_factory=dict)
 
 
 def relative(path: Path, root: Path) -> str:

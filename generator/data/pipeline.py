@@ -10,6 +10,7 @@ from generator.data.load import Project, load_project
 from generator.data.problems import Problems
 from generator.engine.outcome import AssessmentOutcome
 from generator.engine.scoring import score_assessment
+from generator.engine.yearoutcome import attach_year
 
 
 @dataclass
@@ -29,4 +30,6 @@ def prepare(root: Path, only: set[str] | None = None) -> Prepared:
         outcome = score_assessment(assessment)
         problems.extend(outcome.problems)
         prepared.outcomes[aid] = outcome
+    rubrics = {rid: rubric for rid, (rubric, _file) in project.rubrics.items()}
+    prepared.outcomes = attach_year(prepared.outcomes, project.year, rubrics)
     return prepared

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from generator.data.problems import Loc, Problems
 from generator.engine.models import (
@@ -25,6 +26,9 @@ from generator.engine.models import (
     VetoEvent,
     VetoRecord,
 )
+
+if TYPE_CHECKING:
+    from generator.engine.yearoutcome import YearOutcome
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +180,8 @@ class AssessmentOutcome:
     problems: Problems
     #: Where the results say they are sample data (示例数据), or None for an office's real results.
     sample: Loc | None = None
+    #: The year around the scores: consequences, letters, objections, rectification (generator.engine.yearoutcome).
+    year: YearOutcome | None = None
 
     def by_unit(self) -> dict[str, UnitOutcome]:
         return {u.unit.id: u for u in self.units}

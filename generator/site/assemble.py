@@ -23,6 +23,7 @@ from typing import Any
 from generator.engine.outcome import AssessmentOutcome
 from generator.site import paths
 from generator.site.mkdocs_hooks import VERBATIM_START
+from generator.site.yearpaths import unit_workbook
 
 CONTENT_START = "<!-- kaoping:content -->"
 CONTENT_END = "<!-- /kaoping:content -->"
@@ -42,7 +43,7 @@ def exclude_patterns(shells: dict[str, str]) -> str:
 
     The units' JSON files are left to it too: linking them costs nothing, MkDocs copies them one by one.
     """
-    lines = [f"/{paths.GENERATED}/*/units/*.md", f"/{paths.GENERATED}/*/units/*.json"]
+    lines = [f"/{paths.GENERATED}/*/units/*.md", f"/{paths.GENERATED}/*/units/*.json", f"/{paths.GENERATED}/*/units/*.xlsx"]
     lines += [f"!/{paths.unit_page(aid, uid)}" for aid, uid in sorted(shells.items())]
     return "\n".join(lines) + "\n"
 
@@ -181,6 +182,7 @@ def assemble(site_dir: Path, docs_dir: Path, outcomes: Iterable[AssessmentOutcom
         shell = read_shell(site_dir, docs_dir, aid, shell_uid)
         for u in outcome.units:
             link_or_copy(docs_dir / paths.unit_json(aid, u.unit.id), site_dir / paths.unit_json(aid, u.unit.id))
+            link_or_copy(docs_dir / unit_workbook(aid, u.unit.id), site_dir / unit_workbook(aid, u.unit.id))
             if u.unit.id == shell_uid:
                 continue
             path = paths.unit_page(aid, u.unit.id)

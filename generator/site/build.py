@@ -37,6 +37,7 @@ from generator.site import paths, views
 from generator.site.assemble import AssembleError, assemble, exclude_patterns, shell_units
 from generator.site.render import TemplateFailure, escape_text, render_site, template_error_words
 from generator.site.stamp import BUILD_STAMP, build_stamp, write_json
+from generator.site.yearpaths import office_page
 
 LOCK_FILE = ".kaoping.lock"
 TEMP_PREFIX = ".kaoping-tmp-"
@@ -206,6 +207,8 @@ def navigation(
         ]
         if r.id in notices:
             pages.append({"考核通报": paths.page(r.id, "notice")})
+        if o.year is not None:
+            pages.append({"全年工作（考核办公室）": office_page(r.id)})
         # MkDocs themes write navigation titles into the HTML unescaped: the rubric's title is data.
         return {f"{r.year}年度 · {escape_text(r.title)}": pages}
 

@@ -27,6 +27,8 @@ from generator.engine.models import Notice, Rubric
 from generator.engine.outcome import AssessmentOutcome, UnitOutcome
 from generator.site import paths, views
 from generator.site.downloads import write_downloads
+from generator.site.yeardownloads import write_unit_workbook, write_year_downloads
+from generator.site.yearpages import write_year_pages
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
 _ENTITIES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;", "{": "&#123;", "}": "&#125;"})
@@ -151,6 +153,7 @@ class UnitPages:
         """A unit's page (its JSON is written with the downloads)."""
         path, text = self.markdown(aid, u)
         write(out, path, text)
+        write_unit_workbook(self.outcomes[aid], u, out)
 
 
 _JOB: tuple[UnitPages, Path, list[tuple[str, UnitOutcome]]] | None = None
@@ -265,6 +268,8 @@ def render_site(
             write(out, paths.page(r.id, "notice"), renderer.render("notice.md.j2", views.notice_context(outcome, notice)))
             pages += 1
         write_downloads(outcome, out, None if only_units is None else only_units.get(r.id, ()))
+        pages += write_year_pages(renderer, outcome, out)
+        write_year_downloads(outcome, out)
     pages_of_units = UnitPages(ordered, notices, templates, history)
     units = [
         (o.rubric.id, u)

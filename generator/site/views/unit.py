@@ -14,6 +14,7 @@ from generator.engine.outcome import AssessmentOutcome, NodeOutcome, UnitOutcome
 from generator.site import paths
 from generator.site.views.common import Change, History, HistoryRow
 from generator.site.views.origin import grade_rests_on_filled, rule_marks
+from generator.site.views.year import UnitYearView, unit_year_view
 
 # --------------------------------------------------------------------------------------------
 # Unit page
@@ -150,6 +151,8 @@ class UnitContext:
     results_url: str
     notice_url: str | None
     json_url: str
+    #: The year around the scores: consequences, claims, letters, objections, rectification (views.year).
+    year: UnitYearView
 
 
 def _rule_lines(n: NodeOutcome, prov: Provenance | None) -> tuple[RuleLine, ...]:
@@ -387,4 +390,5 @@ def unit_context(
         results_url=paths.link(path, paths.page(r.id, "results")),
         notice_url=paths.link(path, paths.page(r.id, "notice")) if notice else None,
         json_url=paths.link(path, paths.unit_json(r.id, u.unit.id)),
+        year=unit_year_view(outcome, u, path),
     )
