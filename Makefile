@@ -32,12 +32,16 @@ lint: $(STAMP)
 
 # Debian's chromium (Playwright's own browser download does not work offline), CJK fonts for
 # readable screenshots, a Java runtime for the Nu HTML checker, pdftotext to read the printed notice,
-# nginx, which the access tests start on a loopback port, and rsync, which the publish script uses.
+# nginx, which the access tests start on a loopback port, rsync, which the publish script uses, and
+# LibreOffice without its GUI (Writer opens the letters' .docx, Calc the downloads; about 1 minute to install).
 browser:
 	@command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -q "Noto Sans CJK" && \
 	  command -v java >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 && \
-	  { command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; } && command -v rsync >/dev/null 2>&1 || \
-	  ( $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium fonts-noto-cjk default-jre-headless poppler-utils nginx-light rsync )
+	  { command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; } && command -v rsync >/dev/null 2>&1 && \
+	  command -v soffice >/dev/null 2>&1 || \
+	  ( $(SUDO) apt-get update -q && \
+	    $(SUDO) apt-get install -y -q chromium fonts-noto-cjk default-jre-headless poppler-utils nginx-light rsync && \
+	    $(SUDO) apt-get install -y -q --no-install-recommends libreoffice-writer-nogui libreoffice-calc-nogui )
 
 test: $(STAMP) browser lint
 	$(BIN)/python -m pytest

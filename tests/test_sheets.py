@@ -44,8 +44,12 @@ from generator.site.export import summary_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSESSMENTS = sorted(p.name for p in (ROOT / "results").iterdir() if p.is_dir() and (ROOT / "rubrics" / f"{p.name}.yml").is_file())
-#: What a results folder keeps when its tables are taken away: the registry, the office's decisions, the notice.
-KEPT = {"units.csv", "awards.csv", "notice.yml", "README.md"}
+#: What a results folder keeps when its tables are taken away: the registry, the office's decisions, the notice,
+#: and the year's records the score sheet does not carry (letters, objections, rectification, votes).
+KEPT = {
+    "units.csv", "awards.csv", "notice.yml", "README.md",
+    "letters.csv", "objections.csv", "rectification.csv", "recommendations.csv",
+}
 
 
 def copy_project(dest: Path, *, tables: bool = True) -> Path:
@@ -277,11 +281,15 @@ def test_workbook_layout_and_validation(bundled: dict[str, Any]) -> None:
         assert dv[cell].showInputMessage and dv[cell].prompt
 
     bonus = wb["加分申报"]
-    assert [c.value for c in bonus[2]] == ["单位代码", "单位名称", "加分项目", "级别", "次数", "加分", "事项", "依据", "认定", "内部备注"]
+    # The claims sheet: the claim, then its stages (申报 → 初审 → 认定).
+    assert [c.value for c in bonus[2]] == [
+        "单位代码", "单位名称", "加分项目", "级别", "次数", "加分", "事项", "依据",
+        "加分事由", "申报分", "申报日期", "初审单位", "初审意见", "认定", "认定说明", "内部备注",
+    ]
     bdv = validations(bonus)
     assert bdv["A3"].type == "list" and bdv["A3"].formula1.startswith("'代码表'!")
     assert bdv["C200"].type == "list"  # new rows below the data get the lists too
-    assert (bdv["I3"].type, bdv["I3"].formula1) == ("list", '"是,否"')
+    assert (bdv["N3"].type, bdv["N3"].formula1) == ("list", '"认定,不予认定,待认定"')
 
 
 def test_unit_level_sheets_follow_the_rubric(bundled: dict[str, Any]) -> None:

@@ -32,6 +32,7 @@ from generator.engine.outcome import AssessmentOutcome, NodeOutcome, UnitOutcome
 from generator.site import views
 from generator.site.build import Progress, build
 from generator.site.render import Renderer, render_site
+from generator.site.views.office import letter_context, office_context
 
 TEMPLATES = ROOT / "site_templates"
 
@@ -123,6 +124,9 @@ FILES: dict[str, str | bytes] = {
     "bonus.csv": csv_text("unit,bonus,level,subject,evidence", "u2,honours,national,全国先进基层党组织,中组发〔2017〕1号"),
     "penalties.csv": csv_text("unit,penalty,amount,reason", "u3,criticism,2,被市委通报批评"),
     "vetoes.csv": csv_text("unit,veto,reason", "u2,v1,发生一起安全事故"),
+    "letters.csv": csv_text(
+        "id,kind,unit,date,finding,answer", "2017-01,意见书,u2,2017-06-01,<b>记录</b>不全{{ x }},已整改"
+    ),
     "notice.yml": (
         "issuer: 测试机关\n"
         f"title: '{NOTICE_TITLE}'\n"
@@ -169,6 +173,9 @@ def render_all(prepared: Prepared, show_self_scores: bool = True) -> dict[str, s
     for u in outcome.units:
         ctx = views.unit_context(outcome, u, stats, history, notice, show_self_scores)
         pages[f"unit:{u.unit.id}"] = renderer.render_unit(ctx)
+    pages["office"] = renderer.render("year.md.j2", office_context(outcome))
+    assert outcome.year is not None
+    pages["letter"] = renderer.render("letter.md.j2", letter_context(outcome, outcome.year.records.letters[0]))
     return pages
 
 
@@ -224,6 +231,8 @@ PAGE_OF_TEMPLATE = {
     "results.md.j2": "results",
     "unit.md.j2": "unit:h1",
     "notice.md.j2": "notice",
+    "year.md.j2": "office",
+    "letter.md.j2": "letter",
 }
 
 

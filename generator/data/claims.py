@@ -1,8 +1,10 @@
 """The stages of a bonus claim or a special deduction in bonus.csv and penalties.csv: 申报 → 初审 → 认定.
 
-A table with any of the stage columns (加分事由 / 扣分情形, 申报分, 申报日期, 提出单位, 初审单位, 初审意见,
-认定说明; for penalties also 认定) records the stages: there a blank 认定 means not yet decided, and only
-认定 counts. A table without them is read as it always was: a blank 认定 means 认定.
+A row that records any of its stages (for a claim: 申报分, 申报日期, 初审单位, 初审意见, 认定说明; for a
+deduction: 提出单位, 依据, 初审单位, 初审意见, 认定说明) is read by stage: a blank 认定 there means not yet
+decided, and only 认定 counts. A row with none of them is read as such rows always were: a blank 认定 means
+认定. So a table saved before the stage columns existed, or a score sheet that carries its rows with the stage
+columns empty, keeps its meaning.
 """
 
 from __future__ import annotations
@@ -21,14 +23,14 @@ DECISIONS: Mapping[str, Stage | None] = {
     **{w: "refused" for w in ("不予认定", "不认定", "不同意", "否", "n", "no", "false", "0", "×", "✗")},
     **{w: None for w in ("待认定", "未认定", "申报", "初审", "提出")},
 }
-#: Columns whose presence marks a table that records the stages.
-_STAGE_COLUMNS = ("ground", "claimed", "declared", "reported_by", "reviewer", "review", "decision_note")
+#: Cells whose content marks a row that records its stages.
+_BONUS_STAGES = ("claimed", "declared", "reviewer", "review", "decision_note")
+_PENALTY_STAGES = ("reported_by", "evidence", "reviewer", "review", "decision_note")
 
 
 def staged(row: Row, *, bonus: bool) -> bool:
-    """The row's table records the stages (penalties: a 认定 column is new there too)."""
-    columns = _STAGE_COLUMNS if bonus else (*_STAGE_COLUMNS, "confirmed")
-    return any(c in row.columns for c in columns)
+    """The row records its stages (else it is read as before the stage columns existed)."""
+    return any(row.get(c) for c in (_BONUS_STAGES if bonus else _PENALTY_STAGES))
 
 
 def pending_claim(row: Row) -> bool:

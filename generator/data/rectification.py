@@ -156,3 +156,4 @@ def rectification_csv(rows: Sequence[Sequence[str]]) -> bytes:
     writer.writerow([RECTIFICATION.column(n).title for n in names])
     writer.writerows(rows)
     return out.getvalue().encode("utf-8-sig")
+

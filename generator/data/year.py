@@ -33,7 +33,8 @@ def check_with_year(rubric: Rubric, raw: RawResults, project: Project, problems:
     publicity = (notice.publicity.start, notice.publicity.end) if notice and notice.publicity else None
     unit_ids = {r.get("id") for r in raw.units}
     objections = read_objections(raw.objections, rubric, unit_ids, publicity, problems)
-    assessment = check_results(rubric, adjusted_results(raw, rubric, objections, raw.objections), problems)
+    adjusted = adjusted_results(raw, rubric, objections, raw.objections)
+    assessment = check_results(rubric, adjusted, problems)
     units = {u.unit.id: u.unit for u in assessment.units} if assessment else read_registry(rubric, raw, Problems())
     records = YearRecords(
         letters=read_letters(raw.letters, rubric, units, problems),
@@ -50,12 +51,21 @@ def check_with_year(rubric: Rubric, raw: RawResults, project: Project, problems:
     assessment, deducted = deduct_late(rubric, assessment, records.rectification)
     original = None
     if any(o.outcome == "adjusted" for o in objections):
-        before = check_results(rubric, raw, Problems())
-        if before is not None:
+        found = Problems()
+        before = check_results(rubric, raw, found)
+        _replaced_rows_problems(raw, adjusted, found, problems)
+        if before is not None and not found.has_errors():
             original = deduct_late(rubric, set_aside_uncounted(before)[0], records.rectification)[0]
     records = replace(records, uncounted_penalties=uncounted, deducted=deducted, original=original)
     project.year[rubric.id] = records
     return replace(assessment, year=records)
+
+
+def _replaced_rows_problems(raw: RawResults, adjusted: RawResults, found: Problems, problems: Problems) -> None:
+    """The problems of the entries an adjustment set aside: they are still the office's data, and wrong."""
+    kept = {(r.loc.file, r.loc.line) for r in adjusted.entries}
+    replaced = {(r.loc.file, r.loc.line) for r in raw.entries} - kept
+    problems.extend(Problems([p for p in found if (p.loc.file, p.loc.line) in replaced]))
 
 
 def set_aside_uncounted(assessment: Assessment) -> tuple[Assessment, dict[str, tuple[PenaltyRecord, ...]]]:

@@ -19,6 +19,7 @@ from generator.data.load import RESULTS_DIR, RUBRICS_DIR, load_rubric, read_byte
 from generator.data.problems import EXIT_DATA, EXIT_OK, EXIT_USAGE, Loc, Problems, os_error_words
 from generator.data.tables import UNITS, decode, delimiter, normalize_header, parse_table, table_for_file
 from generator.engine.models import Rubric
+from generator.office.carry import carried_file
 from generator.office.outputfile import write_all
 from generator.office.sheetlayout import report_problems
 
@@ -198,16 +199,31 @@ def start_year(root: Path, year: int, *, source: str | None, new_id: str | None)
         print("单位名册有错误，没有写入文件。先改正上一年的单位名册。", file=sys.stderr)
         return EXIT_DATA
 
+    tasks = carried_file(root, old.id)
+    extra = [(root / RESULTS_DIR / target / "rectification.csv", tasks[0])] if tasks is not None else []
     try:
-        write_all([(root / rubric_file, new_text.encode("utf-8")), *((root / f, data) for f, data, _units in written)])
+        write_all([(root / rubric_file, new_text.encode("utf-8")), *((root / f, data) for f, data, _units in written), *extra])
     except OSError as exc:
         print(f"无法写入新年度的文件：{os_error_words(exc)}。没有改动任何文件。", file=sys.stderr)
         return EXIT_DATA
-    _tell(chosen, rubric_file, text, new_text, target, year, written, registries, root)
+    _tell(chosen, rubric_file, text, new_text, target, year, written, registries, root, _tasks_line(old.id, target, tasks))
     return EXIT_OK
 
 
-def _tell(chosen: Source, rubric_file: str, text: str, new_text: str, target: str, year: int, written: list[tuple[str, bytes, int]], registries: list[Path], root: Path) -> None:
+def _tasks_line(old_id: str, target: str, tasks: tuple[bytes, int, int] | None) -> str:
+    if tasks is None:
+        return f"  {old_id} 还没有可以计分的考核结果，没有生成整改任务（{RESULTS_DIR}/{target}/rectification.csv）"
+    _data, carried, found = tasks
+    return (
+        f"  {RESULTS_DIR}/{target}/rectification.csv：整改任务 {carried + found} 项"
+        f"（{old_id} 的扣分项 {found} 项，以前年度仍未完成的 {carried} 项），请各单位填写整改目标、措施、进度、责任人和完成时限"
+    )
+
+
+def _tell(
+    chosen: Source, rubric_file: str, text: str, new_text: str, target: str, year: int,
+    written: list[tuple[str, bytes, int]], registries: list[Path], root: Path, tasks: str,
+) -> None:
     old = chosen.rubric
     print(f"已开始 {year} 年度的考核 {target}：")
     added = "，并写明 series 与上一年配对" if not re.search(r"^series:", text, re.MULTILINE) else ""
@@ -216,6 +232,7 @@ def _tell(chosen: Source, rubric_file: str, text: str, new_text: str, target: st
         print(f"  {new_file}：由 {relative(path, root)} 复制，{units} 个单位，考核状态和状态说明已清空")
     if not written:
         print(f"  {old.id} 没有单位名册，请建立 {RESULTS_DIR}/{target}/units.csv")
+    print(tasks)
     lines = [
         (n, line.strip())
         for n, line in enumerate(new_text.splitlines(), start=1)

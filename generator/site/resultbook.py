@@ -8,6 +8,7 @@ from decimal import Decimal
 import pandas as pd
 
 from generator.data.sample import DOWNLOAD_NOTE
+from generator.engine.exact import quantize
 from generator.engine.outcome import AssessmentOutcome
 from generator.site.export import summary_rows
 from generator.site.views.common import by_pool
@@ -42,9 +43,10 @@ def group_statistics(frame: pd.DataFrame, outcome: AssessmentOutcome) -> pd.Data
     if assessed.empty:
         return pd.DataFrame({"排名组": [], "参加考核单位数": []})
     totals = assessed.groupby("排名组", sort=False)["综合得分"]
+    rounding = outcome.rubric.rounding
     stats = pd.DataFrame({
         "参加考核单位数": totals.count(),
-        "平均综合得分": totals.apply(lambda s: (sum(s, Decimal(0)) / len(s)).quantize(Decimal("0.01"))),
+        "平均综合得分": totals.apply(lambda s: quantize(sum(s, Decimal(0)) / len(s), rounding.decimals, rounding.mode)),
         "最高分": totals.max(),
         "最低分": totals.min(),
     })

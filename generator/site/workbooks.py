@@ -81,8 +81,8 @@ Cell = Any
 
 
 def _kind(value: Any) -> str:
-    if isinstance(value, bool) or value is None:
-        return "blank" if value is None else "text"
+    if isinstance(value, bool) or value is None or value == "":
+        return "blank" if value is None or value == "" else "text"
     if isinstance(value, (Decimal, int, float)):
         return "number" if value == value else "blank"  # NaN (pandas' missing value) is a blank cell
     return "text"

@@ -11,10 +11,11 @@ import datetime
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from generator.engine.outcome import AssessmentOutcome
+from generator.engine.outcome import AssessmentOutcome, UnitOutcome
 from generator.engine.tree import node_index
 from generator.engine.yearrecords import Letter
 from generator.site import paths, yearpaths
+from generator.site.views.common import by_pool
 from generator.site.views.year import (
     ClaimLine,
     LetterLine,
@@ -75,6 +76,10 @@ class OfficeYearContext:
     results_url: str
 
 
+def _by_rank(u: UnitOutcome) -> tuple[bool, int, str]:
+    return (u.standing.rank is None, u.standing.rank or 0, u.unit.id)
+
+
 def office_context(outcome: AssessmentOutcome) -> OfficeYearContext:
     r = outcome.rubric
     path = yearpaths.office_page(r.id)
@@ -83,7 +88,8 @@ def office_context(outcome: AssessmentOutcome) -> OfficeYearContext:
     end = datetime.date(r.year, 12, 31)
     names = {p.id: p.name for p in r.penalties}
     consequences, tasks, nexts, claims, uncounted = [], [], [], [], []
-    for u in sorted(outcome.units, key=lambda u: (u.standing.pool, u.standing.rank or 0, u.unit.id)):
+    ranked = [u for _pid, _name, members in by_pool(outcome) for u in sorted(members, key=_by_rank)]
+    for u in ranked:
         url = paths.link(path, paths.unit_page(r.id, u.unit.id))
         mine = year.of(u.unit.id)
         consequences += [
