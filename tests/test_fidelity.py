@@ -18,9 +18,9 @@ from helpers import D, find
 from generator.data.load import load_rubric
 from generator.data.pipeline import Prepared, prepare
 from generator.data.problems import Problems
-from generator.data.provenance import provenance
 from generator.engine.origin import FILLED, READING
 from generator.engine.outcome import AssessmentOutcome
+from generator.engine.provenance import provenance
 from generator.engine.tree import tree_points, typed_tree
 from generator.site import views
 

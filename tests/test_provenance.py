@@ -17,8 +17,10 @@ from generator.cli import main as cli_main
 from generator.data.check import check_rubric
 from generator.data.load import load_rubric
 from generator.data.problems import Problems
-from generator.data.provenance import count, passage, provenance, report_lines
+from generator.data.provenance import report_lines
 from generator.engine.origin import FILLED, READING, SOURCE
+from generator.engine.provenance import passage, provenance
+from generator.engine.provenance_counts import count
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "tests" / "sources"

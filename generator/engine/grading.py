@@ -19,8 +19,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
-from generator.data.problems import Problems
-from generator.data.provenance import provenance
 from generator.engine.exact import fmt
 from generator.engine.models import (
     DEFAULT_GRADE_LABELS,
@@ -34,6 +32,8 @@ from generator.engine.models import (
 )
 from generator.engine.origin import Sourced
 from generator.engine.outcome import Standing, UnitScore
+from generator.engine.problems import Problems
+from generator.engine.provenance import provenance
 
 _RANK_OF_GRADE = {grade: i for i, grade in enumerate(GRADE_ORDER)}
 ALL_POOL = "all"
