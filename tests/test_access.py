@@ -42,20 +42,12 @@ import pytest
 from conftest_site import ROOT, add_notice_if_missing, built_site, copy_project, digests
 from published import fake_published
 
-from generator.access import policy as access
+from generator.access import accounts as access
+from generator.access.accounts import Account, Accounts, ServerSettings, documented_passwords, load_accounts
+from generator.access.mode import AccessMode, apply_access
+from generator.access.nginx import LOGIN_PATH, Plan, config_files
 from generator.access.passwords import MAX_PASSWORD, hash_password, password_problem, verify_password
-from generator.access.policy import (
-    Account,
-    Accounts,
-    Plan,
-    ServerSettings,
-    apply_access,
-    config_files,
-    documented_passwords,
-    load_accounts,
-    page_access,
-    url_access,
-)
+from generator.access.policy import filter_sitemap, page_access, url_access
 from generator.cli import main
 from generator.data.pipeline import Prepared, prepare
 from generator.data.problems import Loc, Problems
@@ -774,7 +766,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     (root / "access" / "server.txt").write_text(f"listen = 127.0.0.1:{port}\n网站目录 = {site_root}\n", encoding="utf-8")
 
     def build_and_publish() -> tuple[dict[str, bytes], list[str]]:
-        result = build(root, progress=Progress(quiet=True), access=accounts_file)
+        result = build(root, progress=Progress(quiet=True), access=AccessMode(accounts_file))
         assert result.ok, "\n".join(str(p) for p in result.problems.sorted())
         # Published as the documentation says: build with the accounts, then kaoping publish to the site root.
         assert main(["--root", str(root), "publish", str(site_root)]) == 0
@@ -958,10 +950,10 @@ def test_the_results_page_follows_results_public(served: Served) -> None:
 
 
 def test_login_sends_an_account_to_its_own_page(served: Served) -> None:
-    assert get(served, access.LOGIN_PATH).status == 401
-    unit = get(served, access.LOGIN_PATH, "unit-a")
+    assert get(served, LOGIN_PATH).status == 401
+    unit = get(served, LOGIN_PATH, "unit-a")
     assert (unit.status, unit.headers["location"]) == (302, unit_url(served.private_id, served.unit_a))
-    office = get(served, access.LOGIN_PATH, "office")
+    office = get(served, LOGIN_PATH, "office")
     assert (office.status, office.headers["location"]) == (302, "/")
 
 
@@ -1131,7 +1123,7 @@ def test_the_sitemap_loses_restricted_pages_and_keeps_its_gzip_date(tmp_path: Pa
     (tmp_path / "sitemap.xml").write_text(text, encoding="utf-8")
     with gzip.GzipFile(tmp_path / "sitemap.xml.gz", "wb", mtime=1_600_000_000) as out:
         out.write(text.encode())
-    assert access.filter_sitemap(tmp_path, {"b-2020"}) == 2
+    assert filter_sitemap(tmp_path, {"b-2020"}) == 2
     kept = (tmp_path / "sitemap.xml").read_text(encoding="utf-8")
     assert re.findall(r"<loc>([^<]*)</loc>", kept) == [urls[0], urls[3]]
     assert kept.endswith("    </url>\n</urlset>\n")

@@ -156,7 +156,7 @@ def test_no_traceback_without_debug(good: Path, capsys: pytest.CaptureFixture[st
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("意外")
 
-    monkeypatch.setattr(generator.cli, "prepare", broken)
+    monkeypatch.setattr(generator.cli.commands, "prepare", broken)
     assert cli(good, "check") == 3
     err = capsys.readouterr().err
     assert err == "内部错误：程序遇到了意外情况。请带上 --debug 重新运行，把输出发给维护人员。\n"

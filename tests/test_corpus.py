@@ -185,7 +185,7 @@ def test_debug_shows_a_traceback_only_for_internal_errors(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("故障")
 
-    monkeypatch.setattr("generator.cli.prepare", broken)
+    monkeypatch.setattr("generator.cli.commands.prepare", broken)
     assert main(["--root", str(root), "check"]) == 3
     err = capsys.readouterr().err
     assert "Traceback" not in err and "--debug" in err

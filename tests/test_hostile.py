@@ -47,8 +47,7 @@ import pytest
 import yaml
 from sandbox import copy_sources, leftovers, write_files
 
-from generator.cli import main
-from generator.data.problems import EXIT_DATA
+from generator.cli import EXIT_DATA, main
 from generator.site.build import BuildResult, Progress, build
 
 AID = "hostile-2017"

@@ -36,9 +36,9 @@ import pytest
 from conftest_site import built_site
 from sandbox import ROOT, copy_sources, digests
 
-import generator.office.publish
+import generator.office.publishfiles
 from generator.cli import main
-from generator.office.publish import KEEP_PREVIOUS, RELEASES_SUFFIX, TEMP_MARK, exchange
+from generator.office.publishfiles import KEEP_PREVIOUS, RELEASES_SUFFIX, TEMP_MARK, exchange
 from generator.site.stamp import BUILD_STAMP, PUBLISHED_MARKER
 
 # -- a small site of our own --------------------------------------------------------------------------
@@ -255,7 +255,7 @@ def test_plain_layout_where_symbolic_links_cannot_be_made(
     def refuse(*args: object, **kwargs: object) -> None:
         raise OSError(errno.EPERM, "Operation not permitted")
 
-    monkeypatch.setattr(generator.office.publish.os, "symlink", refuse)
+    monkeypatch.setattr(generator.office.publishfiles.os, "symlink", refuse)
     dest = www / "kaoping"
     assert publish(root, dest, capsys)[0] == 0
     assert dest.is_dir() and not dest.is_symlink()
@@ -408,7 +408,7 @@ def test_disk_full_while_copying(
         assert publish(root, dest, capsys)[0] == 0
         make_site(root, "v2")
     before, releases = digests(dest), snapshot(dest)
-    real = generator.office.publish._copy_file
+    real = generator.office.publishfiles._copy_file
     copied = []
 
     def copy_file(source: Path, target: Path) -> tuple[str, int]:
@@ -417,7 +417,7 @@ def test_disk_full_while_copying(
         copied.append(source)
         return real(source, target)
 
-    monkeypatch.setattr(generator.office.publish, "_copy_file", copy_file)
+    monkeypatch.setattr(generator.office.publishfiles, "_copy_file", copy_file)
     failed(*publish(root, dest, capsys), "磁盘已满")
     assert_untouched(dest, before, releases)
     # Only what was there before: the first publish's kaoping.releases/ is gone again.
@@ -435,7 +435,7 @@ def test_switch_fails(root: Path, www: Path, monkeypatch: pytest.MonkeyPatch, ca
     def replace(source: object, target: object) -> None:
         raise OSError(errno.EACCES, "Permission denied", str(target))
 
-    monkeypatch.setattr(generator.office.publish.os, "replace", replace)
+    monkeypatch.setattr(generator.office.publishfiles.os, "replace", replace)
     failed(*publish(root, dest, capsys), "没有权限写入")
     assert_untouched(dest, before, releases)
 
@@ -532,7 +532,7 @@ def big_site(root: Path, version: str) -> None:
 #: machine, however fast its disk. Everything else is the real command.
 _SLOW_PUBLISH = """
 import sys, time
-import generator.office.publish as publish
+import generator.office.publishfiles as publish
 copy = publish._copy_file
 def slow(source, target):
     time.sleep(0.005)

@@ -19,8 +19,7 @@ from pathlib import Path
 import pytest
 from sandbox import ROOT, copy_sources, digests, leftovers
 
-from generator.cli import main
-from generator.data.problems import EXIT_DATA
+from generator.cli import EXIT_DATA, main
 from generator.site.build import LOCK_FILE, Progress, build
 
 SHARED = ROOT / "tests" / "corpus" / "_shared"

@@ -34,7 +34,7 @@ from openpyxl.utils import get_column_letter
 from generator.data.check import check_rubric
 from generator.data.check_results import read_registry
 from generator.data.load import RESULTS_DIR, RUBRICS_DIR, known_assessments, load_project
-from generator.data.problems import EXIT_DATA, EXIT_OK, EXIT_USAGE, Loc, Problems
+from generator.data.problems import Loc, Problems
 from generator.data.tables import BONUS, PARTS, PENALTIES, VETOES, Table
 from generator.engine.models import (
     Node,
@@ -47,6 +47,7 @@ from generator.engine.models import (
 )
 from generator.engine.scoring import has_target
 from generator.engine.tree import TypedNode, node_index, node_rules, rules_for, typed_tree, walk, walk_typed
+from generator.office.report import Ending
 
 IDENT_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 3
 #: Labels in row 1 of every data worksheet (and in column A of 说明), each followed by its value.
@@ -220,12 +221,6 @@ class CellLoc(Loc):
 
 def sheet_label(name: str) -> str:
     return f"工作表「{name}」"
-
-
-def report_problems(problems: Problems) -> None:
-    from generator.cli import report
-
-    report(problems)
 
 
 # --------------------------------------------------------------------------------------------
@@ -461,14 +456,14 @@ class Loaded:
     units: tuple[Unit, ...]
 
 
-def load_assessment(root: Path, aid: str, problems: Problems) -> tuple[Loaded | None, int]:
-    """Load one assessment; rubric errors, load errors and registry errors stop here (with the exit status)."""
+def load_assessment(root: Path, aid: str, problems: Problems) -> tuple[Loaded | None, Ending]:
+    """Load one assessment; rubric errors, load errors and registry errors stop here (with how it ended)."""
     project = load_project(root, problems, {aid})
     if aid not in project.rubrics:
         if not problems.has_errors():
             problems.error(Loc(f"{RUBRICS_DIR}/{aid}.yml"), f"没有考核 {aid} 的细则", f"已有的考核：{known_assessments(root)}。")
-            return None, EXIT_USAGE
-        return None, EXIT_DATA
+            return None, Ending.USAGE
+        return None, Ending.DATA
     rubric, file = project.rubrics[aid]
     rubric_problems = Problems()
     check_rubric(rubric, rubric_problems)
@@ -481,9 +476,9 @@ def load_assessment(root: Path, aid: str, problems: Problems) -> tuple[Loaded | 
             f"先建立单位名册 {RESULTS_DIR}/{aid}/units.csv（开始新年度时可用 kaoping new 从上一年复制）。",
         )
     if problems.has_errors() or raw is None:
-        return None, EXIT_DATA
+        return None, Ending.DATA
     # The registry as the checker reads it; the results' own findings are not ours to report here.
     units = tuple(read_registry(rubric, raw, problems).values())
     if problems.has_errors() or not units:
-        return None, EXIT_DATA
-    return Loaded(rubric, file, raw, units), EXIT_OK
+        return None, Ending.DATA
+    return Loaded(rubric, file, raw, units), Ending.DONE
