@@ -34,7 +34,10 @@ from generator.site import paths, views
 
 QUERIES = ROOT / "tests" / "search_queries.yml"
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="没有 /usr/bin/chromium，跳过浏览器测试（make test 会安装它）")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="没有 /usr/bin/chromium，跳过浏览器测试（make test 会安装它）"),
+]
 
 
 @pytest.fixture(scope="module")

@@ -16,10 +16,11 @@ from pathlib import Path
 
 from generator.access.passwords import PASSWORD_RULE, password_problem
 from generator.access.site_root import check_site_root
+from generator.data.csvread import decode, parse_table
 from generator.data.load import read_bytes, relative
 from generator.data.pipeline import Prepared
 from generator.data.problems import Loc, Problems
-from generator.data.tables import Column, Table, decode, parse_table
+from generator.data.tables import Column, Table
 from generator.engine.models import Row
 from generator.site import views
 
@@ -52,7 +53,14 @@ ACCOUNTS = Table(
     "accounts",
     "每个账号一行：账号、密码、单位代码（考核办公室的账号写 `*` 或 `考核办公室`）。这个文件不发布、不提交。",
     (
-        Column("account", "账号", ACCOUNT_RULE + "。", ("账号", "用户名", "登录名", "account", "user", "username"), True, code=True),
+        Column(
+            "account",
+            "账号",
+            ACCOUNT_RULE + "。",
+            ("账号", "用户名", "登录名", "account", "user", "username"),
+            True,
+            code=True,
+        ),
         Column("password", "密码", PASSWORD_RULE + "；每个账号不同。", ("密码", "口令", "password"), True),
         Column(
             "unit",
@@ -66,6 +74,7 @@ ACCOUNTS = Table(
         Column("note", "备注", "备注。", ("备注", "说明", "note"), internal=True),
     ),
 )
+
 
 @dataclass(frozen=True)
 class Account:
@@ -99,7 +108,6 @@ class Accounts:
     settings: ServerSettings
     #: Receives the configuration and the password file.
     out_dir: Path
-
 
 
 # --------------------------------------------------------------------------------------------
@@ -252,7 +260,9 @@ def _check_rows(
     return accounts
 
 
-def _unknown_unit(code: str, units: Mapping[str, list[tuple[str, str]]], by_name: Mapping[str, list[str]]) -> tuple[str, str]:
+def _unknown_unit(
+    code: str, units: Mapping[str, list[tuple[str, str]]], by_name: Mapping[str, list[str]]
+) -> tuple[str, str]:
     if not code:
         return "单位代码是空的", "填写单位名册中的单位代码；考核办公室的账号写 * 或 考核办公室。"
     named = sorted(set(by_name.get(code, ())))
@@ -279,8 +289,18 @@ SETTINGS: dict[str, tuple[str, tuple[str, ...], str, re.Pattern[str]]] = {
         "服务器上 kaoping publish 发布网站的目录，绝对路径",
         re.compile(r'^/[^"\\$;{}\x00-\x1f]*$'),
     ),
-    "listen": ("KAOPING_LISTEN", ("listen", "监听"), "nginx 监听的端口或地址:端口，例如 80、127.0.0.1:8080", re.compile(r"^[A-Za-z0-9.:\[\]_= -]+$")),
-    "server_name": ("KAOPING_SERVER_NAME", ("server_name", "域名"), "网站的域名或主机名，例如 dangjian.example.gov.cn；_ 表示任意", re.compile(r"^[A-Za-z0-9._*~-]+( [A-Za-z0-9._*~-]+)*$")),
+    "listen": (
+        "KAOPING_LISTEN",
+        ("listen", "监听"),
+        "nginx 监听的端口或地址:端口，例如 80、127.0.0.1:8080",
+        re.compile(r"^[A-Za-z0-9.:\[\]_= -]+$"),
+    ),
+    "server_name": (
+        "KAOPING_SERVER_NAME",
+        ("server_name", "域名"),
+        "网站的域名或主机名，例如 dangjian.example.gov.cn；_ 表示任意",
+        re.compile(r"^[A-Za-z0-9._*~-]+( [A-Za-z0-9._*~-]+)*$"),
+    ),
     "htpasswd": (
         "KAOPING_HTPASSWD",
         ("htpasswd", "密码文件"),
@@ -321,17 +341,27 @@ def read_settings(folder: Path, root: Path, accounts_file: Path, problems: Probl
         elif name == "site_root" and not value.startswith("/"):
             ok = check_site_root(value, loc, root, (), problems) and ok
         elif not allowed.match(value):
-            problems.error(loc, f"{aliases[1]}「{value}」不能用在 nginx 配置中", f"写{words}（不能有引号、反斜杠、$、分号或大括号）。")
+            problems.error(
+                loc,
+                f"{aliases[1]}「{value}」不能用在 nginx 配置中",
+                f"写{words}（不能有引号、反斜杠、$、分号或大括号）。",
+            )
             ok = False
     if not ok:
         return None
-    secrets = (("账号文件", accounts_file), ("生成的 nginx 配置", htpasswd.parent), ("密码文件", Path(values["htpasswd"])))
+    secrets = (
+        ("账号文件", accounts_file),
+        ("生成的 nginx 配置", htpasswd.parent),
+        ("密码文件", Path(values["htpasswd"])),
+    )
     if not check_site_root(values["site_root"], where["site_root"], root, secrets, problems):
         return None
     return ServerSettings(values["site_root"], values["listen"], values["server_name"], values["htpasswd"])
 
 
-def _read_settings_file(path: Path, file: str, values: dict[str, str], where: dict[str, Loc], problems: Problems) -> bool:
+def _read_settings_file(
+    path: Path, file: str, values: dict[str, str], where: dict[str, Loc], problems: Problems
+) -> bool:
     """Read ``server.txt`` into ``values``; ``where`` gets the line and column of each value."""
     data = read_bytes(path, file, problems, 1024 * 1024, "设置文件")
     if data is None:
@@ -352,7 +382,9 @@ def _read_settings_file(path: Path, file: str, values: dict[str, str], where: di
             problems.error(
                 Loc(file, number, 1),
                 f"不认识这一行：{line}",
-                "每行写“名称 = 值”，名称是 " + "、".join(a for _, al, _, _ in SETTINGS.values() for a in al) + "；# 开头的行是说明。",
+                "每行写“名称 = 值”，名称是 "
+                + "、".join(a for _, al, _, _ in SETTINGS.values() for a in al)
+                + "；# 开头的行是说明。",
             )
             continue
         if name in where:

@@ -61,7 +61,9 @@ def make_plan(prepared: Prepared, accounts: Sequence[Account]) -> Plan:
     return Plan(
         office=tuple(sorted(a.name for a in accounts if a.office)),
         unit_pages=tuple(sorted((name, aid, uid) for name, uid in unit_accounts for aid, _ in units.get(uid, ()))),
-        own_pages=tuple(sorted((name, paths.html_path(paths.unit_page(units[uid][0][0], uid))) for name, uid in unit_accounts)),
+        own_pages=tuple(
+            sorted((name, paths.html_path(paths.unit_page(units[uid][0][0], uid))) for name, uid in unit_accounts)
+        ),
         private_results=tuple(sorted(private_results(prepared))),
         units=len({uid for _, uid in unit_accounts}),
     )
@@ -192,5 +194,3 @@ def config_files(plan: Plan, settings: ServerSettings, source: str) -> dict[str,
         CONF_HTTP: header(f"放在 nginx 的 http {{ }} 中，与 {CONF_SERVER} 配合使用。") + http,
         CONF_SERVER: header(f"放在已有的 server {{ }} 中，{CONF_HTTP} 放在 http {{ }} 中。") + server,
     }
-
-

@@ -28,7 +28,9 @@ def check_provenance(rubric: Rubric, problems: Problems) -> None:
         for key in obj.field_origin:
             if key not in public or key in SOURCED_FIELDS or key == "id":
                 allowed = "、".join(sorted(public - SOURCED_FIELDS - {"id"}))
-                problems.error(loc, f"{label}的 field_origin 中没有「{key}」这个键", f"只能标明本部分自己的键：{allowed}。")
+                problems.error(
+                    loc, f"{label}的 field_origin 中没有「{key}」这个键", f"只能标明本部分自己的键：{allowed}。"
+                )
         if entry.origin is None:
             problems.error(
                 loc,
@@ -47,23 +49,37 @@ def check_provenance(rubric: Rubric, problems: Problems) -> None:
         if READING in origins and not obj.reading:
             problems.error(loc, f"{label}标为解读，但没有写考核办公室的理解", "在 reading 写明怎样理解原文。")
         if FILLED in origins and not obj.note:
-            problems.error(loc, f"{label}标为补充，但没有说明", "在 note 写明补充了什么、为什么（原文件缺失、没有规定等）。")
+            problems.error(
+                loc, f"{label}标为补充，但没有说明", "在 note 写明补充了什么、为什么（原文件缺失、没有规定等）。"
+            )
         if obj.reading and READING not in origins:
-            problems.warning(loc, f"{label}写了 reading，但来源不是解读", "解读原文的写 origin: 解读；否则把 reading 的内容写进 note。")
+            problems.warning(
+                loc,
+                f"{label}写了 reading，但来源不是解读",
+                "解读原文的写 origin: 解读；否则把 reading 的内容写进 note。",
+            )
 
 
 def strict_problems(rubric: Rubric, problems: Problems) -> None:
     """``kaoping check --strict``: an office's real year has nothing filled in."""
     prov = provenance(rubric)
     if rubric.origin == FILLED:
-        problems.error(rubric.loc, f"细则 {rubric.id} 整份标为补充（origin: 补充）", "正式考核的细则须依据原文件；--strict 不接受补充的内容。")
+        problems.error(
+            rubric.loc,
+            f"细则 {rubric.id} 整份标为补充（origin: 补充）",
+            "正式考核的细则须依据原文件；--strict 不接受补充的内容。",
+        )
         return
     for entry in prov.parts:
         if not entry.written:
             continue
         obj = entry.obj
         if obj.origin == FILLED:
-            problems.error(entry.loc, f"{entry.label}是补充的内容：{obj.note}", "正式考核的细则须依据原文件；--strict 不接受补充的内容。")
+            problems.error(
+                entry.loc,
+                f"{entry.label}是补充的内容：{obj.note}",
+                "正式考核的细则须依据原文件；--strict 不接受补充的内容。",
+            )
         filled = [k for k, v in obj.field_origin.items() if v == FILLED]
         if filled and obj.origin != FILLED:
             problems.error(
@@ -75,7 +91,11 @@ def strict_problems(rubric: Rubric, problems: Problems) -> None:
 
 def strict_sample(sample: Loc, problems: Problems) -> None:
     """``kaoping check --strict``: the results are marked as sample data."""
-    problems.error(sample, "考核结果标明是示例数据（示例数据）", "正式考核的结果不能是示例数据；--strict 不接受。真实的结果请删去这一行。")
+    problems.error(
+        sample,
+        "考核结果标明是示例数据（示例数据）",
+        "正式考核的结果不能是示例数据；--strict 不接受。真实的结果请删去这一行。",
+    )
 
 
 def report_lines(rubric: Rubric) -> list[str]:
@@ -84,7 +104,9 @@ def report_lines(rubric: Rubric) -> list[str]:
     names = {t.id: t.name for t in rubric.unit_types}
     parts = "，".join(f"{o} {c.parts[o]}" for o in ORIGINS)
     fields = "，".join(f"{o} {c.fields[o]}" for o in ORIGINS if c.fields[o])
-    lines = [f"{rubric.id}：各部分 {sum(c.parts.values())} 处（{parts}）" + (f"；另有单项标注（{fields}）" if fields else "")]
+    lines = [
+        f"{rubric.id}：各部分 {sum(c.parts.values())} 处（{parts}）" + (f"；另有单项标注（{fields}）" if fields else "")
+    ]
     seen: dict[tuple[Decimal, tuple[Decimal, ...]], list[str]] = {}
     for type_id, total, by_origin in c.points:
         seen.setdefault((total, tuple(by_origin[o] for o in ORIGINS)), []).append(names[type_id])

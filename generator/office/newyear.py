@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.data.check import ASSESSMENT_ID, check_rubric
+from generator.data.csvread import decode, delimiter, parse_table
 from generator.data.load import RESULTS_DIR, RUBRICS_DIR, load_rubric, read_bytes, read_rubric_text, relative
 from generator.data.problems import Loc, Problems, os_error_words
-from generator.data.tables import UNITS, decode, delimiter, normalize_header, parse_table, table_for_file
+from generator.data.tables import UNITS, normalize_header, table_for_file
 from generator.engine.models import Rubric
 from generator.office.outputfile import write_all
 from generator.office.report import Ending, Report
@@ -61,13 +62,20 @@ def _choose(sources: list[Source], year: int, source: str | None, new_id: str | 
         return f"{RUBRICS_DIR}/ 中没有可以复制的细则。"
     if new_id is not None:
         # --id wujin-2018 names its series: the one whose latest id, with the year replaced, is that id.
-        matching = [k for k, v in series.items() if _renamed(_latest(v).rubric, year) == new_id or new_id.startswith(k + "-")]
+        matching = [
+            k for k, v in series.items() if _renamed(_latest(v).rubric, year) == new_id or new_id.startswith(k + "-")
+        ]
         if len(matching) == 1:
             return _latest(series[matching[0]])
     if len(series) == 1:
         return _latest(next(iter(series.values())))
-    listed = "；".join(f"{k}（最近一项 {_latest(v).rubric.id}，{_latest(v).rubric.year} 年度）" for k, v in sorted(series.items()))
-    return f"有几个系列的考核，不知道从哪一项开始：{listed}。用 --from 考核代码 指定，例如 --from {_latest(sources).rubric.id}。"
+    listed = "；".join(
+        f"{k}（最近一项 {_latest(v).rubric.id}，{_latest(v).rubric.year} 年度）" for k, v in sorted(series.items())
+    )
+    return (
+        f"有几个系列的考核，不知道从哪一项开始：{listed}。"
+        f"用 --from 考核代码 指定，例如 --from {_latest(sources).rubric.id}。"
+    )
 
 
 def _renamed(rubric: Rubric, year: int) -> str | None:
@@ -85,14 +93,17 @@ def _top_level(key: str, value: str) -> re.Pattern[str]:
 
 
 def new_rubric_text(text: str, rubric: Rubric, new_id: str, year: int) -> str | None:
-    """The rubric's text for the new year: id and year changed, a series added when it had none; None when the lines are not found."""
+    """The rubric's text for the new year: id and year changed, a series added when it had none; None when the
+    lines are not found."""
     out, ids = _top_level("id", rubric.id).subn(lambda m: f"{m.group(1)}{m.group(2)}{new_id}{m.group(2)}", text)
     out, years = _top_level("year", str(rubric.year)).subn(lambda m: f"{m.group(1)}{m.group(2)}{year}{m.group(2)}", out)
     if ids != 1 or years != 1:
         return None
     if not re.search(r"^series:", out, re.MULTILINE):
         # Without a series the two years would not be paired on the unit pages: name the old id as the series.
-        out = re.sub(r"^(year:.*\n)", lambda m: f"{m.group(1)}series: {rubric.series_id}\n", out, count=1, flags=re.MULTILINE)
+        out = re.sub(
+            r"^(year:.*\n)", lambda m: f"{m.group(1)}series: {rubric.series_id}\n", out, count=1, flags=re.MULTILINE
+        )
     return out
 
 
@@ -143,13 +154,18 @@ def start_year(root: Path, year: int, *, source: str | None, new_id: str | None)
     target = _target(chosen.rubric, year, new_id, report)
     if target is None:
         return report
-    existing = [root / RUBRICS_DIR / f"{target}.yml", root / RUBRICS_DIR / f"{target}.yaml", root / RESULTS_DIR / target]
+    existing = [
+        root / RUBRICS_DIR / f"{target}.yml",
+        root / RUBRICS_DIR / f"{target}.yaml",
+        root / RESULTS_DIR / target,
+    ]
     existing = [p for p in existing if p.exists()] + [root / s.file for s in sources if s.rubric.id == target]
     if existing:
         where = "、".join(dict.fromkeys(relative(p, root) for p in existing))
         return report.stop(
             Ending.DATA,
-            f"考核 {target} 已经存在（{where}），没有改动任何文件。要重新开始，先删除或改名这些文件；或用 --id 换一个代码。",
+            f"考核 {target} 已经存在（{where}），没有改动任何文件。"
+            f"要重新开始，先删除或改名这些文件；或用 --id 换一个代码。",
         )
     copied = _new_rubric(root, chosen, target, year, report)
     if copied is None:
@@ -204,7 +220,8 @@ def _new_rubric(root: Path, chosen: Source, target: str, year: int, report: Repo
     if new_text is None:
         report.stop(
             Ending.DATA,
-            f"{chosen.file} 中找不到顶层的 id: {old.id} 和 year: {old.year} 两行，无法自动修改。请手工复制细则并修改这两行。",
+            f"{chosen.file} 中找不到顶层的 id: {old.id} 和 year: {old.year} 两行，无法自动修改。"
+            f"请手工复制细则并修改这两行。",
         )
         return None
     rubric = read_rubric_text(new_text, f"{RUBRICS_DIR}/{target}.yml", problems)
@@ -212,7 +229,9 @@ def _new_rubric(root: Path, chosen: Source, target: str, year: int, report: Repo
         check_rubric(rubric, problems)
     if rubric is None or problems.has_errors():
         report.problems(Problems(problems.errors))
-        report.stop(Ending.DATA, f"复制后的细则有错误（原细则 {chosen.file} 的错误也会带过来），没有写入文件。先改正错误。")
+        report.stop(
+            Ending.DATA, f"复制后的细则有错误（原细则 {chosen.file} 的错误也会带过来），没有写入文件。先改正错误。"
+        )
         return None
     return text, new_text
 
@@ -271,7 +290,8 @@ def _started(
             out.append(f"  ……另有 {len(lines) - SHOWN_LINES} 处")
     return out + [
         "下一步：",
-        f"  1. 按新年度的考核文件修改细则 {rubric_file}（指标、分值、评分标准的变化），改完运行 kaoping check {target}；",
+        f"  1. 按新年度的考核文件修改细则 {rubric_file}（指标、分值、评分标准的变化），"
+        f"改完运行 kaoping check {target}；",
         f"  2. 核对单位名册 {RESULTS_DIR}/{target}/units.csv：新增、撤并的单位，联络组；",
         f"  3. 运行 kaoping sheet {target} 生成评分表，交考核组填写；填好后用 kaoping import 导入。",
         f"在每个单位有考核记录或在名册中写明考核状态之前，kaoping check 会对这些单位报错（{target} 的结果不能发布）。",

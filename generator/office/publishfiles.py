@@ -120,7 +120,8 @@ def refuse_overlap(root: Path, dest: Path, given: Path) -> None:
                 else f"包含项目目录 {root}：发布会把它整个替换掉"
             )
             raise PublishError(
-                f"发布目录 {given}{where or ' '}不能是项目目录、不能在项目目录里面（包括 site/），也不能是项目目录的上级目录；"
+                f"发布目录 {given}{where or ' '}不能是项目目录、不能在项目目录里面（包括 site/），"
+                f"也不能是项目目录的上级目录；"
                 f"这个目录{why}。请给出项目以外的 Web 服务器网站目录，例如 /srv/www/kaoping"
             )
 
@@ -238,7 +239,9 @@ def copy_locked(root: Path, site_dir: Path, target: Path, done: Published, progr
         try:
             stack.enter_context(build_lock(root, progress))
         except OSError as exc:
-            raise PublishError(f"无法在项目目录 {root} 建立锁文件（{exc.strerror or exc}），不能确认没有正在进行的生成") from exc
+            raise PublishError(
+                f"无法在项目目录 {root} 建立锁文件（{exc.strerror or exc}），不能确认没有正在进行的生成"
+            ) from exc
         check_site(site_dir)
         return copy_site(site_dir, target, done)
 
@@ -255,7 +258,9 @@ def copy_site(source: Path, target: Path, done: Published | None = None) -> str:
         subfolders.sort()
         for name in [*subfolders, *files]:
             if (here / name).is_symlink():
-                raise PublishError(f"网站中有符号链接 {here / name}，不发布。网站应当只有普通文件，重新运行 kaoping build")
+                raise PublishError(
+                    f"网站中有符号链接 {here / name}，不发布。网站应当只有普通文件，重新运行 kaoping build"
+                )
         for name in subfolders:
             os.mkdir(target / rel / name)
             os.chmod(target / rel / name, 0o755)

@@ -24,25 +24,37 @@ from generator.data.problems import Loc, Problems, os_error_words
 from generator.data.tables import TABLES_BY_NAME
 from generator.office.outputfile import write_all
 from generator.office.report import Ending, Report
+from generator.office.sheetcolumns import rubric_digest
 from generator.office.sheetcount import count_against_roster, row_limit
-from generator.office.sheetlayout import Loaded, build_layout, load_assessment, rubric_digest
+from generator.office.sheetlayout import Loaded, build_layout, load_assessment
 from generator.office.sheetmerge import NUMBERS_ONLY, Change, check_scratch, merge
-from generator.office.sheetread import Source, SourceSheet, open_source
+from generator.office.sheetread import open_source
 from generator.office.sheetrecords import Imported, Origin, read_sheet
+from generator.office.sheetsource import Source, SourceSheet
 
 
 def _which_assessment(imported: Imported, wanted: str | None, problems: Problems) -> str | None:
     ids = dict.fromkeys(i for i, _ in imported.ids)
     if len(ids) > 1:
         first = {i: loc for i, loc in reversed(imported.ids)}
-        problems.error(first[list(ids)[1]], f"评分表中有几项考核的代码：{'、'.join(ids)}", "一次只导入一项考核的评分表。")
+        problems.error(
+            first[list(ids)[1]], f"评分表中有几项考核的代码：{'、'.join(ids)}", "一次只导入一项考核的评分表。"
+        )
         return None
     found = next(iter(ids), None)
     if wanted and found and wanted != found:
-        problems.error(imported.ids[0][1], f"这是考核 {found} 的评分表，不是 {wanted} 的", f"核对文件；导入 {found} 时不用加 --assessment。")
+        problems.error(
+            imported.ids[0][1],
+            f"这是考核 {found} 的评分表，不是 {wanted} 的",
+            f"核对文件；导入 {found} 时不用加 --assessment。",
+        )
         return None
     if not wanted and not found:
-        problems.error(Loc("--assessment"), "评分表中没有考核代码（第 1 行或“说明”工作表）", "用 --assessment 考核代码 指定导入哪项考核。")
+        problems.error(
+            Loc("--assessment"),
+            "评分表中没有考核代码（第 1 行或“说明”工作表）",
+            "用 --assessment 考核代码 指定导入哪项考核。",
+        )
         return None
     return wanted or found
 
@@ -142,7 +154,11 @@ def refuse_formulas(imported: Imported, problems: Problems) -> None:
                     continue
                 title, shown = table.column(key).title, text if len(text) <= 20 else text[:20] + "……"
                 if key in NUMBERS_ONLY:
-                    problems.error(record.origin.loc(key), f"「{title}」只能填数字，这一格是公式文字（{shown}）", "填写阿拉伯数字，例如 1 或 0.5。")
+                    problems.error(
+                        record.origin.loc(key),
+                        f"「{title}」只能填数字，这一格是公式文字（{shown}）",
+                        "填写阿拉伯数字，例如 1 或 0.5。",
+                    )
                     continue
                 problems.error(
                     record.origin.loc(key),
@@ -191,7 +207,8 @@ def _apply(root: Path, loaded: Loaded, imported: Imported, force: bool, problems
     errors = Problems([p for p in elsewhere.errors])
     if errors.items:
         report.note(
-            f"\n以下问题不在评分表中（在 {RESULTS_DIR}/{chosen}/ 原有的文件里，例如单位名册），导入不受影响；发布前须处理："
+            f"\n以下问题不在评分表中（在 {RESULTS_DIR}/{chosen}/ 原有的文件里，例如单位名册），"
+            f"导入不受影响；发布前须处理："
         )
         report.problems(errors)
     report.tell(f"下一步：kaoping check {chosen} 检查，kaoping score {chosen} 查看得分。")

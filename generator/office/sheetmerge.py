@@ -18,24 +18,15 @@ from pathlib import Path
 
 import pandas as pd
 
+from generator.data.csvread import parse_table
 from generator.data.load import RESULTS_DIR
 from generator.data.pipeline import prepare
 from generator.data.problems import Loc, Problem, Problems
-from generator.data.tables import (
-    ENTRIES,
-    TABLES_BY_NAME,
-    Table,
-    parse_table,
-    table_for_file,
-)
+from generator.data.tables import ENTRIES, TABLES_BY_NAME, Table, table_for_file
 from generator.engine.models import Node, Row, Rubric
 from generator.engine.tree import node_index
-from generator.office.sheetlayout import (
-    CellLoc,
-    Loaded,
-    norm,
-    resolve_rule,
-)
+from generator.office.sheetcolumns import CellLoc, norm
+from generator.office.sheetlayout import Loaded, resolve_rule
 from generator.office.sheetrecords import Imported, Origin, Record
 from generator.site.downloads import csv_bytes
 
@@ -92,7 +83,9 @@ def merge(loaded: Loaded, imported: Imported) -> list[Change]:
         table = TABLES_BY_NAME[name]
         existing: tuple[Row, ...] = getattr(loaded.raw, name)
         kept = [Record(dict(r.cells), r) for r in existing if covered is not None and r.get("unit") not in covered]
-        rows = sorted([*imported.records[name], *kept], key=lambda rec: index.get(rec.cells.get("unit", ""), len(index)))
+        rows = sorted(
+            [*imported.records[name], *kept], key=lambda rec: index.get(rec.cells.get("unit", ""), len(index))
+        )
         before = Counter(_canonical(table, r.cells, loaded.rubric, nodes, types) for r in existing)
         after = Counter(_canonical(table, r.cells, loaded.rubric, nodes, types) for r in rows)
         if before != after:
@@ -103,7 +96,11 @@ def merge(loaded: Loaded, imported: Imported) -> list[Change]:
 
 def table_bytes(table: Table, rows: Sequence[Record]) -> bytes:
     """A results table as Excel opens it: Chinese headers, UTF-8 with BOM, CRLF."""
-    frame = pd.DataFrame([[r.cells.get(c.name, "") for c in table.columns] for r in rows], columns=[c.title for c in table.columns], dtype=str)
+    frame = pd.DataFrame(
+        [[r.cells.get(c.name, "") for c in table.columns] for r in rows],
+        columns=[c.title for c in table.columns],
+        dtype=str,
+    )
     return csv_bytes(frame)
 
 
@@ -148,7 +145,8 @@ _ROW_MENTION = re.compile(r"(results/[^\s，。；]+?\.csv) 第 (\d+) 行")
 
 
 def _place(problem: Problem, lines: Mapping[str, Mapping[int, Record]], headers: Mapping[str, list[str]]) -> Problem:
-    """The problem with its location (and any row it mentions) moved from the scratch CSV to where the data came from."""
+    """The problem with its location (and any row it mentions) moved from the scratch CSV to where the data came
+    from."""
 
     def where(file: str, line: int, column: int) -> Loc | None:
         record = lines.get(file, {}).get(line)

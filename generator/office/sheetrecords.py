@@ -21,8 +21,7 @@ from generator.data.tables import (
     normalize_header,
 )
 from generator.engine.models import Row
-from generator.office.sheetcount import SheetCount
-from generator.office.sheetlayout import (
+from generator.office.sheetcolumns import (
     CODES_SHEET,
     ENTRY_KEYS,
     FINDING_KEYS,
@@ -35,7 +34,8 @@ from generator.office.sheetlayout import (
     CellLoc,
     norm,
 )
-from generator.office.sheetread import SourceSheet, ident
+from generator.office.sheetcount import SheetCount
+from generator.office.sheetsource import SourceSheet, ident
 
 #: The header row is looked for in the first rows only (说明's column list must not look like one).
 _HEADER_SEARCH = 5
@@ -130,7 +130,11 @@ def read_sheet(sheet: SourceSheet, imported: Imported, problems: Problems) -> No
     labels = ident(rows)
     if LABEL_ID in labels:
         imported.ids.append((labels[LABEL_ID], CellLoc(sheet.where, 1, 2)))
-    if sheet.name == README_SHEET or (rows and rows[0] and rows[0][0].startswith((README_SHEET, CODES_SHEET))) or sheet.name == CODES_SHEET:
+    if (
+        sheet.name == README_SHEET
+        or (rows and rows[0] and rows[0][0].startswith((README_SHEET, CODES_SHEET)))
+        or sheet.name == CODES_SHEET
+    ):
         for r, row in enumerate(rows, start=1):
             if len(row) > 1 and row[0] == LABEL_ID and row[1]:
                 imported.ids.append((row[1], CellLoc(sheet.where, r, 2)))
@@ -156,10 +160,18 @@ def read_sheet(sheet: SourceSheet, imported: Imported, problems: Problems) -> No
         key = lookup.get(normalize_header(cell))
         if key is None:
             if not normalize_header(cell).startswith(("内部", "_", "#")):
-                problems.warning(CellLoc(sheet.where, header_index + 1, c), f"表头「{cell}」不是评分表的列，这一列没有读取", "不要在评分表中加列；要记录的内容写进内部备注。")
+                problems.warning(
+                    CellLoc(sheet.where, header_index + 1, c),
+                    f"表头「{cell}」不是评分表的列，这一列没有读取",
+                    "不要在评分表中加列；要记录的内容写进内部备注。",
+                )
             continue
         if key in columns:
-            problems.error(CellLoc(sheet.where, header_index + 1, c), f"表头「{cell}」与 {get_column_letter(columns[key])} 列重复", "删除重复的列。")
+            problems.error(
+                CellLoc(sheet.where, header_index + 1, c),
+                f"表头「{cell}」与 {get_column_letter(columns[key])} 列重复",
+                "删除重复的列。",
+            )
             return
         columns[key] = c
     body = [(r, row) for r, row in enumerate(rows[header_index + 1 :], start=header_index + 2)]
@@ -173,7 +185,13 @@ def _cells(row: Sequence[str], columns: Mapping[str, int]) -> dict[str, str]:
     return {key: (row[c - 1] if c - 1 < len(row) else "") for key, c in columns.items()}
 
 
-def _read_main(sheet: SourceSheet, columns: Mapping[str, int], body: Iterable[tuple[int, list[str]]], imported: Imported, problems: Problems) -> None:
+def _read_main(
+    sheet: SourceSheet,
+    columns: Mapping[str, int],
+    body: Iterable[tuple[int, list[str]]],
+    imported: Imported,
+    problems: Problems,
+) -> None:
     units: set[str] = set()
     entry_columns = {k: columns[k] for k in ENTRY_KEYS if k in columns}
     self_columns = {name: columns[key] for name, key in SELF_SCORE_KEYS.items() if key in columns}
@@ -197,7 +215,12 @@ def _read_main(sheet: SourceSheet, columns: Mapping[str, int], body: Iterable[tu
         elif cells.get("assessor") or cells.get("note"):
             marks_only.append(r)
         if takes_self and cells.get("self_score"):
-            scores.append(Record({"unit": cells.get("unit", ""), "item": cells.get("item", ""), "score": cells["self_score"]}, Origin(sheet.where, r, self_columns)))
+            scores.append(
+                Record(
+                    {"unit": cells.get("unit", ""), "item": cells.get("item", ""), "score": cells["self_score"]},
+                    Origin(sheet.where, r, self_columns),
+                )
+            )
     if marks_only:
         shown = "、".join(str(r) for r in marks_only[:5]) + ("……" if len(marks_only) > 5 else "")
         problems.warning(
@@ -213,7 +236,13 @@ def _read_main(sheet: SourceSheet, columns: Mapping[str, int], body: Iterable[tu
         imported.records[SELF_SCORES.name].extend(scores)
 
 
-def _read_unit_table(sheet: SourceSheet, table: Table, columns: Mapping[str, int], body: Iterable[tuple[int, list[str]]], imported: Imported) -> None:
+def _read_unit_table(
+    sheet: SourceSheet,
+    table: Table,
+    columns: Mapping[str, int],
+    body: Iterable[tuple[int, list[str]]],
+    imported: Imported,
+) -> None:
     wanted = {c.name: columns[c.name] for c in table.columns if c.name in columns}
     record_keys = [c.name for c in table.columns if c.name not in ("unit", "part" if table is PARTS else "unit")]
     imported.cover(table.name, None)
@@ -222,5 +251,7 @@ def _read_unit_table(sheet: SourceSheet, table: Table, columns: Mapping[str, int
     for r, row in body:
         cells = _cells(row, wanted)
         if any(cells.get(k) for k in record_keys):
-            imported.records[table.name].append(Record({c.name: cells.get(c.name, "") for c in table.columns}, Origin(sheet.where, r, wanted)))
+            imported.records[table.name].append(
+                Record({c.name: cells.get(c.name, "") for c in table.columns}, Origin(sheet.where, r, wanted))
+            )
             count.records += 1

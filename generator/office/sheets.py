@@ -14,7 +14,8 @@ from generator.data.problems import Problems
 from generator.office.outputfile import OutputRefused, check_output, write_output
 from generator.office.report import Ending, Report
 from generator.office.sheetbook import workbook_bytes
-from generator.office.sheetlayout import README_SHEET, Layout, build_layout, load_assessment
+from generator.office.sheetcolumns import README_SHEET
+from generator.office.sheetlayout import Layout, build_layout, load_assessment
 
 
 def write_sheet(root: Path, aid: str, output: Path | None, *, force: bool = False) -> Report:
@@ -26,7 +27,9 @@ def write_sheet(root: Path, aid: str, output: Path | None, *, force: bool = Fals
     report = Report()
     target = output if output is not None else root / f"{aid}-评分表.xlsx"
     try:
-        path = check_output(root, target, force=force, example=f"{aid}-评分表.xlsx", note="（它可能是考核组已经填好的评分表）")
+        path = check_output(
+            root, target, force=force, example=f"{aid}-评分表.xlsx", note="（它可能是考核组已经填好的评分表）"
+        )
     except OutputRefused as exc:
         return report.stop(Ending.USAGE, f"{exc}。")
     problems = Problems()
@@ -56,7 +59,9 @@ def _contents(layout: Layout) -> list[str]:
     for name, (_group, rows) in layout.groups.items():
         units = len(dict.fromkeys(r.unit.id for r in rows))
         filled = sum(1 for r in rows if r.finding is not None or r.self_score is not None)
-        lines.append(f"  工作表「{name}」：{units} 个单位，{len(rows)} 行" + (f"（{filled} 行已有考核结果）" if filled else ""))
+        lines.append(
+            f"  工作表「{name}」：{units} 个单位，{len(rows)} 行" + (f"（{filled} 行已有考核结果）" if filled else "")
+        )
     for spec in layout.unit_specs:
         rows_of = layout.unit_rows[spec.name]
         filled = sum(1 for r in rows_of if any(r.get(k) for k in spec.record_keys))
