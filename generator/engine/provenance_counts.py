@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from generator.engine.models import Rubric
-from generator.engine.origin import FILLED, ORIGINS, SOURCE
+from generator.engine.origin import ORIGINS, SOURCE
 from generator.engine.provenance import Provenance, provenance
 from generator.engine.tree import typed_tree
 
@@ -65,13 +65,3 @@ def _points(typed: Any, unit_type: str, prov: Provenance, out: dict[str, Decimal
         return
     origin = prov.node_points(typed.node, unit_type) or SOURCE
     out[origin] += typed.points
-
-
-def filled_points(rubric: Rubric, unit_type: str) -> Decimal:
-    """How many of a unit type's indicator points were filled in (补充)."""
-    for type_id, _total, by_origin in count(rubric).points:
-        if type_id == unit_type:
-            return by_origin[FILLED]
-    return ZERO
-
-
