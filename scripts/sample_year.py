@@ -51,16 +51,44 @@ PLANS = {
 # --------------------------------------------------------------------------------------------
 
 BONUS_COLUMNS = (
-    "unit", "bonus", "level", "count", "amount", "subject", "evidence", "ground", "claimed", "declared", "reviewer",
-    "review", "confirmed", "decision_note", "note",
+    "unit",
+    "bonus",
+    "level",
+    "count",
+    "amount",
+    "subject",
+    "evidence",
+    "ground",
+    "claimed",
+    "declared",
+    "reviewer",
+    "review",
+    "confirmed",
+    "decision_note",
+    "note",
 )
 PENALTY_COLUMNS = (
-    "unit", "penalty", "amount", "reason", "removes_eligibility", "ground", "reported_by", "evidence", "review",
-    "confirmed", "decision_note", "note",
+    "unit",
+    "penalty",
+    "amount",
+    "reason",
+    "removes_eligibility",
+    "ground",
+    "reported_by",
+    "evidence",
+    "review",
+    "confirmed",
+    "decision_note",
+    "note",
 )
 #: Words in a claim's subject → the ground 004:35 names; words in a deduction's reason → 004:37.
 BONUS_GROUND_WORDS = (("表彰", 0), ("批示肯定", 1), ("推广", 2))
-PENALTY_GROUND_WORDS = (("通报批评", 0, "市委党建办"), ("网络", 1, "市委宣传部"), ("媒体", 1, "市委宣传部"), ("廉", 2, "市纪委监委"))
+PENALTY_GROUND_WORDS = (
+    ("通报批评", 0, "市委党建办"),
+    ("网络", 1, "市委宣传部"),
+    ("媒体", 1, "市委宣传部"),
+    ("廉", 2, "市纪委监委"),
+)
 
 
 def _ground(text: str, grounds: Sequence[str], words: Sequence[tuple[str, int]]) -> str:
@@ -106,12 +134,20 @@ def add_pending_claim(rubric: Rubric, folder: Path, outcome: AssessmentOutcome, 
     free = [u.unit.id for u in outcome.units if u.score.assessed and u.unit.id not in claimed]
     uid = rng.choice(free)
     grounds = item.grounds
-    rows.append({
-        "unit": uid, "bonus": item.id, "subject": f"党建工作经验以现场会形式在全省推广（{rubric.year}年12月）",
-        "evidence": "现场会通知（复印件）", "ground": grounds[2] if len(grounds) > 2 else "", "claimed": "1",
-        "declared": f"{rubric.year + 1}-01-18", "reviewer": "市委组织部", "review": "材料于截止日期后补报，原件待核",
-        "confirmed": "待认定",
-    })
+    rows.append(
+        {
+            "unit": uid,
+            "bonus": item.id,
+            "subject": f"党建工作经验以现场会形式在全省推广（{rubric.year}年12月）",
+            "evidence": "现场会通知（复印件）",
+            "ground": grounds[2] if len(grounds) > 2 else "",
+            "claimed": "1",
+            "declared": f"{rubric.year + 1}-01-18",
+            "reviewer": "市委组织部",
+            "review": "材料于截止日期后补报，原件待核",
+            "confirmed": "待认定",
+        }
+    )
     rewrite(path, "bonus", BONUS_COLUMNS, rows)
 
 
@@ -126,7 +162,11 @@ def stage_penalties(rubric: Rubric, folder: Path, rng: random.Random) -> None:
         found = next(((i, who) for word, i, who in PENALTY_GROUND_WORDS if word in row["reason"]), (0, "市委党建办"))
         row["ground"] = penalty.grounds[found[0]] if penalty.grounds else ""
         row["reported_by"] = found[1] if penalty.grounds else "联合考核组"
-        row["evidence"] = f"{row['reported_by']}通报（{rubric.year}年第{rng.randint(2, 12)}期）" if penalty.grounds else "实地核查记录"
+        row["evidence"] = (
+            f"{row['reported_by']}通报（{rubric.year}年第{rng.randint(2, 12)}期）"
+            if penalty.grounds
+            else "实地核查记录"
+        )
         row["review"] = "情况属实"
         row["confirmed"] = "认定"
     rewrite(path, "penalties", PENALTY_COLUMNS, rows)
@@ -142,15 +182,27 @@ def _uncounted_penalties(
     y = rubric.year
     return [
         {
-            "unit": first, "penalty": penalty.name, "amount": "1", "ground": penalty.grounds[1],
-            "reason": f"{y + 1}年1月有网民反映该单位党员干部作风问题", "reported_by": "市委宣传部",
+            "unit": first,
+            "penalty": penalty.name,
+            "amount": "1",
+            "ground": penalty.grounds[1],
+            "reason": f"{y + 1}年1月有网民反映该单位党员干部作风问题",
+            "reported_by": "市委宣传部",
             "evidence": "网络舆情专报（待核实）",
         },
         {
-            "unit": second, "penalty": penalty.name, "amount": "1", "ground": penalty.grounds[0],
-            "reason": f"{y}年10月被通报批评", "reported_by": "市委党建办", "evidence": "市委党建办督查通报",
-            "review": "通报对象为该单位下属事业单位党支部", "confirmed": "不予认定",
-            "decision_note": "经核实，被通报的是下属单位党支部，不属于本单位党组（党委）履行党建工作责任的问题，不予认定",
+            "unit": second,
+            "penalty": penalty.name,
+            "amount": "1",
+            "ground": penalty.grounds[0],
+            "reason": f"{y}年10月被通报批评",
+            "reported_by": "市委党建办",
+            "evidence": "市委党建办督查通报",
+            "review": "通报对象为该单位下属事业单位党支部",
+            "confirmed": "不予认定",
+            "decision_note": (
+                "经核实，被通报的是下属单位党支部，不属于本单位党组（党委）履行党建工作责任的问题，不予认定"
+            ),
         },
     ]
 
@@ -160,7 +212,18 @@ def _uncounted_penalties(
 # --------------------------------------------------------------------------------------------
 
 LETTER_COLUMNS = (
-    "id", "kind", "number", "unit", "issuer", "date", "item", "finding", "requirement", "due", "answer_date", "answer",
+    "id",
+    "kind",
+    "number",
+    "unit",
+    "issuer",
+    "date",
+    "item",
+    "finding",
+    "requirement",
+    "due",
+    "answer_date",
+    "answer",
     "status",
 )
 ANSWERS = (
@@ -173,9 +236,7 @@ ANSWERS = (
 def letters(rubric: Rubric, outcome: AssessmentOutcome, count: int, rng: random.Random) -> list[dict[str, str]]:
     """Letters to units that then lost points on the item the letter was about."""
     y = rubric.year
-    candidates = [
-        (u, n) for u in outcome.units if u.score.assessed for n in _lost_leaves(u.score.categories)
-    ]
+    candidates = [(u, n) for u in outcome.units if u.score.assessed for n in _lost_leaves(u.score.categories)]
     rows = []
     for i, (u, n) in enumerate(sorted(rng.sample(candidates, count), key=lambda p: p[0].unit.id), start=1):
         kind = "督办单" if i % 3 == 0 else "意见书"
@@ -184,18 +245,25 @@ def letters(rubric: Rubric, outcome: AssessmentOutcome, count: int, rng: random.
         answered = i % 4 != 0
         late = i == count - 1
         answer_date = due + datetime.timedelta(days=6) if late else date + datetime.timedelta(days=9 + i % 8)
-        rows.append({
-            "id": f"{y}-{i:02d}", "kind": kind, "number": f"X党建办{'督' if kind == '督办单' else '意'}〔{y}〕{i + 2}号",
-            "unit": u.unit.id, "issuer": "市委党建办" if i % 2 else (n.node.assessor or "市委党建办"),
-            "date": date.isoformat(), "item": n.id,
-            "finding": f"抽查发现，{_first_reason(n)}，履职不及时、不到位。",
-            "requirement": "请对照考核标准认真整改，于答复期限前作出书面答复，明确整改落实举措。" if kind == "意见书"
-            else "请于答复期限前将整改落实情况书面报市委党建办，逾期未报的予以通报。",
-            "due": due.isoformat(),
-            "answer_date": answer_date.isoformat() if answered else "",
-            "answer": rng.choice(ANSWERS).format(m=min(12, date.month + 2)) if answered else "",
-            "status": ("已办结" if i % 2 else "已答复") if answered else "待答复",
-        })
+        rows.append(
+            {
+                "id": f"{y}-{i:02d}",
+                "kind": kind,
+                "number": f"X党建办{'督' if kind == '督办单' else '意'}〔{y}〕{i + 2}号",
+                "unit": u.unit.id,
+                "issuer": "市委党建办" if i % 2 else (n.node.assessor or "市委党建办"),
+                "date": date.isoformat(),
+                "item": n.id,
+                "finding": f"抽查发现，{_first_reason(n)}，履职不及时、不到位。",
+                "requirement": "请对照考核标准认真整改，于答复期限前作出书面答复，明确整改落实举措。"
+                if kind == "意见书"
+                else "请于答复期限前将整改落实情况书面报市委党建办，逾期未报的予以通报。",
+                "due": due.isoformat(),
+                "answer_date": answer_date.isoformat() if answered else "",
+                "answer": rng.choice(ANSWERS).format(m=min(12, date.month + 2)) if answered else "",
+                "status": ("已办结" if i % 2 else "已答复") if answered else "待答复",
+            }
+        )
     return rows
 
 
@@ -222,8 +290,19 @@ def _first_reason(n: NodeOutcome) -> str:
 # --------------------------------------------------------------------------------------------
 
 OBJECTION_COLUMNS = (
-    "unit", "item", "rule", "objection", "received", "review", "outcome", "value", "amount", "reason", "decided",
-    "decided_by", "late_reason",
+    "unit",
+    "item",
+    "rule",
+    "objection",
+    "received",
+    "review",
+    "outcome",
+    "value",
+    "amount",
+    "reason",
+    "decided",
+    "decided_by",
+    "late_reason",
 )
 
 
@@ -232,7 +311,9 @@ def objections(rubric: Rubric, folder: Path, outcome: AssessmentOutcome, rng: ra
     notice = load_notice(folder / "notice.yml", folder, Problems())
     assert notice is not None and notice.publicity is not None
     start, end = notice.publicity.start, notice.publicity.end
-    entries = [r for r in read_rows(folder / "entries.csv", "entries") if r.get("amount") and r["amount"] not in ("0", "0.1")]
+    entries = [
+        r for r in read_rows(folder / "entries.csv", "entries") if r.get("amount") and r["amount"] not in ("0", "0.1")
+    ]
     adjusted = rng.choice([r for r in entries if r["unit"].startswith("sz-")])
     old = adjusted["amount"]
     new = str(round(float(old) / 2, 1)).rstrip("0").rstrip(".")
@@ -243,31 +324,55 @@ def objections(rubric: Rubric, folder: Path, outcome: AssessmentOutcome, rng: ra
     decided = (end + 2 * day).isoformat()
     return [
         {
-            "unit": adjusted["unit"], "item": adjusted["item"], "rule": adjusted.get("rule", ""),
+            "unit": adjusted["unit"],
+            "item": adjusted["item"],
+            "rule": adjusted.get("rule", ""),
             "objection": f"本单位对指标 {adjusted['item']} 扣 {old} 分有异议：相关材料已于考核前报送，考核组未予查看。",
-            "received": (start + day).isoformat(), "review": "调阅报送记录，确认相关材料已于考核前报送，部分问题不成立。",
-            "outcome": "调整", "amount": new,
+            "received": (start + day).isoformat(),
+            "review": "调阅报送记录，确认相关材料已于考核前报送，部分问题不成立。",
+            "outcome": "调整",
+            "amount": new,
             "reason": f"经复核，部分问题不成立，扣分由 {old} 分调整为 {new} 分：{adjusted['reason']}（其余问题已核实）",
-            "decided": decided, "decided_by": "市委党建办主任办公会",
+            "decided": decided,
+            "decided_by": "市委党建办主任办公会",
         },
         {
-            "unit": upheld, "item": upheld_row["item"], "objection": "认为扣分偏重，请求复核。",
-            "received": (start + 2 * day).isoformat(), "review": "复核考核记录和佐证材料，问题属实。", "outcome": "维持",
-            "reason": "扣分依据充分，维持原结果。", "decided": decided, "decided_by": "市委党建办主任办公会",
+            "unit": upheld,
+            "item": upheld_row["item"],
+            "objection": "认为扣分偏重，请求复核。",
+            "received": (start + 2 * day).isoformat(),
+            "review": "复核考核记录和佐证材料，问题属实。",
+            "outcome": "维持",
+            "reason": "扣分依据充分，维持原结果。",
+            "decided": decided,
+            "decided_by": "市委党建办主任办公会",
         },
         {
-            "unit": late, "objection": "对综合得分和名次有异议。", "received": (end + day).isoformat(),
-            "review": "逐项核对各项得分，计算无误。", "outcome": "维持", "reason": "得分计算无误，维持原结果。",
-            "decided": decided, "decided_by": "市委党建办主任办公会",
+            "unit": late,
+            "objection": "对综合得分和名次有异议。",
+            "received": (end + day).isoformat(),
+            "review": "逐项核对各项得分，计算无误。",
+            "outcome": "维持",
+            "reason": "得分计算无误，维持原结果。",
+            "decided": decided,
+            "decided_by": "市委党建办主任办公会",
             "late_reason": "该单位在公示期内已电话反映，书面材料因邮寄延误于次日送达，经研究予以受理",
         },
         {
-            "unit": pending, "objection": "对等次评定有异议，补充材料随后报送。", "received": end.isoformat(),
+            "unit": pending,
+            "objection": "对等次评定有异议，补充材料随后报送。",
+            "received": end.isoformat(),
         },
         {
-            "unit": grade, "item": "", "objection": "请求说明扣分因素的认定依据。", "received": (start + 3 * day).isoformat(),
-            "review": "已向该单位书面说明认定依据。", "outcome": "维持", "reason": "认定依据充分，维持原结果。",
-            "decided": decided, "decided_by": "市委党建办主任办公会",
+            "unit": grade,
+            "item": "",
+            "objection": "请求说明扣分因素的认定依据。",
+            "received": (start + 3 * day).isoformat(),
+            "review": "已向该单位书面说明认定依据。",
+            "outcome": "维持",
+            "reason": "认定依据充分，维持原结果。",
+            "decided": decided,
+            "decided_by": "市委党建办主任办公会",
         },
     ]
 
@@ -311,4 +416,3 @@ def stage_penalties_extra(rubric: Rubric, folder: Path, outcome: AssessmentOutco
     rows = read_rows(path, "penalties")
     rows.extend(_uncounted_penalties(rubric, outcome, {r["unit"] for r in rows}, rng))
     rewrite(path, "penalties", PENALTY_COLUMNS, rows)
-

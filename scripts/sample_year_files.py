@@ -15,9 +15,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from generator.data.csvread import decode, parse_table  # noqa: E402
 from generator.data.pipeline import prepare  # noqa: E402
 from generator.data.problems import Problems  # noqa: E402
-from generator.data.tables import TABLES_BY_NAME, decode, parse_table  # noqa: E402
+from generator.data.tables import TABLES_BY_NAME  # noqa: E402
 from generator.engine.outcome import AssessmentOutcome  # noqa: E402
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚"
@@ -75,7 +76,9 @@ def outcome_of(rubric_id: str, folder: Path, without: Sequence[str] = ()) -> Ass
         root = Path(tmp)
         (root / "rubrics").mkdir()
         shutil.copyfile(ROOT / "rubrics" / f"{rubric_id}.yml", root / "rubrics" / f"{rubric_id}.yml")
-        shutil.copytree(folder, root / "results" / rubric_id, ignore=lambda _d, names: [n for n in names if n in without])
+        shutil.copytree(
+            folder, root / "results" / rubric_id, ignore=lambda _d, names: [n for n in names if n in without]
+        )
         prepared = prepare(root, {rubric_id})
     if prepared.problems.has_errors():
         for problem in prepared.problems.sorted():

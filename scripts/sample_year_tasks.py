@@ -8,17 +8,29 @@ from pathlib import Path
 
 from sample_year_files import ROOT, outcome_of, person, read_rows
 
+from generator.data.csvread import parse_table
 from generator.data.load import load_rubric
 from generator.data.problems import Problems
 from generator.data.rectification import next_year_rows, read_rectification
-from generator.data.tables import TABLES_BY_NAME, parse_table
+from generator.data.tables import TABLES_BY_NAME
 from generator.engine.models import Row, Rubric
 from generator.engine.outcome import AssessmentOutcome, UnitOutcome
 from generator.engine.tree import node_rules, typed_tree, walk_typed
 from generator.engine.yearrecords import RectificationItem
 
 TASK_COLUMNS = (
-    "unit", "year", "item", "problem", "lost", "target", "measures", "progress", "person", "due", "status", "done",
+    "unit",
+    "year",
+    "item",
+    "problem",
+    "lost",
+    "target",
+    "measures",
+    "progress",
+    "person",
+    "due",
+    "status",
+    "done",
 )
 TALLY_COLUMNS = ("unit", "category", "person", "votes", "voters", "recommended")
 MEASURES = (
@@ -27,7 +39,11 @@ MEASURES = (
     "补齐相关制度和工作记录，由机关党委每季度检查一次",
     "开展专项培训，完善工作流程，纳入年度党建工作要点",
 )
-TARGETS = ("对照考核标准整改到位，不再发生同类问题", "问题全部整改销号，相关记录完整规范", "建立长效机制，年底前通过复查")
+TARGETS = (
+    "对照考核标准整改到位，不再发生同类问题",
+    "问题全部整改销号，相关记录完整规范",
+    "建立长效机制，年底前通过复查",
+)
 POSTS = ("党建办主任", "机关党委专职副书记", "组织人事科科长", "办公室主任")
 
 
@@ -43,12 +59,22 @@ def _progress(row: dict[str, str], year: int, rng: random.Random) -> None:
     """Fill a task as a unit would through the year: some done in time, some late, some still open."""
     due = datetime.date(year, rng.choice((6, 9, 11)), 30)
     draw = rng.random()
-    row.update(target=rng.choice(TARGETS), measures=rng.choice(MEASURES), person=f"{person(rng)}（{rng.choice(POSTS)}）")
+    row.update(
+        target=rng.choice(TARGETS), measures=rng.choice(MEASURES), person=f"{person(rng)}（{rng.choice(POSTS)}）"
+    )
     row["due"] = due.isoformat()
     if draw < 0.55:
-        row.update(status="已完成", done=(due - datetime.timedelta(days=rng.randint(3, 60))).isoformat(), progress="已按期完成整改")
+        row.update(
+            status="已完成",
+            done=(due - datetime.timedelta(days=rng.randint(3, 60))).isoformat(),
+            progress="已按期完成整改",
+        )
     elif draw < 0.68:
-        row.update(status="已完成", done=(due + datetime.timedelta(days=rng.randint(10, 40))).isoformat(), progress="已完成，超过时限")
+        row.update(
+            status="已完成",
+            done=(due + datetime.timedelta(days=rng.randint(10, 40))).isoformat(),
+            progress="已完成，超过时限",
+        )
     elif draw < 0.9:
         row.update(status="整改中", progress=f"已完成{rng.choice(('一半', '大部分', '制度建设部分'))}，其余正在推进")
     else:
@@ -85,12 +111,17 @@ def invented_tasks(rubric: Rubric, outcome: AssessmentOutcome, rng: random.Rando
     rows = []
     for u in sorted(rng.sample(assessed, min(9, len(assessed))), key=lambda u: u.unit.id):
         leaves = [
-            n for n in walk_typed(typed_tree(rubric, u.unit.type)) if n.applicable and not n.children and node_rules(n.node, rubric)
+            n
+            for n in walk_typed(typed_tree(rubric, u.unit.type))
+            if n.applicable and not n.children and node_rules(n.node, rubric)
         ]
         for n in rng.sample(leaves, rng.randint(1, 2)):
             row = {
-                "unit": u.unit.id, "year": str(rubric.year - 1), "item": n.id,
-                "problem": f"{n.node.title}：{rubric.year - 1}年度考核指出工作不到位、记录不完整", "lost": "1",
+                "unit": u.unit.id,
+                "year": str(rubric.year - 1),
+                "item": n.id,
+                "problem": f"{n.node.title}：{rubric.year - 1}年度考核指出工作不到位、记录不完整",
+                "lost": "1",
             }
             _progress(row, rubric.year, rng)
             rows.append(row)
@@ -101,7 +132,9 @@ def tallies(rubric: Rubric, folder: Path, outcome: AssessmentOutcome, rng: rando
     """Each group's vote: the units the office awarded were recommended, and one more that was not."""
     scheme = rubric.recommendation
     assert scheme is not None
-    awarded = {r["unit"] for r in read_rows(folder / "awards.csv", "awards")} if (folder / "awards.csv").exists() else set()
+    awarded = (
+        {r["unit"] for r in read_rows(folder / "awards.csv", "awards")} if (folder / "awards.csv").exists() else set()
+    )
     groups: dict[str, list[UnitOutcome]] = {}
     for u in outcome.units:
         if u.score.assessed:
@@ -115,14 +148,36 @@ def tallies(rubric: Rubric, folder: Path, outcome: AssessmentOutcome, rng: rando
         runner = next((u for u in best if u.unit.id not in awarded), None)
         for u in chosen:
             votes = rng.randint(voters * 6 // 10, voters - 1)
-            rows.append({"unit": u.unit.id, "category": advanced, "votes": str(votes), "voters": str(voters), "recommended": "是"})
+            rows.append(
+                {
+                    "unit": u.unit.id,
+                    "category": advanced,
+                    "votes": str(votes),
+                    "voters": str(voters),
+                    "recommended": "是",
+                }
+            )
         if runner is not None:
             votes = rng.randint(voters // 5, voters * 2 // 5)
-            rows.append({"unit": runner.unit.id, "category": advanced, "votes": str(votes), "voters": str(voters), "recommended": "否"})
+            rows.append(
+                {
+                    "unit": runner.unit.id,
+                    "category": advanced,
+                    "votes": str(votes),
+                    "voters": str(voters),
+                    "recommended": "否",
+                }
+            )
         for u in best[:2]:
             votes = rng.randint(voters // 2 + 1, voters)
-            rows.append({
-                "unit": u.unit.id, "category": cadre, "person": person(rng), "votes": str(votes), "voters": str(voters),
-                "recommended": "是",
-            })
+            rows.append(
+                {
+                    "unit": u.unit.id,
+                    "category": cadre,
+                    "person": person(rng),
+                    "votes": str(votes),
+                    "voters": str(voters),
+                    "recommended": "是",
+                }
+            )
     return rows

@@ -23,7 +23,10 @@ RUBRIC = rubric_text(
           title: 加分因素
           min: 1
           max: 3
-          grounds: [受到中央、省委、市委表彰, 受到中央领导同志和省委、市委主要领导批示肯定, 以现场会等形式在全省乃至全国推广经验]
+          grounds:
+            - 受到中央、省委、市委表彰
+            - 受到中央领导同志和省委、市委主要领导批示肯定
+            - 以现场会等形式在全省乃至全国推广经验
         - id: honours
           title: 荣誉称号
           levels:
@@ -45,6 +48,17 @@ def without_line(text: str, start: str) -> str:
     lines = [line for line in text.splitlines() if not line.strip().startswith(start)]
     assert len(lines) == len(text.splitlines()) - 1, start
     return "\n".join(lines) + "\n"
+
+
+def drop_grounds(text: str) -> str:
+    """The rubric without the bonus item's grounds (the block list under ``merit``)."""
+    lines = text.splitlines()
+    start = next(n for n, line in enumerate(lines) if line.strip() == "grounds:")
+    end = start + 1
+    while lines[end].strip().startswith("- "):
+        end += 1
+    assert end - start == 4
+    return "\n".join(lines[:start] + lines[end:]) + "\n"
 
 
 def bonus(*rows: str, head: str = BONUS_HEAD) -> dict[str, str]:
@@ -136,10 +150,12 @@ def test_a_ground_may_be_written_by_its_number(tmp_path: object) -> None:
 
 def test_an_old_table_keeps_working_blank_is_confirmed(tmp_path: object) -> None:
     """Without the stage columns, 认定 blank counts and 否 with its points is shown but not counted, as before."""
-    rubric = without_line(RUBRIC, "grounds: [受到")
+    rubric = drop_grounds(RUBRIC)
     files = {
         "units.csv": UNITS,
-        "bonus.csv": csv_text("单位代码,加分项目,级别,加分,事项,认定", "u1,merit,,2,市委表彰,", "u1,merit,,1,批示肯定,否"),
+        "bonus.csv": csv_text(
+            "单位代码,加分项目,级别,加分,事项,认定", "u1,merit,,2,市委表彰,", "u1,merit,,1,批示肯定,否"
+        ),
     }
     prepared = run(tmp_path, rubric, files)  # type: ignore[arg-type]
     assert not errors(prepared) and not [w for w in warnings(prepared) if "bonus" in w]
@@ -171,14 +187,19 @@ def test_special_deductions_count_only_when_confirmed(tmp_path: object) -> None:
     assert u1.score.penalty_total == D(2) and u1.score.total == D(98)
     assert u2.score.penalty_total == D(0) and u2.score.total == D(100)
     assert outcome.year is not None
-    aside = {uid: [(r.reason, r.process.stage if r.process else "") for r in rs] for uid, rs in outcome.year.records.uncounted_penalties.items()}
+    aside = {
+        uid: [(r.reason, r.process.stage if r.process else "") for r in rs]
+        for uid, rs in outcome.year.records.uncounted_penalties.items()
+    }
     assert aside == {"u1": [("网络舆情", "declared")], "u2": [("下属单位被通报", "refused")]}
 
 
 def test_a_confirmed_deduction_names_who_reported_it_and_the_evidence(tmp_path: object) -> None:
     files = {"units.csv": UNITS, "penalties.csv": csv_text(PENALTY_HEAD, "u1,扣分因素,2,被通报批评,1,,,属实,认定,")}
     prepared = run(tmp_path, RUBRIC, files)  # type: ignore[arg-type]
-    assert [e.split("\n")[0] for e in errors(prepared)] == ["results/t/penalties.csv:2:6: 错误：认定的扣分须写明提出单位和依据"]
+    assert [e.split("\n")[0] for e in errors(prepared)] == [
+        "results/t/penalties.csv:2:6: 错误：认定的扣分须写明提出单位和依据"
+    ]
 
 
 def test_an_old_penalties_table_counts_every_row(tmp_path: object) -> None:

@@ -27,7 +27,12 @@ def rubric(year: int = 2020, consequences: str = "") -> str:
     ranking:
       within: pools
       pools:
-        - {{id: county, name: 县（市、区）, unit_types: [county], advanced_top: 1, fail_bottom: 1, fail_at_or_below: 90}}
+        - id: county
+          name: 县（市、区）
+          unit_types: [county]
+          advanced_top: 1
+          fail_bottom: 1
+          fail_at_or_below: 90
         - {{id: city, name: 市直单位, unit_types: [city], advanced_top: 1}}
     grading:
       method: rank
@@ -51,8 +56,15 @@ def rubric(year: int = 2020, consequences: str = "") -> str:
     return text
 
 
-UNITS = csv_text("id,name,type,status", "x1,甲县,county,已考核", "x2,乙县,county,已考核", "x3,丙县,county,已考核",
-                 "x4,丁县,county,已考核", "s1,市一局,city,已考核", "s2,市二局,city,已考核")
+UNITS = csv_text(
+    "id,name,type,status",
+    "x1,甲县,county,已考核",
+    "x2,乙县,county,已考核",
+    "x3,丙县,county,已考核",
+    "x4,丁县,county,已考核",
+    "s1,市一局,city,已考核",
+    "s2,市二局,city,已考核",
+)
 
 
 def entries(amounts: dict[str, int]) -> str:
@@ -61,14 +73,21 @@ def entries(amounts: dict[str, int]) -> str:
 
 def test_consequences_apply_by_place_from_the_bottom_and_by_grade(tmp_path: Path) -> None:
     # 县: x1 99, x2 95, x3 95 (tied), x4 80 (last and ≤ 90: 未达标); 市直: s1 98, s2 96.
-    outcome = score(tmp_path, rubric(), {"units.csv": UNITS, "entries.csv": entries({"x1": 1, "x2": 5, "x3": 5, "x4": 20, "s1": 2, "s2": 4})})
+    outcome = score(
+        tmp_path,
+        rubric(),
+        {"units.csv": UNITS, "entries.csv": entries({"x1": 1, "x2": 5, "x3": 5, "x4": 20, "s1": 2, "s2": 4})},
+    )
     assert outcome.year is not None
     got = {uid: [(c.effect, c.why) for c in y.consequences] for uid, y in outcome.year.units.items() if y.consequences}
     assert got == {
         # x2 and x3 share 2nd place from the bottom: both are among the last 2.
         "x2": [("绩效考核等次不得确定为先进单位", "县（市、区）倒数第 2 名（后 2 名）")],
         "x3": [("绩效考核等次不得确定为先进单位", "县（市、区）倒数第 2 名（后 2 名）")],
-        "x4": [("绩效考核等次不得确定为先进单位", "县（市、区）倒数第 1 名（后 2 名）"), ("约谈提醒，责令整改", "等次为未达标")],
+        "x4": [
+            ("绩效考核等次不得确定为先进单位", "县（市、区）倒数第 1 名（后 2 名）"),
+            ("约谈提醒，责令整改", "等次为未达标"),
+        ],
         "s2": [("绩效考核等次不得确定为先进单位", "市直单位倒数第 1 名（后 1 名）")],
     }
     # The consequences do not change this assessment's grades.
@@ -82,7 +101,9 @@ def test_two_years_running_needs_both_years_of_the_series(tmp_path: Path) -> Non
     fail, fine = entries({"x4": 20}), entries({"x4": 5})  # 80: last and below 90 (未达标); 95: above the floor
     (tmp_path / "rubrics").mkdir(parents=True)
     for year, data in ((2018, fail), (2019, fine), (2020, fail), (2021, fail)):
-        (tmp_path / "rubrics" / f"t{year}.yml").write_text(rubric(year).replace("id: t\n", f"id: t{year}\n"), encoding="utf-8")
+        (tmp_path / "rubrics" / f"t{year}.yml").write_text(
+            rubric(year).replace("id: t\n", f"id: t{year}\n"), encoding="utf-8"
+        )
         folder = tmp_path / "results" / f"t{year}"
         folder.mkdir(parents=True)
         (folder / "units.csv").write_text(UNITS, encoding="utf-8")
@@ -112,7 +133,10 @@ def test_streak_counts_only_years_running() -> None:
     [
         ("  - {text: 空, triggers: [{}]}", "结果运用的适用条件是空的"),
         ("  - {text: 零, triggers: [{bottom: 0}]}", "bottom 应是不小于 1 的整数"),
-        ("  - {text: 连续, triggers: [{bottom: 1, consecutive_years: 2}]}", "consecutive_years 须与 grades 同用，且不小于 1"),
+        (
+            "  - {text: 连续, triggers: [{bottom: 1, consecutive_years: 2}]}",
+            "consecutive_years 须与 grades 同用，且不小于 1",
+        ),
         ("  - {text: 组, triggers: [{pools: [town], bottom: 1}]}", "排名组「town」不在 ranking.pools 中"),
     ],
 )
@@ -125,7 +149,9 @@ def test_consequence_triggers_that_are_refused(extra: str, expected: str) -> Non
 
 def test_the_notice_annex_lists_the_consequences(tmp_path: Path) -> None:
     notice = "issuer: 考核机关\ntitle: 通报\nrecipients: 各单位：\ndate: 2021-02-01\n"
-    prepared = run(tmp_path, rubric(), {"units.csv": UNITS, "entries.csv": entries({"x4": 20, "s2": 4}), "notice.yml": notice})
+    prepared = run(
+        tmp_path, rubric(), {"units.csv": UNITS, "entries.csv": entries({"x4": 20, "s2": 4}), "notice.yml": notice}
+    )
     assert not errors(prepared)
     ctx = notice_context(prepared.outcomes["t"], prepared.project.notices["t"])
     assert dict(ctx.year.consequences)["约谈提醒，责令整改"] == ("丁县（等次为未达标）",)

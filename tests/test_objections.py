@@ -84,7 +84,8 @@ def test_an_adjustment_can_withdraw_a_deduction_and_change_the_grade(tmp_path: P
     [
         pytest.param(
             "u1,c2,,逾期提出,2018-01-17,,维持,,,维持,2018-01-18,工委会议,",
-            "results/t/objections.csv:2:5: 错误：公示期 2018年1月16日 已结束，这件异议 2018年1月17日 才收到：逾期的异议不予受理",
+            "results/t/objections.csv:2:5: 错误：公示期 2018年1月16日 已结束，"
+            "这件异议 2018年1月17日 才收到：逾期的异议不予受理",
             id="late",
         ),
         pytest.param(
@@ -141,7 +142,8 @@ def test_a_late_objection_accepted_with_a_reason(tmp_path: Path) -> None:
 def test_objections_need_the_publicity_period(tmp_path: Path) -> None:
     prepared = run(tmp_path, RUBRIC, files("u1,c2,,扣分有误,2018-01-11,,,,,,,,", notice=""))
     assert [e.split("\n")[0] for e in errors(prepared)] == [
-        "results/t/objections.csv: 错误：有异议记录，但通报（notice.yml）中没有写明公示期，无法判断异议是否在公示期内提出"
+        "results/t/objections.csv: 错误：有异议记录，但通报（notice.yml）中没有写明公示期，"
+        "无法判断异议是否在公示期内提出"
     ]
 
 
@@ -155,11 +157,16 @@ def test_a_replaced_row_is_still_checked(tmp_path: Path) -> None:
     data = files(ADJUST)
     data["entries.csv"] = entries_csv("u1,c2,,,３,台账不完整", "u2,c2,,,1,台账缺一页")
     prepared = run(tmp_path, RUBRIC, data)
-    assert any(p.startswith("results/t/entries.csv:2:5: 警告：扣分「３」已读作 3") for p in map(str, prepared.problems.sorted()))
+    assert any(
+        p.startswith("results/t/entries.csv:2:5: 警告：扣分「３」已读作 3")
+        for p in map(str, prepared.problems.sorted())
+    )
 
 
 def test_the_notice_after_the_changes_lists_them(tmp_path: Path) -> None:
-    prepared = run(tmp_path, RUBRIC, files(ADJUST, "u2,c2,,扣分偏重,2018-01-12,属实,维持,,,维持原结果,2018-01-18,工委会议,"))
+    prepared = run(
+        tmp_path, RUBRIC, files(ADJUST, "u2,c2,,扣分偏重,2018-01-12,属实,维持,,,维持原结果,2018-01-18,工委会议,")
+    )
     outcome, notice = prepared.outcomes["t"], prepared.project.notices["t"]
     ctx = notice_context(outcome, notice)
     assert ctx.year.objections == "公示期间收到异议 2 件：维持 1 件，调整 1 件。"
@@ -170,4 +177,6 @@ def test_the_notice_after_the_changes_lists_them(tmp_path: Path) -> None:
     earlier = notice.__class__(**{**notice.__dict__, "date": notice.publicity.end})  # type: ignore[union-attr]
     ctx = notice_context(outcome, earlier)
     assert ctx.year.adjusted == () and len(ctx.year.adjusted_after) == 1 and ctx.year.objections == ""
-    assert [line for _, line in adjusted_lines(outcome)] == ["一支部：指标 c2「台账」扣分 3 → 1，综合得分 95 → 97，等次未达标 → 达标"]
+    assert [line for _, line in adjusted_lines(outcome)] == [
+        "一支部：指标 c2「台账」扣分 3 → 1，综合得分 95 → 97，等次未达标 → 达标"
+    ]

@@ -22,7 +22,12 @@ recommendation:
   categories: [先进基层党组织, 优秀党务干部]
   advanced_category: 先进基层党组织
 """
-UNITS = csv_text("id,name,type,status,group", "u1,一支部,branch,已考核,第一组", "u2,二支部,branch,已考核,第一组", "u3,三支部,branch,已考核,第二组")
+UNITS = csv_text(
+    "id,name,type,status,group",
+    "u1,一支部,branch,已考核,第一组",
+    "u2,二支部,branch,已考核,第一组",
+    "u3,三支部,branch,已考核,第二组",
+)
 VOTES = csv_text(
     "unit,category,person,votes,voters,recommended",
     "u1,先进基层党组织,,9,10,是",
@@ -45,7 +50,9 @@ def test_the_votes_are_shown_under_each_group(tmp_path: Path) -> None:
 
 def test_an_award_needs_the_groups_recommendation(tmp_path: Path) -> None:
     awards = csv_text("unit,grade,reason", "u1,先进,工委会议", "u2,先进,工委会议")
-    prepared = run(tmp_path, rubric_text(BODY), {"units.csv": UNITS, "recommendations.csv": VOTES, "awards.csv": awards})
+    prepared = run(
+        tmp_path, rubric_text(BODY), {"units.csv": UNITS, "recommendations.csv": VOTES, "awards.csv": awards}
+    )
     assert [e.split("\n")[0] for e in errors(prepared)] == [
         "results/t/awards.csv:3:1: 错误：单位 u2 被评定为先进，但没有获得本组民主推荐的「先进基层党组织」"
     ]
@@ -56,7 +63,10 @@ def test_an_award_needs_the_groups_recommendation(tmp_path: Path) -> None:
     [
         ("u1,先进单位,,9,10,是", "results/t/recommendations.csv:2:2: 错误：推荐类别「先进单位」不在细则中"),
         ("u1,先进基层党组织,,11,10,是", "results/t/recommendations.csv:2:4: 错误：得票 11 多于投票人数 10"),
-        ("u1,先进基层党组织,,9.5,10,是", "results/t/recommendations.csv:2:4: 错误：得票应为不小于 0 的整数，这里是「9.5」"),
+        (
+            "u1,先进基层党组织,,9.5,10,是",
+            "results/t/recommendations.csv:2:4: 错误：得票应为不小于 0 的整数，这里是「9.5」",
+        ),
         ("u9,先进基层党组织,,9,10,是", "results/t/recommendations.csv:2:1: 错误：单位代码「u9」不在单位名册中"),
         ("u1,先进基层党组织,,9,10,可以", "results/t/recommendations.csv:2:6: 错误：推荐结果「可以」无法识别"),
     ],

@@ -11,10 +11,11 @@ import pytest
 from helpers import D, csv_text, errors, find, rubric_text, run, score, unit
 
 from generator.cli import main
+from generator.data.csvread import parse_table
 from generator.data.pipeline import prepare
 from generator.data.problems import Problems
 from generator.data.rectification import read_rectification
-from generator.data.tables import RECTIFICATION, parse_table
+from generator.data.tables import RECTIFICATION
 from generator.engine.yearrecords import RectificationItem
 from generator.site.views.year import unit_year_view
 
@@ -84,7 +85,10 @@ def test_tasks_alone_do_not_count_as_assessing_a_unit(tmp_path: Path) -> None:
         ("u1,2016,c1,,,,,,,,,", "results/t/rectification.csv:2:4: 错误：问题为空"),
         ("u1,2016,c1,问题,,,,,,2017-02-30,,", "results/t/rectification.csv:2:10: 错误：完成时限「2017-02-30」不是日期"),
         ("u1,2016,c1,问题,,,,,,,差不多了,", "results/t/rectification.csv:2:11: 错误：整改状态「差不多了」无法识别"),
-        ("u1,2016,c1,问题,,,,,,,整改中,2017-05-01", "results/t/rectification.csv:2:12: 错误：有完成日期，但整改状态不是已完成"),
+        (
+            "u1,2016,c1,问题,,,,,,,整改中,2017-05-01",
+            "results/t/rectification.csv:2:12: 错误：有完成日期，但整改状态不是已完成",
+        ),
     ],
 )
 def test_tasks_that_are_refused(tmp_path: Path, row: str, expected: str) -> None:
@@ -96,7 +100,7 @@ def test_tasks_that_are_refused(tmp_path: Path, row: str, expected: str) -> None
     ("link", "expected"),
     [
         ('rectification: {item: "99"}', "rectification.item「99」不是细则中的指标编号"),
-        ('rectification: {item: c1}', "指标 c1 规则 a 不是按项扣分（per_occurrence）的规则"),
+        ("rectification: {item: c1}", "指标 c1 规则 a 不是按项扣分（per_occurrence）的规则"),
         ('rectification: {item: "17", rule: x}', "指标 17 没有可用的规则「x」"),
     ],
 )
@@ -126,13 +130,17 @@ def test_kaoping_new_makes_a_task_of_every_point_lost_and_carries_open_ones(tmp_
     folder = tmp_path / "results" / "s-2017"
     folder.mkdir(parents=True)
     (folder / "units.csv").write_text(UNITS, encoding="utf-8")
-    (folder / "entries.csv").write_text(csv_text("unit,item,amount,reason", "u1,c1,3,党课次数不足", "u2,c1,1,记录不全"), encoding="utf-8")
+    (folder / "entries.csv").write_text(
+        csv_text("unit,item,amount,reason", "u1,c1,3,党课次数不足", "u2,c1,1,记录不全"), encoding="utf-8"
+    )
     (folder / "rectification.csv").write_text(TASKS, encoding="utf-8")
     assert main(["--root", str(tmp_path), "new", "2018", "--from", "s-2017"]) == 0
     data = (tmp_path / "results" / "s-2018" / "rectification.csv").read_bytes()
     assert data.startswith(b"\xef\xbb\xbf") and b"\r\n" in data
     rows = parse_table(data, "rectification.csv", RECTIFICATION, Problems())
-    got = [(r.get("unit"), r.get("year"), r.get("item"), r.get("problem"), r.get("lost"), r.get("status")) for r in rows]
+    got = [
+        (r.get("unit"), r.get("year"), r.get("item"), r.get("problem"), r.get("lost"), r.get("status")) for r in rows
+    ]
     assert got == [
         # still open from 2016: carried with their year and progress
         ("u1", "2016", "c1", "党费收缴不及时", "1", "整改中"),
@@ -154,7 +162,9 @@ def test_kaoping_new_makes_a_task_of_every_point_lost_and_carries_open_ones(tmp_
 
 def test_the_sample_data_carries_2019s_problems_into_2020() -> None:
     root = Path(__file__).resolve().parent.parent
-    rows = parse_table((root / "results/zonghe-2020/rectification.csv").read_bytes(), "r.csv", RECTIFICATION, Problems())
+    rows = parse_table(
+        (root / "results/zonghe-2020/rectification.csv").read_bytes(), "r.csv", RECTIFICATION, Problems()
+    )
     prepared = prepare(root, {"zonghe-2019", "zonghe-2020"})
     lost = prepared.outcomes["zonghe-2019"]
     units = {u.unit.id: u.unit for u in prepared.outcomes["zonghe-2020"].units}

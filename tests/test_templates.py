@@ -34,6 +34,8 @@ from generator.site.build import Progress, build
 from generator.site.render import Renderer, render_site
 from generator.site.views.office import letter_context, office_context
 
+pytestmark = pytest.mark.slow
+
 TEMPLATES = ROOT / "site_templates"
 
 TYPES = """\

@@ -61,7 +61,10 @@ def test_the_results_workbook_stores_numbers_with_a_sheet_per_group(outcome: Ass
     total = header.index("综合得分") + 1
     rows = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=total) for r in range(2, ws.max_row + 1)}
     assert {k: (c.value, c.data_type) for k, c in rows.items()} == {
-        "u1": (99.5, "n"), "u2": (97.75, "n"), "u3": (94, "n"), "u4": (None, "n"),  # u4 not assessed: blank
+        "u1": (99.5, "n"),
+        "u2": (97.75, "n"),
+        "u3": (94, "n"),
+        "u4": (None, "n"),  # u4 not assessed: blank
     }
     assert rows["u1"].number_format == "0.00"
     assert ws.cell(row=3, column=2).value == "'=二支部"  # a name that looks like a formula stays text
@@ -97,8 +100,18 @@ def test_a_sum_over_the_totals_is_their_total_in_libreoffice(outcome: Assessment
     source = tmp_path / "clerk.xlsx"
     book.save(source)
     done = subprocess.run(
-        [SOFFICE, f"-env:UserInstallation=file://{tmp_path / 'lo'}", "--headless", "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", str(tmp_path), str(source)],
-        capture_output=True, timeout=180,
+        [
+            SOFFICE,
+            f"-env:UserInstallation=file://{tmp_path / 'lo'}",
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        capture_output=True,
+        timeout=180,
     )
     assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
     rows = list(csv.reader(io.StringIO((tmp_path / "clerk.csv").read_text(encoding="utf-8", errors="replace"))))

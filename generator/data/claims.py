@@ -45,7 +45,9 @@ def _stage(cells: Cells, row: Row, is_staged: bool) -> tuple[bool, Stage | None]
         return True, (None if is_staged else "confirmed")
     word = norm(text).lower()
     if word not in DECISIONS:
-        cells.error(row, "confirmed", f"认定「{text}」无法识别", "写「认定」「不予认定」或「待认定」（也可写「是」「否」）。")
+        cells.error(
+            row, "confirmed", f"认定「{text}」无法识别", "写「认定」「不予认定」或「待认定」（也可写「是」「否」）。"
+        )
         return False, None
     return True, DECISIONS[word]
 
@@ -56,7 +58,12 @@ def _ground(cells: Cells, row: Row, grounds: Sequence[str], what: str, title: st
         return text
     listed = "；".join(f"{i}. {g}" for i, g in enumerate(grounds, start=1))
     if not text:
-        cells.error(row, "ground" if "ground" in row.columns else "unit", f"细则为{what}列出了{title}，这一行没有写依据哪一项", f"在“{title}”列写：{listed}。")
+        cells.error(
+            row,
+            "ground" if "ground" in row.columns else "unit",
+            f"细则为{what}列出了{title}，这一行没有写依据哪一项",
+            f"在“{title}”列写：{listed}。",
+        )
         return None
     found = one_of(text, grounds)
     if found is None:
@@ -99,15 +106,18 @@ def read_process(problems: Problems, row: Row, grounds: Sequence[str], *, bonus:
 def _consistent(cells: Cells, row: Row, process: Process, *, bonus: bool) -> bool:
     if process.stage == "refused" and not process.decision_note and not process.legacy:
         cells.error(
-            row, "decision_note" if "decision_note" in row.columns else "confirmed",
-            "不予认定须写明理由", "在“认定说明”列写明不予认定的理由，被考核单位会看到它。",
+            row,
+            "decision_note" if "decision_note" in row.columns else "confirmed",
+            "不予认定须写明理由",
+            "在“认定说明”列写明不予认定的理由，被考核单位会看到它。",
         )
         return False
     amount = row.get("amount")
     if bonus and amount and not process.counts and not process.legacy:
         stage = "不予认定" if process.stage == "refused" else "尚未认定"
         cells.error(
-            row, "amount",
+            row,
+            "amount",
             f"这条申报{stage}，不计分，却填了加分 {amount} 分：只有认定的申报计分",
             "单位申报的分数写在“申报分”列；认定后把“认定”写作「认定」，再填“加分”。",
         )
@@ -116,8 +126,10 @@ def _consistent(cells: Cells, row: Row, process: Process, *, bonus: bool) -> boo
         missing = [t for c, t in (("reported_by", "提出单位"), ("evidence", "依据")) if not row.get(c)]
         if missing:
             cells.error(
-                row, "reported_by" if "reported_by" in row.columns and not row.get("reported_by") else "evidence",
-                f"认定的扣分须写明{'和'.join(missing)}", "扣分项目由考核单位提供有关情况：写明提出的考核单位和它提供的依据。",
+                row,
+                "reported_by" if "reported_by" in row.columns and not row.get("reported_by") else "evidence",
+                f"认定的扣分须写明{'和'.join(missing)}",
+                "扣分项目由考核单位提供有关情况：写明提出的考核单位和它提供的依据。",
             )
             return False
     return True

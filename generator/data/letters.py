@@ -14,11 +14,18 @@ from generator.engine.yearrecords import LETTER_KINDS, Letter, LetterStatus
 #: A letter's code becomes a file name (its printable page and its .docx).
 LETTER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 STATUS_WORDS: Mapping[str, LetterStatus] = {
-    "待答复": "waiting", "未答复": "waiting", "已答复": "answered", "已回复": "answered", "已办结": "closed", "办结": "closed",
+    "待答复": "waiting",
+    "未答复": "waiting",
+    "已答复": "answered",
+    "已回复": "answered",
+    "已办结": "closed",
+    "办结": "closed",
 }
 
 
-def read_letters(rows: Sequence[Row], rubric: Rubric, units: Mapping[str, Unit], problems: Problems) -> tuple[Letter, ...]:
+def read_letters(
+    rows: Sequence[Row], rubric: Rubric, units: Mapping[str, Unit], problems: Problems
+) -> tuple[Letter, ...]:
     cells = Cells(problems)
     nodes = node_index(rubric)
     seen: dict[str, Loc] = {}
@@ -29,7 +36,12 @@ def read_letters(rows: Sequence[Row], rubric: Rubric, units: Mapping[str, Unit],
             continue
         key = letter.id.casefold()
         if key in seen:
-            cells.error(row, "id", f"编号 {letter.id} 与第 {seen[key].line} 行重复（不区分大小写）", "每份意见书、督办单的编号必须不同。")
+            cells.error(
+                row,
+                "id",
+                f"编号 {letter.id} 与第 {seen[key].line} 行重复（不区分大小写）",
+                "每份意见书、督办单的编号必须不同。",
+            )
             continue
         seen[key] = row.loc
         out.append(letter)
@@ -39,7 +51,12 @@ def read_letters(rows: Sequence[Row], rubric: Rubric, units: Mapping[str, Unit],
 def _letter(cells: Cells, row: Row, nodes: Mapping[str, object], units: Mapping[str, Unit]) -> Letter | None:
     code = row.get("id")
     if code and not LETTER_ID.match(code):
-        cells.error(row, "id", f"编号「{code}」含有不允许的字符（它会成为文件名）", "只用字母、数字、下划线和连字符，例如 2020-03。")
+        cells.error(
+            row,
+            "id",
+            f"编号「{code}」含有不允许的字符（它会成为文件名）",
+            "只用字母、数字、下划线和连字符，例如 2020-03。",
+        )
         return None
     kind = norm(row.get("kind"))
     if kind and kind not in LETTER_KINDS:
@@ -63,7 +80,9 @@ def _letter(cells: Cells, row: Row, nodes: Mapping[str, object], units: Mapping[
     answer = row.get("answer")
     decided: LetterStatus = status or ("answered" if answer else "waiting")  # type: ignore[assignment]
     if decided != "waiting" and not answer:
-        cells.error(row, "answer", "办理状态为已答复或已办结，但没有答复内容", "填写单位的书面答复，或把办理状态改为待答复。")
+        cells.error(
+            row, "answer", "办理状态为已答复或已办结，但没有答复内容", "填写单位的书面答复，或把办理状态改为待答复。"
+        )
         return None
     if answer_date is not None and not answer:
         cells.error(row, "answer", "有答复日期，但没有答复内容", "填写单位的书面答复。")
@@ -73,9 +92,20 @@ def _letter(cells: Cells, row: Row, nodes: Mapping[str, object], units: Mapping[
         cells.error(row, which, "这个日期早于发出日期", "核对日期。")
         return None
     return Letter(
-        id=code, kind=kind, unit=unit, date=date, finding=finding, number=row.get("number"), issuer=row.get("issuer"),
-        item=item, requirement=row.get("requirement"), due=due, answer_date=answer_date, answer=answer,
-        status=decided, loc=row.loc,
+        id=code,
+        kind=kind,
+        unit=unit,
+        date=date,
+        finding=finding,
+        number=row.get("number"),
+        issuer=row.get("issuer"),
+        item=item,
+        requirement=row.get("requirement"),
+        due=due,
+        answer_date=answer_date,
+        answer=answer,
+        status=decided,
+        loc=row.loc,
     )
 
 

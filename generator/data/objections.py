@@ -19,9 +19,14 @@ from generator.engine.tree import node_index, node_rules
 from generator.engine.yearrecords import Objection, ObjectionOutcome
 
 OUTCOME_WORDS: Mapping[str, ObjectionOutcome] = {
-    "维持": "upheld", "维持原结果": "upheld", "不予调整": "upheld",
-    "调整": "adjusted", "予以调整": "adjusted", "更正": "adjusted",
-    "待复核": "pending", "复核中": "pending",
+    "维持": "upheld",
+    "维持原结果": "upheld",
+    "不予调整": "upheld",
+    "调整": "adjusted",
+    "予以调整": "adjusted",
+    "更正": "adjusted",
+    "待复核": "pending",
+    "复核中": "pending",
 }
 
 
@@ -49,7 +54,10 @@ def read_objections(
             key = (objection.unit, objection.item, objection.rule)
             if key in adjusted:
                 cells.error(
-                    row, "outcome", f"单位 {objection.unit} 指标 {objection.item} 规则 {objection.rule} 已在第 {adjusted[key].line} 行调整过",
+                    row,
+                    "outcome",
+                    f"单位 {objection.unit} 指标 {objection.item} 规则 {objection.rule}"
+                    f" 已在第 {adjusted[key].line} 行调整过",
                     "同一条规则只调整一次：把两次复核的结果合并成一行。",
                 )
                 continue
@@ -91,25 +99,44 @@ def _objection(
         rule = resolved
     elif row.get("value") or row.get("amount"):
         cells.error(
-            row, "value" if row.get("value") else "amount", "只有复核结果为调整时才填写调整后的情况和扣分",
+            row,
+            "value" if row.get("value") else "amount",
+            "只有复核结果为调整时才填写调整后的情况和扣分",
             "把复核结果写作「调整」，或删去调整后的情况和扣分。",
         )
         return None
     return Objection(
-        unit=unit, text=text, received=received, item=item, rule=rule, review=row.get("review"), outcome=outcome,
-        value=row.get("value"), amount=row.get("amount"), reason=row.get("reason"), decided=decided,
-        decided_by=row.get("decided_by"), late_reason=row.get("late_reason"), loc=row.loc,
+        unit=unit,
+        text=text,
+        received=received,
+        item=item,
+        rule=rule,
+        review=row.get("review"),
+        outcome=outcome,
+        value=row.get("value"),
+        amount=row.get("amount"),
+        reason=row.get("reason"),
+        decided=decided,
+        decided_by=row.get("decided_by"),
+        late_reason=row.get("late_reason"),
+        loc=row.loc,
     )
 
 
 def _in_time(cells: Cells, row: Row, received: datetime.date, publicity: tuple[datetime.date, datetime.date]) -> bool:
     start, end = publicity
     if received < start:
-        cells.error(row, "received", f"收到日期 {date_text(received)} 在公示开始（{date_text(start)}）之前", "核对收到日期和通报中的公示期。")
+        cells.error(
+            row,
+            "received",
+            f"收到日期 {date_text(received)} 在公示开始（{date_text(start)}）之前",
+            "核对收到日期和通报中的公示期。",
+        )
         return False
     if received > end and not row.get("late_reason"):
         cells.error(
-            row, "received",
+            row,
+            "received",
             f"公示期 {date_text(end)} 已结束，这件异议 {date_text(received)} 才收到：逾期的异议不予受理",
             "删除这一行；确经研究同意逾期受理的，在“逾期受理理由”列写明理由。",
         )
@@ -122,7 +149,12 @@ def _adjusted_rule(cells: Cells, row: Row, rubric: Rubric, item: str, rule: str)
     node = node_index(rubric).get(item)
     if node is None:
         where = "item" if item else "outcome"
-        cells.error(row, where, f"调整须写明细则中的指标编号（这里是「{item}」）", "填写调整的指标编号，对综合得分的异议也要落到具体指标。")
+        cells.error(
+            row,
+            where,
+            f"调整须写明细则中的指标编号（这里是「{item}」）",
+            "填写调整的指标编号，对综合得分的异议也要落到具体指标。",
+        )
         return None
     rules = node_rules(node, rubric)
     if not rules:
@@ -131,15 +163,24 @@ def _adjusted_rule(cells: Cells, row: Row, rubric: Rubric, item: str, rule: str)
     if not rule:
         if len(rules) == 1:
             return rules[0][0]
-        cells.error(row, "rule", f"指标 {item} 有 {len(rules)} 条评分规则，调整须写明规则编号", "可用的规则：" + "、".join(r for r, _ in rules) + "。")
+        cells.error(
+            row,
+            "rule",
+            f"指标 {item} 有 {len(rules)} 条评分规则，调整须写明规则编号",
+            "可用的规则：" + "、".join(r for r, _ in rules) + "。",
+        )
         return None
     if rule not in dict(rules):
-        cells.error(row, "rule", f"指标 {item} 没有规则「{rule}」", "可用的规则：" + "、".join(r for r, _ in rules) + "。")
+        cells.error(
+            row, "rule", f"指标 {item} 没有规则「{rule}」", "可用的规则：" + "、".join(r for r, _ in rules) + "。"
+        )
         return None
     return rule
 
 
-def adjusted_results(raw: RawResults, rubric: Rubric, objections: Sequence[Objection], rows: Sequence[Row]) -> RawResults:
+def adjusted_results(
+    raw: RawResults, rubric: Rubric, objections: Sequence[Objection], rows: Sequence[Row]
+) -> RawResults:
     """``raw`` with each adjustment in place of the entries it replaces (unchanged when nothing is adjusted)."""
     adjustments = [o for o in objections if o.outcome == "adjusted"]
     if not adjustments:
@@ -153,7 +194,14 @@ def adjusted_results(raw: RawResults, rubric: Rubric, objections: Sequence[Objec
         if not (o.value or o.amount):
             continue  # the deduction is withdrawn: no entry takes the old ones' place
         source = by_loc[o.loc]
-        cells = {"unit": o.unit, "item": o.item, "rule": o.rule, "value": o.value, "amount": o.amount, "reason": o.reason}
+        cells = {
+            "unit": o.unit,
+            "item": o.item,
+            "rule": o.rule,
+            "value": o.value,
+            "amount": o.amount,
+            "reason": o.reason,
+        }
         added.append(Row(cells, source.columns, source.loc))
     return replace(raw, entries=(*kept, *added))
 

@@ -10,12 +10,15 @@ from generator.engine.models import Assessment, Row, Rubric, Unit
 from generator.engine.yearrecords import Tally
 
 
-def read_tallies(rows: Sequence[Row], rubric: Rubric, units: Mapping[str, Unit], problems: Problems) -> tuple[Tally, ...]:
+def read_tallies(
+    rows: Sequence[Row], rubric: Rubric, units: Mapping[str, Unit], problems: Problems
+) -> tuple[Tally, ...]:
     cells = Cells(problems)
     scheme = rubric.recommendation
     if rows and scheme is None:
         problems.error(
-            Loc(rows[0].loc.file), f"细则 {rubric.id} 没有民主推荐（recommendation），不需要这张表",
+            Loc(rows[0].loc.file),
+            f"细则 {rubric.id} 没有民主推荐（recommendation），不需要这张表",
             "删除这个文件，或在细则中写明 recommendation。",
         )
         return ()
@@ -29,7 +32,12 @@ def read_tallies(rows: Sequence[Row], rubric: Rubric, units: Mapping[str, Unit],
             continue
         category = one_of(row.get("category"), scheme.categories) if row.get("category") else None
         if category is None:
-            cells.error(row, "category", f"推荐类别「{row.get('category')}」不在细则中", "可填：" + "、".join(scheme.categories) + "。")
+            cells.error(
+                row,
+                "category",
+                f"推荐类别「{row.get('category')}」不在细则中",
+                "可填：" + "、".join(scheme.categories) + "。",
+            )
             continue
         votes = cells.whole(row, "votes", "得票")
         voters = cells.whole(row, "voters", "投票人数")
@@ -43,14 +51,21 @@ def read_tallies(rows: Sequence[Row], rubric: Rubric, units: Mapping[str, Unit],
             continue
         key = (unit, category, row.get("person"))
         if key in seen:
-            cells.error(row, "unit", f"单位 {unit} 的「{category}」推荐已在第 {seen[key].line} 行记录", "每个单位（或人）每个类别记一行。")
+            cells.error(
+                row,
+                "unit",
+                f"单位 {unit} 的「{category}」推荐已在第 {seen[key].line} 行记录",
+                "每个单位（或人）每个类别记一行。",
+            )
             continue
         seen[key] = row.loc
         out.append(Tally(unit, category, votes, voters, row.get("person"), recommended, row.loc))
     return tuple(out)
 
 
-def check_recommended_awards(rubric: Rubric, assessment: Assessment, tallies: Sequence[Tally], problems: Problems) -> None:
+def check_recommended_awards(
+    rubric: Rubric, assessment: Assessment, tallies: Sequence[Tally], problems: Problems
+) -> None:
     """Where the rubric requires it, a unit the office awards 先进 was recommended by its group."""
     scheme = rubric.recommendation
     if scheme is None or not scheme.advanced_category:

@@ -28,9 +28,16 @@ from generator.engine.yearoutcome import lost_nodes
 from generator.engine.yearrecords import RectificationItem, RectificationStatus
 
 STATUS_WORDS: Mapping[str, RectificationStatus] = {
-    "未启动": "not_started", "未开始": "not_started", "未整改": "not_started",
-    "整改中": "in_progress", "进行中": "in_progress", "正在整改": "in_progress",
-    "已完成": "done", "完成": "done", "已整改": "done", "已办结": "done",
+    "未启动": "not_started",
+    "未开始": "not_started",
+    "未整改": "not_started",
+    "整改中": "in_progress",
+    "进行中": "in_progress",
+    "正在整改": "in_progress",
+    "已完成": "done",
+    "完成": "done",
+    "已整改": "done",
+    "已办结": "done",
 }
 
 
@@ -49,11 +56,15 @@ def read_rectification(
 def _item(cells: Cells, row: Row, rubric: Rubric, units: Mapping[str, Unit]) -> RectificationItem | None:
     unit = row.get("unit")
     if unit and units and unit not in units:
-        cells.error(row, "unit", f"单位代码「{unit}」不在本年度的单位名册中", "单位撤并的，删除这一行或改为承接整改的单位。")
+        cells.error(
+            row, "unit", f"单位代码「{unit}」不在本年度的单位名册中", "单位撤并的，删除这一行或改为承接整改的单位。"
+        )
         return None
     year = cells.whole(row, "year", "问题年度")
     if row.get("year") and year is not None and not rubric.year - 10 <= year < rubric.year:
-        cells.error(row, "year", f"问题年度 {year} 应在本年度（{rubric.year}）之前", "写检查出问题的考核年度，例如上一年。")
+        cells.error(
+            row, "year", f"问题年度 {year} 应在本年度（{rubric.year}）之前", "写检查出问题的考核年度，例如上一年。"
+        )
         return None
     if not row.get("year"):
         cells.error(row, "year", "问题年度为空", f"写检查出问题的考核年度，例如 {rubric.year - 1}。")
@@ -70,9 +81,19 @@ def _item(cells: Cells, row: Row, rubric: Rubric, units: Mapping[str, Unit]) -> 
         cells.error(row, "done", "有完成日期，但整改状态不是已完成", "把整改状态改为「已完成」，或删去完成日期。")
         return None
     return RectificationItem(
-        unit=unit, year=year, problem=problem, item=row.get("item"), lost=lost, target=row.get("target"),
-        measures=row.get("measures"), progress=row.get("progress"), person=row.get("person"), due=due,
-        status=status, done=done, loc=row.loc,
+        unit=unit,
+        year=year,
+        problem=problem,
+        item=row.get("item"),
+        lost=lost,
+        target=row.get("target"),
+        measures=row.get("measures"),
+        progress=row.get("progress"),
+        person=row.get("person"),
+        due=due,
+        status=status,
+        done=done,
+        loc=row.loc,
     )
 
 
@@ -87,15 +108,27 @@ def check_rectification_rule(rubric: Rubric, problems: Problems) -> None:
         return
     node = node_index(rubric).get(link.item)
     if node is None:
-        problems.error(link.loc, f"rectification.item「{link.item}」不是细则中的指标编号", "写按未及时整改的整改任务扣分的指标编号。")
+        problems.error(
+            link.loc,
+            f"rectification.item「{link.item}」不是细则中的指标编号",
+            "写按未及时整改的整改任务扣分的指标编号。",
+        )
         return
     rules = dict(node_rules(node, rubric))
     rid = link.rule or (next(iter(rules)) if len(rules) == 1 else "")
     rule = rules.get(rid)
     if rule is None:
-        problems.error(link.loc, f"指标 {node.id} 没有可用的规则「{link.rule}」", "写该指标中按项扣分的规则编号：" + "、".join(rules) + "。")
+        problems.error(
+            link.loc,
+            f"指标 {node.id} 没有可用的规则「{link.rule}」",
+            "写该指标中按项扣分的规则编号：" + "、".join(rules) + "。",
+        )
     elif rule.kind != "per_occurrence":
-        problems.error(link.loc, f"指标 {node.id} 规则 {rid} 不是按项扣分（per_occurrence）的规则", "整改任务按项扣分：引用一条 per_occurrence 规则。")
+        problems.error(
+            link.loc,
+            f"指标 {node.id} 规则 {rid} 不是按项扣分（per_occurrence）的规则",
+            "整改任务按项扣分：引用一条 per_occurrence 规则。",
+        )
 
 
 def deduct_late(
@@ -138,22 +171,48 @@ def next_year_rows(outcome: AssessmentOutcome, carried: Iterable[RectificationIt
     for i in carried:
         if i.open:
             due = i.due.isoformat() if i.due else ""
-            rows.append([
-                i.unit, str(i.year), i.item, i.problem, fmt(i.lost), i.target, i.measures, i.progress, i.person, due,
-                "整改中" if i.status == "in_progress" else "未启动", "",
-            ])
+            rows.append(
+                [
+                    i.unit,
+                    str(i.year),
+                    i.item,
+                    i.problem,
+                    fmt(i.lost),
+                    i.target,
+                    i.measures,
+                    i.progress,
+                    i.person,
+                    due,
+                    "整改中" if i.status == "in_progress" else "未启动",
+                    "",
+                ]
+            )
     for u in outcome.units:
         for n, problem in lost_nodes(u) if u.score.assessed else ():
-            rows.append([u.unit.id, str(outcome.rubric.year), n.id, problem, fmt(n.lost), "", "", "", "", "", "未启动", ""])
+            rows.append(
+                [u.unit.id, str(outcome.rubric.year), n.id, problem, fmt(n.lost), "", "", "", "", "", "未启动", ""]
+            )
     return rows
 
 
 def rectification_csv(rows: Sequence[Sequence[str]]) -> bytes:
     """rectification.csv as Excel saves "CSV UTF-8": BOM, Chinese headers, CRLF."""
-    names = ("unit", "year", "item", "problem", "lost", "target", "measures", "progress", "person", "due", "status", "done")
+    names = (
+        "unit",
+        "year",
+        "item",
+        "problem",
+        "lost",
+        "target",
+        "measures",
+        "progress",
+        "person",
+        "due",
+        "status",
+        "done",
+    )
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([RECTIFICATION.column(n).title for n in names])
     writer.writerows(rows)
     return out.getvalue().encode("utf-8-sig")
-

@@ -92,11 +92,16 @@ def check_year_rubric(rubric: Rubric, problems: Problems) -> None:
     scheme = rubric.recommendation
     if scheme is not None:
         if scheme.advanced_category and scheme.advanced_category not in scheme.categories:
-            problems.error(scheme.loc, f"advanced_category「{scheme.advanced_category}」不在 categories 中", "写 categories 中的一个类别。")
+            problems.error(
+                scheme.loc,
+                f"advanced_category「{scheme.advanced_category}」不在 categories 中",
+                "写 categories 中的一个类别。",
+            )
         grading = rubric.grading
         if scheme.advanced_category and (grading is None or grading.advanced != "decision"):
             problems.error(
-                scheme.loc, "advanced_category 只用于由考核办公室评定先进的细则（grading.advanced: decision）",
+                scheme.loc,
+                "advanced_category 只用于由考核办公室评定先进的细则（grading.advanced: decision）",
                 "按名次或分数产生先进的细则不要写 advanced_category。",
             )
     for item in rubric.bonus.items if rubric.bonus else ():
@@ -116,13 +121,25 @@ def _check_consequences(rubric: Rubric, problems: Problems) -> None:
     for c in rubric.consequences:
         for t in c.triggers:
             if not (t.pools or t.bottom or t.grades):
-                problems.error(t.loc, "结果运用的适用条件是空的", "写明 bottom（倒数几名）或 grades（等次），可加 pools 限定排名组。")
+                problems.error(
+                    t.loc,
+                    "结果运用的适用条件是空的",
+                    "写明 bottom（倒数几名）或 grades（等次），可加 pools 限定排名组。",
+                )
             if t.bottom is not None and t.bottom < 1:
                 problems.error(t.loc, "bottom 应是不小于 1 的整数", "`后3位` 写 3，`排名末位` 写 1。")
             if t.consecutive_years is not None and (t.consecutive_years < 1 or not t.grades):
-                problems.error(t.loc, "consecutive_years 须与 grades 同用，且不小于 1", "例如 `{grades: [fail], consecutive_years: 2}`。")
+                problems.error(
+                    t.loc,
+                    "consecutive_years 须与 grades 同用，且不小于 1",
+                    "例如 `{grades: [fail], consecutive_years: 2}`。",
+                )
             if t.pools and within == "all":
                 problems.error(t.loc, "细则按全体排名（ranking.within: all），没有排名组可写", "删去 pools。")
             unknown = [p for p in t.pools if within == "pools" and p not in pools]
             if unknown:
-                problems.error(t.loc, f"排名组「{'、'.join(unknown)}」不在 ranking.pools 中", "可用的排名组：" + "、".join(sorted(pools)) + "。")
+                problems.error(
+                    t.loc,
+                    f"排名组「{'、'.join(unknown)}」不在 ranking.pools 中",
+                    "可用的排名组：" + "、".join(sorted(pools)) + "。",
+                )

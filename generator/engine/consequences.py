@@ -45,7 +45,9 @@ def from_bottom(outcome: AssessmentOutcome) -> dict[str, int]:
     return places
 
 
-def streak(grade: GradeKey | None, year: int, earlier: Sequence[tuple[int, GradeKey | None]], grades: Sequence[str]) -> int:
+def streak(
+    grade: GradeKey | None, year: int, earlier: Sequence[tuple[int, GradeKey | None]], grades: Sequence[str]
+) -> int:
     """Years running, ending with ``year``, whose grade is among ``grades`` (a missing year breaks the run)."""
     if grade not in grades:
         return 0

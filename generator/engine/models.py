@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from generator.data.problems import Loc
 from generator.engine.origin import Origin, Sourced
+from generator.engine.problems import Loc
 from generator.engine.stages import Process
 
 if TYPE_CHECKING:
@@ -568,7 +568,7 @@ class Rubric:
     @property
     def grading_illustrative(self) -> bool:
         """The grades follow rules the document did not (fully) give (something in grading is 补充)."""
-        from generator.data.provenance import grading_filled
+        from generator.engine.provenance import grading_filled
 
         return grading_filled(self)
 

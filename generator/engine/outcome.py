@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from generator.data.problems import Loc, Problems
 from generator.engine.models import (
     BonusClaim,
     BonusItem,
@@ -26,6 +25,7 @@ from generator.engine.models import (
     VetoEvent,
     VetoRecord,
 )
+from generator.engine.problems import Loc, Problems
 
 if TYPE_CHECKING:
     from generator.engine.yearoutcome import YearOutcome

@@ -14,9 +14,19 @@ from typing import Literal
 Stage = Literal["declared", "reviewed", "confirmed", "refused"]
 
 #: How each stage is named for a bonus claim (the unit declares it) …
-CLAIM_STAGE_NAMES: Mapping[str, str] = {"declared": "申报", "reviewed": "初审", "confirmed": "认定", "refused": "不予认定"}
+CLAIM_STAGE_NAMES: Mapping[str, str] = {
+    "declared": "申报",
+    "reviewed": "初审",
+    "confirmed": "认定",
+    "refused": "不予认定",
+}
 #: … and for a special deduction (the assessing department reports it).
-PENALTY_STAGE_NAMES: Mapping[str, str] = {"declared": "提出", "reviewed": "初审", "confirmed": "认定", "refused": "不予认定"}
+PENALTY_STAGE_NAMES: Mapping[str, str] = {
+    "declared": "提出",
+    "reviewed": "初审",
+    "confirmed": "认定",
+    "refused": "不予认定",
+}
 
 
 @dataclass(frozen=True, slots=True)

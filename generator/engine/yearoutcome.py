@@ -104,9 +104,16 @@ def _changes(objections: Sequence[Objection], before: UnitOutcome | None, after:
             continue
         b, a = old.get(o.item), new.get(o.item)
         title = (a or b).node.title if (a or b) is not None else o.item  # type: ignore[union-attr]
-        out.append(ItemChange(
-            o, title, b.lost if b else None, a.lost if a else None, b.score if b else None, a.score if a else None,
-        ))
+        out.append(
+            ItemChange(
+                o,
+                title,
+                b.lost if b else None,
+                a.lost if a else None,
+                b.score if b else None,
+                a.score if a else None,
+            )
+        )
     return tuple(out)
 
 
@@ -114,7 +121,11 @@ def _total_change(before: UnitOutcome | None, after: UnitOutcome) -> TotalChange
     if before is None or not after.score.assessed:
         return None
     return TotalChange(
-        before.score.total, after.score.total, before.standing.rank, after.standing.rank, before.standing.label,
+        before.score.total,
+        after.score.total,
+        before.standing.rank,
+        after.standing.rank,
+        before.standing.label,
         after.standing.label,
     )
 
@@ -151,7 +162,9 @@ class _ByUnit:
                 out.setdefault(x.unit, []).append(x)
             return {k: tuple(v) for k, v in out.items()}
 
-        return cls(group(records.letters), group(records.objections), group(records.rectification), group(records.tallies))
+        return cls(
+            group(records.letters), group(records.objections), group(records.rectification), group(records.tallies)
+        )
 
 
 def unit_year(
@@ -203,7 +216,9 @@ def attach_year(
         later = [x for x in series.get(r.series_id, []) if x.year > r.year]
         nxt = later[0] if later else None
         tracked = {
-            (i.unit, i.item): i for i in (records[nxt.id].rectification if nxt and nxt.id in records else ()) if i.year == r.year
+            (i.unit, i.item): i
+            for i in (records[nxt.id].rectification if nxt and nxt.id in records else ())
+            if i.year == r.year
         }
 
         def earlier(uid: str, series_id: str = r.series_id, year: int = r.year) -> list[tuple[int, GradeKey | None]]:
@@ -217,6 +232,8 @@ def attach_year(
             u.unit.id: unit_year(u, own, mine, consequences.get(u.unit.id, ()), before.get(u.unit.id), tracked)
             for u in outcome.units
         }
-        year = YearOutcome(own, units, original, nxt.id if nxt and nxt.id in records else None, nxt.year if nxt else None)
+        year = YearOutcome(
+            own, units, original, nxt.id if nxt and nxt.id in records else None, nxt.year if nxt else None
+        )
         out[aid] = replace(outcome, year=year)
     return out

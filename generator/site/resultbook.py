@@ -18,8 +18,6 @@ from generator.site.workbooks import numbers, workbook_bytes
 NUMBER_COLUMNS = ("指标得分", "加分", "扣分因素", "综合得分", "名次")
 
 
-
-
 def results_frames(outcome: AssessmentOutcome) -> list[tuple[str, pd.DataFrame]]:
     rubric = outcome.rubric
     columns = {c.node.title for u in outcome.units for c in u.score.categories} | {p.name for p in rubric.parts}
@@ -44,12 +42,16 @@ def group_statistics(frame: pd.DataFrame, outcome: AssessmentOutcome) -> pd.Data
         return pd.DataFrame({"排名组": [], "参加考核单位数": []})
     totals = assessed.groupby("排名组", sort=False)["综合得分"]
     rounding = outcome.rubric.rounding
-    stats = pd.DataFrame({
-        "参加考核单位数": totals.count(),
-        "平均综合得分": totals.apply(lambda s: quantize(sum(s, Decimal(0)) / len(s), rounding.decimals, rounding.mode)),
-        "最高分": totals.max(),
-        "最低分": totals.min(),
-    })
+    stats = pd.DataFrame(
+        {
+            "参加考核单位数": totals.count(),
+            "平均综合得分": totals.apply(
+                lambda s: quantize(sum(s, Decimal(0)) / len(s), rounding.decimals, rounding.mode)
+            ),
+            "最高分": totals.max(),
+            "最低分": totals.min(),
+        }
+    )
     grades = pd.crosstab(assessed["排名组"], assessed["等次"])
     labels = [g for g in dict.fromkeys(u.standing.label for u in outcome.units if u.standing.grade is not None)]
     grades = grades.reindex(columns=[g for g in labels if g in grades.columns]).fillna(0).astype(int)

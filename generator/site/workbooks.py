@@ -48,6 +48,7 @@ def fixed_zip(data: bytes) -> bytes:
             dst.writestr(entry, content)
     return out.getvalue()
 
+
 #: Characters a worksheet's name may not hold, and its longest name.
 _SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
 MAX_SHEET_NAME = 31
@@ -91,7 +92,10 @@ def _kind(value: Any) -> str:
 def workbook_bytes(sheets: Sequence[tuple[str, pd.DataFrame]], note: str = "", wrap: Sequence[str] = ()) -> bytes:
     """A workbook of ``(name, frame)`` sheets; ``note`` (sample data) fills each sheet's first row."""
     return sheets_bytes(
-        [(name, [str(c) for c in frame.columns], list(frame.itertuples(index=False, name=None))) for name, frame in sheets],
+        [
+            (name, [str(c) for c in frame.columns], list(frame.itertuples(index=False, name=None)))
+            for name, frame in sheets
+        ],
         note,
         wrap,
     )

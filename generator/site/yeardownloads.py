@@ -34,11 +34,34 @@ def _note(outcome: AssessmentOutcome) -> str:
 _ITEM_COLUMNS = ("编号", "考核项目", "分值", "扣分", "得分", "自查分")
 _RULE_COLUMNS = ("指标编号", "考核项目", "规则", "扣分", "得分", "计算", "扣分原因")
 _CLAIM_COLUMNS = ("项目", "事项", "事由", "申报（提出）", "初审", "认定", "认定说明", "计分")
-_TASK_COLUMNS = ("问题年度", "指标编号", "问题", "整改目标", "整改措施", "整改进度", "责任人", "完成时限", "整改状态", "完成日期")
+_TASK_COLUMNS = (
+    "问题年度",
+    "指标编号",
+    "问题",
+    "整改目标",
+    "整改措施",
+    "整改进度",
+    "责任人",
+    "完成时限",
+    "整改状态",
+    "完成日期",
+)
 _LETTER_COLUMNS = ("文书", "文号", "发出日期", "发现的问题", "答复期限", "办理状态", "答复日期", "答复内容")
 _YEAR_TASK_COLUMNS = (
-    "单位", "问题年度", "指标编号", "问题", "扣分", "整改目标", "整改措施", "整改进度", "责任人", "完成时限", "整改状态", "完成日期",
-    "未按期完成", "已扣分",
+    "单位",
+    "问题年度",
+    "指标编号",
+    "问题",
+    "扣分",
+    "整改目标",
+    "整改措施",
+    "整改进度",
+    "责任人",
+    "完成时限",
+    "整改状态",
+    "完成日期",
+    "未按期完成",
+    "已扣分",
 )
 
 Rows = list[list[Any]]
@@ -65,12 +88,18 @@ def _items(categories: Sequence[NodeOutcome]) -> tuple[Rows, Rows]:
 def _claims(u: UnitOutcome) -> Rows:
     lines = claim_lines(u)
     if lines:
-        return [[c.item, c.subject, c.ground, c.declared, c.review, c.stage, c.decision_note, _signed(c.counted)] for c in lines]
+        return [
+            [c.item, c.subject, c.ground, c.declared, c.review, c.stage, c.decision_note, _signed(c.counted)]
+            for c in lines
+        ]
     bonus = [
         [i.item.title, c.claim.subject, "", "", "", "认定" if c.claim.confirmed else "不予认定", c.note, c.counted]
-        for i in u.score.bonus.items for c in i.claims
+        for i in u.score.bonus.items
+        for c in i.claims
     ]
-    return bonus + [[p.penalty.name, p.record.reason, "", "", "", "认定", "", -p.record.amount] for p in u.score.penalties]
+    return bonus + [
+        [p.penalty.name, p.record.reason, "", "", "", "认定", "", -p.record.amount] for p in u.score.penalties
+    ]
 
 
 def unit_sheets(outcome: AssessmentOutcome, u: UnitOutcome) -> list[tuple[str, Sequence[str], Rows]]:
@@ -78,7 +107,8 @@ def unit_sheets(outcome: AssessmentOutcome, u: UnitOutcome) -> list[tuple[str, S
     items, rules = _items(u.score.categories)
     view = unit_year_view(outcome, u, "")
     tasks = [
-        [t.year, t.item, t.problem, t.target, t.measures, t.progress, t.person, t.due, t.status, t.done] for t in view.tasks
+        [t.year, t.item, t.problem, t.target, t.measures, t.progress, t.person, t.due, t.status, t.done]
+        for t in view.tasks
     ] + [[outcome.rubric.year, t.item, t.problem, "", "", "", "", t.due, t.status, ""] for t in view.next_tasks]
     sheets: list[tuple[str, Sequence[str], Rows]] = [
         ("逐项得分", _ITEM_COLUMNS, items),
@@ -87,7 +117,9 @@ def unit_sheets(outcome: AssessmentOutcome, u: UnitOutcome) -> list[tuple[str, S
         ("整改任务", _TASK_COLUMNS, tasks),
     ]
     if view.letters:
-        letters = [[x.kind, x.number, x.date, x.finding, x.due, x.status, x.answer_date, x.answer] for x in view.letters]
+        letters = [
+            [x.kind, x.number, x.date, x.finding, x.due, x.status, x.answer_date, x.answer] for x in view.letters
+        ]
         sheets.append(("意见书和督办单", _LETTER_COLUMNS, letters))
     return sheets
 
@@ -113,7 +145,14 @@ def unit_workbook(outcome: AssessmentOutcome, u: UnitOutcome) -> bytes:
 def consequence_frame(outcome: AssessmentOutcome) -> pd.DataFrame:
     ctx = office_context(outcome)
     rows = [
-        {"单位": c.unit, "排名组": c.pool, "名次": int(c.rank) if c.rank else None, "等次": c.grade, "结果运用": c.effect, "依据": c.why}
+        {
+            "单位": c.unit,
+            "排名组": c.pool,
+            "名次": int(c.rank) if c.rank else None,
+            "等次": c.grade,
+            "结果运用": c.effect,
+            "依据": c.why,
+        }
         for c in ctx.consequences
     ]
     return _frame(rows, ("单位", "排名组", "名次", "等次", "结果运用", "依据"))
@@ -121,23 +160,68 @@ def consequence_frame(outcome: AssessmentOutcome) -> pd.DataFrame:
 
 def year_frames(outcome: AssessmentOutcome) -> list[tuple[str, pd.DataFrame]]:
     ctx = office_context(outcome)
-    tasks = _frame([
-        {"单位": t.unit_name, "问题年度": t.year, "指标编号": t.item, "问题": t.problem, "扣分": Decimal(t.lost) if t.lost else None,
-         "整改目标": t.target, "整改措施": t.measures, "整改进度": t.progress, "责任人": t.person, "完成时限": t.due,
-         "整改状态": t.status, "完成日期": t.done, "未按期完成": "是" if t.late else "", "已扣分": "是" if t.deducted else ""}
-        for t in ctx.tasks
-    ], _YEAR_TASK_COLUMNS)
-    letters = _frame([
-        {"编号": x.id, "单位": name, "文书": x.kind, "文号": x.number, "发出日期": x.date, "发现的问题": x.finding,
-         "答复期限": x.due, "办理状态": x.status, "答复日期": x.answer_date, "逾期答复": "是" if x.late else ""}
-        for name, _url, x in ctx.letters
-    ], ("编号", "单位", "文书", "文号", "发出日期", "发现的问题", "答复期限", "办理状态", "答复日期", "逾期答复"))
-    objections = _frame([
-        {"单位": name, "收到日期": o.received, "指标编号": o.item, "异议内容": o.text, "复核结果": o.outcome,
-         "复核理由": o.reason, "决定日期": o.decided, "逾期受理理由": o.late_reason}
-        for name, _url, o in ctx.objections
-    ], ("单位", "收到日期", "指标编号", "异议内容", "复核结果", "复核理由", "决定日期", "逾期受理理由"))
-    return [("结果运用", consequence_frame(outcome)), ("整改任务", tasks), ("意见书和督办单", letters), ("异议和复核", objections)]
+    tasks = _frame(
+        [
+            {
+                "单位": t.unit_name,
+                "问题年度": t.year,
+                "指标编号": t.item,
+                "问题": t.problem,
+                "扣分": Decimal(t.lost) if t.lost else None,
+                "整改目标": t.target,
+                "整改措施": t.measures,
+                "整改进度": t.progress,
+                "责任人": t.person,
+                "完成时限": t.due,
+                "整改状态": t.status,
+                "完成日期": t.done,
+                "未按期完成": "是" if t.late else "",
+                "已扣分": "是" if t.deducted else "",
+            }
+            for t in ctx.tasks
+        ],
+        _YEAR_TASK_COLUMNS,
+    )
+    letters = _frame(
+        [
+            {
+                "编号": x.id,
+                "单位": name,
+                "文书": x.kind,
+                "文号": x.number,
+                "发出日期": x.date,
+                "发现的问题": x.finding,
+                "答复期限": x.due,
+                "办理状态": x.status,
+                "答复日期": x.answer_date,
+                "逾期答复": "是" if x.late else "",
+            }
+            for name, _url, x in ctx.letters
+        ],
+        ("编号", "单位", "文书", "文号", "发出日期", "发现的问题", "答复期限", "办理状态", "答复日期", "逾期答复"),
+    )
+    objections = _frame(
+        [
+            {
+                "单位": name,
+                "收到日期": o.received,
+                "指标编号": o.item,
+                "异议内容": o.text,
+                "复核结果": o.outcome,
+                "复核理由": o.reason,
+                "决定日期": o.decided,
+                "逾期受理理由": o.late_reason,
+            }
+            for name, _url, o in ctx.objections
+        ],
+        ("单位", "收到日期", "指标编号", "异议内容", "复核结果", "复核理由", "决定日期", "逾期受理理由"),
+    )
+    return [
+        ("结果运用", consequence_frame(outcome)),
+        ("整改任务", tasks),
+        ("意见书和督办单", letters),
+        ("异议和复核", objections),
+    ]
 
 
 def write_year_downloads(outcome: AssessmentOutcome, docs: Path) -> None:

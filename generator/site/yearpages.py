@@ -7,8 +7,8 @@ from typing import Protocol
 
 from generator.data.sample import DOWNLOAD_NOTE
 from generator.engine.outcome import AssessmentOutcome
-from generator.office.letters import LetterDoc, letter_docx
 from generator.site import yearpaths
+from generator.site.letterdocx import LetterDoc, letter_docx
 from generator.site.views.office import LetterContext, letter_context, office_context
 
 
@@ -32,8 +32,15 @@ def letter_doc(ctx: LetterContext) -> LetterDoc:
         late = "，超过答复期限" if x.late else ""
         answer = (f"单位答复（{x.answer_date}收到{late}）", x.answer)
     return LetterDoc(
-        masthead=ctx.masthead, number=x.number, title=ctx.title, recipient=ctx.recipient, body=ctx.body,
-        issuer=ctx.issuer, date=ctx.date, answer=answer, sample_note=DOWNLOAD_NOTE if ctx.sample else "",
+        masthead=ctx.masthead,
+        number=x.number,
+        title=ctx.title,
+        recipient=ctx.recipient,
+        body=ctx.body,
+        issuer=ctx.issuer,
+        date=ctx.date,
+        answer=answer,
+        sample_note=DOWNLOAD_NOTE if ctx.sample else "",
     )
 
 

@@ -93,7 +93,9 @@ def office_context(outcome: AssessmentOutcome) -> OfficeYearContext:
         url = paths.link(path, paths.unit_page(r.id, u.unit.id))
         mine = year.of(u.unit.id)
         consequences += [
-            ConsequenceRow(u.unit.name, url, u.standing.pool_name, str(u.standing.rank or ""), u.standing.label, c.effect, c.why)
+            ConsequenceRow(
+                u.unit.name, url, u.standing.pool_name, str(u.standing.rank or ""), u.standing.label, c.effect, c.why
+            )
             for c in mine.consequences
         ]
         late = {id(i) for i in mine.deducted}

@@ -208,8 +208,15 @@ def claim_line(item: str, subject: str, p: Process | None, counted: str, *, bonu
     if p is None:
         return ClaimLine(item, subject, "", "", "", names["confirmed"], "confirmed", "", counted)
     return ClaimLine(
-        item, subject, p.ground, _declared(p, bonus=bonus), _review(p, bonus=bonus), names[p.stage], p.stage,
-        p.decision_note, counted if p.counts else "",
+        item,
+        subject,
+        p.ground,
+        _declared(p, bonus=bonus),
+        _review(p, bonus=bonus),
+        names[p.stage],
+        p.stage,
+        p.decision_note,
+        counted if p.counts else "",
     )
 
 
@@ -243,15 +250,37 @@ def letter_line(x: Letter, aid: str = "", from_page: str = "") -> LetterLine:
     url = paths.link(from_page, yearpaths.letter_page(aid, x.id)) if from_page else ""
     docx = paths.link(from_page, yearpaths.letter_docx(aid, x.id)) if from_page else ""
     return LetterLine(
-        x.id, x.kind, x.number, x.issuer, _date(x.date), x.item, x.finding, x.requirement, _date(x.due),
-        _date(x.answer_date), x.answer, LETTER_STATUS_NAMES[x.status], x.status, x.answered_late, url, docx,
+        x.id,
+        x.kind,
+        x.number,
+        x.issuer,
+        _date(x.date),
+        x.item,
+        x.finding,
+        x.requirement,
+        _date(x.due),
+        _date(x.answer_date),
+        x.answer,
+        LETTER_STATUS_NAMES[x.status],
+        x.status,
+        x.answered_late,
+        url,
+        docx,
     )
 
 
 def objection_line(o: Objection) -> ObjectionLine:
     return ObjectionLine(
-        _date(o.received), o.item, o.text, o.review, OBJECTION_OUTCOME_NAMES[o.outcome], o.outcome, o.reason,
-        _date(o.decided), o.decided_by, o.late_reason,
+        _date(o.received),
+        o.item,
+        o.text,
+        o.review,
+        OBJECTION_OUTCOME_NAMES[o.outcome],
+        o.outcome,
+        o.reason,
+        _date(o.decided),
+        o.decided_by,
+        o.late_reason,
     )
 
 
@@ -260,10 +289,24 @@ def task_line(
 ) -> TaskLine:
     late = i.late_at(year_end) if year_end else None
     return TaskLine(
-        unit=i.unit, unit_name=unit_name, unit_url=unit_url, year=i.year, item=i.item, problem=i.problem,
-        lost=fmt(i.lost), target=i.target, measures=i.measures, progress=i.progress, person=i.person,
-        due=_date(i.due), due_iso=i.due.isoformat() if i.due else "", status=RECTIFICATION_STATUS_NAMES[i.status],
-        status_key=i.status, done=_date(i.done), late=late, late_words=("逾期完成" if i.done else "年底仍未完成") if late else "",
+        unit=i.unit,
+        unit_name=unit_name,
+        unit_url=unit_url,
+        year=i.year,
+        item=i.item,
+        problem=i.problem,
+        lost=fmt(i.lost),
+        target=i.target,
+        measures=i.measures,
+        progress=i.progress,
+        person=i.person,
+        due=_date(i.due),
+        due_iso=i.due.isoformat() if i.due else "",
+        status=RECTIFICATION_STATUS_NAMES[i.status],
+        status_key=i.status,
+        done=_date(i.done),
+        late=late,
+        late_words=("逾期完成" if i.done else "年底仍未完成") if late else "",
         deducted=deducted,
     )
 
@@ -273,8 +316,14 @@ def next_task_line(t: NextTask) -> NextTaskLine:
     if tracked is None:
         return NextTaskLine(t.item, t.title, fmt(t.lost), t.problem, "尚未列入整改任务", "untracked", "", "")
     return NextTaskLine(
-        t.item, t.title, fmt(t.lost), t.problem, RECTIFICATION_STATUS_NAMES[tracked.status], tracked.status,
-        _date(tracked.due), tracked.due.isoformat() if tracked.due else "",
+        t.item,
+        t.title,
+        fmt(t.lost),
+        t.problem,
+        RECTIFICATION_STATUS_NAMES[tracked.status],
+        tracked.status,
+        _date(tracked.due),
+        tracked.due.isoformat() if tracked.due else "",
     )
 
 
@@ -282,7 +331,9 @@ def task_rule_words(outcome: AssessmentOutcome) -> str:
     link = outcome.rubric.rectification
     if link is None:
         return ""
-    return f"按细则，上一年度的整改任务到完成时限（没有时限的到年底）仍未完成的，在指标 {link.item} 扣分：{link.standard}"
+    return (
+        f"按细则，上一年度的整改任务到完成时限（没有时限的到年底）仍未完成的，在指标 {link.item} 扣分：{link.standard}"
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -296,15 +347,30 @@ def unit_year_view(outcome: AssessmentOutcome, u: UnitOutcome, from_page: str) -
     end = datetime.date(r.year, 12, 31)
     deducted = {id(i) for i in year.deducted}
     changes = tuple(
-        ChangeLine(c.objection.item, c.title, fmt(c.lost_before), fmt(c.lost_after), fmt(c.score_before),
-                   fmt(c.score_after), _date(c.objection.decided))
+        ChangeLine(
+            c.objection.item,
+            c.title,
+            fmt(c.lost_before),
+            fmt(c.lost_after),
+            fmt(c.score_before),
+            fmt(c.score_after),
+            _date(c.objection.decided),
+        )
         for c in year.changes
     )
     t = year.total_change
-    total = TotalChangeLine(
-        fmt(t.total_before), fmt(t.total_after), str(t.rank_before or ""), str(t.rank_after or ""), t.label_before,
-        t.label_after,
-    ) if t is not None else None
+    total = (
+        TotalChangeLine(
+            fmt(t.total_before),
+            fmt(t.total_after),
+            str(t.rank_before or ""),
+            str(t.rank_after or ""),
+            t.label_before,
+            t.label_after,
+        )
+        if t is not None
+        else None
+    )
     names = {p.id: p.name for p in r.penalties}
     return UnitYearView(
         consequences=consequence_lines(year),
@@ -353,7 +419,9 @@ def results_year(outcome: AssessmentOutcome) -> ResultsYear:
     for t in outcome.year.records.tallies:
         u = names[t.unit]
         who = f"{t.person}（{u.unit.name}）" if t.person else u.unit.name
-        tallies.setdefault(u.standing.pool_name, []).append(TallyLine(t.category, who, t.votes, t.voters, t.recommended))
+        tallies.setdefault(u.standing.pool_name, []).append(
+            TallyLine(t.category, who, t.votes, t.voters, t.recommended)
+        )
     adjusted: dict[str, list[str]] = {}
     for pool, line in adjusted_lines(outcome):
         adjusted.setdefault(pool, []).append(line)
@@ -370,12 +438,15 @@ def adjusted_lines(
     for u in outcome.units:
         year = outcome.year.of(u.unit.id)
         changes = [
-            c for c in year.changes
+            c
+            for c in year.changes
             if until is None or c.objection.decided is None or (c.objection.decided > until) == after
         ]
         if not changes:
             continue
-        items = "；".join(f"指标 {c.objection.item}「{c.title}」扣分 {fmt(c.lost_before)} → {fmt(c.lost_after)}" for c in changes)
+        items = "；".join(
+            f"指标 {c.objection.item}「{c.title}」扣分 {fmt(c.lost_before)} → {fmt(c.lost_after)}" for c in changes
+        )
         t = year.total_change
         total = f"，综合得分 {fmt(t.total_before)} → {fmt(t.total_after)}" if t is not None else ""
         rank = f"，名次 {t.rank_before} → {t.rank_after}" if t is not None and t.rank_before != t.rank_after else ""

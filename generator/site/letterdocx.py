@@ -46,7 +46,9 @@ class LetterDoc:
     sample_note: str = ""
 
 
-def _run(paragraph: Paragraph, text: str, font: str, size: Pt, *, bold: bool = False, color: RGBColor | None = None) -> None:
+def _run(
+    paragraph: Paragraph, text: str, font: str, size: Pt, *, bold: bool = False, color: RGBColor | None = None
+) -> None:
     run = paragraph.add_run(text)
     run.font.name = font
     run.font.size = size
@@ -58,8 +60,16 @@ def _run(paragraph: Paragraph, text: str, font: str, size: Pt, *, bold: bool = F
 
 
 def _paragraph(
-    doc: object, text: str, font: str = BODY_FONT, size: Pt = BODY_SIZE, *, align: int | None = None,
-    indent: bool = False, bold: bool = False, color: RGBColor | None = None, after: Pt | None = None,
+    doc: object,
+    text: str,
+    font: str = BODY_FONT,
+    size: Pt = BODY_SIZE,
+    *,
+    align: int | None = None,
+    indent: bool = False,
+    bold: bool = False,
+    color: RGBColor | None = None,
+    after: Pt | None = None,
 ) -> Paragraph:
     p: Paragraph = doc.add_paragraph()  # type: ignore[attr-defined]
     fmt = p.paragraph_format
@@ -78,7 +88,9 @@ def _paragraph(
 def _red_line(p: Paragraph) -> None:
     """A red rule under the paragraph (the line under the document number)."""
     borders = p._p.get_or_add_pPr().makeelement(qn("w:pBdr"), {})
-    bottom = borders.makeelement(qn("w:bottom"), {qn("w:val"): "single", qn("w:sz"): "12", qn("w:space"): "6", qn("w:color"): "E00000"})
+    bottom = borders.makeelement(
+        qn("w:bottom"), {qn("w:val"): "single", qn("w:sz"): "12", qn("w:space"): "6", qn("w:color"): "E00000"}
+    )
     borders.append(bottom)
     p._p.get_or_add_pPr().append(borders)
 
