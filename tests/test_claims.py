@@ -54,8 +54,9 @@ def drop_grounds(text: str) -> str:
     """The rubric without the bonus item's grounds (the block list under ``merit``)."""
     lines = text.splitlines()
     start = next(n for n, line in enumerate(lines) if line.strip() == "grounds:")
+    indent = len(lines[start]) - len(lines[start].lstrip())
     end = start + 1
-    while lines[end].strip().startswith("- "):
+    while len(lines[end]) - len(lines[end].lstrip()) > indent:
         end += 1
     assert end - start == 4
     return "\n".join(lines[:start] + lines[end:]) + "\n"

@@ -8,7 +8,8 @@ import pytest
 from helpers import D, csv_text, entries_csv, errors, rubric_text, run, score, unit
 
 from generator.site.views.notice import notice_context
-from generator.site.views.year import adjusted_lines, unit_year_view
+from generator.site.views.year import unit_year_view
+from generator.site.views.yearnotice import adjusted_lines
 
 RUBRIC = rubric_text(
     """

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from helpers import csv_text, errors, rubric_text, run, score
 
-from generator.site.views.year import results_year
+from generator.site.views.yearnotice import results_year
 
 BODY = """
 indicators:

@@ -12,7 +12,7 @@ from generator.engine.provenance import Mark
 from generator.site import paths
 from generator.site.views.common import _grade_in_use, by_pool, date_cn
 from generator.site.views.origin import filled_notes, grade_basis_marks
-from generator.site.views.year import NoticeYear, notice_year
+from generator.site.views.yearnotice import NoticeYear, notice_year
 
 # --------------------------------------------------------------------------------------------
 # Notice
@@ -45,7 +45,7 @@ class NoticeContext:
     filled_notes: tuple[str, ...]
     #: What else the grades rest on that is not the document's own (补充 / 解读).
     basis: tuple[Mark, ...]
-    #: The annex: objections, adjusted results, consequences (views.year).
+    #: The annex: objections, adjusted results, consequences (views.yearnotice).
     year: NoticeYear
 
 

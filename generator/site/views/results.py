@@ -10,7 +10,7 @@ from generator.engine.outcome import AssessmentOutcome
 from generator.site import paths
 from generator.site.views.common import GradeCount, History, by_pool, downloads, grade_counts, grade_tally
 from generator.site.views.origin import filled_notes
-from generator.site.views.year import ResultsYear, results_year
+from generator.site.views.yearnotice import ResultsYear, results_year
 
 # --------------------------------------------------------------------------------------------
 # Results page
@@ -59,7 +59,7 @@ class ResultsContext:
     standards_url: str
     notice_url: str | None
     downloads: tuple[tuple[str, str], ...]
-    #: The groups' votes and the results adjusted after review, by pool (views.year).
+    #: The groups' votes and the results adjusted after review, by pool (views.yearnotice).
     year: ResultsYear
 
 
