@@ -122,7 +122,10 @@ def test_a_sum_over_the_totals_is_their_total_in_libreoffice(outcome: Assessment
 def test_a_units_workbook_has_its_items_and_reasons_as_numbers(outcome: AssessmentOutcome) -> None:
     u2 = outcome.by_unit()["u2"]
     book = openpyxl.load_workbook(io.BytesIO(unit_workbook(outcome, u2)))
-    assert book.sheetnames == ["逐项得分", "扣分明细", "加分和扣分因素", "整改任务"]
+    assert book.sheetnames == ["得分汇总", "逐项得分", "扣分明细", "加分和扣分因素", "整改任务"]
+    summary = {row[0]: row[1] for row in book["得分汇总"].values}
+    assert summary["综合得分"] == float(u2.score.total) and isinstance(summary["名次"], int)
+    assert summary["等次"] == u2.standing.label
     items = list(book["逐项得分"].values)
     assert items[0] == ("编号", "考核项目", "分值", "扣分", "得分", "自查分")
     assert items[1] == ("c1", "组织生活", 60, 2.25, 57.75, None)

@@ -31,6 +31,7 @@ def _note(outcome: AssessmentOutcome) -> str:
 # --------------------------------------------------------------------------------------------
 
 
+_SUMMARY_COLUMNS = ("项目", "数值", "说明")
 _ITEM_COLUMNS = ("编号", "考核项目", "分值", "扣分", "得分", "自查分")
 _RULE_COLUMNS = ("指标编号", "考核项目", "规则", "扣分", "得分", "计算", "扣分原因")
 _CLAIM_COLUMNS = ("项目", "事项", "事由", "申报（提出）", "初审", "认定", "认定说明", "计分")
@@ -102,8 +103,26 @@ def _claims(u: UnitOutcome) -> Rows:
     ]
 
 
+def _summary(outcome: AssessmentOutcome, u: UnitOutcome) -> Rows:
+    """The unit's result in a few rows: total and how it is made, rank, grade, the consequences that apply."""
+    s, st = u.score, u.standing
+    rows: Rows = [
+        ["单位", u.unit.name, u.unit.group],
+        ["考核", outcome.rubric.title, f"{outcome.rubric.year}年度"],
+        ["基本得分", s.base, f"满分 {fmt(s.full_marks)}" if s.full_marks else ""],
+        ["加分", s.bonus.total, s.bonus.note],
+        ["扣分因素", -s.penalty_total if s.penalty_total else None, ""],
+        ["综合得分", s.total if s.assessed else None, "" if s.assessed else "未考核"],
+        ["名次", st.rank, f"{st.pool_name}，共 {st.pool_size} 个单位" if st.rank is not None else ""],
+        ["等次", st.label, "；".join(st.reasons)],
+    ]
+    if outcome.year is not None:
+        rows += [["考核结果运用", c.effect, c.why] for c in outcome.year.of(u.unit.id).consequences]
+    return rows
+
+
 def unit_sheets(outcome: AssessmentOutcome, u: UnitOutcome) -> list[tuple[str, Sequence[str], Rows]]:
-    """A unit's workbook: its items, each rule applied with the reasons, claims and deductions, tasks, letters."""
+    """A unit's workbook: its result, its items, each rule applied with the reasons, claims, tasks, letters."""
     items, rules = _items(u.score.categories)
     view = unit_year_view(outcome, u, "")
     tasks = [
@@ -111,6 +130,7 @@ def unit_sheets(outcome: AssessmentOutcome, u: UnitOutcome) -> list[tuple[str, S
         for t in view.tasks
     ] + [[outcome.rubric.year, t.item, t.problem, "", "", "", "", t.due, t.status, ""] for t in view.next_tasks]
     sheets: list[tuple[str, Sequence[str], Rows]] = [
+        ("得分汇总", _SUMMARY_COLUMNS, _summary(outcome, u)),
         ("逐项得分", _ITEM_COLUMNS, items),
         ("扣分明细", _RULE_COLUMNS, rules),
         ("加分和扣分因素", _CLAIM_COLUMNS, _claims(u)),
