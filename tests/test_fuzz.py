@@ -33,9 +33,11 @@ from generator.data.load import read_rubric_text
 from generator.data.problems import Problems
 from generator.data.tables import TABLES, Table, parse_table
 from generator.engine.exact import ZERO, quantize
-from generator.engine.models import RawResults, Row, Rubric
+from generator.engine.models import Rubric
 from generator.engine.outcome import AssessmentOutcome, NodeOutcome, UnitOutcome
+from generator.engine.results import RawResults, Row
 from generator.engine.scoring import score_assessment
+from generator.engine.wording import all_words
 
 CORPUS_RUBRIC = Path(__file__).parent / "corpus" / "_shared" / "rubrics" / "shili-2017.yml"
 RUBRIC_TEXT = CORPUS_RUBRIC.read_text(encoding="utf-8")
@@ -679,7 +681,7 @@ def check_grades(outcome: AssessmentOutcome) -> None:
         for u in members:
             uid = u.unit.id
             expected = "advanced" if uid in advanced else base[uid]
-            assert u.standing.grade == expected, (uid, u.standing.reasons)
+            assert u.standing.grade == expected, (uid, all_words(u.standing.reasons))
             if u.standing.grade == "fail" and grading.method == "rank":
                 assert forced[uid]  # only the bottom N at or below the floor, a category at 0, or a veto
 

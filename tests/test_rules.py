@@ -14,6 +14,7 @@ from helpers import AID, HEAD, entries_csv, errors, find, units_csv, warnings
 
 from generator.data.pipeline import Prepared
 from generator.engine.outcome import NodeOutcome
+from generator.engine.wording import all_words, rule_words
 
 Run = Callable[[str, Mapping[str, str | bytes]], Prepared]
 TYPES = (("committee", "党委"), ("general_branch", "党总支"), ("branch", "党支部"))
@@ -98,7 +99,7 @@ def test_shortfall_against_an_activity_target(ran: Run, unit_type: str, rows: li
 def test_shortfall_explains_itself(ran: Run) -> None:
     [rule] = outcome_of(run_item(ran, "4", SCALAR, [",2,"])).rules
     assert rule.lost == Decimal(2)
-    assert rule.explanation == "目标 4 次，完成 2 次，少 2 次 × 1 分 = 2 分"
+    assert rule_words(rule.why) == "目标 4 次，完成 2 次，少 2 次 × 1 分 = 2 分"
     assert rule.reasons == ("原因1",)
 
 
@@ -169,7 +170,7 @@ def test_per_element_refused(ran: Run, rows: list[str], expected: list[str]) -> 
 
 def test_per_element_names_the_missing_items(ran: Run) -> None:
     [rule] = outcome_of(run_item(ran, "2", ELEMENTS, [",党旗、入党誓词,"])).rules
-    assert rule.explanation == "缺党旗、入党誓词，2 项 × 0.5 分 = 1 分"
+    assert rule_words(rule.why) == "缺党旗、入党誓词，2 项 × 0.5 分 = 1 分"
 
 
 # --------------------------------------------------------------------------------------------
@@ -288,7 +289,7 @@ def test_overdue(ran: Run, rule: str, rows: list[str], expected: str) -> None:
 def test_overdue_whole_item_explains_itself(ran: Run) -> None:
     [rule] = outcome_of(run_item(ran, "8", OVERDUE, [",6,"])).rules
     assert rule.lost == Decimal(8)
-    assert rule.explanation == "超期 6 个月，达到 6 个月，扣完本项 8 分"
+    assert rule_words(rule.why) == "超期 6 个月，达到 6 个月，扣完本项 8 分"
 
 
 @pytest.mark.parametrize(
@@ -329,7 +330,7 @@ def test_point_two_twelve_times_is_exactly_two_point_four(ran: Run) -> None:
     [rule] = outcome_of(run_item(ran, "5", "{kind: per_occurrence, per: 0.2}", [",12,"])).rules
     assert rule.lost == Decimal("2.4")
     assert str(rule.lost) == "2.4"
-    assert rule.explanation == "12 次 × 0.2 分 = 2.4 分"
+    assert rule_words(rule.why) == "12 次 × 0.2 分 = 2.4 分"
 
 
 def test_amount_not_a_multiple_of_per(ran: Run) -> None:
@@ -370,7 +371,7 @@ def test_earned(ran: Run, rule: str, rows: list[str], expected: str) -> None:
 def test_earned_explains_itself(ran: Run) -> None:
     [rule] = outcome_of(run_item(ran, "2", EARNED, [])).rules
     assert (rule.lost, rule.earned) == (Decimal(2), Decimal(0))
-    assert rule.explanation == "未做到，不得分（本规则 2 分）"
+    assert rule_words(rule.why) == "未做到，不得分（本规则 2 分）"
     [rule] = outcome_of(run_item(ran, "2", PARTIAL, [",,1.5"])).rules
     assert (rule.lost, rule.earned) == (Decimal("0.5"), Decimal("1.5"))
 
@@ -432,7 +433,7 @@ def test_rate_without_percent_sign_warns(ran: Run) -> None:
     assert first_lines(warnings(prepared)) == ["results/t/entries.csv:2:4: 警告：与会率「75」没有百分号，已读作 75%"]
     [rule] = outcome_of(prepared).rules
     assert rule.findings[0].rate == Decimal("0.75")
-    assert rule.explanation == "与会率 75% 低于 80%，扣 1 分"
+    assert rule_words(rule.why) == "与会率 75% 低于 80%，扣 1 分"
 
 
 @pytest.mark.parametrize(
@@ -484,13 +485,13 @@ def test_sum_over_the_item_is_noted(ran: Run) -> None:
     item = outcome_of(run_item(ran, "3", SEVERAL, ["duty,,", "lists,,"]))
     assert [r.lost for r in item.rules] == [Decimal(3), Decimal(2)]
     assert (item.points, item.lost, item.score) == (Decimal(3), Decimal(3), Decimal(0))
-    assert item.notes == ("扣分合计 5 分，超过本项分值，扣完为止，得 0 分",)
+    assert all_words(item.notes) == ("扣分合计 5 分，超过本项分值，扣完为止，得 0 分",)
 
 
 def test_rule_cap_is_explained(ran: Run) -> None:
     [rule] = outcome_of(run_item(ran, "5", "{kind: per_occurrence, per: 1, cap: 2}", [",4,"])).rules
     assert rule.lost == Decimal(2)
-    assert rule.explanation == "4 次 × 1 分 = 4 分；本规则最多扣 2 分"
+    assert rule_words(rule.why) == "4 次 × 1 分 = 4 分；本规则最多扣 2 分"
 
 
 def test_a_child_over_its_points_costs_its_parent_only_its_points(ran: Run) -> None:

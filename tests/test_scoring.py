@@ -15,6 +15,7 @@ from helpers import AID, HEAD, csv_text, entries_csv, errors, find, rubric_text,
 from generator.data.pipeline import Prepared
 from generator.engine.exact import fmt
 from generator.engine.outcome import AssessmentOutcome
+from generator.engine.wording import all_words, words
 from generator.site.export import assessment_data, summary_rows, to_json, unit_data
 
 Scored = Callable[[str, Mapping[str, str | bytes]], AssessmentOutcome]
@@ -407,7 +408,7 @@ def test_bonus_notes_say_why_a_claim_did_not_count(scored: Scored) -> None:
         },
     )
     [item] = outcome.by_unit()["u1"].score.bonus.items
-    assert [(c.level_name, c.value, c.counted, c.note) for c in item.claims] == [
+    assert [(c.level_name, c.value, c.counted, words(c.note) if c.note else "") for c in item.claims] == [
         ("国家级", Decimal(5), Decimal(0), "未经认定，不计分"),
         ("省级", Decimal(3), Decimal(3), ""),
         ("市级", Decimal(2), Decimal(0), "同一事项已按最高级别计分，不重复加分"),
@@ -429,10 +430,10 @@ def test_bonus_cap_notes(scored: Scored) -> None:
         },
     )
     bonus = outcome.by_unit()["u1"].score.bonus
-    assert bonus.items[1].note == "合计 6 分，本项最多加 5 分"
+    assert words(bonus.items[1].note) == "合计 6 分，本项最多加 5 分"
     # 10 + 5 = 15 → 10
     assert (bonus.subtotal, bonus.total) == (Decimal(15), Decimal(10))
-    assert bonus.note == "合计 15 分，加分累计不超过 10 分"
+    assert words(bonus.note) == "合计 15 分，加分累计不超过 10 分"
 
 
 @pytest.mark.parametrize(
@@ -507,15 +508,15 @@ def test_penalties_and_vetoes(scored: Scored) -> None:
     # 100 − 6 = 94 ≥ 90, but fraud removed eligibility → pass
     fraud = units["fraud"]
     assert (fraud.score.total, fraud.standing.grade, fraud.standing.eligible_for_advanced) == (Decimal(94), "pass", False)
-    assert "弄虚作假，取消评先资格" in fraud.standing.reasons
+    assert "弄虚作假，取消评先资格" in all_words(fraud.standing.reasons)
     # no_advanced: the score stands (100), the unit is not advanced
     veto1 = units["veto1"]
     assert (veto1.score.total, veto1.standing.grade, veto1.standing.eligible_for_advanced) == (Decimal(100), "pass", False)
-    assert "否决项目：发生重大安全生产事故的 → 不得评为先进" in veto1.standing.reasons
+    assert "否决项目：发生重大安全生产事故的 → 不得评为先进" in all_words(veto1.standing.reasons)
     # fail: 未达标 whatever the score
     veto2 = units["veto2"]
     assert (veto2.score.total, veto2.standing.grade, veto2.standing.label) == (Decimal(100), "fail", "未达标")
-    assert "一票否决：情节特别严重的 → 未达标" in veto2.standing.reasons
+    assert "一票否决：情节特别严重的 → 未达标" in all_words(veto2.standing.reasons)
     # 100 − 95 = 5; 5 − 10 → never below 0
     assert (units["low"].score.base, units["low"].score.total, units["low"].standing.grade) == (Decimal(5), Decimal(0), "fail")
 

@@ -10,30 +10,15 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal
 
-from generator.data.check_results import WINDOWS_RESERVED, check_results, too_long
+from generator.data.check_results import check_results
 from generator.data.load import Project
 from generator.data.problems import Loc, Problems
 from generator.data.provenance import check_provenance
+from generator.data.results_context import WINDOWS_RESERVED, too_long
 from generator.engine.exact import ZERO, fmt
-from generator.engine.models import (
-    ELEMENT_SEPARATORS,
-    GRADE_ORDER,
-    AllOrNothingRule,
-    Assessment,
-    EarnedRule,
-    FixedRule,
-    Node,
-    Notice,
-    OverdueRule,
-    PerElementRule,
-    PerOccurrenceRule,
-    PerPersonRule,
-    RangeRule,
-    RateRule,
-    Rubric,
-    Rule,
-    ShortfallRule,
-)
+from generator.engine.models import GRADE_ORDER, Grading, Node, Rubric
+from generator.engine.results import Assessment, Notice
+from generator.engine.rules.base import Rule, RuleCheck, type_refs
 from generator.engine.tree import TypedNode, node_rules, tree_points, typed_tree, walk, walk_typed
 
 # Lengths are checked on their own (too_long), so that a long code is not said to hold a wrong character.
@@ -168,13 +153,6 @@ def _check_unit_types(rubric: Rubric, problems: Problems) -> None:
             problems.error(t.loc, f"单位类型 {t.id} 的满分应大于 0", "写该类型单位的满分，例如 100。")
 
 
-def _type_refs(rubric: Rubric, refs: Iterable[str], loc: Loc, what: str, problems: Problems) -> None:
-    known = {t.id for t in rubric.unit_types}
-    for ref in refs:
-        if ref not in known:
-            problems.error(loc, f"{what}中的单位类型「{ref}」不存在", "可用的单位类型：" + "、".join(sorted(known)) + "。")
-
-
 def _check_nodes(rubric: Rubric, problems: Problems) -> None:
     nodes = list(walk(rubric.indicators))
     if not nodes:
@@ -184,9 +162,9 @@ def _check_nodes(rubric: Rubric, problems: Problems) -> None:
     for node, _ in nodes:
         if node.points < 0:
             problems.error(node.loc, f"指标 {node.id} 的分值为负数", "分值应为 0 或正数。")
-        _type_refs(rubric, node.applies_to, node.loc, f"指标 {node.id} 的 applies_to ", problems)
-        _type_refs(rubric, node.not_applicable_to, node.loc, f"指标 {node.id} 的 not_applicable_to ", problems)
-        _type_refs(rubric, node.points_by_type, node.loc, f"指标 {node.id} 的 points_by_type ", problems)
+        type_refs(rubric, node.applies_to, node.loc, f"指标 {node.id} 的 applies_to ", problems)
+        type_refs(rubric, node.not_applicable_to, node.loc, f"指标 {node.id} 的 not_applicable_to ", problems)
+        type_refs(rubric, node.points_by_type, node.loc, f"指标 {node.id} 的 points_by_type ", problems)
         _check_rules(rubric, node, problems)
     trees = {t.id: typed_tree(rubric, t.id) for t in rubric.unit_types}
     _check_sums(rubric, trees, problems)
@@ -245,23 +223,7 @@ def _check_sums(rubric: Rubric, trees: dict[str, tuple[TypedNode, ...]], problem
 
 def max_deduction(rule: Rule, points: Decimal) -> Decimal | None:
     """The most a rule can take from an item of ``points``; None when it has no bound."""
-    bound: Decimal | None
-    if isinstance(rule, FixedRule):
-        bound = rule.deduct
-    elif isinstance(rule, RangeRule):
-        bound = rule.top(points)
-    elif isinstance(rule, EarnedRule):
-        bound = rule.points
-    elif isinstance(rule, AllOrNothingRule):
-        bound = points
-    elif isinstance(rule, PerElementRule):
-        bound = rule.per * len(rule.elements) if rule.elements else None
-    elif isinstance(rule, ShortfallRule):
-        bound = rule.deduct  # per missing time: bounded only by the target, which may differ by type
-    elif isinstance(rule, RateRule):
-        bound = rule.deduct if rule.deduct is not None else rule.max
-    else:
-        bound = None  # per occurrence, per person, overdue: as many as are found
+    bound = rule.most_lost(points)
     if rule.cap is not None:
         bound = rule.cap if bound is None else min(bound, rule.cap)
     return bound
@@ -311,71 +273,27 @@ def _check_rules(rubric: Rubric, node: Node, problems: Problems) -> None:
             "在本指标写 rules，或在 defaults 写 leaf_rule: {kind: range}（在本项分值内酌情扣分）。",
         )
     _unique(((rid, r.loc) for rid, r in rules), f"指标 {node.id} 的规则编号", problems)
-    activities = {a.id for a in rubric.activities}
-    earned_total = ZERO
-    points = node.points
-    bigger = max([points, *node.points_by_type.values()])
+    bigger = max([node.points, *node.points_by_type.values()])
     for rid, rule in rules:
         where = f"指标 {node.id} 规则 {rid}"
-        loc = rule.loc if rule.loc.file else node.loc
-        _type_refs(rubric, rule.applies_to, loc, f"{where} 的 applies_to ", problems)
+        check = RuleCheck(rubric, problems, rule.loc if rule.loc.file else node.loc, where, node.points, bigger)
+        check.type_refs(rule.applies_to, "的 applies_to ")
         for name in ("per", "deduct", "cap", "points", "min", "max"):
             value = getattr(rule, name, None)
             if isinstance(value, Decimal) and value < 0:
-                problems.error(loc, f"{where} 的 {name} 为负数", "写正数；扣分规则的分值不带负号。")
+                check.error(f"的 {name} 为负数", "写正数；扣分规则的分值不带负号。")
         if rule.cap is not None and rule.cap > bigger:
-            problems.error(loc, f"{where} 最多扣 {fmt(rule.cap)} 分，超过本项 {fmt(bigger)} 分", "cap 不能超过本项分值。")
-        if isinstance(rule, FixedRule) and rule.deduct > bigger:
-            problems.error(loc, f"{where} 扣 {fmt(rule.deduct)} 分，超过本项 {fmt(bigger)} 分", "核对原文的分值。")
-        if isinstance(rule, RangeRule):
-            top = rule.top(points)
-            if rule.max is not None and rule.max > bigger:
-                problems.error(loc, f"{where} 最多扣 {fmt(rule.max)} 分，超过本项 {fmt(bigger)} 分", "核对原文的分值。")
-            if rule.min > top:
-                problems.error(loc, f"{where} 的最少扣分 {fmt(rule.min)} 大于最多扣分 {fmt(top)}", "交换 min 与 max。")
-        if isinstance(rule, EarnedRule):
-            earned_total += rule.points
-        if isinstance(rule, PerElementRule):
-            for element in rule.elements:
-                if ELEMENT_SEPARATORS.search(element):
-                    problems.error(loc, f"{where} 的项名「{element}」含有分隔符（顿号、逗号、分号或斜杠），考核结果无法填写它", "改用不含这些符号的简短项名。")
-            if len(set(rule.elements)) != len(rule.elements):
-                problems.error(loc, f"{where} 的项名有重复", "每一项只写一次。")
-        if isinstance(rule, (PerElementRule, PerOccurrenceRule, PerPersonRule, OverdueRule)) and rule.per <= 0:
-            problems.error(loc, f"{where} 每次扣分应大于 0", "写原文中的每次扣分，例如 per: 1。")
-        if isinstance(rule, OverdueRule) and rule.whole_item_at is not None and rule.whole_item_at <= 0:
-            problems.error(loc, f"{where} 的 whole_item_at 应大于 0", "写扣完本项的超期时长，例如 6。")
-        if isinstance(rule, ShortfallRule):
-            if sum((rule.target is not None, bool(rule.activity), rule.per_member is not None)) != 1:
-                problems.error(
-                    loc,
-                    f"{where} 应写 target（目标次数）、activity（引用活动目标）或 per_member（每名成员的目标次数），三者选一",
-                    "例如 target: 4。",
-                )
-            if rule.activity and rule.activity not in activities:
-                problems.error(loc, f"{where} 引用的活动 {rule.activity} 不存在", "可用的活动：" + ("、".join(sorted(activities)) or "（细则没有 activities）") + "。")
-            if isinstance(rule.target, dict):
-                _type_refs(rubric, rule.target, loc, f"{where} 的 target ", problems)
-            if (rule.per is None) == (rule.deduct is None):
-                problems.error(loc, f"{where} 应写 per（每少一次扣分）或 deduct（未达标扣固定分），二者选一", "例如 per: 1。")
-            if rule.deduct is not None and rule.deduct > bigger:
-                problems.error(loc, f"{where} 扣 {fmt(rule.deduct)} 分，超过本项 {fmt(bigger)} 分", "核对原文的分值。")
-        if isinstance(rule, RateRule):
-            if not ZERO < rule.threshold <= 1:
-                problems.error(loc, f"{where} 的比率标准 {rule.threshold} 不在 0 与 100% 之间", "写作 80% 或 0.8。")
-            ways = [rule.deduct is not None, rule.per is not None, rule.max is not None]
-            if sum(ways) != 1:
-                problems.error(loc, f"{where} 应写 deduct、per 或 min/max 中的一种", "例如低于标准酌情扣1～2分：min: 1, max: 2。")
-            if rule.max is not None and rule.max > bigger:
-                problems.error(loc, f"{where} 最多扣 {fmt(rule.max)} 分，超过本项 {fmt(bigger)} 分", "核对原文的分值。")
-    if earned_total > bigger:
-        problems.error(node.loc, f"指标 {node.id} 的得分规则合计 {fmt(earned_total)} 分，超过本项 {fmt(bigger)} 分", "核对原文的分值。")
+            check.error(f"最多扣 {fmt(rule.cap)} 分，超过本项 {fmt(bigger)} 分", "cap 不能超过本项分值。")
+        rule.validate(check)
+    earned = sum((rule.most_earned() for _, rule in rules), ZERO)
+    if earned > bigger:
+        problems.error(node.loc, f"指标 {node.id} 的得分规则合计 {fmt(earned)} 分，超过本项 {fmt(bigger)} 分", "核对原文的分值。")
 
 
 def _check_activities(rubric: Rubric, problems: Problems) -> None:
     _unique(((a.id, a.loc) for a in rubric.activities), "活动代码", problems)
     for a in rubric.activities:
-        _type_refs(rubric, a.targets, a.loc, f"活动 {a.id} 的 targets ", problems)
+        type_refs(rubric, a.targets, a.loc, f"活动 {a.id} 的 targets ", problems)
 
 
 def _check_bonus(rubric: Rubric, problems: Problems) -> None:
@@ -420,43 +338,58 @@ def _check_parts(rubric: Rubric, problems: Problems) -> None:
 
 
 def _check_ranking_grading(rubric: Rubric, problems: Problems) -> None:
-    ranking = rubric.ranking
-    if ranking.within == "pools":
-        if not ranking.pools:
-            problems.error(ranking.loc, "ranking.within 为 pools，但没有写 pools", "列出排名组及其单位类型。")
-        _unique(((p.id, p.loc) for p in ranking.pools), "排名组代码", problems)
-        placed: dict[str, str] = {}
-        for pool in ranking.pools:
-            _type_refs(rubric, pool.unit_types, pool.loc, f"排名组 {pool.id} ", problems)
-            for type_id in pool.unit_types:
-                if type_id in placed:
-                    problems.error(pool.loc, f"单位类型 {type_id} 同时属于排名组 {placed[type_id]} 和 {pool.id}", "每个单位类型只属于一个排名组。")
-                placed[type_id] = pool.id
-        for unit_type in rubric.unit_types:
-            if ranking.pools and unit_type.id not in placed:
-                problems.error(unit_type.loc, f"单位类型 {unit_type.id} 不属于任何排名组", "把它加到 ranking.pools 的某一组。")
+    _check_pools(rubric, problems)
     grading = rubric.grading
     if grading is None:
         return
+    ranking = rubric.ranking
     for key in grading.labels:
         if key not in GRADE_ORDER:
             problems.error(grading.loc, f"等次名称中的「{key}」不是等次代码", "可用：" + "、".join(GRADE_ORDER) + "。")
     if grading.method == "threshold":
-        if not grading.bands:
-            problems.error(grading.loc, "按分数段定等次（method: threshold），但没有写 bands", "从高到低列出各等次的最低分。")
-        mins = [b.min for b in grading.bands]
-        if grading.bands and mins[-1] is not None:
-            problems.error(grading.bands[-1].loc, "最后一档分数段不应写 min（它包括其余所有单位）", "删除最后一档的 min。")
-        present = [m for m in mins if m is not None]
-        if present != sorted(present, reverse=True) or len(set(present)) != len(present):
-            problems.error(grading.loc, "分数段应从高到低排列，且最低分互不相同", "按从高到低的顺序写 bands。")
-        for b in grading.bands:
-            if b.grade == "advanced":
-                problems.error(b.loc, "先进不由分数段产生", "分数段只写 pass、basic_pass、fail；先进用 grading.advanced 规定。")
+        _check_bands(grading, problems)
     if grading.method == "rank" and ranking.within != "pools":
         problems.error(grading.loc, "按名次定等次（method: rank）须按排名组排名", "写 ranking.within: pools 并列出 pools。")
     if grading.advanced == "rank" and not any(p.advanced_top for p in ranking.pools):
-        problems.error(grading.loc, "先进按名次产生（advanced: rank），但没有排名组写了 advanced_top", "在 ranking.pools 写前几名为先进。")
+        problems.error(
+            grading.loc, "先进按名次产生（advanced: rank），但没有排名组写了 advanced_top", "在 ranking.pools 写前几名为先进。"
+        )
     if grading.advanced == "threshold" and grading.advanced_min_score is None:
         problems.error(grading.loc, "先进按分数产生（advanced: threshold），须写 advanced_min_score", "写评先的最低分。")
 
+
+def _check_pools(rubric: Rubric, problems: Problems) -> None:
+    """Ranking in pools: each unit type in one pool, and only known types."""
+    ranking = rubric.ranking
+    if ranking.within != "pools":
+        return
+    if not ranking.pools:
+        problems.error(ranking.loc, "ranking.within 为 pools，但没有写 pools", "列出排名组及其单位类型。")
+    _unique(((p.id, p.loc) for p in ranking.pools), "排名组代码", problems)
+    placed: dict[str, str] = {}
+    for pool in ranking.pools:
+        type_refs(rubric, pool.unit_types, pool.loc, f"排名组 {pool.id} ", problems)
+        for type_id in pool.unit_types:
+            if type_id in placed:
+                problems.error(
+                    pool.loc, f"单位类型 {type_id} 同时属于排名组 {placed[type_id]} 和 {pool.id}", "每个单位类型只属于一个排名组。"
+                )
+            placed[type_id] = pool.id
+    for unit_type in rubric.unit_types:
+        if ranking.pools and unit_type.id not in placed:
+            problems.error(unit_type.loc, f"单位类型 {unit_type.id} 不属于任何排名组", "把它加到 ranking.pools 的某一组。")
+
+
+def _check_bands(grading: Grading, problems: Problems) -> None:
+    """Score bands from high to low, the last without a minimum, none for 先进."""
+    if not grading.bands:
+        problems.error(grading.loc, "按分数段定等次（method: threshold），但没有写 bands", "从高到低列出各等次的最低分。")
+    mins = [b.min for b in grading.bands]
+    if grading.bands and mins[-1] is not None:
+        problems.error(grading.bands[-1].loc, "最后一档分数段不应写 min（它包括其余所有单位）", "删除最后一档的 min。")
+    present = [m for m in mins if m is not None]
+    if present != sorted(present, reverse=True) or len(set(present)) != len(present):
+        problems.error(grading.loc, "分数段应从高到低排列，且最低分互不相同", "按从高到低的顺序写 bands。")
+    for b in grading.bands:
+        if b.grade == "advanced":
+            problems.error(b.loc, "先进不由分数段产生", "分数段只写 pass、basic_pass、fail；先进用 grading.advanced 规定。")

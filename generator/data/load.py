@@ -17,7 +17,8 @@ from generator.data.projectfiles import DEFAULT_LIMIT, Refused, TooBig, inside, 
 from generator.data.sample import README_NAMES, sample_line
 from generator.data.tables import MAX_CSV_BYTES, TABLES, parse_table, table_for_file
 from generator.data.yamlread import MAX_YAML_BYTES, Reader, compose
-from generator.engine.models import Notice, RawResults, Row, Rubric
+from generator.engine.models import Rubric
+from generator.engine.results import Notice, RawResults, Row
 
 RUBRICS_DIR = "rubrics"
 RESULTS_DIR = "results"

@@ -18,7 +18,8 @@ from decimal import Decimal
 from typing import Any
 
 from generator.data.problems import Loc, Problems
-from generator.engine.models import NOWHERE, Node, Rubric
+from generator.engine.fields import NOWHERE
+from generator.engine.models import Node, Rubric
 from generator.engine.origin import (
     FILLED,
     ORIGIN_MARKS,

@@ -24,7 +24,8 @@ import yaml
 from generator.data.characters import HINT, code_point, refused_in, why
 from generator.data.problems import Loc, Problems
 from generator.engine.exact import NumberError, parse_number
-from generator.engine.models import RULE_KINDS, Rule
+from generator.engine.rules.base import Rule
+from generator.engine.rules.registry import KINDS
 
 #: Refuse rubric files larger than this before parsing (a rubric is a few hundred KB at most).
 MAX_YAML_BYTES = 5 * 1024 * 1024
@@ -232,11 +233,11 @@ class Reader:
         pairs = self._pairs(node, path)
         kind = next((v for k, _, v in pairs if k == "kind"), None)
         if kind is None:
-            raise self.fail(node, f"{path} 缺少 kind（规则种类）", "可选种类：" + "、".join(f"`{k}`" for k in RULE_KINDS) + "。")
-        if not isinstance(kind, yaml.ScalarNode) or kind.value not in RULE_KINDS:
+            raise self.fail(node, f"{path} 缺少 kind（规则种类）", "可选种类：" + "、".join(f"`{k}`" for k in KINDS) + "。")
+        if not isinstance(kind, yaml.ScalarNode) or kind.value not in KINDS:
             shown = kind.value if isinstance(kind, yaml.ScalarNode) else _shape(kind)
-            raise self.fail(kind, f"{path} 的规则种类「{shown}」不存在", "可选种类：" + "、".join(f"`{k}`" for k in RULE_KINDS) + "。")
-        result: Rule = self._dataclass(RULE_KINDS[kind.value], node, path)
+            raise self.fail(kind, f"{path} 的规则种类「{shown}」不存在", "可选种类：" + "、".join(f"`{k}`" for k in KINDS) + "。")
+        result: Rule = self._dataclass(KINDS[kind.value], node, path)
         return result
 
     def _dataclass(self, cls: type[Any], node: yaml.Node, path: str) -> Any:

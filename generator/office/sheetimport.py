@@ -43,7 +43,8 @@ from generator.data.tables import (
     parse_table,
     table_for_file,
 )
-from generator.engine.models import Node, Row, Rubric
+from generator.engine.models import Node, Rubric
+from generator.engine.results import Row
 from generator.engine.tree import node_index
 from generator.office.outputfile import write_all
 from generator.office.sheetcount import SheetCount, count_against_roster, row_limit

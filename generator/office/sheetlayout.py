@@ -32,20 +32,13 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 
 from generator.data.check import check_rubric
-from generator.data.check_results import read_registry
+from generator.data.check_units import read_registry
 from generator.data.load import RESULTS_DIR, RUBRICS_DIR, known_assessments, load_project
 from generator.data.problems import EXIT_DATA, EXIT_OK, EXIT_USAGE, Loc, Problems
 from generator.data.tables import BONUS, PARTS, PENALTIES, VETOES, Table
-from generator.engine.models import (
-    Node,
-    RawResults,
-    Row,
-    Rubric,
-    Rule,
-    ShortfallRule,
-    Unit,
-)
-from generator.engine.scoring import has_target
+from generator.engine.models import Node, Rubric
+from generator.engine.results import RawResults, Row, Unit
+from generator.engine.rules.base import Rule
 from generator.engine.tree import TypedNode, node_index, node_rules, rules_for, typed_tree, walk, walk_typed
 
 IDENT_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 3
@@ -55,7 +48,6 @@ README_SHEET, CODES_SHEET = "说明", "代码表"
 SINGLE_SHEET, UNGROUPED_SHEET = "评分", "未分组"
 #: Rows below the data of a unit-level worksheet that get the drop-down lists, for new records.
 BLANK_ROWS = 200
-YES_NO = '"是,否"'
 
 
 # --------------------------------------------------------------------------------------------
@@ -255,8 +247,8 @@ def _slots_for_type(rubric: Rubric, type_id: str, order: Mapping[str, int]) -> l
             return
         title = f"{parent}：{n.node.title}" if depth >= 2 and parent else n.node.title
         for rid, rule in n.rules:
-            if isinstance(rule, ShortfallRule) and not has_target(rule, rubric, type_id):
-                continue  # no target for this unit type: the rule does not score it
+            if not rule.scores_type(rubric, type_id):
+                continue  # e.g. no target for this unit type: the rule does not score it
             label = "" if len(n.rules) == 1 and not rule.id else rid
             slots.append(Slot(n.node, title, n.points, rid, rule, label, order[n.id]))
         for child in n.children:
