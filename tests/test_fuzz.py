@@ -4,9 +4,9 @@
    the results checker): rows or located problems, never another exception.
 2. Raw YAML text through :func:`generator.data.load.read_rubric_text` and the rubric checker: a rubric or
    located problems, never another exception.
-3. Random *valid* rubrics (trees of indicators with every rule kind, unit types, applicability, bonus
-   with caps, penalties, vetoes, weighted parts, threshold or rank grading) with valid results for
-   them, written out as YAML and CSV and run through the whole pipeline. The outcome must hold the
+3. Random *valid* rubrics (trees of indicators with every rule kind of the registry, each drawn by its
+   module in ``tests/kinds/``; unit types, applicability, bonus with caps, penalties, vetoes, weighted
+   parts, threshold or rank grading) with valid results for them, written out as YAML and CSV and run through the whole pipeline. The outcome must hold the
    engine's invariants, and must not depend on the order of rows or on how they are split into files.
 
 Examples per test are kept small so that the whole file runs in well under 30 seconds.
@@ -15,6 +15,7 @@ Examples per test are kept small so that the whole file runs in well under 30 se
 from __future__ import annotations
 
 import codecs
+import importlib
 import json
 import re
 from collections.abc import Iterable
@@ -26,6 +27,7 @@ from typing import Any
 from helpers import check_and_score
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from kinds import halves_upto, num
 
 from generator.data.check import check_rubric
 from generator.data.check_results import check_results
@@ -36,6 +38,7 @@ from generator.engine.exact import ZERO, quantize
 from generator.engine.models import Rubric
 from generator.engine.outcome import AssessmentOutcome, NodeOutcome, UnitOutcome
 from generator.engine.results import RawResults, Row
+from generator.engine.rules.registry import KINDS
 from generator.engine.scoring import score_assessment
 from generator.engine.wording import all_words
 
@@ -163,7 +166,7 @@ YAML_TOKENS = [
     "parts", "weight", "defaults", "item_floor", "activities", "targets", "year", "issuer",
     ": ", ":", "- ", "\n", "\n  ", "\n    ", "  ", "\t", "#", "'", '"', "|", ">", "&a ", "*a", "&b ", "*b",
     "[", "]", "{", "}", ", ", "!!python/object:os.system", "!!str ", "!!binary ", "<<: ", "? ", "---\n", "...",
-    "range", "fixed", "shortfall", "rate", "三分", "1.5", "１．５", "80%", "0777", "0x1F", "1:30", "~", "null",
+    *KINDS, "三分", "1.5", "１．５", "80%", "0777", "0x1F", "1:30", "~", "null",
     "true", "2017-01-01", "2017年1月1日", "branch", "\\u0000", "\x00", "\ufeff", "😀", "%YAML 1.1\n",
     "[" * 120, "&c [*c]", "{k: &d {k: *d}}", "-0o7", "1_000", "+.inf", ".nan", "-1", "0", "'", "[[]]", "{}",
 ]
@@ -209,66 +212,20 @@ def test_raw_yaml_gives_a_rubric_or_located_problems(text: str) -> None:
 # --------------------------------------------------------------------------------------------
 
 D = Decimal
-KINDS = ["shortfall", "per_element", "fixed", "range", "overdue", "per_occurrence", "per_person", "earned", "all_or_nothing", "rate"]
-ELEMENTS = ["党旗", "入党誓词", "制度上墙", "活动台账", "学习园地", "党员名册"]
+#: Each kind's random rules and results, from tests/kinds/<kind>.py: the kinds are the registry's.
+KIND_DRAWS = {kind: importlib.import_module(f"kinds.{kind}") for kind in KINDS}
 TYPES = [("t1", "党委"), ("t2", "党总支"), ("t3", "党支部")]
 GROUPS = ["第一组", "第二组"]
 
 
-def halves_upto(top: Decimal) -> st.SearchStrategy[Decimal]:
-    """0.5, 1, … up to ``top`` (at least 0.5)."""
-    return st.integers(min_value=1, max_value=max(1, int(top * 2))).map(lambda n: D(n) / 2)
-
-
-def num(value: Decimal | int) -> Any:
-    """A number for the YAML (written as JSON): an int or the Decimal's exact text as a float."""
-    value = D(value)
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
 @st.composite
 def rule_spec(draw: st.DrawFn, rid: str, points: Decimal, earned_taken: bool) -> dict[str, Any]:
-    kinds = [k for k in KINDS if not (earned_taken and k == "earned")]
+    # One rule that earns points per item: their points together may not exceed the item's.
+    kinds = [k for k in KINDS if not (earned_taken and KINDS[k].EARNS)]
     kind = draw(st.sampled_from(kinds))
-    rule: dict[str, Any] = {"id": rid, "kind": kind}
-    small = halves_upto(points)
-    if kind == "shortfall":
-        rule["target"] = draw(st.integers(min_value=1, max_value=6))
-        if draw(st.booleans()):
-            rule["per"] = num(draw(halves_upto(D(2))))
-        else:
-            rule["deduct"] = num(draw(small))
-    elif kind == "per_element":
-        rule["per"] = num(draw(halves_upto(D(2))))
-        rule["elements"] = draw(st.lists(st.sampled_from(ELEMENTS), min_size=1, max_size=4, unique=True))
-    elif kind == "fixed":
-        rule["deduct"] = num(draw(small))
-    elif kind == "range":
-        top = draw(st.none() | small)
-        low = draw(st.sampled_from([D(0), D("0.5")]).filter(lambda v: v <= (top or points)))
-        rule["min"] = num(low)
-        if top is not None:
-            rule["max"] = num(top)
-    elif kind == "overdue":
-        rule["per"] = num(draw(halves_upto(D(2))))
-        whole = draw(st.none() | st.integers(min_value=1, max_value=8))
-        if whole is not None:
-            rule["whole_item_at"] = whole
-    elif kind in ("per_occurrence", "per_person"):
-        rule["per"] = num(draw(halves_upto(D(2))))
-    elif kind == "earned":
-        rule["points"] = num(draw(small))
-        rule["partial"] = draw(st.booleans())
-    elif kind == "rate":
-        rule["threshold"] = draw(st.sampled_from(["80%", "0.9", "100%"]))
-        way = draw(st.sampled_from(["deduct", "per", "range"]))
-        if way == "range":
-            top = draw(small)
-            rule["min"], rule["max"] = num(min(D("0.5"), top)), num(top)
-        else:
-            rule[way] = num(draw(small))
-    if kind != "earned" and draw(st.integers(min_value=0, max_value=3)) == 0:
-        rule["cap"] = num(draw(small))
+    rule: dict[str, Any] = {"id": rid, "kind": kind, **KIND_DRAWS[kind].rule(draw, points)}
+    if not KINDS[kind].EARNS and draw(st.integers(min_value=0, max_value=3)) == 0:
+        rule["cap"] = num(draw(halves_upto(points)))
     return rule
 
 
@@ -279,7 +236,7 @@ def node_spec(draw: st.DrawFn, node_id: str, depth: int) -> dict[str, Any]:
         points = draw(halves_upto(D(10)))
         rules: list[dict[str, Any]] = []
         for i in range(draw(st.integers(min_value=1, max_value=3))):
-            rules.append(draw(rule_spec(chr(ord("a") + i), points, any(r["kind"] == "earned" for r in rules))))
+            rules.append(draw(rule_spec(chr(ord("a") + i), points, any(KINDS[r["kind"]].EARNS for r in rules))))
         node.update(points=num(points), rules=rules)
     else:
         children = [draw(node_spec(f"{node_id}.{i + 1}", depth + 1)) for i in range(draw(st.integers(min_value=1, max_value=3)))]
@@ -343,43 +300,7 @@ def applicable_types(categories: list[dict[str, Any]], types: list[str]) -> dict
 
 def rule_rows(draw: st.DrawFn, rule: dict[str, Any], points: Decimal) -> list[tuple[str, str]]:
     """(情况, 扣分) cells for one unit and one rule, valid for the checker (possibly several rows)."""
-    kind = rule["kind"]
-    if kind == "shortfall":
-        return [(str(draw(st.integers(min_value=0, max_value=4))), "") for _ in range(draw(st.integers(min_value=1, max_value=2)))]
-    if kind == "per_element":
-        missing = draw(st.lists(st.sampled_from(rule["elements"]), min_size=1, max_size=len(rule["elements"]), unique=True))
-        return [("、".join(missing), "")] if draw(st.booleans()) else [(str(len(missing)), "")]
-    if kind in ("fixed", "all_or_nothing"):
-        return [(draw(st.sampled_from(["", "是", "否"])), "")]
-    if kind == "range":
-        low = D(str(rule["min"]))
-        top = D(str(rule.get("max", points)))
-        amount = draw(st.integers(min_value=int(low * 2), max_value=int(top * 2)).map(lambda n: D(n) / 2))
-        return [("", str(amount))]
-    if kind == "overdue":
-        return [(str(draw(st.integers(min_value=0, max_value=9))), "")]
-    if kind in ("per_occurrence", "per_person"):
-        return [(str(draw(st.integers(min_value=0, max_value=5))), "") for _ in range(draw(st.integers(min_value=1, max_value=2)))]
-    if kind == "earned":
-        done = draw(st.sampled_from(["", "是", "否"]))
-        if rule["partial"] and done != "否" and draw(st.booleans()):
-            return [(done, str(draw(halves_upto(D(str(rule["points"]))))))]
-        return [(done, "")]
-    # rate
-    rows = []
-    threshold = D(rule["threshold"].rstrip("%")) / (100 if rule["threshold"].endswith("%") else 1)
-    discretionary_used = False
-    for _ in range(draw(st.integers(min_value=1, max_value=2))):
-        percent = draw(st.integers(min_value=50, max_value=100))
-        amount = ""
-        if "max" in rule and D(percent) / 100 < threshold:
-            if discretionary_used:
-                # A discretionary 1～2 is one judgement: the rows below the rate together stay within max.
-                percent = int(threshold * 100)
-            else:
-                amount = str(draw(st.sampled_from([D(str(rule["min"])), D(str(rule["max"]))])))
-                discretionary_used = True
-        rows.append((f"{percent}%", amount))
+    rows: list[tuple[str, str]] = KIND_DRAWS[rule["kind"]].rows(draw, rule, points)
     return rows
 
 
@@ -397,16 +318,75 @@ def generated(draw: st.DrawFn) -> Generated:
         "issuer": "测试机关",
         "unit_types": [{"id": t, "name": name, "full_marks": num(total)} for t, name in TYPES[:n_types]],
         "defaults": {"item_floor": 0},
-        "rounding": {"decimals": draw(st.integers(min_value=0, max_value=2)), "mode": draw(st.sampled_from(["half_up", "half_even"]))},
+        "rounding": {
+            "decimals": draw(st.integers(min_value=0, max_value=2)),
+            "mode": draw(st.sampled_from(["half_up", "half_even"])),
+        },
         "indicators": categories,
     }
-    # Bonus: items by level (some per occurrence) or discretionary, with caps.
+    bonus_items = draw_bonus(draw, rubric)
+    penalties = [
+        {
+            "id": f"p{i + 1}", "name": f"扣分因素{i + 1}", "min": 1, "max": num(D(1) + draw(halves_upto(D(4)))),
+            "can_remove_eligibility": draw(st.booleans()),
+        }
+        for i in range(draw(st.integers(min_value=0, max_value=2)))
+    ]
+    if penalties:
+        rubric["penalties"] = penalties
+    if draw(st.booleans()):
+        effects = st.sampled_from(["no_advanced", "fail"])
+        rubric["vetoes"] = {
+            "effect": draw(effects),
+            "events": [{"id": "v1", "name": "否决事项一"}, {"id": "v2", "name": "否决事项二", "effect": draw(effects)}],
+        }
+    has_parts = draw(st.booleans())
+    if has_parts:
+        weight = draw(st.sampled_from([50, 60, 70, 90]))
+        rubric["parts"] = [
+            {"id": "year_end", "name": "年终考核", "weight": f"{weight}%", "source": "rubric"},
+            {"id": "routine", "name": "平时考核", "weight": f"{100 - weight}%", "source": "entered", "full": 100},
+        ]
+    draw_ranking_grading(draw, rubric, types, total)
+
+    # Units and their results.
+    units = []
+    for i in range(draw(st.integers(min_value=2, max_value=6))):
+        assessed = draw(st.integers(min_value=0, max_value=5)) > 0
+        units.append((f"u{i + 1}", draw(st.sampled_from(types)), draw(st.sampled_from(GROUPS)), assessed))
+    gen = Generated(json.dumps(rubric, ensure_ascii=False, indent=1), units)
+    gen.headers = {
+        "units": "单位代码,单位名称,单位类型,联络组,考核状态",
+        "entries": "单位代码,指标编号,规则,情况,扣分,扣分原因",
+        "bonus": "单位代码,加分项目,级别,次数,加分,事项,认定",
+        "penalties": "单位代码,扣分因素,扣分,事由,取消评先资格",
+        "vetoes": "单位代码,否决事项,情况",
+        "parts": "单位代码,组成部分,得分",
+    }
+    gen.files = {name: [] for name in gen.headers}
+    applies = applicable_types(categories, types)
+    for uid, utype, group, assessed in units:
+        gen.files["units"].append(f"{uid},单位{uid},{utype},{group},{'已考核' if assessed else '不参加考核'}")
+        if not assessed:
+            continue
+        if has_parts:
+            gen.files["parts"].append(f"{uid},routine,{draw(st.integers(min_value=0, max_value=200)) / 2}")
+        draw_entries(draw, gen, uid, [n for n in walk(categories) if utype in applies[n["id"]]])
+        draw_unit_records(draw, gen, uid, rubric, bonus_items, penalties)
+    return gen
+
+
+def draw_bonus(draw: st.DrawFn, rubric: dict[str, Any]) -> list[dict[str, Any]]:
+    """Bonus items by level (some per occurrence) or discretionary, with caps."""
     bonus_items = []
     for i in range(draw(st.integers(min_value=0, max_value=2))):
         item: dict[str, Any] = {"id": f"b{i + 1}", "title": f"加分项{i + 1}", "same_subject_once": draw(st.booleans())}
         if draw(st.booleans()):
             item["levels"] = [
-                {"id": f"l{j + 1}", "name": f"级别{j + 1}", "points": num(draw(halves_upto(D(4)))), "per_occurrence": draw(st.booleans())}
+                {
+                    "id": f"l{j + 1}", "name": f"级别{j + 1}", "points": num(draw(halves_upto(D(4)))),
+                    "per_occurrence": draw(st.booleans()),
+                }
                 for j in range(draw(st.integers(min_value=1, max_value=3)))
             ]
         else:
@@ -419,25 +399,11 @@ def generated(draw: st.DrawFn) -> Generated:
         rubric["bonus"] = {"items": bonus_items}
         if draw(st.booleans()):
             rubric["bonus"]["cap"] = num(draw(halves_upto(D(6))))
-    penalties = [
-        {"id": f"p{i + 1}", "name": f"扣分因素{i + 1}", "min": 1, "max": num(D(1) + draw(halves_upto(D(4)))), "can_remove_eligibility": draw(st.booleans())}
-        for i in range(draw(st.integers(min_value=0, max_value=2)))
-    ]
-    if penalties:
-        rubric["penalties"] = penalties
-    if draw(st.booleans()):
-        rubric["vetoes"] = {
-            "effect": draw(st.sampled_from(["no_advanced", "fail"])),
-            "events": [{"id": "v1", "name": "否决事项一"}, {"id": "v2", "name": "否决事项二", "effect": draw(st.sampled_from(["no_advanced", "fail"]))}],
-        }
-    has_parts = draw(st.booleans())
-    if has_parts:
-        weight = draw(st.sampled_from([50, 60, 70, 90]))
-        rubric["parts"] = [
-            {"id": "year_end", "name": "年终考核", "weight": f"{weight}%", "source": "rubric"},
-            {"id": "routine", "name": "平时考核", "weight": f"{100 - weight}%", "source": "entered", "full": 100},
-        ]
-    # Ranking and grading.
+    return bonus_items
+
+
+def draw_ranking_grading(draw: st.DrawFn, rubric: dict[str, Any], types: list[str], total: Decimal) -> None:
+    """Ranking in pools graded by rank, or by score bands."""
     if draw(st.booleans()):
         pool_of = {t: draw(st.sampled_from(["g1", "g2"])) for t in types}
         pools = []
@@ -459,70 +425,56 @@ def generated(draw: st.DrawFn) -> Generated:
             "places_among": draw(st.sampled_from(["eligible", "all"])),
             "fail_if_category_zero": draw(st.booleans()),
         }
-    else:
-        cuts = sorted(draw(st.lists(halves_upto(total), min_size=1, max_size=2, unique=True)), reverse=True)
-        grades = ["pass", "basic_pass"][: len(cuts)]
-        rubric["ranking"] = {"within": draw(st.sampled_from(["group", "all"]))}
-        rubric["grading"] = {
-            "method": "threshold",
-            "bands": [{"grade": g, "min": num(c)} for g, c in zip(grades, cuts, strict=True)] + [{"grade": "fail"}],
-            "fail_if_category_zero": draw(st.booleans()),
-            "advanced": draw(st.sampled_from(["none", "threshold"])),
-            "advanced_requires": draw(st.sampled_from(["pass", "basic_pass"])),
-        }
-        if rubric["grading"]["advanced"] == "threshold":
-            rubric["grading"]["advanced_min_score"] = num(draw(halves_upto(total)))
-
-    # Units and their results.
-    units = []
-    for i in range(draw(st.integers(min_value=2, max_value=6))):
-        units.append((f"u{i + 1}", draw(st.sampled_from(types)), draw(st.sampled_from(GROUPS)), draw(st.integers(min_value=0, max_value=5)) > 0))
-    gen = Generated(json.dumps(rubric, ensure_ascii=False, indent=1), units)
-    gen.headers = {
-        "units": "单位代码,单位名称,单位类型,联络组,考核状态",
-        "entries": "单位代码,指标编号,规则,情况,扣分,扣分原因",
-        "bonus": "单位代码,加分项目,级别,次数,加分,事项,认定",
-        "penalties": "单位代码,扣分因素,扣分,事由,取消评先资格",
-        "vetoes": "单位代码,否决事项,情况",
-        "parts": "单位代码,组成部分,得分",
+        return
+    cuts = sorted(draw(st.lists(halves_upto(total), min_size=1, max_size=2, unique=True)), reverse=True)
+    grades = ["pass", "basic_pass"][: len(cuts)]
+    rubric["ranking"] = {"within": draw(st.sampled_from(["group", "all"]))}
+    rubric["grading"] = {
+        "method": "threshold",
+        "bands": [{"grade": g, "min": num(c)} for g, c in zip(grades, cuts, strict=True)] + [{"grade": "fail"}],
+        "fail_if_category_zero": draw(st.booleans()),
+        "advanced": draw(st.sampled_from(["none", "threshold"])),
+        "advanced_requires": draw(st.sampled_from(["pass", "basic_pass"])),
     }
-    gen.files = {name: [] for name in gen.headers}
-    applies = applicable_types(categories, types)
-    counter = 0
-    for uid, utype, group, assessed in units:
-        gen.files["units"].append(f"{uid},单位{uid},{utype},{group},{'已考核' if assessed else '不参加考核'}")
-        if not assessed:
+    if rubric["grading"]["advanced"] == "threshold":
+        rubric["grading"]["advanced_min_score"] = num(draw(halves_upto(total)))
+
+
+def draw_entries(draw: st.DrawFn, gen: Generated, uid: str, nodes: list[dict[str, Any]]) -> None:
+    """Rows of entries for one unit on some of the rules of the items that apply to it."""
+    for node in nodes:
+        if not node.get("rules") or draw(st.integers(min_value=0, max_value=2)) == 0:
             continue
-        if has_parts:
-            gen.files["parts"].append(f"{uid},routine,{draw(st.integers(min_value=0, max_value=200)) / 2}")
-        for node in walk(categories):
-            if utype not in applies[node["id"]] or not node.get("rules") or draw(st.integers(min_value=0, max_value=2)) == 0:
-                continue
-            points = D(str(node["points"]))
-            for rule in node["rules"]:
-                if draw(st.booleans()):
-                    for value, amount in rule_rows(draw, rule, points):
-                        counter += 1
-                        gen.files["entries"].append(csv_line([uid, node["id"], rule["id"], value, amount, f"第{counter}条问题"]))
-        for item in bonus_items:
-            for k in range(draw(st.integers(min_value=0, max_value=2))):
-                confirmed = draw(st.sampled_from(["是", "否", ""]))
-                subject = draw(st.sampled_from(["先进基层党组织", "经验交流"])) + str(k)
-                if "levels" in item:
-                    level = draw(st.sampled_from(item["levels"]))
-                    count = str(draw(st.integers(min_value=1, max_value=4))) if level["per_occurrence"] else ""
-                    gen.files["bonus"].append(f"{uid},{item['id']},{level['name']},{count},,{subject},{confirmed}")
-                else:
-                    amount = draw(st.integers(min_value=int(item["min"] * 2), max_value=int(item["max"] * 2))) / 2
-                    gen.files["bonus"].append(f"{uid},{item['id']},,,{amount},{subject},{confirmed}")
-        for p in penalties:
-            if draw(st.integers(min_value=0, max_value=3)) == 0:
-                amount = draw(st.integers(min_value=2, max_value=int(p["max"] * 2))) / 2
-                removes = "是" if p["can_remove_eligibility"] and draw(st.booleans()) else ""
-                gen.files["penalties"].append(f"{uid},{p['id']},{amount},事由{uid},{removes}")
-        if "vetoes" in rubric and draw(st.integers(min_value=0, max_value=4)) == 0:
-            gen.files["vetoes"].append(f"{uid},{draw(st.sampled_from(['v1', 'v2']))},情况{uid}")
-    return gen
+        points = D(str(node["points"]))
+        for rule in node["rules"]:
+            if draw(st.booleans()):
+                for value, amount in rule_rows(draw, rule, points):
+                    count = len(gen.files["entries"]) + 1
+                    gen.files["entries"].append(csv_line([uid, node["id"], rule["id"], value, amount, f"第{count}条问题"]))
+
+
+def draw_unit_records(
+    draw: st.DrawFn, gen: Generated, uid: str, rubric: dict[str, Any], bonus_items: list[dict[str, Any]], penalties: list[dict[str, Any]]
+) -> None:
+    """One unit's bonus claims, penalties and vetoes."""
+    for item in bonus_items:
+        for k in range(draw(st.integers(min_value=0, max_value=2))):
+            confirmed = draw(st.sampled_from(["是", "否", ""]))
+            subject = draw(st.sampled_from(["先进基层党组织", "经验交流"])) + str(k)
+            if "levels" in item:
+                level = draw(st.sampled_from(item["levels"]))
+                count = str(draw(st.integers(min_value=1, max_value=4))) if level["per_occurrence"] else ""
+                gen.files["bonus"].append(f"{uid},{item['id']},{level['name']},{count},,{subject},{confirmed}")
+            else:
+                amount = draw(st.integers(min_value=int(item["min"] * 2), max_value=int(item["max"] * 2))) / 2
+                gen.files["bonus"].append(f"{uid},{item['id']},,,{amount},{subject},{confirmed}")
+    for p in penalties:
+        if draw(st.integers(min_value=0, max_value=3)) == 0:
+            amount = draw(st.integers(min_value=2, max_value=int(p["max"] * 2))) / 2
+            removes = "是" if p["can_remove_eligibility"] and draw(st.booleans()) else ""
+            gen.files["penalties"].append(f"{uid},{p['id']},{amount},事由{uid},{removes}")
+    if "vetoes" in rubric and draw(st.integers(min_value=0, max_value=4)) == 0:
+        gen.files["vetoes"].append(f"{uid},{draw(st.sampled_from(['v1', 'v2']))},情况{uid}")
 
 
 def run_generated(gen: Generated, entries: dict[str, list[str]] | None = None, shuffled: dict[str, list[str]] | None = None) -> AssessmentOutcome:
