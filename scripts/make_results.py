@@ -49,7 +49,9 @@ def load_checked(path: Path) -> tuple[Rubric | None, Problems]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="为 rubrics/ 中的细则生成示例考核结果（results/<考核代码>/）。")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"随机种子（默认 {DEFAULT_SEED}）；同一种子生成的文件逐字节相同")
+    parser.add_argument(
+        "--seed", type=int, default=DEFAULT_SEED, help=f"随机种子（默认 {DEFAULT_SEED}）；同一种子生成的文件逐字节相同"
+    )
     parser.add_argument("--only", action="append", metavar="ID", help="只生成这份考核（可重复）")
     parser.add_argument("--out", default=str(ROOT / "results"), help="输出目录（默认 results/）")
     args = parser.parse_args(argv)

@@ -55,7 +55,9 @@ class PerDayRule(Rule):
     def score(self, findings: tuple[Finding, ...], ctx: ScoreContext) -> Scored:
         days = count(findings)
         lost = self._late(days) * self.per
-        why = PerDayReason(kind=self.KIND, item=ctx.item, rule=ctx.rule, lost=lost, days=days, grace=self.grace, per=self.per)
+        why = PerDayReason(
+            kind=self.KIND, item=ctx.item, rule=ctx.rule, lost=lost, days=days, grace=self.grace, per=self.per
+        )
         return lost, None, why
 
     def describe(self, rubric: Rubric, node: Node) -> str:
@@ -84,4 +86,5 @@ class PerDayReason(RuleReason):
 
     def words(self) -> str:
         late = max(ZERO, self.days - self.grace)
-        return f"迟报 {fmt(self.days)} 天，宽限 {fmt(self.grace)} 天，{fmt(late)} 天 × {fmt(self.per)} 分 = {fmt(self.lost)} 分"
+        head = f"迟报 {fmt(self.days)} 天，宽限 {fmt(self.grace)} 天"
+        return f"{head}，{fmt(late)} 天 × {fmt(self.per)} 分 = {fmt(self.lost)} 分"

@@ -93,7 +93,11 @@ def test_the_kind_scores_and_words_its_reason(per_day: None, tmp_path: Path) -> 
     assert "迟报 5 天，宽限 2 天，3 天 × 0.5 分 = 1.5 分" in page and "材料迟报五天" in page
     data = json.loads((docs / paths.unit_json(AID, "u1")).read_text(encoding="utf-8"))
     [rule] = data["categories"][0]["rules"]
-    assert (rule["kind"], rule["lost"], rule["explanation"]) == ("per_day", 1.5, "迟报 5 天，宽限 2 天，3 天 × 0.5 分 = 1.5 分")
+    assert (rule["kind"], rule["lost"], rule["explanation"]) == (
+        "per_day",
+        1.5,
+        "迟报 5 天，宽限 2 天，3 天 × 0.5 分 = 1.5 分",
+    )
 
 
 def test_the_kind_on_the_standards_page(per_day: None, tmp_path: Path) -> None:
@@ -114,7 +118,9 @@ def test_the_kind_in_the_score_sheet(per_day: None, tmp_path: Path) -> None:
     ws = book["评分"]
     head = {c.value: c.column_letter for c in ws[2]}
     row = next(
-        r for r in range(3, ws.max_row + 1) if (ws[f"{head['单位代码']}{r}"].value, ws[f"{head['指标编号']}{r}"].value) == ("u1", "1")
+        r
+        for r in range(3, ws.max_row + 1)
+        if (ws[f"{head['单位代码']}{r}"].value, ws[f"{head['指标编号']}{r}"].value) == ("u1", "1")
     )
     assert ws[f"{head['计分方法']}{row}"].value == "每迟报1天扣0.5分，宽限2天。情况填迟报的天数。"
     assert ws[f"{head['情况']}{row}"].value == 4  # the existing finding, as a number

@@ -73,10 +73,14 @@ def _level(
     level = find(item.levels, norm(row.get("level")), "id", "name")
     if level is None:
         known = "、".join(lv.name for lv in item.levels)
-        ctx.problems.error(row.at("level"), f"加分项目 {item.id} 没有级别「{row.get('level')}」", f"可用的级别：{known}。")
+        ctx.problems.error(
+            row.at("level"), f"加分项目 {item.id} 没有级别「{row.get('level')}」", f"可用的级别：{known}。"
+        )
         return None
     if count > 1 and not level.per_occurrence:
-        ctx.problems.error(row.at("count"), f"{level.name}按项计分，每项一行，次数不能为 {fmt(count)}", "每个表彰或事项写一行。")
+        ctx.problems.error(
+            row.at("count"), f"{level.name}按项计分，每项一行，次数不能为 {fmt(count)}", "每个表彰或事项写一行。"
+        )
         return None
     if amount is not None and amount != level.points * count:
         ctx.problems.error(
@@ -88,7 +92,9 @@ def _level(
     return level.id, None
 
 
-def _discretionary(ctx: ResultsContext, row: Row, item: BonusItem, amount: Decimal | None) -> tuple[str, Decimal | None] | None:
+def _discretionary(
+    ctx: ResultsContext, row: Row, item: BonusItem, amount: Decimal | None
+) -> tuple[str, Decimal | None] | None:
     """A discretionary claim: its amount, within the item's range; None after an error."""
     low, high = fmt(item.min or ZERO), fmt(item.max or ZERO)
     if amount is None:
@@ -96,7 +102,9 @@ def _discretionary(ctx: ResultsContext, row: Row, item: BonusItem, amount: Decim
         return None
     if not (item.min or ZERO) <= amount <= (item.max or ZERO):
         ctx.problems.error(
-            row.at("amount"), f"加分项目 {item.id} 只能加 {low}～{high} 分，这里是 {fmt(amount)} 分", "改为范围内的分数。"
+            row.at("amount"),
+            f"加分项目 {item.id} 只能加 {low}～{high} 分，这里是 {fmt(amount)} 分",
+            "改为范围内的分数。",
         )
         return None
     return "", amount
@@ -114,7 +122,9 @@ def penalties(ctx: ResultsContext, rows: tuple[Row, ...], touched: set[str]) -> 
         penalty = find(ctx.rubric.penalties, key, "id", "name")
         if penalty is None:
             known = "；".join(f"{p.id}（{p.name}）" for p in ctx.rubric.penalties) or "（细则没有扣分因素）"
-            ctx.problems.error(row.at("penalty"), f"扣分因素「{row.get('penalty')}」不在细则中", "可用的扣分因素：" + known + "。")
+            ctx.problems.error(
+                row.at("penalty"), f"扣分因素「{row.get('penalty')}」不在细则中", "可用的扣分因素：" + known + "。"
+            )
             continue
         amount = ctx.number(row, "amount", "扣分")
         if amount is None:
@@ -122,16 +132,24 @@ def penalties(ctx: ResultsContext, rows: tuple[Row, ...], touched: set[str]) -> 
                 ctx.problems.error(row.at("amount"), "扣分为空", f"填写 {fmt(penalty.min)}～{fmt(penalty.max)} 分。")
             continue
         if not penalty.min <= amount <= penalty.max:
-            ctx.problems.error(row.at("amount"), f"{penalty.name}只能扣 {fmt(penalty.min)}～{fmt(penalty.max)} 分，这里是 {fmt(amount)} 分", "改为范围内的分数。")
+            ctx.problems.error(
+                row.at("amount"),
+                f"{penalty.name}只能扣 {fmt(penalty.min)}～{fmt(penalty.max)} 分，这里是 {fmt(amount)} 分",
+                "改为范围内的分数。",
+            )
             continue
         removes = False
         if row.get("removes_eligibility"):
             parsed = yes_no(row.get("removes_eligibility"))
             if parsed is None:
-                ctx.problems.error(row.at("removes_eligibility"), f"「{row.get('removes_eligibility')}」无法识别", "写「是」或「否」。")
+                ctx.problems.error(
+                    row.at("removes_eligibility"), f"「{row.get('removes_eligibility')}」无法识别", "写「是」或「否」。"
+                )
                 continue
             if parsed and not penalty.can_remove_eligibility:
-                ctx.problems.error(row.at("removes_eligibility"), f"{penalty.name}不能取消评先资格", "删去“取消评先资格”列中的「是」。")
+                ctx.problems.error(
+                    row.at("removes_eligibility"), f"{penalty.name}不能取消评先资格", "删去“取消评先资格”列中的「是」。"
+                )
                 continue
             removes = parsed
         reason = row.get("reason")
@@ -143,7 +161,11 @@ def penalties(ctx: ResultsContext, rows: tuple[Row, ...], touched: set[str]) -> 
     for (uid, pid), (total, loc) in totals.items():
         penalty = next(p for p in ctx.rubric.penalties if p.id == pid)
         if total > penalty.max:
-            ctx.problems.error(loc, f"单位 {uid} 的{penalty.name}合计扣 {fmt(total)} 分，超过 {fmt(penalty.max)} 分", "同一扣分因素综合评估后扣分，合计不超过上限。")
+            ctx.problems.error(
+                loc,
+                f"单位 {uid} 的{penalty.name}合计扣 {fmt(total)} 分，超过 {fmt(penalty.max)} 分",
+                "同一扣分因素综合评估后扣分，合计不超过上限。",
+            )
     return out
 
 
@@ -161,7 +183,11 @@ def vetoes(ctx: ResultsContext, rows: tuple[Row, ...], touched: set[str]) -> dic
         key = norm(row.get("veto"))
         event = find(scheme.events, key, "id", "name")
         if event is None:
-            ctx.problems.error(row.at("veto"), f"否决事项「{row.get('veto')}」不在细则中", "可用的否决事项：" + "；".join(f"{e.id}（{e.name}）" for e in scheme.events) + "。")
+            ctx.problems.error(
+                row.at("veto"),
+                f"否决事项「{row.get('veto')}」不在细则中",
+                "可用的否决事项：" + "；".join(f"{e.id}（{e.name}）" for e in scheme.events) + "。",
+            )
             continue
         if not row.get("reason"):
             ctx.problems.error(row.at("reason"), "否决事项的情况说明为空", "写明发生了什么，被考核单位会看到它。")
@@ -181,7 +207,9 @@ def parts(ctx: ResultsContext, rows: tuple[Row, ...], touched: set[str]) -> dict
         part = find(entered, key, "id", "name")
         if part is None:
             known = "、".join(f"{p.id}（{p.name}）" for p in entered) or "（细则没有需要录入的组成部分）"
-            ctx.problems.error(row.at("part"), f"组成部分「{row.get('part')}」不需要录入", "可录入的部分：" + known + "。")
+            ctx.problems.error(
+                row.at("part"), f"组成部分「{row.get('part')}」不需要录入", "可录入的部分：" + known + "。"
+            )
             continue
         score = ctx.number(row, "score", "得分")
         if score is None:
@@ -221,7 +249,9 @@ def self_scores(ctx: ResultsContext, rows: tuple[Row, ...]) -> dict[str, dict[st
             continue
         points = typed.points
         if score > points:
-            ctx.problems.error(row.at("score"), f"指标 {node.id} 满分 {fmt(points)} 分，自查分 {fmt(score)} 超过了", "核对自查分。")
+            ctx.problems.error(
+                row.at("score"), f"指标 {node.id} 满分 {fmt(points)} 分，自查分 {fmt(score)} 超过了", "核对自查分。"
+            )
             continue
         if node.id in out[unit.id]:
             ctx.problems.error(row.loc, f"单位 {unit.id} 指标 {node.id} 的自查分录入了不止一次", "只保留一行。")
@@ -238,14 +268,29 @@ def awards(ctx: ResultsContext, rows: tuple[Row, ...]) -> dict[str, Award]:
         if unit is None:
             continue
         if grading is None or grading.advanced != "decision":
-            ctx.problems.error(row.loc, f"细则 {ctx.rubric.id} 的先进不由考核办公室评定，不需要评定结果", "删除 awards.csv，等次由程序按细则计算。")
+            ctx.problems.error(
+                row.loc,
+                f"细则 {ctx.rubric.id} 的先进不由考核办公室评定，不需要评定结果",
+                "删除 awards.csv，等次由程序按细则计算。",
+            )
             continue
-        advanced = {norm(n) for n in ("advanced", label(grading, "advanced"), "先进", "先进单位", "先进党组织", "先进基层党组织")}
+        advanced = {
+            norm(n)
+            for n in ("advanced", label(grading, "advanced"), "先进", "先进单位", "先进党组织", "先进基层党组织")
+        }
         if norm(row.get("grade")) not in advanced:
-            ctx.problems.error(row.at("grade"), f"评定结果只记录先进，这里是「{row.get('grade')}」", f"写「{label(grading, 'advanced')}」；其他等次由程序按细则计算。")
+            ctx.problems.error(
+                row.at("grade"),
+                f"评定结果只记录先进，这里是「{row.get('grade')}」",
+                f"写「{label(grading, 'advanced')}」；其他等次由程序按细则计算。",
+            )
             continue
         if unit.status == "not_assessed":
-            ctx.problems.error(row.at("unit"), f"单位 {unit.id} 本年度不参加考核，不能评定为{label(grading, 'advanced')}", "删除这一行，或核对单位名册中的考核状态。")
+            ctx.problems.error(
+                row.at("unit"),
+                f"单位 {unit.id} 本年度不参加考核，不能评定为{label(grading, 'advanced')}",
+                "删除这一行，或核对单位名册中的考核状态。",
+            )
             continue
         if unit.id in out:
             ctx.problems.error(row.loc, f"单位 {unit.id} 的评定结果录入了不止一次", "只保留一行。")

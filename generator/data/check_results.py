@@ -74,7 +74,9 @@ def check_results(rubric: Rubric, raw: RawResults, problems: Problems) -> Assess
             )
         )
     if not units:
-        problems.error(Loc(raw.folder), "没有单位名册（units.csv）或名册为空", "在这个目录下建立 units.csv，列出被考核单位。")
+        problems.error(
+            Loc(raw.folder), "没有单位名册（units.csv）或名册为空", "在这个目录下建立 units.csv，列出被考核单位。"
+        )
         return None
     return Assessment(rubric, tuple(inputs), sample=raw.sample)
 
@@ -90,13 +92,21 @@ def _check_status(ctx: ResultsContext, unit: Unit, touched: bool, parts: Mapping
             "如果该单位考核无扣分，在“考核状态”列写「已考核」；如果不参加考核，写「不参加考核」。",
         )
     if unit.status == "not_assessed" and touched:
-        problems.warning(unit.loc, f"单位 {unit.id} 写明不参加考核，但有考核记录；这些记录不计分", "核对考核状态，或删除该单位的记录。")
+        problems.warning(
+            unit.loc,
+            f"单位 {unit.id} 写明不参加考核，但有考核记录；这些记录不计分",
+            "核对考核状态，或删除该单位的记录。",
+        )
     if unit.status == "not_assessed":
         return
     for part in ctx.rubric.parts:
         refused = (unit.id, part.id) in ctx.refused_parts
         if part.source == "entered" and part.id not in parts and not refused:
-            problems.error(unit.loc, f"单位 {unit.id} 缺少{part.name}得分", f"在 parts.csv 中为该单位加一行：{unit.id},{part.name},分数。")
+            problems.error(
+                unit.loc,
+                f"单位 {unit.id} 缺少{part.name}得分",
+                f"在 parts.csv 中为该单位加一行：{unit.id},{part.name},分数。",
+            )
 
 
 # --------------------------------------------------------------------------------------------
@@ -115,13 +125,19 @@ def _first_by_id(nodes: Iterable[TypedNode]) -> dict[str, TypedNode]:
 def _rule(ctx: ResultsContext, row: Row, node: Node, rules: tuple[tuple[str, Rule], ...]) -> tuple[str, Rule] | None:
     wanted = norm(row.get("rule"))
     if not rules:
-        hint = "填写它的下级指标编号：" + "、".join(c.id for c in node.children[:8]) + "。" if node.children else "核对指标编号。"
+        hint = (
+            "填写它的下级指标编号：" + "、".join(c.id for c in node.children[:8]) + "。"
+            if node.children
+            else "核对指标编号。"
+        )
         ctx.problems.error(row.at("item"), f"指标 {node.id} 没有评分规则，不能直接扣分", hint)
         return None
     if not wanted:
         if len(rules) == 1:
             return rules[0]
-        ctx.problems.error(row.at("rule"), f"指标 {node.id} 有 {len(rules)} 条评分规则，须填写规则编号", _available(rules))
+        ctx.problems.error(
+            row.at("rule"), f"指标 {node.id} 有 {len(rules)} 条评分规则，须填写规则编号", _available(rules)
+        )
         return None
     for rid, rule in rules:
         if rid == wanted:
@@ -131,7 +147,9 @@ def _rule(ctx: ResultsContext, row: Row, node: Node, rules: tuple[tuple[str, Rul
         names = {t.id: t.name for t in ctx.rubric.unit_types}
         ctx.problems.error(
             row.at("rule"),
-            f"指标 {node.id} 规则 {wanted} 只适用于" + "、".join(names.get(t, t) for t in other.applies_to) + "，不适用于这个单位",
+            f"指标 {node.id} 规则 {wanted} 只适用于"
+            + "、".join(names.get(t, t) for t in other.applies_to)
+            + "，不适用于这个单位",
             "删除这一行，或核对单位名册中的单位类型。",
         )
         return None
@@ -151,7 +169,11 @@ def _finding(ctx: ResultsContext, row: Row, unit: Unit) -> Finding | None:
     typed = ctx.of(node, unit)
     if not typed.applicable:
         type_name = next(t.name for t in ctx.rubric.unit_types if t.id == unit.type)
-        ctx.problems.error(row.at("item"), f"指标 {node.id} 不适用于{type_name}（单位 {unit.id}），不能扣分", "删除这一行，或核对单位类型。")
+        ctx.problems.error(
+            row.at("item"),
+            f"指标 {node.id} 不适用于{type_name}（单位 {unit.id}），不能扣分",
+            "删除这一行，或核对单位类型。",
+        )
         return None
     found = _rule(ctx, row, node, typed.rules)
     if found is None:
@@ -190,7 +212,11 @@ def _duplicates(raw: RawResults, problems: Problems) -> None:
             key = tuple(sorted((k, norm(v)) for k, v in row.cells.items() if k != "note"))
             if key in seen:
                 first = seen[key]
-                problems.error(row.loc, f"这一行与 {first.file} 第 {first.line} 行完全相同", "删除重复的行；若确是两次问题，在原因中写明各自的情况。")
+                problems.error(
+                    row.loc,
+                    f"这一行与 {first.file} 第 {first.line} 行完全相同",
+                    "删除重复的行；若确是两次问题，在原因中写明各自的情况。",
+                )
             else:
                 seen[key] = row.loc
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from generator.data.codes import WINDOWS_RESERVED, too_long
 from generator.data.problems import Problems
-from generator.data.results_context import WINDOWS_RESERVED, too_long
 from generator.engine.exact import NumberError, parse_number
 from generator.engine.grading import UNGROUPED
 from generator.engine.models import Rubric
@@ -45,23 +45,39 @@ def read_registry(rubric: Rubric, raw: RawResults, problems: Problems) -> dict[s
             problems.error(loc, *long)
             continue
         if not UNIT_ID.match(uid):
-            problems.error(loc, f"单位代码「{uid}」含有不允许的字符（它会成为网页地址）", "只用字母、数字、下划线和连字符，以字母或数字开头，例如 jw-01。")
+            problems.error(
+                loc,
+                f"单位代码「{uid}」含有不允许的字符（它会成为网页地址）",
+                "只用字母、数字、下划线和连字符，以字母或数字开头，例如 jw-01。",
+            )
             continue
         if uid.casefold() in WINDOWS_RESERVED:
-            problems.error(loc, f"单位代码「{uid}」是 Windows 的保留名称，不能用作文件名", "换一个代码，例如加上前缀 u-。")
+            problems.error(
+                loc, f"单位代码「{uid}」是 Windows 的保留名称，不能用作文件名", "换一个代码，例如加上前缀 u-。"
+            )
             continue
         if uid.casefold() in folded:
             first = folded[uid.casefold()]
-            problems.error(loc, f"单位代码 {uid} 重复（第一次在第 {first.loc.line} 行：{first.id}），代码不区分大小写", "每个单位的代码必须不同。")
+            problems.error(
+                loc,
+                f"单位代码 {uid} 重复（第一次在第 {first.loc.line} 行：{first.id}），代码不区分大小写",
+                "每个单位的代码必须不同。",
+            )
             continue
         type_text = norm(row.get("type"))
         type_id = types.get(type_text)
         if type_id is None:
-            problems.error(row.at("type"), f"单位类型「{row.get('type')}」不在细则中", "可用的单位类型：" + "、".join(f"{t.name}（{t.id}）" for t in rubric.unit_types) + "。")
+            problems.error(
+                row.at("type"),
+                f"单位类型「{row.get('type')}」不在细则中",
+                "可用的单位类型：" + "、".join(f"{t.name}（{t.id}）" for t in rubric.unit_types) + "。",
+            )
             continue
         status = _status(row.get("status"))
         if status is None:
-            problems.error(row.at("status"), f"考核状态「{row.get('status')}」无法识别", "写「已考核」或「不参加考核」，或留空。")
+            problems.error(
+                row.at("status"), f"考核状态「{row.get('status')}」无法识别", "写「已考核」或「不参加考核」，或留空。"
+            )
             continue
         name = row.get("name")
         if not name:
@@ -75,8 +91,16 @@ def read_registry(rubric: Rubric, raw: RawResults, problems: Problems) -> dict[s
             )
         members = _members(row, per_member[type_id] if status != "not_assessed" else [], problems)
         unit = Unit(
-            uid, name, type_id, row.get("group"), row.get("parent"), status, row.get("status_note"), row.loc,
-            abbr=row.get("abbr"), members=members,
+            uid,
+            name,
+            type_id,
+            row.get("group"),
+            row.get("parent"),
+            status,
+            row.get("status_note"),
+            row.loc,
+            abbr=row.get("abbr"),
+            members=members,
         )
         units[uid] = unit
         folded[uid.casefold()] = unit
@@ -112,7 +136,9 @@ def _members(row: Row, needed: list[str], problems: Problems) -> Decimal | None:
         return None
     value = parsed.value
     if parsed.fixups:
-        problems.warning(row.at("members"), f"成员人数「{text}」已读作 {value}（{'，'.join(parsed.fixups)}）", f"直接写 {value}。")
+        problems.warning(
+            row.at("members"), f"成员人数「{text}」已读作 {value}（{'，'.join(parsed.fixups)}）", f"直接写 {value}。"
+        )
     if value <= 0 or value != value.to_integral_value():
         problems.error(row.at("members"), f"成员人数应为正整数，这里是「{text}」", "填写整数，例如 7。")
         return None

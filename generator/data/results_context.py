@@ -16,20 +16,7 @@ from generator.engine.results import Row, Unit
 from generator.engine.rules.cells import norm, read_number
 from generator.engine.tree import TypedNode
 
-#: The longest code (of an assessment, an indicator, a unit …): codes become folder and file names.
-MAX_ID_LENGTH = 64
-WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
 T = TypeVar("T")
-
-
-def too_long(what: str, code: str) -> tuple[str, str] | None:
-    """(message, hint) for a code longer than :data:`MAX_ID_LENGTH`, else None."""
-    if len(code) <= MAX_ID_LENGTH:
-        return None
-    return (
-        f"{what}太长：{len(code)} 个字符，最多 {MAX_ID_LENGTH} 个（代码会出现在网页地址和文件名中）",
-        "用简短的代码；全称写在名称或标题里。",
-    )
 
 
 def find(items: Iterable[T], text: str, *attrs: str) -> T | None:
@@ -79,7 +66,11 @@ class ResultsContext:
             return None
         by_name = [u.id for u in self.units.values() if u.name == norm(raw)]
         close = difflib.get_close_matches(raw, list(self.units), n=1)
-        hint = f"这是单位名称，请填代码 {by_name[0]}。" if by_name else (f"是不是 {close[0]}？" if close else "先在单位名册 units.csv 中登记该单位。")
+        hint = (
+            f"这是单位名称，请填代码 {by_name[0]}。"
+            if by_name
+            else (f"是不是 {close[0]}？" if close else "先在单位名册 units.csv 中登记该单位。")
+        )
         self.problems.error(loc, f"单位代码「{raw}」不在单位名册中", hint)
         return None
 

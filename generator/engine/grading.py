@@ -207,7 +207,13 @@ def _base_grade(rubric: Rubric, grading: Grading, s: UnitScore, why: list[GradeR
 
 
 def _forced_fail(
-    rubric: Rubric, grading: Grading, pool: Pool | None, pool_name: str, s: UnitScore, place: int, why: list[GradeReason]
+    rubric: Rubric,
+    grading: Grading,
+    pool: Pool | None,
+    pool_name: str,
+    s: UnitScore,
+    place: int,
+    why: list[GradeReason],
 ) -> GradeKey | None:
     """2. 未达标 whatever the score: a category at 0, the bottom of the pool, a veto that fails. None if not."""
     failed: GradeKey | None = None
@@ -289,7 +295,9 @@ def _advanced(
                 grades[uid] = "advanced"
                 among = grading.places_among == "eligible"
                 mark = cited(rubric, grading, "places_among") if among and place[uid] != ranks[uid] else None
-                reasons[uid].append(TopPlaces(pool=pool_name, top=top, place=place[uid], among_eligible=among, grade=name, cited=mark))
+                reasons[uid].append(
+                    TopPlaces(pool=pool_name, top=top, place=place[uid], among_eligible=among, grade=name, cited=mark)
+                )
     elif grading.advanced == "decision":
         for s in members:
             uid = s.unit.id

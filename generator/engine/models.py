@@ -57,31 +57,30 @@ class Node(Sourced):
     content: str = doc("考核内容，照录原文。", "", verbatim=True)
     standard: str = doc("评分标准（计分标准），照录原文。", "", verbatim=True)
     standard_reading: str = doc(
-        "原文残缺或有错字时的释读文本；补入的数值写在〔〕内，并用 field_origin 标明（例如规则的 `{deduct: 补充}`）。", ""
+        "原文残缺或有错字时的释读文本；补入的数值写在〔〕内，并用 field_origin 标明（例如规则的 `{deduct: 补充}`）。",
+        "",
     )
     assessor: str = doc("考核单位（负责考核本项的部门），例如 `组织部`。", "")
     responsible: str = doc("责任人（原文规定由谁负责本项工作），例如 `宣传委员`。", "")
     applies_to: tuple[str, ...] = doc("只适用于这些单位类型（不写则适用于全部）。", ())
     not_applicable_to: tuple[str, ...] = doc("不适用于这些单位类型（对其显示“不适用”，不计分）。", ())
-    applicability_note: str = doc("原文关于适用范围或分值变化的说明，照录，例如 `此项指标适用于城市区考核`。", "", verbatim=True)
+    applicability_note: str = doc(
+        "原文关于适用范围或分值变化的说明，照录，例如 `此项指标适用于城市区考核`。", "", verbatim=True
+    )
     rules: tuple[Rule, ...] = doc("评分规则，见“规则种类”。同一指标的多条规则扣分相加。", ())
     children: tuple[Node, ...] = doc("下级指标。", ())
     floor: Decimal | None = doc("本项最低得分；不写则取细则的 defaults.item_floor，再不写则为 0。", None)
     until_exhausted: bool = doc(
         "原文写明“直至扣完”：表明扣分超过本项分值时扣完为止，检查时不再要求另写最低得分（最低得分仍按 floor）。", False
     )
-    points_mismatch: str = doc(
-        "原文分值与下级指标合计不一致时，照实保留并在此说明；检查时仍会提示。", ""
-    )
+    points_mismatch: str = doc("原文分值与下级指标合计不一致时，照实保留并在此说明；检查时仍会提示。", "")
     incomplete: str = doc("原文在此中断时的说明；本项以下缺失的内容不是原文所有。", "")
     loc: Loc = internal()
 
 
 @dataclass(frozen=True, kw_only=True)
 class Defaults(Sourced):
-    item_floor: Decimal | None = doc(
-        "每项最低得分，通常为 0（扣完为止）。扣分可能超过本项分值时必须写明。", None
-    )
+    item_floor: Decimal | None = doc("每项最低得分，通常为 0（扣完为止）。扣分可能超过本项分值时必须写明。", None)
     leaf_rule: Rule | None = doc(
         "没有写规则的末级指标采用的规则，例如 `{kind: range}`（考核组在本项分值内核实扣分）。", None
     )
@@ -269,7 +268,9 @@ class Consequence(Sourced):
     """What a grade leads to, shown to units (连续两年未达标 …)."""
 
     text: str = doc("后果原文。", verbatim=True)
-    consecutive_fail_years: int | None = doc("连续几年未达标时适用：单位页面在连续达到这么多年未达标时显示这条后果。", None)
+    consecutive_fail_years: int | None = doc(
+        "连续几年未达标时适用：单位页面在连续达到这么多年未达标时显示这条后果。", None
+    )
     loc: Loc = internal()
 
 

@@ -252,6 +252,12 @@ ClaimNote = Unconfirmed | CountedAtHigherLevel | CountedOnce
 
 #: Anything the engine gives as a reason.
 Reason = (
-    RuleReason | FloorReached | Unconfirmed | CountedAtHigherLevel | CountedOnce | ItemCapReached | BonusCapReached
+    RuleReason
+    | FloorReached
+    | Unconfirmed
+    | CountedAtHigherLevel
+    | CountedOnce
+    | ItemCapReached
+    | BonusCapReached
     | GradeReason
 )

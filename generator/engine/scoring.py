@@ -119,7 +119,8 @@ def _score_node(
 
 
 def _touched(unit: UnitInput, parents: Mapping[str, str | None]) -> set[str]:
-    """Ids of nodes whose outcome depends on this unit's data: nodes with findings or self scores, and their ancestors."""
+    """Ids of nodes whose outcome depends on this unit's data: nodes with findings or self scores, and their
+    ancestors."""
     touched: set[str] = set()
     for node_id in [f.node for f in unit.findings] + list(unit.self_scores):
         current: str | None = node_id
@@ -167,7 +168,10 @@ def score_bonus(rubric: Rubric, claims: tuple[BonusClaim, ...]) -> BonusOutcome:
                 if not claim.confirmed:
                     continue
                 current = best.get(_subject(claim))
-                if current is None or _claim_value(item, claim, once=True)[0] > _claim_value(item, current, once=True)[0]:
+                if (
+                    current is None
+                    or _claim_value(item, claim, once=True)[0] > _claim_value(item, current, once=True)[0]
+                ):
                     best[_subject(claim)] = claim
         outcomes: list[ClaimOutcome] = []
         for claim, value, level_name in valued:
@@ -192,7 +196,9 @@ def score_bonus(rubric: Rubric, claims: tuple[BonusClaim, ...]) -> BonusOutcome:
     return BonusOutcome(tuple(items), subtotal, subtotal)
 
 
-def _parts(rubric: Rubric, unit: UnitInput, unit_type: UnitType, indicator_score: Decimal, indicator_points: Decimal) -> tuple[PartOutcome, ...]:
+def _parts(
+    rubric: Rubric, unit: UnitInput, unit_type: UnitType, indicator_score: Decimal, indicator_points: Decimal
+) -> tuple[PartOutcome, ...]:
     rounding = rubric.rounding
     out = []
     for part in rubric.parts:

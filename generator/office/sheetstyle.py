@@ -96,7 +96,10 @@ def decimal_cell(value: Decimal) -> int | float:
 
 
 def ident_row(ws: Any, layout: Layout, name: str) -> None:
-    for col, value in enumerate((LABEL_ID, layout.rubric.id, LABEL_DIGEST, layout.digest, LABEL_SHEET, name, f"{layout.rubric.title} 评分表"), start=1):
+    for col, value in enumerate(
+        (LABEL_ID, layout.rubric.id, LABEL_DIGEST, layout.digest, LABEL_SHEET, name, f"{layout.rubric.title} 评分表"),
+        start=1,
+    ):
         cell = put(ws, IDENT_ROW, col, value)
         if col % 2:
             cell.font = BOLD

@@ -61,7 +61,10 @@ def bonus_subject(gen: Generator, item: BonusItem, level: BonusLevel | None) -> 
             return rng.choice(EXPERIENCES), f"会议议程及交流材料（{y}年{rng.randint(3, 12)}月）"
         return f"{name}党建信息", "刊发链接或版面复印件"
     if any(k in name for k in ("日报", "刊发", "网")):
-        return f"特色党建报道《{rng.choice(REPORT_TITLES)}》", f"{name.replace('刊发', '')}{y}年{rng.randint(2, 12)}月{rng.randint(1, 28)}日"
+        return (
+            f"特色党建报道《{rng.choice(REPORT_TITLES)}》",
+            f"{name.replace('刊发', '')}{y}年{rng.randint(2, 12)}月{rng.randint(1, 28)}日",
+        )
     if any(k in name for k in ("电教片", "微电影", "微视频")):
         return f"党建微视频《{rng.choice(VIDEO_TITLES)}》", doc
     if "典型" in name:
@@ -93,7 +96,9 @@ def make_bonus(gen: Generator) -> None:
     if per_occ:
         cheapest = min(per_occ, key=lambda p: p[1].points)
         for n, u in enumerate(rng.sample(assessed, min(3, len(assessed)))):
-            item, level = cheapest if n == 0 else rng.choices(per_occ, [float(1 / (lv.points + 1) ** 2) for _, lv in per_occ])[0]
+            item, level = (
+                cheapest if n == 0 else rng.choices(per_occ, [float(1 / (lv.points + 1) ** 2) for _, lv in per_occ])[0]
+            )
             count = 12 if n == 0 else occurrences(gen, level)
             subject, evidence = bonus_subject(gen, item, level)
             if not any(r[5] == subject for r in claims[u.id]):
@@ -114,7 +119,9 @@ def make_bonus(gen: Generator) -> None:
         gen.bonus_rows.extend(claims.get(u.id, []))
 
 
-def _same_subject(gen: Generator, items: Sequence[BonusItem], assessed: list[UnitRow], claims: dict[str, list[list[str]]]) -> None:
+def _same_subject(
+    gen: Generator, items: Sequence[BonusItem], assessed: list[UnitRow], claims: dict[str, list[list[str]]]
+) -> None:
     """Claims of one subject at two levels, or twice, which count once at the highest."""
     rng = gen.rng
     # The same subject at two levels counts once, at its higher level.
@@ -181,9 +188,19 @@ def claim(gen: Generator, unit: UnitRow, item: BonusItem, rows: list[list[str]])
 
 
 def claim_row(
-    gen: Generator, unit: UnitRow, item: BonusItem, level: BonusLevel | None, count: int, amount: Decimal | None, subject: str, evidence: str, note: str
+    gen: Generator,
+    unit: UnitRow,
+    item: BonusItem,
+    level: BonusLevel | None,
+    count: int,
+    amount: Decimal | None,
+    subject: str,
+    evidence: str,
+    note: str,
 ) -> list[str]:
-    level_text = "" if level is None else label_for(level.name, level.id, gen.spec.english, (lv.name for lv in item.levels))
+    level_text = (
+        "" if level is None else label_for(level.name, level.id, gen.spec.english, (lv.name for lv in item.levels))
+    )
     count_text = str(count) if level is not None and level.per_occurrence else ""
     amount_text = num_text(amount) if amount is not None else ""
     return [unit.id, item.id, level_text, count_text, amount_text, subject, evidence, "", note]
@@ -233,7 +250,9 @@ def make_vetoes(gen: Generator) -> None:
         return
     rng = gen.rng
     types = gen.spec.veto_types
-    pool = [u for u in gen.units if u.assessed and u.profile in ("light", "normal") and (not types or u.type.id in types)]
+    pool = [
+        u for u in gen.units if u.assessed and u.profile in ("light", "normal") and (not types or u.type.id in types)
+    ]
     pool.sort(key=lambda u: u.profile != "light")
     chosen = rng.sample(pool[: max(gen.spec.vetoes * 2, 3)], min(gen.spec.vetoes, len(pool)))
     events = list(scheme.events)

@@ -60,7 +60,9 @@ class Generator:
                 self.order.setdefault(n.id, len(self.order))
         index = node_index(rubric)
         parents = parent_index(rubric)
-        self.parent_title = {nid: chinese_quotes(index[pid].title).replace(" ", "，") if pid else "" for nid, pid in parents.items()}
+        self.parent_title = {
+            nid: chinese_quotes(index[pid].title).replace(" ", "，") if pid else "" for nid, pid in parents.items()
+        }
         #: The department that assesses each item (考核单位), inherited from the nearest ancestor.
         self.assessor: dict[str, str] = {}
         for nid in parents:
@@ -78,10 +80,7 @@ class Generator:
         self.people = self._people()
         #: The rubric sets a target per member somewhere: the registry records each unit's 成员人数.
         self.per_member = any(
-            rule.needs_members()
-            for t in rubric.unit_types
-            for n in walk_typed(self.trees[t.id])
-            for _, rule in n.rules
+            rule.needs_members() for t in rubric.unit_types for n in walk_typed(self.trees[t.id]) for _, rule in n.rules
         )
 
     # -- units --------------------------------------------------------------------------------
@@ -149,7 +148,16 @@ class Generator:
                 for rid, rule in typed.rules:
                     if not rule.scores_type(self.rubric, unit_type.id):
                         continue
-                    out.append(Slot(typed, category.id, rid, rule, len(typed.rules) > 1, rule is default and not typed.node.rules))
+                    out.append(
+                        Slot(
+                            typed,
+                            category.id,
+                            rid,
+                            rule,
+                            len(typed.rules) > 1,
+                            rule is default and not typed.node.rules,
+                        )
+                    )
         return out
 
     def scale(self, unit_type: UnitType) -> Decimal:
@@ -334,7 +342,11 @@ class Generator:
         def hard(category: TypedNode) -> int:
             count = 0
             for typed in walk_typed((category,)):
-                if typed.applicable and typed.rules and not any(rule.takes_whole(typed.points) for _, rule in typed.rules):
+                if (
+                    typed.applicable
+                    and typed.rules
+                    and not any(rule.takes_whole(typed.points) for _, rule in typed.rules)
+                ):
                     count += 1
             return count
 

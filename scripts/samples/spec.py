@@ -113,10 +113,11 @@ def _resolve_type(rubric: Rubric, hint: str) -> UnitType:
     for t in rubric.unit_types:
         if hint in t.name or t.name in hint:
             return t
-    raise SystemExit(f"{rubric.id}：单位类型「{hint}」与细则的单位类型（" + "、".join(t.name for t in rubric.unit_types) + "）都不相符")
-
-
-
+    raise SystemExit(
+        f"{rubric.id}：单位类型「{hint}」与细则的单位类型（"
+        + "、".join(t.name for t in rubric.unit_types)
+        + "）都不相符"
+    )
 
 
 #: Short names (简称) offices use for departments whose name is long; other names are shortened by rule.
@@ -168,7 +169,8 @@ SCHOOL_WORDS = (("高级中学", "高中"), ("初级中学", "初中"), ("实验
 
 
 def abbreviation(name: str) -> str:
-    """The short name an office uses for a unit: 市住房和城乡建设局机关党委 → 住建局, 武进区前黄高级中学党委 → 前黄高中."""
+    """The short name an office uses for a unit: 市住房和城乡建设局机关党委 → 住建局,
+    武进区前黄高级中学党委 → 前黄高中."""
     core = name
     for ending in ORG_ENDINGS:
         if core.endswith(ending) and len(core) > len(ending):
@@ -222,4 +224,3 @@ def by_type(prefixes: dict[str, str]) -> Callable[[int, str, str], str]:
         return f"{prefix}-{counters[prefix]:02d}"
 
     return make
-

@@ -4,11 +4,15 @@ to the failing it describes. Everything here is invented for the samples."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from generator.engine.models import Rubric
 from generator.engine.rules.base import Rule
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚"
+    "卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
 QUARTERS = ("一", "二", "三", "四")
 HALVES = ("上半年", "下半年")
 
@@ -152,11 +156,13 @@ ELEMENT_NAMES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("共青团", ("团组织健全", "妇委会组织健全", "支持团妇组织开展活动")),
 )
 
-NEGATIVE = re.compile(r"^(未|无|不|没|少|缺|有一|出现|发生)|不完整|不规范|不及时|不到位|不突出|不健全|不正常|不严格|不完善")
+NEGATIVE = re.compile(
+    r"^(未|无|不|没|少|缺|有一|出现|发生)|不完整|不规范|不及时|不到位|不突出|不健全|不正常|不严格|不完善"
+)
 
 
 def chinese_quotes(text: str) -> str:
-    """"三会一课" → “三会一课”: clerks type Chinese quotation marks."""
+    """ "三会一课" → “三会一课”: clerks type Chinese quotation marks."""
     parts = text.split('"')
     return "".join(p + ("“" if i % 2 == 0 else "”") for i, p in enumerate(parts[:-1])) + parts[-1]
 
@@ -172,7 +178,6 @@ def content_phrase(text: str) -> str:
 
 def subject_of(title: str) -> str:
     return re.sub(r"(情况|工作情况)$", "", title) or title
-
 
 
 def activity_name(rule: Rule, rubric: Rubric, title: str) -> str:
@@ -200,7 +205,6 @@ def activity_name(rule: Rule, rubric: Rubric, title: str) -> str:
     return subject_of(title)
 
 
-
 _SCORE_TAIL = re.compile(r"[，,；;]?\s*(?:直至扣完|扣完为止)\s*[。.]?$")
 _DEDUCT = re.compile(
     r"[，,]?\s*(?:有一[项起次个]|每[^，,。；;]*?|少[^，,。；;]*?)?(?:扣|得|加)\s*[\d.]*\s*分.*$|"
@@ -218,7 +222,6 @@ def base_phrase(text: str, title: str) -> str:
     if len(phrase) < 8 and NEGATIVE.search(phrase) and not re.search(r"计划|总结|台账|党课|会议|报告", phrase):
         return subject_of(title) + phrase
     return phrase
-
 
 
 VETO_WORDS: tuple[tuple[str, str], ...] = (
@@ -246,3 +249,22 @@ def veto_reason(event_name: str, date: str, person: str) -> str:
             return text.format(date=when, person=person)
     return f"{when}，{event_name.rstrip('的。；;，, ')}，经有关部门认定属实"
 
+
+@dataclass(frozen=True)
+class Topic:
+    """Wording for one kind of work, by the family of rule that found the failing.
+
+    Families: ``occ`` one occurrence (per_occurrence, per_person), ``short`` a count below target,
+    ``absent`` not done (fixed, all_or_nothing), ``range`` a discretionary deduction, ``elem``
+    missing elements, ``rate`` a rate below the line, ``overdue`` months overdue, ``yes``/``no``
+    points earned or not.
+    """
+
+    keys: tuple[str, ...]
+    phrases: dict[str, tuple[str, ...]]
+    #: A broad topic: a match in the rule's text yields to any topic matching the item's title.
+    weak: bool = False
+
+
+def _t(keys: str, weak: bool = False, **phrases: tuple[str, ...] | str) -> Topic:
+    return Topic(tuple(keys.split()), {k: (v,) if isinstance(v, str) else v for k, v in phrases.items()}, weak)

@@ -36,7 +36,9 @@ ENTRY_NOTES = (
 ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8（带 BOM）", "gbk": "GBK"}
 
 
-def write_table(path: Path, table: Table, columns: Sequence[str], rows: Iterable[Sequence[str]], how: Fmt, english: bool) -> None:
+def write_table(
+    path: Path, table: Table, columns: Sequence[str], rows: Iterable[Sequence[str]], how: Fmt, english: bool
+) -> None:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n" if how.crlf else "\n")
     writer.writerow([c if english else table.column(c).title for c in columns])
@@ -77,8 +79,18 @@ def generate(rubric: Rubric, spec: Spec, seed: int, out: Path) -> list[Path]:
     write_units(tables, gen)
     write_entries(tables, gen)
     for name, filename, columns, rows in (
-        ("bonus", "bonus.csv", ("unit", "bonus", "level", "count", "amount", "subject", "evidence", "confirmed", "note"), gen.bonus_rows),
-        ("penalties", "penalties.csv", ("unit", "penalty", "amount", "reason", "removes_eligibility", "note"), gen.penalty_rows),
+        (
+            "bonus",
+            "bonus.csv",
+            ("unit", "bonus", "level", "count", "amount", "subject", "evidence", "confirmed", "note"),
+            gen.bonus_rows,
+        ),
+        (
+            "penalties",
+            "penalties.csv",
+            ("unit", "penalty", "amount", "reason", "removes_eligibility", "note"),
+            gen.penalty_rows,
+        ),
         ("vetoes", "vetoes.csv", ("unit", "veto", "reason", "date", "note"), gen.veto_rows),
         ("parts", "parts.csv", ("unit", "part", "score", "note"), gen.part_rows),
         ("self_scores", "self_scores.csv", ("unit", "item", "score"), gen.self_rows),
@@ -155,15 +167,25 @@ def write_units(tables: Tables, gen: Generator) -> None:
 
 def write_entries(tables: Tables, gen: Generator) -> None:
     """entries.csv, or one file per 联络组 where the office splits them."""
-    columns = ["unit", "item", "rule", "value", "amount", "reason"] + (["assessor"] if gen.spec.assessor_names else []) + ["note"]
+    columns = (
+        ["unit", "item", "rule", "value", "amount", "reason"]
+        + (["assessor"] if gen.spec.assessor_names else [])
+        + ["note"]
+    )
 
     def entry_rows(units: Sequence[UnitRow]) -> list[list[str]]:
         rows = []
         for u in units:
             for e in sorted(gen.states[u.id].entries, key=lambda e: e.order):
                 cells = {
-                    "unit": e.unit, "item": e.item, "rule": e.rule, "value": e.value, "amount": e.amount,
-                    "reason": e.reason, "assessor": e.assessor, "note": e.note,
+                    "unit": e.unit,
+                    "item": e.item,
+                    "rule": e.rule,
+                    "value": e.value,
+                    "amount": e.amount,
+                    "reason": e.reason,
+                    "assessor": e.assessor,
+                    "note": e.note,
                 }
                 rows.append([cells[c] for c in columns])
         return rows
@@ -224,9 +246,10 @@ def readme_text(rubric: Rubric, spec: Spec, files: Sequence[Path]) -> str:
         if table is None:
             continue
         how = spec.formats.get(table.name, UTF8)
-        lines.append(f"| {path.name} | {table.title} | {ENCODING_NAMES[how.encoding]}{'，CRLF 换行' if how.crlf else ''} |")
+        lines.append(
+            f"| {path.name} | {table.title} | {ENCODING_NAMES[how.encoding]}{'，CRLF 换行' if how.crlf else ''} |"
+        )
     if spec.english:
         lines += ["", "本考核的表头用英文列名（id、unit、item……），单位类型、加分级别等也填代码。"]
     lines.append("")
     return "\n".join(lines)
-

@@ -15,4 +15,7 @@ def rule(draw: st.DrawFn, points: Decimal) -> dict[str, Any]:
 
 
 def rows(draw: st.DrawFn, rule: dict[str, Any], points: Decimal) -> list[tuple[str, str]]:
-    return [(str(draw(st.integers(min_value=0, max_value=5))), "") for _ in range(draw(st.integers(min_value=1, max_value=2)))]
+    return [
+        (str(draw(st.integers(min_value=0, max_value=5))), "")
+        for _ in range(draw(st.integers(min_value=1, max_value=2)))
+    ]

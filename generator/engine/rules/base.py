@@ -60,8 +60,7 @@ class Rule(Sourced):
 
     kind: str = doc("规则种类，见下表。")
     id: str = doc(
-        "规则编号，在本指标内唯一。不写时按顺序为 `a`、`b`、`c`……；"
-        "指标只有一条规则时，考核结果的“规则”列可以不填。",
+        "规则编号，在本指标内唯一。不写时按顺序为 `a`、`b`、`c`……；指标只有一条规则时，考核结果的“规则”列可以不填。",
         "",
     )
     text: str = doc("本规则对应的评分标准原文片段，例如 `每少一次扣1分`。", "", verbatim=True)
@@ -118,7 +117,8 @@ class Rule(Sourced):
         raise NotImplementedError(self.KIND)
 
     def sheet_words(self, rubric: Rubric, type_id: str, points: Decimal, members: Decimal | None) -> str:
-        """The rule in words on the score sheet, for one unit type (and a unit's members), e.g. 每少1次扣1分，目标4次."""
+        """The rule in words on the score sheet, for one unit type (and a unit's members), e.g.
+        每少1次扣1分，目标4次."""
         raise NotImplementedError(self.KIND)
 
     def fill_words(self) -> str:
@@ -202,7 +202,9 @@ def type_refs(rubric: Rubric, refs: Iterable[str], loc: Loc, what: str, problems
     known = {t.id for t in rubric.unit_types}
     for ref in refs:
         if ref not in known:
-            problems.error(loc, f"{what}中的单位类型「{ref}」不存在", "可用的单位类型：" + "、".join(sorted(known)) + "。")
+            problems.error(
+                loc, f"{what}中的单位类型「{ref}」不存在", "可用的单位类型：" + "、".join(sorted(known)) + "。"
+            )
 
 
 @dataclass(frozen=True)
@@ -242,8 +244,6 @@ def count(findings: Iterable[Finding]) -> Decimal:
 def amounts(findings: Iterable[Finding]) -> Decimal:
     """Amounts (discretionary deductions, points earned) over all findings."""
     return total(f.amount for f in findings)
-
-
 
 
 def targets_words(targets: Mapping[str, Decimal], names: Mapping[str, str], unit: str) -> str:

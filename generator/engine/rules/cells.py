@@ -49,7 +49,11 @@ def read_number(problems: Problems, row: Row, column: str, what: str, *, allow_p
         problems.error(row.at(column), f"{what}{exc}", "填写阿拉伯数字，例如 1 或 0.5。")
         return None
     if parsed.fixups:
-        problems.warning(row.at(column), f"{what}「{text}」已读作 {parsed.value}（{'，'.join(parsed.fixups)}）", f"直接写 {parsed.value}。")
+        problems.warning(
+            row.at(column),
+            f"{what}「{text}」已读作 {parsed.value}（{'，'.join(parsed.fixups)}）",
+            f"直接写 {parsed.value}。",
+        )
     if parsed.value < 0:
         problems.error(row.at(column), f"{what}为负数（{text}）", "扣分和次数都写正数，不带负号。")
         return None
@@ -124,12 +128,16 @@ def read_yes(row: RowReading, expected: Decimal) -> Finding | None:
     value = row.value
     yes = True if not value else yes_no(value)
     if yes is None:
-        row.error("value", f"{row.where} 的情况「{value}」无法识别", "留空或写「是」表示存在该问题；「否」表示没有问题。")
+        row.error(
+            "value", f"{row.where} 的情况「{value}」无法识别", "留空或写「是」表示存在该问题；「否」表示没有问题。"
+        )
         return None
     amount = row.amount
     if amount is not None and yes and amount != expected:
         row.error(
-            "amount", f"{row.where} 固定扣 {fmt(expected)} 分，扣分写的是 {fmt(amount)} 分", "删去扣分列，或改为细则规定的分值。"
+            "amount",
+            f"{row.where} 固定扣 {fmt(expected)} 分，扣分写的是 {fmt(amount)} 分",
+            "删去扣分列，或改为细则规定的分值。",
         )
         return None
     return row.found(yes=yes)
@@ -146,7 +154,9 @@ def read_occurrences(row: RowReading, per: Decimal, unit: str, *, default_one: b
         n = amount / per
         if n != n.to_integral_value():
             row.error(
-                "amount", f"{row.where} 每{unit}扣 {fmt(per)} 分，扣分 {fmt(amount)} 不是它的整数倍", "在“情况”列写次数，扣分列可不填。"
+                "amount",
+                f"{row.where} 每{unit}扣 {fmt(per)} 分，扣分 {fmt(amount)} 不是它的整数倍",
+                "在“情况”列写次数，扣分列可不填。",
             )
             return None
     if n is None:

@@ -51,7 +51,9 @@ class EarnedRule(Rule):
             return None
         if amount is not None and not self.partial and amount != self.points:
             row.error(
-                "amount", f"{where} 做到即得 {fmt(self.points)} 分，不能给 {fmt(amount)} 分", "删去得分列，或在细则中写 partial: true。"
+                "amount",
+                f"{where} 做到即得 {fmt(self.points)} 分，不能给 {fmt(amount)} 分",
+                "删去得分列，或在细则中写 partial: true。",
             )
             return None
         if amount is not None and amount > self.points:

@@ -44,7 +44,9 @@ class CountedRule(Rule):
     def score(self, findings: tuple[Finding, ...], ctx: ScoreContext) -> Scored:
         times = count(findings)
         lost = times * self.per
-        why = CountReason(kind=self.KIND, item=ctx.item, rule=ctx.rule, lost=lost, count=times, unit=self.unit, per=self.per)
+        why = CountReason(
+            kind=self.KIND, item=ctx.item, rule=ctx.rule, lost=lost, count=times, unit=self.unit, per=self.per
+        )
         return lost, None, why
 
     def describe(self, rubric: Rubric, node: Node) -> str:

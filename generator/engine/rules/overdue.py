@@ -32,7 +32,9 @@ class OverdueRule(Rule):
 
     per: Decimal = doc("每超过一个时间单位扣的分。")
     unit: str = doc("时间单位，例如 `个月`。", "个月")
-    whole_item_at: Decimal | None = doc("超期达到（含）这么多个时间单位时扣完本项全部分值（`超期6个月未换届扣5分`）。", None)
+    whole_item_at: Decimal | None = doc(
+        "超期达到（含）这么多个时间单位时扣完本项全部分值（`超期6个月未换届扣5分`）。", None
+    )
 
     def validate(self, check: RuleCheck) -> None:
         if self.per <= 0:
@@ -67,7 +69,13 @@ class OverdueRule(Rule):
         whole = self._whole(periods)
         lost = ctx.points if whole else periods * self.per
         why = OverdueReason(
-            kind=self.KIND, item=ctx.item, rule=ctx.rule, lost=lost, periods=periods, unit=self.unit, per=self.per,
+            kind=self.KIND,
+            item=ctx.item,
+            rule=ctx.rule,
+            lost=lost,
+            periods=periods,
+            unit=self.unit,
+            per=self.per,
             whole_at=self.whole_item_at if whole else None,
         )
         return lost, None, why
@@ -123,5 +131,6 @@ class OverdueReason(RuleReason):
 
     def words(self) -> str:
         if self.whole_at is not None:
-            return f"超期 {fmt(self.periods)} {self.unit}，达到 {fmt(self.whole_at)} {self.unit}，扣完本项 {fmt(self.lost)} 分"
+            reached = f"达到 {fmt(self.whole_at)} {self.unit}"
+            return f"超期 {fmt(self.periods)} {self.unit}，{reached}，扣完本项 {fmt(self.lost)} 分"
         return f"超期 {fmt(self.periods)} {self.unit} × {fmt(self.per)} 分 = {fmt(self.lost)} 分"

@@ -51,7 +51,8 @@ class PerElementRule(Rule):
         for element in self.elements:
             if ELEMENT_SEPARATORS.search(element):
                 check.error(
-                    f"的项名「{element}」含有分隔符（顿号、逗号、分号或斜杠），考核结果无法填写它", "改用不含这些符号的简短项名。"
+                    f"的项名「{element}」含有分隔符（顿号、逗号、分号或斜杠），考核结果无法填写它",
+                    "改用不含这些符号的简短项名。",
                 )
         if len(set(self.elements)) != len(self.elements):
             check.error("的项名有重复", "每一项只写一次。")
@@ -95,7 +96,11 @@ class PerElementRule(Rule):
             known = {norm(e): e for e in self.elements}
             unknown = [x for x in written if x not in known]
             if unknown:
-                row.error("value", f"{row.where} 没有「{'、'.join(unknown)}」这一项", "可填：" + "、".join(self.elements) + "。")
+                row.error(
+                    "value",
+                    f"{row.where} 没有「{'、'.join(unknown)}」这一项",
+                    "可填：" + "、".join(self.elements) + "。",
+                )
                 return None
             written = tuple(known[x] for x in written)
         return row.found(elements=written) if row.amount_matches(Decimal(len(written)), self.per) else None
@@ -118,7 +123,14 @@ class PerElementRule(Rule):
         missing = Decimal(len(names)) + total(f.count for f in findings if not f.elements)
         lost = missing * self.per
         why = PerElementReason(
-            kind=self.KIND, item=ctx.item, rule=ctx.rule, lost=lost, names=names, missing=missing, per=self.per, unit=self.unit
+            kind=self.KIND,
+            item=ctx.item,
+            rule=ctx.rule,
+            lost=lost,
+            names=names,
+            missing=missing,
+            per=self.per,
+            unit=self.unit,
         )
         return lost, None, why
 
@@ -129,7 +141,9 @@ class PerElementRule(Rule):
         return f"每缺一{self.unit}扣 {fmt(self.per)} 分{items}"
 
     def sheet_words(self, rubric: Rubric, type_id: str, points: Decimal, members: Decimal | None) -> str:
-        return f"每缺1{self.unit}扣{sheet_number(self.per)}分" + (f"（{'、'.join(self.elements)}）" if self.elements else "")
+        return f"每缺1{self.unit}扣{sheet_number(self.per)}分" + (
+            f"（{'、'.join(self.elements)}）" if self.elements else ""
+        )
 
     def fill_words(self) -> str:
         return "情况填缺少的项（用顿号分隔）或缺项数"

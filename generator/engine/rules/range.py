@@ -68,12 +68,15 @@ class RangeRule(Rule):
         top = self.top(check.points)
         if not self.min <= added <= top:
             check.error(
-                f"酌情扣分合计 {fmt(added)} 分，超出允许的范围（{range_words(self.min, top)}）", "核对扣分；同一规则有多行时按合计计算。"
+                f"酌情扣分合计 {fmt(added)} 分，超出允许的范围（{range_words(self.min, top)}）",
+                "核对扣分；同一规则有多行时按合计计算。",
             )
 
     def score(self, findings: tuple[Finding, ...], ctx: ScoreContext) -> Scored:
         lost = amounts(findings)
-        why = RangeReason(kind=self.KIND, item=ctx.item, rule=ctx.rule, lost=lost, low=self.min, top=self.top(ctx.points))
+        why = RangeReason(
+            kind=self.KIND, item=ctx.item, rule=ctx.rule, lost=lost, low=self.min, top=self.top(ctx.points)
+        )
         return lost, None, why
 
     def describe(self, rubric: Rubric, node: Node) -> str:
@@ -95,7 +98,10 @@ class RangeRule(Rule):
     def amount_check(self, points: Decimal) -> CellCheck:
         top, n = self.top(points), sheet_number
         return between(
-            self.min, top, "扣分", f"酌情扣分：填 {n(self.min)}～{n(top)} 分；同一规则有几行时合计不超过 {n(top)} 分。",
+            self.min,
+            top,
+            "扣分",
+            f"酌情扣分：填 {n(self.min)}～{n(top)} 分；同一规则有几行时合计不超过 {n(top)} 分。",
             f"扣分应在 {n(self.min)}～{n(top)} 分之间。",
         )
 
@@ -126,4 +132,3 @@ class RangeReason(RuleReason):
 
     def words(self) -> str:
         return f"酌情扣 {fmt(self.lost)} 分（{range_words(self.low, self.top)}）"
-

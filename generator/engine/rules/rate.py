@@ -58,18 +58,23 @@ class RateRule(Rule):
         low = self.min or ZERO
         if self.max is not None and below and amount is None:
             row.error(
-                "amount", f"{self.measure} {shown} 低于 {fmt_percent(self.threshold)}，须填写酌情扣分",
+                "amount",
+                f"{self.measure} {shown} 低于 {fmt_percent(self.threshold)}，须填写酌情扣分",
                 f"在“扣分”列写 {fmt(low)}～{fmt(self.max)} 分。",
             )
             return None
         if self.max is not None and below and amount is not None and not low <= amount <= self.max:
             row.error(
-                "amount", f"{row.where} 只能扣 {fmt(low)}～{fmt(self.max)} 分，这里是 {fmt(amount)} 分", "改为范围内的分数。"
+                "amount",
+                f"{row.where} 只能扣 {fmt(low)}～{fmt(self.max)} 分，这里是 {fmt(amount)} 分",
+                "改为范围内的分数。",
             )
             return None
         if not below and amount:
             row.error(
-                "amount", f"{self.measure} {shown} 不低于 {fmt_percent(self.threshold)}，不应扣分", "删去扣分，或核对比率。"
+                "amount",
+                f"{self.measure} {shown} 不低于 {fmt_percent(self.threshold)}，不应扣分",
+                "删去扣分，或核对比率。",
             )
             return None
         return row.found(rate=rate, amount=amount if below else None)
@@ -99,7 +104,8 @@ class RateRule(Rule):
         added = amounts(rows)
         if added > self.max:
             check.error(
-                f"{self.measure}低于标准的酌情扣分合计 {fmt(added)} 分，超过 {fmt(self.max)} 分", "同一规则有多行时按合计计算；核对各行扣分。"
+                f"{self.measure}低于标准的酌情扣分合计 {fmt(added)} 分，超过 {fmt(self.max)} 分",
+                "同一规则有多行时按合计计算；核对各行扣分。",
             )
 
     # -- scoring --------------------------------------------------------------------------
@@ -117,8 +123,16 @@ class RateRule(Rule):
             else:
                 lost = amounts(below)
         why = RateReason(
-            kind=self.KIND, item=ctx.item, rule=ctx.rule, lost=lost, measure=self.measure, threshold=self.threshold,
-            rates=rates, below=len(below), per=self.per, deduct=self.deduct,
+            kind=self.KIND,
+            item=ctx.item,
+            rule=ctx.rule,
+            lost=lost,
+            measure=self.measure,
+            threshold=self.threshold,
+            rates=rates,
+            below=len(below),
+            per=self.per,
+            deduct=self.deduct,
         )
         return lost, None, why
 
@@ -148,7 +162,10 @@ class RateRule(Rule):
 
     def value_check(self, rubric: Rubric, type_id: str, members: Decimal | None) -> CellCheck:
         return between(
-            ZERO, Decimal(1), f"情况：{self.measure}"[:32], f"填写{self.measure}，例如 75%（低于 {fmt_percent(self.threshold)} 扣分）。",
+            ZERO,
+            Decimal(1),
+            f"情况：{self.measure}"[:32],
+            f"填写{self.measure}，例如 75%（低于 {fmt_percent(self.threshold)} 扣分）。",
             "填写 0%～100% 的比率，例如 75%。",
         )
 
@@ -157,12 +174,17 @@ class RateRule(Rule):
         if self.max is not None:
             low = self.min or ZERO
             return between(
-                low, self.max, "扣分", f"{self.measure}低于标准时酌情扣 {n(low)}～{n(self.max)} 分。",
+                low,
+                self.max,
+                "扣分",
+                f"{self.measure}低于标准时酌情扣 {n(low)}～{n(self.max)} 分。",
                 f"扣分应在 {n(low)}～{n(self.max)} 分之间。",
             )
         if self.deduct is not None:
             d = n(self.deduct)
-            return between(self.deduct, self.deduct, "扣分", f"{self.measure}低于标准扣 {d} 分；可不填。", f"本条扣 {d} 分。")
+            return between(
+                self.deduct, self.deduct, "扣分", f"{self.measure}低于标准扣 {d} 分；可不填。", f"本条扣 {d} 分。"
+            )
         return computed_amount(points)
 
     # -- sample data ----------------------------------------------------------------------

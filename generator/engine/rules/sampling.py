@@ -46,33 +46,43 @@ class SampleDraw(Protocol):
     @property
     def points(self) -> Decimal:
         """The item's points for the unit's type."""
+
     @property
     def title(self) -> str:
         """The item's title."""
+
     @property
     def room(self) -> Decimal:
         """The most the finding may cost."""
+
     @property
     def exhaust(self) -> bool:
         """Take what the rule allows: the unit is to lose the whole item."""
+
     @property
     def used(self) -> int:
         """Findings already recorded on this rule for the unit."""
+
     @property
     def so_far(self) -> Decimal:
         """Points the unit already lost on this rule."""
+
     @property
     def fill(self) -> bool:
         """Write the amount even where the program would work it out."""
+
     @property
     def yes(self) -> str:
         """What the office writes in 情况 for a failing that is there (may be empty)."""
+
     @property
     def scale(self) -> Decimal:
         """The unit type's full marks over 100."""
+
     @property
     def chance(self) -> float:
         """Earned kinds: how likely the unit did the work."""
+
     @property
     def profile(self) -> str:
         """clean, light, normal or heavy: how much the unit loses."""

@@ -39,7 +39,15 @@ def between(low: Decimal, high: Decimal, title: str, prompt: str, error: str, ki
 
 def whole_count(what: str) -> CellCheck:
     """情况 holds a count of ``what`` (超期的个月数, 发生的次数 …) from which the program computes the deduction."""
-    return CellCheck("whole", "greaterThanOrEqual", "0", None, "情况：次数", f"填写{what}，程序计算扣分；扣分列可不填。", "填写整数。")
+    return CellCheck(
+        "whole",
+        "greaterThanOrEqual",
+        "0",
+        None,
+        "情况：次数",
+        f"填写{what}，程序计算扣分；扣分列可不填。",
+        "填写整数。",
+    )
 
 
 def yes_or_no(prompt: str) -> CellCheck:
@@ -50,7 +58,11 @@ def yes_or_no(prompt: str) -> CellCheck:
 def computed_amount(points: Decimal) -> CellCheck:
     """扣分 may be left to the program; written, it must be what the count comes to."""
     return between(
-        ZERO, points, "扣分", "可不填，由程序按情况计算；填写时须等于次数乘每次扣的分。", f"扣分应在 0～{sheet_number(points)} 分之间。"
+        ZERO,
+        points,
+        "扣分",
+        "可不填，由程序按情况计算；填写时须等于次数乘每次扣的分。",
+        f"扣分应在 0～{sheet_number(points)} 分之间。",
     )
 
 

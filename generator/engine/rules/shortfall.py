@@ -43,7 +43,8 @@ class ShortfallRule(Rule):
     )
     activity: str = doc("改为引用 activities 中某项活动的年度目标（与 target 二选一）。", "")
     per_member: Decimal | None = doc(
-        "按人数定目标：每名成员的目标次数，目标 = per_member × 单位名册“成员人数”列（与 target、activity 三选一）。", None
+        "按人数定目标：每名成员的目标次数，目标 = per_member × 单位名册“成员人数”列（与 target、activity 三选一）。",
+        None,
     )
     members: str = doc("per_member 所说的成员是谁，例如 `党组（党委）成员和机关党组织班子成员`。", "")
     per: Decimal | None = doc("每少一次扣的分（与 deduct 二选一）。", None)
@@ -66,7 +67,8 @@ class ShortfallRule(Rule):
     def validate(self, check: RuleCheck) -> None:
         if sum((self.target is not None, bool(self.activity), self.per_member is not None)) != 1:
             check.error(
-                "应写 target（目标次数）、activity（引用活动目标）或 per_member（每名成员的目标次数），三者选一", "例如 target: 4。"
+                "应写 target（目标次数）、activity（引用活动目标）或 per_member（每名成员的目标次数），三者选一",
+                "例如 target: 4。",
             )
         activities = {a.id for a in check.rubric.activities}
         if self.activity and self.activity not in activities:
@@ -96,13 +98,17 @@ class ShortfallRule(Rule):
     def read(self, row: RowReading) -> Finding | None:
         where = row.where
         if not self.scores_type(row.rubric, row.unit_type):
-            row.warning("item", f"{where} 对{row.type_name}没有规定目标次数，这一行不计分", "核对单位类型，或删除这一行。")
+            row.warning(
+                "item", f"{where} 对{row.type_name}没有规定目标次数，这一行不计分", "核对单位类型，或删除这一行。"
+            )
             return None
         n = row.count(whole=self.unit not in CONTINUOUS_UNITS)
         if n is None and row.value:
             return None  # the cell is not a count; already reported
         if n is None:
-            row.error("value", f"{where} 须填写实际完成的{self.unit}数", "在“情况”列写完成次数，程序按目标计算少了几次。")
+            row.error(
+                "value", f"{where} 须填写实际完成的{self.unit}数", "在“情况”列写完成次数，程序按目标计算少了几次。"
+            )
             return None
         if row.amount is not None:
             row.error("amount", f"{where} 按完成次数计算扣分，不填扣分", "删去扣分，只填完成次数。")
@@ -122,8 +128,18 @@ class ShortfallRule(Rule):
         else:
             lost = self.deduct or ZERO
         why = ShortfallReason(
-            kind=self.KIND, item=ctx.item, rule=ctx.rule, lost=lost, type_name=ctx.type_name, target=target,
-            done=done, missing=missing, unit=self.unit, per_member=self.per_member, members=ctx.members, per=self.per,
+            kind=self.KIND,
+            item=ctx.item,
+            rule=ctx.rule,
+            lost=lost,
+            type_name=ctx.type_name,
+            target=target,
+            done=done,
+            missing=missing,
+            unit=self.unit,
+            per_member=self.per_member,
+            members=ctx.members,
+            per=self.per,
         )
         return lost, None, why
 
@@ -133,7 +149,9 @@ class ShortfallRule(Rule):
         names = {t.id: t.name for t in rubric.unit_types}
         if self.per_member is not None:
             who = self.members or "成员"
-            target = f"每名{who} {fmt(self.per_member)} {self.unit}（目标 = {fmt(self.per_member)} {self.unit} × 成员人数）"
+            target = (
+                f"每名{who} {fmt(self.per_member)} {self.unit}（目标 = {fmt(self.per_member)} {self.unit} × 成员人数）"
+            )
         elif self.activity:
             a = next((x for x in rubric.activities if x.id == self.activity), None)
             target = f"{a.name}年度目标（{targets_words(a.targets, names, self.unit)}）" if a else self.activity
@@ -164,8 +182,13 @@ class ShortfallRule(Rule):
     def value_check(self, rubric: Rubric, type_id: str, members: Decimal | None) -> CellCheck:
         target = self.target_words(rubric, type_id, members)
         return CellCheck(
-            "decimal", "greaterThanOrEqual", "0", None, "情况：完成次数",
-            f"填写全年实际完成的{self.unit}数（目标 {target}），程序按目标计算扣分；扣分列不填。", f"填写完成的{self.unit}数（0 或正数）。",
+            "decimal",
+            "greaterThanOrEqual",
+            "0",
+            None,
+            "情况：完成次数",
+            f"填写全年实际完成的{self.unit}数（目标 {target}），程序按目标计算扣分；扣分列不填。",
+            f"填写完成的{self.unit}数（0 或正数）。",
         )
 
     def amount_check(self, points: Decimal) -> CellCheck:
@@ -226,4 +249,3 @@ class ShortfallReason(RuleReason):
         if self.per is not None:
             return f"{head}，少 {fmt(self.missing)} {unit} × {fmt(self.per)} 分 = {fmt(self.lost)} 分"
         return f"{head}，未达到目标，扣 {fmt(self.lost)} 分"
-
