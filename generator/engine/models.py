@@ -311,7 +311,7 @@ class Rubric:
     unit_types: tuple[UnitType, ...] = doc("被考核单位的类型。")
     defaults: Defaults = doc("计分默认值。", Defaults())
     rounding: Rounding = doc("舍入规则：只用于权重折算产生的多位小数。", Rounding())
-    activities: tuple[Activity, ...] = doc("年度活动目标（统计表），供 shortfall 规则引用。", ())
+    activities: tuple[Activity, ...] = doc("年度活动目标（统计表），供规则用 activity 引用。", ())
     indicators: tuple[Node, ...] = doc("指标树（一级指标列表）。")
     bonus: Bonus | None = doc("奖励加分。", None)
     penalties: tuple[Penalty, ...] = doc("扣分因素（在总分中扣减）。", ())

@@ -78,7 +78,7 @@ class Unit:
     loc: Loc = field(default=NOWHERE, compare=False)
     #: The short name the office uses (简称), e.g. 住建局; searchable and shown on the unit's page.
     abbr: str = ""
-    #: 成员人数, for targets set per member (shortfall per_member); None when the registry gives none.
+    #: 成员人数, for targets set per member (a rule that needs_members); None when the registry gives none.
     members: Decimal | None = None
 
 
@@ -132,15 +132,15 @@ class Finding:
 
     node: str
     rule: str
-    #: Occurrences, months overdue, achieved count (shortfall) or number of missing elements.
+    #: What the rule counts: occurrences, periods overdue, the count achieved, missing elements.
     count: Decimal | None = None
-    #: Names of missing elements (per_element).
+    #: Names of missing elements.
     elements: tuple[str, ...] = ()
     #: A rate as a fraction (0.75 for 75%).
     rate: Decimal | None = None
     #: A discretionary deduction (range, rate with min/max) or points earned (partial earned).
     amount: Decimal | None = None
-    #: For fixed / all_or_nothing / earned: whether the fact holds (问题存在 / 已做到).
+    #: Whether the fact holds (问题存在 / 已做到), for rules that ask.
     yes: bool = True
     reason: str = ""
     loc: Loc = field(default=NOWHERE, compare=False)
