@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import field
 from typing import Any
 
-from generator.data.problems import Loc
+from generator.engine.problems import Loc
 
 NOWHERE = Loc("")
 

@@ -19,8 +19,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
-from generator.data.problems import Problems
-from generator.data.provenance import Mark, provenance
 from generator.engine.models import (
     DEFAULT_GRADE_LABELS,
     GRADE_ORDER,
@@ -32,6 +30,8 @@ from generator.engine.models import (
 )
 from generator.engine.origin import Sourced
 from generator.engine.outcome import Standing, UnitScore
+from generator.engine.problems import Problems
+from generator.engine.provenance import Mark, provenance
 from generator.engine.reasons import (
     AboveAdvancedMin,
     AtBottom,

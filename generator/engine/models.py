@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import ClassVar, Literal
 
-from generator.data.problems import Loc
 from generator.engine.fields import doc, empty_mapping, internal, key_locations
 from generator.engine.origin import Origin, Sourced
+from generator.engine.problems import Loc
 from generator.engine.rules.base import Rule
 
 GradeKey = Literal["advanced", "pass", "basic_pass", "fail"]
@@ -340,6 +340,6 @@ class Rubric:
     @property
     def grading_illustrative(self) -> bool:
         """The grades follow rules the document did not (fully) give (something in grading is 补充)."""
-        from generator.data.provenance import grading_filled
+        from generator.engine.provenance import grading_filled
 
         return grading_filled(self)

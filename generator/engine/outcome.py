@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from generator.data.problems import Loc, Problems
 from generator.engine.models import BonusItem, GradeKey, Node, Part, Penalty, Rubric, UnitType, VetoEvent
+from generator.engine.problems import Loc, Problems
 from generator.engine.reasons import (
     BonusCapReached,
     ClaimNote,

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from generator.data.provenance import Mark
+    from generator.engine.provenance import Mark
 
 # --------------------------------------------------------------------------------------------
 # Items: a rule, the floor of an item

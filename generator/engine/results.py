@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
 
-from generator.data.problems import Loc
 from generator.engine.fields import NOWHERE, doc, internal, key_locations
+from generator.engine.problems import Loc
 
 if TYPE_CHECKING:
     from generator.engine.models import GradeKey, Rubric

@@ -21,7 +21,6 @@ from collections.abc import Mapping
 from dataclasses import replace
 from decimal import Decimal
 
-from generator.data.problems import Problems
 from generator.engine.exact import ZERO, quantize
 from generator.engine.grading import standings
 from generator.engine.models import BonusItem, Rubric, UnitType
@@ -38,6 +37,7 @@ from generator.engine.outcome import (
     UnitScore,
     VetoOutcome,
 )
+from generator.engine.problems import Problems
 from generator.engine.reasons import (
     BonusCapReached,
     ClaimNote,

@@ -20,15 +20,8 @@ from generator.engine.models import Node, Rubric
 from generator.engine.rules.base import Rule
 from generator.engine.rules.sheet import YES_NO, between, sheet_number
 from generator.engine.rules.sheet import CellCheck as Check
-from generator.office.sheetlayout import (
-    BLANK_ROWS,
-    CODES_SHEET,
-    FIRST_ROW,
-    MAIN_COLUMNS,
-    Layout,
-    SheetRow,
-    UnitSheet,
-)
+from generator.office.sheetcolumns import BLANK_ROWS, CODES_SHEET, FIRST_ROW, MAIN_COLUMNS, UnitSheet
+from generator.office.sheetlayout import Layout, SheetRow
 from generator.office.sheetreadme import write_readme
 from generator.office.sheetstyle import (
     BOLD,

@@ -8,14 +8,8 @@ from collections.abc import Mapping
 from openpyxl import Workbook
 
 from generator.engine.tree import node_rules, walk
-from generator.office.sheetlayout import (
-    CODES_SHEET,
-    LABEL_DIGEST,
-    LABEL_ID,
-    MAIN_COLUMNS,
-    README_SHEET,
-    Layout,
-)
+from generator.office.sheetcolumns import CODES_SHEET, LABEL_DIGEST, LABEL_ID, MAIN_COLUMNS, README_SHEET
+from generator.office.sheetlayout import Layout
 from generator.office.sheetstyle import BOLD, LINE_HEIGHT, TITLE, TOP, WRAP, line_count, print_setup, put
 
 

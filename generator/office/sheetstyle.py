@@ -21,16 +21,16 @@ from openpyxl.worksheet.properties import PageSetupProperties
 
 from generator.data.formulas import CONTROL_CHARACTERS
 from generator.engine.rules.sheet import CellCheck as Check
-from generator.office.sheetlayout import (
+from generator.office.sheetcolumns import (
     HEADER_ROW,
     IDENT_ROW,
     LABEL_DIGEST,
     LABEL_ID,
     LABEL_SHEET,
-    Layout,
     SheetColumn,
     cell_number,
 )
+from generator.office.sheetlayout import Layout
 
 THIN = Side(style="thin", color="A6A6A6")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)

@@ -26,10 +26,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, ClassVar
 
-from generator.data.problems import Loc, Problems
 from generator.engine.exact import ZERO, fmt
 from generator.engine.fields import doc, internal
 from generator.engine.origin import Sourced
+from generator.engine.problems import Loc, Problems
 from generator.engine.rules.sampling import SampleDraw, SampleHint
 
 if TYPE_CHECKING:

@@ -12,8 +12,8 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from generator.data.problems import Problems
 from generator.engine.exact import NumberError, fmt, parse_number
+from generator.engine.problems import Problems
 
 if TYPE_CHECKING:
     from generator.engine.models import Rubric

@@ -6,11 +6,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from generator.data.provenance import Mark, Provenance, Sourcing, field_word, provenance
 from generator.engine.exact import ROUNDING_WORDS, ZERO, fmt, fmt_percent
 from generator.engine.grading import label as grade_label
 from generator.engine.models import VETO_EFFECT_NAMES, Node, Rubric
 from generator.engine.origin import READING, SOURCE, Sourced
+from generator.engine.provenance import Mark, Provenance, Sourcing, field_word, provenance
 from generator.engine.rules.base import Rule, targets_words
 from generator.engine.tree import TypedNode, node_rules, typed_tree
 from generator.site import paths
@@ -260,7 +260,9 @@ def scoring_text(rubric: Rubric) -> tuple[str, ...]:
         who = "由单位自行申报、考核办公室认定后" if rubric.bonus.self_declared else "由考核办公室认定后"
         lines.append(f"加分{who}计入总分。" + cap)
     if rubric.penalties:
-        lines.append("在总分中扣减：" + "；".join(f"{p.name} {fmt(p.min)}～{fmt(p.max)} 分" for p in rubric.penalties) + "。")
+        lines.append(
+            "在总分中扣减：" + "；".join(f"{p.name} {fmt(p.min)}～{fmt(p.max)} 分" for p in rubric.penalties) + "。"
+        )
     lines += veto_text(rubric)
     return tuple(lines)
 
@@ -301,7 +303,11 @@ def grading_text(rubric: Rubric) -> tuple[str, ...]:
         if pool.advanced_top and g.advanced == "rank":
             parts.append(f"综合得分前 {pool.advanced_top} 名为{name('advanced')}")
         if pool.fail_bottom:
-            below = f"且得分在 {fmt(pool.fail_at_or_below)} 分以下（含 {fmt(pool.fail_at_or_below)} 分）" if pool.fail_at_or_below is not None else ""
+            below = (
+                f"且得分在 {fmt(pool.fail_at_or_below)} 分以下（含 {fmt(pool.fail_at_or_below)} 分）"
+                if pool.fail_at_or_below is not None
+                else ""
+            )
             parts.append(f"后 {pool.fail_bottom} 名{below}的为{name('fail')}")
         if g.method == "rank":
             parts.append(f"其余为{name('pass')}")
@@ -337,7 +343,9 @@ def grading_text(rubric: Rubric) -> tuple[str, ...]:
             lines.append(f"否决事项{events}：无论得分多少，定为{name('fail')}。")
     lines.append("名次：" + rubric.ranking.ties)
     if any((p.advanced_top and g.advanced == "rank") or p.fail_bottom for p in rubric.ranking.pools):
-        lines.append("名次并列跨过名额界限时，并列的单位一并计入：例如两个单位并列第 3 名，都在前 3 名之内；倒数的名次同样。")
+        lines.append(
+            "名次并列跨过名额界限时，并列的单位一并计入：例如两个单位并列第 3 名，都在前 3 名之内；倒数的名次同样。"
+        )
     return tuple(lines)
 
 
@@ -348,7 +356,9 @@ def standards_context(rubric: Rubric, has_results: bool = True) -> StandardsCont
         path=path,
         rubric=rubric,
         document=document_view(rubric),
-        unit_types=tuple((t.name, fmt(t.full_marks), prov.mark(t) or prov.mark(t, "full_marks")) for t in rubric.unit_types),
+        unit_types=tuple(
+            (t.name, fmt(t.full_marks), prov.mark(t) or prov.mark(t, "full_marks")) for t in rubric.unit_types
+        ),
         activities=_activity_views(rubric),
         nodes=_node_views(rubric),
         scoring=scoring_text(rubric),
