@@ -13,8 +13,9 @@ from generator.data.load import load_rubric
 from generator.data.problems import Problems
 from generator.data.rectification import next_year_rows, read_rectification
 from generator.data.tables import TABLES_BY_NAME
-from generator.engine.models import Row, Rubric
+from generator.engine.models import Rubric
 from generator.engine.outcome import AssessmentOutcome, UnitOutcome
+from generator.engine.results import Row
 from generator.engine.tree import node_rules, typed_tree, walk_typed
 from generator.engine.yearrecords import RectificationItem
 

@@ -16,6 +16,7 @@ from generator.data.pipeline import prepare
 from generator.data.problems import Problems
 from generator.data.rectification import read_rectification
 from generator.data.tables import RECTIFICATION
+from generator.engine.wording import rule_words
 from generator.engine.yearrecords import RectificationItem
 from generator.site.views.year import unit_year_view
 
@@ -48,7 +49,7 @@ def test_tasks_not_put_right_in_time_are_deducted_where_the_rubric_says(tmp_path
     u1, u2 = unit(outcome, "u1"), unit(outcome, "u2")
     # u1: one still in progress, one done after its due date; the one done in time costs nothing.
     rule = find(u1.score.categories, "17").rules[0]
-    assert (rule.lost, rule.explanation) == (D(2), "2 项 × 1 分 = 2 分")
+    assert (rule.lost, rule_words(rule.why)) == (D(2), "2 项 × 1 分 = 2 分")
     assert rule.reasons == ("上一年度整改任务 2 项未按期完成：党费收缴不及时；台账缺页",)
     assert u1.score.total == D(98)
     # u2: not started, no due date: the year's end applies.

@@ -8,24 +8,17 @@ from __future__ import annotations
 
 import datetime
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import TypeVar
 
 from generator.data.problems import Problems
 from generator.engine.exact import NumberError, parse_number
-from generator.engine.models import Row
+from generator.engine.results import Row
+from generator.engine.rules.cells import NO, YES, norm
 
 K = TypeVar("K", bound=str)
-#: The words read as yes and as no, in every table.
-YES = {"是", "有", "y", "yes", "true", "1", "√", "✓", "对"}
-NO = {"否", "无", "n", "no", "false", "0", "×", "✗"}
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+0{1,2}:00(?::00)?)?$")
-
-
-def norm(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).strip()
 
 
 def date_text(d: datetime.date | None) -> str:

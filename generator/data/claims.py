@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from generator.data.cells import Cells, norm, one_of
 from generator.data.problems import Problems
 from generator.engine.exact import fmt
-from generator.engine.models import Row
+from generator.engine.results import Row
 from generator.engine.stages import Process, Stage
 
 #: What the 认定 column may say.

@@ -7,7 +7,8 @@ from collections.abc import Mapping, Sequence
 
 from generator.data.cells import Cells, norm
 from generator.data.problems import Loc, Problems
-from generator.engine.models import Row, Rubric, Unit
+from generator.engine.models import Rubric
+from generator.engine.results import Row, Unit
 from generator.engine.tree import node_index
 from generator.engine.yearrecords import LETTER_KINDS, Letter, LetterStatus
 

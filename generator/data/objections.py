@@ -14,7 +14,8 @@ from dataclasses import replace
 
 from generator.data.cells import Cells, date_text, norm
 from generator.data.problems import Loc, Problems
-from generator.engine.models import RawResults, Row, Rubric
+from generator.engine.models import Rubric
+from generator.engine.results import RawResults, Row
 from generator.engine.tree import node_index, node_rules
 from generator.engine.yearrecords import Objection, ObjectionOutcome
 

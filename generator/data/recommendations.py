@@ -6,7 +6,8 @@ from collections.abc import Mapping, Sequence
 
 from generator.data.cells import Cells, one_of
 from generator.data.problems import Loc, Problems
-from generator.engine.models import Assessment, Row, Rubric, Unit
+from generator.engine.models import Rubric
+from generator.engine.results import Assessment, Row, Unit
 from generator.engine.yearrecords import Tally
 
 

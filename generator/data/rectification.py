@@ -21,8 +21,9 @@ from generator.data.cells import Cells
 from generator.data.problems import Problems
 from generator.data.tables import RECTIFICATION
 from generator.engine.exact import fmt
-from generator.engine.models import Assessment, Finding, Row, Rubric, Unit
+from generator.engine.models import Rubric
 from generator.engine.outcome import AssessmentOutcome
+from generator.engine.results import Assessment, Finding, Row, Unit
 from generator.engine.tree import node_index, node_rules
 from generator.engine.yearoutcome import lost_nodes
 from generator.engine.yearrecords import RectificationItem, RectificationStatus

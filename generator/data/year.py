@@ -24,7 +24,8 @@ from generator.data.objections import adjusted_results, read_objections
 from generator.data.problems import Loc, Problems
 from generator.data.recommendations import check_recommended_awards, read_tallies
 from generator.data.rectification import check_rectification_rule, deduct_late, read_rectification
-from generator.engine.models import Assessment, PenaltyRecord, RawResults, Rubric
+from generator.engine.models import Rubric
+from generator.engine.results import Assessment, PenaltyRecord, RawResults
 from generator.engine.yearrecords import YearRecords
 
 

@@ -13,9 +13,11 @@ from decimal import Decimal
 from typing import Any
 
 from generator.engine.consequences import ConsequenceOutcome, apply_consequences
-from generator.engine.models import GradeKey, PenaltyRecord, Rubric
+from generator.engine.models import GradeKey, Rubric
 from generator.engine.outcome import AssessmentOutcome, NodeOutcome, UnitOutcome
+from generator.engine.results import PenaltyRecord
 from generator.engine.scoring import score_assessment
+from generator.engine.wording import rule_words
 from generator.engine.yearrecords import Letter, Objection, RectificationItem, Tally, YearRecords
 
 
@@ -139,7 +141,8 @@ def lost_nodes(u: UnitOutcome) -> list[tuple[NodeOutcome, str]]:
         stack.extend(reversed(n.children))
         lost = sum((r.lost for r in n.rules), Decimal(0))
         if n.applicable and lost > 0:
-            reasons = [x for r in n.rules if r.lost for x in r.reasons] or [r.explanation for r in n.rules if r.lost]
+            reasons = [x for r in n.rules if r.lost for x in r.reasons]
+            reasons = reasons or [rule_words(r.why) for r in n.rules if r.lost]
             text = "；".join(reasons)
             out.append((n, text if text.startswith(n.node.title) else f"{n.node.title}：{text}"))
     return out

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Literal
 from generator.engine.problems import Loc
 
 if TYPE_CHECKING:
-    from generator.engine.models import Assessment, PenaltyRecord
+    from generator.engine.results import Assessment, PenaltyRecord
 
 NOWHERE = Loc("")
 

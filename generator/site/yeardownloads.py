@@ -15,6 +15,7 @@ import pandas as pd
 from generator.data.sample import DOWNLOAD_NOTE
 from generator.engine.exact import fmt
 from generator.engine.outcome import AssessmentOutcome, NodeOutcome, UnitOutcome
+from generator.engine.wording import all_words, rule_words, words
 from generator.site import yearpaths
 from generator.site.downloads import csv_bytes
 from generator.site.views.office import office_context
@@ -81,7 +82,7 @@ def _items(categories: Sequence[NodeOutcome]) -> tuple[Rows, Rows]:
             continue
         items.append([n.id, title, n.points, n.lost or None, n.score, n.self_score])
         for r in n.rules:
-            rules.append([n.id, n.node.title, r.rule_id, r.lost, r.earned, r.explanation, "；".join(r.reasons)])
+            rules.append([n.id, n.node.title, r.rule_id, r.lost, r.earned, rule_words(r.why), "；".join(r.reasons)])
         stack.extend((c, depth + 1) for c in reversed(n.children))
     return items, rules
 
@@ -94,7 +95,16 @@ def _claims(u: UnitOutcome) -> Rows:
             for c in lines
         ]
     bonus = [
-        [i.item.title, c.claim.subject, "", "", "", "认定" if c.claim.confirmed else "不予认定", c.note, c.counted]
+        [
+            i.item.title,
+            c.claim.subject,
+            "",
+            "",
+            "",
+            "认定" if c.claim.confirmed else "不予认定",
+            words(c.note) if c.note else "",
+            c.counted,
+        ]
         for i in u.score.bonus.items
         for c in i.claims
     ]
@@ -110,11 +120,11 @@ def _summary(outcome: AssessmentOutcome, u: UnitOutcome) -> Rows:
         ["单位", u.unit.name, u.unit.group],
         ["考核", outcome.rubric.title, f"{outcome.rubric.year}年度"],
         ["基本得分", s.base, f"满分 {fmt(s.full_marks)}" if s.full_marks else ""],
-        ["加分", s.bonus.total, s.bonus.note],
+        ["加分", s.bonus.total, words(s.bonus.note) if s.bonus.note else ""],
         ["扣分因素", -s.penalty_total if s.penalty_total else None, ""],
         ["综合得分", s.total if s.assessed else None, "" if s.assessed else "未考核"],
         ["名次", st.rank, f"{st.pool_name}，共 {st.pool_size} 个单位" if st.rank is not None else ""],
-        ["等次", st.label, "；".join(st.reasons)],
+        ["等次", st.label, "；".join(all_words(st.reasons))],
     ]
     if outcome.year is not None:
         rows += [["考核结果运用", c.effect, c.why] for c in outcome.year.of(u.unit.id).consequences]

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 from generator.data.cells import date_text
 from generator.engine.exact import fmt
-from generator.engine.models import BonusClaim, PenaltyRecord
 from generator.engine.outcome import AssessmentOutcome, UnitOutcome
+from generator.engine.results import BonusClaim, PenaltyRecord
 from generator.engine.stages import CLAIM_STAGE_NAMES, PENALTY_STAGE_NAMES, Process
 from generator.engine.yearoutcome import EMPTY, NextTask, UnitYear
 from generator.engine.yearrecords import (

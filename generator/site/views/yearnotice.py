@@ -9,8 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from generator.engine.exact import fmt
-from generator.engine.models import Notice
 from generator.engine.outcome import AssessmentOutcome
+from generator.engine.results import Notice
 from generator.engine.yearrecords import OBJECTION_OUTCOME_NAMES
 
 
