@@ -10,6 +10,7 @@ from helpers import csv_text, errors, parse_rubric, rubric_text, run, score
 from generator.data.check import check_rubric
 from generator.data.pipeline import prepare
 from generator.engine.consequences import streak
+from generator.engine.wording import words
 from generator.site.views.notice import notice_context
 from generator.site.yeardownloads import consequence_frame
 
@@ -79,7 +80,8 @@ def test_consequences_apply_by_place_from_the_bottom_and_by_grade(tmp_path: Path
         {"units.csv": UNITS, "entries.csv": entries({"x1": 1, "x2": 5, "x3": 5, "x4": 20, "s1": 2, "s2": 4})},
     )
     assert outcome.year is not None
-    got = {uid: [(c.effect, c.why) for c in y.consequences] for uid, y in outcome.year.units.items() if y.consequences}
+    units = outcome.year.units.items()
+    got = {uid: [(c.effect, words(c.why)) for c in y.consequences] for uid, y in units if y.consequences}
     assert got == {
         # x2 and x3 share 2nd place from the bottom: both are among the last 2.
         "x2": [("绩效考核等次不得确定为先进单位", "县（市、区）倒数第 2 名（后 2 名）")],
@@ -114,7 +116,7 @@ def test_two_years_running_needs_both_years_of_the_series(tmp_path: Path) -> Non
     def effects(aid: str) -> list[str]:
         year = prepared.outcomes[aid].year
         assert year is not None
-        return [f"{c.effect}：{c.why}" for c in year.of("x4").consequences if "先进" not in c.effect]
+        return [f"{c.effect}：{words(c.why)}" for c in year.of("x4").consequences if "先进" not in c.effect]
 
     assert effects("t2018") == ["约谈提醒，责令整改：等次为未达标"]
     assert effects("t2019") == []

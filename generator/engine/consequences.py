@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from generator.engine.grading import label, shared_ranks
 from generator.engine.models import Consequence, GradeKey, Rubric, Trigger
 from generator.engine.outcome import AssessmentOutcome, UnitOutcome
+from generator.engine.reasons import ConsequenceTriggered
 
 #: A unit's grades in earlier years of the series, newest first: (year, grade).
 Earlier = Callable[[str], Sequence[tuple[int, GradeKey | None]]]
@@ -24,8 +25,8 @@ class ConsequenceOutcome:
 
     consequence: Consequence
     trigger: Trigger
-    #: What triggered it, in words: 县（市、区）倒数第 2 名 / 等次为未达标单位 / 连续 2 年为未达标单位.
-    why: str
+    #: What triggered it, as facts (worded by generator.engine.wording: 县（市、区）倒数第 2 名（后 3 名）…).
+    why: ConsequenceTriggered
 
     @property
     def effect(self) -> str:
@@ -59,27 +60,24 @@ def streak(
     return count
 
 
-def _why(rubric: Rubric, u: UnitOutcome, t: Trigger, place: int | None, run: int) -> str | None:
-    """The words for a trigger that holds for ``u``, None when it does not hold."""
+def _why(rubric: Rubric, u: UnitOutcome, t: Trigger, place: int | None, run: int) -> ConsequenceTriggered | None:
+    """What makes a trigger hold for ``u``, None when it does not hold."""
     st = u.standing
     if t.pools and st.pool not in t.pools:
         return None
-    words = []
-    if t.bottom is not None:
-        if place is None or place > t.bottom:
-            return None
-        words.append(f"{st.pool_name}倒数第 {place} 名（后 {t.bottom} 名）")
-    if t.grades:
-        if st.grade not in t.grades:
-            return None
-        names = "、".join(label(rubric.grading, g) for g in t.grades)
-        if t.consecutive_years:
-            if run < t.consecutive_years:
-                return None
-            words.append(f"连续 {run} 年为{names}")
-        else:
-            words.append(f"等次为{names}")
-    return "，".join(words)
+    if t.bottom is not None and (place is None or place > t.bottom):
+        return None
+    if t.grades and st.grade not in t.grades:
+        return None
+    if t.grades and t.consecutive_years and run < t.consecutive_years:
+        return None
+    return ConsequenceTriggered(
+        pool=st.pool_name,
+        place=place if t.bottom is not None else None,
+        bottom=t.bottom,
+        grades=tuple(label(rubric.grading, g) for g in t.grades),
+        years=run if t.grades and t.consecutive_years else None,
+    )
 
 
 def apply_consequences(outcome: AssessmentOutcome, earlier: Earlier) -> Mapping[str, tuple[ConsequenceOutcome, ...]]:

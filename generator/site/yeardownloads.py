@@ -127,7 +127,7 @@ def _summary(outcome: AssessmentOutcome, u: UnitOutcome) -> Rows:
         ["等次", st.label, "；".join(all_words(st.reasons))],
     ]
     if outcome.year is not None:
-        rows += [["考核结果运用", c.effect, c.why] for c in outcome.year.of(u.unit.id).consequences]
+        rows += [["考核结果运用", c.effect, words(c.why)] for c in outcome.year.of(u.unit.id).consequences]
     return rows
 
 

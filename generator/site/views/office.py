@@ -13,6 +13,7 @@ from typing import Generic, TypeVar
 
 from generator.engine.outcome import AssessmentOutcome, UnitOutcome
 from generator.engine.tree import node_index
+from generator.engine.wording import words
 from generator.engine.yearrecords import Letter
 from generator.site import paths, yearpaths
 from generator.site.views.common import by_pool
@@ -94,7 +95,13 @@ def office_context(outcome: AssessmentOutcome) -> OfficeYearContext:
         mine = year.of(u.unit.id)
         consequences += [
             ConsequenceRow(
-                u.unit.name, url, u.standing.pool_name, str(u.standing.rank or ""), u.standing.label, c.effect, c.why
+                u.unit.name,
+                url,
+                u.standing.pool_name,
+                str(u.standing.rank or ""),
+                u.standing.label,
+                c.effect,
+                words(c.why),
             )
             for c in mine.consequences
         ]

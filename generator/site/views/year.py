@@ -16,6 +16,7 @@ from generator.engine.exact import fmt
 from generator.engine.outcome import AssessmentOutcome, UnitOutcome
 from generator.engine.results import BonusClaim, PenaltyRecord
 from generator.engine.stages import CLAIM_STAGE_NAMES, PENALTY_STAGE_NAMES, Process
+from generator.engine.wording import words
 from generator.engine.yearoutcome import EMPTY, NextTask, UnitYear
 from generator.engine.yearrecords import (
     LETTER_STATUS_NAMES,
@@ -188,7 +189,7 @@ def _date(d: datetime.date | None) -> str:
 
 
 def consequence_lines(year: UnitYear) -> tuple[ConsequenceLine, ...]:
-    return tuple(ConsequenceLine(c.effect, c.why, c.consequence.text) for c in year.consequences)
+    return tuple(ConsequenceLine(c.effect, words(c.why), c.consequence.text) for c in year.consequences)
 
 
 def _declared(p: Process, *, bonus: bool) -> str:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from generator.engine.exact import fmt
 from generator.engine.outcome import AssessmentOutcome
 from generator.engine.results import Notice
+from generator.engine.wording import words
 from generator.engine.yearrecords import OBJECTION_OUTCOME_NAMES
 
 
@@ -92,14 +93,14 @@ def notice_year(outcome: AssessmentOutcome, notice: Notice) -> NoticeYear:
     groups: dict[str, list[str]] = {}
     for u in outcome.units:
         for c in outcome.year.of(u.unit.id).consequences:
-            groups.setdefault(c.effect, []).append(f"{u.unit.name}（{c.why}）")
+            groups.setdefault(c.effect, []).append(f"{u.unit.name}（{words(c.why)}）")
     objections = outcome.year.records.objections
     counts = {k: sum(1 for o in objections if o.outcome == k) for k in OBJECTION_OUTCOME_NAMES}
     said = "，".join(f"{OBJECTION_OUTCOME_NAMES[k]} {n} 件" for k, n in counts.items() if n)
-    words = f"公示期间收到异议 {len(objections)} 件：{said}。" if objections else ""
+    received = f"公示期间收到异议 {len(objections)} 件：{said}。" if objections else ""
     return NoticeYear(
         tuple((k, tuple(v)) for k, v in groups.items()),
         tuple(line for _, line in adjusted_lines(outcome, notice.date)),
         tuple(line for _, line in adjusted_lines(outcome, notice.date, after=True)),
-        words if notice.publicity is not None and notice.date > notice.publicity.end else "",
+        received if notice.publicity is not None and notice.date > notice.publicity.end else "",
     )
