@@ -103,7 +103,7 @@ def letter_docx(letter: LetterDoc) -> bytes:
     section.left_margin, section.right_margin = Mm(28), Mm(26)
     props = doc.core_properties
     props.author = props.last_modified_by = "kaoping"
-    props.title = letter.title
+    props.title = letter.title[:255]  # the file property holds 255 characters at most (the text holds it all)
     props.created = props.modified = props.last_printed = FIXED_TIME
     props.revision = 1
     center, right = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT
