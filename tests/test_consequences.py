@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,8 @@ from generator.data.pipeline import prepare
 from generator.engine.consequences import streak
 from generator.engine.wording import words
 from generator.site.views.notice import notice_context
-from generator.site.yeardownloads import consequence_frame
+from generator.site.yeardownloads import consequence_frame, write_year_downloads
+from generator.site.yearpaths import year_downloads
 
 TYPES = """\
 unit_types:
@@ -157,3 +160,15 @@ def test_the_notice_annex_lists_the_consequences(tmp_path: Path) -> None:
     assert not errors(prepared)
     ctx = notice_context(prepared.outcomes["t"], prepared.project.notices["t"])
     assert dict(ctx.year.consequences)["约谈提醒，责令整改"] == ("丁县（等次为未达标）",)
+
+
+def test_the_consequences_csv_keeps_a_name_from_being_a_formula(tmp_path: Path) -> None:
+    units = UNITS.replace("丁县", '=HYPERLINK(""http://x"",""丁"")').replace(
+        "x4,=HYPERLINK", 'x4,"=HYPERLINK'
+    ).replace('丁"")', '丁"")"')
+    outcome = score(tmp_path / "p", rubric(), {"units.csv": units, "entries.csv": entries({"x4": 20})})
+    write_year_downloads(outcome, tmp_path / "docs")
+    _xlsx, csv_file = year_downloads(outcome.rubric.id)
+    rows = list(csv.reader(io.StringIO((tmp_path / "docs" / csv_file).read_bytes().decode("utf-8-sig"))))
+    names = [r[0] for r in rows[1:]]
+    assert "'=HYPERLINK(\"http://x\",\"丁\")" in names and not [n for n in names if n.startswith("=")], names

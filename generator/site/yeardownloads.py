@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from generator.data.formulas import neutralise
 from generator.data.sample import DOWNLOAD_NOTE
 from generator.engine.exact import fmt
 from generator.engine.outcome import AssessmentOutcome, NodeOutcome, UnitOutcome
@@ -262,7 +263,9 @@ def write_year_downloads(outcome: AssessmentOutcome, docs: Path) -> None:
     target = docs / xlsx
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(workbook_bytes(year_frames(outcome), _note(outcome), wrap=("问题", "发现的问题", "异议内容")))
-    frame = consequence_frame(outcome).map(lambda v: fmt(v) if isinstance(v, Decimal) else ("" if v is None else v))
+    frame = consequence_frame(outcome).map(
+        lambda v: fmt(v) if isinstance(v, Decimal) else ("" if v is None else neutralise(v))
+    )
     (docs / csv_file).write_bytes(csv_bytes(frame, _note(outcome)))
 
 
