@@ -185,9 +185,8 @@ def start_year(root: Path, year: int, *, source: str | None, new_id: str | None)
         write_all([(root / rubric_file, new_text.encode("utf-8")), *copies, *extra])
     except OSError as exc:
         return report.stop(Ending.DATA, f"无法写入新年度的文件：{os_error_words(exc)}。没有改动任何文件。")
-    lines = _started(chosen, rubric_file, text, new_text, target, year, written, registries, root)
-    lines.insert(2 + len(written) + (not written), _tasks_line(chosen.rubric.id, target, tasks))
-    report.tell(*lines)
+    tasks_line = _tasks_line(chosen.rubric.id, target, tasks)
+    report.tell(*_started(chosen, rubric_file, text, new_text, target, year, written, registries, root, tasks_line))
     return report
 
 
@@ -286,6 +285,7 @@ def _started(
     written: list[tuple[str, bytes, int]],
     registries: list[Path],
     root: Path,
+    tasks_line: str,
 ) -> list[str]:
     old = chosen.rubric
     out = [f"已开始 {year} 年度的考核 {target}："]
@@ -295,6 +295,7 @@ def _started(
         out.append(f"  {new_file}：由 {relative(path, root)} 复制，{units} 个单位，考核状态和状态说明已清空")
     if not written:
         out.append(f"  {old.id} 没有单位名册，请建立 {RESULTS_DIR}/{target}/units.csv")
+    out.append(tasks_line)
     lines = [
         (n, line.strip())
         for n, line in enumerate(new_text.splitlines(), start=1)
