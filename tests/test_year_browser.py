@@ -16,8 +16,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 from conftest_site import BuiltSite
-from playwright.sync_api import Page
-from test_browser import CHROMIUM, base_url, browser, built, tab, url  # noqa: F401
+from playwright.sync_api import Browser, Page
+from test_browser import CHROMIUM, base_url, browser, built, open_page, tab, url  # noqa: F401
 
 from generator.engine.outcome import AssessmentOutcome
 from generator.site import paths, yearpaths
@@ -147,3 +147,37 @@ def test_a_unit_downloads_its_workbook_from_its_page(
     assert any(isinstance(row[2], int | float) for row in items[2:]), "分值应是数字"
     assert str(wb["逐项得分"]["A1"].value).startswith("示例数据"), "示例数据生成的下载文件每张表都要标明"
     assert all(ws.freeze_panes for ws in wb.worksheets), "每张表的表头应冻结"
+
+
+def test_a_unit_page_with_its_year_fits_a_phone(browser: Browser, base_url: str, built: BuiltSite) -> None:  # noqa: F811
+    """The unit with the most of the year's records (letters, objections, tasks, consequences, claims) on a phone:
+    every section is there and the page does not scroll sideways (wide tables scroll in their own box)."""
+    outcome = with_records(built, "letters")
+    year = outcome.year
+    assert year is not None
+
+    def weight(uid: str) -> tuple[int, ...]:
+        mine = year.of(uid)
+        parts = (mine.letters, mine.objections, mine.tasks, mine.consequences)
+        return (sum(1 for p in parts if p), sum(len(p) for p in parts))
+
+    u = max((u for u in outcome.units if u.score.assessed), key=lambda u: (weight(u.unit.id), u.unit.id))
+    mine = year.of(u.unit.id)
+    p, watch = open_page(
+        browser, base_url, viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True
+    )
+    try:
+        p.goto(url(base_url, paths.unit_page(outcome.rubric.id, u.unit.id)))
+        for section, records in (
+            ("letters", mine.letters),
+            ("objections", mine.objections),
+            ("tasks", mine.tasks),
+            ("consequences", mine.consequences),
+        ):
+            assert p.locator(f"h2#{section}").count() == (1 if records else 0), section
+        assert sum(1 for part in (mine.letters, mine.objections, mine.tasks, mine.consequences) if part) >= 2
+        width, inner = p.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert width <= inner, f"手机上页面横向溢出：内容宽 {width}px，屏幕宽 {inner}px"
+    finally:
+        p.context.close()
+    watch.check()
