@@ -154,28 +154,32 @@ def _rects(page: Any, height: float) -> list[tuple[float, float, float, float]]:
     return out
 
 
+def _page_runs(page: Any, height: float) -> list[Run]:
+    fonts = _fonts(page)
+    runs: list[Run] = []
+    current = ["", ""]
+
+    def before(op: bytes, args: Any, cm: Any, tm: Any) -> None:
+        if op == b"Tf" and args:
+            current[:] = fonts.get(str(args[0]), ("", ""))
+
+    def visit(text: str, cm: Any, tm: Any, font: Any, size: float) -> None:
+        if not text.strip():
+            return
+        m = _mul([float(v) for v in tm], [float(v) for v in cm])
+        scale = (m[2] ** 2 + m[3] ** 2) ** 0.5
+        runs.append(
+            Run(m[4] / MM, height - m[5] / MM, size * scale, current[0], current[1], unicodedata.normalize("NFKC", text))
+        )
+
+    page.extract_text(visitor_operand_before=before, visitor_text=visit)
+    return runs
+
+
 def read_pdf(pdf: bytes) -> list[Page]:
     reader = PdfReader(io.BytesIO(pdf))
     pages = []
     for page in reader.pages:
         height = float(page.mediabox.height) / MM
-        fonts = _fonts(page)
-        runs: list[Run] = []
-        current = ["", ""]
-
-        def before(op: bytes, args: Any, cm: Any, tm: Any) -> None:
-            if op == b"Tf" and args:
-                current[:] = fonts.get(str(args[0]), ("", ""))
-
-        def visit(text: str, cm: Any, tm: Any, font: Any, size: float) -> None:
-            if not text.strip():
-                return
-            m = _mul([float(v) for v in tm], [float(v) for v in cm])
-            scale = (m[2] ** 2 + m[3] ** 2) ** 0.5
-            runs.append(
-                Run(m[4] / MM, height - m[5] / MM, size * scale, current[0], current[1], unicodedata.normalize("NFKC", text))
-            )
-
-        page.extract_text(visitor_operand_before=before, visitor_text=visit)
-        pages.append(Page(float(page.mediabox.width) / MM, height, runs, _rects(page, height)))
+        pages.append(Page(float(page.mediabox.width) / MM, height, _page_runs(page, height), _rects(page, height)))
     return pages
