@@ -23,18 +23,89 @@ ASCENT = 0.88
 
 #: CJK Radicals Supplement forms the fonts map their glyphs back to, with the ideographs they stand for
 #: (Unicode's EquivalentUnifiedIdeograph.txt); NFKC already folds the Kangxi radicals (U+2F00–U+2FDF).
-RADICALS = str.maketrans({
-    "\u2e8c": "小", "\u2e8d": "小", "\u2e8e": "兀", "\u2e8f": "尢", "\u2e90": "尢", "\u2e92": "巳", "\u2e93": "幺", "\u2e94": "彑",
-    "\u2e96": "忄", "\u2e97": "心", "\u2e98": "扌", "\u2e99": "攵", "\u2e9b": "旡", "\u2e9d": "月", "\u2e9e": "歺", "\u2e9f": "母",
-    "\u2ea0": "民", "\u2ea1": "氵", "\u2ea2": "氺", "\u2ea3": "灬", "\u2ea4": "爫", "\u2ea6": "丬", "\u2ea7": "牜", "\u2ea8": "犭",
-    "\u2ea9": "王", "\u2eaa": "疋", "\u2eab": "罒", "\u2eac": "示", "\u2ead": "礻", "\u2eae": "竹", "\u2eaf": "糸", "\u2eb0": "纟",
-    "\u2eb2": "罒", "\u2eb3": "罓", "\u2eb9": "耂", "\u2eba": "肀", "\u2ebb": "聿", "\u2ebc": "月", "\u2ebe": "艹", "\u2ec1": "虎",
-    "\u2ec2": "衤", "\u2ec3": "覀", "\u2ec4": "西", "\u2ec5": "见", "\u2ec6": "角", "\u2ec8": "讠", "\u2ec9": "贝", "\u2ecb": "车",
-    "\u2ecc": "辶", "\u2ecd": "辶", "\u2ecf": "阝", "\u2ed0": "钅", "\u2ed1": "長", "\u2ed2": "镸", "\u2ed3": "长", "\u2ed4": "门",
-    "\u2ed6": "阝", "\u2ed7": "雨", "\u2ed8": "青", "\u2ed9": "韦", "\u2eda": "页", "\u2edb": "风", "\u2edc": "飞", "\u2edd": "食",
-    "\u2edf": "飠", "\u2ee0": "饣", "\u2ee2": "马", "\u2ee3": "骨", "\u2ee4": "鬼", "\u2ee5": "鱼", "\u2ee6": "鸟", "\u2ee7": "卤",
-    "\u2ee8": "麦", "\u2ee9": "黄", "\u2eea": "黾", "\u2eec": "齐", "\u2eee": "齿", "\u2ef0": "龙", "\u2ef3": "龟",
-})
+RADICALS = str.maketrans(
+    {
+        "\u2e8c": "小",
+        "\u2e8d": "小",
+        "\u2e8e": "兀",
+        "\u2e8f": "尢",
+        "\u2e90": "尢",
+        "\u2e92": "巳",
+        "\u2e93": "幺",
+        "\u2e94": "彑",
+        "\u2e96": "忄",
+        "\u2e97": "心",
+        "\u2e98": "扌",
+        "\u2e99": "攵",
+        "\u2e9b": "旡",
+        "\u2e9d": "月",
+        "\u2e9e": "歺",
+        "\u2e9f": "母",
+        "\u2ea0": "民",
+        "\u2ea1": "氵",
+        "\u2ea2": "氺",
+        "\u2ea3": "灬",
+        "\u2ea4": "爫",
+        "\u2ea6": "丬",
+        "\u2ea7": "牜",
+        "\u2ea8": "犭",
+        "\u2ea9": "王",
+        "\u2eaa": "疋",
+        "\u2eab": "罒",
+        "\u2eac": "示",
+        "\u2ead": "礻",
+        "\u2eae": "竹",
+        "\u2eaf": "糸",
+        "\u2eb0": "纟",
+        "\u2eb2": "罒",
+        "\u2eb3": "罓",
+        "\u2eb9": "耂",
+        "\u2eba": "肀",
+        "\u2ebb": "聿",
+        "\u2ebc": "月",
+        "\u2ebe": "艹",
+        "\u2ec1": "虎",
+        "\u2ec2": "衤",
+        "\u2ec3": "覀",
+        "\u2ec4": "西",
+        "\u2ec5": "见",
+        "\u2ec6": "角",
+        "\u2ec8": "讠",
+        "\u2ec9": "贝",
+        "\u2ecb": "车",
+        "\u2ecc": "辶",
+        "\u2ecd": "辶",
+        "\u2ecf": "阝",
+        "\u2ed0": "钅",
+        "\u2ed1": "長",
+        "\u2ed2": "镸",
+        "\u2ed3": "长",
+        "\u2ed4": "门",
+        "\u2ed6": "阝",
+        "\u2ed7": "雨",
+        "\u2ed8": "青",
+        "\u2ed9": "韦",
+        "\u2eda": "页",
+        "\u2edb": "风",
+        "\u2edc": "飞",
+        "\u2edd": "食",
+        "\u2edf": "飠",
+        "\u2ee0": "饣",
+        "\u2ee2": "马",
+        "\u2ee3": "骨",
+        "\u2ee4": "鬼",
+        "\u2ee5": "鱼",
+        "\u2ee6": "鸟",
+        "\u2ee7": "卤",
+        "\u2ee8": "麦",
+        "\u2ee9": "黄",
+        "\u2eea": "黾",
+        "\u2eec": "齐",
+        "\u2eee": "齿",
+        "\u2ef0": "龙",
+        "\u2ef3": "龟",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -193,7 +264,14 @@ def _page_runs(page: Any, height: float) -> list[Run]:
         m = _mul([float(v) for v in tm], [float(v) for v in cm])
         scale = (m[2] ** 2 + m[3] ** 2) ** 0.5
         runs.append(
-            Run(m[4] / MM, height - m[5] / MM, size * scale, current[0], current[1], unicodedata.normalize("NFKC", text).translate(RADICALS))
+            Run(
+                m[4] / MM,
+                height - m[5] / MM,
+                size * scale,
+                current[0],
+                current[1],
+                unicodedata.normalize("NFKC", text).translate(RADICALS),
+            )
         )
 
     page.extract_text(visitor_operand_before=before, visitor_text=visit)

@@ -45,9 +45,25 @@ PITCH = 225 / 22
 BODY, TITLE, PAGE_NUMBER = 16.0, 22.0, 14.0
 CHAR = BODY / 72 * 25.4
 #: The fallback stacks of assets/kaoping.css, as the faces' family names a PDF carries.
-XIAOBIAOSONG = ("FZXiaoBiaoSong-B05S", "方正小标宋简体", "STZhongsong", "华文中宋", "Noto Serif CJK SC", "Source Han Serif SC")
+XIAOBIAOSONG = (
+    "FZXiaoBiaoSong-B05S",
+    "方正小标宋简体",
+    "STZhongsong",
+    "华文中宋",
+    "Noto Serif CJK SC",
+    "Source Han Serif SC",
+)
 HEITI = ("SimHei", "黑体", "Noto Sans CJK SC", "Source Han Sans SC")
-FANGSONG = ("FangSong_GB2312", "仿宋_GB2312", "FangSong", "仿宋", "STFangsong", "华文仿宋", "Noto Serif CJK SC", "Source Han Serif SC")
+FANGSONG = (
+    "FangSong_GB2312",
+    "仿宋_GB2312",
+    "FangSong",
+    "仿宋",
+    "STFangsong",
+    "华文仿宋",
+    "Noto Serif CJK SC",
+    "Source Han Serif SC",
+)
 
 
 @dataclass
@@ -93,15 +109,15 @@ def body_lines(pg: Page) -> list[Line]:
     return [line for line in pg.lines(BODY - 0.2, BODY + 0.2)]
 
 
-
-
-
 def measure(aid: str, pages: list[Page], built: BuiltSite) -> Checked:  # noqa: C901 - one checklist, item by item
     notice = built.prepared.project.notices[aid]
     c = Checked(aid, pages)
     # 1. A4, not shrunk
     for i, pg in enumerate(pages, 1):
-        c.check(abs(pg.width - 210) < 0.7 and abs(pg.height - 297) < 0.7, f"第 {i} 页不是 A4：{pg.width:.1f}×{pg.height:.1f} mm")
+        c.check(
+            abs(pg.width - 210) < 0.7 and abs(pg.height - 297) < 0.7,
+            f"第 {i} 页不是 A4：{pg.width:.1f}×{pg.height:.1f} mm",
+        )
     sizes = sorted({round(r.size, 1) for pg in pages for r in pg.runs if 14.5 < r.size < 17.5})
     c.check(sizes == [BODY], f"正文字号应为 16 pt（3号），PDF 中是 {sizes}：页面被缩放了")
     # 2–3. 版心, grid
@@ -116,7 +132,10 @@ def measure(aid: str, pages: list[Page], built: BuiltSite) -> Checked:  # noqa: 
         # Baselines are set on whole pixels (0.26 mm): one line may be a pixel off, the run of them is not.
         plain = [line for line in lines if not HEADING.match(line.text)]
         for a, b in zip(plain, plain[1:], strict=False):
-            c.check(abs((b.y - a.y) / PITCH - round((b.y - a.y) / PITCH)) * PITCH < 0.3, f"第 {i} 页行距 {b.y - a.y:.2f} mm 不在 {PITCH:.2f} mm 的格上")
+            c.check(
+                abs((b.y - a.y) / PITCH - round((b.y - a.y) / PITCH)) * PITCH < 0.3,
+                f"第 {i} 页行距 {b.y - a.y:.2f} mm 不在 {PITCH:.2f} mm 的格上",
+            )
         if len(plain) > 5:
             steps = round((plain[-1].y - plain[0].y) / PITCH)
             mean = (plain[-1].y - plain[0].y) / steps
@@ -126,7 +145,9 @@ def measure(aid: str, pages: list[Page], built: BuiltSite) -> Checked:  # noqa: 
             c.check(abs(top - TOP) < 1, f"第 {i} 页第一行的行框从 {top:.1f} mm 开始，天头应为 37 mm")
         c.check(len(lines) <= 22, f"第 {i} 页有 {len(lines)} 行正文，多于 22 行")
     # 4. title
-    c.check(bool(title) and "".join(t.text for t in title) == re.sub(r"\s+", "", notice.title), "第一页找不到标题（22 pt）")
+    c.check(
+        bool(title) and "".join(t.text for t in title) == re.sub(r"\s+", "", notice.title), "第一页找不到标题（22 pt）"
+    )
     for line in title:
         centre = (line.x0 + line.x1) / 2
         c.check(abs(centre - 105) < CHAR / 2, f"标题“{line.text}”的中线在 {centre:.1f} mm，应居中于 105 mm")
@@ -152,11 +173,16 @@ def measure(aid: str, pages: list[Page], built: BuiltSite) -> Checked:  # noqa: 
         top = first.y - ASCENT * first.size / 72 * 25.4
         c.check(abs(top - (TOP + 35)) < 1.5, f"发文机关标志上边缘距版心上边缘 {top - TOP:.1f} mm，应为 35 mm")
         c.check(first.size >= TITLE - 0.1, f"发文机关标志 {first.size:.1f} pt，小于标题的 22 pt")
-        c.check(abs((first.x0 + first.x1) / 2 - 105) < first.size / 72 * 25.4, f"发文机关标志没有居中：{first.x0:.1f}–{first.x1:.1f} mm")
+        c.check(
+            abs((first.x0 + first.x1) / 2 - 105) < first.size / 72 * 25.4,
+            f"发文机关标志没有居中：{first.x0:.1f}–{first.x1:.1f} mm",
+        )
         c.check(first.runs[0].family in XIAOBIAOSONG, f"发文机关标志用了 {first.font}")
     # 7. page numbers
     for i, pg in enumerate(pages, 1):
-        numbers = [line for line in pg.lines(PAGE_NUMBER - 0.2, PAGE_NUMBER + 0.2) if re.fullmatch(rf"—\s*{i}\s*—", line.text)]
+        numbers = [
+            line for line in pg.lines(PAGE_NUMBER - 0.2, PAGE_NUMBER + 0.2) if re.fullmatch(rf"—\s*{i}\s*—", line.text)
+        ]
         c.check(len(numbers) == 1, f"第 {i} 页找不到 4号的页码“— {i} —”")
         if numbers:
             n = numbers[0]
@@ -164,9 +190,15 @@ def measure(aid: str, pages: list[Page], built: BuiltSite) -> Checked:  # noqa: 
             c.check(abs(top - (BOTTOM + 7)) < 1.5, f"第 {i} 页页码上距版心下边缘 {top - BOTTOM:.1f} mm，应为 7 mm")
             one = PAGE_NUMBER / 72 * 25.4
             if i % 2:
-                c.check(abs(n.x1 - (RIGHT - one)) < 1.5, f"第 {i} 页（单页）页码右端在 {n.x1:.1f} mm，应在右空一字处 {RIGHT - one:.1f} mm")
+                c.check(
+                    abs(n.x1 - (RIGHT - one)) < 1.5,
+                    f"第 {i} 页（单页）页码右端在 {n.x1:.1f} mm，应在右空一字处 {RIGHT - one:.1f} mm",
+                )
             else:
-                c.check(abs(n.x0 - (LEFT + one)) < 1.5, f"第 {i} 页（双页）页码左端在 {n.x0:.1f} mm，应在左空一字处 {LEFT + one:.1f} mm")
+                c.check(
+                    abs(n.x0 - (LEFT + one)) < 1.5,
+                    f"第 {i} 页（双页）页码左端在 {n.x0:.1f} mm，应在左空一字处 {LEFT + one:.1f} mm",
+                )
     # 8. signature
     all_body = [(i, line) for i, lines in enumerate(lines_by_page) for line in lines]
     issuer = [(i, line) for i, line in all_body if line.text == re.sub(r"\s+", "", notice.issuer)]
@@ -177,21 +209,39 @@ def measure(aid: str, pages: list[Page], built: BuiltSite) -> Checked:  # noqa: 
         c.check(bool(following), "署名下一行没有成文日期")
         if following:
             date = following[0]
-            c.check(abs((name.x0 + name.x1) / 2 - (date.x0 + date.x1) / 2) < CHAR / 2, "发文机关署名没有以成文日期为准居中")
+            c.check(
+                abs((name.x0 + name.x1) / 2 - (date.x0 + date.x1) / 2) < CHAR / 2, "发文机关署名没有以成文日期为准居中"
+            )
             if width_em(name.text) <= width_em(date.text):
-                c.check(abs(date.x1 - (RIGHT - 4 * CHAR)) < CHAR / 2, f"成文日期右端在 {date.x1:.1f} mm，应右空四字（{RIGHT - 4 * CHAR:.1f} mm）")
+                c.check(
+                    abs(date.x1 - (RIGHT - 4 * CHAR)) < CHAR / 2,
+                    f"成文日期右端在 {date.x1:.1f} mm，应右空四字（{RIGHT - 4 * CHAR:.1f} mm）",
+                )
             else:
-                c.check(abs(name.x1 - (RIGHT - 2 * CHAR)) < CHAR / 2, f"署名长于日期时应右空二字，署名右端在 {name.x1:.1f} mm")
+                c.check(
+                    abs(name.x1 - (RIGHT - 2 * CHAR)) < CHAR / 2,
+                    f"署名长于日期时应右空二字，署名右端在 {name.x1:.1f} mm",
+                )
     # 9. 版记
     if notice.copy_to or notice.printed_by:
-        marks = [(i, line) for i, pg in enumerate(pages) for line in pg.lines(13.5, 14.5) if "抄送" in line.text or "印发" in line.text]
-        c.check(bool(marks) and {i for i, _ in marks} == {len(pages) - 1}, f"版记不全在最后一页：在第 {sorted({i + 1 for i, _ in marks})} 页")
+        marks = [
+            (i, line)
+            for i, pg in enumerate(pages)
+            for line in pg.lines(13.5, 14.5)
+            if "抄送" in line.text or "印发" in line.text
+        ]
+        c.check(
+            bool(marks) and {i for i, _ in marks} == {len(pages) - 1},
+            f"版记不全在最后一页：在第 {sorted({i + 1 for i, _ in marks})} 页",
+        )
         rules = sorted((r for r in pages[-1].rects if abs(r[2] - 156) < 1 and r[3] < 0.6), key=lambda r: r[1])
         c.check(len(rules) >= 2, f"最后一页找不到版记的分隔线：{pages[-1].rects}")
         if len(rules) >= 2:
             bottom = rules[-1][1] + rules[-1][3]
             c.check(abs(bottom - BOTTOM) < 1, f"版记末条分隔线在 {bottom:.1f} mm，应与版心下边缘（262 mm）重合")
-            c.check(abs(rules[0][3] - 0.35) < 0.06 and abs(rules[-1][3] - 0.35) < 0.06, f"首末条分隔线应为 0.35 mm：{rules}")
+            c.check(
+                abs(rules[0][3] - 0.35) < 0.06 and abs(rules[-1][3] - 0.35) < 0.06, f"首末条分隔线应为 0.35 mm：{rules}"
+            )
             if len(rules) > 2:
                 c.check(all(abs(r[3] - 0.25) < 0.06 for r in rules[1:-1]), f"中间的分隔线应为 0.25 mm：{rules}")
             c.check(rules[0][1] < marks[0][1].y < rules[-1][1] if marks else False, "版记的文字不在分隔线之间")

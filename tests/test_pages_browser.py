@@ -173,7 +173,9 @@ def test_the_ranking_on_a_phone(phone: Page, base_url: str, built: BuiltSite) ->
     assert after_last["x"] + after_last["width"] <= 361
     # the unit's name is not covered by the scrolled columns: it is the element at its own centre
     x, y = after_unit["x"] + 8, after_unit["y"] + after_unit["height"] / 2
-    assert phone.evaluate("([x, y]) => document.elementFromPoint(x, y).closest('td').classList.contains('kp-unit')", [x, y])
+    assert phone.evaluate(
+        "([x, y]) => document.elementFromPoint(x, y).closest('td').classList.contains('kp-unit')", [x, y]
+    )
     # a new sort is announced and marked on its header
     rank_head = table.locator("thead th").nth(0)
     rank_head.locator("button").click()
@@ -305,7 +307,9 @@ def assert_inside(pages: list[PdfPage], what: str) -> None:
     for i, pg in enumerate(pages, 1):
         assert abs(pg.width - 210) < 0.7 and abs(pg.height - 297) < 0.7, f"{what} 第 {i} 页不是 A4"
         for line in pg.lines():
-            assert line.x0 >= 0 and line.x1 <= PRINT_RIGHT, f"{what} 第 {i} 页“{line.text[:20]}”超出纸张右边：{line.x1:.1f} mm"
+            assert line.x0 >= 0 and line.x1 <= PRINT_RIGHT, (
+                f"{what} 第 {i} 页“{line.text[:20]}”超出纸张右边：{line.x1:.1f} mm"
+            )
             assert 0 < line.y < PRINT_BOTTOM + 10, f"{what} 第 {i} 页“{line.text[:20]}”超出纸张"
     # The page's title is set at 15 pt on paper: shrunk to fit, it would be smaller.
     sizes = sorted({round(r.size, 1) for r in pages[0].runs})
@@ -329,7 +333,9 @@ def test_every_page_kind_prints_to_a4_without_clipping(browser: Browser, base_ur
             # every unit, its total and its grade: the table's right-hand columns are on the paper too
             for x in outcome.units:
                 assert fold(x.unit.name) in text, x.unit.name
-            last_column = [fmt(x.score.penalty_total) for x in outcome.units if x.score.assessed and x.score.penalty_total]
+            last_column = [
+                fmt(x.score.penalty_total) for x in outcome.units if x.score.assessed and x.score.penalty_total
+            ]
             for value in last_column:
                 assert value in text
             for pg in pages:
@@ -343,7 +349,9 @@ def test_every_page_kind_prints_to_a4_without_clipping(browser: Browser, base_ur
             texts = [fold(pg.text) for pg in pages]
             first = next(i for i, t in enumerate(texts) if "考核项目" in t)
             last = max(i for i, t in enumerate(texts) if fold(rows_of(u)[-1].node.title)[:6] in t)
-            assert last > first and all("考核项目" in t for t in texts[first : last + 1]), "逐项得分表的表头应在每一页上重复"
+            assert last > first and all("考核项目" in t for t in texts[first : last + 1]), (
+                "逐项得分表的表头应在每一页上重复"
+            )
         if kind == "standards":
             for n in nodes_of_rubric(outcome):
                 assert fold(n) in text, f"打印的考核标准缺少“{n}”（折叠的部分应展开）"
@@ -361,15 +369,15 @@ def nodes_of_rubric(outcome: AssessmentOutcome) -> list[str]:
 
 def test_a_unit_page_of_up_to_80_items_prints_on_3_pages(browser: Browser, base_url: str, built: BuiltSite) -> None:
     candidates = [
-        (o, u)
-        for o in built.prepared.outcomes.values()
-        for u in o.units
-        if u.score.assessed and len(rows_of(u)) <= 80
+        (o, u) for o in built.prepared.outcomes.values() for u in o.units if u.score.assessed and len(rows_of(u)) <= 80
     ]
     # the most items and then the most reasons: the longest page there is at this size
     outcome, u = max(
         candidates,
-        key=lambda ou: (len(rows_of(ou[1])), sum(width_em("".join(r.reasons)) for n in nodes(ou[1].score.categories) for r in n.rules)),
+        key=lambda ou: (
+            len(rows_of(ou[1])),
+            sum(width_em("".join(r.reasons)) for n in nodes(ou[1].score.categories) for r in n.rules),
+        ),
     )
     assert len(rows_of(u)) > 40
     pages = print_pdf(browser, base_url, html_path(unit_page(outcome.rubric.id, u.unit.id)), "unit-80")

@@ -136,7 +136,9 @@ def test_a_new_field_without_a_row_is_caught(doc: str) -> None:
 
     rows = documented(doc)["HomeContext"]
     assert problems(HomeContext, rows) == ["HomeContext.banner 没有说明"]
-    assert problems(views.HomeContext, {**rows, "gone": "已删除的字段"}) == ["HomeContext.gone 写在说明里，但已经没有这个字段"]
+    assert problems(views.HomeContext, {**rows, "gone": "已删除的字段"}) == [
+        "HomeContext.gone 写在说明里，但已经没有这个字段"
+    ]
     assert problems(views.HomeContext, {**rows, "path": ""}) == ["HomeContext.path 的说明是空的"]
 
 

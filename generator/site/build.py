@@ -19,10 +19,8 @@ import logging
 import os
 import shutil
 import signal
-import sys
-import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +34,9 @@ from generator.engine.outcome import AssessmentOutcome
 from generator.site import paths, views
 from generator.site.assemble import AssembleError, assemble, exclude_patterns, shell_units
 from generator.site.compress import compress_site
+from generator.site.progress import Progress
 from generator.site.render import TemplateFailure, escape_text, render_site, template_error_words
+from generator.site.restricted import Restriction
 from generator.site.stamp import BUILD_STAMP, build_stamp, write_json
 
 LOCK_FILE = ".kaoping.lock"
@@ -47,39 +47,6 @@ CONFIG_FILE = "mkdocs.yml"
 
 class BuildError(Exception):
     """A step after checking failed (a template, MkDocs, the disk); the message says which."""
-
-
-@dataclass
-class Progress:
-    """Says what step the build is in; one line per step under CI or when output is not a terminal."""
-
-    quiet: bool = False
-    stream: Any = field(default_factory=lambda: sys.stderr)
-    started: float = field(default_factory=time.monotonic)
-    _last: str = ""
-
-    @property
-    def live(self) -> bool:
-        return not self.quiet and hasattr(self.stream, "isatty") and self.stream.isatty() and not os.environ.get("CI")
-
-    def step(self, text: str) -> None:
-        if self.quiet:
-            return
-        if self.live and self._last:
-            self.stream.write("\n")
-        self._last = ""
-        self.stream.write(f"[{time.monotonic() - self.started:5.1f}s] {text}\n")
-        self.stream.flush()
-
-    def count(self, text: str, done: int, total: int) -> None:
-        if not self.live:
-            return
-        self._last = f"\r[{time.monotonic() - self.started:5.1f}s] {text} {done}/{total}"
-        self.stream.write(self._last)
-        if done == total:
-            self.stream.write("\n")
-            self._last = ""
-        self.stream.flush()
 
 
 def not_writable_words(exc: OSError, root: Path) -> str:
@@ -369,11 +336,11 @@ def build_search_index(site_dir: Path, prepared: Prepared, keep: Callable[[str],
 
 
 def build(root: Path, *, progress: Progress | None = None, strict: bool = True,
-          report: Callable[[Problems], None] | None = None, access: Path | None = None) -> BuildResult:
+          report: Callable[[Problems], None] | None = None, access: Restriction | None = None) -> BuildResult:
     """Build ``site/`` under ``root``. Returns the problems; ``ok`` only when the site was replaced.
 
-    With ``access`` (a units' accounts file, never published) the site is built for an intranet where each
-    unit may read only its own pages: see :mod:`generator.access.policy`.
+    With ``access`` (:class:`generator.access.mode.AccessMode` over a units' accounts file, never published) the
+    site is built for an intranet where each unit may read only its own pages: see :mod:`generator.access.policy`.
     """
     progress = progress or Progress()
     root = root.resolve()
@@ -382,7 +349,7 @@ def build(root: Path, *, progress: Progress | None = None, strict: bool = True,
         progress.step("读取并检查细则和考核结果")
         prepared = prepare(root)
         check_docs(root, prepared.problems)
-        accounts = None
+        restricted = False
         default_accounts = root / "access" / "accounts.csv"
         if access is None and default_accounts.is_file():
             prepared.problems.warning(
@@ -391,9 +358,7 @@ def build(root: Path, *, progress: Progress | None = None, strict: bool = True,
                 "用 kaoping build --access access/accounts.csv 生成（make site ACCESS=access/accounts.csv）。",
             )
         if access is not None and not prepared.problems.has_errors():
-            from generator.access.policy import load_accounts
-
-            accounts = load_accounts(access, root, prepared, prepared.problems)
+            restricted = access.load(root, prepared, prepared.problems)
         if report is not None:
             report(prepared.problems)
         result = BuildResult(prepared.problems)
@@ -407,11 +372,9 @@ def build(root: Path, *, progress: Progress | None = None, strict: bool = True,
         try:
             staged_site = scratch / "site"
             result.pages = generate(root, prepared, staged_site, scratch, progress, strict, default_workers())
-            if accounts is not None:
-                from generator.access.policy import apply_access
-
+            if access is not None and restricted:
                 progress.step("按账号文件限制各单位页面的访问")
-                apply_access(root, staged_site, prepared, accounts)
+                access.apply(root, staged_site, prepared)
             # Pre-compressed copies for the web server (gzip_static), after access filtered the index.
             compress_site(staged_site, default_workers())
             # What the site was built from and when: publishing compares it with the published site's.

@@ -91,7 +91,11 @@ class PoolHistogram:
         bars = []
         for i, n in enumerate(counts):
             h = (BOTTOM - TOP) * n / tallest
-            bars.append(HistogramBar(LEFT + i * slot + 1, slot - 2, BOTTOM - h, h, n, fmt(self.edges[i]), fmt(self.edges[i + 1])))
+            bars.append(
+                HistogramBar(
+                    LEFT + i * slot + 1, slot - 2, BOTTOM - h, h, n, fmt(self.edges[i]), fmt(self.edges[i + 1])
+                )
+            )
         every = max(1, count // 5)
         ticks = tuple((self.x(self.edges[i]), fmt(self.edges[i])) for i in range(0, count + 1, every))
         median = self.totals[len(self.totals) // 2]
@@ -115,7 +119,9 @@ class PoolHistogram:
         index = min(len(self.chart.bars) - 1, max(0, int((total - self.low) / self.step)))
         bars = tuple(replace(b, own=i == index) for i, b in enumerate(self.chart.bars))
         summary = f"{self.chart.summary}本单位 {fmt(total)} 分，{share}。"
-        return replace(self.chart, bars=bars, marker_x=self.x(total), marker_label=f"本单位 {fmt(total)}", summary=summary)
+        return replace(
+            self.chart, bars=bars, marker_x=self.x(total), marker_label=f"本单位 {fmt(total)}", summary=summary
+        )
 
 
 @dataclass(frozen=True)
@@ -163,4 +169,6 @@ def year_line(years: Sequence[tuple[int, Decimal, bool]]) -> YearLine | None:
     )
     path = "M" + " L".join(f"{p.x:.1f},{p.y:.1f}" for p in points)
     words = "，".join(f"{p.year}年 {p.total}" for p in points)
-    return YearLine(points, path, fmt(low.quantize(Decimal(1))), fmt(high.quantize(Decimal(1))), f"历年综合得分：{words}。")
+    return YearLine(
+        points, path, fmt(low.quantize(Decimal(1))), fmt(high.quantize(Decimal(1))), f"历年综合得分：{words}。"
+    )

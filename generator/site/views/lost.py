@@ -10,9 +10,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from generator.data.provenance import Mark, Provenance
 from generator.engine.exact import ZERO, fmt
 from generator.engine.outcome import NodeOutcome
+from generator.engine.provenance import Mark, Provenance
 from generator.site.views.origin import rule_marks
 
 #: Ids the unit page uses for its own sections: an item with such an id gets a prefixed anchor instead.

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from generator.data.provenance import Mark, Provenance, provenance
 from generator.engine.exact import ZERO, fmt
 from generator.engine.models import VETO_EFFECT_NAMES, GradeKey, Notice, Rubric
 from generator.engine.outcome import AssessmentOutcome, NodeOutcome, UnitOutcome
+from generator.engine.provenance import Mark, Provenance, provenance
 from generator.site import paths
 from generator.site.charts import Distribution, YearLine, year_line
 from generator.site.views import unit_numbers
