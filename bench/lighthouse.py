@@ -160,7 +160,7 @@ def axe_counts(base: str, kinds: dict[str, str]) -> dict[tuple[str, str], dict[s
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--site", type=Path, default=REPO / "site")
-    parser.add_argument("--runs", type=int, default=1, help="Lighthouse 每页运行几次，取中位数")
+    parser.add_argument("--runs", type=int, default=3, help="Lighthouse 每页运行几次，取中位数")
     args = parser.parse_args()
     if not LIGHTHOUSE.exists():
         raise SystemExit("没有 node_modules/.bin/lighthouse：运行 make lighthouse（它用 npm ci 安装）")

@@ -265,6 +265,30 @@ def test_the_standards_on_a_phone_have_contents_and_folded_parts(phone: Page, ba
     assert box is not None and -5 <= box["y"] < 780
 
 
+def test_a_tapped_mark_says_what_it_means(phone: Page, base_url: str, built: BuiltSite) -> None:
+    outcome = built.prepared.outcomes["zonghe-2020"]
+    phone.goto(url(base_url, page(outcome.rubric.id, "standards")))
+    tip = phone.locator(".kp-tip")
+    # a mark in a part's heading: explained, and the part stays folded
+    mark = phone.locator("details.kp-std-part > summary .kp-mark[title]").first
+    title = mark.get_attribute("title")
+    assert title and title.startswith(("补充", "解读"))
+    mark.tap()
+    assert tip.inner_text() == title and tip.get_attribute("role") == "status"
+    assert mark.evaluate("m => m.closest('details').open") is False
+    box = tip.bounding_box()
+    assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= 780, "说明应在屏幕内"
+    mark.tap()
+    assert tip.count() == 0, "再点一下，说明收起"
+    mark.tap()
+    phone.keyboard.press("Escape")
+    assert tip.count() == 0
+    # a tap elsewhere opens the part, as before
+    phone.locator("details.kp-std-part > summary").first.tap()
+    assert phone.locator("details.kp-std-part").first.evaluate("d => d.open")
+    assert tip.count() == 0
+
+
 def test_the_standards_on_a_wide_screen_show_every_part(browser: Browser, base_url: str, built: BuiltSite) -> None:
     outcome = built.prepared.outcomes["zonghe-2020"]
     p, watch = open_page(browser, base_url, **DESKTOP)

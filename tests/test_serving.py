@@ -136,3 +136,9 @@ def test_the_csv_download_is_utf8_csv(site: BuiltSite, port: int) -> None:
     json_file = next((site.site / paths.GENERATED).glob("*/downloads/*.json"))
     reply = fetch(port, url(site.site, json_file))
     assert reply.headers.get("content-type") == "application/json; charset=utf-8"
+
+
+def test_the_readme_shows_the_configuration_kaoping_writes() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^```nginx\n(.*?)^```", readme, re.DOTALL | re.MULTILINE)
+    assert blocks == [serving.public_server("/srv/kaoping/site")], "README 中的 nginx 设置应与程序写出的一致"

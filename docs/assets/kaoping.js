@@ -214,7 +214,35 @@
     window.addEventListener("beforeprint", placeRecord);
   }
 
+  // ---- marks (补, 解): what each one says, on a tap as well (a phone has no hover for a title) ----
+
+  function setUpMarks() {
+    var tip = null;
+    function hide() {
+      if (tip) tip.parentNode.removeChild(tip);
+      tip = null;
+    }
+    document.addEventListener("click", function (event) {
+      var mark = event.target.closest ? event.target.closest(".kp-mark[title]") : null;
+      var same = mark && tip && tip.getAttribute("data-for") === mark.getAttribute("title");
+      hide();
+      if (!mark || same) return;
+      // a mark in a part's heading explains itself without folding the part
+      if (mark.closest("summary")) event.preventDefault();
+      tip = document.createElement("p");
+      tip.className = "kp-tip";
+      tip.setAttribute("role", "status");
+      tip.setAttribute("data-for", mark.getAttribute("title"));
+      tip.textContent = mark.getAttribute("title");
+      document.body.appendChild(tip);
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") hide();
+    });
+  }
+
   function start() {
+    setUpMarks();
     setUpSorting();
     setUpFilter();
     setUpParts();
