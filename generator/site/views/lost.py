@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from generator.engine.exact import ZERO, fmt
 from generator.engine.outcome import NodeOutcome
 from generator.engine.provenance import Mark, Provenance
+from generator.engine.wording import all_words, rule_words
 from generator.site.views.origin import rule_marks
 
 #: Ids the unit page uses for its own sections: an item with such an id gets a prefixed anchor instead.
@@ -76,7 +77,7 @@ class LostPart:
 def _lost_rules(n: NodeOutcome, prov: Provenance | None) -> tuple[LostRule, ...]:
     return tuple(
         LostRule(
-            explanation=r.explanation,
+            explanation=rule_words(r.why),
             reasons=r.reasons,
             lost=fmt(r.lost),
             marks=rule_marks(r.rule, n.node, prov) if prov is not None else (),
@@ -103,7 +104,7 @@ def _lost_items(n: NodeOutcome, above: tuple[str, ...], prov: Provenance | None,
                 lost=fmt(n.lost),
                 points=fmt(n.points) if n.points is not None else "",
                 rules=rules,
-                notes=n.notes,
+                notes=all_words(n.notes),
             )
         )
     for ch in n.children:

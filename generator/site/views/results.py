@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from generator.engine.exact import ZERO, fmt, fmt_percent
-from generator.engine.models import GradeKey, Notice, Rubric
+from generator.engine.models import GradeKey, Rubric
 from generator.engine.outcome import AssessmentOutcome, UnitOutcome
+from generator.engine.results import Notice
 from generator.site import paths
 from generator.site.charts import Distribution, PoolHistogram
 from generator.site.views.common import GradeCount, History, by_pool, downloads, grade_counts, grade_tally
