@@ -277,7 +277,7 @@ def test_a_tapped_mark_says_what_it_means(phone: Page, base_url: str, built: Bui
     assert tip.inner_text() == title and tip.get_attribute("role") == "status"
     assert mark.evaluate("m => m.closest('details').open") is False
     box = tip.bounding_box()
-    assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= 780, "说明应在屏幕内"
+    assert box is not None and 0 <= box["y"] <= box["y"] + box["height"] <= 780, "说明应在屏幕内"
     mark.tap()
     assert tip.count() == 0, "再点一下，说明收起"
     mark.tap()

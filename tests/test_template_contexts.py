@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.engine.models import Notice, Rubric
+from generator.engine.models import Rubric
+from generator.engine.results import Notice
 from generator.site import views
 
 ROOT = Path(__file__).resolve().parent.parent

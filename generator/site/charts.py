@@ -155,7 +155,9 @@ def year_line(years: Sequence[tuple[int, Decimal, bool]]) -> YearLine | None:
     values = [t for _, t, _ in years]
     low, high = min(values), max(values)
     pad = (high - low) / 5 if high > low else max(Decimal(1), abs(high) / 20)
-    low, high = max(Decimal(0), low - pad), high + pad
+    # the axis starts at 0 when every total is near it; a negative total (a penalty beyond the points) stays
+    # inside the drawing
+    low, high = (max(Decimal(0), low - pad) if low >= 0 else low - pad), high + pad
     slot = (RIGHT - LEFT - 40) / (len(years) - 1)
     points = tuple(
         YearPoint(
