@@ -223,8 +223,8 @@ def copy_site_config(out: Path) -> None:
     shutil.copy(REPO / "mkdocs.yml", out / "mkdocs.yml")
     shutil.copytree(REPO / "site_templates", out / "site_templates", dirs_exist_ok=True)
     shutil.copytree(REPO / "docs", out / "docs", dirs_exist_ok=True, ignore=shutil.ignore_patterns("assessments"))
-    (out / "generator").mkdir(exist_ok=True)
-    shutil.copy(REPO / "generator" / "mkdocs_hooks.py", out / "generator" / "mkdocs_hooks.py")
+    (out / "generator" / "site").mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "generator" / "site" / "mkdocs_hooks.py", out / "generator" / "site" / "mkdocs_hooks.py")
 
 
 def make_project(out: Path, units: int, seed: int = 7, items: int = 80) -> None:

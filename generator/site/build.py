@@ -12,10 +12,8 @@
 from __future__ import annotations
 
 import contextlib
-import datetime
 import errno
 import fcntl
-import logging
 import os
 import shutil
 import signal
@@ -31,17 +29,32 @@ import jinja2
 from generator.data.pipeline import Prepared, prepare
 from generator.data.problems import Loc, Problems, os_error_words
 from generator.data.projectfiles import inside, outside_words, unsafe_entries
-from generator.engine.models import Rubric
-from generator.engine.outcome import AssessmentOutcome
 from generator.site import paths, views
-from generator.site.assemble import AssembleError, assemble, exclude_patterns, shell_units
-from generator.site.render import TemplateFailure, escape_text, render_site, template_error_words
+from generator.site.assemble import AssembleError, shell_units
+from generator.site.cache import Record, UnitKeys, digest, program_key, sources_key
+from generator.site.chrome import (
+    CONFIG_FILE,
+    MkDocsFailed,
+    base_config,
+    build_date,
+    copy_output,
+    keep_output,
+    kept_output,
+    layout_key,
+    mkdocs_inputs,
+    navigation,
+    run_mkdocs,
+    working_directory,
+)
+from generator.site.render import TemplateFailure, UnitPages, render_pages, template_error_words
 from generator.site.stamp import BUILD_STAMP, build_stamp, write_json
+from generator.site.units import UnitFiles
 
 LOCK_FILE = ".kaoping.lock"
 TEMP_PREFIX = ".kaoping-tmp-"
 TEMPLATES_DIR = "site_templates"
-CONFIG_FILE = "mkdocs.yml"
+#: Names other modules import from here.
+__all__ = ["CONFIG_FILE", "base_config", "build_date", "navigation", "run_mkdocs", "working_directory"]
 
 
 class BuildError(Exception):
@@ -189,108 +202,9 @@ def swap_in(new: Path, target: Path, scratch: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def navigation(
-    outcomes: dict[str, AssessmentOutcome],
-    notices: dict[str, Any],
-    base_nav: list[Any] | None,
-    standards_only: list[Rubric] | None = None,
-) -> list[Any]:
-    """The site's navigation: the home page, the newest assessment, then the other years, then hand-written pages."""
-
-    def section(o: AssessmentOutcome) -> dict[str, list[dict[str, str]]]:
-        r = o.rubric
-        pages = [
-            {"概况": paths.page(r.id, "index")},
-            {"考核标准": paths.page(r.id, "standards")},
-            {"考核结果": paths.page(r.id, "results")},
-        ]
-        if r.id in notices:
-            pages.append({"考核通报": paths.page(r.id, "notice")})
-        # MkDocs themes write navigation titles into the HTML unescaped: the rubric's title is data.
-        return {f"{r.year}年度 · {escape_text(r.title)}": pages}
-
-    ordered = views.ordered(outcomes)
-    nav: list[Any] = [{"首页": "index.md"}]
-    for r in sorted(standards_only or [], key=lambda r: (-r.year, r.id)):
-        nav.append({f"{r.year}年度考核标准": paths.page(r.id, "standards")})
-    if ordered:
-        nav.append(section(ordered[0]))
-        nav.append({"历年考核": [{"全部考核": paths.assessment_index()}, *(section(o) for o in ordered[1:])]})
-    for entry in base_nav or []:
-        if isinstance(entry, dict) and "index.md" in entry.values():
-            continue
-        if entry == "index.md":
-            continue
-        nav.append(entry)
-    return nav
-
-
 def default_workers() -> int:
     """Processes for rendering unit pages: the machine's cores, at most 4 (the gain flattens beyond)."""
     return max(1, min(4, os.cpu_count() or 1))
-
-
-def build_date(prepared: Prepared) -> int:
-    """A timestamp that depends only on the data, so that rebuilding the same data is byte-identical."""
-    days = [datetime.date(o.rubric.year, 12, 31) for o in prepared.outcomes.values()]
-    days += [n.date for n in prepared.project.notices.values()]
-    day = max(days) if days else datetime.date(2000, 1, 1)
-    return int(datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.UTC).timestamp())
-
-
-def run_mkdocs(
-    root: Path,
-    site_dir: Path,
-    nav: list[Any],
-    epoch: int,
-    strict: bool,
-    exclude: str = "",
-    workspace: Path | None = None,
-) -> None:
-    """MkDocs on root/mkdocs.yml into ``site_dir``. With ``workspace`` (a folder laid out like the root, holding
-    its own ``docs/``), relative paths in the configuration resolve there instead: the preview's private docs."""
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
-
-    previous_epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
-    logging.getLogger("mkdocs").setLevel(logging.WARNING)
-    # jieba announces its dictionary loading on stderr at every build.
-    logging.getLogger("jieba").setLevel(logging.WARNING)
-    try:
-        with working_directory(workspace or root):
-            overrides: dict[str, Any] = {"site_dir": str(site_dir), "nav": nav, "strict": strict}
-            if exclude:
-                overrides["exclude_docs"] = exclude
-            if workspace is not None:
-                overrides["docs_dir"] = str(workspace / "docs")
-            config = load_config(str(root / CONFIG_FILE), **overrides)
-            mkdocs_build(config)
-    except MkDocsException as exc:
-        raise BuildError(f"MkDocs 生成网站失败：{exc}") from exc
-    except SystemExit as exc:
-        raise BuildError(f"MkDocs 生成网站失败（{exc}）；上面的 WARNING 行说明了原因") from exc
-    except (OSError, BuildError):
-        raise
-    except Exception as exc:
-        # A Markdown extension's own error, e.g. pymdownx.snippets' missing file (--8<--).
-        raise BuildError(f"MkDocs 生成网站失败：{type(exc).__name__}: {exc}") from exc
-    finally:
-        if previous_epoch is None:
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = previous_epoch
-
-
-@contextlib.contextmanager
-def working_directory(path: Path) -> Iterator[None]:
-    previous = Path.cwd()
-    os.chdir(path)
-    try:
-        yield
-    finally:
-        os.chdir(previous)
 
 
 @dataclass
@@ -300,63 +214,62 @@ class BuildResult:
     ok: bool = False
 
 
-def base_config(root: Path) -> tuple[list[Any] | None, str]:
-    """The hand-written navigation and ``exclude_docs`` of mkdocs.yml, as written."""
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
-    from mkdocs.utils.yaml import yaml_load
-
-    try:
-        with working_directory(root):
-            config = load_config(str(root / CONFIG_FILE))
-            with open(root / CONFIG_FILE, encoding="utf-8") as handle:
-                raw = yaml_load(handle) or {}
-    except MkDocsException as exc:
-        raise BuildError(f"{CONFIG_FILE} 有错误：{exc}") from exc
-    exclude = raw.get("exclude_docs") or ""
-    return config["nav"], exclude if isinstance(exclude, str) else ""
-
-
-def mkdocs_inputs(root: Path, prepared: Prepared, shells: dict[str, str]) -> tuple[list[Any], str]:
-    """(nav, exclude_docs) for MkDocs: the hand-written ones of mkdocs.yml with the generated pages added,
-    and every unit page but the shells left to assembly."""
-    base_nav, base_exclude = base_config(root)
-    standards_only = [r for r, _ in prepared.project.rubrics.values() if r.id not in prepared.outcomes]
-    nav = navigation(prepared.outcomes, prepared.project.notices, base_nav, standards_only)
-    return nav, base_exclude.rstrip("\n") + "\n" + exclude_patterns(shells)
-
-
 def generate(
     root: Path, prepared: Prepared, site_dir: Path, scratch: Path, progress: Progress, strict: bool, workers: int = 1
-) -> int:
-    """Render the pages into ``docs/assessments`` (swapped in whole) and build the site into ``site_dir``."""
-    units = sum(len(o.units) for o in prepared.outcomes.values())
+) -> tuple[int, UnitFiles]:
+    """Render the pages into ``docs/assessments`` (swapped in whole) and build the site into ``site_dir``,
+    reusing what the last build made from the same inputs (:mod:`generator.site.cache`)."""
+    record = Record.load(root)
+    Record.forget(root)
+    base = digest(program_key(), sources_key(root))
+    keys = UnitKeys(base, prepared.outcomes, prepared.assessments, prepared.project.notices)
+    templates = root / TEMPLATES_DIR
+    ordered = views.ordered(prepared.outcomes)
+    units = sum(len(o.units) for o in ordered)
     progress.step(f"生成页面：{len(prepared.outcomes)} 项考核，{units} 个单位")
     staged_docs = scratch / "docs"
-    pages = render_site(
-        [r for r, _ in prepared.project.rubrics.values()],
-        prepared.outcomes,
-        prepared.project.notices,
-        root / TEMPLATES_DIR,
-        staged_docs,
-        progress.count,
-        workers,
-    )
+    rubrics = [r for r, _ in prepared.project.rubrics.values()]
+    pages = render_pages(rubrics, prepared.outcomes, prepared.project.notices, templates, staged_docs)
+    files = UnitFiles(root, prepared, keys, record, UnitPages(ordered, prepared.project.notices, templates),
+                      workers, progress.count)
+    files.sources(staged_docs)
+    progress.step(changes_words(files, prepared))
     docs_dir = root / "docs"
     docs_dir.mkdir(exist_ok=True)
     swap_in(staged_docs / paths.GENERATED, docs_dir / paths.GENERATED, scratch)
-    progress.step("用 MkDocs 生成网站（含中文搜索索引）")
-    shells = shell_units(prepared.outcomes.values())
-    nav, exclude = mkdocs_inputs(root, prepared, shells)
-    run_mkdocs(root, site_dir, nav, build_date(prepared), strict, exclude)
-    progress.step("组装单位页面")
+    shells = shell_units(ordered)
     try:
-        assemble(site_dir, docs_dir, prepared.outcomes.values(), shells)
+        nav, exclude = mkdocs_inputs(root, prepared, shells)
+        epoch = build_date(prepared)
+        key = layout_key(root, docs_dir, shells, [nav, exclude, epoch, strict], base)
+        kept = kept_output(root, key)
+        if kept is None:
+            progress.step("用 MkDocs 生成网站（含中文搜索索引）")
+            run_mkdocs(root, scratch / "mkdocs", nav, epoch, strict, exclude, defer=True)
+            kept = keep_output(root, scratch / "mkdocs", key)
+        else:
+            progress.step("网站的布局和页头没有变化：沿用上次 MkDocs 的输出")
+        copy_output(kept, site_dir, docs_dir)
+        progress.step("组装单位页面")
+        files.html(site_dir, docs_dir, files.shells(site_dir, docs_dir, shells), shells)
+    except MkDocsFailed as exc:
+        raise BuildError(str(exc)) from exc
     except AssembleError as exc:
         raise BuildError(str(exc)) from exc
     progress.step("生成搜索索引")
     build_search_index(site_dir, prepared)
-    return pages
+    return pages + units, files
+
+
+def changes_words(files: UnitFiles, prepared: Prepared) -> str:
+    """What this build makes again, in the clerk's words: how many units' pages, and which."""
+    if not files.reused:
+        return f"单位页面：全部 {len(files.remade)} 个重新生成"
+    names = {(o.rubric.id, u.unit.id): u.unit.name for o in prepared.outcomes.values() for u in o.units}
+    shown = "、".join(f"{names[k]}（{k[1]}）" for k in files.remade[:10])
+    more = f"等 {len(files.remade)} 个" if len(files.remade) > 10 else ""
+    changed = f"，重新生成：{shown}{more}" if files.remade else "，没有单位的数据变化"
+    return f"单位页面：{files.reused} 个与上次相同{changed}"
 
 
 def build_search_index(site_dir: Path, prepared: Prepared, keep: Callable[[str], bool] | None = None) -> None:
@@ -405,7 +318,7 @@ def build(root: Path, *, progress: Progress | None = None, strict: bool = True,
             raise BuildError(not_writable_words(exc, root)) from exc
         try:
             staged_site = scratch / "site"
-            result.pages = generate(root, prepared, staged_site, scratch, progress, strict, default_workers())
+            result.pages, files = generate(root, prepared, staged_site, scratch, progress, strict, default_workers())
             if accounts is not None:
                 from generator.access.policy import apply_access
 
@@ -414,6 +327,8 @@ def build(root: Path, *, progress: Progress | None = None, strict: bool = True,
             # What the site was built from and when: publishing compares it with the published site's.
             write_json(staged_site / BUILD_STAMP, build_stamp(root))
             swap_in(staged_site, root / "site", scratch)
+            if accounts is None:
+                files.record.save(files.written, {})
             result.ok = True
             progress.step(f"完成：{result.pages} 个页面，网站在 site/")
         except jinja2.TemplateError as exc:
