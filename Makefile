@@ -43,7 +43,7 @@ test: $(STAMP) browser lint
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf site docs/assessments .kaoping-tmp-* .kaoping-cache test-artifacts
+	rm -rf site docs/assessments .kaoping-tmp-* .kaoping-cache shards test-artifacts
 
 # The benchmark: kaoping build at 100 and 1,000 units step by step, beside a plain mkdocs build of the
 # same units. `make bench FULL=1` adds 10,000 units (several minutes).

@@ -132,12 +132,23 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from generator.site.build import BuildError, Progress, build
+    from generator.site.build import BuildError, Plan, Progress, build
+    from generator.site.shards import ShardError, parse_spec
 
     progress = Progress(quiet=args.quiet)
     access = Path(args.access) if args.access else None
     try:
-        result = build(Path(args.root), progress=progress, strict=not args.no_strict, report=report, access=access)
+        plan = Plan(shard=parse_spec(args.shard) if getattr(args, "shard", None) else None,
+                    merge=getattr(args, "merge", False))
+    except ShardError as exc:
+        print(f"{exc}。", file=sys.stderr)
+        return EXIT_USAGE
+    if plan.shard is not None and access is not None:
+        print("--shard 与 --access 不能同时使用：先合并（kaoping merge --access 账号文件）。", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        result = build(Path(args.root), progress=progress, strict=not args.no_strict, report=report, access=access,
+                       plan=plan)
     except BuildError as exc:
         print(f"生成失败：{exc}\n原来的 site/ 没有改动。", file=sys.stderr)
         return EXIT_DATA
@@ -215,7 +226,18 @@ def parser() -> argparse.ArgumentParser:
         metavar="账号文件",
         help="各单位只能看本单位页面：按这个账号文件（不发布）另外生成 nginx 配置和密码文件，见使用说明",
     )
+    b.add_argument(
+        "--shard",
+        metavar="K/N",
+        help="只生成第 K 份单位页面（共 N 份，同一排名组在同一份中）到 shards/K/，不改动 site/；全部生成后用 kaoping merge 合并",
+    )
     b.set_defaults(func=cmd_build)
+
+    m = sub.add_parser("merge", parents=[common], help="把 kaoping build --shard 生成的各份单位页面合并成网站", description="读取 shards/ 中各份单位页面，生成其余页面、下载文件和搜索索引，合并成与一次生成完全相同的网站到 site/。")
+    m.add_argument("-q", "--quiet", action="store_true", help="不显示进度")
+    m.add_argument("--no-strict", action="store_true", help="MkDocs 的警告不算失败（默认算失败）")
+    m.add_argument("--access", metavar="账号文件", help="同 kaoping build --access")
+    m.set_defaults(func=cmd_build, merge=True)
 
     v = sub.add_parser("serve", parents=[common], help="本机预览网站，数据修改后自动更新", description="在本机预览网站。修改并保存细则、考核结果或模板后，预览自动重新生成并刷新浏览器；不改动 site/。")
     v.add_argument("--host", default="127.0.0.1", help="监听地址，默认 127.0.0.1")

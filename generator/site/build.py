@@ -47,6 +47,7 @@ from generator.site.chrome import (
     working_directory,
 )
 from generator.site.render import TemplateFailure, UnitPages, render_pages, template_error_words
+from generator.site.shards import ShardError, chooser, export, merged_record
 from generator.site.stamp import BUILD_STAMP, build_stamp, write_json
 from generator.site.units import UnitFiles
 
@@ -214,25 +215,47 @@ class BuildResult:
     ok: bool = False
 
 
+@dataclass
+class Plan:
+    """What a build makes: the whole site; one shard's unit pages (``--shard K/N``); or the whole site from
+    the shards' unit pages (``kaoping merge``). See :mod:`generator.site.shards`."""
+
+    shard: tuple[int, int] | None = None
+    merge: bool = False
+
+    def files(self, root: Path, prepared: Prepared, keys: UnitKeys, pages: UnitPages, workers: int,
+              progress: Progress) -> UnitFiles:
+        if self.merge:
+            record, entries, notes = merged_record(root)
+            for note in notes:
+                progress.step(note)
+            return UnitFiles(root, prepared, keys, record, pages, workers, progress.count, known=entries)
+        record = Record.load(root)
+        if self.shard is None:
+            Record.forget(root)
+            return UnitFiles(root, prepared, keys, record, pages, workers, progress.count)
+        chosen = chooser(prepared.outcomes.values(), *self.shard)
+        return UnitFiles(root, prepared, keys, record, pages, workers, progress.count, chosen)
+
+
 def generate(
-    root: Path, prepared: Prepared, site_dir: Path, scratch: Path, progress: Progress, strict: bool, workers: int = 1
+    root: Path, prepared: Prepared, site_dir: Path, scratch: Path, progress: Progress, strict: bool, workers: int = 1,
+    plan: Plan | None = None,
 ) -> tuple[int, UnitFiles]:
     """Render the pages into ``docs/assessments`` (swapped in whole) and build the site into ``site_dir``,
     reusing what the last build made from the same inputs (:mod:`generator.site.cache`)."""
-    record = Record.load(root)
-    Record.forget(root)
+    plan = plan or Plan()
     base = digest(program_key(), sources_key(root))
     keys = UnitKeys(base, prepared.outcomes, prepared.assessments, prepared.project.notices)
     templates = root / TEMPLATES_DIR
     ordered = views.ordered(prepared.outcomes)
-    units = sum(len(o.units) for o in ordered)
+    files = plan.files(root, prepared, keys, UnitPages(ordered, prepared.project.notices, templates), workers, progress)
+    units = len(files.units())
     progress.step(f"生成页面：{len(prepared.outcomes)} 项考核，{units} 个单位")
     staged_docs = scratch / "docs"
     rubrics = [r for r, _ in prepared.project.rubrics.values()]
     pages = render_pages(rubrics, prepared.outcomes, prepared.project.notices, templates, staged_docs)
-    files = UnitFiles(root, prepared, keys, record, UnitPages(ordered, prepared.project.notices, templates),
-                      workers, progress.count)
-    files.sources(staged_docs)
+    files.sources(staged_docs, with_downloads=plan.shard is None)
     progress.step(changes_words(files, prepared))
     docs_dir = root / "docs"
     docs_dir.mkdir(exist_ok=True)
@@ -256,8 +279,9 @@ def generate(
         raise BuildError(str(exc)) from exc
     except AssembleError as exc:
         raise BuildError(str(exc)) from exc
-    progress.step("生成搜索索引")
-    build_search_index(site_dir, prepared)
+    if plan.shard is None:
+        progress.step("生成搜索索引")
+        build_search_index(site_dir, prepared)
     return pages + units, files
 
 
@@ -281,12 +305,16 @@ def build_search_index(site_dir: Path, prepared: Prepared, keep: Callable[[str],
 
 
 def build(root: Path, *, progress: Progress | None = None, strict: bool = True,
-          report: Callable[[Problems], None] | None = None, access: Path | None = None) -> BuildResult:
+          report: Callable[[Problems], None] | None = None, access: Path | None = None,
+          plan: Plan | None = None) -> BuildResult:
     """Build ``site/`` under ``root``. Returns the problems; ``ok`` only when the site was replaced.
 
     With ``access`` (a units' accounts file, never published) the site is built for an intranet where each
-    unit may read only its own pages: see :mod:`generator.access.policy`.
+    unit may read only its own pages: see :mod:`generator.access.policy`. With a ``plan`` for a shard, the
+    shard's unit pages go to ``shards/K/`` and ``site/`` is not touched; for a merge, the shards' pages are
+    taken into the site.
     """
+    plan = plan or Plan()
     progress = progress or Progress()
     root = root.resolve()
     with build_lock(root, progress), terminate_as_interrupt():
@@ -318,7 +346,12 @@ def build(root: Path, *, progress: Progress | None = None, strict: bool = True,
             raise BuildError(not_writable_words(exc, root)) from exc
         try:
             staged_site = scratch / "site"
-            result.pages, files = generate(root, prepared, staged_site, scratch, progress, strict, default_workers())
+            result.pages, files = generate(root, prepared, staged_site, scratch, progress, strict, default_workers(), plan)
+            if plan.shard is not None:
+                folder = export(root, *plan.shard, files.written, files.entries, staged_site, scratch)
+                result.ok = True
+                progress.step(f"完成：{len(files.units())} 个单位的页面，在 {folder.relative_to(root)}/")
+                return result
             if accounts is not None:
                 from generator.access.policy import apply_access
 
@@ -334,6 +367,8 @@ def build(root: Path, *, progress: Progress | None = None, strict: bool = True,
         except jinja2.TemplateError as exc:
             raise BuildError(template_error_words(exc)) from exc
         except TemplateFailure as exc:
+            raise BuildError(str(exc)) from exc
+        except ShardError as exc:
             raise BuildError(str(exc)) from exc
         except OSError as exc:
             raise BuildError(not_writable_words(exc, root)) from exc

@@ -177,10 +177,15 @@ class Record:
         return cls(root, data["files"], data.get("extra") or {})
 
     def reusable(self, rel: str, key: str) -> Path | None:
-        """The file the last build wrote at ``rel`` from ``key``, if it is still exactly that file."""
+        """The file the last build wrote at ``rel`` from ``key``, if it is still exactly that file. A shard's
+        file (:mod:`generator.site.shards`) is recorded with its SHA-256 and where it is instead."""
         known = self.files.get(rel)
         if known is None or known[0] != key:
             return None
+        if len(known) == 3 and isinstance(known[1], str) and known[1].startswith("sha256:"):
+            path = self.root / known[2]
+            ok = path.is_file() and not path.is_symlink() and file_sha(path) == known[1][len("sha256:") :]
+            return path if ok else None
         path = self.root / rel
         return path if _identity(path) == known[1:] else None
 
@@ -206,6 +211,14 @@ class Record:
         """Drop the record: the next build makes everything again."""
         with contextlib.suppress(OSError):
             (root / CACHE_DIR / RECORD).unlink()
+
+
+def file_sha(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
 
 
 def link_or_copy(source: Path, target: Path) -> None:

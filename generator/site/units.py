@@ -36,6 +36,7 @@ from generator.site.assemble import (
     load_search_dictionaries,
     read_shell,
     search_entries,
+    shell_units,
     unit_page,
 )
 from generator.site.cache import CACHE_DIR, Record, UnitKeys, digest, link_or_copy
@@ -119,9 +120,14 @@ class UnitFiles:
     remade: list[tuple[str, str]] = field(default_factory=list)
     reused: int = 0
     entries: dict[str, list[Any]] = field(default_factory=dict)
+    #: Search entries already made (the shards'), instead of the cache's.
+    known: dict[str, list[Any]] | None = None
 
     def units(self) -> list[tuple[AssessmentOutcome, UnitOutcome]]:
-        return [(o, u) for o in views.ordered(self.prepared.outcomes) for u in o.units if self.chosen(o.rubric.id, u)]
+        """The units this build makes: the chosen ones, and every assessment's shell (MkDocs lays it out)."""
+        shells = shell_units(self.prepared.outcomes.values())
+        return [(o, u) for o in views.ordered(self.prepared.outcomes) for u in o.units
+                if self.chosen(o.rubric.id, u) or shells.get(o.rubric.id) == u.unit.id]
 
     # ----------------------------------------------------------------------------------------
     # Markdown and JSON, before MkDocs
@@ -196,7 +202,7 @@ class UnitFiles:
     def html(self, site_dir: Path, docs: Path, shells: dict[str, Shell], shell_ids: dict[str, str]) -> None:
         """Every chosen unit's page into ``site_dir`` (the shells are MkDocs' own), its JSON linked beside it,
         and the units' entries added to Material's search index."""
-        known = self._known_entries()
+        known = self.known if self.known is not None else self._known_entries()
         todo: list[tuple[str, str, str, bool]] = []
         shell_keys = {aid: digest(s.head, s.tail, s.title, s.heading) for aid, s in shells.items()}
         order: list[tuple[str, bool]] = []
