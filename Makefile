@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 # Debian packages the browser and HTML-validation tests need.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site test check lint browser bench bench-search clean
+.PHONY: site shard merge test check lint browser bench bench-search clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,13 @@ $(STAMP): $(BIN)/python pyproject.toml
 # ACCESS=access/accounts.csv builds for an intranet where each unit reads only its own pages.
 site: $(STAMP)
 	$(BIN)/kaoping build $(if $(ACCESS),--access $(ACCESS),)
+
+# One shard of the unit pages (SHARD=K/N) into shards/K/, and the site merged from all shards (CI, see the README).
+shard: $(STAMP)
+	$(BIN)/kaoping build --shard $(SHARD)
+
+merge: $(STAMP)
+	$(BIN)/kaoping merge
 
 check: $(STAMP)
 	$(BIN)/kaoping check
