@@ -280,8 +280,13 @@ def generate(
     except AssembleError as exc:
         raise BuildError(str(exc)) from exc
     if plan.shard is None:
+        from generator.site.searchcache import Index, assessment_labels
+
         progress.step("生成搜索索引")
-        build_search_index(site_dir, prepared)
+        files.search = Index(root, base, root / "site")
+        labels = assessment_labels((r.id, r.title, r.year) for r in rubrics)
+        figures = files.search.write(site_dir, files.search.documents(site_dir, ordered, labels, keys.of))
+        progress.step(f"搜索索引：{figures['docs']} 篇，写出 {figures['written']} 个文件")
     return pages + units, files
 
 
@@ -297,11 +302,16 @@ def changes_words(files: UnitFiles, prepared: Prepared) -> str:
 
 
 def build_search_index(site_dir: Path, prepared: Prepared, keep: Callable[[str], bool] | None = None) -> None:
-    """The search box's index of the built site (``generator/site/searchindex.py``); ``keep`` filters pages by path."""
-    from generator.site.searchindex import build_index
+    """The search box's whole index of the built site (``generator/site/searchindex.py``), nothing kept;
+    ``keep`` filters pages by path."""
+    from generator.site.searchcache import assessment_labels, unit_doc
+    from generator.site.searchindex import page_docs, write_index
 
-    rubrics = [(r.id, r.title, r.year) for r, _ in prepared.project.rubrics.values()]
-    build_index(site_dir, prepared.outcomes.values(), rubrics, keep)
+    labels = assessment_labels((r.id, r.title, r.year) for r, _ in prepared.project.rubrics.values())
+    docs = list(page_docs(site_dir, labels))
+    for outcome in prepared.outcomes.values():
+        docs += [unit_doc(outcome, u, labels.get(outcome.rubric.id, ("", 0))[0]) for u in outcome.units]
+    write_index(site_dir, docs, keep)
 
 
 def build(root: Path, *, progress: Progress | None = None, strict: bool = True,
@@ -362,6 +372,8 @@ def build(root: Path, *, progress: Progress | None = None, strict: bool = True,
             swap_in(staged_site, root / "site", scratch)
             if accounts is None:
                 files.record.save(files.written, {})
+                if files.search is not None:
+                    files.search.keep(root / "site")
             result.ok = True
             progress.step(f"完成：{result.pages} 个页面，网站在 site/")
         except jinja2.TemplateError as exc:

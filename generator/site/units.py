@@ -122,6 +122,8 @@ class UnitFiles:
     entries: dict[str, list[Any]] = field(default_factory=dict)
     #: Search entries already made (the shards'), instead of the cache's.
     known: dict[str, list[Any]] | None = None
+    #: The search box's index of this build (a :class:`generator.site.searchcache.Index`), kept after it.
+    search: Any = None
 
     def units(self) -> list[tuple[AssessmentOutcome, UnitOutcome]]:
         """The units this build makes: the chosen ones, and every assessment's shell (MkDocs lays it out)."""
