@@ -184,3 +184,28 @@ def test_a_changed_site_file_is_made_again_not_reused(project: Path) -> None:
     page.write_bytes(good.replace("单位代码".encode(), "单位编号".encode()))
     assert build(project, progress=Progress(quiet=True)).ok
     assert page.read_bytes() == good
+
+
+def test_splicing_a_documents_postings_is_encoding_them_again() -> None:
+    from array import array
+
+    from generator.site.searchcache import splice
+    from generator.site.searchindex import encode_entry
+
+    def encoded(entries: dict[int, list[int]]) -> array[int]:
+        out, last = array("i"), 0
+        for number in sorted(entries):
+            out.extend(encode_entry(number, last, entries[number]))
+            last = number
+        return out
+
+    rng = random.Random(3)
+    for _ in range(2000):
+        entries = {n: sorted(rng.sample(range(50), rng.randint(1, 4))) for n in rng.sample(range(30), rng.randint(0, 10))}
+        number = rng.randrange(32)
+        positions = None if rng.random() < 0.4 else sorted(rng.sample(range(50), rng.randint(1, 3)))
+        expected = dict(entries)
+        expected.pop(number, None)
+        if positions:
+            expected[number] = positions
+        assert splice(encoded(entries), number, positions) == encoded(expected), (entries, number, positions)

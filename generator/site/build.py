@@ -31,7 +31,7 @@ from generator.data.problems import Loc, Problems, os_error_words
 from generator.data.projectfiles import inside, outside_words, unsafe_entries
 from generator.site import paths, views
 from generator.site.assemble import AssembleError, shell_units
-from generator.site.cache import Record, UnitKeys, digest, program_key, sources_key
+from generator.site.cache import Record, UnitKeys, digest, discard, empty_trash, program_key, sources_key
 from generator.site.chrome import (
     CONFIG_FILE,
     MkDocsFailed,
@@ -176,6 +176,7 @@ def remove_leftovers(root: Path) -> None:
     A build killed between the two renames of :func:`swap_in` left the previous ``site/`` (or
     ``docs/assessments``) in its scratch folder as ``old-…``: it is put back first.
     """
+    empty_trash(root)
     for parent in (root, root / "docs"):
         if parent.is_dir():
             for path in parent.glob(TEMP_PREFIX + "*"):
@@ -192,6 +193,8 @@ def remove_leftovers(root: Path) -> None:
 def swap_in(new: Path, target: Path, scratch: Path) -> None:
     """Replace ``target`` by ``new`` with renames (each atomic); the old one goes to ``scratch``."""
     old = scratch / ("old-" + target.name)
+    if old.exists():  # a second swap of the same target in one build
+        shutil.rmtree(old)
     if target.exists():
         os.replace(target, old)
     try:
@@ -200,7 +203,7 @@ def swap_in(new: Path, target: Path, scratch: Path) -> None:
         if old.exists():
             os.replace(old, target)
         raise
-    shutil.rmtree(old, ignore_errors=True)
+    # The old one stays in the scratch folder, which the build discards (deleted in the background).
 
 
 def default_workers() -> int:
@@ -385,5 +388,5 @@ def build(root: Path, *, progress: Progress | None = None, strict: bool = True,
         except OSError as exc:
             raise BuildError(not_writable_words(exc, root)) from exc
         finally:
-            shutil.rmtree(scratch, ignore_errors=True)
+            discard(scratch, root)
         return result

@@ -20,6 +20,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -211,6 +212,40 @@ class Record:
         """Drop the record: the next build makes everything again."""
         with contextlib.suppress(OSError):
             (root / CACHE_DIR / RECORD).unlink()
+
+
+TRASH = "trash"
+
+
+def discard(folder: Path, root: Path) -> None:
+    """Remove ``folder`` (a build's scratch: the last site and docs it replaced) without waiting for it: it is
+    moved into the cache's trash and deleted by a detached process. Where that cannot be, now."""
+    if not folder.exists():
+        return
+    trash = root / CACHE_DIR / TRASH
+    try:
+        trash.mkdir(parents=True, exist_ok=True)
+        target = trash / folder.name
+        os.replace(folder, target)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    empty_trash(root)
+
+
+def empty_trash(root: Path) -> None:
+    """Delete what is in the cache's trash in a detached process (left by :func:`discard`)."""
+    trash = root / CACHE_DIR / TRASH
+    if not trash.is_dir() or not any(trash.iterdir()):
+        return
+    code = "import shutil, sys\nfor p in sys.argv[1:]: shutil.rmtree(p, ignore_errors=True)"
+    try:
+        subprocess.Popen(  # noqa: S603 - our own interpreter, our own folders
+            [sys.executable, "-c", code, *(str(p) for p in trash.iterdir())],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        )
+    except OSError:
+        shutil.rmtree(trash, ignore_errors=True)
 
 
 def file_sha(path: Path) -> str:

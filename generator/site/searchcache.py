@@ -140,29 +140,24 @@ def _identity(path: Path) -> list[int] | None:
     return [st.st_size, st.st_mtime_ns, st.st_ino]
 
 
-def _decode(encoded: array[int] | None) -> dict[int, list[int]]:
-    out: dict[int, list[int]] = {}
-    if encoded is None:
-        return out
-    i, number = 0, 0
-    while i < len(encoded):
-        number += encoded[i]
-        count, first = encoded[i + 1], encoded[i + 2]
-        positions = [first]
-        for step in encoded[i + 3 : i + 2 + count]:
-            positions.append(positions[-1] + step)
-        out[number] = positions
-        i += 2 + count
-    return out
-
-
-def _encode(entries: dict[int, list[int]]) -> array[int]:
-    out = array("i")
-    last = 0
-    for number in sorted(entries):
-        out.extend(encode_entry(number, last, entries[number]))
-        last = number
-    return out
+def splice(encoded: array[int], number: int, positions: list[int] | None) -> array[int]:
+    """``encoded`` (a pair's postings) with document ``number``'s entry replaced by ``positions`` (removed when
+    None). Only the entries' heads are walked; the differences after the entry are fixed up."""
+    i, base, size = 0, 0, len(encoded)
+    while i < size and base + encoded[i] < number:
+        base += encoded[i]
+        i += 2 + encoded[i + 1]
+    start = end = i
+    if i < size and base + encoded[i] == number:
+        end = i + 2 + encoded[i + 1]
+        following = number + encoded[end] if end < size else None
+    else:
+        following = base + encoded[i] if i < size else None
+    middle = array("i", encode_entry(number, base, positions) if positions else [])
+    last = number if positions else base
+    if following is None:
+        return encoded[:start] + middle
+    return encoded[:start] + middle + array("i", [following - last]) + encoded[end + 1 :]
 
 
 class Index:
@@ -233,18 +228,17 @@ class Index:
         added: list[str] = []
         removed: list[str] = []
         for pair, edits in touched.items():
-            entries = _decode(encoded.get(pair))
-            if pair in encoded:
-                total -= postings_bytes(pair, encoded[pair])
+            current = encoded.get(pair)
+            if current is not None:
+                total -= postings_bytes(pair, current)
             else:
                 added.append(pair)
-            for n, positions in edits.items():
-                entries.pop(n, None)
-                if positions is not None:
-                    entries[n] = positions
-            if entries:
-                encoded[pair] = _encode(entries)
-                total += postings_bytes(pair, encoded[pair])
+                current = array("i")
+            for n, positions in sorted(edits.items()):
+                current = splice(current, n, positions)
+            if current:
+                encoded[pair] = current
+                total += postings_bytes(pair, current)
             elif encoded.pop(pair, None) is not None:
                 removed.append(pair)
         shards = shard_count(total)

@@ -275,13 +275,13 @@ def write_joined_json(outcome: AssessmentOutcome, docs: Path, json_file: str) ->
     (a unit's file is the same text with the assessment's particulars in front)."""
     head = to_json(assessment_data(outcome, units=[]), compact=True).rstrip("\n")
     assert head.endswith(',"units":[]}')
-    prefix = _unit_json_prefix(outcome)
+    prefix = _unit_json_prefix(outcome).encode("utf-8")
     target = docs / json_file
     target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("w", encoding="utf-8", newline="\n") as out:
-        out.write(head[: -len("]}")])
+    with target.open("wb") as out:
+        out.write(head[: -len("]}")].encode("utf-8"))
         for i, u in enumerate(outcome.units):
-            text = (docs / paths.unit_json(outcome.rubric.id, u.unit.id)).read_text(encoding="utf-8")
-            assert text.startswith(prefix)
-            out.write(("," if i else "") + "{" + text[len(prefix) :].rstrip("\n"))
-        out.write("]}\n")
+            data = (docs / paths.unit_json(outcome.rubric.id, u.unit.id)).read_bytes()
+            assert data.startswith(prefix)
+            out.write((b"," if i else b"") + b"{" + data[len(prefix) :].rstrip(b"\n"))
+        out.write(b"]}\n")
