@@ -1,23 +1,30 @@
 # Two commands set up everything on a fresh machine:
-#   make site   create .venv, install, check, score and build the site into site/
-#   make test   the same set-up, then lint and the whole test suite (browser tests included)
+#   make site       create .venv, install what building needs, check, score and build the site into site/
+#   make test       the same, plus the test tools and the browser, then lint and the whole test suite
+#   make test-fast  the engine's and the data's tests only (no browser, no site build): under a minute
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+#: What building needs (pyproject's dependencies), and beside it the test and lint tools (its [test] extra).
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 # Debian packages the browser and HTML-validation tests need.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site shard merge test check lint browser bench bench-search clean
+.PHONY: site shard merge test test-fast check lint browser bench bench-search clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e .
 	touch $(STAMP)
+
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(TEST_STAMP)
 
 # ACCESS=access/accounts.csv builds for an intranet where each unit reads only its own pages.
 site: $(STAMP)
@@ -33,9 +40,13 @@ merge: $(STAMP)
 check: $(STAMP)
 	$(BIN)/kaoping check
 
-lint: $(STAMP)
+# ruff (style, complexity at most 15, lines at most 120, only the command line prints), mypy, the packages'
+# contracts (pyproject's [tool.importlinter]) and no module over 400 lines (pyproject's [tool.pylint]).
+lint: $(TEST_STAMP)
 	$(BIN)/ruff check generator tests scripts
 	$(BIN)/mypy
+	$(BIN)/lint-imports
+	$(BIN)/pylint --score=n generator scripts
 
 # Debian's chromium (Playwright's own browser download does not work offline), CJK fonts for
 # readable screenshots, a Java runtime for the Nu HTML checker, pdftotext to read the printed notice,
@@ -46,8 +57,11 @@ browser:
 	  { command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; } && command -v rsync >/dev/null 2>&1 || \
 	  ( $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium fonts-noto-cjk default-jre-headless poppler-utils nginx-light rsync )
 
-test: $(STAMP) browser lint
+test: $(TEST_STAMP) browser lint
 	$(BIN)/python -m pytest
+
+test-fast: $(TEST_STAMP)
+	$(BIN)/python -m pytest -m "not browser and not slow"
 
 clean:
 	rm -rf site docs/assessments .kaoping-tmp-* .kaoping-cache shards test-artifacts
@@ -61,5 +75,5 @@ bench: $(STAMP)
 # http and from the folder (file://): top-1 precision, top-3 recall, time to first result, bytes downloaded.
 # SYNTH=10000 measures the same at that many synthetic units; SYNTH=100 INDEX=100000 a search index of
 # 100,000 units (scored, their pages not rendered). SITE=dir measures an already built site.
-bench-search: $(STAMP) browser
+bench-search: $(TEST_STAMP) browser
 	$(BIN)/python bench/search.py --file $(if $(SITE),--site $(SITE),) $(if $(SYNTH),--synth $(SYNTH),) $(if $(INDEX),--index-units $(INDEX),)

@@ -12,10 +12,11 @@ from decimal import Decimal
 from pathlib import Path
 
 from generator.data.check_results import check_results
+from generator.data.csvread import parse_table
 from generator.data.load import read_rubric_text
 from generator.data.pipeline import Prepared, prepare
 from generator.data.problems import Problems
-from generator.data.tables import TABLES, parse_table, table_for_file
+from generator.data.tables import TABLES, table_for_file
 from generator.engine.models import RawResults, Row, Rubric
 from generator.engine.outcome import AssessmentOutcome, NodeOutcome, UnitOutcome
 from generator.engine.scoring import score_assessment
@@ -153,7 +154,9 @@ def check_and_score(rubric: Rubric, files: Mapping[str, bytes]) -> tuple[Assessm
         table = table_for_file(name)
         assert table is not None, name
         tables[table.name].extend(parse_table(data, f"{RESULTS}/{name}", table, problems))
-    raw = RawResults(AID, RESULTS, files=tuple(f"{RESULTS}/{n}" for n in files), **{k: tuple(v) for k, v in tables.items()})
+    raw = RawResults(
+        AID, RESULTS, files=tuple(f"{RESULTS}/{n}" for n in files), **{k: tuple(v) for k, v in tables.items()}
+    )
     assessment = check_results(rubric, raw, problems)
     if assessment is None or problems.has_errors():
         return None, problems

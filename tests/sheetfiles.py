@@ -99,7 +99,9 @@ def append_rows(path: Path, sheet: str, first: int, values: list[str], count: in
     letters = "ABCDEFGHIJKLMN"
 
     def row(r: int) -> str:
-        cells = "".join(f'<c r="{letters[i]}{r}" t="inlineStr"><is><t>{v}</t></is></c>' for i, v in enumerate(values) if v)
+        cells = "".join(
+            f'<c r="{letters[i]}{r}" t="inlineStr"><is><t>{v}</t></is></c>' for i, v in enumerate(values) if v
+        )
         return f'<row r="{r}">{cells}</row>'
 
     extra = "".join(row(r) for r in range(first, first + count)).encode()

@@ -44,10 +44,13 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = ROOT / "test-artifacts"
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason="没有 /usr/bin/chromium，跳过浏览器测试（只在缺少 Chromium 时跳过；make test 会安装它）",
-)
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="没有 /usr/bin/chromium，跳过浏览器测试（只在缺少 Chromium 时跳过；make test 会安装它）",
+    ),
+]
 
 
 # --------------------------------------------------------------------------------------------

@@ -73,7 +73,13 @@ def test_a_gbk_line_in_utf8_is_placed_at_its_first_gbk_character() -> None:
         where = undecodable(data, exc.start, "utf-8")
     # 没 in GBK (C3 BB) is also a valid UTF-8 pair: the first byte that fails comes later, the line's GBK
     # text starts at column 4.
-    assert (where.line, where.column, where.encoding, where.line_looks_like, where.mixed) == (2, 4, "UTF-8", "GBK", True)
+    assert (where.line, where.column, where.encoding, where.line_looks_like, where.mixed) == (
+        2,
+        4,
+        "UTF-8",
+        "GBK",
+        True,
+    )
     assert mixed_words(where, "文件") is not None
 
 

@@ -35,6 +35,8 @@ from sandbox import ROOT, digests
 from generator.cli import parser
 from generator.site.stamp import BUILD_STAMP, PUBLISHED_MARKER
 
+pytestmark = pytest.mark.slow
+
 GITHUB = ROOT / ".github" / "workflows" / "site.yml"
 GITLAB = ROOT / ".gitlab-ci.yml"
 SCRIPT = ROOT / "scripts" / "ci_publish.sh"
@@ -150,15 +152,23 @@ def test_every_kaoping_subcommand_exists() -> None:
 def test_every_script_exists() -> None:
     assert any("scripts/ci_publish.sh" in c for c in all_commands()["github:publish"])
     assert any("scripts/ci_publish.sh" in c for c in all_commands()["gitlab:publish"])
-    found = [(job, path) for job, lines in all_commands().items() for c in lines for path in re.findall(r"\bscripts/[\w./-]+", c)]
+    found = [
+        (job, path)
+        for job, lines in all_commands().items()
+        for c in lines
+        for path in re.findall(r"\bscripts/[\w./-]+", c)
+    ]
     assert {job for job, _ in found} >= {"github:publish", "gitlab:publish"}
     for job, path in found:
         assert (ROOT / path).is_file(), f"{job} 运行的 {path} 不存在"
-    # The publish script runs generator/site/stamp.py with the runner's python3: it must exist and need nothing installed.
+    # The publish script runs generator/site/stamp.py with the runner's python3: it must exist and need nothing
+    # installed.
     stamp = ROOT / "generator" / "site" / "stamp.py"
     assert "generator/site/stamp.py" in SCRIPT.read_text(encoding="utf-8") and stamp.is_file()
     imports = re.findall(r"^(?:from|import) (\S+)", stamp.read_text(encoding="utf-8"), re.MULTILINE)
-    assert imports and all(not name.startswith(".") and name.split(".")[0] in sys.stdlib_module_names | {"__future__"} for name in imports), imports
+    assert imports and all(
+        not name.startswith(".") and name.split(".")[0] in sys.stdlib_module_names | {"__future__"} for name in imports
+    ), imports
 
 
 def test_python_3_11_on_debian() -> None:
@@ -227,7 +237,8 @@ def test_check_then_test_then_build_then_publish(platform: str) -> None:
         order = [stages.index(jobs[name]["stage"]) for name in (check, test, shard, build, publish)]
         assert order == sorted(order) and len(set(order)) == 5
         assert {"job": shard, "optional": True} in jobs[build]["needs"]
-        assert jobs[shard]["rules"] == [{"if": "$KAOPING_SHARDS"}] and "$CI_NODE_INDEX/$CI_NODE_TOTAL" in commands[f"gitlab:{shard}"][0]
+        assert jobs[shard]["rules"] == [{"if": "$KAOPING_SHARDS"}]
+        assert "$CI_NODE_INDEX/$CI_NODE_TOTAL" in commands[f"gitlab:{shard}"][0]
     else:
         assert jobs[shard]["if"] == "vars.KAOPING_SHARDS != ''"
         assert "${{ matrix.shard }}/${{ strategy.job-total }}" in commands[f"github:{shard}"][0]
@@ -239,7 +250,8 @@ def test_publish_only_on_the_default_branch() -> None:
     jobs = github_jobs()
     condition = jobs["publish"]["if"]
     assert condition == (
-        "${{ !failure() && !cancelled() && github.ref == format('refs/heads/{0}', github.event.repository.default_branch) }}"
+        "${{ !failure() && !cancelled() && "
+        "github.ref == format('refs/heads/{0}', github.event.repository.default_branch) }}"
     )
     assert [name for name, job in jobs.items() if "if" in job] == ["shard", "build", "publish"]
     assert jobs["publish"]["concurrency"]["cancel-in-progress"] is False
@@ -253,7 +265,9 @@ def test_publish_only_on_the_default_branch() -> None:
 def test_the_site_travels_from_build_to_publish() -> None:
     build = github_jobs()["build"]["steps"]
     upload = [s for s in build if str(s.get("uses", "")).startswith("actions/upload-artifact")]
-    download = [s for s in github_jobs()["publish"]["steps"] if str(s.get("uses", "")).startswith("actions/download-artifact")]
+    download = [
+        s for s in github_jobs()["publish"]["steps"] if str(s.get("uses", "")).startswith("actions/download-artifact")
+    ]
     assert len(upload) == len(download) == 1
     assert upload[0]["with"]["name"] == download[0]["with"]["name"] == "site"
     # The build stamp (site/.kaoping-build.json) is a hidden file: upload-artifact leaves those out unless told.
@@ -293,7 +307,10 @@ def test_the_documented_variables_are_the_ones_used() -> None:
     optional = {name for name, (what, _) in documented.items() if "不设时" in what}
     assert required == set(documented) - optional == set(documented) - {"KAOPING_DEPLOY_PORT"}
 
-    other = set(re.findall(r"\bKAOPING_\w+", GITLAB.read_text(encoding="utf-8")) + re.findall(r"\bKAOPING_\w+", GITHUB.read_text(encoding="utf-8")))
+    other = set(
+        re.findall(r"\bKAOPING_\w+", GITLAB.read_text(encoding="utf-8"))
+        + re.findall(r"\bKAOPING_\w+", GITHUB.read_text(encoding="utf-8"))
+    )
     assert other <= set(documented) | {"KAOPING_SHARDS"}
 
 
@@ -372,7 +389,13 @@ class Server:
         return found + [n for n in self.names() if n.startswith(".")]
 
 
-def make_site(folder: Path, version: str, commit: str | None = None, commit_time: str | None = None, built_at: str = "2026-01-01T00:00:00Z") -> Path:
+def make_site(
+    folder: Path,
+    version: str,
+    commit: str | None = None,
+    commit_time: str | None = None,
+    built_at: str = "2026-01-01T00:00:00Z",
+) -> Path:
     """A built site; its build stamp (as kaoping build writes it) names ``commit`` when given."""
     site = folder / f"site-{version}"
     (site / "search").mkdir(parents=True)
@@ -415,7 +438,10 @@ def test_publish_script_switches_releases(server: Server, tmp_path: Path) -> Non
     assert site_digests(server.dest) == digests(first)
     published = marker(server.dest)
     assert {k: published[k] for k in ("commit", "commit_time", "built_at", "published_by")} == {
-        "commit": "a1" + "0" * 38, "commit_time": "2026-01-01T00:00:00Z", "built_at": "2026-01-01T00:00:00Z", "published_by": "ci",
+        "commit": "a1" + "0" * 38,
+        "commit_time": "2026-01-01T00:00:00Z",
+        "built_at": "2026-01-01T00:00:00Z",
+        "published_by": "ci",
     }
     assert published["published_at"].endswith("Z")
     for path in [server.dest.resolve(), *server.dest.resolve().rglob("*")]:
@@ -476,7 +502,10 @@ def test_publish_script_takes_keys_from_files(server: Server, tmp_path: Path) ->
 @pytest.mark.parametrize(
     ("env", "words"),
     [
-        ({"KAOPING_DEPLOY_HOST": "", "KAOPING_DEPLOY_SSH_KEY": ""}, "缺少 CI 变量：KAOPING_DEPLOY_HOST KAOPING_DEPLOY_SSH_KEY。"),
+        (
+            {"KAOPING_DEPLOY_HOST": "", "KAOPING_DEPLOY_SSH_KEY": ""},
+            "缺少 CI 变量：KAOPING_DEPLOY_HOST KAOPING_DEPLOY_SSH_KEY。",
+        ),
         ({"KAOPING_DEPLOY_PATH": "srv/site"}, "必须是绝对路径"),
         ({"KAOPING_DEPLOY_PATH": "/srv/my site"}, "只能由字母、数字"),
         ({"KAOPING_DEPLOY_PATH": "/srv/site/"}, "不能以 / 结尾"),
@@ -548,10 +577,16 @@ def test_publish_script_cleans_what_an_interrupted_run_left(server: Server, tmp_
 
 def git(repo: Path, *args: str, when: str = "2026-01-01T00:00:00Z") -> str:
     env = os.environ | {
-        "GIT_AUTHOR_NAME": "CI", "GIT_AUTHOR_EMAIL": "ci@example.org", "GIT_AUTHOR_DATE": when,
-        "GIT_COMMITTER_NAME": "CI", "GIT_COMMITTER_EMAIL": "ci@example.org", "GIT_COMMITTER_DATE": when,
+        "GIT_AUTHOR_NAME": "CI",
+        "GIT_AUTHOR_EMAIL": "ci@example.org",
+        "GIT_AUTHOR_DATE": when,
+        "GIT_COMMITTER_NAME": "CI",
+        "GIT_COMMITTER_EMAIL": "ci@example.org",
+        "GIT_COMMITTER_DATE": when,
     }
-    return subprocess.run(["git", "-C", str(repo), *args], env=env, capture_output=True, text=True, check=True).stdout.strip()
+    return subprocess.run(
+        ["git", "-C", str(repo), *args], env=env, capture_output=True, text=True, check=True
+    ).stdout.strip()
 
 
 @needs_rsync
@@ -586,11 +621,17 @@ def test_publish_script_asks_git_which_commit_is_newer(server: Server, tmp_path:
     before = digests(server.dest)
     run = server.publish(make_site(tmp_path, "first", first, "2026-04-05T00:00:00Z"), first)
     assert run.returncode == 1
-    assert f"它是这次的提交 {first[:12]}（提交于 2026-04-05 00:00:00 UTC）之后的提交（由 git 确认）" in run.stderr, run.stderr
+    assert f"它是这次的提交 {first[:12]}（提交于 2026-04-05 00:00:00 UTC）之后的提交（由 git 确认）" in run.stderr, (
+        run.stderr
+    )
     assert digests(server.dest) == before
     run = server.publish(make_site(tmp_path, "third", third, "2026-04-03T00:00:00Z"), third)
     assert run.returncode == 0, run.stderr
-    assert f"这次的提交 {third[:12]}（提交于 2026-04-03 00:00:00 UTC）在发布目录中网站的提交 {second[:12]} 之后（由 git 确认）" in run.stdout
+    assert (
+        f"这次的提交 {third[:12]}（提交于 2026-04-03 00:00:00 UTC）"
+        f"在发布目录中网站的提交 {second[:12]} 之后（由 git 确认）"
+        in run.stdout
+    )
     assert marker(server.dest)["commit"] == third
 
 

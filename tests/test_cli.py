@@ -46,7 +46,10 @@ def test_check_passes_on_good_data(good: Path, capsys: pytest.CaptureFixture[str
     assert out.splitlines()[0] == "检查通过：1 份细则，1 份考核结果，2 个单位。"
     # … and where the rubric comes from: one written without a source document is its own original.
     # the unit type, defaults, c1, its rule, grading and its two bands
-    assert out.splitlines()[2:] == ["  t：各部分 7 处（原文 7，补充 0，解读 0）", "    党支部：指标 100 分（原文 100 分，补充 0 分，解读 0 分）"]
+    assert out.splitlines()[2:] == [
+        "  t：各部分 7 处（原文 7，补充 0，解读 0）",
+        "    党支部：指标 100 分（原文 100 分，补充 0 分，解读 0 分）",
+    ]
     assert err == ""
 
 
@@ -55,7 +58,9 @@ def test_check_one_assessment(good: Path, capsys: pytest.CaptureFixture[str]) ->
     assert capsys.readouterr().out.startswith("检查通过：1 份细则")
 
 
-def test_check_fails_on_bad_data_with_every_message_on_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_fails_on_bad_data_with_every_message_on_stderr(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = dict(GOOD, **{"entries.csv": entries_csv("U1,c1,,18,,十八次", "u2,c9,,3,,三次", "u2,c1,,三,,三次")})
     write_project(tmp_path, RUBRIC, bad)
     assert cli(tmp_path, "check") == 1
@@ -106,8 +111,19 @@ def test_score_json(good: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert '"total": 96.4,' in out
     assert "96.39999" not in out and "96.40000" not in out
     data = json.loads(out)
-    assert data["assessment"] == {"id": "t", "title": "测试细则", "year": 2017, "issuer": "测试机关", "illustrative": False, "grading_illustrative": False, "sample": False}
-    assert [(u["unit"]["id"], u["total"], u["rank"], u["grade"]) for u in data["units"]] == [("u1", 96.4, 2, "pass"), ("u2", 99.4, 1, "pass")]
+    assert data["assessment"] == {
+        "id": "t",
+        "title": "测试细则",
+        "year": 2017,
+        "issuer": "测试机关",
+        "illustrative": False,
+        "grading_illustrative": False,
+        "sample": False,
+    }
+    assert [(u["unit"]["id"], u["total"], u["rank"], u["grade"]) for u in data["units"]] == [
+        ("u1", 96.4, 2, "pass"),
+        ("u2", 99.4, 1, "pass"),
+    ]
     [rule] = data["units"][0]["categories"][0]["rules"]
     assert rule["lost"] == 3.6
     assert rule["explanation"] == "18 次 × 0.2 分 = 3.6 分"
@@ -152,11 +168,13 @@ def test_no_command_prints_help(capsys: pytest.CaptureFixture[str]) -> None:
     assert "kaoping" in capsys.readouterr().out
 
 
-def test_no_traceback_without_debug(good: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_traceback_without_debug(
+    good: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("意外")
 
-    monkeypatch.setattr(generator.cli, "prepare", broken)
+    monkeypatch.setattr(generator.cli.commands, "prepare", broken)
     assert cli(good, "check") == 3
     err = capsys.readouterr().err
     assert err == "内部错误：程序遇到了意外情况。请带上 --debug 重新运行，把输出发给维护人员。\n"

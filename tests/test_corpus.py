@@ -15,8 +15,8 @@ A case may also hold:
   has not ended in time: for input that would hang a regressed program (a FIFO), so that the suite
   cannot hang with it.
 
-In the expected files ``{root}`` and ``{tmp}`` stand for those folders. Which input is fixed up with a warning and which is
-refused is documented in ``docs/reference/results.md`` (section “修正还是拒绝”).
+In the expected files ``{root}`` and ``{tmp}`` stand for those folders. Which input is fixed up with a warning and
+which is refused is documented in ``docs/reference/results.md`` (section “修正还是拒绝”).
 
 To rewrite the expected files after a deliberate change of wording::
 
@@ -37,7 +37,9 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.data.yamlread import MAX_YAML_BYTES
+from generator.data.yamlcompose import MAX_YAML_BYTES
+
+pytestmark = pytest.mark.slow
 
 CORPUS = Path(__file__).parent / "corpus"
 SHARED = CORPUS / "_shared"
@@ -185,7 +187,7 @@ def test_debug_shows_a_traceback_only_for_internal_errors(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("故障")
 
-    monkeypatch.setattr("generator.cli.prepare", broken)
+    monkeypatch.setattr("generator.cli.commands.prepare", broken)
     assert main(["--root", str(root), "check"]) == 3
     err = capsys.readouterr().err
     assert "Traceback" not in err and "--debug" in err
@@ -200,7 +202,8 @@ def test_a_results_file_that_cannot_be_read(tmp_path: Path, capsys: pytest.Captu
     code, err = check(root, capsys)
     assert code == 1
     assert err.startswith(
-        "results/shili-2017/bonus.csv: 错误：这是一个失效的链接：它指向的 ../../moved-away.csv 不存在（可能已移走或删除）\n"
+        "results/shili-2017/bonus.csv: 错误：这是一个失效的链接："
+        "它指向的 ../../moved-away.csv 不存在（可能已移走或删除）\n"
         "    处理办法：把文件本身复制到这里（不要用快捷方式或链接），数据文件都放在项目目录中，随项目一起保存。\n"
     ), err
 
@@ -214,5 +217,6 @@ def test_a_quote_left_open_early_in_a_long_file(tmp_path: Path, capsys: pytest.C
     code, err = check(root, capsys)
     assert code == 1
     assert err.startswith(
-        "results/shili-2017/entries.csv:2: 错误：CSV 格式错误：有一格超过 131072 个字符（文件可能在一行中间被截断，或引号没有成对）\n"
+        "results/shili-2017/entries.csv:2: 错误：CSV 格式错误：有一格超过 131072 个字符"
+        "（文件可能在一行中间被截断，或引号没有成对）\n"
     ), err

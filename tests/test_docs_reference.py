@@ -29,10 +29,11 @@ import pytest
 from generator.cli import main as cli_main
 from generator.data import check_results
 from generator.data.check import check_rubric
+from generator.data.csvread import parse_table
 from generator.data.load import read_rubric_text
 from generator.data.pipeline import prepare
 from generator.data.problems import Problems
-from generator.data.tables import TABLES, UNITS, Table, parse_table, table_for_file
+from generator.data.tables import TABLES, UNITS, Table, table_for_file
 from generator.engine import models
 from generator.engine.exact import NumberError, parse_number
 from generator.engine.models import RULE_KIND_NAMES, RULE_KINDS, Rubric, Rule
@@ -271,7 +272,8 @@ def fit_full_marks(text: str, own_types: bool) -> str:
         top = max((t.full_marks for t in rubric.unit_types), default=100)
         return text.replace(
             BASE["indicators"],
-            f"indicators:\n  - {{id: x, title: 示例指标, points: {top}, points_by_type: {{{by_type}}}, rules: [{{kind: range}}]}}\n",
+            f"indicators:\n  - {{id: x, title: 示例指标, points: {top}, "
+            f"points_by_type: {{{by_type}}}, rules: [{{kind: range}}]}}\n",
             1,
         )
     lines = []
@@ -320,9 +322,7 @@ def errors(problems: Problems) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def run(
-    tmp: Path, rubric_text: str, rubric_id: str, files: dict[str, str]
-) -> tuple[AssessmentOutcome, Problems]:
+def run(tmp: Path, rubric_text: str, rubric_id: str, files: dict[str, str]) -> tuple[AssessmentOutcome, Problems]:
     (tmp / "rubrics").mkdir(parents=True, exist_ok=True)
     (tmp / "rubrics" / f"{rubric_id}.yml").write_text(rubric_text, encoding="utf-8")
     folder = tmp / "results" / rubric_id
@@ -505,12 +505,8 @@ def test_every_table_and_column_is_documented(table: Table) -> None:
     assert table.title in heading and f"{table.prefix}.csv" in heading, heading
     body = prose(table_section(table))
     for column in table.columns:
-        rows = [
-            line for line in body.splitlines() if line.startswith(f"| {column.title} | `{column.name}` |")
-        ]
-        assert len(rows) == 1, (
-            f"results.md 的{table.title}一节应有一行说明「{column.title}」（`{column.name}`）"
-        )
+        rows = [line for line in body.splitlines() if line.startswith(f"| {column.title} | `{column.name}` |")]
+        assert len(rows) == 1, f"results.md 的{table.title}一节应有一行说明「{column.title}」（`{column.name}`）"
         row = rows[0]
         for alias in column.aliases:
             if alias not in (column.title, column.name):
@@ -575,9 +571,7 @@ def _check_section_blocks() -> Iterator[Block]:
     return iter(b for b in blocks(section_of(RESULTS_TEXT, "kaoping check")) if b.lang == "text")
 
 
-def test_sample_check_output_is_what_the_checker_prints(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_sample_check_output_is_what_the_checker_prints(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     texts = list(_check_section_blocks())
     bad = next(b for b in texts if b.body.startswith("单位代码,"))
     shown = texts[texts.index(bad) + 1].body
@@ -650,15 +644,11 @@ def test_number_examples_behave_as_stated() -> None:
 
 def test_yes_no_and_status_words_are_the_accepted_ones() -> None:
     assert check_results.YES and check_results.NO and check_results.ASSESSED and check_results.NOT_ASSESSED
-    rows = {
-        cells[0]: set(re.findall(r"`([^`]+)`", cells[1])) for cells in _table_rows("数字") if len(cells) == 2
-    }
+    rows = {cells[0]: set(re.findall(r"`([^`]+)`", cells[1])) for cells in _table_rows("数字") if len(cells) == 2}
     assert rows["是"] == check_results.YES
     assert rows["否"] == check_results.NO
     status = next(
-        line
-        for line in prose(table_section(UNITS)).splitlines()
-        if line.startswith("| 考核状态 | `status` |")
+        line for line in prose(table_section(UNITS)).splitlines() if line.startswith("| 考核状态 | `status` |")
     )
     for word in check_results.ASSESSED | check_results.NOT_ASSESSED:
         assert word in status, f"考核状态一行没有列出「{word}」"
@@ -681,7 +671,8 @@ def test_every_notice_key_is_documented(cls: type[Any]) -> None:
 
 def test_notice_example_loads_and_checks() -> None:
     from generator.data.load import load_notice  # noqa: F401  (the loader the build uses)
-    from generator.data.yamlread import Reader, compose
+    from generator.data.yamlcompose import compose
+    from generator.data.yamlread import Reader
     from generator.engine.models import Notice
 
     text = NOTICE_MD.read_text(encoding="utf-8")

@@ -30,6 +30,8 @@ from generator.cli import main
 from generator.site.build import TEMP_PREFIX, Progress, build, remove_leftovers
 from generator.site.stamp import BUILD_STAMP
 
+pytestmark = pytest.mark.slow
+
 SHARED = ROOT / "tests" / "corpus" / "_shared"
 AID = "shili-2017"
 

@@ -18,9 +18,9 @@ from helpers import D, find
 from generator.data.load import load_rubric
 from generator.data.pipeline import Prepared, prepare
 from generator.data.problems import Problems
-from generator.data.provenance import provenance
 from generator.engine.origin import FILLED, READING
 from generator.engine.outcome import AssessmentOutcome
+from generator.engine.provenance import provenance
 from generator.engine.tree import tree_points, typed_tree
 from generator.site import views
 
@@ -107,7 +107,9 @@ zb1,1,visits,6,,3名成员全年共深入联系点6次
 
 
 def test_changde_member_count_is_required_and_checked(tmp_path: Path) -> None:
-    units = CHANGDE_UNITS.replace("dw1,甲局机关党委,机关党委,7,", "dw1,甲局机关党委,机关党委,,").replace("zz1,丙局机关总支,机关总支,3,", "zz1,丙局机关总支,机关总支,2.5,")
+    units = CHANGDE_UNITS.replace("dw1,甲局机关党委,机关党委,7,", "dw1,甲局机关党委,机关党委,,").replace(
+        "zz1,丙局机关总支,机关总支,3,", "zz1,丙局机关总支,机关总支,2.5,"
+    )
     prepared = run(tmp_path, "changde-2012", {"units.csv": units})
     assert errors(prepared) == [
         "results/changde-2012/units.csv:2:4: 单位 dw1 没有填成员人数，指标 1 规则 visits 的目标按人数计算",
@@ -163,7 +165,9 @@ zz1,8,five,阵地,,阵地建设不规范
 def test_changde_sample_data_charges_no_branch_with_the_committees_duties(bundled: Prepared) -> None:
     types = {r["单位代码"]: r["单位类型"] for r in rows(ROOT / "results/changde-2012/units.csv")}
     assert set(types.values()) == {"机关党委", "机关总支", "机关支部"}
-    charged = [r for r in csv.DictReader(io.StringIO((ROOT / "results/changde-2012/entries.csv").read_bytes().decode("gbk")))]
+    charged = [
+        r for r in csv.DictReader(io.StringIO((ROOT / "results/changde-2012/entries.csv").read_bytes().decode("gbk")))
+    ]
     duties = [r for r in charged if r["指标编号"] == "8" and r["规则"] in ("mechanism", "pilot")]
     assert duties and {types[r["单位代码"]] for r in duties} == {"机关党委"}
 
@@ -234,7 +238,11 @@ ly1,3,political_study,20,,全年政治学习20次
 ly1,declared,,,2,党建工作经验在全市交流
 """
     parts = "单位代码,组成部分,得分\nly1,平时考核,90\n"
-    outcome = scored(tmp_path, "luoyang-2013", {"units.csv": LUOYANG_UNITS, "entries.csv": entries, "bonus.csv": bonus, "parts.csv": parts})
+    outcome = scored(
+        tmp_path,
+        "luoyang-2013",
+        {"units.csv": LUOYANG_UNITS, "entries.csv": entries, "bonus.csv": bonus, "parts.csv": parts},
+    )
     s = outcome.by_unit()["ly1"].score
     # 24 − 20 = 4 short × 5 分 (1000-point scale) = 20: 980 / 1000 × 100 × 70% = 68.6; 90 × 30% = 27; + 2 → 97.6.
     assert s.indicator_score == D(980)
@@ -245,7 +253,12 @@ ly1,declared,,,2,党建工作经验在全市交流
     assert rubric.bonus is not None
     [item] = rubric.bonus.items
     assert item.title == "各单位自行申报的加分项目"
-    assert {f: prov.origin(item, f) for f in ("title", "min", "max", "cap")} == {"title": "原文", "min": FILLED, "max": FILLED, "cap": FILLED}
+    assert {f: prov.origin(item, f) for f in ("title", "min", "max", "cap")} == {
+        "title": "原文",
+        "min": FILLED,
+        "max": FILLED,
+        "cap": FILLED,
+    }
     # Every target of the 统计表 is used by a rule and listed on the standards page.
     used = {r.activity for n in typed_tree(rubric, "branch") for _, r in n.rules if getattr(r, "activity", "")}
     with_targets = {a.id for a in rubric.activities if a.targets}
@@ -351,7 +364,15 @@ def parts(**scores: int) -> str:
 #: 25 points of the city units' (filled-in) indicators, taken whole.
 LOSE_25 = "".join(
     f"s1,{node},,,{points},核实扣分\n"
-    for node, points in (("S1.1.1", 3), ("S1.1.2", 4), ("S1.1.3", 3), ("S2.1.1", 4), ("S2.1.2", 4), ("S2.2.1", 4), ("S2.3.1", 3))
+    for node, points in (
+        ("S1.1.1", 3),
+        ("S1.1.2", 4),
+        ("S1.1.3", 3),
+        ("S2.1.1", 4),
+        ("S2.1.2", 4),
+        ("S2.2.1", 4),
+        ("S2.3.1", 3),
+    )
 )
 
 
@@ -359,11 +380,18 @@ def test_zonghe_75_is_within_the_fail_line(tmp_path: Path) -> None:
     # 004:45 “……以及市直单位后5名、且最终考核分数在75分以下的，确定为党建工作"未达标单位"” — 以下 includes 75.
     assert "市直单位后5名、且最终考核分数在75分以下的" in seed_line("004", 45)
     entries = "单位代码,指标编号,规则,情况,扣分,扣分原因\n" + LOSE_25
-    outcome = scored(tmp_path, "zonghe-2020", {"units.csv": city_units("s1", "s2"), "entries.csv": entries, "parts.csv": parts(s1=75, s2=100)})
+    outcome = scored(
+        tmp_path,
+        "zonghe-2020",
+        {"units.csv": city_units("s1", "s2"), "entries.csv": entries, "parts.csv": parts(s1=75, s2=100)},
+    )
     s1 = outcome.by_unit()["s1"]
     # 实绩 75 × 90% = 67.5, 满意度 75 × 10% = 7.5: 75 exactly, last of 2 (倒数第 1 名) → 未达标单位.
     assert (s1.score.total, s1.standing.label) == (D(75), "未达标单位")
-    assert any(r.startswith("市直单位倒数第 1 名，且在 75 分以下（含） → 未达标单位（解读：“75分以下”") for r in s1.standing.reasons)
+    assert any(
+        r.startswith("市直单位倒数第 1 名，且在 75 分以下（含） → 未达标单位（解读：“75分以下”")
+        for r in s1.standing.reasons
+    )
     rubric = outcome.rubric
     assert rubric.grading is not None and "低于150分" not in rubric.grading.reading + rubric.grading.note
     assert provenance(rubric).origin(rubric.ranking.pools[1], "fail_at_or_below") == READING
@@ -372,7 +400,9 @@ def test_zonghe_75_is_within_the_fail_line(tmp_path: Path) -> None:
 def test_zonghe_a_tie_is_told_in_the_grade_reasons(tmp_path: Path) -> None:
     # 004:45 ranks 前3名 / 前10名 / 后2名 / 后5名 but says nothing of ties: the rule is filled in and says so.
     assert "同分" not in next(SEEDS.glob("004_*.txt")).read_text(encoding="utf-8")
-    outcome = scored(tmp_path, "zonghe-2020", {"units.csv": city_units("s1", "s2", "s3"), "parts.csv": parts(s1=90, s2=90, s3=80)})
+    outcome = scored(
+        tmp_path, "zonghe-2020", {"units.csv": city_units("s1", "s2", "s3"), "parts.csv": parts(s1=90, s2=90, s3=80)}
+    )
     reasons = {u.unit.id: u.standing.reasons for u in outcome.units}
     told = "与另 1 个单位同分，名次并列：得分相同的单位名次并列，其后名次顺延（补充：原文没有规定同分时如何排名"
     assert any(r.startswith(told) for r in reasons["s1"]) and any(r.startswith(told) for r in reasons["s2"])
@@ -388,7 +418,11 @@ def test_zonghe_readings_are_marked_in_the_grade_reasons(tmp_path: Path) -> None
     outcome = scored(
         tmp_path,
         "zonghe-2020",
-        {"units.csv": city_units(*codes), "parts.csv": parts(**{c: 100 - i for i, c in enumerate(codes)}), "vetoes.csv": vetoes},
+        {
+            "units.csv": city_units(*codes),
+            "parts.csv": parts(**{c: 100 - i for i, c in enumerate(codes)}),
+            "vetoes.csv": vetoes,
+        },
     )
     by_unit = outcome.by_unit()
     assert by_unit["s01"].standing.label == "未达标单位"
@@ -396,7 +430,10 @@ def test_zonghe_readings_are_marked_in_the_grade_reasons(tmp_path: Path) -> None
     # s11 ranks 11th but 10th among the eligible: 先进 by the reading, and its reason says so.
     s11 = by_unit["s11"]
     assert (s11.standing.rank, s11.standing.label) == (11, "先进单位")
-    assert any(r.startswith("有评先资格的单位中位居市直单位前 10 名（第 10 位）→ 先进单位（解读：") for r in s11.standing.reasons)
+    assert any(
+        r.startswith("有评先资格的单位中位居市直单位前 10 名（第 10 位）→ 先进单位（解读：")
+        for r in s11.standing.reasons
+    )
 
 
 @pytest.mark.parametrize("rid", ["zonghe-2019", "zonghe-2020"])
@@ -404,7 +441,9 @@ def test_zonghe_sample_bonus_grounds_are_those_the_document_names(rid: str) -> N
     # 004:35 “受到中央、省委、市委表彰的，或受到中央领导同志和省委、市委主要领导批示肯定的，以及以现场会等形式
     # 在全省乃至全国推广经验的，经综合评估在考评总分中酌情加1-3分。”
     assert "以现场会等形式在全省乃至全国推广经验的" in seed_line("004", 35)
-    grounds = re.compile(r"(被(省委|市委|中央)表彰|受到(省委|市委|中央)表彰|获(省委|市委)主要领导批示肯定|以现场会形式在全(省|国)推广)")
+    grounds = re.compile(
+        r"(被(省委|市委|中央)表彰|受到(省委|市委|中央)表彰|获(省委|市委)主要领导批示肯定|以现场会形式在全(省|国)推广)"
+    )
     subjects = [r["事项"] for r in rows(ROOT / f"results/{rid}/bonus.csv")]
     assert subjects and all(grounds.search(s) for s in subjects), [s for s in subjects if not grounds.search(s)]
 
@@ -423,7 +462,11 @@ def test_zonghe_pages_say_what_rests_on_filled_points_and_an_invented_year(bundl
     outcome = bundled.outcomes["zonghe-2020"]
     history = views.History(bundled.outcomes)
     stats = views.pool_stats(outcome)
-    city = next(u for u in outcome.units if u.score.unit_type.id == "city_unit" and u.score.assessed and history.change(outcome.rubric, u))
+    city = next(
+        u
+        for u in outcome.units
+        if u.score.unit_type.id == "city_unit" and u.score.assessed and history.change(outcome.rubric, u)
+    )
     ctx = views.unit_context(outcome, city, stats, history, None, False)
     assert ctx.filled_note.startswith("本单位适用的 100 分指标中全部是补充的示例")
     assert ctx.change is not None and ctx.change.invented == "2019年度的细则整份是补充的示例，不是原文件的规定"

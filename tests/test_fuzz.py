@@ -1,6 +1,6 @@
 """Fuzz and property tests over whole inputs (hypothesis).
 
-1. Raw CSV text and bytes, in any encoding, through :func:`generator.data.tables.parse_table` (and on through
+1. Raw CSV text and bytes, in any encoding, through :func:`generator.data.csvread.parse_table` (and on through
    the results checker): rows or located problems, never another exception.
 2. Raw YAML text through :func:`generator.data.load.read_rubric_text` and the rubric checker: a rubric or
    located problems, never another exception.
@@ -29,9 +29,10 @@ from hypothesis import strategies as st
 
 from generator.data.check import check_rubric
 from generator.data.check_results import check_results
+from generator.data.csvread import parse_table
 from generator.data.load import read_rubric_text
 from generator.data.problems import Problems
-from generator.data.tables import TABLES, Table, parse_table
+from generator.data.tables import TABLES, Table
 from generator.engine.exact import ZERO, quantize
 from generator.engine.models import RawResults, Row, Rubric
 from generator.engine.outcome import AssessmentOutcome, NodeOutcome, UnitOutcome

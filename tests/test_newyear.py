@@ -12,10 +12,13 @@ from sandbox import digests
 
 import generator.office.outputfile
 from generator.cli import main
+from generator.data.csvread import parse_table
 from generator.data.load import load_rubric
 from generator.data.pipeline import prepare
 from generator.data.problems import Problems
-from generator.data.tables import UNITS, parse_table
+from generator.data.tables import UNITS
+
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,7 +35,9 @@ def cli(root: Path, *args: str) -> int:
 
 
 def changed_lines(a: Path, b: Path) -> list[str]:
-    diff = difflib.unified_diff(a.read_text(encoding="utf-8").splitlines(), b.read_text(encoding="utf-8").splitlines(), n=0, lineterm="")
+    diff = difflib.unified_diff(
+        a.read_text(encoding="utf-8").splitlines(), b.read_text(encoding="utf-8").splitlines(), n=0, lineterm=""
+    )
     return [line for line in diff if line[:1] in "+-" and not line.startswith(("+++", "---"))]
 
 
@@ -41,9 +46,16 @@ def test_new_year_copies_the_rubric_and_clears_the_registry(project: Path, capsy
     out = capsys.readouterr().out
     new = project / "rubrics/wujin-2018.yml"
     # Only id and year change: comments, layout and every text stay as the office wrote them.
-    assert sorted(changed_lines(project / "rubrics/wujin-2017.yml", new)) == ["+id: wujin-2018", "+year: 2018", "-id: wujin-2017", "-year: 2017"]
+    assert sorted(changed_lines(project / "rubrics/wujin-2017.yml", new)) == [
+        "+id: wujin-2018",
+        "+year: 2018",
+        "-id: wujin-2017",
+        "-year: 2017",
+    ]
     assert "rubrics/wujin-2018.yml：由 rubrics/wujin-2017.yml 复制" in out
-    assert "第 6 行：title: 区委教育工委直属党组织2017年度" in out  # the title still names the old year: listed for review
+    assert (
+        "第 6 行：title: 区委教育工委直属党组织2017年度" in out
+    )  # the title still names the old year: listed for review
     assert "kaoping sheet wujin-2018" in out
 
     problems = Problems()
@@ -59,7 +71,9 @@ def test_new_year_copies_the_rubric_and_clears_the_registry(project: Path, capsy
     assert [r.get("id") for r in rows] == [r.get("id") for r in old]
     assert {r.get("status") for r in rows} == {""} and {r.get("status_note") for r in rows} == {""}
     assert any(r.get("status") for r in old)  # yey-04 did not take part in 2017; in 2018 it must be assessed again
-    assert [(r.get("name"), r.get("group"), r.get("contact")) for r in rows] == [(r.get("name"), r.get("group"), r.get("contact")) for r in old]
+    assert [(r.get("name"), r.get("group"), r.get("contact")) for r in rows] == [
+        (r.get("name"), r.get("group"), r.get("contact")) for r in old
+    ]
 
     # kaoping check: the rubric passes; nothing is assessed yet, so only the standards are published.
     assert cli(project, "check", "wujin-2018") == 0
@@ -76,7 +90,10 @@ def test_the_latest_of_the_series_is_the_source(project: Path, capsys: pytest.Ca
     assert cli(project, "new", "2021", "--id", "zonghe-2021") == 0
     assert "由 rubrics/zonghe-2020.yml 复制" in capsys.readouterr().out
     assert sorted(changed_lines(project / "rubrics/zonghe-2020.yml", project / "rubrics/zonghe-2021.yml")) == [
-        "+id: zonghe-2021", "+year: 2021", "-id: zonghe-2020", "-year: 2020"
+        "+id: zonghe-2021",
+        "+year: 2021",
+        "-id: zonghe-2020",
+        "-year: 2020",
     ]
     # zonghe-2019 is marked 补充 as a whole, zonghe-2020 is not: the copy follows its source.
     head = (project / "rubrics/zonghe-2021.yml").read_text(encoding="utf-8").split("indicators:")[0]
@@ -125,7 +142,9 @@ def test_a_rubric_without_series_or_year_in_its_id(project: Path, capsys: pytest
     assert rubric is not None and rubric.series_id == "gongshang" and not problems.items
 
 
-def test_a_registry_the_csv_reader_refuses_is_a_message_and_nothing_is_written(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_registry_the_csv_reader_refuses_is_a_message_and_nothing_is_written(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     registry = project / "results/wujin-2017/units.csv"
     # Encoded as the registry is (GB18030): one field longer than Python's csv module accepts.
     registry.write_bytes(registry.read_bytes() + ("x-99," + "长" * 200_000 + ",branch,\r\n").encode("gb18030"))
@@ -136,7 +155,9 @@ def test_a_registry_the_csv_reader_refuses_is_a_message_and_nothing_is_written(p
     assert digests(project) == before
 
 
-def test_a_failed_write_leaves_no_new_year_behind(project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_write_leaves_no_new_year_behind(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     # The disk fills up while the registry is written, after the rubric: the rubric must not be left alone.
     stage = generator.office.outputfile._stage
 

@@ -56,7 +56,22 @@ def item_of(categories: tuple[NodeOutcome, ...]) -> NodeOutcome:
 
 @st.composite
 def rule_with_findings(draw: st.DrawFn, rule_id: str, points: Decimal) -> tuple[Rule, list[Finding]]:
-    kind = draw(st.sampled_from(["shortfall", "per_element", "fixed", "range", "overdue", "per_occurrence", "per_person", "earned", "all_or_nothing", "rate"]))
+    kind = draw(
+        st.sampled_from(
+            [
+                "shortfall",
+                "per_element",
+                "fixed",
+                "range",
+                "overdue",
+                "per_occurrence",
+                "per_person",
+                "earned",
+                "all_or_nothing",
+                "rate",
+            ]
+        )
+    )
     cap = draw(caps)
     n_findings = draw(st.integers(min_value=0, max_value=4))
 
@@ -66,12 +81,21 @@ def rule_with_findings(draw: st.DrawFn, rule_id: str, points: Decimal) -> tuple[
     rule: Rule
     found: list[Finding]
     if kind == "shortfall":
-        how: dict[str, Any] = draw(st.sampled_from([{"per": Decimal(1)}, {"per": Decimal("0.5")}, {"deduct": Decimal(2)}]))
+        how: dict[str, Any] = draw(
+            st.sampled_from([{"per": Decimal(1)}, {"per": Decimal("0.5")}, {"deduct": Decimal(2)}])
+        )
         rule = ShortfallRule(kind=kind, id=rule_id, cap=cap, target=draw(counts), **how)
         found = [finding(count=draw(counts)) for _ in range(n_findings)]
     elif kind == "per_element":
         rule = PerElementRule(kind=kind, id=rule_id, cap=cap, per=draw(tenths))
-        found = [finding(elements=tuple(draw(st.lists(st.sampled_from(["党旗", "誓词", "制度", "活动室"]), min_size=1, max_size=4)))) for _ in range(n_findings)]
+        found = [
+            finding(
+                elements=tuple(
+                    draw(st.lists(st.sampled_from(["党旗", "誓词", "制度", "活动室"]), min_size=1, max_size=4))
+                )
+            )
+            for _ in range(n_findings)
+        ]
     elif kind == "fixed":
         rule = FixedRule(kind=kind, id=rule_id, cap=cap, deduct=draw(halves))
         found = [finding(yes=draw(st.booleans())) for _ in range(n_findings)]
@@ -79,20 +103,30 @@ def rule_with_findings(draw: st.DrawFn, rule_id: str, points: Decimal) -> tuple[
         rule = RangeRule(kind=kind, id=rule_id, cap=cap)
         found = [finding(amount=draw(halves)) for _ in range(n_findings)]
     elif kind == "overdue":
-        rule = OverdueRule(kind=kind, id=rule_id, cap=cap, per=draw(tenths), whole_item_at=draw(st.none() | counts.filter(bool)))
+        rule = OverdueRule(
+            kind=kind, id=rule_id, cap=cap, per=draw(tenths), whole_item_at=draw(st.none() | counts.filter(bool))
+        )
         found = [finding(count=draw(counts)) for _ in range(n_findings)]
     elif kind in ("per_occurrence", "per_person"):
         cls = PerOccurrenceRule if kind == "per_occurrence" else PerPersonRule
         rule = cls(kind=kind, id=rule_id, cap=cap, per=draw(tenths))
         found = [finding(count=draw(counts)) for _ in range(n_findings)]
     elif kind == "earned":
-        rule = EarnedRule(kind=kind, id=rule_id, cap=cap, points=draw(halves.filter(lambda p: p <= points)), partial=draw(st.booleans()))
+        rule = EarnedRule(
+            kind=kind,
+            id=rule_id,
+            cap=cap,
+            points=draw(halves.filter(lambda p: p <= points)),
+            partial=draw(st.booleans()),
+        )
         found = [finding(yes=draw(st.booleans()), amount=draw(st.none() | halves)) for _ in range(n_findings)]
     elif kind == "all_or_nothing":
         rule = AllOrNothingRule(kind=kind, id=rule_id, cap=cap)
         found = [finding(yes=draw(st.booleans())) for _ in range(n_findings)]
     else:
-        way: dict[str, Any] = draw(st.sampled_from([{"deduct": Decimal(1)}, {"per": Decimal("0.5")}, {"min": Decimal(1), "max": Decimal(2)}]))
+        way: dict[str, Any] = draw(
+            st.sampled_from([{"deduct": Decimal(1)}, {"per": Decimal("0.5")}, {"min": Decimal(1), "max": Decimal(2)}])
+        )
         rule = RateRule(kind=kind, id=rule_id, cap=cap, threshold=Decimal("0.8"), **way)
         found = [finding(rate=draw(rates), amount=draw(st.none() | halves)) for _ in range(n_findings)]
     return rule, found
@@ -102,7 +136,9 @@ def rule_with_findings(draw: st.DrawFn, rule_id: str, points: Decimal) -> tuple[
 def scored_item(draw: st.DrawFn) -> tuple[Rubric, UnitInput, Decimal, Decimal]:
     points = draw(halves)
     floor = draw(st.none() | halves.filter(lambda f: f <= points))
-    drawn = [draw(rule_with_findings(chr(ord("a") + i), points)) for i in range(draw(st.integers(min_value=1, max_value=4)))]
+    drawn = [
+        draw(rule_with_findings(chr(ord("a") + i), points)) for i in range(draw(st.integers(min_value=1, max_value=4)))
+    ]
     rubric = one_item_rubric(points, tuple(r for r, _ in drawn), floor)
     findings = tuple(f for _, fs in drawn for f in fs)
     return rubric, UnitInput(U1, findings), points, floor if floor is not None else Decimal(0)
@@ -147,7 +183,11 @@ def deducting_finding(draw: st.DrawFn) -> Finding:
     if rule.kind == "range":
         return Finding(node, rule.id, amount=draw(halves))
     if rule.kind == "per_element":
-        return Finding(node, rule.id, elements=tuple(draw(st.lists(st.sampled_from(["党旗", "誓词", "制度"]), min_size=1, max_size=3))))
+        return Finding(
+            node,
+            rule.id,
+            elements=tuple(draw(st.lists(st.sampled_from(["党旗", "誓词", "制度"]), min_size=1, max_size=3))),
+        )
     if rule.kind == "rate":
         return Finding(node, rule.id, rate=draw(rates), amount=draw(st.none() | halves))
     return Finding(node, rule.id, count=draw(counts))
@@ -208,7 +248,11 @@ BONUS_RUBRIC = rubric_from_yaml(
         """
     )
 )
-LEVELS = {"honours": ["national", "provincial", "municipal", "committee"], "experience": ["provincial", "media"], "posts": ["post"]}
+LEVELS = {
+    "honours": ["national", "provincial", "municipal", "committee"],
+    "experience": ["provincial", "media"],
+    "posts": ["post"],
+}
 
 
 @st.composite
@@ -217,7 +261,9 @@ def claim(draw: st.DrawFn) -> BonusClaim:
     subject = draw(st.sampled_from(["甲", "乙", "丙"]))
     confirmed = draw(st.booleans())
     if item == "discretionary":
-        return BonusClaim(item, subject, amount=draw(st.sampled_from([Decimal(1), Decimal("1.5"), Decimal(3)])), confirmed=confirmed)
+        return BonusClaim(
+            item, subject, amount=draw(st.sampled_from([Decimal(1), Decimal("1.5"), Decimal(3)])), confirmed=confirmed
+        )
     level = draw(st.sampled_from(LEVELS[item]))
     per_occurrence = level in ("media", "post")
     count = Decimal(draw(st.integers(min_value=1, max_value=30))) if per_occurrence else Decimal(1)
@@ -281,7 +327,7 @@ TABLE_RUBRIC = rubric_from_yaml(
             - {grade: pass, min: 95}
             - {grade: basic_pass, min: 90}
             - {grade: fail}
-        """
+        """  # noqa: E501 - the rubric's YAML as an office writes it
     )
 )
 
@@ -307,7 +353,10 @@ ROW_POOL = [
         '7,,3,"主题活动未开展，\n整改不到位"',
     )
 ]
-ROSTER = "单位代码,单位名称,单位类型,考核状态\nu1,第一党支部,党支部,已考核\nu2,第二党支部,branch,已考核\nu3,机关党支部,党支部,已考核\n"
+ROSTER = (
+    "单位代码,单位名称,单位类型,考核状态\nu1,第一党支部,党支部,已考核\nu2,第二党支部,branch,已考核\nu3,机关党支部,党支部,已考核\n"
+    ""
+)
 BONUS_ROWS = "单位代码,加分项目,级别,次数,事项\nu1,posts,post,12,党建信息\nu3,posts,公众号宣传,30,党建信息\n"
 
 
@@ -341,14 +390,22 @@ def numbers(outcome: AssessmentOutcome) -> dict[str, Any]:
 def scored(entries: str, encoding: str = "utf-8") -> AssessmentOutcome:
     outcome, problems = check_and_score(
         TABLE_RUBRIC,
-        {"units.csv": ROSTER.encode(encoding), "entries.csv": entries.encode(encoding), "bonus.csv": BONUS_ROWS.encode(encoding)},
+        {
+            "units.csv": ROSTER.encode(encoding),
+            "entries.csv": entries.encode(encoding),
+            "bonus.csv": BONUS_ROWS.encode(encoding),
+        },
     )
     assert outcome is not None, "\n".join(str(p) for p in problems.sorted())
     assert problems.errors == []
     return outcome
 
 
-@given(st.lists(st.sampled_from(ROW_POOL), unique=True, max_size=25).flatmap(lambda rows: st.tuples(st.just(rows), st.permutations(rows))))
+@given(
+    st.lists(st.sampled_from(ROW_POOL), unique=True, max_size=25).flatmap(
+        lambda rows: st.tuples(st.just(rows), st.permutations(rows))
+    )
+)
 @settings(max_examples=100)
 def test_shuffling_the_rows_of_entries_changes_no_number(rows_and_shuffled: tuple[list[str], list[str]]) -> None:
     rows, shuffled = rows_and_shuffled

@@ -17,8 +17,10 @@ from generator.cli import main as cli_main
 from generator.data.check import check_rubric
 from generator.data.load import load_rubric
 from generator.data.problems import Problems
-from generator.data.provenance import count, passage, provenance, report_lines
+from generator.data.provenance import report_lines
 from generator.engine.origin import FILLED, READING, SOURCE
+from generator.engine.provenance import passage, provenance
+from generator.engine.provenance_counts import count
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "tests" / "sources"
@@ -50,29 +52,56 @@ VALID = [
         body(ONE % ", origin: 原文", DOCUMENT + "origin: 补充\n"),
         id="a part overrides the rubric's origin (its title is the passage)",
     ),
-    pytest.param(body(ONE % ", origin: 补充, note: 原文缺失，示例", DOCUMENT + "origin: 原文\n"), id="补充 with its note"),
-    pytest.param(body(ONE % ", origin: 解读, quote: 甲, reading: 理解为乙", DOCUMENT + "origin: 原文\n"), id="解读 with passage and reading"),
+    pytest.param(
+        body(ONE % ", origin: 补充, note: 原文缺失，示例", DOCUMENT + "origin: 原文\n"), id="补充 with its note"
+    ),
+    pytest.param(
+        body(ONE % ", origin: 解读, quote: 甲, reading: 理解为乙", DOCUMENT + "origin: 原文\n"),
+        id="解读 with passage and reading",
+    ),
     pytest.param(body(ONE % ", field_origin: {points: 补充}, note: 分值缺失", "origin: 原文\n"), id="one field 补充"),
-    pytest.param(body(ONE % ", field_origin: {title: 解读}, quote: 甲乙, reading: 甲乙即甲", "origin: 原文\n"), id="one field 解读"),
+    pytest.param(
+        body(ONE % ", field_origin: {title: 解读}, quote: 甲乙, reading: 甲乙即甲", "origin: 原文\n"),
+        id="one field 解读",
+    ),
 ]
 
 INVALID = [
     pytest.param(
         body(ONE % "", DOCUMENT),
-        ["单位类型 branch「党支部」的来源无法确定", "计分默认值的来源无法确定", "指标 c1「甲」的来源无法确定", "指标 c1 规则的来源无法确定"],
+        [
+            "单位类型 branch「党支部」的来源无法确定",
+            "计分默认值的来源无法确定",
+            "指标 c1「甲」的来源无法确定",
+            "指标 c1 规则的来源无法确定",
+        ],
         id="document without origins: every part but the document itself",
     ),
-    pytest.param(body(ONE % ", origin: 补充", DOCUMENT + "origin: 原文\n"), ["指标 c1「甲」标为补充，但没有说明"], id="补充 without note"),
     pytest.param(
-        body(ONE % ", origin: 解读, quote: 甲", DOCUMENT + "origin: 原文\n"), ["指标 c1「甲」标为解读，但没有写考核办公室的理解"], id="解读 without reading"
+        body(ONE % ", origin: 补充", DOCUMENT + "origin: 原文\n"),
+        ["指标 c1「甲」标为补充，但没有说明"],
+        id="补充 without note",
+    ),
+    pytest.param(
+        body(ONE % ", origin: 解读, quote: 甲", DOCUMENT + "origin: 原文\n"),
+        ["指标 c1「甲」标为解读，但没有写考核办公室的理解"],
+        id="解读 without reading",
     ),
     pytest.param(
         body(ONE % ", origin: 原文, field_origin: {title: 补充}, note: 名称是概括的", DOCUMENT + "origin: 原文\n"),
         ["指标 c1「甲」标为原文，但没有摘录原文"],
         id="原文 whose only text is marked filled",
     ),
-    pytest.param(body(ONE % ", field_origin: {pionts: 补充}, note: x", "origin: 原文\n"), ["指标 c1「甲」的 field_origin 中没有「pionts」这个键"], id="field_origin names no field"),
-    pytest.param(body(ONE % ", field_origin: {note: 补充}, note: x", "origin: 原文\n"), ["指标 c1「甲」的 field_origin 中没有「note」这个键"], id="field_origin names a provenance key"),
+    pytest.param(
+        body(ONE % ", field_origin: {pionts: 补充}, note: x", "origin: 原文\n"),
+        ["指标 c1「甲」的 field_origin 中没有「pionts」这个键"],
+        id="field_origin names no field",
+    ),
+    pytest.param(
+        body(ONE % ", field_origin: {note: 补充}, note: x", "origin: 原文\n"),
+        ["指标 c1「甲」的 field_origin 中没有「note」这个键"],
+        id="field_origin names a provenance key",
+    ),
 ]
 
 
@@ -98,7 +127,9 @@ def test_an_unknown_origin_word_is_refused_by_the_reader() -> None:
 
 def test_a_reading_without_anything_read_is_a_warning() -> None:
     text = body(ONE % ", reading: 多写的理解", "origin: 原文\n")
-    assert [m.split(" 警告：")[1].split("\n")[0] for m in warnings(check(text))] == ["指标 c1「甲」写了 reading，但来源不是解读"]
+    assert [m.split(" 警告：")[1].split("\n")[0] for m in warnings(check(text))] == [
+        "指标 c1「甲」写了 reading，但来源不是解读"
+    ]
 
 
 # --------------------------------------------------------------------------------------------
@@ -200,7 +231,13 @@ UNITS = units_csv("u1,一支部,branch,已考核")
     ("rubric", "readme", "code", "expected"),
     [
         pytest.param(CLEAN_RUBRIC, "# 说明\n", 0, [], id="real rubric, real results"),
-        pytest.param(STRICT_RUBRIC, "# 说明\n", 1, ["rubrics/t.yml:11:5: 错误：指标 c2「乙」的 points 是补充的：分值是补充的"], id="a filled field"),
+        pytest.param(
+            STRICT_RUBRIC,
+            "# 说明\n",
+            1,
+            ["rubrics/t.yml:11:5: 错误：指标 c2「乙」的 points 是补充的：分值是补充的"],
+            id="a filled field",
+        ),
         pytest.param(
             CLEAN_RUBRIC,
             "# 结果\n\n示例数据：全部是虚构的。\n",
@@ -306,7 +343,12 @@ def test_bundled_counts_are_what_the_report_says() -> None:
         assert rubric is not None
         c = count(rubric)
         got[rid] = (c.parts[SOURCE], c.parts[FILLED], c.parts[READING], {t: v[FILLED] for t, _, v in c.points})
-    assert got["zonghe-2020"][3] == {"county": Decimal("122.5"), "urban_district": Decimal("122.5"), "urban_no_township": Decimal("124"), "city_unit": Decimal(100)}
+    assert got["zonghe-2020"][3] == {
+        "county": Decimal("122.5"),
+        "urban_district": Decimal("122.5"),
+        "urban_no_township": Decimal("124"),
+        "city_unit": Decimal(100),
+    }
     assert got["zonghe-2019"][0] == 1  # the invented year is 补充 throughout, but for its source document
     assert got["gongshang-2005"][3] == {"branch": Decimal(100)}  # every number of 002 was lost
     assert got["changde-2012"][3] == dict.fromkeys(("committee", "general_branch", "branch", "organ"), Decimal(0))

@@ -37,9 +37,12 @@ from conftest_site import built_site
 from sandbox import ROOT, copy_sources, digests
 
 import generator.office.publish
+import generator.office.publishfiles
 from generator.cli import main
-from generator.office.publish import KEEP_PREVIOUS, RELEASES_SUFFIX, TEMP_MARK, exchange
+from generator.office.publishfiles import KEEP_PREVIOUS, RELEASES_SUFFIX, TEMP_MARK, exchange
 from generator.site.stamp import BUILD_STAMP, PUBLISHED_MARKER
+
+pytestmark = pytest.mark.slow
 
 # -- a small site of our own --------------------------------------------------------------------------
 
@@ -65,7 +68,9 @@ def make_site(root: Path, version: str, pages: int = 60, built: dict[str, str | 
     return site
 
 
-def publish(root: Path, dest: Path, capsys: pytest.CaptureFixture[str] | None = None, *options: str) -> tuple[int, str, str]:
+def publish(
+    root: Path, dest: Path, capsys: pytest.CaptureFixture[str] | None = None, *options: str
+) -> tuple[int, str, str]:
     code = main(["--root", str(root), "publish", str(dest), *options])
     if capsys is None:
         return code, "", ""
@@ -136,7 +141,9 @@ def assert_published(dest: Path, site: Path) -> None:
     """DEST holds site/ byte for byte, and the marker: the build's stamp and when it was published."""
     marker = marker_of(dest)
     built = json.loads((site / BUILD_STAMP).read_text()) if (site / BUILD_STAMP).is_file() else {}
-    assert {k: marker[k] for k in ("commit", "commit_time", "built_at")} == {k: built.get(k) for k in ("commit", "commit_time", "built_at")}
+    assert {k: marker[k] for k in ("commit", "commit_time", "built_at")} == {
+        k: built.get(k) for k in ("commit", "commit_time", "built_at")
+    }
     assert marker["published_by"] == "kaoping publish"
     assert datetime.datetime.fromisoformat(str(marker["published_at"]).replace("Z", "+00:00")).tzinfo is not None
     published = digests(dest)
@@ -255,7 +262,7 @@ def test_plain_layout_where_symbolic_links_cannot_be_made(
     def refuse(*args: object, **kwargs: object) -> None:
         raise OSError(errno.EPERM, "Operation not permitted")
 
-    monkeypatch.setattr(generator.office.publish.os, "symlink", refuse)
+    monkeypatch.setattr(generator.office.publishfiles.os, "symlink", refuse)
     dest = www / "kaoping"
     assert publish(root, dest, capsys)[0] == 0
     assert dest.is_dir() and not dest.is_symlink()
@@ -408,7 +415,7 @@ def test_disk_full_while_copying(
         assert publish(root, dest, capsys)[0] == 0
         make_site(root, "v2")
     before, releases = digests(dest), snapshot(dest)
-    real = generator.office.publish._copy_file
+    real = generator.office.publishfiles._copy_file
     copied = []
 
     def copy_file(source: Path, target: Path) -> tuple[str, int]:
@@ -417,7 +424,7 @@ def test_disk_full_while_copying(
         copied.append(source)
         return real(source, target)
 
-    monkeypatch.setattr(generator.office.publish, "_copy_file", copy_file)
+    monkeypatch.setattr(generator.office.publishfiles, "_copy_file", copy_file)
     failed(*publish(root, dest, capsys), "磁盘已满")
     assert_untouched(dest, before, releases)
     # Only what was there before: the first publish's kaoping.releases/ is gone again.
@@ -426,7 +433,9 @@ def test_disk_full_while_copying(
     assert sorted(p.name for p in www.iterdir()) == expected
 
 
-def test_switch_fails(root: Path, www: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_switch_fails(
+    root: Path, www: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     dest = www / "kaoping"
     publish(root, dest, capsys)
     before, releases = digests(dest), snapshot(dest)
@@ -435,7 +444,7 @@ def test_switch_fails(root: Path, www: Path, monkeypatch: pytest.MonkeyPatch, ca
     def replace(source: object, target: object) -> None:
         raise OSError(errno.EACCES, "Permission denied", str(target))
 
-    monkeypatch.setattr(generator.office.publish.os, "replace", replace)
+    monkeypatch.setattr(generator.office.publishfiles.os, "replace", replace)
     failed(*publish(root, dest, capsys), "没有权限写入")
     assert_untouched(dest, before, releases)
 
@@ -532,7 +541,7 @@ def big_site(root: Path, version: str) -> None:
 #: machine, however fast its disk. Everything else is the real command.
 _SLOW_PUBLISH = """
 import sys, time
-import generator.office.publish as publish
+import generator.office.publishfiles as publish
 copy = publish._copy_file
 def slow(source, target):
     time.sleep(0.005)
@@ -584,7 +593,9 @@ def test_stopped_while_copying_cleans_up(
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
-def test_killed_then_the_next_publish_cleans_up(root: Path, www: Path, layout: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_killed_then_the_next_publish_cleans_up(
+    root: Path, www: Path, layout: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     dest = destination(www, layout)
     assert publish(root, dest, capsys)[0] == 0
     before = digests(dest)
@@ -601,7 +612,9 @@ def test_killed_then_the_next_publish_cleans_up(root: Path, www: Path, layout: s
     assert_published(dest, root / "site")
 
 
-def test_killed_between_the_two_renames_gets_the_site_back(root: Path, www: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_killed_between_the_two_renames_gets_the_site_back(
+    root: Path, www: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     # The plain layout without an exchange moves DEST aside, then the copy in; killed in between, the
     # previous site sits beside it as .DEST.publishing-old-….
     dest = destination(www, "plain")
@@ -642,8 +655,12 @@ def test_two_publishes_at_once(tmp_path: Path, www: Path) -> None:
 
 def git(repo: Path, *args: str, when: str = "2026-01-01T00:00:00Z") -> str:
     env = os.environ | {
-        "GIT_AUTHOR_NAME": "考核办公室", "GIT_AUTHOR_EMAIL": "office@example.org", "GIT_AUTHOR_DATE": when,
-        "GIT_COMMITTER_NAME": "考核办公室", "GIT_COMMITTER_EMAIL": "office@example.org", "GIT_COMMITTER_DATE": when,
+        "GIT_AUTHOR_NAME": "考核办公室",
+        "GIT_AUTHOR_EMAIL": "office@example.org",
+        "GIT_AUTHOR_DATE": when,
+        "GIT_COMMITTER_NAME": "考核办公室",
+        "GIT_COMMITTER_EMAIL": "office@example.org",
+        "GIT_COMMITTER_DATE": when,
     }
     done = subprocess.run(["git", "-C", str(repo), *args], env=env, capture_output=True, text=True, check=True)
     return done.stdout.strip()
@@ -665,7 +682,9 @@ def stamp(commit: str | None, commit_time: str | None, built_at: str) -> dict[st
     return {"commit": commit, "commit_time": commit_time, "built_at": built_at}
 
 
-def test_an_older_commit_does_not_replace_a_newer_one(root: Path, www: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_older_commit_does_not_replace_a_newer_one(
+    root: Path, www: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     old, new = commits(root, "2026-03-01T08:00:00Z", "2026-03-02T08:00:00Z")
     dest = www / "kaoping"
     make_site(root, "new", built=stamp(new, "2026-03-02T08:00:00Z", "2026-03-02T08:05:00Z"))
@@ -705,7 +724,9 @@ def commits_after(repo: Path, *times: str) -> list[str]:
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
-def test_commit_times_decide_when_git_cannot_tell(root: Path, www: Path, layout: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_commit_times_decide_when_git_cannot_tell(
+    root: Path, www: Path, layout: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     # Commits this project's clone does not have (CI checks out one commit): their times are compared.
     dest = destination(www, layout)
     make_site(root, "new", built=stamp("b" * 40, "2026-05-02T00:00:00Z", "2026-05-02T00:10:00Z"))
@@ -749,7 +770,9 @@ def test_an_unreadable_marker_stops_the_publish(root: Path, www: Path, capsys: p
 
 
 @pytest.mark.parametrize("kind", ["fifo", "link"])
-def test_a_marker_that_is_not_a_regular_file_is_not_followed(root: Path, www: Path, kind: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_marker_that_is_not_a_regular_file_is_not_followed(
+    root: Path, www: Path, kind: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     dest = destination(www, "plain")
     assert publish(root, dest, capsys)[0] == 0
     (dest / PUBLISHED_MARKER).unlink()
@@ -761,7 +784,9 @@ def test_a_marker_that_is_not_a_regular_file_is_not_followed(root: Path, www: Pa
     assert (dest / PUBLISHED_MARKER).is_fifo() if kind == "fifo" else (dest / PUBLISHED_MARKER).is_symlink()
 
 
-def test_a_real_build_in_git_is_stamped_and_published_with_its_commit(tmp_path: Path, www: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_real_build_in_git_is_stamped_and_published_with_its_commit(
+    tmp_path: Path, www: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     project = copy_sources(tmp_path / "project")
     shutil.copytree(ROOT / "tests" / "corpus" / "_shared", project, dirs_exist_ok=True)
     (head,) = commits_after_init(project, "2026-07-01T10:00:00Z")
@@ -769,7 +794,9 @@ def test_a_real_build_in_git_is_stamped_and_published_with_its_commit(tmp_path: 
     built = json.loads((project / "site" / BUILD_STAMP).read_text(encoding="utf-8"))
     assert built["commit"] == head == git(project, "rev-parse", "HEAD")
     assert built["commit_time"] == "2026-07-01T10:00:00Z"
-    assert datetime.datetime.fromisoformat(built["built_at"].replace("Z", "+00:00")) > datetime.datetime(2026, 7, 1, 10, tzinfo=datetime.UTC)
+    assert datetime.datetime.fromisoformat(built["built_at"].replace("Z", "+00:00")) > datetime.datetime(
+        2026, 7, 1, 10, tzinfo=datetime.UTC
+    )
     capsys.readouterr()
     dest = www / "kaoping"
     code, _, err = publish(project, dest, capsys)
@@ -789,7 +816,9 @@ def commits_after_init(repo: Path, when: str) -> list[str]:
 
 
 @pytest.mark.parametrize("where", ["docs/www", "results/www", "site", "."])
-def test_a_destination_inside_the_project_is_refused(root: Path, where: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_destination_inside_the_project_is_refused(
+    root: Path, where: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     (root / "docs").mkdir()
     (root / "results").mkdir()
     before = digests(root)
@@ -808,7 +837,9 @@ def test_a_destination_that_holds_the_project_is_refused(tmp_path: Path, capsys:
     assert digests(srv) == before
 
 
-def test_a_link_into_the_project_is_followed_and_refused(root: Path, www: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_link_into_the_project_is_followed_and_refused(
+    root: Path, www: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (root / "docs").mkdir()
     (www / "site").symlink_to(root / "docs")
     failed(*publish(root, www / "site" / "kaoping", capsys), f"（实际位置 {root / 'docs' / 'kaoping'}）")

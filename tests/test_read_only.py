@@ -19,9 +19,10 @@ from pathlib import Path
 import pytest
 from sandbox import ROOT, copy_sources, digests, leftovers
 
-from generator.cli import main
-from generator.data.problems import EXIT_DATA
+from generator.cli import EXIT_DATA, main
 from generator.site.build import LOCK_FILE, Progress, build
+
+pytestmark = pytest.mark.slow
 
 SHARED = ROOT / "tests" / "corpus" / "_shared"
 
@@ -112,13 +113,19 @@ def read_only(project: Path) -> Iterator[Path]:
             path.chmod(mode)
         return
     mount = shutil.which("mount")
-    made = mount and subprocess.run([mount, "--bind", "-o", "ro", str(project), str(project)], capture_output=True).returncode == 0
+    made = (
+        mount
+        and subprocess.run([mount, "--bind", "-o", "ro", str(project), str(project)], capture_output=True).returncode
+        == 0
+    )
     if made and os.access(project, os.W_OK):
         subprocess.run([mount, "-o", "remount,ro,bind", str(project)], capture_output=True)
     if not made or os.access(project, os.W_OK):
         if made:
             subprocess.run(["umount", str(project)], capture_output=True)
-        pytest.skip("这台机器上不能做只读的目录（以 root 运行，且不允许挂载）；上面的测试以同样的系统错误覆盖了这一情况")
+        pytest.skip(
+            "这台机器上不能做只读的目录（以 root 运行，且不允许挂载）；上面的测试以同样的系统错误覆盖了这一情况"
+        )
     try:
         yield project
     finally:

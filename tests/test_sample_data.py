@@ -76,7 +76,9 @@ def test_generator_reproduces_committed_results_byte_for_byte(tmp_path: Path) ->
         generated = result_files(out / aid)
         assert sorted(committed) == sorted(generated), f"{aid}：文件不同"
         for name, data in generated.items():
-            assert committed[name] == data, f"results/{aid}/{name} 与生成程序的输出不同；重新运行 scripts/make_results.py"
+            assert committed[name] == data, (
+                f"results/{aid}/{name} 与生成程序的输出不同；重新运行 scripts/make_results.py"
+            )
 
 
 def test_same_seed_same_bytes_other_seed_other_data(tmp_path: Path) -> None:
@@ -85,7 +87,10 @@ def test_same_seed_same_bytes_other_seed_other_data(tmp_path: Path) -> None:
     for name, seed in (("a", "5"), ("b", "5"), ("c", "6")):
         out = tmp_path / name
         done = subprocess.run(
-            [sys.executable, str(SCRIPT), "--seed", seed, "--only", aid, "--out", str(out)], capture_output=True, text=True, cwd=ROOT
+            [sys.executable, str(SCRIPT), "--seed", seed, "--only", aid, "--out", str(out)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
         )
         assert done.returncode == 0, done.stderr
         runs[name] = result_files(out / aid)

@@ -27,13 +27,17 @@ from conftest_site import ROOT, BuiltSite, built_site
 from playwright.sync_api import Browser, Page
 from test_browser import CHROMIUM, Watch, base_url, browser, open_page  # noqa: F401 (fixtures)
 
-from generator.access.policy import Account, Accounts, ServerSettings, apply_access
+from generator.access.accounts import Account, Accounts, ServerSettings
+from generator.access.mode import apply_access
 from generator.data.problems import Loc
 from generator.site import paths, views
 
 QUERIES = ROOT / "tests" / "search_queries.yml"
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="没有 /usr/bin/chromium，跳过浏览器测试（make test 会安装它）")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="没有 /usr/bin/chromium，跳过浏览器测试（make test 会安装它）"),
+]
 
 
 @pytest.fixture(scope="module")

@@ -19,6 +19,8 @@ from conftest_site import BuiltSite, built_site
 from generator.site import paths, searchindex
 from generator.site.searchindex import Doc, bigram_hash, clean, fold_char, pairs, write_index
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def built() -> BuiltSite:

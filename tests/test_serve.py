@@ -21,6 +21,8 @@ from generator.cli import report
 from generator.site import paths
 from generator.site.serve import Preview, watched_paths
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def built() -> BuiltSite:

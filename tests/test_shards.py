@@ -29,8 +29,12 @@ SHARDS = 3
 
 def kaoping(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "generator", "--root", str(root), *args], cwd=ROOT, capture_output=True, text=True,
-        timeout=600, check=False,
+        [sys.executable, "-m", "generator", "--root", str(root), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
 
 

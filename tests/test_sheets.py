@@ -31,19 +31,26 @@ from sheetfiles import drop_rows, replace_text, understate_dimension, worksheet_
 
 import generator.office.outputfile
 from generator.cli import main
+from generator.data.csvread import parse_table
 from generator.data.load import load_project
 from generator.data.pipeline import prepare
 from generator.data.problems import Problems
-from generator.data.tables import TABLES, parse_table, table_for_file
+from generator.data.tables import TABLES, table_for_file
 from generator.engine.models import RawResults, Rubric
 from generator.engine.outcome import NodeOutcome
 from generator.engine.tree import node_index
-from generator.office.sheetlayout import FIRST_ROW, HEADER_ROW, cell_number, cell_text, resolve_rule
-from generator.office.sheetread import MAX_CELL_CHARS, _long_text
+from generator.office.sheetcolumns import FIRST_ROW, HEADER_ROW, cell_number, cell_text
+from generator.office.sheetlayout import resolve_rule
+from generator.office.sheetsource import MAX_CELL_CHARS
+from generator.office.sheetxlsx import _long_text
 from generator.site.export import summary_rows
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
-ASSESSMENTS = sorted(p.name for p in (ROOT / "results").iterdir() if p.is_dir() and (ROOT / "rubrics" / f"{p.name}.yml").is_file())
+ASSESSMENTS = sorted(
+    p.name for p in (ROOT / "results").iterdir() if p.is_dir() and (ROOT / "rubrics" / f"{p.name}.yml").is_file()
+)
 #: What a results folder keeps when its tables are taken away: the registry, the office's decisions, the notice.
 KEPT = {"units.csv", "awards.csv", "notice.yml", "README.md"}
 
@@ -78,7 +85,12 @@ def numbers(root: Path, aid: str) -> tuple[list[dict[str, Any]], dict[tuple[str,
         for n in walk(u.score.categories):
             reasons = sorted(reason for r in n.rules for reason in r.reasons)
             nodes[(u.unit.id, n.id)] = (n.points, n.lost, n.score, n.self_score, tuple(reasons))
-        nodes[(u.unit.id, "")] = (u.score.bonus.total, u.score.penalty_total, tuple(p.raw for p in u.score.parts), u.score.total)
+        nodes[(u.unit.id, "")] = (
+            u.score.bonus.total,
+            u.score.penalty_total,
+            tuple(p.raw for p in u.score.parts),
+            u.score.total,
+        )
     return summary_rows(outcome), nodes
 
 
@@ -107,7 +119,9 @@ def bundled(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("aid", ASSESSMENTS)
-def test_sheet_import_sheet_is_lossless(aid: str, bundled: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_sheet_import_sheet_is_lossless(
+    aid: str, bundled: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     sheet, expected = bundled[aid]
     root = copy_project(tmp_path / "p", tables=False)
     assert cli(root, "import", str(sheet)) == 0
@@ -133,6 +147,50 @@ def _typed(text: str) -> Any:
     """What a cell holds after an assessor types ``text`` (Excel turns plain numbers into numbers)."""
     number = cell_number(text)
     return number if number is not None else text
+
+
+def _fill_main(
+    ws: Any,
+    col: dict[str, int],
+    rubric: Rubric,
+    types: dict[str, str],
+    findings: dict[tuple[str, str, str], list[dict[str, str]]],
+    self_scores: dict[tuple[str, str], str],
+) -> set[tuple[str, str, str]]:
+    """A group's worksheet filled: each finding on its rule's row (a second one on a copy of the row), the
+    self-score on the item's first row; the findings placed."""
+    nodes = node_index(rubric)
+    done: set[tuple[str, str, str]] = set()
+    seen: set[tuple[str, str]] = set()
+    plan = []
+    for r in range(FIRST_ROW, ws.max_row + 1):
+        unit, item, label = (cell_text(ws.cell(r, col[t]).value) for t in ("单位代码", "指标编号", "规则"))
+        rid = resolve_rule(rubric, nodes[item], label, types.get(unit)) or ""
+        first = (unit, item) not in seen
+        seen.add((unit, item))
+        plan.append((r, (unit, item, rid), first))
+    for r, key, first in reversed(plan):  # bottom up: inserting rows does not move the rows still to fill
+        rows = findings.get(key, [])
+        if len(rows) > 1:
+            ws.insert_rows(r + 1, len(rows) - 1)
+            for k in range(1, len(rows)):
+                for c in range(1, ws.max_column + 1):
+                    ws.cell(r + k, c).value = ws.cell(r, c).value
+        for k, cells in enumerate(rows):
+            for title, name in (
+                ("情况", "value"),
+                ("扣分", "amount"),
+                ("扣分原因", "reason"),
+                ("考核人", "assessor"),
+                ("内部备注", "note"),
+            ):
+                if cells.get(name):
+                    ws.cell(r + k, col[title]).value = _typed(cells[name])
+        if rows:
+            done.add(key)
+        if first and (key[0], key[1]) in self_scores:
+            ws.cell(r, col["自查分"]).value = _typed(self_scores[(key[0], key[1])])
+    return done
 
 
 def fill_by_hand(sheet: Path, rubric: Rubric, raw: RawResults) -> None:
@@ -161,29 +219,7 @@ def fill_by_hand(sheet: Path, rubric: Rubric, raw: RawResults) -> None:
         head = [c.value for c in ws[HEADER_ROW]]
         col = {title: i for i, title in enumerate(head, start=1) if title}
         if "指标编号" in col:
-            seen: set[tuple[str, str]] = set()
-            plan = []
-            for r in range(FIRST_ROW, ws.max_row + 1):
-                unit, item, label = (cell_text(ws.cell(r, col[t]).value) for t in ("单位代码", "指标编号", "规则"))
-                rid = resolve_rule(rubric, nodes[item], label, types.get(unit)) or ""
-                first = (unit, item) not in seen
-                seen.add((unit, item))
-                plan.append((r, (unit, item, rid), first))
-            for r, key, first in reversed(plan):  # bottom up: inserting rows does not move the rows still to fill
-                rows = findings.get(key, [])
-                if len(rows) > 1:
-                    ws.insert_rows(r + 1, len(rows) - 1)
-                    for k in range(1, len(rows)):
-                        for c in range(1, ws.max_column + 1):
-                            ws.cell(r + k, c).value = ws.cell(r, c).value
-                for k, cells in enumerate(rows):
-                    for title, name in (("情况", "value"), ("扣分", "amount"), ("扣分原因", "reason"), ("考核人", "assessor"), ("内部备注", "note")):
-                        if cells.get(name):
-                            ws.cell(r + k, col[title]).value = _typed(cells[name])
-                if rows:
-                    done.add(key)
-                if first and (key[0], key[1]) in self_scores:
-                    ws.cell(r, col["自查分"]).value = _typed(self_scores[(key[0], key[1])])
+            done |= _fill_main(ws, col, rubric, types, findings, self_scores)
         elif "组成部分" in col:
             for r in range(FIRST_ROW, ws.max_row + 1):
                 cells = parts.pop((ws.cell(r, col["单位代码"]).value, ws.cell(r, col["组成部分"]).value), None)
@@ -201,7 +237,9 @@ def fill_by_hand(sheet: Path, rubric: Rubric, raw: RawResults) -> None:
 
 
 @pytest.mark.parametrize("aid", ASSESSMENTS)
-def test_a_fresh_sheet_filled_by_hand_scores_as_the_bundled_csv(aid: str, bundled: dict[str, Any], tmp_path: Path) -> None:
+def test_a_fresh_sheet_filled_by_hand_scores_as_the_bundled_csv(
+    aid: str, bundled: dict[str, Any], tmp_path: Path
+) -> None:
     root = copy_project(tmp_path / "p", tables=False)
     sheet = tmp_path / "fresh.xlsx"
     assert cli(root, "sheet", aid, "-o", str(sheet)) == 0
@@ -241,13 +279,39 @@ def test_workbook_layout_and_validation(bundled: dict[str, Any]) -> None:
     labels = {readme.cell(r, 1).value: readme.cell(r, 2).value for r in range(1, 20)}
     assert labels["考核代码"] == "wujin-2017" and labels["细则校验码"].startswith("sha256-")
     ws = wb["高中组"]
-    assert [c.value for c in ws[1]][:6] == ["考核代码", "wujin-2017", "细则校验码", labels["细则校验码"], "工作表", "高中组"]
-    assert [c.value for c in ws[2]] == ["单位代码", "单位名称", "指标编号", "规则", "考核项目", "分值", "评分标准", "计分方法", "情况", "扣分", "扣分原因", "自查分", "考核人", "内部备注"]
+    assert [c.value for c in ws[1]][:6] == [
+        "考核代码",
+        "wujin-2017",
+        "细则校验码",
+        labels["细则校验码"],
+        "工作表",
+        "高中组",
+    ]
+    assert [c.value for c in ws[2]] == [
+        "单位代码",
+        "单位名称",
+        "指标编号",
+        "规则",
+        "考核项目",
+        "分值",
+        "评分标准",
+        "计分方法",
+        "情况",
+        "扣分",
+        "扣分原因",
+        "自查分",
+        "考核人",
+        "内部备注",
+    ]
     assert ws.freeze_panes == "D3"
     assert ws.print_title_rows == "$2:$2"
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9  # A4
-    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0 and ws.sheet_properties.pageSetUpPr.fitToPage
-    assert "评分表" in ws.oddHeader.center.text and "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
+    assert (
+        ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0 and ws.sheet_properties.pageSetUpPr.fitToPage
+    )
+    assert (
+        "评分表" in ws.oddHeader.center.text and "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
+    )
     assert ws.column_dimensions["G"].width > ws.column_dimensions["F"].width
     assert ws.cell(FIRST_ROW, 7).alignment.wrap_text
 
@@ -277,7 +341,18 @@ def test_workbook_layout_and_validation(bundled: dict[str, Any]) -> None:
         assert dv[cell].showInputMessage and dv[cell].prompt
 
     bonus = wb["加分申报"]
-    assert [c.value for c in bonus[2]] == ["单位代码", "单位名称", "加分项目", "级别", "次数", "加分", "事项", "依据", "认定", "内部备注"]
+    assert [c.value for c in bonus[2]] == [
+        "单位代码",
+        "单位名称",
+        "加分项目",
+        "级别",
+        "次数",
+        "加分",
+        "事项",
+        "依据",
+        "认定",
+        "内部备注",
+    ]
     bdv = validations(bonus)
     assert bdv["A3"].type == "list" and bdv["A3"].formula1.startswith("'代码表'!")
     assert bdv["C200"].type == "list"  # new rows below the data get the lists too
@@ -288,7 +363,13 @@ def test_unit_level_sheets_follow_the_rubric(bundled: dict[str, Any]) -> None:
     wb = openpyxl.load_workbook(bundled["zonghe-2020"][0], read_only=True)
     assert wb.sheetnames[-5:] == ["满意度评价", "加分申报", "扣分因素", "否决事项", "代码表"]
     parts = wb["满意度评价"]
-    assert [c.value for c in next(parts.iter_rows(min_row=2, max_row=2)) if c.value] == ["单位代码", "单位名称", "组成部分", "得分", "内部备注"]
+    assert [c.value for c in next(parts.iter_rows(min_row=2, max_row=2)) if c.value] == [
+        "单位代码",
+        "单位名称",
+        "组成部分",
+        "得分",
+        "内部备注",
+    ]
     assert openpyxl.load_workbook(bundled["gongshang-2005"][0], read_only=True).sheetnames == ["说明", "评分", "代码表"]
 
 
@@ -302,7 +383,9 @@ def project(tmp_path: Path) -> Path:
     return copy_project(tmp_path / "p")
 
 
-def test_a_wrong_cell_is_reported_by_sheet_row_and_column(project: Path, bundled: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_wrong_cell_is_reported_by_sheet_row_and_column(
+    project: Path, bundled: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     wb = openpyxl.load_workbook(bundled["wujin-2017"][0])
     ws = wb["初中组"]
     r_count = find_row(ws, "cz-02", "2", "")
@@ -328,7 +411,9 @@ def test_a_wrong_cell_is_reported_by_sheet_row_and_column(project: Path, bundled
     assert digests(project / "results") == before
 
 
-def test_a_copied_row_left_unchanged_names_both_rows(project: Path, bundled: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_copied_row_left_unchanged_names_both_rows(
+    project: Path, bundled: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     wb = openpyxl.load_workbook(bundled["wujin-2017"][0])
     ws = wb["高中组"]
     r = find_row(ws, "gz-01", "12", "")
@@ -340,7 +425,10 @@ def test_a_copied_row_left_unchanged_names_both_rows(project: Path, bundled: dic
     wb.save(copied)
     capsys.readouterr()
     assert cli(project, "import", str(copied)) == 1
-    assert f"工作表「高中组」第 {r + 1} 行 A 列: 错误：这一行与 工作表「高中组」第 {r} 行完全相同" in capsys.readouterr().err
+    assert (
+        f"工作表「高中组」第 {r + 1} 行 A 列: 错误：这一行与 工作表「高中组」第 {r} 行完全相同"
+        in capsys.readouterr().err
+    )
 
 
 def _change_a_reason(sheet: Path, dest: Path) -> tuple[int, str]:
@@ -352,7 +440,9 @@ def _change_a_reason(sheet: Path, dest: Path) -> tuple[int, str]:
     return r, ws.cell(r, 11).value
 
 
-def test_different_existing_results_need_force(project: Path, bundled: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_different_existing_results_need_force(
+    project: Path, bundled: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     changed = tmp_path / "changed.xlsx"
     _row, reason = _change_a_reason(bundled["wujin-2017"][0], changed)
     capsys.readouterr()
@@ -380,10 +470,19 @@ def test_import_into_an_empty_assessment_needs_no_force(bundled: dict[str, Any],
     root = copy_project(tmp_path / "p", tables=False)
     assert cli(root, "import", str(bundled["changde-2012"][0])) == 0
     assert sorted(p.name for p in (root / "results/changde-2012").iterdir()) == [
-        "README.md", "awards.csv", "bonus.csv", "entries.csv", "notice.yml", "self_scores.csv", "units.csv", "vetoes.csv"
+        "README.md",
+        "awards.csv",
+        "bonus.csv",
+        "entries.csv",
+        "notice.yml",
+        "self_scores.csv",
+        "units.csv",
+        "vetoes.csv",
     ]
     # units.csv is the registry: the sheet never edits it.
-    assert (root / "results/changde-2012/units.csv").read_bytes() == (ROOT / "results/changde-2012/units.csv").read_bytes()
+    assert (root / "results/changde-2012/units.csv").read_bytes() == (
+        ROOT / "results/changde-2012/units.csv"
+    ).read_bytes()
 
 
 def save_as_csv(sheet: Path, folder: Path, *, encoding: str = "utf-8-sig") -> dict[str, Path]:
@@ -413,7 +512,9 @@ def test_worksheets_saved_as_csv_import_like_the_workbook(bundled: dict[str, Any
     assert digests(from_csv / "results") == digests(from_xlsx / "results")
 
 
-def test_one_groups_csv_updates_only_that_group(bundled: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_one_groups_csv_updates_only_that_group(
+    bundled: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """luoyang-2013 keeps one entries file per group; a group's CSV replaces that group's rows only."""
     root = copy_project(tmp_path / "p")
     files = save_as_csv(bundled["luoyang-2013"][0], tmp_path / "csv", encoding="gb18030")  # Excel on Chinese Windows
@@ -441,7 +542,9 @@ def test_one_groups_csv_updates_only_that_group(bundled: dict[str, Any], tmp_pat
     assert not [line for line in written if line.startswith("ly01,") and reason in line]
 
 
-def test_a_single_csv_without_its_first_row_needs_the_assessment(bundled: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_single_csv_without_its_first_row_needs_the_assessment(
+    bundled: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = copy_project(tmp_path / "p")
     group = save_as_csv(bundled["wujin-2017"][0], tmp_path / "csv")["高中组"]
     lines = group.read_bytes().decode("utf-8-sig").split("\r\n")
@@ -454,7 +557,9 @@ def test_a_single_csv_without_its_first_row_needs_the_assessment(bundled: dict[s
     assert cli(root, "import", str(group), "--assessment", "changde-2012") == 1
 
 
-def test_rows_with_only_the_assessor_are_not_findings(bundled: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_rows_with_only_the_assessor_are_not_findings(
+    bundled: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = copy_project(tmp_path / "p")
     wb = openpyxl.load_workbook(bundled["wujin-2017"][0])
     ws = wb["幼儿园组"]
@@ -468,18 +573,30 @@ def test_rows_with_only_the_assessor_are_not_findings(bundled: dict[str, Any], t
     captured = capsys.readouterr()
     assert "没有变化" in captured.out
     shown = "、".join(str(r) for r in blank[:5]) + ("……" if len(blank) > 5 else "")
-    assert f"工作表「幼儿园组」第 {blank[0]} 行: 警告：有 {len(blank)} 行（第 {shown} 行）只填了考核人或内部备注" in captured.err
+    assert (
+        f"工作表「幼儿园组」第 {blank[0]} 行: 警告：有 {len(blank)} 行（第 {shown} 行）只填了考核人或内部备注"
+        in captured.err
+    )
 
 
-def test_a_sheet_made_for_another_version_of_the_rubric_is_flagged(bundled: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_sheet_made_for_another_version_of_the_rubric_is_flagged(
+    bundled: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = copy_project(tmp_path / "p")
     rubric = root / "rubrics/wujin-2017.yml"
-    rubric.write_text(rubric.read_text(encoding="utf-8").replace("title: 专题研究党建工作", "title: 专题研究党的建设工作"), encoding="utf-8")
+    rubric.write_text(
+        rubric.read_text(encoding="utf-8").replace("title: 专题研究党建工作", "title: 专题研究党的建设工作"),
+        encoding="utf-8",
+    )
     capsys.readouterr()
     assert cli(root, "import", str(bundled["wujin-2017"][0])) == 0
     assert "工作表「说明」第 8 行 B 列: 警告：评分表是按另一版本的细则生成的" in capsys.readouterr().err
     # Comments and layout are not content: the check code stays.
-    rubric.write_text("# 一行注释\n" + rubric.read_text(encoding="utf-8").replace("title: 专题研究党的建设工作", "title: 专题研究党建工作"), encoding="utf-8")
+    rubric.write_text(
+        "# 一行注释\n"
+        + rubric.read_text(encoding="utf-8").replace("title: 专题研究党的建设工作", "title: 专题研究党建工作"),
+        encoding="utf-8",
+    )
     assert cli(root, "import", str(bundled["wujin-2017"][0])) == 0
     assert "另一版本" not in capsys.readouterr().err
 
@@ -556,7 +673,9 @@ def test_small_rubric_edges(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     )
     files = {
         "units.csv": csv_text("id,name,type,group", "u1,一支部,branch,一组/机关", "u2,二支部,branch,"),
-        "entries.csv": csv_text("unit,item,rule,value,amount,reason", "u1,1,,2,,两次未按时召开", "u2,2,,75%,,与会率75%"),
+        "entries.csv": csv_text(
+            "unit,item,rule,value,amount,reason", "u1,1,,2,,两次未按时召开", "u2,2,,75%,,与会率75%"
+        ),
         "self_scores.csv": csv_text("unit,item,score", "u1,c1,8", "u1,1,5"),
     }
     root = write_project(tmp_path / "p", rubric, files)
@@ -583,7 +702,9 @@ def test_small_rubric_edges(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert again.read_bytes() == sheet.read_bytes()
 
 
-def test_a_formula_saved_without_its_value_is_not_read_as_blank(project: Path, bundled: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_formula_saved_without_its_value_is_not_read_as_blank(
+    project: Path, bundled: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     # openpyxl (like any program that writes but does not calculate) saves a formula without its value.
     wb = openpyxl.load_workbook(bundled["wujin-2017"][0])
     ws = wb["初中组"]
@@ -601,7 +722,9 @@ def test_a_formula_saved_without_its_value_is_not_read_as_blank(project: Path, b
     assert digests(project / "results") == before
 
 
-def test_a_formula_with_its_saved_value_imports_as_the_value(project: Path, bundled: dict[str, Any], tmp_path: Path) -> None:
+def test_a_formula_with_its_saved_value_imports_as_the_value(
+    project: Path, bundled: dict[str, Any], tmp_path: Path
+) -> None:
     # What Excel or WPS saves: the formula and its value. Write the cached value into the sheet's XML.
     wb = openpyxl.load_workbook(bundled["wujin-2017"][0])
     ws = wb["初中组"]
@@ -624,12 +747,12 @@ def test_a_formula_with_its_saved_value_imports_as_the_value(project: Path, bund
 
 
 def test_formula_cells_are_placed_even_without_their_r_attribute() -> None:
-    from generator.office.sheetread import uncalculated_formulas
+    from generator.office.sheetxlsx import uncalculated_formulas
 
     main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     sheet = (
         f'<worksheet xmlns="{main}"><sheetData>'
-        '<row><c><v>1</v></c><c><f>A1*2</f></c></row>'  # row 1, B1: no r anywhere, no value
+        "<row><c><v>1</v></c><c><f>A1*2</f></c></row>"  # row 1, B1: no r anywhere, no value
         '<row r="5"><c r="C5"><f>1+1</f><v/></c><c><f>C5</f><v>2</v></c>'  # C5 uncalculated; D5 has its value
         '<c t="str"><f>""</f><v></v></c></row>'  # E5: an empty text result, as Excel saves it
         "</sheetData></worksheet>"
@@ -641,7 +764,9 @@ def test_formula_cells_are_placed_even_without_their_r_attribute() -> None:
         assert uncalculated_formulas(archive, "/xl/worksheets/sheet1.xml") == [(1, 2), (5, 3)]
 
 
-def test_a_damaged_worksheet_is_reported_not_a_crash(project: Path, bundled: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_damaged_worksheet_is_reported_not_a_crash(
+    project: Path, bundled: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     damaged = tmp_path / "damaged.xlsx"
     with zipfile.ZipFile(bundled["wujin-2017"][0]) as src, zipfile.ZipFile(damaged, "w") as dst:
         for item in src.infolist():
@@ -657,7 +782,9 @@ def test_a_damaged_worksheet_is_reported_not_a_crash(project: Path, bundled: dic
     assert digests(project / "results") == before
 
 
-def test_a_failed_write_leaves_the_results_as_they_were(bundled: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_write_leaves_the_results_as_they_were(
+    bundled: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = copy_project(tmp_path / "p", tables=False)
     before = digests(root / "results")
     fsync, staged = os.fsync, []
@@ -678,7 +805,9 @@ def test_a_failed_write_leaves_the_results_as_they_were(bundled: dict[str, Any],
     assert digests(root / "results") == before  # no table written, no temporary file left
 
 
-def test_a_nul_in_a_saved_csv_is_placed_not_a_crash(project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_nul_in_a_saved_csv_is_placed_not_a_crash(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     sheet = tmp_path / "第一组.csv"
     sheet.write_bytes("考核代码,wujin-2017\r\n单位代码,指标\r\ncz-01,1\x00\r\n".encode("utf-8-sig"))
     capsys.readouterr()
@@ -692,7 +821,9 @@ def test_a_nul_in_a_saved_csv_is_placed_not_a_crash(project: Path, tmp_path: Pat
 # --------------------------------------------------------------------------------------------
 
 
-def test_an_existing_sheet_is_not_overwritten_without_force(project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_existing_sheet_is_not_overwritten_without_force(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     filled = tmp_path / "填好的评分表.xlsx"
     assert cli(project, "sheet", "wujin-2017", "-o", str(filled)) == 0
     book = openpyxl.load_workbook(filled)
@@ -719,9 +850,21 @@ def test_an_existing_sheet_is_not_overwritten_without_force(project: Path, tmp_p
     assert sorted(p.name for p in tmp_path.iterdir() if "kaoping-tmp" in p.name) == []
 
 
-@pytest.mark.parametrize("target", ["results/wujin-2017/entries.csv", "rubrics/wujin-2017.yml", "access/accounts.csv", ".git/config", "results/new.xlsx", "results/../rubrics/x.xlsx"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "results/wujin-2017/entries.csv",
+        "rubrics/wujin-2017.yml",
+        "access/accounts.csv",
+        ".git/config",
+        "results/new.xlsx",
+        "results/../rubrics/x.xlsx",
+    ],
+)
 @pytest.mark.parametrize("command", ["sheet", "score"])
-def test_the_office_data_is_never_written(project: Path, target: str, command: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_office_data_is_never_written(
+    project: Path, target: str, command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     for folder in ("access", ".git"):
         (project / folder).mkdir(exist_ok=True)
     for name in ("access/accounts.csv", ".git/config"):
@@ -729,11 +872,16 @@ def test_the_office_data_is_never_written(project: Path, target: str, command: s
     before = digests(project)
     assert cli(project, command, "wujin-2017", "-o", str(project / target), "--force") == 2
     err = capsys.readouterr().err
-    assert "任何命令都不会用输出文件覆盖它们（加 --force 也不会）" in err and f"项目的 {target.split('/')[0] if '..' not in target else 'rubrics'}/ 里面" in err
+    assert (
+        "任何命令都不会用输出文件覆盖它们（加 --force 也不会）" in err
+        and f"项目的 {target.split('/')[0] if '..' not in target else 'rubrics'}/ 里面" in err
+    )
     assert digests(project) == before
 
 
-def test_a_link_to_the_office_data_is_refused_from_any_folder(project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_link_to_the_office_data_is_refused_from_any_folder(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     here = tmp_path / "desktop"
     here.mkdir()
     (here / "评分表.xlsx").symlink_to(project / "results" / "wujin-2017" / "entries.csv")
@@ -751,7 +899,9 @@ def test_a_link_to_the_office_data_is_refused_from_any_folder(project: Path, tmp
     assert not (tmp_path / "elsewhere.xlsx").exists()
 
 
-def test_a_failed_sheet_write_leaves_the_old_file(project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_sheet_write_leaves_the_old_file(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = tmp_path / "评分表.xlsx"
     target.write_bytes(b"the filled sheet")
 
@@ -780,7 +930,9 @@ def test_score_output_is_refused_then_forced(project: Path, tmp_path: Path, caps
 # --------------------------------------------------------------------------------------------
 
 
-def test_a_sheet_whose_dimension_understates_its_range_is_read_whole(bundled: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_sheet_whose_dimension_understates_its_range_is_read_whole(
+    bundled: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     # Every worksheet claims to be one cell (A1), as some tools write it: every row and column is read anyway.
     sheet = tmp_path / "dimension.xlsx"
     shutil.copyfile(bundled["wujin-2017"][0], sheet)
@@ -796,13 +948,17 @@ def test_a_sheet_whose_dimension_understates_its_range_is_read_whole(bundled: di
     book = openpyxl.load_workbook(bundled["wujin-2017"][0], read_only=True)
     for line in layout_lines:
         name = line.split("「", 1)[1].split("」", 1)[0]
-        rows = {row[:4:2] + (row[3] or "",) for row in book[name].iter_rows(min_row=FIRST_ROW, values_only=True) if row[0]}
+        rows = {
+            row[:4:2] + (row[3] or "",) for row in book[name].iter_rows(min_row=FIRST_ROW, values_only=True) if row[0]
+        }
         units = {unit for unit, _, _ in rows}
         assert f"：{len(units)} 个单位 × " in line and line.endswith(f"= {len(rows)} 项"), line
     book.close()
 
 
-def test_a_worksheet_that_lost_rows_is_refused(project: Path, bundled: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_worksheet_that_lost_rows_is_refused(
+    project: Path, bundled: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     sheet = tmp_path / "cut.xlsx"
     shutil.copyfile(bundled["wujin-2017"][0], sheet)
     book = openpyxl.load_workbook(sheet, read_only=True)
@@ -849,7 +1005,15 @@ def test_the_long_text_scan_stops_early() -> None:
     ],
     ids=["one-over", "far-over"],
 )
-def test_a_long_shared_string_is_placed_at_its_cell(project: Path, bundled: dict[str, Any], tmp_path: Path, length: int, status: int, words: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_long_shared_string_is_placed_at_its_cell(
+    project: Path,
+    bundled: dict[str, Any],
+    tmp_path: Path,
+    length: int,
+    status: int,
+    words: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     sheet = tmp_path / "long.xlsx"
     shutil.copyfile(bundled["wujin-2017"][0], sheet)
     book = openpyxl.load_workbook(sheet)
@@ -863,18 +1027,24 @@ def test_a_long_shared_string_is_placed_at_its_cell(project: Path, bundled: dict
     assert f"工作表「高中组」第 {r} 行 K 列: 错误：{words}" in capsys.readouterr().err
 
 
-def test_a_csv_of_too_many_rows_is_refused_at_the_row(project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_csv_of_too_many_rows_is_refused_at_the_row(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     sheet = tmp_path / "初中组.csv"
     rows = "考核代码,wujin-2017\r\n单位代码,指标编号,规则,扣分,扣分原因\r\n" + "cz-01,2,,1,复制的行\r\n" * 100_000
     sheet.write_text(rows, encoding="utf-8-sig")
     before = digests(project / "results")
     assert cli(project, "import", str(sheet)) == 1
     err = capsys.readouterr().err
-    assert re.search(r"初中组.csv 第 (\d+) 行: 错误：这一行有内容，但按单位名册，这项考核的评分表用不到第 [\d,]+ 行以后", err), err
+    assert re.search(
+        r"初中组.csv 第 (\d+) 行: 错误：这一行有内容，但按单位名册，这项考核的评分表用不到第 [\d,]+ 行以后", err
+    ), err
     assert digests(project / "results") == before
 
 
-def test_an_import_source_that_is_not_a_regular_file(project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_import_source_that_is_not_a_regular_file(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     fifo = tmp_path / "评分表.xlsx"
     os.mkfifo(fifo)
     assert cli(project, "import", str(fifo)) == 2  # read, it would wait for ever

@@ -36,6 +36,8 @@ from generator.site.downloads import write_downloads
 from generator.site.paths import download, html_path, page, unit_json, unit_page
 from generator.site.stamp import BUILD_STAMP
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="session")
 def built() -> BuiltSite:

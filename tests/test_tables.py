@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from helpers import errors, rubric_text, units_csv, warnings, write_project
 
+from generator.data.csvread import decode, parse_table
 from generator.data.pipeline import Prepared, prepare
 from generator.data.problems import Problems
-from generator.data.tables import ENTRIES, UNITS, decode, normalize_header, parse_table, table_for_file
+from generator.data.tables import ENTRIES, UNITS, normalize_header, table_for_file
 from generator.engine.models import Row
 
 FILE = "results/t/entries.csv"
@@ -71,7 +72,8 @@ def test_undecodable_bytes_are_located() -> None:
     rows, problems = parse(data)
     assert rows == []
     assert [str(p).split("\n")[0] for p in problems] == [
-        "results/t/entries.csv:3:8: 错误：文件是 UTF-8 编码，但从这里（第 8 个字）起有无法识别的字节，文件可能已损坏或混入了其他数据"
+        "results/t/entries.csv:3:8: 错误：文件是 UTF-8 编码，但从这里（第 8 个字）起有无法识别的字节，"
+        "文件可能已损坏或混入了其他数据"
     ]
 
 
@@ -84,11 +86,16 @@ def test_bytes_that_are_neither_utf8_nor_gbk() -> None:
 
 
 def test_a_gbk_line_in_a_utf8_file_is_placed_at_its_first_gbk_character() -> None:
-    data = "单位代码,指标编号,情况,扣分原因\nu1,1,2,原因\n".encode() + "u2,1,2,没有计划\n".encode("gbk") + "u3,1,2,原因\n".encode()
+    data = (
+        "单位代码,指标编号,情况,扣分原因\nu1,1,2,原因\n".encode()
+        + "u2,1,2,没有计划\n".encode("gbk")
+        + "u3,1,2,原因\n".encode()
+    )
     rows, problems = parse(data)
     assert rows == []
     assert [str(p).split("\n")[0] for p in problems] == [
-        "results/t/entries.csv:3:8: 错误：文件是 UTF-8 编码，但这一行（从第 8 个字起）是 GBK 编码：多半是从另一个文件复制粘贴过来的"
+        "results/t/entries.csv:3:8: 错误：文件是 UTF-8 编码，但这一行（从第 8 个字起）是 GBK 编码："
+        "多半是从另一个文件复制粘贴过来的"
     ]
 
 
@@ -97,7 +104,8 @@ def test_a_utf8_line_in_a_gbk_file_is_named() -> None:
     rows, problems = parse(data)
     assert rows == []
     assert [str(p).split("\n")[0] for p in problems] == [
-        "results/t/entries.csv:3:8: 错误：文件是 GBK 编码，但这一行（从第 8 个字起）是 UTF-8 编码：多半是从另一个文件复制粘贴过来的"
+        "results/t/entries.csv:3:8: 错误：文件是 GBK 编码，但这一行（从第 8 个字起）是 UTF-8 编码："
+        "多半是从另一个文件复制粘贴过来的"
     ]
 
 
@@ -212,7 +220,9 @@ def test_a_short_row_reads_missing_cells_as_empty() -> None:
 def test_empty_file_has_no_header(data: bytes) -> None:
     rows, problems = parse(data)
     assert rows == []
-    assert [str(p).split("\n")[0] for p in problems] == ["results/t/entries.csv:1: 错误：文件是空的，没有表头（扣分记录）"]
+    assert [str(p).split("\n")[0] for p in problems] == [
+        "results/t/entries.csv:1: 错误：文件是空的，没有表头（扣分记录）"
+    ]
 
 
 def test_a_nul_byte_is_placed_at_its_cell() -> None:
@@ -220,13 +230,19 @@ def test_a_nul_byte_is_placed_at_its_cell() -> None:
     # The row is read on without the character (so that it does not set off other errors); the error stops it.
     assert [r.cells["item"] for r in rows] == ["1"]
     assert [str(p).split("\n")[0] for p in problems] == [
-        "results/t/entries.csv:2:2: 错误：这一格的第 2 个字是 U+0000（空字符）：空字符不是文字；文件可能不是文本文件，或在复制时混入了二进制数据"
+        "results/t/entries.csv:2:2: 错误：这一格的第 2 个字是 U+0000（空字符）：空字符不是文字；文件可能不是文本文件，"
+        "或在复制时混入了二进制数据"
     ]
 
 
 def test_units_table_headers() -> None:
     problems = Problems()
-    rows = parse_table("单位代码,单位名称,单位类型,联络组\nu1,一支部,党支部,第一组\n".encode("gbk"), "results/t/units.csv", UNITS, problems)
+    rows = parse_table(
+        "单位代码,单位名称,单位类型,联络组\nu1,一支部,党支部,第一组\n".encode("gbk"),
+        "results/t/units.csv",
+        UNITS,
+        problems,
+    )
     assert [str(p) for p in problems] == []
     assert dict(rows[0].cells) == {"id": "u1", "name": "一支部", "type": "党支部", "group": "第一组"}
 
@@ -305,9 +321,13 @@ def test_gbk_results_score_like_utf8(ran: Callable[[str, Mapping[str, str | byte
 
 
 def test_a_results_file_too_big_is_refused_before_it_is_read(tmp_path: Path) -> None:
-    from generator.data.tables import MAX_CSV_BYTES
+    from generator.data.csvread import MAX_CSV_BYTES
 
-    root = write_project(tmp_path, rubric_text("indicators:\n  - {id: c1, title: 甲, points: 100, rules: [{kind: range}]}\n"), {"units.csv": units_csv("u1,一支部,branch,已考核")})
+    root = write_project(
+        tmp_path,
+        rubric_text("indicators:\n  - {id: c1, title: 甲, points: 100, rules: [{kind: range}]}\n"),
+        {"units.csv": units_csv("u1,一支部,branch,已考核")},
+    )
     with open(root / "results/t/entries.csv", "wb") as huge:
         huge.truncate(MAX_CSV_BYTES + 1)  # sparse: nothing is written, and nothing must be read
     opened: list[Path] = []
@@ -320,7 +340,9 @@ def test_a_results_file_too_big_is_refused_before_it_is_read(tmp_path: Path) -> 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(Path, "read_bytes", watched)
         prepared = prepare(root)
-    assert errors(prepared) == ["results/t/entries.csv: 错误：考核结果文件太大（200 MB，上限 200 MB）\n    处理办法：按联络组拆分成几个文件。"]
+    assert errors(prepared) == [
+        "results/t/entries.csv: 错误：考核结果文件太大（200 MB，上限 200 MB）\n    处理办法：按联络组拆分成几个文件。"
+    ]
     assert root / "results/t/entries.csv" not in opened
 
 
@@ -328,10 +350,14 @@ def test_a_notice_not_in_utf8_is_placed_by_line(tmp_path: Path) -> None:
     root = write_project(
         tmp_path,
         rubric_text("indicators:\n  - {id: c1, title: 甲, points: 100, rules: [{kind: range}]}\n"),
-        {"units.csv": units_csv("u1,一支部,branch,已考核"), "notice.yml": "title: 通报\nissuer: 测试机关\n".encode("gb18030")},
+        {
+            "units.csv": units_csv("u1,一支部,branch,已考核"),
+            "notice.yml": "title: 通报\nissuer: 测试机关\n".encode("gb18030"),
+        },
     )
     assert errors(prepare(root)) == [
-        "results/t/notice.yml:1:8: 错误：通报文件不是 UTF-8 编码（看起来是 GBK 编码）\n    处理办法：用记事本或 VS Code 另存为 UTF-8。"
+        "results/t/notice.yml:1:8: 错误：通报文件不是 UTF-8 编码（看起来是 GBK 编码）\n    处理办法："
+        "用记事本或 VS Code 另存为 UTF-8。"
     ]
 
 

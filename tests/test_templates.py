@@ -33,6 +33,8 @@ from generator.site import views
 from generator.site.build import Progress, build
 from generator.site.render import Renderer, render_site
 
+pytestmark = pytest.mark.slow
+
 TEMPLATES = ROOT / "site_templates"
 
 TYPES = """\

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from helpers import BRANCH_ONLY, HEAD, errors, parse_rubric, rubric_from_yaml, rubric_text
 
-from generator.data import yamlread
+from generator.data import yamlcompose, yamlread
 from generator.data.check import check_rubric
 from generator.data.problems import Problems
 from generator.engine.models import FixedRule, PerOccurrenceRule, RangeRule, RateRule, ShortfallRule
@@ -40,16 +40,23 @@ def test_tab_indentation_is_named() -> None:
     rubric, problems = parse_rubric(text)
     assert rubric is None
     assert errors(problems) == [
-        "rubrics/t.yml:9:1: 错误：缩进里有制表符（Tab）；YAML 只能用空格缩进\n    处理办法：把这一行开头的 Tab 换成空格。"
+        "rubrics/t.yml:9:1: 错误：缩进里有制表符（Tab）；YAML 只能用空格缩进\n    处理办法："
+        "把这一行开头的 Tab 换成空格。"
     ]
 
 
 def test_duplicated_key_is_an_error_not_silently_the_last() -> None:
-    text = HEAD + BRANCH_ONLY + "indicators:\n  - id: c1\n    title: 甲\n    points: 100\n    points: 50\n    rules: [{kind: range}]\n"
+    text = (
+        HEAD
+        + BRANCH_ONLY
+        + "indicators:\n  - id: c1\n    title: 甲\n    points: 100\n    points: 50\n    rules: [{kind: range}]\n"
+    )
     rubric, problems = parse_rubric(text)
     assert rubric is None
     [message] = errors(problems)
-    assert message.startswith("rubrics/t.yml:11:5: 错误：Rubric.indicators[1] 中的键 `points` 重复（第一次出现在第 10 行）")
+    assert message.startswith(
+        "rubrics/t.yml:11:5: 错误：Rubric.indicators[1] 中的键 `points` 重复（第一次出现在第 10 行）"
+    )
 
 
 def test_duplicated_top_level_key() -> None:
@@ -91,7 +98,11 @@ def test_year_must_be_an_integer() -> None:
 
 
 def test_unknown_key_with_a_suggestion() -> None:
-    text = HEAD + BRANCH_ONLY + "indicators:\n  - id: c1\n    title: 甲\n    pionts: 100\n    points: 100\n    rules: [{kind: range}]\n"
+    text = (
+        HEAD
+        + BRANCH_ONLY
+        + "indicators:\n  - id: c1\n    title: 甲\n    pionts: 100\n    points: 100\n    rules: [{kind: range}]\n"
+    )
     rubric, problems = parse_rubric(text)
     assert rubric is None
     assert errors(problems) == [
@@ -100,7 +111,11 @@ def test_unknown_key_with_a_suggestion() -> None:
 
 
 def test_unknown_key_in_a_rule_suggests_from_that_rule_kind() -> None:
-    text = HEAD + BRANCH_ONLY + "indicators:\n  - id: c1\n    title: 甲\n    points: 100\n    rules: [{kind: fixed, dedcut: 2}]\n"
+    text = (
+        HEAD
+        + BRANCH_ONLY
+        + "indicators:\n  - id: c1\n    title: 甲\n    points: 100\n    rules: [{kind: fixed, dedcut: 2}]\n"
+    )
     rubric, problems = parse_rubric(text)
     assert rubric is None
     messages = errors(problems)
@@ -109,7 +124,11 @@ def test_unknown_key_in_a_rule_suggests_from_that_rule_kind() -> None:
 
 
 def test_unknown_rule_kind_lists_the_kinds() -> None:
-    text = HEAD + BRANCH_ONLY + "indicators:\n  - id: c1\n    title: 甲\n    points: 100\n    rules: [{kind: shortfal, target: 2}]\n"
+    text = (
+        HEAD
+        + BRANCH_ONLY
+        + "indicators:\n  - id: c1\n    title: 甲\n    points: 100\n    rules: [{kind: shortfal, target: 2}]\n"
+    )
     rubric, problems = parse_rubric(text)
     assert rubric is None
     [message] = errors(problems)
@@ -194,7 +213,10 @@ class Counted:
         monkeypatch.setattr(owner, name, counting)
 
 
-BOMB_REFUSED = "rubrics/t.yml:1:1: 错误：文件展开后超过 500000 个节点（锚点与别名层层引用）\n    处理办法：去掉多层嵌套的 & 锚点和 * 别名。"
+BOMB_REFUSED = (
+    "rubrics/t.yml:1:1: 错误：文件展开后超过 500000 个节点（锚点与别名层层引用）\n    处理办法："
+    "去掉多层嵌套的 & 锚点和 * 别名。"
+)
 
 
 def test_billion_laughs_in_the_indicator_tree_is_refused_before_it_is_expanded(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -203,7 +225,7 @@ def test_billion_laughs_in_the_indicator_tree_is_refused_before_it_is_expanded(m
     for level in range(1, 10):
         aliases = ", ".join([f"*n{level - 1}"] * 10)
         text += f"  - &n{level} {{id: b{level}, title: t, points: 10, children: [{aliases}]}}\n"
-    measured = Counted(monkeypatch, yamlread, "_children")
+    measured = Counted(monkeypatch, yamlcompose, "_children")
     converted = Counted(monkeypatch, yamlread.Reader, "convert")
     rubric, problems = parse_rubric(text)
     assert rubric is None
@@ -218,7 +240,7 @@ def test_billion_laughs_of_plain_lists_is_refused_before_it_is_expanded(monkeypa
     for level in range(1, 10):
         aliases = ", ".join([f"*l{level - 1}"] * 10)
         text += f"  - &l{level} [{aliases}]\n"
-    measured = Counted(monkeypatch, yamlread, "_children")
+    measured = Counted(monkeypatch, yamlcompose, "_children")
     converted = Counted(monkeypatch, yamlread.Reader, "convert")
     rubric, problems = parse_rubric(text)
     assert rubric is None
@@ -313,7 +335,11 @@ def test_merge_keys_are_refused() -> None:
         ("indicators:\n  - 3\n", "indicators[1] 应为“键: 值”的映射", "每项另起一行，写作“键: 值”"),
         ("indicators:\n  - {id: c1, title: [甲], points: 1}\n", "indicators[1].title 应为", "在冒号后直接写一个值"),
         ("rounding: {decimals: 1.5}\nindicators: []\n", "rounding.decimals 应为整数", "写不带小数点的阿拉伯数字"),
-        ("bonus: {self_declared: 是}\nindicators: []\n", "bonus.self_declared 应为 true 或 false", "写 true（是）或 false（否）"),
+        (
+            "bonus: {self_declared: 是}\nindicators: []\n",
+            "bonus.self_declared 应为 true 或 false",
+            "写 true（是）或 false（否）",
+        ),
         ("indicators:\n  - {id: c1, title: 甲, points: yes}\n", "indicators[1].points 应为数字", "写阿拉伯数字"),
         ("indicators:\n  - {<<: {id: c1}, title: 甲, points: 1}\n", "的键必须是普通文字", "把要复用的内容照写一遍"),
     ],

@@ -37,7 +37,9 @@ SYSTEM_TREES = tuple(
     )
 )
 #: Folders that hold other people's folders: refused themselves, a folder under them is fine.
-SHARED_FOLDERS = tuple(Path(p) for p in ("/", "/home", "/media", "/mnt", "/opt", "/srv", "/tmp", "/var", "/var/tmp", "/var/www"))
+SHARED_FOLDERS = tuple(
+    Path(p) for p in ("/", "/home", "/media", "/mnt", "/opt", "/srv", "/tmp", "/var", "/var/tmp", "/var/www")
+)
 #: Names at the top of a project folder, never of a published site.
 PROJECT_ENTRIES = (".git", "access", "rubrics", "results", "mkdocs.yml")
 
@@ -96,7 +98,10 @@ def _refusal(value: str, project: Path, secrets: Sequence[tuple[str, Path]]) -> 
     for path in dict.fromkeys((written, resolved)):
         via = f"（链接指向 {path}）" if path != written else ""
         if path in SHARED_FOLDERS or any(path.is_relative_to(t) for t in SYSTEM_TREES):
-            return f"网站目录「{value}」是系统目录{via}：nginx 会把其中的系统文件（例如 /etc/passwd）提供给任何人", WHAT_TO_DO
+            return (
+                f"网站目录「{value}」是系统目录{via}：nginx 会把其中的系统文件（例如 /etc/passwd）提供给任何人",
+                WHAT_TO_DO,
+            )
         if path == project:
             return f"网站目录「{value}」就是项目目录{via}：{LEAK}", WHAT_TO_DO
         if path.is_relative_to(project):
@@ -123,7 +128,10 @@ def _not_published(value: str, folder: Path) -> tuple[str, str] | None:
     """What shows that an existing ``folder`` is not a folder ``kaoping publish`` made, if anything."""
     if not folder.is_dir():
         return f"网站目录「{value}」不是目录", WHAT_TO_DO
-    redo = f"用 kaoping publish {value} 重新发布到这个目录（发布时写入 {PUBLISHED_MARKER}），再运行 kaoping build --access。"
+    redo = (
+        f"用 kaoping publish {value} 重新发布到这个目录（发布时写入 {PUBLISHED_MARKER}），"
+        f"再运行 kaoping build --access。"
+    )
     try:
         record = stamp.read_raw(folder / PUBLISHED_MARKER)
     except stamp.StampError as exc:

@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.data.characters import mixed_words, undecodable
+from generator.data.csvread import MAX_CSV_BYTES, parse_table
 from generator.data.problems import Loc, Problems
 from generator.data.projectfiles import DEFAULT_LIMIT, Refused, TooBig, inside, outside_words, read_regular
 from generator.data.sample import README_NAMES, sample_line
-from generator.data.tables import MAX_CSV_BYTES, TABLES, parse_table, table_for_file
-from generator.data.yamlread import MAX_YAML_BYTES, Reader, compose
+from generator.data.tables import TABLES, table_for_file
+from generator.data.yamlcompose import MAX_YAML_BYTES, compose
+from generator.data.yamlread import Reader
 from generator.engine.models import Notice, RawResults, Row, Rubric
 
 RUBRICS_DIR = "rubrics"
@@ -88,7 +90,11 @@ def read_bytes(
             hint or f"{what[:2]}一般只有几百 KB；检查是否误把其他数据粘贴进了文件。",
         )
     except OSError as exc:
-        problems.error(Loc(file), f"无法读取这个文件：{exc.strerror or exc}", "检查文件是否存在（不是失效的快捷方式或链接）、是否有读取权限。")
+        problems.error(
+            Loc(file),
+            f"无法读取这个文件：{exc.strerror or exc}",
+            "检查文件是否存在（不是失效的快捷方式或链接）、是否有读取权限。",
+        )
     return None
 
 
@@ -152,7 +158,9 @@ def load_results(folder: Path, root: Path, problems: Problems) -> RawResults:
                 problems.warning(
                     Loc(file),
                     "不认识这个文件，未读取",
-                    "结果文件名应以 " + "、".join(f"{t.prefix}" for t in TABLES) + " 开头、以 .csv（或 Excel“Unicode 文本”的 .txt）结尾，例如 entries-第一组.csv。",
+                    "结果文件名应以 "
+                    + "、".join(f"{t.prefix}" for t in TABLES)
+                    + " 开头、以 .csv（或 Excel“Unicode 文本”的 .txt）结尾，例如 entries-第一组.csv。",
                 )
             continue
         files.append(file)
@@ -175,6 +183,8 @@ def _outside(folder: Path, root: Path, problems: Problems) -> bool:
     refused = outside_words(folder)
     problems.error(Loc(folder.relative_to(root).as_posix() + "/"), refused.message, refused.hint)
     return True
+
+
 def _sample_marker(folder: Path, root: Path, problems: Problems) -> Loc | None:
     """Where the folder's README says its results are sample data (see :mod:`generator.data.sample`)."""
     for name in README_NAMES:
@@ -209,7 +219,9 @@ def load_project(root: Path, problems: Problems, only: set[str] | None = None) -
         file = relative(path, root)
         if rubric.id in project.rubrics:
             other = project.rubrics[rubric.id][1]
-            problems.error(rubric.at.get("id", rubric.loc), f"考核代码 {rubric.id} 与 {other} 重复", "每份细则的 id 必须不同。")
+            problems.error(
+                rubric.at.get("id", rubric.loc), f"考核代码 {rubric.id} 与 {other} 重复", "每份细则的 id 必须不同。"
+            )
             continue
         project.rubrics[rubric.id] = (rubric, file)
     results_dir = root / RESULTS_DIR
@@ -222,7 +234,9 @@ def load_project(root: Path, problems: Problems, only: set[str] | None = None) -
             if folder.name in unreadable:
                 # Not "no rubric for this folder": the rubric is there but could not be read.
                 problems.warning(
-                    Loc(relative(folder, root)), f"细则 {unreadable[folder.name]} 有错误，暂不检查这里的考核结果", "先改正细则中的错误。"
+                    Loc(relative(folder, root)),
+                    f"细则 {unreadable[folder.name]} 有错误，暂不检查这里的考核结果",
+                    "先改正细则中的错误。",
                 )
                 continue
             project.results[folder.name] = load_results(folder, root, problems)

@@ -21,17 +21,11 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 import yaml
 
-from generator.data.characters import HINT, code_point, refused_in, why
-from generator.data.problems import Loc, Problems
+from generator.data.characters import code_point, refused_in, why
+from generator.data.problems import Problems
+from generator.data.yamlcompose import MAX_NODES, node_loc
 from generator.engine.exact import NumberError, parse_number
 from generator.engine.models import RULE_KINDS, Rule
-
-#: Refuse rubric files larger than this before parsing (a rubric is a few hundred KB at most).
-MAX_YAML_BYTES = 5 * 1024 * 1024
-#: Refuse YAML whose aliases expand to more nodes than this (a "billion laughs" file).
-MAX_NODES = 500_000
-#: Refuse YAML nested deeper than this (a rubric needs a few dozen levels; Python's stack, a thousand).
-MAX_DEPTH = 100
 
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:str",
@@ -60,11 +54,6 @@ class _Invalid(Exception):
     """A value that could not be converted; the problem is already recorded."""
 
 
-def _loc(file: str, node: yaml.Node) -> Loc:
-    mark = node.start_mark
-    return Loc(file, mark.line + 1, mark.column + 1)
-
-
 class Reader:
     """Converts one composed YAML document into a model, recording problems as it goes."""
 
@@ -84,13 +73,15 @@ class Reader:
     # -- conversion -----------------------------------------------------------------------
 
     def fail(self, node: yaml.Node, message: str, hint: str) -> _Invalid:
-        self.problems.error(_loc(self.file, node), message, hint)
+        self.problems.error(node_loc(self.file, node), message, hint)
         return _Invalid()
 
     def convert(self, tp: Any, node: yaml.Node, path: str) -> Any:
         self.visited += 1
         if self.visited > MAX_NODES:
-            raise self.fail(node, f"文件展开后超过 {MAX_NODES} 个节点（锚点与别名层层引用）", "去掉多层嵌套的 & 锚点和 * 别名。")
+            raise self.fail(
+                node, f"文件展开后超过 {MAX_NODES} 个节点（锚点与别名层层引用）", "去掉多层嵌套的 & 锚点和 * 别名。"
+            )
         if node.tag not in _STANDARD_TAGS:
             shown = node.tag.replace("tag:yaml.org,2002:", "!!", 1)
             raise self.fail(node, f"不允许的 YAML 标签 {shown}", "删除以 ! 开头的标签，只写普通的值。")
@@ -111,7 +102,11 @@ class Reader:
 
     def _scalar(self, tp: type, node: yaml.Node, path: str) -> Any:
         if not isinstance(node, yaml.ScalarNode):
-            raise self.fail(node, f"{path} 应为{_TYPE_WORDS.get(tp, '一个值')}，这里是{_shape(node)}", "在冒号后直接写一个值，不要写成列表或映射；文字中含有冒号时加引号。")
+            raise self.fail(
+                node,
+                f"{path} 应为{_TYPE_WORDS.get(tp, '一个值')}，这里是{_shape(node)}",
+                "在冒号后直接写一个值，不要写成列表或映射；文字中含有冒号时加引号。",
+            )
         text = node.value
         if tp is str:
             if node.tag == "tag:yaml.org,2002:null":
@@ -119,7 +114,11 @@ class Reader:
             # Written as an escape in double quotes ("\u202e"): not in the file's text, so not found before.
             for offset in refused_in(text):
                 ch = text[offset]
-                raise self.fail(node, f"{path} 的第 {offset + 1} 个字是用转义序列写成的 {code_point(ch)}：{why(ch)}", "删去这个转义序列。")
+                raise self.fail(
+                    node,
+                    f"{path} 的第 {offset + 1} 个字是用转义序列写成的 {code_point(ch)}：{why(ch)}",
+                    "删去这个转义序列。",
+                )
             if node.style == ">":
                 # Folding joins lines with a space, which Chinese text does not have between characters.
                 text = _CJK_FOLD.sub("", text)
@@ -145,7 +144,9 @@ class Reader:
             except NumberError as exc:
                 raise self.fail(node, f"{path} 应为数字：{exc}", "写阿拉伯数字，例如 3 或 0.5。") from None
             if parsed.fixups:
-                raise self.fail(node, f"{path} 写作「{text}」（{'，'.join(parsed.fixups)}）", f"直接写 {parsed.value}。")
+                raise self.fail(
+                    node, f"{path} 写作「{text}」（{'，'.join(parsed.fixups)}）", f"直接写 {parsed.value}。"
+                )
             return parsed.value
         raise TypeError(f"unsupported model type {tp!r}")  # pragma: no cover - a models.py mistake
 
@@ -182,7 +183,11 @@ class Reader:
         if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null":
             return ()
         if not isinstance(node, yaml.SequenceNode):
-            raise self.fail(node, f"{path} 应为列表（每项以 - 开头），这里是{_shape(node)}", "每项另起一行，以“- ”开头；或写在方括号里，例如 [党旗, 党徽]。")
+            raise self.fail(
+                node,
+                f"{path} 应为列表（每项以 - 开头），这里是{_shape(node)}",
+                "每项另起一行，以“- ”开头；或写在方括号里，例如 [党旗, 党徽]。",
+            )
         out: list[Any] = []
         bad = False
         for i, child in enumerate(node.value):
@@ -196,15 +201,23 @@ class Reader:
 
     def _pairs(self, node: yaml.Node, path: str) -> list[tuple[str, yaml.Node, yaml.Node]]:
         if not isinstance(node, yaml.MappingNode):
-            raise self.fail(node, f"{path} 应为“键: 值”的映射，这里是{_shape(node)}", "每项另起一行，写作“键: 值”，并比上一级多缩进两个空格。")
+            raise self.fail(
+                node,
+                f"{path} 应为“键: 值”的映射，这里是{_shape(node)}",
+                "每项另起一行，写作“键: 值”，并比上一级多缩进两个空格。",
+            )
         seen: dict[str, yaml.Node] = {}
         pairs: list[tuple[str, yaml.Node, yaml.Node]] = []
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
-                raise self.fail(key_node, f"{path} 的键必须是普通文字（不支持合并键 << 和复合键）", "把要复用的内容照写一遍，键只写普通文字。")
+                raise self.fail(
+                    key_node,
+                    f"{path} 的键必须是普通文字（不支持合并键 << 和复合键）",
+                    "把要复用的内容照写一遍，键只写普通文字。",
+                )
             key = key_node.value
             if key in seen:
-                first = _loc(self.file, seen[key])
+                first = node_loc(self.file, seen[key])
                 raise self.fail(
                     key_node,
                     f"{path} 中的键 `{key}` 重复（第一次出现在第 {first.line} 行）；YAML 会悄悄只保留后一个",
@@ -232,10 +245,16 @@ class Reader:
         pairs = self._pairs(node, path)
         kind = next((v for k, _, v in pairs if k == "kind"), None)
         if kind is None:
-            raise self.fail(node, f"{path} 缺少 kind（规则种类）", "可选种类：" + "、".join(f"`{k}`" for k in RULE_KINDS) + "。")
+            raise self.fail(
+                node, f"{path} 缺少 kind（规则种类）", "可选种类：" + "、".join(f"`{k}`" for k in RULE_KINDS) + "。"
+            )
         if not isinstance(kind, yaml.ScalarNode) or kind.value not in RULE_KINDS:
             shown = kind.value if isinstance(kind, yaml.ScalarNode) else _shape(kind)
-            raise self.fail(kind, f"{path} 的规则种类「{shown}」不存在", "可选种类：" + "、".join(f"`{k}`" for k in RULE_KINDS) + "。")
+            raise self.fail(
+                kind,
+                f"{path} 的规则种类「{shown}」不存在",
+                "可选种类：" + "、".join(f"`{k}`" for k in RULE_KINDS) + "。",
+            )
         result: Rule = self._dataclass(RULE_KINDS[kind.value], node, path)
         return result
 
@@ -263,9 +282,9 @@ class Reader:
         if bad:
             raise _Invalid()
         if has_loc:
-            kwargs["loc"] = _loc(self.file, node)
+            kwargs["loc"] = node_loc(self.file, node)
         if has_at:
-            kwargs["at"] = {key: _loc(self.file, value_node) for key, _, value_node in pairs}
+            kwargs["at"] = {key: node_loc(self.file, value_node) for key, _, value_node in pairs}
         return cls(**kwargs)
 
 
@@ -289,129 +308,3 @@ def _shape(node: yaml.Node) -> str:
     if isinstance(node, yaml.SequenceNode):
         return "一个列表"
     return f"「{node.value}」"
-
-
-def compose(text: str, file: str, problems: Problems) -> yaml.Node | None:
-    """Parse YAML text into a node tree, turning syntax errors into located problems."""
-    if not text.strip():
-        problems.error(Loc(file, 1, 1), "文件是空的", "写入细则内容，或删除这个文件。")
-        return None
-    if _refused_characters(text, file, problems):
-        return None
-    try:
-        node = yaml.compose(text, Loader=_Loader)
-    except _TooDeep as exc:
-        mark = exc.problem_mark
-        loc = Loc(file, mark.line + 1, mark.column + 1) if mark else Loc(file)
-        problems.error(loc, f"嵌套超过 {MAX_DEPTH} 层", "细则的层次不会这么深；检查是否误把其他数据粘贴进了文件。")
-        return None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        loc = Loc(file, mark.line + 1, mark.column + 1) if mark else Loc(file)
-        if "\t" in (exc.problem or "") or "'\\t'" in str(exc.problem):
-            problems.error(loc, "缩进里有制表符（Tab）；YAML 只能用空格缩进", "把这一行开头的 Tab 换成空格。")
-        else:
-            problems.error(loc, f"YAML 格式错误：{exc.problem}", "检查这一行及上一行的缩进、冒号和引号。")
-        return None
-    except yaml.YAMLError as exc:
-        problems.error(Loc(file), f"YAML 格式错误：{exc}", "检查文件的缩进、冒号和引号。")
-        return None
-    if node is None:
-        problems.error(Loc(file, 1, 1), "文件里没有内容（只有注释）", "写入细则内容，或删除这个文件。")
-        return None
-    cycle, size, depth = _measure(node)
-    if cycle is not None:
-        problems.error(
-            _loc(file, cycle),
-            "锚点（&）在它自己的内容里被别名（*）引用，形成循环",
-            "别名只能引用写在它前面、且不包含它的内容；删除这个别名。",
-        )
-        return None
-    if size > MAX_NODES:
-        # Refuse before converting: a few lines of aliases can stand for 10^9 nodes.
-        problems.error(_loc(file, node), f"文件展开后超过 {MAX_NODES} 个节点（锚点与别名层层引用）", "去掉多层嵌套的 & 锚点和 * 别名。")
-        return None
-    if depth > MAX_DEPTH:
-        problems.error(_loc(file, node), f"文件展开后嵌套超过 {MAX_DEPTH} 层（别名层层引用）", "去掉层层引用的 & 锚点和 * 别名。")
-        return None
-    return node
-
-
-#: Refused characters listed one by one per file; beyond, one line says how many more there are.
-MAX_CHARACTER_PROBLEMS = 20
-
-
-def _refused_characters(text: str, file: str, problems: Problems) -> bool:
-    """Report every character no text may hold (:mod:`generator.data.characters`), at its line and column,
-    before YAML reads the file (PyYAML would refuse a NUL without saying where)."""
-    found = 0
-    body = text[1:] if text.startswith("\ufeff") else text  # a BOM that starts the file is allowed
-    for number, line in enumerate(body.split("\n"), start=1):
-        for offset in refused_in(line):
-            found += 1
-            if found <= MAX_CHARACTER_PROBLEMS:
-                ch = line[offset]
-                problems.error(Loc(file, number, offset + 1), f"这里有 {code_point(ch)}：{why(ch)}", HINT)
-    if found > MAX_CHARACTER_PROBLEMS:
-        problems.error(
-            Loc(file),
-            f"还有 {found - MAX_CHARACTER_PROBLEMS} 处同样不允许的字符没有逐一列出",
-            "改正上面列出的几处后重新检查；很多行都有时，文件可能不是文本文件。",
-        )
-    return found > 0
-
-
-class _TooDeep(yaml.composer.ComposerError):
-    """Nesting deeper than :data:`MAX_DEPTH` (PyYAML composes recursively and would exhaust the stack)."""
-
-
-class _Loader(yaml.SafeLoader):
-    """The safe loader, with a limit on nesting depth."""
-
-    depth = 0
-
-    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
-        self.depth += 1
-        try:
-            if self.depth > MAX_DEPTH:
-                raise _TooDeep(None, None, "too deep", self.peek_event().start_mark)
-            return super().compose_node(parent, index)
-        finally:
-            self.depth -= 1
-
-
-def _children(node: yaml.Node) -> list[yaml.Node]:
-    if isinstance(node, yaml.SequenceNode):
-        return list(node.value)
-    if isinstance(node, yaml.MappingNode):
-        return [n for pair in node.value for n in pair]
-    return []
-
-
-def _measure(root: yaml.Node) -> tuple[yaml.Node | None, int, int]:
-    """(a node that contains itself, or None; node count; depth), with every alias expanded.
-
-    ``a: &x [*x]`` composes as a cycle; a chain of aliases can be far deeper than the text. So the
-    walk is iterative (no recursion), and each node is measured once (linear in the file's size).
-    """
-    sizes: dict[int, tuple[int, int]] = {}
-    open_nodes: set[int] = {id(root)}
-    stack: list[tuple[yaml.Node, list[yaml.Node]]] = [(root, _children(root))]
-    while stack:
-        node, pending = stack[-1]
-        while pending and id(pending[-1]) in sizes:
-            pending.pop()
-        if pending:
-            child = pending.pop()
-            if id(child) in open_nodes:
-                return child, 0, 0
-            open_nodes.add(id(child))
-            pending.append(child)  # measured when its own children are done
-            stack.append((child, _children(child)))
-            continue
-        kids = [sizes[id(c)] for c in _children(node)]
-        sizes[id(node)] = (1 + sum(k[0] for k in kids), 1 + max((k[1] for k in kids), default=0))
-        open_nodes.discard(id(node))
-        stack.pop()
-    size, depth = sizes[id(root)]
-    return None, size, depth

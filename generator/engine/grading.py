@@ -19,8 +19,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
-from generator.data.problems import Problems
-from generator.data.provenance import provenance
 from generator.engine.exact import fmt
 from generator.engine.models import (
     DEFAULT_GRADE_LABELS,
@@ -34,6 +32,8 @@ from generator.engine.models import (
 )
 from generator.engine.origin import Sourced
 from generator.engine.outcome import Standing, UnitScore
+from generator.engine.problems import Problems
+from generator.engine.provenance import provenance
 
 _RANK_OF_GRADE = {grade: i for i, grade in enumerate(GRADE_ORDER)}
 ALL_POOL = "all"
@@ -113,7 +113,9 @@ def standings(
         if not s.assessed:
             pid = pool_of(rubric, s)[0]
             note = s.unit.status_note or "本年度不参加考核"
-            out[s.unit.id] = Standing(pid, names[pid], len(pools.get(pid, ())), None, None, "不参加考核", (note,), False)
+            out[s.unit.id] = Standing(
+                pid, names[pid], len(pools.get(pid, ())), None, None, "不参加考核", (note,), False
+            )
     return out
 
 
@@ -144,54 +146,15 @@ def _grade_pool(
         why.append(f"综合得分 {total} 分，{pool_name}第 {ranks[uid]} 名（共 {size} 个单位）")
         if tied[ranks[uid]] > 1:
             ties = rubric.ranking.ties.rstrip("。")
-            why.append(marked(f"与另 {tied[ranks[uid]] - 1} 个单位同分，名次并列：{ties}", rubric, rubric.ranking, "ties"))
+            why.append(
+                marked(f"与另 {tied[ranks[uid]] - 1} 个单位同分，名次并列：{ties}", rubric, rubric.ranking, "ties")
+            )
         if grading is None:
             blocked[uid] = ["本细则不评定等次"]
             continue
-        # 1. base grade
-        grade: GradeKey = "pass"
-        if grading.method == "threshold":
-            for band in grading.bands:
-                if band.min is None or s.total >= band.min:
-                    grade = band.grade
-                    if band.min is not None:
-                        why.append(marked(f"得分不低于 {fmt(band.min)} 分 → {label(grading, grade)}", rubric, band, "min", brief=True))
-                    else:
-                        why.append(marked(f"得分低于 {fmt(_lowest_min(grading))} 分 → {label(grading, grade)}", rubric, band, brief=True))
-                    break
-        # 2. forced fail
-        if grading.fail_if_category_zero:
-            for c in s.categories:
-                if c.applicable and c.score == 0:
-                    grade = "fail"
-                    why.append(f"一级指标「{c.node.title}」未得分 → {label(grading, 'fail')}")
-        if pool is not None and pool.fail_bottom is not None and bottom[uid] <= pool.fail_bottom:
-            if pool.fail_at_or_below is None or s.total <= pool.fail_at_or_below:
-                grade = "fail"
-                floor = f"，且在 {fmt(pool.fail_at_or_below)} 分以下（含）" if pool.fail_at_or_below is not None else ""
-                text = f"{pool_name}倒数第 {bottom[uid]} 名{floor} → {label(grading, 'fail')}"
-                why.append(marked(text, rubric, pool, "fail_at_or_below" if floor else "fail_bottom"))
-            else:
-                why.append(
-                    f"{pool_name}倒数第 {bottom[uid]} 名，但高于 {fmt(pool.fail_at_or_below)} 分，不定为{label(grading, 'fail')}"
-                )
-        for v in s.vetoes:
-            if v.effect == "fail":
-                grade = "fail"
-                scheme = v.event if v.event.effect is not None else rubric.vetoes
-                why.append(marked(f"一票否决：{v.event.name} → {label(grading, 'fail')}", rubric, scheme, "effect"))
-        # 3. eligibility for 先进
-        blocks: list[str] = []
-        if _RANK_OF_GRADE[grade] > _RANK_OF_GRADE[grading.advanced_requires]:
-            blocks.append(f"等次为{label(grading, grade)}，须为{label(grading, grading.advanced_requires)}方可评先进")
-        if grading.advanced_min_score is not None and s.total < grading.advanced_min_score:
-            blocks.append(f"得分低于 {fmt(grading.advanced_min_score)} 分，不能参加先进评比")
-        for v in s.vetoes:
-            if v.effect == "no_advanced":
-                blocks.append(f"否决项目：{v.event.name} → {VETO_EFFECT_NAMES['no_advanced']}")
-        for p in s.penalties:
-            if p.record.removes_eligibility:
-                blocks.append(f"{p.penalty.name}，取消评先资格")
+        grade = _base_grade(rubric, grading, s, why)
+        grade = _forced_fail(rubric, grading, pool, pool_name, s, bottom[uid], grade, why)
+        blocks = _blocks(grading, grade, s)
         grades[uid] = grade
         blocked[uid] = blocks
         if grading.advanced != "none":
@@ -215,6 +178,74 @@ def _grade_pool(
             not blocked[uid] and grading is not None and grading.advanced != "none",
         )
     return out
+
+
+def _base_grade(rubric: Rubric, grading: Grading, s: UnitScore, why: list[str]) -> GradeKey:
+    """1. The grade by score bands (threshold grading); ``pass`` for rank grading, decided later."""
+    grade: GradeKey = "pass"
+    if grading.method != "threshold":
+        return grade
+    for band in grading.bands:
+        if band.min is None or s.total >= band.min:
+            grade = band.grade
+            if band.min is not None:
+                text = f"得分不低于 {fmt(band.min)} 分 → {label(grading, grade)}"
+                why.append(marked(text, rubric, band, "min", brief=True))
+            else:
+                text = f"得分低于 {fmt(_lowest_min(grading))} 分 → {label(grading, grade)}"
+                why.append(marked(text, rubric, band, brief=True))
+            break
+    return grade
+
+
+def _forced_fail(
+    rubric: Rubric,
+    grading: Grading,
+    pool: Pool | None,
+    pool_name: str,
+    s: UnitScore,
+    from_bottom: int,
+    grade: GradeKey,
+    why: list[str],
+) -> GradeKey:
+    """2. What makes a unit 不达标 whatever its score: a category without points, the last places of its
+    pool (under the line), a veto."""
+    fail = label(grading, "fail")
+    if grading.fail_if_category_zero:
+        for c in s.categories:
+            if c.applicable and c.score == 0:
+                grade = "fail"
+                why.append(f"一级指标「{c.node.title}」未得分 → {fail}")
+    if pool is not None and pool.fail_bottom is not None and from_bottom <= pool.fail_bottom:
+        if pool.fail_at_or_below is None or s.total <= pool.fail_at_or_below:
+            grade = "fail"
+            floor = f"，且在 {fmt(pool.fail_at_or_below)} 分以下（含）" if pool.fail_at_or_below is not None else ""
+            text = f"{pool_name}倒数第 {from_bottom} 名{floor} → {fail}"
+            why.append(marked(text, rubric, pool, "fail_at_or_below" if floor else "fail_bottom"))
+        else:
+            why.append(f"{pool_name}倒数第 {from_bottom} 名，但高于 {fmt(pool.fail_at_or_below)} 分，不定为{fail}")
+    for v in s.vetoes:
+        if v.effect == "fail":
+            grade = "fail"
+            scheme = v.event if v.event.effect is not None else rubric.vetoes
+            why.append(marked(f"一票否决：{v.event.name} → {fail}", rubric, scheme, "effect"))
+    return grade
+
+
+def _blocks(grading: Grading, grade: GradeKey, s: UnitScore) -> list[str]:
+    """3. Why a unit may not be 先进: its grade, its score, a veto, a penalty."""
+    blocks: list[str] = []
+    if _RANK_OF_GRADE[grade] > _RANK_OF_GRADE[grading.advanced_requires]:
+        blocks.append(f"等次为{label(grading, grade)}，须为{label(grading, grading.advanced_requires)}方可评先进")
+    if grading.advanced_min_score is not None and s.total < grading.advanced_min_score:
+        blocks.append(f"得分低于 {fmt(grading.advanced_min_score)} 分，不能参加先进评比")
+    for v in s.vetoes:
+        if v.effect == "no_advanced":
+            blocks.append(f"否决项目：{v.event.name} → {VETO_EFFECT_NAMES['no_advanced']}")
+    for p in s.penalties:
+        if p.record.removes_eligibility:
+            blocks.append(f"{p.penalty.name}，取消评先资格")
+    return blocks
 
 
 def _lowest_min(grading: Grading) -> Decimal:
@@ -257,7 +288,9 @@ def _advanced(
                 grades[uid] = "advanced"
                 among = "有评先资格的单位中" if grading.places_among == "eligible" else ""
                 text = f"{among}位居{pool_name}前 {top} 名（第 {place[uid]} 位）→ {name}"
-                reasons[uid].append(marked(text, rubric, grading, "places_among") if among and place[uid] != ranks[uid] else text)
+                reasons[uid].append(
+                    marked(text, rubric, grading, "places_among") if among and place[uid] != ranks[uid] else text
+                )
     elif grading.advanced == "decision":
         for s in members:
             uid = s.unit.id

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, ClassVar, Literal
 
-from generator.data.problems import Loc
 from generator.engine.origin import Origin, Sourced
+from generator.engine.problems import Loc
 
 GradeKey = Literal["advanced", "pass", "basic_pass", "fail"]
 GRADE_ORDER: tuple[GradeKey, ...] = ("advanced", "pass", "basic_pass", "fail")
@@ -512,7 +512,7 @@ class Rubric:
     @property
     def grading_illustrative(self) -> bool:
         """The grades follow rules the document did not (fully) give (something in grading is 补充)."""
-        from generator.data.provenance import grading_filled
+        from generator.engine.provenance import grading_filled
 
         return grading_filled(self)
 

@@ -25,12 +25,6 @@ from typing import Any, Literal
 Origin = Literal["原文", "补充", "解读"]
 ORIGINS: tuple[Origin, ...] = ("原文", "补充", "解读")
 SOURCE, FILLED, READING = ORIGINS
-#: What each origin means, for legends and messages.
-ORIGIN_WORDS: Mapping[str, str] = {
-    SOURCE: "照录原文件",
-    FILLED: "原文件没有规定，由考核办公室补充",
-    READING: "原文件有歧义，按考核办公室的理解执行",
-}
 #: The one-character marks pages show beside a part that is not the document's own.
 ORIGIN_MARKS: Mapping[str, str] = {FILLED: "补", READING: "解"}
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from generator.data.problems import Loc, Problems
 from generator.engine.models import (
     BonusClaim,
     BonusItem,
@@ -25,6 +24,7 @@ from generator.engine.models import (
     VetoEvent,
     VetoRecord,
 )
+from generator.engine.problems import Loc, Problems
 
 
 @dataclass(frozen=True, slots=True)

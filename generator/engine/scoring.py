@@ -20,7 +20,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 
-from generator.data.problems import Problems
 from generator.engine.exact import ZERO, fmt, fmt_percent, quantize
 from generator.engine.grading import standings
 from generator.engine.models import (
@@ -56,6 +55,7 @@ from generator.engine.outcome import (
     UnitScore,
     VetoOutcome,
 )
+from generator.engine.problems import Problems
 from generator.engine.tree import TypedNode, parent_index, tree_points, typed_tree
 
 # --------------------------------------------------------------------------------------------

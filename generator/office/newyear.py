@@ -10,17 +10,17 @@ from __future__ import annotations
 import csv
 import io
 import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.data.check import ASSESSMENT_ID, check_rubric
+from generator.data.csvread import decode, delimiter, parse_table
 from generator.data.load import RESULTS_DIR, RUBRICS_DIR, load_rubric, read_bytes, read_rubric_text, relative
-from generator.data.problems import EXIT_DATA, EXIT_OK, EXIT_USAGE, Loc, Problems, os_error_words
-from generator.data.tables import UNITS, decode, delimiter, normalize_header, parse_table, table_for_file
+from generator.data.problems import Loc, Problems, os_error_words
+from generator.data.tables import UNITS, normalize_header, table_for_file
 from generator.engine.models import Rubric
 from generator.office.outputfile import write_all
-from generator.office.sheetlayout import report_problems
+from generator.office.report import Ending, Report
 
 #: Lines still naming the old year that are listed for the clerk to review (the rest are counted).
 SHOWN_LINES = 12
@@ -62,13 +62,20 @@ def _choose(sources: list[Source], year: int, source: str | None, new_id: str | 
         return f"{RUBRICS_DIR}/ 中没有可以复制的细则。"
     if new_id is not None:
         # --id wujin-2018 names its series: the one whose latest id, with the year replaced, is that id.
-        matching = [k for k, v in series.items() if _renamed(_latest(v).rubric, year) == new_id or new_id.startswith(k + "-")]
+        matching = [
+            k for k, v in series.items() if _renamed(_latest(v).rubric, year) == new_id or new_id.startswith(k + "-")
+        ]
         if len(matching) == 1:
             return _latest(series[matching[0]])
     if len(series) == 1:
         return _latest(next(iter(series.values())))
-    listed = "；".join(f"{k}（最近一项 {_latest(v).rubric.id}，{_latest(v).rubric.year} 年度）" for k, v in sorted(series.items()))
-    return f"有几个系列的考核，不知道从哪一项开始：{listed}。用 --from 考核代码 指定，例如 --from {_latest(sources).rubric.id}。"
+    listed = "；".join(
+        f"{k}（最近一项 {_latest(v).rubric.id}，{_latest(v).rubric.year} 年度）" for k, v in sorted(series.items())
+    )
+    return (
+        f"有几个系列的考核，不知道从哪一项开始：{listed}。"
+        f"用 --from 考核代码 指定，例如 --from {_latest(sources).rubric.id}。"
+    )
 
 
 def _renamed(rubric: Rubric, year: int) -> str | None:
@@ -86,14 +93,17 @@ def _top_level(key: str, value: str) -> re.Pattern[str]:
 
 
 def new_rubric_text(text: str, rubric: Rubric, new_id: str, year: int) -> str | None:
-    """The rubric's text for the new year: id and year changed, a series added when it had none; None when the lines are not found."""
+    """The rubric's text for the new year: id and year changed, a series added when it had none; None when the
+    lines are not found."""
     out, ids = _top_level("id", rubric.id).subn(lambda m: f"{m.group(1)}{m.group(2)}{new_id}{m.group(2)}", text)
     out, years = _top_level("year", str(rubric.year)).subn(lambda m: f"{m.group(1)}{m.group(2)}{year}{m.group(2)}", out)
     if ids != 1 or years != 1:
         return None
     if not re.search(r"^series:", out, re.MULTILINE):
         # Without a series the two years would not be paired on the unit pages: name the old id as the series.
-        out = re.sub(r"^(year:.*\n)", lambda m: f"{m.group(1)}series: {rubric.series_id}\n", out, count=1, flags=re.MULTILINE)
+        out = re.sub(
+            r"^(year:.*\n)", lambda m: f"{m.group(1)}series: {rubric.series_id}\n", out, count=1, flags=re.MULTILINE
+        )
     return out
 
 
@@ -130,58 +140,110 @@ def cleared_registry(data: bytes, file: str, problems: Problems) -> tuple[bytes,
     return out.getvalue().encode("utf-8-sig"), units
 
 
-def start_year(root: Path, year: int, *, source: str | None, new_id: str | None) -> int:
-    """``kaoping new``: copy the rubric and the registry for ``year``; returns the exit status."""
+def start_year(root: Path, year: int, *, source: str | None, new_id: str | None) -> Report:
+    """``kaoping new``: copy the rubric and the registry for ``year``."""
+    report = Report()
     if not (root / RUBRICS_DIR).is_dir():
-        print(f"找不到细则目录 {RUBRICS_DIR}/。在项目目录下运行，或用 --root 指定项目目录。", file=sys.stderr)
-        return EXIT_USAGE
+        return report.stop(Ending.USAGE, f"找不到细则目录 {RUBRICS_DIR}/。在项目目录下运行，或用 --root 指定项目目录。")
     if not 1949 <= year <= 2999:
-        print(f"年度 {year} 不像是一个考核年度，写四位数的年份，例如 2021。", file=sys.stderr)
-        return EXIT_USAGE
+        return report.stop(Ending.USAGE, f"年度 {year} 不像是一个考核年度，写四位数的年份，例如 2021。")
     sources = _rubrics(root)
     chosen = _choose(sources, year, source, new_id)
     if isinstance(chosen, str):
-        print(chosen, file=sys.stderr)
-        return EXIT_USAGE
-    old = chosen.rubric
-    if year == old.year:
-        print(f"考核 {old.id} 就是 {year} 年度的；新年度应是另一年，例如 {year + 1}。", file=sys.stderr)
-        return EXIT_USAGE
-    target = new_id if new_id is not None else _renamed(old, year)
+        return report.stop(Ending.USAGE, chosen)
+    target = _target(chosen.rubric, year, new_id, report)
     if target is None:
-        print(f"考核代码 {old.id} 中没有年份 {old.year}，无法自动得出新代码。用 --id 指定，例如 --id {old.id}-{year}。", file=sys.stderr)
-        return EXIT_USAGE
-    if not ASSESSMENT_ID.match(target):
-        print(f"新代码「{target}」不能用：只用小写字母、数字和连字符，以字母或数字开头，例如 {old.series_id}-{year}。", file=sys.stderr)
-        return EXIT_USAGE
-    existing = [p for p in (root / RUBRICS_DIR / f"{target}.yml", root / RUBRICS_DIR / f"{target}.yaml", root / RESULTS_DIR / target) if p.exists()]
-    existing += [root / s.file for s in sources if s.rubric.id == target]
+        return report
+    existing = [
+        root / RUBRICS_DIR / f"{target}.yml",
+        root / RUBRICS_DIR / f"{target}.yaml",
+        root / RESULTS_DIR / target,
+    ]
+    existing = [p for p in existing if p.exists()] + [root / s.file for s in sources if s.rubric.id == target]
     if existing:
         where = "、".join(dict.fromkeys(relative(p, root) for p in existing))
-        print(f"考核 {target} 已经存在（{where}），没有改动任何文件。要重新开始，先删除或改名这些文件；或用 --id 换一个代码。", file=sys.stderr)
-        return EXIT_DATA
+        return report.stop(
+            Ending.DATA,
+            f"考核 {target} 已经存在（{where}），没有改动任何文件。"
+            f"要重新开始，先删除或改名这些文件；或用 --id 换一个代码。",
+        )
+    copied = _new_rubric(root, chosen, target, year, report)
+    if copied is None:
+        return report
+    text, new_text = copied
+    rubric_file = f"{RUBRICS_DIR}/{target}.yml"
+    problems = Problems()
+    registries, written = _new_registries(root, chosen.rubric, target, problems)
+    if problems.has_errors():
+        report.problems(Problems(problems.errors))
+        return report.stop(Ending.DATA, "单位名册有错误，没有写入文件。先改正上一年的单位名册。")
+    try:
+        write_all([(root / rubric_file, new_text.encode("utf-8")), *((root / f, data) for f, data, _units in written)])
+    except OSError as exc:
+        return report.stop(Ending.DATA, f"无法写入新年度的文件：{os_error_words(exc)}。没有改动任何文件。")
+    report.tell(*_started(chosen, rubric_file, text, new_text, target, year, written, registries, root))
+    return report
 
+
+def _target(old: Rubric, year: int, new_id: str | None, report: Report) -> str | None:
+    """The new assessment's code, or None (with the reason in ``report``)."""
+    if year == old.year:
+        report.stop(Ending.USAGE, f"考核 {old.id} 就是 {year} 年度的；新年度应是另一年，例如 {year + 1}。")
+        return None
+    target = new_id if new_id is not None else _renamed(old, year)
+    if target is None:
+        report.stop(
+            Ending.USAGE,
+            f"考核代码 {old.id} 中没有年份 {old.year}，无法自动得出新代码。用 --id 指定，例如 --id {old.id}-{year}。",
+        )
+        return None
+    if not ASSESSMENT_ID.match(target):
+        report.stop(
+            Ending.USAGE,
+            f"新代码「{target}」不能用：只用小写字母、数字和连字符，以字母或数字开头，例如 {old.series_id}-{year}。",
+        )
+        return None
+    return target
+
+
+def _new_rubric(root: Path, chosen: Source, target: str, year: int, report: Report) -> tuple[str, str] | None:
+    """(old text, new text) of the rubric, checked; None (with the reason in ``report``) when it cannot be made."""
+    old = chosen.rubric
     problems = Problems()
     raw = read_bytes(root / chosen.file, chosen.file, problems)
     if raw is None:
-        report_problems(problems)
-        return EXIT_DATA
+        report.problems(problems)
+        report.stop(Ending.DATA)
+        return None
     text = raw.decode("utf-8-sig")
     new_text = new_rubric_text(text, old, target, year)
-    rubric_file = f"{RUBRICS_DIR}/{target}.yml"
     if new_text is None:
-        print(f"{chosen.file} 中找不到顶层的 id: {old.id} 和 year: {old.year} 两行，无法自动修改。请手工复制细则并修改这两行。", file=sys.stderr)
-        return EXIT_DATA
-    rubric = read_rubric_text(new_text, rubric_file, problems)
+        report.stop(
+            Ending.DATA,
+            f"{chosen.file} 中找不到顶层的 id: {old.id} 和 year: {old.year} 两行，无法自动修改。"
+            f"请手工复制细则并修改这两行。",
+        )
+        return None
+    rubric = read_rubric_text(new_text, f"{RUBRICS_DIR}/{target}.yml", problems)
     if rubric is not None:
         check_rubric(rubric, problems)
     if rubric is None or problems.has_errors():
-        report_problems(Problems(problems.errors))
-        print(f"复制后的细则有错误（原细则 {chosen.file} 的错误也会带过来），没有写入文件。先改正错误。", file=sys.stderr)
-        return EXIT_DATA
+        report.problems(Problems(problems.errors))
+        report.stop(
+            Ending.DATA, f"复制后的细则有错误（原细则 {chosen.file} 的错误也会带过来），没有写入文件。先改正错误。"
+        )
+        return None
+    return text, new_text
 
+
+def _new_registries(
+    root: Path, old: Rubric, target: str, problems: Problems
+) -> tuple[list[Path], list[tuple[str, bytes, int]]]:
+    """The old registries and their copies for ``target`` (file, bytes, units), 考核状态 cleared."""
     folder = root / RESULTS_DIR / old.id
-    registries = sorted(p for p in folder.glob("*") if p.is_file() and table_for_file(p.name) is UNITS) if folder.is_dir() else []
+    registries = []
+    if folder.is_dir():
+        registries = sorted(p for p in folder.glob("*") if p.is_file() and table_for_file(p.name) is UNITS)
     written: list[tuple[str, bytes, int]] = []
     for path in registries:
         file = relative(path, root)
@@ -193,42 +255,44 @@ def start_year(root: Path, year: int, *, source: str | None, new_id: str | None)
         new_file = f"{RESULTS_DIR}/{target}/{path.name}"
         parse_table(data, new_file, UNITS, problems)
         written.append((new_file, data, units))
-    if problems.has_errors():
-        report_problems(Problems(problems.errors))
-        print("单位名册有错误，没有写入文件。先改正上一年的单位名册。", file=sys.stderr)
-        return EXIT_DATA
-
-    try:
-        write_all([(root / rubric_file, new_text.encode("utf-8")), *((root / f, data) for f, data, _units in written)])
-    except OSError as exc:
-        print(f"无法写入新年度的文件：{os_error_words(exc)}。没有改动任何文件。", file=sys.stderr)
-        return EXIT_DATA
-    _tell(chosen, rubric_file, text, new_text, target, year, written, registries, root)
-    return EXIT_OK
+    return registries, written
 
 
-def _tell(chosen: Source, rubric_file: str, text: str, new_text: str, target: str, year: int, written: list[tuple[str, bytes, int]], registries: list[Path], root: Path) -> None:
+def _started(
+    chosen: Source,
+    rubric_file: str,
+    text: str,
+    new_text: str,
+    target: str,
+    year: int,
+    written: list[tuple[str, bytes, int]],
+    registries: list[Path],
+    root: Path,
+) -> list[str]:
     old = chosen.rubric
-    print(f"已开始 {year} 年度的考核 {target}：")
+    out = [f"已开始 {year} 年度的考核 {target}："]
     added = "，并写明 series 与上一年配对" if not re.search(r"^series:", text, re.MULTILINE) else ""
-    print(f"  {rubric_file}：由 {chosen.file} 复制，id 改为 {target}，year 改为 {year}{added}")
+    out.append(f"  {rubric_file}：由 {chosen.file} 复制，id 改为 {target}，year 改为 {year}{added}")
     for (new_file, _data, units), path in zip(written, registries, strict=True):
-        print(f"  {new_file}：由 {relative(path, root)} 复制，{units} 个单位，考核状态和状态说明已清空")
+        out.append(f"  {new_file}：由 {relative(path, root)} 复制，{units} 个单位，考核状态和状态说明已清空")
     if not written:
-        print(f"  {old.id} 没有单位名册，请建立 {RESULTS_DIR}/{target}/units.csv")
+        out.append(f"  {old.id} 没有单位名册，请建立 {RESULTS_DIR}/{target}/units.csv")
     lines = [
         (n, line.strip())
         for n, line in enumerate(new_text.splitlines(), start=1)
         if str(old.year) in line and not re.match(r"^(id|year):", line)
     ]
     if lines:
-        print(f"细则中还有 {len(lines)} 处写着 {old.year}（标题、说明、注释等），请按新年度的考核文件核对修改：")
+        out.append(f"细则中还有 {len(lines)} 处写着 {old.year}（标题、说明、注释等），请按新年度的考核文件核对修改：")
         for n, line in lines[:SHOWN_LINES]:
-            print(f"  第 {n} 行：{line[:60]}{'……' if len(line) > 60 else ''}")
+            out.append(f"  第 {n} 行：{line[:60]}{'……' if len(line) > 60 else ''}")
         if len(lines) > SHOWN_LINES:
-            print(f"  ……另有 {len(lines) - SHOWN_LINES} 处")
-    print("下一步：")
-    print(f"  1. 按新年度的考核文件修改细则 {rubric_file}（指标、分值、评分标准的变化），改完运行 kaoping check {target}；")
-    print(f"  2. 核对单位名册 {RESULTS_DIR}/{target}/units.csv：新增、撤并的单位，联络组；")
-    print(f"  3. 运行 kaoping sheet {target} 生成评分表，交考核组填写；填好后用 kaoping import 导入。")
-    print(f"在每个单位有考核记录或在名册中写明考核状态之前，kaoping check 会对这些单位报错（{target} 的结果不能发布）。")
+            out.append(f"  ……另有 {len(lines) - SHOWN_LINES} 处")
+    return out + [
+        "下一步：",
+        f"  1. 按新年度的考核文件修改细则 {rubric_file}（指标、分值、评分标准的变化），"
+        f"改完运行 kaoping check {target}；",
+        f"  2. 核对单位名册 {RESULTS_DIR}/{target}/units.csv：新增、撤并的单位，联络组；",
+        f"  3. 运行 kaoping sheet {target} 生成评分表，交考核组填写；填好后用 kaoping import 导入。",
+        f"在每个单位有考核记录或在名册中写明考核状态之前，kaoping check 会对这些单位报错（{target} 的结果不能发布）。",
+    ]

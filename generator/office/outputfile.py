@@ -54,7 +54,8 @@ def check_output(root: Path, target: Path, *, force: bool, example: str, note: s
         raise OutputRefused(f"没有写入 {target}：它{kind}。请给出一个普通文件的名字")
     if not force:
         raise OutputRefused(
-            f"{target} 已经存在，没有覆盖{note}。换一个文件名（-o 新文件名），或确认不再需要原来的文件后加 --force 重新运行"
+            f"{target} 已经存在，没有覆盖{note}。"
+            f"换一个文件名（-o 新文件名），或确认不再需要原来的文件后加 --force 重新运行"
         )
     return path
 

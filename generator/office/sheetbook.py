@@ -43,7 +43,7 @@ from generator.engine.models import (
 )
 from generator.engine.scoring import shortfall_target
 from generator.engine.tree import node_rules, walk
-from generator.office.sheetlayout import (
+from generator.office.sheetcolumns import (
     BLANK_ROWS,
     CODES_SHEET,
     FIRST_ROW,
@@ -55,12 +55,11 @@ from generator.office.sheetlayout import (
     MAIN_COLUMNS,
     README_SHEET,
     YES_NO,
-    Layout,
     SheetColumn,
-    SheetRow,
     UnitSheet,
     cell_number,
 )
+from generator.office.sheetlayout import Layout, SheetRow
 from generator.site.downloads import FIXED_TIME, fixed_zip
 
 # --------------------------------------------------------------------------------------------

@@ -13,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.data.problems import Problems
-from generator.office.sheetlayout import FIRST_ROW, CellLoc, Layout, norm
+from generator.office.sheetcolumns import FIRST_ROW, CellLoc, norm
+from generator.office.sheetlayout import Layout
 
 
 @dataclass
@@ -75,12 +76,18 @@ def _units_times_items(slots: dict[str, set[tuple[str, str]]]) -> str:
     return f"{len(slots)} 个单位 × {items} 项 = {sum(len(s) for s in slots.values())} 项"
 
 
-def _refuse(problems: Problems, count: SheetCount, expected: dict[str, set[tuple[str, str]]], lost: list[tuple[str, int, int]]) -> None:
-    shown = "、".join(f"{unit} 的全部 {total} 项" if missing == total else f"{unit} 的 {missing} 项" for unit, missing, total in lost[:5])
+def _refuse(
+    problems: Problems, count: SheetCount, expected: dict[str, set[tuple[str, str]]], lost: list[tuple[str, int, int]]
+) -> None:
+    shown = "、".join(
+        f"{unit} 的全部 {total} 项" if missing == total else f"{unit} 的 {missing} 项"
+        for unit, missing, total in lost[:5]
+    )
     more = f"等 {len(lost)} 个单位" if len(lost) > 5 else ""
     problems.error(
         CellLoc(count.where),
-        f"按单位名册，这张工作表应有 {_units_times_items(expected)}，读到的少了：{shown}{more}（共 {sum(m for _, m, _ in lost)} 项）；"
+        f"按单位名册，这张工作表应有 {_units_times_items(expected)}，读到的少了："
+        f"{shown}{more}（共 {sum(m for _, m, _ in lost)} 项）；"
         "文件可能丢了行，为免丢失考核结果，没有导入",
         "评分表可能被截断或删除了行（有的程序保存的文件声明的范围比实际小）。用 Excel 或 WPS 打开评分表、保存后再导入；"
         "删除了的行，从 kaoping sheet 新生成的评分表中复制回来。",

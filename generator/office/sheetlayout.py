@@ -18,24 +18,18 @@ worksheet's name, so that one worksheet saved alone as CSV still says what it is
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
-
-from openpyxl.utils import get_column_letter
 
 from generator.data.check import check_rubric
 from generator.data.check_results import read_registry
 from generator.data.load import RESULTS_DIR, RUBRICS_DIR, known_assessments, load_project
-from generator.data.problems import EXIT_DATA, EXIT_OK, EXIT_USAGE, Loc, Problems
-from generator.data.tables import BONUS, PARTS, PENALTIES, VETOES, Table
+from generator.data.problems import Loc, Problems
+from generator.data.tables import BONUS, PARTS, PENALTIES, VETOES
 from generator.engine.models import (
     Node,
     RawResults,
@@ -47,186 +41,17 @@ from generator.engine.models import (
 )
 from generator.engine.scoring import has_target
 from generator.engine.tree import TypedNode, node_index, node_rules, rules_for, typed_tree, walk, walk_typed
-
-IDENT_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 3
-#: Labels in row 1 of every data worksheet (and in column A of 说明), each followed by its value.
-LABEL_ID, LABEL_DIGEST, LABEL_SHEET = "考核代码", "细则校验码", "工作表"
-README_SHEET, CODES_SHEET = "说明", "代码表"
-SINGLE_SHEET, UNGROUPED_SHEET = "评分", "未分组"
-#: Rows below the data of a unit-level worksheet that get the drop-down lists, for new records.
-BLANK_ROWS = 200
-YES_NO = '"是,否"'
-
-
-# --------------------------------------------------------------------------------------------
-# Columns
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SheetColumn:
-    """One column of a worksheet; ``key`` is the results column it fills (or a reference column's own key)."""
-
-    key: str
-    title: str
-    width: int
-    doc: str
-    #: Left empty for the assessors (white); the others are pre-filled (grey).
-    fill: bool = False
-    wrap: bool = False
-    #: Written as numbers when the text is a plain number (so that Excel can add them up).
-    numeric: bool = False
-
-
-MAIN_COLUMNS: tuple[SheetColumn, ...] = (
-    SheetColumn("unit", "单位代码", 10, "单位名册中的单位代码。"),
-    SheetColumn("unit_name", "单位名称", 22, "只供查看，导入时不读取。", wrap=True),
-    SheetColumn("item", "指标编号", 10, "细则中的指标编号。"),
-    SheetColumn("rule", "规则", 12, "指标有几条评分规则时的规则编号；只有一条规则时为空。"),
-    SheetColumn("title", "考核项目", 22, "指标名称（末级指标前加上一级的名称）。只供查看。", wrap=True),
-    SheetColumn("points", "分值", 7, "本项对这个单位的分值。只供查看。"),
-    SheetColumn("standard", "评分标准", 46, "细则的评分标准原文；细则没有评分标准的，为考核内容原文。只供查看。", wrap=True),
-    SheetColumn("method", "计分方法", 30, "这条规则怎样计分、怎样填。只供查看。", wrap=True),
-    SheetColumn("value", "情况", 12, "规则需要的事实：完成次数、发生次数、超期月数、缺少的项、比率、是/否。", fill=True, wrap=True, numeric=True),
-    SheetColumn("amount", "扣分", 8, "酌情扣分的分数；做到得分（可给部分分）时为得分。按次数计分的规则可不填，由程序计算。", fill=True, numeric=True),
-    SheetColumn("reason", "扣分原因", 40, "写给被考核单位看的原因；有情况或扣分时必填。", fill=True, wrap=True),
-    SheetColumn("self_score", "自查分", 8, "单位自查自评的本项得分，填在本单位本项的第一行。", fill=True, numeric=True),
-    SheetColumn("assessor", "考核人", 12, "不发布。", fill=True),
-    SheetColumn("note", "内部备注", 20, "只供考核办公室看，不发布。", fill=True, wrap=True),
+from generator.office.report import Ending
+from generator.office.sheetcolumns import (
+    CODES_SHEET,
+    README_SHEET,
+    SINGLE_SHEET,
+    UNGROUPED_SHEET,
+    UnitSheet,
+    norm,
+    rubric_digest,
+    unit_sheets,
 )
-MAIN_BY_KEY: Mapping[str, SheetColumn] = {c.key: c for c in MAIN_COLUMNS}
-#: Main-sheet columns that make a row a finding (考核人 or 内部备注 alone do not).
-FINDING_KEYS = ("value", "amount", "reason")
-ENTRY_KEYS = ("unit", "item", "rule", "value", "amount", "reason", "assessor", "note")
-#: The self_scores columns and the main-sheet columns they come from.
-SELF_SCORE_KEYS: Mapping[str, str] = {"unit": "unit", "item": "item", "score": "self_score"}
-
-_WIDTHS = {
-    "unit": 10, "unit_name": 22, "part": 14, "score": 8, "bonus": 12, "level": 20, "count": 6, "amount": 8,
-    "subject": 36, "evidence": 24, "confirmed": 6, "penalty": 12, "reason": 40, "removes_eligibility": 8,
-    "veto": 10, "date": 12, "note": 20,
-}
-_NUMERIC = {"score", "count", "amount"}
-_WRAPPED = {"unit_name", "subject", "evidence", "reason", "note"}
-
-
-@dataclass(frozen=True)
-class UnitSheet:
-    """A unit-level worksheet: the columns of one results table, with 单位名称 beside the code."""
-
-    table: Table
-    name: str
-    columns: tuple[SheetColumn, ...]
-    #: Columns that make a row a record (parts rows come with the unit and the part filled in).
-    record_keys: tuple[str, ...]
-
-
-def unit_sheet(table: Table, name: str) -> UnitSheet:
-    prefilled = {"unit", "part"} if table is PARTS else {"unit"}
-    columns: list[SheetColumn] = []
-    for c in table.columns:
-        columns.append(
-            SheetColumn(c.name, c.title, _WIDTHS.get(c.name, 12), c.doc, c.name not in prefilled, c.name in _WRAPPED, c.name in _NUMERIC)
-        )
-        if c.name == "unit":
-            columns.append(MAIN_BY_KEY["unit_name"])
-    return UnitSheet(table, name, tuple(columns), tuple(c.name for c in table.columns if c.name not in prefilled))
-
-
-UNIT_TABLES: tuple[Table, ...] = (PARTS, BONUS, PENALTIES, VETOES)
-
-
-def unit_sheets(rubric: Rubric) -> tuple[UnitSheet, ...]:
-    """The unit-level worksheets this rubric needs, in a fixed order."""
-    out = []
-    entered = rubric.entered_parts
-    if entered:
-        out.append(unit_sheet(PARTS, entered[0].name if len(entered) == 1 else PARTS.title))
-    if rubric.bonus is not None:
-        out.append(unit_sheet(BONUS, BONUS.title))
-    if rubric.penalties:
-        out.append(unit_sheet(PENALTIES, PENALTIES.title))
-    if rubric.vetoes is not None:
-        out.append(unit_sheet(VETOES, VETOES.title))
-    return tuple(out)
-
-
-# --------------------------------------------------------------------------------------------
-# Shared helpers: the rubric's check code, cell text, locations in a worksheet
-# --------------------------------------------------------------------------------------------
-
-
-def rubric_digest(rubric: Rubric) -> str:
-    """A check code of the rubric's content (not its comments or layout): the models' text, hashed.
-
-    Never all digits, so that a spreadsheet does not read it as a number.
-    """
-    return "sha256-" + hashlib.sha256(repr(rubric).encode("utf-8")).hexdigest()[:16]
-
-
-def norm(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).strip()
-
-
-_PLAIN_NUMBER = re.compile(r"^(0|[1-9]\d{0,14})(\.\d*[1-9])?$")
-
-
-def number_text(value: float) -> str:
-    """A float as a spreadsheet shows it (15 significant digits, no exponent, no trailing zeros)."""
-    text = format(Decimal(format(value, ".15g")), "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-def cell_number(text: str) -> int | float | None:
-    """The number to write for ``text`` when it is a plain number that reads back as the same text."""
-    if not _PLAIN_NUMBER.match(text):
-        return None
-    if "." not in text:
-        return int(text)
-    value = float(text)
-    return value if number_text(value) == text else None
-
-
-def cell_text(value: Any) -> str:
-    """A cell's value as the text a results CSV holds."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return number_text(value)
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
-    if isinstance(value, (dt.date, dt.time)):
-        return value.isoformat()
-    return str(value).strip()
-
-
-@dataclass(frozen=True, slots=True)
-class CellLoc(Loc):
-    """A place in a worksheet: ``file`` names the worksheet (工作表「第一组」), ``line`` the row, ``column`` the column."""
-
-    def __str__(self) -> str:
-        if self.line and self.column:
-            return f"{self.file}第 {self.line} 行 {get_column_letter(self.column)} 列"
-        if self.line:
-            return f"{self.file}第 {self.line} 行"
-        return self.file
-
-
-def sheet_label(name: str) -> str:
-    return f"工作表「{name}」"
-
-
-def report_problems(problems: Problems) -> None:
-    from generator.cli import report
-
-    report(problems)
-
 
 # --------------------------------------------------------------------------------------------
 # Rows of a main worksheet: every applicable rule of every item, for each unit
@@ -338,35 +163,59 @@ def _sheet_names(units: Sequence[Unit], reserved: set[str]) -> dict[str, str]:
     return names
 
 
-def build_layout(rubric: Rubric, raw: RawResults, units: Sequence[Unit], problems: Problems) -> Layout:
-    """Place every existing result on its row; what cannot be placed is an error at its CSV cell."""
+def _findings(
+    rubric: Rubric,
+    raw: RawResults,
+    by_id: Mapping[str, Unit],
+    listed_ids: set[str],
+    type_slots: Mapping[str, list[Slot]],
+    problems: Problems,
+) -> dict[tuple[str, str, str], list[Row]]:
+    """The existing findings by (unit, item, rule); a row that has no place on the sheet is an error."""
     nodes = node_index(rubric)
-    order = {n.id: i for i, (n, _) in enumerate(walk(rubric.indicators))}
-    by_id = {u.id: u for u in units}
-    listed = [u for u in units if u.status != "not_assessed"]
-    listed_ids = {u.id for u in listed}
-    type_slots = {t.id: _slots_for_type(rubric, t.id, order) for t in rubric.unit_types}
-    specs = unit_sheets(rubric)
-    layout = Layout(rubric, rubric_digest(rubric), tuple(units), unit_specs=specs, left_out=tuple(u for u in units if u.id not in listed_ids))
-
     findings: dict[tuple[str, str, str], list[Row]] = defaultdict(list)
     for row in raw.entries:
         uid = row.get("unit")
         if uid in by_id and uid not in listed_ids:
             continue  # a unit not taking part is not on the sheet; its rows stay as they are
         if uid not in by_id:
-            problems.error(row.at("unit"), f"单位代码「{uid}」不在单位名册中，这一行无法放进评分表", "先改正这一行（kaoping check 可列出全部问题）。")
+            problems.error(
+                row.at("unit"),
+                f"单位代码「{uid}」不在单位名册中，这一行无法放进评分表",
+                "先改正这一行（kaoping check 可列出全部问题）。",
+            )
             continue
         node = nodes.get(norm(row.get("item")))
         rid = resolve_rule(rubric, node, row.get("rule"), by_id[uid].type) if node is not None else None
         if node is None or rid is None:
-            problems.error(row.at("item"), f"指标「{row.get('item')}」规则「{row.get('rule')}」不在细则中，这一行无法放进评分表", "先改正这一行（kaoping check 可列出全部问题）。")
+            problems.error(
+                row.at("item"),
+                f"指标「{row.get('item')}」规则「{row.get('rule')}」不在细则中，这一行无法放进评分表",
+                "先改正这一行（kaoping check 可列出全部问题）。",
+            )
             continue
         if not any(s.node.id == node.id and s.rule_id == rid for s in type_slots[by_id[uid].type]):
-            problems.error(row.at("item"), f"指标 {node.id} 规则 {rid} 不适用于单位 {uid}，这一行无法放进评分表", "先改正这一行（kaoping check 可列出全部问题）。")
+            problems.error(
+                row.at("item"),
+                f"指标 {node.id} 规则 {rid} 不适用于单位 {uid}，这一行无法放进评分表",
+                "先改正这一行（kaoping check 可列出全部问题）。",
+            )
             continue
         findings[(uid, node.id, rid)].append(row)
+    return findings
 
+
+def _self_scores(
+    rubric: Rubric,
+    raw: RawResults,
+    by_id: Mapping[str, Unit],
+    listed_ids: set[str],
+    type_slots: Mapping[str, list[Slot]],
+    order: Mapping[str, int],
+    problems: Problems,
+) -> tuple[dict[tuple[str, str], Row], dict[str, list[Slot]]]:
+    """The existing self-scores by (unit, item), and the rows they add where a unit's item has no rule row."""
+    nodes = node_index(rubric)
     self_rows: dict[tuple[str, str], Row] = {}
     extra: dict[str, list[Slot]] = defaultdict(list)
     for row in raw.self_scores:
@@ -375,20 +224,51 @@ def build_layout(rubric: Rubric, raw: RawResults, units: Sequence[Unit], problem
             continue
         node = nodes.get(norm(row.get("item")))
         if uid not in by_id or node is None:
-            problems.error(row.loc, f"自查分（单位「{uid}」指标「{row.get('item')}」）无法放进评分表", "先改正这一行（kaoping check 可列出全部问题）。")
+            problems.error(
+                row.loc,
+                f"自查分（单位「{uid}」指标「{row.get('item')}」）无法放进评分表",
+                "先改正这一行（kaoping check 可列出全部问题）。",
+            )
             continue
         if (uid, node.id) in self_rows:
             problems.error(row.loc, f"单位 {uid} 指标 {node.id} 的自查分录入了不止一次", "只保留一行。")
             continue
         if row.get("note"):
-            problems.warning(row.at("note"), "评分表中没有自查分的内部备注，这条备注不会出现在评分表中；导入评分表后会丢失", "把备注写进扣分记录的内部备注。")
+            problems.warning(
+                row.at("note"),
+                "评分表中没有自查分的内部备注，这条备注不会出现在评分表中；导入评分表后会丢失",
+                "把备注写进扣分记录的内部备注。",
+            )
         if not any(s.node.id == node.id for s in type_slots[by_id[uid].type]):
             slot = _self_score_slot(rubric, node, by_id[uid].type, order)
             if slot is None:
-                problems.error(row.at("item"), f"指标 {node.id} 不适用于单位 {uid}，自查分无法放进评分表", "删除这一行。")
+                problems.error(
+                    row.at("item"), f"指标 {node.id} 不适用于单位 {uid}，自查分无法放进评分表", "删除这一行。"
+                )
                 continue
             extra[uid].append(slot)
         self_rows[(uid, node.id)] = row
+    return self_rows, extra
+
+
+def build_layout(rubric: Rubric, raw: RawResults, units: Sequence[Unit], problems: Problems) -> Layout:
+    """Place every existing result on its row; what cannot be placed is an error at its CSV cell."""
+    order = {n.id: i for i, (n, _) in enumerate(walk(rubric.indicators))}
+    by_id = {u.id: u for u in units}
+    listed = [u for u in units if u.status != "not_assessed"]
+    listed_ids = {u.id for u in listed}
+    type_slots = {t.id: _slots_for_type(rubric, t.id, order) for t in rubric.unit_types}
+    specs = unit_sheets(rubric)
+    layout = Layout(
+        rubric,
+        rubric_digest(rubric),
+        tuple(units),
+        unit_specs=specs,
+        left_out=tuple(u for u in units if u.id not in listed_ids),
+    )
+
+    findings = _findings(rubric, raw, by_id, listed_ids, type_slots, problems)
+    self_rows, extra = _self_scores(rubric, raw, by_id, listed_ids, type_slots, order, problems)
 
     names = _sheet_names(listed, {README_SHEET, CODES_SHEET, *(s.name for s in specs)})
     for group, name in names.items():
@@ -401,7 +281,9 @@ def build_layout(rubric: Rubric, raw: RawResults, units: Sequence[Unit], problem
                 for i, finding in enumerate(found or [None]):
                     first = slot.node.id not in seen and i == 0
                     seen.add(slot.node.id)
-                    rows.append(SheetRow(unit, slot, finding, self_rows.get((unit.id, slot.node.id)) if first else None, first))
+                    rows.append(
+                        SheetRow(unit, slot, finding, self_rows.get((unit.id, slot.node.id)) if first else None, first)
+                    )
         layout.groups[name] = (group, rows)
 
     index = {u.id: i for i, u in enumerate(units)}
@@ -411,14 +293,25 @@ def build_layout(rubric: Rubric, raw: RawResults, units: Sequence[Unit], problem
             layout.unit_rows[spec.name] = _parts_rows(rubric, listed, units, existing)
         else:
             layout.unit_rows[spec.name] = sorted(existing, key=lambda r: index.get(r.get("unit", ""), len(index)))
-    for table, present in ((PARTS, any(s.table is PARTS for s in specs)), (BONUS, rubric.bonus is not None), (PENALTIES, bool(rubric.penalties)), (VETOES, rubric.vetoes is not None)):
+    for table, present in (
+        (PARTS, any(s.table is PARTS for s in specs)),
+        (BONUS, rubric.bonus is not None),
+        (PENALTIES, bool(rubric.penalties)),
+        (VETOES, rubric.vetoes is not None),
+    ):
         rows_of = getattr(raw, table.name)
         if rows_of and not present:
-            problems.error(rows_of[0].loc, f"细则 {rubric.id} 没有{table.title}，这些记录无法放进评分表", "删除这个文件，或核对细则。")
+            problems.error(
+                rows_of[0].loc,
+                f"细则 {rubric.id} 没有{table.title}，这些记录无法放进评分表",
+                "删除这个文件，或核对细则。",
+            )
     return layout
 
 
-def _parts_rows(rubric: Rubric, listed: Sequence[Unit], units: Sequence[Unit], existing: list[dict[str, str]]) -> list[Mapping[str, str]]:
+def _parts_rows(
+    rubric: Rubric, listed: Sequence[Unit], units: Sequence[Unit], existing: list[dict[str, str]]
+) -> list[Mapping[str, str]]:
     """Each unit's entered parts in registry and rubric order, existing scores in their place."""
     entered = rubric.entered_parts
     listed_ids = {u.id for u in listed}
@@ -461,14 +354,16 @@ class Loaded:
     units: tuple[Unit, ...]
 
 
-def load_assessment(root: Path, aid: str, problems: Problems) -> tuple[Loaded | None, int]:
-    """Load one assessment; rubric errors, load errors and registry errors stop here (with the exit status)."""
+def load_assessment(root: Path, aid: str, problems: Problems) -> tuple[Loaded | None, Ending]:
+    """Load one assessment; rubric errors, load errors and registry errors stop here (with how it ended)."""
     project = load_project(root, problems, {aid})
     if aid not in project.rubrics:
         if not problems.has_errors():
-            problems.error(Loc(f"{RUBRICS_DIR}/{aid}.yml"), f"没有考核 {aid} 的细则", f"已有的考核：{known_assessments(root)}。")
-            return None, EXIT_USAGE
-        return None, EXIT_DATA
+            problems.error(
+                Loc(f"{RUBRICS_DIR}/{aid}.yml"), f"没有考核 {aid} 的细则", f"已有的考核：{known_assessments(root)}。"
+            )
+            return None, Ending.USAGE
+        return None, Ending.DATA
     rubric, file = project.rubrics[aid]
     rubric_problems = Problems()
     check_rubric(rubric, rubric_problems)
@@ -481,9 +376,9 @@ def load_assessment(root: Path, aid: str, problems: Problems) -> tuple[Loaded | 
             f"先建立单位名册 {RESULTS_DIR}/{aid}/units.csv（开始新年度时可用 kaoping new 从上一年复制）。",
         )
     if problems.has_errors() or raw is None:
-        return None, EXIT_DATA
+        return None, Ending.DATA
     # The registry as the checker reads it; the results' own findings are not ours to report here.
     units = tuple(read_registry(rubric, raw, problems).values())
     if problems.has_errors() or not units:
-        return None, EXIT_DATA
-    return Loaded(rubric, file, raw, units), EXIT_OK
+        return None, Ending.DATA
+    return Loaded(rubric, file, raw, units), Ending.DONE

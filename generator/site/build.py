@@ -17,12 +17,9 @@ import fcntl
 import os
 import shutil
 import signal
-import sys
-import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import jinja2
 
@@ -46,7 +43,9 @@ from generator.site.chrome import (
     run_mkdocs,
     working_directory,
 )
+from generator.site.progress import Progress
 from generator.site.render import TemplateFailure, UnitPages, render_pages, template_error_words
+from generator.site.restricted import Restriction
 from generator.site.shards import ShardError, chooser, export, merged_record
 from generator.site.stamp import BUILD_STAMP, build_stamp, write_json
 from generator.site.units import UnitFiles
@@ -60,39 +59,6 @@ __all__ = ["CONFIG_FILE", "base_config", "build_date", "navigation", "run_mkdocs
 
 class BuildError(Exception):
     """A step after checking failed (a template, MkDocs, the disk); the message says which."""
-
-
-@dataclass
-class Progress:
-    """Says what step the build is in; one line per step under CI or when output is not a terminal."""
-
-    quiet: bool = False
-    stream: Any = field(default_factory=lambda: sys.stderr)
-    started: float = field(default_factory=time.monotonic)
-    _last: str = ""
-
-    @property
-    def live(self) -> bool:
-        return not self.quiet and hasattr(self.stream, "isatty") and self.stream.isatty() and not os.environ.get("CI")
-
-    def step(self, text: str) -> None:
-        if self.quiet:
-            return
-        if self.live and self._last:
-            self.stream.write("\n")
-        self._last = ""
-        self.stream.write(f"[{time.monotonic() - self.started:5.1f}s] {text}\n")
-        self.stream.flush()
-
-    def count(self, text: str, done: int, total: int) -> None:
-        if not self.live:
-            return
-        self._last = f"\r[{time.monotonic() - self.started:5.1f}s] {text} {done}/{total}"
-        self.stream.write(self._last)
-        if done == total:
-            self.stream.write("\n")
-            self._last = ""
-        self.stream.flush()
 
 
 def not_writable_words(exc: OSError, root: Path) -> str:
@@ -318,14 +284,14 @@ def build_search_index(site_dir: Path, prepared: Prepared, keep: Callable[[str],
 
 
 def build(root: Path, *, progress: Progress | None = None, strict: bool = True,
-          report: Callable[[Problems], None] | None = None, access: Path | None = None,
+          report: Callable[[Problems], None] | None = None, access: Restriction | None = None,
           plan: Plan | None = None) -> BuildResult:
     """Build ``site/`` under ``root``. Returns the problems; ``ok`` only when the site was replaced.
 
-    With ``access`` (a units' accounts file, never published) the site is built for an intranet where each
-    unit may read only its own pages: see :mod:`generator.access.policy`. With a ``plan`` for a shard, the
-    shard's unit pages go to ``shards/K/`` and ``site/`` is not touched; for a merge, the shards' pages are
-    taken into the site.
+    With ``access`` (:class:`generator.access.mode.AccessMode` over a units' accounts file, never published) the
+    site is built for an intranet where each unit may read only its own pages: see :mod:`generator.access.policy`.
+    With a ``plan`` for a shard, the shard's unit pages go to ``shards/K/`` and ``site/`` is not touched; for a
+    merge, the shards' pages are taken into the site.
     """
     plan = plan or Plan()
     progress = progress or Progress()
@@ -335,7 +301,7 @@ def build(root: Path, *, progress: Progress | None = None, strict: bool = True,
         progress.step("读取并检查细则和考核结果")
         prepared = prepare(root)
         check_docs(root, prepared.problems)
-        accounts = None
+        restricted = False
         default_accounts = root / "access" / "accounts.csv"
         if access is None and default_accounts.is_file():
             prepared.problems.warning(
@@ -344,9 +310,7 @@ def build(root: Path, *, progress: Progress | None = None, strict: bool = True,
                 "用 kaoping build --access access/accounts.csv 生成（make site ACCESS=access/accounts.csv）。",
             )
         if access is not None and not prepared.problems.has_errors():
-            from generator.access.policy import load_accounts
-
-            accounts = load_accounts(access, root, prepared, prepared.problems)
+            restricted = access.load(root, prepared, prepared.problems)
         if report is not None:
             report(prepared.problems)
         result = BuildResult(prepared.problems)
@@ -359,21 +323,20 @@ def build(root: Path, *, progress: Progress | None = None, strict: bool = True,
             raise BuildError(not_writable_words(exc, root)) from exc
         try:
             staged_site = scratch / "site"
-            result.pages, files = generate(root, prepared, staged_site, scratch, progress, strict, default_workers(), plan)
+            workers = default_workers()
+            result.pages, files = generate(root, prepared, staged_site, scratch, progress, strict, workers, plan)
             if plan.shard is not None:
                 folder = export(root, *plan.shard, files.written, files.entries, staged_site, scratch)
                 result.ok = True
                 progress.step(f"完成：{len(files.units())} 个单位的页面，在 {folder.relative_to(root)}/")
                 return result
-            if accounts is not None:
-                from generator.access.policy import apply_access
-
+            if access is not None and restricted:
                 progress.step("按账号文件限制各单位页面的访问")
-                apply_access(root, staged_site, prepared, accounts)
+                access.apply(root, staged_site, prepared)
             # What the site was built from and when: publishing compares it with the published site's.
             write_json(staged_site / BUILD_STAMP, build_stamp(root))
             swap_in(staged_site, root / "site", scratch)
-            if accounts is None:
+            if access is None:
                 files.record.save(files.written, {})
                 if files.search is not None:
                     files.search.keep(root / "site")

@@ -132,8 +132,15 @@ class UnitKeys:
         rows = history.by_unit.get((outcome.rubric.series_id, u.unit.id), [])
         if len(rows) < 2:
             return ""
-        return _without_places(repr([(repr(r), repr(other.standing), repr(other.score.total), other.score.assessed)
-                                     for r, other in rows if r.id != outcome.rubric.id]))
+        return _without_places(
+            repr(
+                [
+                    (repr(r), repr(other.standing), repr(other.score.total), other.score.assessed)
+                    for r, other in rows
+                    if r.id != outcome.rubric.id
+                ]
+            )
+        )
 
     def of(self, aid: str, uid: str) -> str:
         return self.keys[(aid, uid)]
@@ -173,7 +180,11 @@ class Record:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return cls(root)
-        if not isinstance(data, dict) or data.get("version") != RECORD_VERSION or not isinstance(data.get("files"), dict):
+        if (
+            not isinstance(data, dict)
+            or data.get("version") != RECORD_VERSION
+            or not isinstance(data.get("files"), dict)
+        ):
             return cls(root)
         return cls(root, data["files"], data.get("extra") or {})
 
@@ -242,7 +253,10 @@ def empty_trash(root: Path) -> None:
     try:
         subprocess.Popen(  # noqa: S603 - our own interpreter, our own folders
             [sys.executable, "-c", code, *(str(p) for p in trash.iterdir())],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
     except OSError:
         shutil.rmtree(trash, ignore_errors=True)

@@ -78,13 +78,27 @@ def node_data(n: NodeOutcome) -> dict[str, Any]:
 def unit_data(u: UnitOutcome) -> dict[str, Any]:
     s, st = u.score, u.standing
     return {
-        "unit": {"id": s.unit.id, "name": s.unit.name, "type": s.unit_type.id, "type_name": s.unit_type.name, "group": s.unit.group},
+        "unit": {
+            "id": s.unit.id,
+            "name": s.unit.name,
+            "type": s.unit_type.id,
+            "type_name": s.unit_type.name,
+            "group": s.unit.group,
+        },
         "assessed": s.assessed,
         "full_marks": num(s.full_marks),
         "indicator_points": num(s.indicator_points),
         "indicator_score": num(s.indicator_score),
         "parts": [
-            {"id": p.part.id, "name": p.part.name, "raw": num(p.raw), "full": num(p.full), "scaled": num(p.scaled), "weight": num(p.part.weight), "weighted": num(p.weighted)}
+            {
+                "id": p.part.id,
+                "name": p.part.name,
+                "raw": num(p.raw),
+                "full": num(p.full),
+                "scaled": num(p.scaled),
+                "weight": num(p.part.weight),
+                "weighted": num(p.weighted),
+            }
             for p in s.parts
         ],
         "base": num(s.base),
@@ -100,16 +114,42 @@ def unit_data(u: UnitOutcome) -> dict[str, Any]:
                     "total": num(i.total),
                     "note": i.note,
                     "claims": [
-                        {"subject": c.claim.subject, "level": c.level_name, "count": num(c.claim.count), "value": num(c.value), "counted": num(c.counted), "evidence": c.claim.evidence, "note": c.note}
+                        {
+                            "subject": c.claim.subject,
+                            "level": c.level_name,
+                            "count": num(c.claim.count),
+                            "value": num(c.value),
+                            "counted": num(c.counted),
+                            "evidence": c.claim.evidence,
+                            "note": c.note,
+                        }
                         for c in i.claims
                     ],
                 }
                 for i in s.bonus.items
             ],
         },
-        "penalties": [{"id": p.penalty.id, "name": p.penalty.name, "amount": num(p.record.amount), "reason": p.record.reason, "removes_eligibility": p.record.removes_eligibility} for p in s.penalties],
+        "penalties": [
+            {
+                "id": p.penalty.id,
+                "name": p.penalty.name,
+                "amount": num(p.record.amount),
+                "reason": p.record.reason,
+                "removes_eligibility": p.record.removes_eligibility,
+            }
+            for p in s.penalties
+        ],
         "penalty_total": num(s.penalty_total),
-        "vetoes": [{"id": v.event.id, "name": v.event.name, "effect": v.effect, "reason": v.record.reason, "date": v.record.date} for v in s.vetoes],
+        "vetoes": [
+            {
+                "id": v.event.id,
+                "name": v.event.name,
+                "effect": v.effect,
+                "reason": v.record.reason,
+                "date": v.record.date,
+            }
+            for v in s.vetoes
+        ],
         "total": num(s.total),
         "pool": st.pool_name,
         "pool_size": st.pool_size,

@@ -37,6 +37,13 @@ def split_verbatim(markdown: str) -> tuple[str, str] | None:
     return rest, block
 
 
+def on_config(config: Any) -> Any:
+    """A plain ``mkdocs build`` on a fresh clone: generate docs/assessments/ first (see the module)."""
+    from generator.site.mkdocs_generate import generate_if_missing
+
+    return generate_if_missing(config)
+
+
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     split = split_verbatim(markdown)
     return markdown if split is None else split[0]

@@ -169,8 +169,13 @@ class Index:
         self.old = _load(root, base)
         self.kept = Kept(base)
 
-    def documents(self, site_dir: Path, outcomes: Iterable[AssessmentOutcome], labels: dict[str, tuple[str, int]],
-                  unit_key: Callable[[str, str], str]) -> list[Doc]:
+    def documents(
+        self,
+        site_dir: Path,
+        outcomes: Iterable[AssessmentOutcome],
+        labels: dict[str, tuple[str, int]],
+        unit_key: Callable[[str, str], str],
+    ) -> list[Doc]:
         """The site's documents: pages read again only where their text changed, units where their key did."""
         old_pages = self.old.pages if self.old else {}
         old_units = self.old.units if self.old else {}
@@ -256,7 +261,9 @@ class Index:
         self.kept.by_shard = by_shard
         wheres = sorted({d.where for d in docs})
         shard_numbers = range(shards) if shards != old.shards else sorted({bigram_hash(p) % shards for p in touched})
-        chunks = range((len(docs) + CHUNK - 1) // CHUNK) if wheres != old.wheres else sorted({n // CHUNK for n in changed})
+        chunks = (
+            range((len(docs) + CHUNK - 1) // CHUNK) if wheres != old.wheres else sorted({n // CHUNK for n in changed})
+        )
         files: dict[str, Callable[[], str] | None] = {}
         if shards == old.shards:
             files |= {f"t/{n}.js": None for n in range(shards)}
@@ -265,11 +272,24 @@ class Index:
         files |= {f"t/{n}.js": partial(shard_text, n, shards, encoded, by_shard[n]) for n in shard_numbers}
         files |= {f"d/{n}.js": partial(chunk_text, n, docs, wheres) for n in chunks}
         self._files(site_dir, docs, encoded, total, shards, wheres, files, old)
-        return {"docs": len(docs), "pairs": len(encoded), "shards": shards,
-                "written": sum(1 for make in files.values() if make is not None)}
+        return {
+            "docs": len(docs),
+            "pairs": len(encoded),
+            "shards": shards,
+            "written": sum(1 for make in files.values() if make is not None),
+        }
 
-    def _files(self, site_dir: Path, docs: list[Doc], encoded: dict[str, array[int]], total: int, shards: int,
-               wheres: list[str], files: dict[str, Any], old: Kept | None = None) -> None:
+    def _files(
+        self,
+        site_dir: Path,
+        docs: list[Doc],
+        encoded: dict[str, array[int]],
+        total: int,
+        shards: int,
+        wheres: list[str],
+        files: dict[str, Any],
+        old: Kept | None = None,
+    ) -> None:
         """Write (or link from the last site) every file, then the manifest, and keep it all."""
         folder = site_dir / FOLDER
         (folder / "t").mkdir(parents=True, exist_ok=True)

@@ -84,12 +84,19 @@ class _Built:
 class Preview:
     """The preview's private folders and the rebuild that refreshes them, kept warm between saves."""
 
-    def __init__(self, root: Path, *, quiet: bool = False, report: Callable[[Problems], None] | None = None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        *,
+        quiet: bool = False,
+        report: Callable[[Problems], None] | None = None,
+        progress: Progress | None = None,
+    ) -> None:
         self.root = root.resolve()
         self.workspace = Path(tempfile.mkdtemp(prefix="kaoping-serve-"))
         self.folder = self.workspace / "site"
         self.folder.mkdir()
-        self.progress = Progress(quiet=quiet)
+        self.progress = progress or Progress(quiet=quiet)
         self.report = report
         self.lock = threading.Lock()
         self.built: _Built | None = None
@@ -215,10 +222,12 @@ class Preview:
         shutil.rmtree(self.workspace, ignore_errors=True)
 
 
-def serve(root: Path, host: str, port: int, report: Callable[[Problems], None]) -> None:
+def serve(
+    root: Path, host: str, port: int, report: Callable[[Problems], None], progress: Progress | None = None
+) -> None:
     from mkdocs.livereload import LiveReloadServer
 
-    preview = Preview(root, report=report)
+    preview = Preview(root, report=report, progress=progress)
 
     class PreviewServer(LiveReloadServer):
         def _serve_request(self, environ: dict[str, Any], start_response: Any) -> Any:

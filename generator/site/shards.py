@@ -70,8 +70,9 @@ def chooser(outcomes: Iterable[AssessmentOutcome], k: int, n: int) -> Any:
     return chosen
 
 
-def export(root: Path, k: int, n: int, written: dict[str, str], entries: dict[str, list[Any]],
-           staged_site: Path, scratch: Path) -> Path:
+def export(
+    root: Path, k: int, n: int, written: dict[str, str], entries: dict[str, list[Any]], staged_site: Path, scratch: Path
+) -> Path:
     """Move the shard's unit files into ``shards/K/`` (replacing what was there) with their record."""
     folder = scratch / "shard"
     files: dict[str, list[Any]] = {}
@@ -104,15 +105,24 @@ def merged_record(root: Path) -> tuple[Record, dict[str, list[Any]], list[str]]:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise ShardError(f"{path.relative_to(root)} 读不出来（{exc}）：重新运行这个分片的 kaoping build --shard") from exc
-        if not isinstance(data, dict) or data.get("version") != SHARD_VERSION or path.parent.name != str(data.get("shard")):
-            raise ShardError(f"{path.relative_to(root)} 不是这个版本的 kaoping 生成的分片：重新运行 kaoping build --shard")
+            raise ShardError(
+                f"{path.relative_to(root)} 读不出来（{exc}）：重新运行这个分片的 kaoping build --shard"
+            ) from exc
+        if (
+            not isinstance(data, dict)
+            or data.get("version") != SHARD_VERSION
+            or path.parent.name != str(data.get("shard"))
+        ):
+            raise ShardError(
+                f"{path.relative_to(root)} 不是这个版本的 kaoping 生成的分片：重新运行 kaoping build --shard"
+            )
         found[data["shard"]] = data
     if not found:
         raise ShardError(f"没有找到分片：{SHARDS_DIR}/ 中应有 kaoping build --shard K/N 生成的 1 … N 号分片")
     counts = {data["of"] for data in found.values()}
     if len(counts) != 1:
-        raise ShardError(f"{SHARDS_DIR}/ 中的分片来自不同的划分（共 {'、'.join(map(str, sorted(counts)))} 份）：删除旧的分片后重新生成")
+        shown = "、".join(map(str, sorted(counts)))
+        raise ShardError(f"{SHARDS_DIR}/ 中的分片来自不同的划分（共 {shown} 份）：删除旧的分片后重新生成")
     total = counts.pop()
     missing = [str(k) for k in range(1, total + 1) if k not in found]
     notes = [f"缺少第 {'、'.join(missing)} 份分片（共 {total} 份）：这些单位的页面在合并时生成"] if missing else []

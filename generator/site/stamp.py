@@ -172,9 +172,12 @@ def read(path: Path) -> Stamp | None:
     if data is None:
         return None
     commit = data.get("commit")
-    if commit is not None and (not isinstance(commit, str) or len(commit) != 40 or any(c not in "0123456789abcdef" for c in commit)):
+    well_formed = isinstance(commit, str) and len(commit) == 40 and all(c in "0123456789abcdef" for c in commit)
+    if commit is not None and not well_formed:
         raise StampError(f"{path} 中的 commit 不是 40 位的提交号：{commit}")
-    return Stamp(commit, _time(data.get("commit_time"), "commit_time", path), _time(data.get("built_at"), "built_at", path))
+    return Stamp(
+        commit, _time(data.get("commit_time"), "commit_time", path), _time(data.get("built_at"), "built_at", path)
+    )
 
 
 def _is_ancestor(repo: Path | None, older: str, newer: str) -> bool | None:
@@ -201,21 +204,32 @@ def order(new: Stamp | None, published: Stamp | None, repo: Path | None) -> Verd
     if new is None or not new.known:
         return Verdict(
             False,
-            f"这次的网站没有生成记录（{BUILD_STAMP}，不是由 kaoping build 生成的），而发布目录中的网站由{_commit(published)}、"
+            f"这次的网站没有生成记录（{BUILD_STAMP}，不是由 kaoping build 生成的），"
+            f"而发布目录中的网站由{_commit(published)}、"
             f"生成于 {_shown(published.built_at)}：无法确认这次的网站不比它旧",
         )
     if new.commit and published.commit:
         if new.commit == published.commit:
             return Verdict(True, f"两者由同一个提交 {new.commit[:12]} 生成")
         if _is_ancestor(repo, new.commit, published.commit):
-            return Verdict(False, f"发布目录中的网站由{_commit(published)}生成，它是这次的{_commit(new)}之后的提交（由 git 确认）")
+            return Verdict(
+                False, f"发布目录中的网站由{_commit(published)}生成，它是这次的{_commit(new)}之后的提交（由 git 确认）"
+            )
         if _is_ancestor(repo, published.commit, new.commit):
-            return Verdict(True, f"这次的{_commit(new)}在发布目录中网站的提交 {published.commit[:12]} 之后（由 git 确认）")
+            return Verdict(
+                True, f"这次的{_commit(new)}在发布目录中网站的提交 {published.commit[:12]} 之后（由 git 确认）"
+            )
         if new.commit_time and published.commit_time:
-            words = f"git 无法判断两个提交的先后，比较的是提交时间：发布目录中的网站由{_commit(published)}生成，这次的是{_commit(new)}"
+            words = (
+                f"git 无法判断两个提交的先后，"
+                f"比较的是提交时间：发布目录中的网站由{_commit(published)}生成，这次的是{_commit(new)}"
+            )
             return Verdict(new.commit_time >= published.commit_time, words)
     if new.built_at and published.built_at:
-        words = f"比较的是生成时间（两者没有都记下提交和提交时间）：发布目录中的网站生成于 {_shown(published.built_at)}，这次的生成于 {_shown(new.built_at)}"
+        words = (
+            f"比较的是生成时间（两者没有都记下提交和提交时间）：发布目录中的网站生成于 {_shown(published.built_at)}，"
+            f"这次的生成于 {_shown(new.built_at)}"
+        )
         return Verdict(new.built_at >= published.built_at, words)
     return Verdict(True, "两者的记录无从比较")
 

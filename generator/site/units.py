@@ -74,8 +74,14 @@ def _worker_start() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def in_parallel(work: Callable[[Any], Any], items: Sequence[Any], workers: int, label: str, count: Count,
-                meanwhile: Callable[[], None] | None = None) -> list[Any]:
+def in_parallel(
+    work: Callable[[Any], Any],
+    items: Sequence[Any],
+    workers: int,
+    label: str,
+    count: Count,
+    meanwhile: Callable[[], None] | None = None,
+) -> list[Any]:
     """``work`` on every item, on ``workers`` forked processes when there are enough items to pay; results in
     order. ``meanwhile`` runs in this process while the workers work."""
     global _JOB
@@ -128,8 +134,12 @@ class UnitFiles:
     def units(self) -> list[tuple[AssessmentOutcome, UnitOutcome]]:
         """The units this build makes: the chosen ones, and every assessment's shell (MkDocs lays it out)."""
         shells = shell_units(self.prepared.outcomes.values())
-        return [(o, u) for o in views.ordered(self.prepared.outcomes) for u in o.units
-                if self.chosen(o.rubric.id, u) or shells.get(o.rubric.id) == u.unit.id]
+        return [
+            (o, u)
+            for o in views.ordered(self.prepared.outcomes)
+            for u in o.units
+            if self.chosen(o.rubric.id, u) or shells.get(o.rubric.id) == u.unit.id
+        ]
 
     # ----------------------------------------------------------------------------------------
     # Markdown and JSON, before MkDocs
@@ -176,7 +186,10 @@ class UnitFiles:
             frame = results_frame(o)
             key = digest(self.keys.base, repr(r), repr(o.sample), frame.to_csv(index=False))
             note = DOWNLOAD_NOTE if o.sample is not None else ""
-            made = {csv_file: partial(csv_bytes, frame, note), xlsx_file: partial(xlsx_bytes, frame, f"{r.year}年度考核结果", note)}
+            made = {
+                csv_file: partial(csv_bytes, frame, note),
+                xlsx_file: partial(xlsx_bytes, frame, f"{r.year}年度考核结果", note),
+            }
             for name, make in made.items():
                 target = docs / name
                 target.parent.mkdir(parents=True, exist_ok=True)
@@ -264,7 +277,9 @@ class UnitFiles:
         folder = self.root / CACHE_DIR
         try:
             folder.mkdir(exist_ok=True)
-            text = json.dumps({"base": self.keys.base, "units": self.entries}, ensure_ascii=False, separators=(",", ":"))
+            text = json.dumps(
+                {"base": self.keys.base, "units": self.entries}, ensure_ascii=False, separators=(",", ":")
+            )
             (folder / ENTRIES).write_text(text, encoding="utf-8")
         except OSError:
             pass

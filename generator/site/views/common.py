@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from generator.data.provenance import count
 from generator.engine.exact import fmt
 from generator.engine.grading import label as grade_label
 from generator.engine.models import GRADE_ORDER, GradeKey, Notice, Rubric
 from generator.engine.origin import FILLED
 from generator.engine.outcome import AssessmentOutcome, UnitOutcome
+from generator.engine.provenance_counts import count
 from generator.site import paths
 from generator.site.views.origin import invented_year, invented_year_words
 

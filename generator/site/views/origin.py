@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.data.provenance import Mark, Provenance, count, provenance
 from generator.engine.exact import fmt
 from generator.engine.models import Node, Rubric, Rule
 from generator.engine.origin import FILLED, ORIGINS, Sourced
+from generator.engine.provenance import Mark, Provenance, provenance
+from generator.engine.provenance_counts import count
 
 #: Said where a document does not give one of its particulars.
 NOT_GIVEN = "原文件没有写明"

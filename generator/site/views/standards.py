@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from generator.data.provenance import Mark, Provenance, Sourcing, field_word, provenance
 from generator.engine.exact import ROUNDING_WORDS, ZERO, fmt, fmt_percent
 from generator.engine.grading import label as grade_label
 from generator.engine.models import (
@@ -26,6 +25,7 @@ from generator.engine.models import (
     ShortfallRule,
 )
 from generator.engine.origin import READING, SOURCE, Sourced
+from generator.engine.provenance import Mark, Provenance, Sourcing, field_word, provenance
 from generator.engine.scoring import range_words
 from generator.engine.tree import TypedNode, node_rules, typed_tree
 from generator.site import paths

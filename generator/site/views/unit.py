@@ -7,10 +7,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from generator.data.provenance import Mark, Provenance, provenance
 from generator.engine.exact import ZERO, fmt, fmt_percent
 from generator.engine.models import VETO_EFFECT_NAMES, GradeKey, Notice, Rubric
 from generator.engine.outcome import AssessmentOutcome, NodeOutcome, UnitOutcome
+from generator.engine.provenance import Mark, Provenance, provenance
 from generator.site import paths
 from generator.site.views.common import Change, History, HistoryRow
 from generator.site.views.origin import grade_rests_on_filled, rule_marks

@@ -1,0 +1,397 @@
+"""The units' accounts file of ``kaoping build --access`` and the settings beside it (``server.txt``), read
+and checked: every account names a unit of the registry (or the office), every password follows the rule
+(:mod:`generator.access.passwords`), and the file sits where it is neither published nor committed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import subprocess
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.access.passwords import PASSWORD_RULE, password_problem
+from generator.access.site_root import check_site_root
+from generator.data.csvread import decode, parse_table
+from generator.data.load import read_bytes, relative
+from generator.data.pipeline import Prepared
+from generator.data.problems import Loc, Problems
+from generator.data.tables import Column, Table
+from generator.engine.models import Row
+from generator.site import views
+
+#: What the office writes in 单位代码 for an account that reads everything.
+OFFICE_CODES = ("*", "考核办公室")
+#: Where ``kaoping build --access`` is meant to find the accounts (git-ignored, never published).
+DEFAULT_FILE = "access/accounts.csv"
+#: Optional settings for the generated configuration, beside the accounts file.
+SETTINGS_FILE = "server.txt"
+#: The folder, beside the accounts file, that receives the configuration and the password file.
+OUTPUT_DIR = "nginx"
+#: The files written there.
+CONF = "kaoping.conf"
+CONF_HTTP = "kaoping-http.conf"
+CONF_SERVER = "kaoping-server.conf"
+HTPASSWD = "htpasswd"
+#: Folders of the project an accounts file may not sit in: published, or committed to git.
+FORBIDDEN_FOLDERS = ("docs", "site", "results", "rubrics", "site_templates")
+MAX_ACCOUNTS_BYTES = 20 * 1024 * 1024
+#: The page of the documentation that prints an example accounts file: its passwords are known to all.
+DOC_FILE = "docs/reference/access.md"
+_DOC_EXAMPLE = re.compile(r'^```text title="[^"]*accounts\.csv[^"]*"\n(?P<body>.*?)^```', re.DOTALL | re.MULTILINE)
+
+ACCOUNT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
+ACCOUNT_RULE = "账号只能用英文字母、数字和 . _ @ -，以字母或数字开头，最长 64 个字符（不能有冒号、空格或中文）"
+
+ACCOUNTS = Table(
+    "accounts",
+    "账号",
+    "accounts",
+    "每个账号一行：账号、密码、单位代码（考核办公室的账号写 `*` 或 `考核办公室`）。这个文件不发布、不提交。",
+    (
+        Column(
+            "account",
+            "账号",
+            ACCOUNT_RULE + "。",
+            ("账号", "用户名", "登录名", "account", "user", "username"),
+            True,
+            code=True,
+        ),
+        Column("password", "密码", PASSWORD_RULE + "；每个账号不同。", ("密码", "口令", "password"), True),
+        Column(
+            "unit",
+            "单位代码",
+            "单位名册中的单位代码（历年相同）；考核办公室写 `*` 或 `考核办公室`。",
+            ("单位代码", "单位编号", "单位", "unit", "unit_id"),
+            True,
+            code=True,
+        ),
+        Column("holder", "姓名", "使用这个账号的人。", ("姓名", "使用人", "联系人", "name"), internal=True),
+        Column("note", "备注", "备注。", ("备注", "说明", "note"), internal=True),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Account:
+    name: str
+    #: As the office set it; only ever written out hashed.
+    password: str = field(repr=False)
+    #: The unit's code; None for an office account.
+    unit: str | None
+    loc: Loc
+
+    @property
+    def office(self) -> bool:
+        return self.unit is None
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    """What the generated configuration points at, on the machine that serves the site."""
+
+    site_root: str
+    listen: str
+    server_name: str
+    #: Where nginx reads the password file.
+    htpasswd: str
+
+
+@dataclass(frozen=True)
+class Accounts:
+    file: str
+    accounts: tuple[Account, ...]
+    settings: ServerSettings
+    #: Receives the configuration and the password file.
+    out_dir: Path
+
+
+# --------------------------------------------------------------------------------------------
+# Reading and checking the accounts file
+# --------------------------------------------------------------------------------------------
+
+
+def _git_ignored(path: Path, root: Path) -> bool | None:
+    """Whether git ignores ``path`` in the repository at ``root``; None when that cannot be told."""
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), "check-ignore", "-q", str(path)], capture_output=True, timeout=10, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return {0: True, 1: False}.get(done.returncode)
+
+
+def registry(prepared: Prepared) -> dict[str, list[tuple[str, str]]]:
+    """Unit code → (assessment, unit name) for every assessment whose registry has it, newest first."""
+    units: dict[str, list[tuple[str, str]]] = {}
+    for outcome in views.ordered(prepared.outcomes):
+        for u in outcome.units:
+            units.setdefault(u.unit.id, []).append((outcome.rubric.id, u.unit.name))
+    return units
+
+
+def is_office(code: str) -> bool:
+    """``*`` (also written full-width, ＊) or 考核办公室."""
+    return unicodedata.normalize("NFKC", code) in OFFICE_CODES
+
+
+def load_accounts(access_file: Path, root: Path, prepared: Prepared, problems: Problems) -> Accounts | None:
+    """Read and check the accounts file; None when it has errors (each one is in ``problems``)."""
+    before = len(problems.errors)
+    path = access_file if access_file.is_absolute() else Path.cwd() / access_file
+    file = relative(path, root)
+    folder = path.parent.resolve()
+    for name in FORBIDDEN_FOLDERS:
+        if folder.is_relative_to((root / name).resolve()):
+            problems.error(
+                Loc(file),
+                f"账号文件放在了 {name}/ 里：这个目录会发布到网站或提交到 git，密码会泄露",
+                f"把账号文件移到不发布、不提交的目录，例如 {DEFAULT_FILE}（access/ 已在 .gitignore 中）。",
+            )
+            return None
+    if not path.is_file():
+        problems.error(
+            Loc(file),
+            "找不到账号文件",
+            f"检查文件名；账号文件一般放在 {DEFAULT_FILE}，每行：账号、密码、单位代码（考核办公室写 *）。",
+        )
+        return None
+    if folder.is_relative_to(root) and _git_ignored(path, root) is False:
+        problems.warning(
+            Loc(file),
+            "账号文件没有被 git 忽略，提交时可能连同密码一起提交",
+            f"把账号文件放在 {DEFAULT_FILE}，或在 .gitignore 中加上它所在的目录。",
+        )
+    data = read_bytes(path, file, problems, MAX_ACCOUNTS_BYTES, "账号文件")
+    if data is None:
+        return None
+    rows = parse_table(data, file, ACCOUNTS, problems)
+    if not rows and len(problems.errors) == before:
+        problems.error(Loc(file), "账号文件里没有任何账号", "每行一个账号：账号、密码、单位代码（考核办公室写 *）。")
+    accounts = _check_rows(rows, file, registry(prepared), documented_passwords(root), problems)
+    settings = read_settings(folder, root, path, problems)
+    if len(problems.errors) > before or settings is None:
+        return None
+    return Accounts(file, tuple(accounts), settings, path.parent / OUTPUT_DIR)
+
+
+def documented_passwords(root: Path) -> frozenset[str]:
+    """The passwords of the example accounts files printed in the project's documentation (published)."""
+    try:
+        text = (root / DOC_FILE).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return frozenset()
+    found: set[str] = set()
+    for block in _DOC_EXAMPLE.finditer(text):
+        rows = parse_table(block["body"].encode("utf-8"), DOC_FILE, ACCOUNTS, Problems())
+        found.update(p for row in rows if (p := row.get("password")))
+    return frozenset(found)
+
+
+def _check_rows(
+    rows: list[Row], file: str, units: Mapping[str, list[tuple[str, str]]], examples: frozenset[str], problems: Problems
+) -> list[Account]:
+    accounts: list[Account] = []
+    seen: dict[str, Loc] = {}
+    passwords: dict[str, Loc] = {}
+    by_name: dict[str, list[str]] = {}
+    for code, places in units.items():
+        for _aid, name in places:
+            by_name.setdefault(name, []).append(code)
+    for row in rows:
+        name, password, code = row.get("account"), row.get("password"), row.get("unit")
+        ok = True
+        if not name:
+            problems.error(row.at("account"), "账号是空的", "填写账号，例如单位代码。")
+            ok = False
+        elif not ACCOUNT_NAME.match(name):
+            problems.error(row.at("account"), f"账号「{name}」不能使用", ACCOUNT_RULE + "。")
+            ok = False
+        elif name.lower() in seen:
+            first = seen[name.lower()]
+            problems.error(
+                row.at("account"),
+                f"账号「{name}」与第 {first.line} 行的账号重复（不分大小写）",
+                "每个账号只写一行；同一单位可以有几个不同的账号。",
+            )
+            ok = False
+        else:
+            seen[name.lower()] = row.at("account")
+        unit: str | None
+        if is_office(code):
+            unit = None
+        elif code in units:
+            unit = code
+        else:
+            problems.error(row.at("unit"), *_unknown_unit(code, units, by_name))
+            unit, ok = code, False
+        problem = password_problem(password, name, unit, examples)
+        if problem:
+            problems.error(row.at("password"), f"账号「{name}」的{problem}", PASSWORD_RULE + "。")
+            ok = False
+        elif password in passwords:
+            problems.error(
+                row.at("password"),
+                f"账号「{name}」的密码与第 {passwords[password].line} 行的账号相同",
+                "每个账号设置不同的密码：知道自己密码的单位，换一个账号名就能看别的单位的页面。",
+            )
+            ok = False
+        else:
+            passwords[password] = row.at("password")
+            if not password.isascii():
+                problems.warning(
+                    row.at("password"),
+                    f"账号「{name}」的密码中有中文或全角字符，有的浏览器登录时会按别的编码发送，密码对不上",
+                    "密码只用英文字母、数字和半角符号。",
+                )
+        if ok:
+            accounts.append(Account(name, password, unit, row.loc))
+    if rows and not any(is_office(row.get("unit")) for row in rows):
+        problems.warning(
+            Loc(file),
+            "没有考核办公室的账号：下载文件（以及不公开的考核结果页）谁都看不了",
+            "加一行考核办公室的账号，单位代码写 * 或 考核办公室。",
+        )
+    return accounts
+
+
+def _unknown_unit(
+    code: str, units: Mapping[str, list[tuple[str, str]]], by_name: Mapping[str, list[str]]
+) -> tuple[str, str]:
+    if not code:
+        return "单位代码是空的", "填写单位名册中的单位代码；考核办公室的账号写 * 或 考核办公室。"
+    named = sorted(set(by_name.get(code, ())))
+    if named:
+        return f"「{code}」是单位名称，这一列要写单位代码", f"写单位代码 {'、'.join(named)}。"
+    folded = [c for c in units if c.lower() == code.lower()]
+    close = folded or difflib.get_close_matches(code, list(units), n=1)
+    hint = f"是不是 {close[0]}（{units[close[0]][0][1]}）？" if close else ""
+    return (
+        f"单位代码「{code}」不在任何一项考核的单位名册中",
+        hint + "单位代码见 results/<考核代码>/units.csv；考核办公室的账号写 * 或 考核办公室。",
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Settings of the generated configuration: environment, then server.txt, then defaults
+# --------------------------------------------------------------------------------------------
+
+#: name → (environment variable, names in server.txt, what it is, allowed value)
+SETTINGS: dict[str, tuple[str, tuple[str, ...], str, re.Pattern[str]]] = {
+    "site_root": (
+        "KAOPING_SITE_ROOT",
+        ("site_root", "网站目录"),
+        "服务器上 kaoping publish 发布网站的目录，绝对路径",
+        re.compile(r'^/[^"\\$;{}\x00-\x1f]*$'),
+    ),
+    "listen": (
+        "KAOPING_LISTEN",
+        ("listen", "监听"),
+        "nginx 监听的端口或地址:端口，例如 80、127.0.0.1:8080",
+        re.compile(r"^[A-Za-z0-9.:\[\]_= -]+$"),
+    ),
+    "server_name": (
+        "KAOPING_SERVER_NAME",
+        ("server_name", "域名"),
+        "网站的域名或主机名，例如 dangjian.example.gov.cn；_ 表示任意",
+        re.compile(r"^[A-Za-z0-9._*~-]+( [A-Za-z0-9._*~-]+)*$"),
+    ),
+    "htpasswd": (
+        "KAOPING_HTPASSWD",
+        ("htpasswd", "密码文件"),
+        "服务器上 nginx 读取密码文件的位置，绝对路径",
+        re.compile(r'^/[^"\\$;{}\x00-\x1f]*$'),
+    ),
+}
+
+
+def read_settings(folder: Path, root: Path, accounts_file: Path, problems: Problems) -> ServerSettings | None:
+    """The settings, each checked; None when one is refused (each refusal is in ``problems``)."""
+    htpasswd = accounts_file.parent / OUTPUT_DIR / HTPASSWD
+    values: dict[str, str] = {
+        "site_root": "",
+        "listen": "80",
+        "server_name": "_",
+        "htpasswd": str(htpasswd.parent.resolve() / htpasswd.name),
+    }
+    path = folder / SETTINGS_FILE
+    file = relative(path, root)
+    where: dict[str, Loc] = {}
+    if path.is_file() and not _read_settings_file(path, file, values, where, problems):
+        return None
+    for name, (variable, _, _, _) in SETTINGS.items():
+        if os.environ.get(variable, "").strip():
+            values[name] = os.environ[variable].strip()
+            where[name] = Loc(f"环境变量 {variable}")
+    ok = True
+    for name, (variable, aliases, words, allowed) in SETTINGS.items():
+        value, loc = values[name], where.get(name, Loc(file))
+        if name == "site_root" and not value:
+            problems.error(
+                loc,
+                "没有设置网站目录（nginx 提供网站的目录，即 kaoping publish 的发布目录）",
+                f"在 {file} 中写一行“{aliases[1]} = /srv/kaoping/site”，或设置环境变量 {variable}。",
+            )
+            ok = False
+        elif name == "site_root" and not value.startswith("/"):
+            ok = check_site_root(value, loc, root, (), problems) and ok
+        elif not allowed.match(value):
+            problems.error(
+                loc,
+                f"{aliases[1]}「{value}」不能用在 nginx 配置中",
+                f"写{words}（不能有引号、反斜杠、$、分号或大括号）。",
+            )
+            ok = False
+    if not ok:
+        return None
+    secrets = (
+        ("账号文件", accounts_file),
+        ("生成的 nginx 配置", htpasswd.parent),
+        ("密码文件", Path(values["htpasswd"])),
+    )
+    if not check_site_root(values["site_root"], where["site_root"], root, secrets, problems):
+        return None
+    return ServerSettings(values["site_root"], values["listen"], values["server_name"], values["htpasswd"])
+
+
+def _read_settings_file(
+    path: Path, file: str, values: dict[str, str], where: dict[str, Loc], problems: Problems
+) -> bool:
+    """Read ``server.txt`` into ``values``; ``where`` gets the line and column of each value."""
+    data = read_bytes(path, file, problems, 1024 * 1024, "设置文件")
+    if data is None:
+        return False
+    try:
+        text, _ = decode(data)
+    except UnicodeDecodeError:
+        problems.error(Loc(file), "无法识别设置文件的编码", "用记事本另存为 UTF-8。")
+        return False
+    names = {alias: key for key, (_, aliases, _, _) in SETTINGS.items() for alias in aliases}
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, sep, value = line.replace("＝", "=").partition("=")
+        name = names.get(key.strip())
+        if not sep or name is None:
+            problems.error(
+                Loc(file, number, 1),
+                f"不认识这一行：{line}",
+                "每行写“名称 = 值”，名称是 "
+                + "、".join(a for _, al, _, _ in SETTINGS.values() for a in al)
+                + "；# 开头的行是说明。",
+            )
+            continue
+        if name in where:
+            problems.error(Loc(file, number, 1), f"{key.strip()} 与第 {where[name].line} 行重复", "删去一行。")
+            continue
+        # The column of the value, as an editor counts it: what precedes it on the line, plus one.
+        column = len(raw) - len(raw.lstrip()) + len(key) + len(sep) + len(value) - len(value.lstrip()) + 1
+        where[name] = Loc(file, number, column)
+        values[name] = value.strip()
+    return True

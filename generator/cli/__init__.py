@@ -1,0 +1,56 @@
+"""The command line: ``kaoping check``, ``kaoping build`` and the other commands.
+
+The only place that prints and chooses exit statuses: the packages below return results (problems,
+reports, what was published) and raise their own errors; :mod:`generator.cli.commands` words them and
+:mod:`generator.cli.output` writes them. Messages are for the clerk who keeps the data: each names the
+file, line and column, what is wrong and what to do. No Python traceback reaches the user unless
+``--debug`` is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Sequence
+
+from generator.cli import parser as _parser
+from generator.cli.commands import (
+    COMMANDS,
+    EXIT_DATA,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+)
+from generator.cli.output import fail, report
+
+__all__ = ["EXIT_DATA", "EXIT_INTERNAL", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "main", "parser", "report"]
+
+
+def parser() -> argparse.ArgumentParser:
+    return _parser.parser(COMMANDS)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    p = parser()
+    args = p.parse_args(argv)
+    if not getattr(args, "func", None):
+        p.print_help()
+        return EXIT_USAGE
+    try:
+        code: int = args.func(args)
+        return code
+    except KeyboardInterrupt:
+        fail("已中断。")
+        return EXIT_INTERRUPTED
+    except Exception:
+        if args.debug:
+            traceback.print_exc()
+        else:
+            fail("内部错误：程序遇到了意外情况。请带上 --debug 重新运行，把输出发给维护人员。")
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

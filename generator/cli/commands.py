@@ -1,0 +1,207 @@
+"""What each command does: the work is done by the packages below, the words and the exit status here."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from generator.cli.output import ProgressPrinter, fail, report, say
+from generator.data.load import assessment_ids, known_assessments
+from generator.data.pipeline import Prepared, prepare
+from generator.data.problems import Problems, os_error_words
+from generator.office.report import Ending, Report
+from generator.site.export import assessment_data, to_json, unit_data
+
+#: Exit statuses of every command: done; the data (or the disk) stopped it; the command was used wrongly;
+#: a fault of the program itself; stopped by Ctrl+C or a signal.
+EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+_EXIT = {Ending.DONE: EXIT_OK, Ending.DATA: EXIT_DATA, Ending.USAGE: EXIT_USAGE}
+
+
+def ended(done: Report) -> int:
+    """Print an office command's report; its exit status."""
+    say(done)
+    return _EXIT[done.ending]
+
+
+def _prepare(args: argparse.Namespace) -> Prepared | None:
+    only = set(args.assessment) if getattr(args, "assessment", None) else None
+    if isinstance(only, set) and "" in only:
+        only.discard("")
+    prepared = prepare(Path(args.root), only)
+    report(prepared.problems)
+    if prepared.problems.has_errors():
+        fail("数据有错误，未继续。改正上面列出的错误后再运行。")
+        return None
+    return prepared
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from generator.data.provenance import report_lines, strict_problems, strict_sample
+
+    asked = [a for a in args.assessment if a]
+    unknown = [a for a in dict.fromkeys(asked) if a not in assessment_ids(Path(args.root))]
+    if unknown:
+        known = known_assessments(Path(args.root))
+        fail(f"没有考核 {'、'.join(unknown)}：rubrics/ 中没有这份细则。已有的考核：{known}")
+        return EXIT_USAGE
+    prepared = _prepare(args)
+    if prepared is None:
+        return EXIT_DATA
+    if getattr(args, "strict", False):
+        strict = Problems()
+        for rubric, _file in prepared.project.rubrics.values():
+            strict_problems(rubric, strict)
+        for outcome in prepared.outcomes.values():
+            if outcome.sample is not None:
+                strict_sample(outcome.sample, strict)
+        if strict.has_errors():
+            report(strict)
+            fail("按正式考核的要求（--strict）检查未通过：细则中有补充的内容，或考核结果是示例数据。")
+            return EXIT_DATA
+    rubrics = len(prepared.project.rubrics)
+    units = sum(len(o.units) for o in prepared.outcomes.values())
+    print(f"检查通过：{rubrics} 份细则，{len(prepared.outcomes)} 份考核结果，{units} 个单位。")
+    print("来源（原文：照录原文件；补充：原文件没有规定；解读：考核办公室对原文件的理解）：")
+    for _rid, (rubric, _file) in sorted(prepared.project.rubrics.items()):
+        for line in report_lines(rubric):
+            print("  " + line)
+    return EXIT_OK
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from generator.office.outputfile import OutputRefused, check_output, write_output
+
+    target = None
+    if args.output:  # refused before any work: an existing file, the office's folders, a FIFO …
+        example = f"{args.unit or args.assessment_id}.{'json' if args.unit else args.format}"
+        try:
+            target = check_output(Path(args.root), Path(args.output), force=args.force, example=example)
+        except OutputRefused as exc:
+            fail(f"{exc}。")
+            return EXIT_USAGE
+    args.assessment = [args.assessment_id]
+    prepared = _prepare(args)
+    if prepared is None:
+        return EXIT_DATA
+    outcome = prepared.outcomes.get(args.assessment_id)
+    if outcome is None:
+        # Only the asked-for assessment was loaded; list every rubric on disk instead.
+        fail(f"没有考核 {args.assessment_id} 的结果。已有的考核：{known_assessments(Path(args.root))}")
+        return EXIT_USAGE
+    if args.unit:
+        found = [u for u in outcome.units if u.unit.id == args.unit]
+        if not found:
+            fail(f"考核 {args.assessment_id} 中没有单位 {args.unit}。")
+            return EXIT_USAGE
+        text = to_json(unit_data(found[0]))
+    elif args.format == "json":
+        text = to_json(assessment_data(outcome))
+    else:
+        from generator.site.downloads import results_frame
+
+        # The same guard as the site's downloads: a unit name such as "=HYPERLINK(…)" stays text in Excel.
+        text = results_frame(outcome).to_csv(index=False, lineterminator="\n")
+    if target is None:
+        sys.stdout.write(text)
+        return EXIT_OK
+    data = text.encode("utf-8-sig" if args.format == "csv" and not args.unit else "utf-8")
+    try:
+        write_output(target, data, replace=args.force)
+    except OutputRefused as exc:
+        fail(f"{exc}。")
+        return EXIT_USAGE
+    except OSError as exc:
+        fail(f"无法写入 {args.output}：{os_error_words(exc)}。")
+        return EXIT_USAGE
+    print(f"已写入 {args.output}")
+    return EXIT_OK
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from generator.access.mode import AccessMode
+    from generator.site.build import BuildError, Plan, build
+    from generator.site.shards import ShardError, parse_spec
+
+    access = AccessMode(Path(args.access)) if args.access else None
+    shard = getattr(args, "shard", None)
+    try:
+        plan = Plan(shard=parse_spec(shard) if shard else None, merge=getattr(args, "merge", False))
+    except ShardError as exc:
+        fail(f"{exc}。")
+        return EXIT_USAGE
+    if plan.shard is not None and access is not None:
+        fail("--shard 与 --access 不能同时使用：先合并（kaoping merge --access 账号文件）。")
+        return EXIT_USAGE
+    try:
+        result = build(
+            Path(args.root), progress=ProgressPrinter(quiet=args.quiet), strict=not args.no_strict, report=report,
+            access=access, plan=plan,
+        )
+    except BuildError as exc:
+        fail(f"生成失败：{exc}\n原来的 site/ 没有改动。")
+        return EXIT_DATA
+    if not result.ok:
+        fail("数据有错误，网站没有生成；原来的 site/ 没有改动。改正上面列出的错误后再运行。")
+        return EXIT_DATA
+    return EXIT_OK
+
+
+def cmd_sheet(args: argparse.Namespace) -> int:
+    from generator.office.sheets import write_sheet
+
+    output = Path(args.output) if args.output else None
+    return ended(write_sheet(Path(args.root), args.assessment_id, output, force=args.force))
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from generator.office.sheetimport import import_sheet
+
+    return ended(import_sheet(Path(args.root), Path(args.file), args.assessment, force=args.force))
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from generator.office.newyear import start_year
+
+    return ended(start_year(Path(args.root), args.year, source=args.source, new_id=args.id))
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from generator.office.publish import PublishError, PublishInterrupted, publish
+
+    try:
+        done = publish(Path(args.root), Path(args.destination), force=args.force, progress=ProgressPrinter())
+    except PublishError as exc:
+        fail(f"发布失败：{exc}\n发布目录 {exc.destination} 没有改动。")
+        return EXIT_DATA
+    except PublishInterrupted as exc:
+        if exc.switched:
+            fail(f"已中断：新版本已经发布到 {exc.destination}，但旧版本可能没有清理完，下次发布时会清理。")
+        else:
+            fail(f"已中断：发布目录 {exc.destination} 没有改动，临时文件已删除。")
+        return EXIT_INTERRUPTED
+    for note in done.notes:
+        fail(note)
+    print(done.summary())
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from generator.site.serve import serve
+
+    serve(Path(args.root), args.host, args.port, report, ProgressPrinter())
+    return EXIT_OK
+
+
+COMMANDS = {
+    "check": cmd_check,
+    "score": cmd_score,
+    "build": cmd_build,
+    "merge": cmd_build,
+    "serve": cmd_serve,
+    "sheet": cmd_sheet,
+    "import": cmd_import,
+    "new": cmd_new,
+    "publish": cmd_publish,
+}

@@ -1,0 +1,130 @@
+"""The command line's own words: its version, argparse's usage and errors in Chinese, and colour for 错误 and
+警告 on a terminal only (never in a pipe or a file, never with NO_COLOR)."""
+
+from __future__ import annotations
+
+import os
+import pty
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import rubric_text, write_project
+
+from generator.cli import main
+from generator.cli.parser import error_words
+
+ESC = "\x1b["
+KAOPING = [sys.executable, "-m", "generator"]
+
+
+def bad_project(root: Path) -> Path:
+    """A project with one error (an unknown unit) and one warning (a unit without a status)."""
+    rubric = rubric_text(
+        """
+        indicators:
+          - {id: c1, title: 组织生活, points: 100, rules: [{kind: per_occurrence, per: 0.2}]}
+        """
+    )
+    files = {
+        "units.csv": "单位代码,单位名称,单位类型,考核状态\nu1,第一党支部,branch,已考核\n",
+        # An unknown unit is an error; text that Excel would run as a formula, a warning.
+        "entries.csv": "单位代码,指标编号,情况,扣分原因\nnobody,c1,2,原因\nu1,c1,1,=1+1\n",
+    }
+    write_project(root, rubric, files)
+    return root
+
+
+def on_terminal(args: list[str], env: dict[str, str]) -> str:
+    """What a command writes to a terminal (a pseudo-terminal as both its outputs)."""
+    leader, follower = pty.openpty()
+    try:
+        done = subprocess.run(args, stdout=follower, stderr=follower, env=env, timeout=120, check=False)
+    finally:
+        os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closed
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    assert done.returncode == 1
+    return b"".join(chunks).decode("utf-8")
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "CI")}
+    env.update(extra)
+    return env
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(["--version"])
+    assert stop.value.code == 0
+    assert capsys.readouterr().out.strip() == "kaoping 0.1.0"
+
+
+def test_help_is_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["score", "--help"])
+    out = capsys.readouterr().out
+    assert out.startswith("用法：kaoping score")
+    assert "参数:" in out and "选项:" in out
+    assert "-h, --help" in out and "显示这段说明后退出" in out
+    for english in ("usage:", "positional arguments", "options:", "show this help message"):
+        assert english not in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["score"], "kaoping score：错误：缺少参数：考核代码"),
+        (["chekc"], "kaoping：错误：参数 命令：不能用 'chekc'，可选：'check', 'score'"),
+        (["new", "二〇二一"], "kaoping new：错误：参数 年度：'二〇二一' 不是整数"),
+        (["score", "x", "--format", "xlsx"], "kaoping score：错误：参数 --format：不能用 'xlsx'，可选：'csv', 'json'"),
+        (["check", "--bogus"], "kaoping：错误：多余的或不认识的参数：--bogus"),
+        (["serve", "--port"], "kaoping serve：错误：参数 --port：后面要写一个值"),
+    ],
+)
+def test_argparse_errors_are_in_chinese(argv: list[str], said: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(argv)
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("用法：kaoping")
+    assert said in err
+    assert "error:" not in err and "usage:" not in err
+
+
+def test_an_unknown_argparse_message_is_left_as_it_is() -> None:
+    assert error_words("something new") == "something new"
+
+
+def test_problems_are_coloured_on_a_terminal(tmp_path: Path) -> None:
+    root = bad_project(tmp_path / "p")
+    text = on_terminal([*KAOPING, "--root", str(root), "check"], clean_env())
+    assert "\x1b[1;31m错误\x1b[0m：" in text
+    assert "\x1b[1;33m警告\x1b[0m：" in text
+
+
+def test_no_colour_with_no_color_on_a_terminal(tmp_path: Path) -> None:
+    root = bad_project(tmp_path / "p")
+    text = on_terminal([*KAOPING, "--root", str(root), "check"], clean_env(NO_COLOR="1"))
+    assert "错误：" in text and "警告：" in text
+    assert ESC not in text
+
+
+def test_no_colour_in_a_pipe(tmp_path: Path) -> None:
+    root = bad_project(tmp_path / "p")
+    run = subprocess.run(
+        [*KAOPING, "--root", str(root), "check"], capture_output=True, text=True, env=clean_env(), timeout=120
+    )
+    assert run.returncode == 1
+    assert "错误：" in run.stderr and "警告：" in run.stderr
+    assert ESC not in run.stderr + run.stdout
