@@ -67,9 +67,11 @@ clean:
 	rm -rf site docs/assessments .kaoping-tmp-* .kaoping-cache shards test-artifacts
 
 # The benchmark: kaoping build at 100 and 1,000 units step by step, beside a plain mkdocs build of the
-# same units. `make bench FULL=1` adds 10,000 units (several minutes).
+# same units; rebuilds after nothing and after one row changed, shards and merge, each checked byte for byte.
+# `make bench FULL=1` adds 10,000 units (half an hour on a busy 2-core machine); HUGE=1 adds the full build
+# of 100,000 units (time, peak memory, site size; an hour or more, ~9 GB of disk).
 bench: $(STAMP)
-	$(BIN)/python bench/run.py $(if $(FULL),--full,)
+	$(BIN)/python bench/run.py $(if $(FULL),--full,) $(if $(HUGE),--huge,)
 
 # The search benchmark: the queries of tests/search_queries.yml typed into the search box in Chromium, over
 # http and from the folder (file://): top-1 precision, top-3 recall, time to first result, bytes downloaded.

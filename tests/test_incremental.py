@@ -219,3 +219,36 @@ def test_splicing_a_documents_postings_is_encoding_them_again() -> None:
         if positions:
             expected[number] = positions
         assert splice(encoded(entries), number, positions) == encoded(expected), (entries, number, positions)
+
+
+def test_a_cache_folder_that_is_a_link_stops_the_build_and_nothing_behind_it_is_deleted(
+    project: Path, tmp_path: Path
+) -> None:
+    from generator.site.build import BuildError
+    from generator.site.cache import TRASH
+    from generator.site.chrome import KEPT
+
+    elsewhere = tmp_path / "elsewhere"
+    for folder in (elsewhere / TRASH / ".kaoping-tmp-1", elsewhere / KEPT):
+        folder.mkdir(parents=True)
+        (folder / "keep.txt").write_text("不是 kaoping 的文件", encoding="utf-8")
+    cache = project / CACHE_DIR
+    aside = tmp_path / "cache-aside"
+    cache.rename(aside)
+    before = site_and_docs(project)
+    try:
+        cache.symlink_to(elsewhere, target_is_directory=True)
+        with pytest.raises(BuildError, match=r"\.kaoping-cache 是一个链接"):
+            build(project, progress=Progress(quiet=True))
+        cache.unlink()
+        cache.write_text("", encoding="utf-8")
+        with pytest.raises(BuildError, match="不是文件夹"):
+            build(project, progress=Progress(quiet=True))
+    finally:
+        cache.unlink()
+        aside.rename(cache)
+    assert sorted(p.relative_to(elsewhere).as_posix() for p in elsewhere.rglob("keep.txt")) == [
+        f"{KEPT}/keep.txt",
+        f"{TRASH}/.kaoping-tmp-1/keep.txt",
+    ]
+    assert site_and_docs(project) == before

@@ -28,7 +28,17 @@ from generator.data.problems import Loc, Problems, os_error_words
 from generator.data.projectfiles import inside, outside_words, unsafe_entries
 from generator.site import paths, views
 from generator.site.assemble import AssembleError, shell_units
-from generator.site.cache import Record, UnitKeys, digest, discard, empty_trash, program_key, sources_key
+from generator.site.cache import (
+    SCRATCH_PREFIX,
+    Record,
+    UnitKeys,
+    cache_refusal,
+    digest,
+    discard,
+    empty_trash,
+    program_key,
+    sources_key,
+)
 from generator.site.chrome import (
     CONFIG_FILE,
     MkDocsFailed,
@@ -51,7 +61,7 @@ from generator.site.stamp import BUILD_STAMP, build_stamp, write_json
 from generator.site.units import UnitFiles
 
 LOCK_FILE = ".kaoping.lock"
-TEMP_PREFIX = ".kaoping-tmp-"
+TEMP_PREFIX = SCRATCH_PREFIX
 TEMPLATES_DIR = "site_templates"
 #: Names other modules import from here.
 __all__ = ["CONFIG_FILE", "base_config", "build_date", "navigation", "run_mkdocs", "working_directory"]
@@ -297,6 +307,9 @@ def build(root: Path, *, progress: Progress | None = None, strict: bool = True,
     progress = progress or Progress()
     root = root.resolve()
     with build_lock(root, progress), terminate_as_interrupt():
+        refused = cache_refusal(root)
+        if refused is not None:
+            raise BuildError(refused)
         remove_leftovers(root)
         progress.step("读取并检查细则和考核结果")
         prepared = prepare(root)

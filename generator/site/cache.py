@@ -225,7 +225,22 @@ class Record:
             (root / CACHE_DIR / RECORD).unlink()
 
 
+def cache_refusal(root: Path) -> str | None:
+    """Why the cache folder cannot be used (a link, or not a folder), in the clerk's words; None when it can.
+    A build writes into it and deletes what it put there: never through a link to somewhere else."""
+    folder = root / CACHE_DIR
+    if folder.is_symlink() or (os.path.lexists(folder) and not folder.is_dir()):
+        what = "一个链接" if folder.is_symlink() else "一个文件，不是文件夹"
+        return (
+            f"项目目录中的 {CACHE_DIR} 是{what}。{CACHE_DIR}/ 是生成网站时保存上次结果的缓存文件夹，"
+            f"由 kaoping 自己建立和清理：把它移走或删除（里面只应有 kaoping 生成的文件）后重新生成"
+        )
+    return None
+
+
 TRASH = "trash"
+#: The prefix of a build's scratch folders (``generator.site.build.TEMP_PREFIX``).
+SCRATCH_PREFIX = ".kaoping-tmp-"
 
 
 def discard(folder: Path, root: Path) -> None:
@@ -234,6 +249,9 @@ def discard(folder: Path, root: Path) -> None:
     if not folder.exists():
         return
     trash = root / CACHE_DIR / TRASH
+    if cache_refusal(root) is not None or trash.is_symlink() or not folder.name.startswith(SCRATCH_PREFIX):
+        shutil.rmtree(folder, ignore_errors=True)
+        return
     try:
         trash.mkdir(parents=True, exist_ok=True)
         target = trash / folder.name
@@ -249,17 +267,24 @@ def empty_trash(root: Path) -> None:
     trash = root / CACHE_DIR / TRASH
     if not trash.is_dir() or not any(trash.iterdir()):
         return
+    if cache_refusal(root) is not None or trash.is_symlink():
+        return
+    # Only what :func:`discard` put there: a build's scratch folders.
+    mine = [str(p) for p in trash.iterdir() if p.name.startswith(SCRATCH_PREFIX) and not p.is_symlink()]
+    if not mine:
+        return
     code = "import shutil, sys\nfor p in sys.argv[1:]: shutil.rmtree(p, ignore_errors=True)"
     try:
         subprocess.Popen(  # noqa: S603 - our own interpreter, our own folders
-            [sys.executable, "-c", code, *(str(p) for p in trash.iterdir())],
+            [sys.executable, "-c", code, *mine],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
     except OSError:
-        shutil.rmtree(trash, ignore_errors=True)
+        for path in mine:
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def file_sha(path: Path) -> str:
