@@ -17,8 +17,9 @@ from generator.data.load import read_rubric_text
 from generator.data.pipeline import Prepared, prepare
 from generator.data.problems import Problems
 from generator.data.tables import TABLES, table_for_file
-from generator.engine.models import RawResults, Row, Rubric
+from generator.engine.models import Rubric
 from generator.engine.outcome import AssessmentOutcome, NodeOutcome, UnitOutcome
+from generator.engine.results import RawResults, Row
 from generator.engine.scoring import score_assessment
 
 AID = "t"

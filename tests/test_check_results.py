@@ -192,12 +192,16 @@ def test_each_bad_entry_is_located_at_its_cell(ran: Run, row: str, expected: str
 
 def test_duplicated_rows(ran: Run) -> None:
     prepared = ran(RUBRIC, files(entries_csv("u1,c2,,2,,迟到两次", "u2,c2,,1,,迟到", " u1 ,c2,,2,,迟到两次")))
-    assert firsts(errors(prepared)) == ["results/t/entries.csv:4:1: 错误：这一行与 results/t/entries.csv 第 2 行完全相同"]
+    assert firsts(errors(prepared)) == [
+        "results/t/entries.csv:4:1: 错误：这一行与 results/t/entries.csv 第 2 行完全相同"
+    ]
 
 
 def test_fixed_recorded_twice(ran: Run) -> None:
     prepared = ran(RUBRIC, files(entries_csv("u1,1,no_plan,,,无计划", "u1,1,no_plan,,,确无计划")))
-    assert firsts(errors(prepared)) == ["results/t/entries.csv:3:1: 错误：单位 u1 指标 1 规则 no_plan 只能记录一次，这里有 2 行"]
+    assert firsts(errors(prepared)) == [
+        "results/t/entries.csv:3:1: 错误：单位 u1 指标 1 规则 no_plan 只能记录一次，这里有 2 行"
+    ]
 
 
 def test_unit_with_no_records_and_no_status(ran: Run) -> None:
@@ -223,7 +227,9 @@ def test_not_assessed_unit_with_records_is_a_warning(ran: Run) -> None:
     roster = units_csv("u1,第一党支部,branch,已考核", "u2,第二党支部,branch,不参加考核")
     prepared = ran(RUBRIC, {"units.csv": roster, "parts.csv": PARTS, "entries.csv": entries_csv("u2,c2,,1,,迟到")})
     assert errors(prepared) == []
-    assert firsts(warnings(prepared)) == ["results/t/units.csv:3:1: 警告：单位 u2 写明不参加考核，但有考核记录；这些记录不计分"]
+    assert firsts(warnings(prepared)) == [
+        "results/t/units.csv:3:1: 警告：单位 u2 写明不参加考核，但有考核记录；这些记录不计分"
+    ]
 
 
 def test_missing_part_score(ran: Run) -> None:
@@ -236,8 +242,16 @@ def test_missing_part_score(ran: Run) -> None:
 @pytest.mark.parametrize(
     ("rows", "expected"),
     [
-        pytest.param(["u1,routine,90", "u2,routine,101"], "results/t/parts.csv:3:3: 错误：平时考核满分 100 分，这里是 101 分", id="over full"),
-        pytest.param(["u1,routine,90", "u2,year_end,85"], "results/t/parts.csv:3:2: 错误：组成部分「year_end」不需要录入", id="rubric part"),
+        pytest.param(
+            ["u1,routine,90", "u2,routine,101"],
+            "results/t/parts.csv:3:3: 错误：平时考核满分 100 分，这里是 101 分",
+            id="over full",
+        ),
+        pytest.param(
+            ["u1,routine,90", "u2,year_end,85"],
+            "results/t/parts.csv:3:2: 错误：组成部分「year_end」不需要录入",
+            id="rubric part",
+        ),
         pytest.param(["u1,routine,90", "u2,routine,"], "results/t/parts.csv:3:3: 错误：得分为空", id="empty"),
         pytest.param(
             ["u1,routine,90", "u2,routine,85", "u2,平时考核,80"],
@@ -254,13 +268,41 @@ def test_part_scores(ran: Run, rows: list[str], expected: str) -> None:
 @pytest.mark.parametrize(
     ("rows", "expected"),
     [
-        pytest.param(["u1,一支部,branch,已考核", "u1,二支部,branch,已考核"], "results/t/units.csv:3:1: 错误：单位代码 u1 重复（第一次在第 2 行：u1），代码不区分大小写", id="duplicate"),
-        pytest.param(["u1,一支部,branch,已考核", "U1,二支部,branch,已考核"], "results/t/units.csv:3:1: 错误：单位代码 U1 重复（第一次在第 2 行：u1），代码不区分大小写", id="duplicate by case"),
-        pytest.param(["u0,零支部,branch,已考核", "u1,一支部,county,已考核"], "results/t/units.csv:3:3: 错误：单位类型「county」不在细则中", id="unknown type"),
-        pytest.param(["u0,零支部,branch,已考核", "u 1,一支部,branch,已考核"], "results/t/units.csv:3:1: 错误：单位代码「u 1」含有不允许的字符（它会成为网页地址）", id="bad id"),
-        pytest.param(["u0,零支部,branch,已考核", "con,一支部,branch,已考核"], "results/t/units.csv:3:1: 错误：单位代码「con」是 Windows 的保留名称，不能用作文件名", id="reserved"),
-        pytest.param(["u0,零支部,branch,已考核", "u1,一支部,branch,优秀"], "results/t/units.csv:3:4: 错误：考核状态「优秀」无法识别", id="status"),
-        pytest.param(["u0,零支部,branch,已考核", "u1,,branch,已考核"], "results/t/units.csv:3:2: 错误：单位 u1 的名称为空", id="no name"),
+        pytest.param(
+            ["u1,一支部,branch,已考核", "u1,二支部,branch,已考核"],
+            "results/t/units.csv:3:1: 错误：单位代码 u1 重复（第一次在第 2 行：u1），代码不区分大小写",
+            id="duplicate",
+        ),
+        pytest.param(
+            ["u1,一支部,branch,已考核", "U1,二支部,branch,已考核"],
+            "results/t/units.csv:3:1: 错误：单位代码 U1 重复（第一次在第 2 行：u1），代码不区分大小写",
+            id="duplicate by case",
+        ),
+        pytest.param(
+            ["u0,零支部,branch,已考核", "u1,一支部,county,已考核"],
+            "results/t/units.csv:3:3: 错误：单位类型「county」不在细则中",
+            id="unknown type",
+        ),
+        pytest.param(
+            ["u0,零支部,branch,已考核", "u 1,一支部,branch,已考核"],
+            "results/t/units.csv:3:1: 错误：单位代码「u 1」含有不允许的字符（它会成为网页地址）",
+            id="bad id",
+        ),
+        pytest.param(
+            ["u0,零支部,branch,已考核", "con,一支部,branch,已考核"],
+            "results/t/units.csv:3:1: 错误：单位代码「con」是 Windows 的保留名称，不能用作文件名",
+            id="reserved",
+        ),
+        pytest.param(
+            ["u0,零支部,branch,已考核", "u1,一支部,branch,优秀"],
+            "results/t/units.csv:3:4: 错误：考核状态「优秀」无法识别",
+            id="status",
+        ),
+        pytest.param(
+            ["u0,零支部,branch,已考核", "u1,,branch,已考核"],
+            "results/t/units.csv:3:2: 错误：单位 u1 的名称为空",
+            id="no name",
+        ),
     ],
 )
 def test_roster_problems(ran: Run, rows: list[str], expected: str) -> None:
@@ -432,7 +474,7 @@ def test_names_match_whatever_width_their_punctuation(ran: Run) -> None:
         {
             "units.csv": units_csv("u1,某县,县(市),已考核"),
             "penalties.csv": csv_text("unit,penalty,amount,reason", "u1,通报批评(市委),2,被市委通报批评"),
-            "vetoes.csv": csv_text("unit,veto,reason", "u1,\"党员领导干部发生违法违纪案件,受到查处的\",副局长受到查处"),
+            "vetoes.csv": csv_text("unit,veto,reason", 'u1,"党员领导干部发生违法违纪案件,受到查处的",副局长受到查处'),
         },
     )
     assert errors(prepared) == []
@@ -460,9 +502,13 @@ def test_shortfall_without_a_target_for_the_units_type_is_a_warning(ran: Run) ->
         "indicators:\n  - {id: c1, title: 信息, points: 100, rules: [{kind: shortfall, target: {branch: 6}, deduct: 3}]}\n",
         types=THREE_TYPES,
     )
-    prepared = ran(rubric, {"units.csv": units_csv("u1,一党委,committee,已考核"), "entries.csv": entries_csv("u1,c1,,4,,报送4篇")})
+    prepared = ran(
+        rubric, {"units.csv": units_csv("u1,一党委,committee,已考核"), "entries.csv": entries_csv("u1,c1,,4,,报送4篇")}
+    )
     assert errors(prepared) == []
-    assert firsts(warnings(prepared)) == ["results/t/entries.csv:2:2: 警告：指标 c1 规则 a 对党委没有规定目标次数，这一行不计分"]
+    assert firsts(warnings(prepared)) == [
+        "results/t/entries.csv:2:2: 警告：指标 c1 规则 a 对党委没有规定目标次数，这一行不计分"
+    ]
     assert prepared.outcomes["t"].by_unit()["u1"].score.total == D(100)
 
 
@@ -470,7 +516,10 @@ def test_shortfall_counts_may_be_fractions_of_hours(ran: Run) -> None:
     rubric = rubric_text(
         "indicators:\n  - {id: c1, title: 培训, points: 100, rules: [{kind: shortfall, target: 32, deduct: 2, unit: 小时}]}\n"
     )
-    prepared = ran(rubric, {"units.csv": units_csv("u1,一支部,branch,已考核"), "entries.csv": entries_csv("u1,c1,,31.5,,培训31.5小时")})
+    prepared = ran(
+        rubric,
+        {"units.csv": units_csv("u1,一支部,branch,已考核"), "entries.csv": entries_csv("u1,c1,,31.5,,培训31.5小时")},
+    )
     assert errors(prepared) == []
     assert prepared.outcomes["t"].by_unit()["u1"].score.total == D(98)
 
@@ -480,10 +529,16 @@ def test_overdue_amount_must_agree_with_the_months(ran: Run) -> None:
         "indicators:\n  - {id: c1, title: 换届, points: 5, rules: [{kind: overdue, per: 1, whole_item_at: 6}]}\n"
         "  - {id: c2, title: 其他, points: 95, rules: [{kind: range}]}\n"
     )
-    good = ran(rubric, {"units.csv": units_csv("u1,一支部,branch,已考核"), "entries.csv": entries_csv("u1,c1,,7,5,超期7个月")})
+    good = ran(
+        rubric, {"units.csv": units_csv("u1,一支部,branch,已考核"), "entries.csv": entries_csv("u1,c1,,7,5,超期7个月")}
+    )
     assert errors(good) == []
-    bad = ran(rubric, {"units.csv": units_csv("u1,一支部,branch,已考核"), "entries.csv": entries_csv("u1,c1,,3,2,超期3个月")})
-    assert firsts(errors(bad)) == ["results/t/entries.csv:2:5: 错误：指标 c1 规则 a：超期 3 个月应扣 3 分，但扣分写的是 2 分"]
+    bad = ran(
+        rubric, {"units.csv": units_csv("u1,一支部,branch,已考核"), "entries.csv": entries_csv("u1,c1,,3,2,超期3个月")}
+    )
+    assert firsts(errors(bad)) == [
+        "results/t/entries.csv:2:5: 错误：指标 c1 规则 a：超期 3 个月应扣 3 分，但扣分写的是 2 分"
+    ]
 
 
 def test_a_year_begun_but_not_yet_assessed_publishes_its_standards_only(ran: Run) -> None:
@@ -494,8 +549,16 @@ def test_a_year_begun_but_not_yet_assessed_publishes_its_standards_only(ran: Run
     assert firsts(warnings(prepared)) == ["results/t: 警告：考核 t 还没有任何考核记录，本次只发布考核标准"]
     assert "t" not in prepared.outcomes
     # One record makes it an assessment in progress: every other unit must then be accounted for.
-    started = ran(rubric, {"units.csv": units_csv("u1,一支部,branch,", "u2,二支部,branch,"), "entries.csv": entries_csv("u1,c1,,,1,扣分")})
-    assert firsts(errors(started)) == ["results/t/units.csv:3:1: 错误：单位 u2（二支部）没有任何考核记录，也没有写明考核状态"]
+    started = ran(
+        rubric,
+        {
+            "units.csv": units_csv("u1,一支部,branch,", "u2,二支部,branch,"),
+            "entries.csv": entries_csv("u1,c1,,,1,扣分"),
+        },
+    )
+    assert firsts(errors(started)) == [
+        "results/t/units.csv:3:1: 错误：单位 u2（二支部）没有任何考核记录，也没有写明考核状态"
+    ]
 
 
 BONUS_RUBRIC = rubric_text(
@@ -516,7 +579,13 @@ BONUS_RUBRIC = rubric_text(
 
 
 def test_a_bonus_count_of_zero_is_refused_not_read_as_one(ran: Run) -> None:
-    prepared = ran(BONUS_RUBRIC, {"units.csv": units_csv("u1,一支部,branch,已考核"), "bonus.csv": csv_text("unit,bonus,level,count,subject", "u1,honours,媒体宣传,0,经验宣传")})
+    prepared = ran(
+        BONUS_RUBRIC,
+        {
+            "units.csv": units_csv("u1,一支部,branch,已考核"),
+            "bonus.csv": csv_text("unit,bonus,level,count,subject", "u1,honours,媒体宣传,0,经验宣传"),
+        },
+    )
     assert firsts(errors(prepared)) == ["results/t/bonus.csv:2:4: 错误：次数应为正整数，这里是 0"]
 
 
@@ -525,7 +594,9 @@ def test_the_same_subject_whatever_its_punctuation_counts_once(ran: Run) -> None
         BONUS_RUBRIC,
         {
             "units.csv": units_csv("u1,一支部,branch,已考核"),
-            "bonus.csv": csv_text("unit,bonus,level,subject", "u1,honours,国家级,文明单位（2017）", "u1,honours,省级,文明单位(2017)"),
+            "bonus.csv": csv_text(
+                "unit,bonus,level,subject", "u1,honours,国家级,文明单位（2017）", "u1,honours,省级,文明单位(2017)"
+            ),
         },
     )
     assert errors(prepared) == []
@@ -534,16 +605,28 @@ def test_the_same_subject_whatever_its_punctuation_counts_once(ran: Run) -> None
 
 @pytest.mark.parametrize(("value", "expected"), [("0", "0"), ("1.5", "1.5")])
 def test_a_missing_element_count_must_be_a_positive_whole_number(ran: Run, value: str, expected: str) -> None:
-    rubric = rubric_text("indicators:\n  - {id: c1, title: 活动室, points: 100, rules: [{kind: per_element, per: 2}]}\n")
-    prepared = ran(rubric, {"units.csv": units_csv("u1,一支部,branch,已考核"), "entries.csv": entries_csv(f"u1,c1,,{value},,缺项")})
-    assert firsts(errors(prepared)) == [f"results/t/entries.csv:2:4: 错误：指标 c1 规则 a 的缺项数应为正整数，这里是 {expected}"]
+    rubric = rubric_text(
+        "indicators:\n  - {id: c1, title: 活动室, points: 100, rules: [{kind: per_element, per: 2}]}\n"
+    )
+    prepared = ran(
+        rubric, {"units.csv": units_csv("u1,一支部,branch,已考核"), "entries.csv": entries_csv(f"u1,c1,,{value},,缺项")}
+    )
+    assert firsts(errors(prepared)) == [
+        f"results/t/entries.csv:2:4: 错误：指标 c1 规则 a 的缺项数应为正整数，这里是 {expected}"
+    ]
 
 
 def test_element_names_match_whatever_the_width_of_their_punctuation(ran: Run) -> None:
     rubric = rubric_text(
         "indicators:\n  - {id: c1, title: 活动室, points: 100, rules: [{kind: per_element, per: 0.5, elements: [活动室（阵地）, 党旗]}]}\n"
     )
-    prepared = ran(rubric, {"units.csv": units_csv("u1,一支部,branch,已考核"), "entries.csv": entries_csv("u1,c1,,活动室(阵地),,没有活动室")})
+    prepared = ran(
+        rubric,
+        {
+            "units.csv": units_csv("u1,一支部,branch,已考核"),
+            "entries.csv": entries_csv("u1,c1,,活动室(阵地),,没有活动室"),
+        },
+    )
     assert errors(prepared) == []
     rule = find(prepared.outcomes["t"].by_unit()["u1"].score.categories, "c1").rules[0]
     assert rule.findings[0].elements == ("活动室（阵地）",) and rule.lost == D("0.5")
@@ -553,14 +636,26 @@ def test_discretionary_amounts_under_a_rate_are_limited_in_total(ran: Run) -> No
     rubric = rubric_text(
         "indicators:\n  - {id: c1, title: 会议, points: 100, rules: [{kind: rate, threshold: 80%, min: 1, max: 2, measure: 与会率}]}\n"
     )
-    prepared = ran(rubric, {"units.csv": units_csv("u1,一支部,branch,已考核"), "entries.csv": entries_csv("u1,c1,,70%,2,三月", "u1,c1,,60%,2,六月")})
-    assert firsts(errors(prepared)) == ["results/t/entries.csv:3:1: 错误：单位 u1 指标 c1 规则 a 与会率低于标准的酌情扣分合计 4 分，超过 2 分"]
+    prepared = ran(
+        rubric,
+        {
+            "units.csv": units_csv("u1,一支部,branch,已考核"),
+            "entries.csv": entries_csv("u1,c1,,70%,2,三月", "u1,c1,,60%,2,六月"),
+        },
+    )
+    assert firsts(errors(prepared)) == [
+        "results/t/entries.csv:3:1: 错误：单位 u1 指标 c1 规则 a 与会率低于标准的酌情扣分合计 4 分，超过 2 分"
+    ]
 
 
 @pytest.mark.parametrize(("unit", "ok"), [("次", False), ("小时", True)])
 def test_shortfall_counts_are_whole_except_for_measures_of_time(ran: Run, unit: str, ok: bool) -> None:
-    rubric = rubric_text(f"indicators:\n  - {{id: c1, title: 甲, points: 100, rules: [{{kind: shortfall, target: 4, per: 1, unit: {unit}}}]}}\n")
-    prepared = ran(rubric, {"units.csv": units_csv("u1,一支部,branch,已考核"), "entries.csv": entries_csv("u1,c1,,2.5,,完成2.5")})
+    rubric = rubric_text(
+        f"indicators:\n  - {{id: c1, title: 甲, points: 100, rules: [{{kind: shortfall, target: 4, per: 1, unit: {unit}}}]}}\n"
+    )
+    prepared = ran(
+        rubric, {"units.csv": units_csv("u1,一支部,branch,已考核"), "entries.csv": entries_csv("u1,c1,,2.5,,完成2.5")}
+    )
     assert (errors(prepared) == []) is ok
 
 
@@ -569,5 +664,11 @@ def test_an_award_to_a_unit_not_assessed_is_an_error(ran: Run) -> None:
         "indicators:\n  - {id: c1, title: 甲, points: 100, rules: [{kind: range}]}\n"
         "grading: {method: threshold, bands: [{grade: pass, min: 60}, {grade: fail}], advanced: decision}\n"
     )
-    prepared = ran(rubric, {"units.csv": units_csv("u1,一支部,branch,已考核", "u2,二支部,branch,不参加考核"), "awards.csv": csv_text("unit,grade", "u2,先进单位")})
+    prepared = ran(
+        rubric,
+        {
+            "units.csv": units_csv("u1,一支部,branch,已考核", "u2,二支部,branch,不参加考核"),
+            "awards.csv": csv_text("unit,grade", "u2,先进单位"),
+        },
+    )
     assert firsts(errors(prepared)) == ["results/t/awards.csv:2:1: 错误：单位 u2 本年度不参加考核，不能评定为先进单位"]

@@ -222,9 +222,19 @@ def test_duplicate_unit_types_and_bad_characters() -> None:
 
 
 UNKNOWN_TYPES = [
-    pytest.param("applies_to: [committee, general_branch, branch, county]", "指标 c1 的 applies_to 中的单位类型「county」不存在", id="applies_to"),
-    pytest.param("not_applicable_to: [county]", "指标 c1 的 not_applicable_to 中的单位类型「county」不存在", id="not_applicable_to"),
-    pytest.param("points_by_type: {county: 100}", "指标 c1 的 points_by_type 中的单位类型「county」不存在", id="points_by_type"),
+    pytest.param(
+        "applies_to: [committee, general_branch, branch, county]",
+        "指标 c1 的 applies_to 中的单位类型「county」不存在",
+        id="applies_to",
+    ),
+    pytest.param(
+        "not_applicable_to: [county]",
+        "指标 c1 的 not_applicable_to 中的单位类型「county」不存在",
+        id="not_applicable_to",
+    ),
+    pytest.param(
+        "points_by_type: {county: 100}", "指标 c1 的 points_by_type 中的单位类型「county」不存在", id="points_by_type"
+    ),
 ]
 
 
@@ -263,7 +273,9 @@ def test_unknown_unit_type_references_elsewhere() -> None:
 
 
 def test_unknown_activity() -> None:
-    problems = check("indicators:\n  - {id: c1, title: 甲, points: 100, rules: [{kind: shortfall, activity: party_class, per: 1}]}\n")
+    problems = check(
+        "indicators:\n  - {id: c1, title: 甲, points: 100, rules: [{kind: shortfall, activity: party_class, per: 1}]}\n"
+    )
     assert errors(problems) == [
         "rubrics/t.yml:10:45: 错误：指标 c1 规则 a 引用的活动 party_class 不存在\n    处理办法：可用的活动：（细则没有 activities）。"
     ]
@@ -278,12 +290,30 @@ RULES = [
     pytest.param("{kind: range, max: 6}", "指标 c1 规则 a 最多扣 6 分，超过本项 4 分", id="range max"),
     pytest.param("{kind: range, min: 3, max: 2}", "指标 c1 规则 a 的最少扣分 3 大于最多扣分 2", id="range min>max"),
     pytest.param("{kind: per_occurrence, per: 1, cap: 7}", "指标 c1 规则 a 最多扣 7 分，超过本项 4 分", id="cap"),
-    pytest.param("{kind: shortfall, target: 4, deduct: 5}", "指标 c1 规则 a 扣 5 分，超过本项 4 分", id="shortfall deduct"),
-    pytest.param("{kind: shortfall, target: 4}", "指标 c1 规则 a 应写 per（每少一次扣分）或 deduct（未达标扣固定分），二者选一", id="shortfall neither"),
-    pytest.param("{kind: shortfall, per: 1}", "指标 c1 规则 a 应写 target（目标次数）、activity（引用活动目标）或 per_member（每名成员的目标次数），三者选一", id="shortfall no target"),
+    pytest.param(
+        "{kind: shortfall, target: 4, deduct: 5}", "指标 c1 规则 a 扣 5 分，超过本项 4 分", id="shortfall deduct"
+    ),
+    pytest.param(
+        "{kind: shortfall, target: 4}",
+        "指标 c1 规则 a 应写 per（每少一次扣分）或 deduct（未达标扣固定分），二者选一",
+        id="shortfall neither",
+    ),
+    pytest.param(
+        "{kind: shortfall, per: 1}",
+        "指标 c1 规则 a 应写 target（目标次数）、activity（引用活动目标）或 per_member（每名成员的目标次数），三者选一",
+        id="shortfall no target",
+    ),
     pytest.param("{kind: rate, threshold: 80%, max: 5}", "指标 c1 规则 a 最多扣 5 分，超过本项 4 分", id="rate max"),
-    pytest.param("{kind: rate, threshold: 120%, deduct: 1}", "指标 c1 规则 a 的比率标准 1.2 不在 0 与 100% 之间", id="rate threshold"),
-    pytest.param("{kind: rate, threshold: 80%, deduct: 1, per: 1}", "指标 c1 规则 a 应写 deduct、per 或 min/max 中的一种", id="rate two ways"),
+    pytest.param(
+        "{kind: rate, threshold: 120%, deduct: 1}",
+        "指标 c1 规则 a 的比率标准 1.2 不在 0 与 100% 之间",
+        id="rate threshold",
+    ),
+    pytest.param(
+        "{kind: rate, threshold: 80%, deduct: 1, per: 1}",
+        "指标 c1 规则 a 应写 deduct、per 或 min/max 中的一种",
+        id="rate two ways",
+    ),
     pytest.param("{kind: per_person, per: 0}", "指标 c1 规则 a 每次扣分应大于 0", id="per zero"),
     pytest.param("{kind: fixed, deduct: -1}", "指标 c1 规则 a 的 deduct 为负数", id="negative"),
     pytest.param("{kind: overdue, per: 1, whole_item_at: 0}", "指标 c1 规则 a 的 whole_item_at 应大于 0", id="overdue"),
@@ -312,10 +342,16 @@ def test_rule_bigger_than_the_item_for_the_larger_type_is_allowed() -> None:
 
 def test_a_leaf_without_rules() -> None:
     problems = check("indicators:\n  - {id: c1, title: 甲, points: 100}\n")
-    assert first_lines(errors(problems)) == ["rubrics/t.yml:10:5: 错误：末级指标 c1「甲」没有评分规则，考核结果无法对它扣分"]
+    assert first_lines(errors(problems)) == [
+        "rubrics/t.yml:10:5: 错误：末级指标 c1「甲」没有评分规则，考核结果无法对它扣分"
+    ]
     # defaults.leaf_rule gives every bare leaf a rule.
     text = "indicators:\n  - {id: c1, title: 甲, points: 100}\n"
-    rubric = rubric_from_yaml(rubric_text(text, floor=False).replace("indicators:", "defaults:\n  item_floor: 0\n  leaf_rule: {kind: range}\nindicators:"))
+    rubric = rubric_from_yaml(
+        rubric_text(text, floor=False).replace(
+            "indicators:", "defaults:\n  item_floor: 0\n  leaf_rule: {kind: range}\nindicators:"
+        )
+    )
     problems = Problems()
     check_rubric(rubric, problems)
     assert [str(p) for p in problems] == []
@@ -326,10 +362,26 @@ def test_a_leaf_without_rules() -> None:
 # --------------------------------------------------------------------------------------------
 
 FLOORS = [
-    pytest.param("rules: [{kind: per_occurrence, per: 1}]", "指标 c1 的扣分没有上限，超过本项 4 分，但细则没有写明最低得分", id="unbounded"),
-    pytest.param("rules: [{kind: fixed, deduct: 3}, {kind: fixed, deduct: 2}]", "指标 c1 的扣分最多可扣 5 分，超过本项 4 分，但细则没有写明最低得分", id="003:4 summed"),
-    pytest.param("rules: [{kind: per_element, per: 1, elements: [甲, 乙, 丙, 丁, 戊]}]", "指标 c1 的扣分最多可扣 5 分，超过本项 4 分，但细则没有写明最低得分", id="elements"),
-    pytest.param("rules: [{kind: overdue, per: 1, whole_item_at: 6}]", "指标 c1 的扣分没有上限，超过本项 4 分，但细则没有写明最低得分", id="overdue"),
+    pytest.param(
+        "rules: [{kind: per_occurrence, per: 1}]",
+        "指标 c1 的扣分没有上限，超过本项 4 分，但细则没有写明最低得分",
+        id="unbounded",
+    ),
+    pytest.param(
+        "rules: [{kind: fixed, deduct: 3}, {kind: fixed, deduct: 2}]",
+        "指标 c1 的扣分最多可扣 5 分，超过本项 4 分，但细则没有写明最低得分",
+        id="003:4 summed",
+    ),
+    pytest.param(
+        "rules: [{kind: per_element, per: 1, elements: [甲, 乙, 丙, 丁, 戊]}]",
+        "指标 c1 的扣分最多可扣 5 分，超过本项 4 分，但细则没有写明最低得分",
+        id="elements",
+    ),
+    pytest.param(
+        "rules: [{kind: overdue, per: 1, whole_item_at: 6}]",
+        "指标 c1 的扣分没有上限，超过本项 4 分，但细则没有写明最低得分",
+        id="overdue",
+    ),
 ]
 
 
@@ -554,7 +606,9 @@ def test_element_names_cannot_hold_the_separators_results_use() -> None:
 
 
 def test_rounding_keeps_to_the_two_places_pages_show() -> None:
-    problems = check("rounding: {decimals: 3}\nindicators:\n  - {id: c1, title: 甲, points: 100, rules: [{kind: range}]}\n")
+    problems = check(
+        "rounding: {decimals: 3}\nindicators:\n  - {id: c1, title: 甲, points: 100, rules: [{kind: range}]}\n"
+    )
     assert [str(p).split("\n")[0].split(": ", 1)[1] for p in problems.errors] == ["错误：保留小数位数 3 不在 0～2 之间"]
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import sys
 import textwrap
 import typing
 from collections.abc import Iterator
@@ -27,18 +28,21 @@ from typing import Any, get_args, get_origin
 import pytest
 
 from generator.cli import main as cli_main
-from generator.data import check_results
+from generator.data import check_units
 from generator.data.check import check_rubric
 from generator.data.csvread import parse_table
 from generator.data.load import read_rubric_text
 from generator.data.pipeline import prepare
 from generator.data.problems import Problems
 from generator.data.tables import TABLES, UNITS, Table, table_for_file
-from generator.engine import models
+from generator.engine import models, results
 from generator.engine.exact import NumberError, parse_number
-from generator.engine.models import RULE_KIND_NAMES, RULE_KINDS, Rubric, Rule
+from generator.engine.models import Rubric
 from generator.engine.origin import SOURCED_FIELDS, Sourced
 from generator.engine.outcome import AssessmentOutcome, NodeOutcome, UnitOutcome
+from generator.engine.rules import cells as rule_cells
+from generator.engine.rules.base import Rule
+from generator.engine.rules.registry import KINDS as RULE_KINDS
 from generator.engine.tree import tree_points, typed_tree
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -422,7 +426,9 @@ def public_fields(cls: type[Any]) -> list[str]:
 def test_every_rubric_model_is_found() -> None:
     found = {cls.__name__ for cls in rubric_models()}
     assert {"Rubric", "Node", "Rule", "BonusLevel", "Band", "Consequence", "ShortfallRule"} <= found
-    assert found <= {name for name in dir(models) if isinstance(getattr(models, name), type)}
+    # The models, and each rule kind in its own module.
+    homes = [models, *(sys.modules[cls.__module__] for cls in RULE_KINDS.values())]
+    assert found <= {name for home in homes for name in dir(home) if isinstance(getattr(home, name), type)}
 
 
 @pytest.mark.parametrize("cls", [*rubric_models(), Sourced], ids=lambda c: c.__name__)
@@ -444,13 +450,13 @@ def test_every_key_is_documented_in_its_section(cls: type[Any]) -> None:
 def test_every_rule_kind_has_a_section_and_an_example(kind: str) -> None:
     cls = RULE_KINDS[kind]
     heading = next((h for h, _ in sections(RUBRIC_TEXT) if f"`{cls.__name__}`" in h), "")
-    assert f"`{kind}`" in heading and RULE_KIND_NAMES[kind] in heading, heading
+    assert f"`{kind}`" in heading and RULE_KINDS[kind].NAME in heading, heading
     body = section_of(RUBRIC_TEXT, f"`{cls.__name__}`")
     yaml_blocks = [b for b in blocks(body) if b.lang == "yaml" and b.first_line.startswith(MARK_RULES)]
     assert any(re.search(rf"kind: {kind}\b", b.body) for b in yaml_blocks), f"{kind} 没有规则示例"
     assert any(b.lang == "csv" for b in blocks(body)), f"{kind} 没有考核结果示例"
     assert CLAIMS["rule_item"].search(prose(body)), f"{kind} 没有算出得分的例子"
-    assert f"| `{kind}` | {RULE_KIND_NAMES[kind]} |" in RUBRIC_TEXT, f"规则种类总表中没有 {kind}"
+    assert f"| `{kind}` | {RULE_KINDS[kind].NAME} |" in RUBRIC_TEXT, f"规则种类总表中没有 {kind}"
 
 
 def test_every_yaml_block_is_a_marked_example() -> None:
@@ -643,14 +649,16 @@ def test_number_examples_behave_as_stated() -> None:
 
 
 def test_yes_no_and_status_words_are_the_accepted_ones() -> None:
-    assert check_results.YES and check_results.NO and check_results.ASSESSED and check_results.NOT_ASSESSED
-    rows = {cells[0]: set(re.findall(r"`([^`]+)`", cells[1])) for cells in _table_rows("数字") if len(cells) == 2}
-    assert rows["是"] == check_results.YES
-    assert rows["否"] == check_results.NO
+    assert rule_cells.YES and rule_cells.NO and check_units.ASSESSED and check_units.NOT_ASSESSED
+    rows = {
+        cells[0]: set(re.findall(r"`([^`]+)`", cells[1])) for cells in _table_rows("数字") if len(cells) == 2
+    }
+    assert rows["是"] == rule_cells.YES
+    assert rows["否"] == rule_cells.NO
     status = next(
         line for line in prose(table_section(UNITS)).splitlines() if line.startswith("| 考核状态 | `status` |")
     )
-    for word in check_results.ASSESSED | check_results.NOT_ASSESSED:
+    for word in check_units.ASSESSED | check_units.NOT_ASSESSED:
         assert word in status, f"考核状态一行没有列出「{word}」"
 
 
@@ -661,7 +669,7 @@ def test_yes_no_and_status_words_are_the_accepted_ones() -> None:
 NOTICE_MD = RUBRIC_MD.parent / "notice.md"
 
 
-@pytest.mark.parametrize("cls", [models.Notice, models.Publicity], ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", [results.Notice, results.Publicity], ids=lambda c: c.__name__)
 def test_every_notice_key_is_documented(cls: type[Any]) -> None:
     body = section_of(NOTICE_MD.read_text(encoding="utf-8"), f"`{cls.__name__}`")
     assert body.strip() and public_fields(cls), cls.__name__
@@ -673,7 +681,7 @@ def test_notice_example_loads_and_checks() -> None:
     from generator.data.load import load_notice  # noqa: F401  (the loader the build uses)
     from generator.data.yamlcompose import compose
     from generator.data.yamlread import Reader
-    from generator.engine.models import Notice
+    from generator.engine.results import Notice
 
     text = NOTICE_MD.read_text(encoding="utf-8")
     block = re.search(r"```yaml\n# 示例：通报\n(.*?)```", text, re.S)

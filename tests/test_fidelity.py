@@ -22,6 +22,7 @@ from generator.engine.origin import FILLED, READING
 from generator.engine.outcome import AssessmentOutcome
 from generator.engine.provenance import provenance
 from generator.engine.tree import tree_points, typed_tree
+from generator.engine.wording import all_words, rule_words, words
 from generator.site import views
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -97,7 +98,7 @@ zb1,1,visits,6,,3名成员全年共深入联系点6次
     # dw1: 2 × 7 = 14 visits due, 12 made: 2 short × 1 分 → 3 − 2 = 1.
     item = find(by_unit["dw1"].score.categories, "1")
     assert (item.lost, item.score) == (D(2), D(1))
-    assert item.rules[0].explanation == "目标 2 次 × 7 人 = 14 次，完成 12 次，少 2 次 × 1 分 = 2 分"
+    assert rule_words(item.rules[0].why) == "目标 2 次 × 7 人 = 14 次，完成 12 次，少 2 次 × 1 分 = 2 分"
     # dw2: 2 × 9 = 18 due, 10 made: 8 short, more than the item's 3 points: 扣完为止 → 0.
     assert find(by_unit["dw2"].score.categories, "1").score == D(0)
     # zb1: 2 × 3 = 6 due, 6 made → nothing lost (2 per unit, as the data used to read it, would be met too).
@@ -196,7 +197,11 @@ def test_changde_the_same_experience_counts_once_at_its_highest_level(tmp_path: 
     # zz1: two different experiences, each in the city: 2 + 2 = 4.
     assert bonus == {"dw1": D(2), "dw2": D("4.5"), "zz1": D(4), "zb1": D(0)}
     claim = outcome.by_unit()["dw1"].score.bonus.items[0].claims[0]
-    assert (claim.value, claim.counted, claim.note) == (D(4), D(2), "同一事项不重复加分：2 次按 1 次计")
+    assert (claim.value, claim.counted, words(claim.note) if claim.note else "") == (
+        D(4),
+        D(2),
+        "同一事项不重复加分：2 次按 1 次计",
+    )
 
 
 def test_changde_sample_bonus_counts_each_experience_once(bundled: Prepared) -> None:
@@ -323,7 +328,7 @@ def test_gongshang_filled_bands_meet_without_overlapping(tmp_path: Path) -> None
     prov = provenance(outcome.rubric)
     assert all(prov.origin(b) == FILLED for b in grading.bands)
     assert "〔75〕～〔89〕" not in grading.note and "不满〔75〕分" in grading.note
-    reasons = outcome.by_unit()["u745"].standing.reasons
+    reasons = all_words(outcome.by_unit()["u745"].standing.reasons)
     assert "得分低于 75 分 → 不达标（补充，见考核标准）" in reasons
 
 
@@ -390,7 +395,7 @@ def test_zonghe_75_is_within_the_fail_line(tmp_path: Path) -> None:
     assert (s1.score.total, s1.standing.label) == (D(75), "未达标单位")
     assert any(
         r.startswith("市直单位倒数第 1 名，且在 75 分以下（含） → 未达标单位（解读：“75分以下”")
-        for r in s1.standing.reasons
+        for r in all_words(s1.standing.reasons)
     )
     rubric = outcome.rubric
     assert rubric.grading is not None and "低于150分" not in rubric.grading.reading + rubric.grading.note
@@ -403,7 +408,7 @@ def test_zonghe_a_tie_is_told_in_the_grade_reasons(tmp_path: Path) -> None:
     outcome = scored(
         tmp_path, "zonghe-2020", {"units.csv": city_units("s1", "s2", "s3"), "parts.csv": parts(s1=90, s2=90, s3=80)}
     )
-    reasons = {u.unit.id: u.standing.reasons for u in outcome.units}
+    reasons = {u.unit.id: all_words(u.standing.reasons) for u in outcome.units}
     told = "与另 1 个单位同分，名次并列：得分相同的单位名次并列，其后名次顺延（补充：原文没有规定同分时如何排名"
     assert any(r.startswith(told) for r in reasons["s1"]) and any(r.startswith(told) for r in reasons["s2"])
     assert not any("同分" in r for r in reasons["s3"])
@@ -426,13 +431,16 @@ def test_zonghe_readings_are_marked_in_the_grade_reasons(tmp_path: Path) -> None
     )
     by_unit = outcome.by_unit()
     assert by_unit["s01"].standing.label == "未达标单位"
-    assert any(r.startswith("一票否决：情节特别严重的 → 未达标单位（解读：") for r in by_unit["s01"].standing.reasons)
+    assert any(
+        r.startswith("一票否决：情节特别严重的 → 未达标单位（解读：")
+        for r in all_words(by_unit["s01"].standing.reasons)
+    )
     # s11 ranks 11th but 10th among the eligible: 先进 by the reading, and its reason says so.
     s11 = by_unit["s11"]
     assert (s11.standing.rank, s11.standing.label) == (11, "先进单位")
     assert any(
         r.startswith("有评先资格的单位中位居市直单位前 10 名（第 10 位）→ 先进单位（解读：")
-        for r in s11.standing.reasons
+        for r in all_words(s11.standing.reasons)
     )
 
 

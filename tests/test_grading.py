@@ -11,6 +11,7 @@ from helpers import csv_text, entries_csv, errors, rubric_text, units_csv, warni
 from generator.data.pipeline import Prepared
 from generator.engine.grading import shared_ranks
 from generator.engine.outcome import AssessmentOutcome
+from generator.engine.wording import all_words
 from generator.site.export import summary_rows
 
 Scored = Callable[[str, Mapping[str, str | bytes]], AssessmentOutcome]
@@ -76,8 +77,14 @@ def test_threshold_bands(scored: Scored) -> None:
         "e": "fail",
     }
     assert [units[u].standing.label for u in "abcde"] == ["达标", "达标", "基本达标", "基本达标", "不达标"]
-    assert units["b"].standing.reasons == ("综合得分 85 分，全体第 2 名（共 5 个单位）", "得分不低于 85 分 → 达标")
-    assert units["e"].standing.reasons == ("综合得分 69 分，全体第 5 名（共 5 个单位）", "得分低于 70 分 → 不达标")
+    assert all_words(units["b"].standing.reasons) == (
+        "综合得分 85 分，全体第 2 名（共 5 个单位）",
+        "得分不低于 85 分 → 达标",
+    )
+    assert all_words(units["e"].standing.reasons) == (
+        "综合得分 69 分，全体第 5 名（共 5 个单位）",
+        "得分低于 70 分 → 不达标",
+    )
     # advanced: none by default, so nobody is 先进 and nobody is told about eligibility
     assert not any(u.standing.eligible_for_advanced for u in units.values())
 
@@ -111,7 +118,7 @@ def test_fail_if_category_zero(scored: Scored) -> None:
     ).by_unit()
     # a: 0 + 90 = 90 ≥ 85, but 党风廉政建设 scored 0 → 不达标 (c3 does not apply and is not a zero)
     assert (units["a"].score.total, units["a"].standing.grade) == (Decimal(90), "fail")
-    assert "一级指标「党风廉政建设」未得分 → 未达标" in units["a"].standing.reasons
+    assert "一级指标「党风廉政建设」未得分 → 未达标" in all_words(units["a"].standing.reasons)
     # b: 1 + 90 = 91
     assert (units["b"].score.total, units["b"].standing.grade) == (Decimal(91), "pass")
 
@@ -177,9 +184,9 @@ def test_rank_pools(scored: Scored) -> None:
         "fail",
         "pass",
     ]
-    assert "县（市、区）倒数第 1 名，且在 150 分以下（含） → 未达标" in units["k4"].standing.reasons
-    assert "县（市、区）倒数第 2 名，但高于 150 分，不定为未达标" in units["k5"].standing.reasons
-    assert "有评先资格的单位中位居县（市、区）前 1 名（第 1 位）→ 先进单位" in units["k1"].standing.reasons
+    assert "县（市、区）倒数第 1 名，且在 150 分以下（含） → 未达标" in all_words(units["k4"].standing.reasons)
+    assert "县（市、区）倒数第 2 名，但高于 150 分，不定为未达标" in all_words(units["k5"].standing.reasons)
+    assert "有评先资格的单位中位居县（市、区）前 1 名（第 1 位）→ 先进单位" in all_words(units["k1"].standing.reasons)
     assert units["k1"].standing.pool_name == "县（市、区）"
     assert {units[k].standing.pool_size for k in ("k1", "k2", "k3", "k4", "k5")} == {5}
 
@@ -191,7 +198,7 @@ def test_a_score_exactly_on_the_floor_counts_as_below_it(scored: Scored) -> None
     units = scored(POOLS, files).by_unit()
     assert units["k4"].score.total == Decimal(150)
     assert units["k4"].standing.grade == "fail"
-    assert "县（市、区）倒数第 1 名，且在 150 分以下（含） → 未达标" in units["k4"].standing.reasons
+    assert "县（市、区）倒数第 1 名，且在 150 分以下（含） → 未达标" in all_words(units["k4"].standing.reasons)
 
 
 def test_no_grading_means_no_grade(scored: Scored) -> None:
@@ -207,14 +214,14 @@ def test_ties_share_a_rank_and_a_tie_on_the_boundary_admits_both(scored: Scored)
     # city: 95, 90, 90, 70 → ranks 1, 2, 2, 4; top 2 admits both units at 90
     assert [units[m].standing.rank for m in ("m1", "m2", "m3", "m4")] == [1, 2, 2, 4]
     assert [units[m].standing.grade for m in ("m1", "m2", "m3", "m4")] == ["advanced", "advanced", "advanced", "fail"]
-    assert units["m4"].standing.reasons[0] == "综合得分 70 分，市直单位第 4 名（共 4 个单位）"
+    assert all_words(units["m4"].standing.reasons)[0] == "综合得分 70 分，市直单位第 4 名（共 4 个单位）"
 
 
 def test_not_assessed_units_have_no_rank(scored: Scored) -> None:
     outcome = scored(POOLS, POOL_FILES)
     m5 = outcome.by_unit()["m5"]
     assert (m5.standing.rank, m5.standing.grade, m5.standing.label) == (None, None, "不参加考核")
-    assert m5.standing.reasons == ("本年度不参加考核",)
+    assert all_words(m5.standing.reasons) == ("本年度不参加考核",)
     assert m5.standing.pool_size == 4
     row = next(r for r in summary_rows(outcome) if r["单位代码"] == "m5")
     assert (row["综合得分"], row["名次"], row["等次"]) == ("", "", "不参加考核")
@@ -256,15 +263,15 @@ def test_places_among_eligible_units(scored: Scored) -> None:
     # v is first but vetoed; the two places go to a and b
     assert [units[u].standing.rank for u in "vabc"] == [1, 2, 3, 4]
     assert [units[u].standing.grade for u in "vabc"] == ["pass", "advanced", "advanced", "pass"]
-    assert "名次在前 2 名，但不具备评先资格，不评为先进单位" in units["v"].standing.reasons
-    assert "有评先资格的单位中位居全体前 2 名（第 2 位）→ 先进单位" in units["b"].standing.reasons
+    assert "名次在前 2 名，但不具备评先资格，不评为先进单位" in all_words(units["v"].standing.reasons)
+    assert "有评先资格的单位中位居全体前 2 名（第 2 位）→ 先进单位" in all_words(units["b"].standing.reasons)
 
 
 def test_places_among_all_units(scored: Scored) -> None:
     units = scored(places_rubric("all"), PLACES_FILES).by_unit()
     # v keeps its place without the grade; only a (rank 2) is 先进
     assert [units[u].standing.grade for u in "vabc"] == ["pass", "advanced", "pass", "pass"]
-    assert "名次在前 2 名，但不具备评先资格，不评为先进单位" in units["v"].standing.reasons
+    assert "名次在前 2 名，但不具备评先资格，不评为先进单位" in all_words(units["v"].standing.reasons)
 
 
 # --------------------------------------------------------------------------------------------
@@ -275,8 +282,7 @@ DECISION = rubric_text(
     ONE_ITEM
     + "vetoes:\n  effect: no_advanced\n  events:\n    - {id: v1, name: 发生重大安全生产事故的}\n"
     + "grading:\n  method: threshold\n  bands:\n"
-    "    - {grade: pass, min: 85}\n    - {grade: basic_pass, min: 70}\n    - {grade: fail}\n"
-    + "  advanced: decision\n"
+    "    - {grade: pass, min: 85}\n    - {grade: basic_pass, min: 70}\n    - {grade: fail}\n" + "  advanced: decision\n"
 )
 DECISION_FILES = with_scores({"a": "95", "v": "99", "low": "80"}) | {
     "vetoes.csv": csv_text("unit,veto,reason", "v,v1,发生安全事故")
@@ -288,7 +294,7 @@ def test_advanced_by_decision(scored: Scored) -> None:
         DECISION, DECISION_FILES | {"awards.csv": csv_text("单位代码,等次,依据", "a,先进单位,工委会议纪要")}
     ).by_unit()
     assert [units[u].standing.grade for u in ("a", "v", "low")] == ["advanced", "pass", "basic_pass"]
-    assert "经考核办公室评定（工委会议纪要） → 先进单位" in units["a"].standing.reasons
+    assert "经考核办公室评定（工委会议纪要） → 先进单位" in all_words(units["a"].standing.reasons)
 
 
 @pytest.mark.parametrize(
@@ -329,8 +335,8 @@ def test_advanced_by_threshold(scored: Scored) -> None:
     )
     units = scored(rubric, with_scores({"a": "96", "b": "95", "c": "94.99", "d": "50"})).by_unit()
     assert [units[u].standing.grade for u in "abcd"] == ["advanced", "advanced", "pass", "fail"]
-    assert "得分不低于 95 分且具备评先资格 → 先进单位" in units["b"].standing.reasons
-    assert "得分低于 95 分，不能参加先进评比" in units["c"].standing.reasons
+    assert "得分不低于 95 分且具备评先资格 → 先进单位" in all_words(units["b"].standing.reasons)
+    assert "得分低于 95 分，不能参加先进评比" in all_words(units["c"].standing.reasons)
     assert units["b"].standing.eligible_for_advanced is True
     assert units["c"].standing.eligible_for_advanced is False
 

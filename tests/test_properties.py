@@ -9,27 +9,20 @@ from helpers import check_and_score, rubric_from_yaml, rubric_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.engine.models import (
-    AllOrNothingRule,
-    BonusClaim,
-    EarnedRule,
-    Finding,
-    FixedRule,
-    Node,
-    OverdueRule,
-    PerElementRule,
-    PerOccurrenceRule,
-    PerPersonRule,
-    RangeRule,
-    RateRule,
-    Rubric,
-    Rule,
-    ShortfallRule,
-    Unit,
-    UnitInput,
-    UnitType,
-)
+from generator.engine.models import Node, Rubric, UnitType
 from generator.engine.outcome import AssessmentOutcome, NodeOutcome
+from generator.engine.results import BonusClaim, Finding, Unit, UnitInput
+from generator.engine.rules.all_or_nothing import AllOrNothingRule
+from generator.engine.rules.base import Rule
+from generator.engine.rules.earned import EarnedRule
+from generator.engine.rules.fixed import FixedRule
+from generator.engine.rules.overdue import OverdueRule
+from generator.engine.rules.per_element import PerElementRule
+from generator.engine.rules.per_occurrence import PerOccurrenceRule
+from generator.engine.rules.per_person import PerPersonRule
+from generator.engine.rules.range import RangeRule
+from generator.engine.rules.rate import RateRule
+from generator.engine.rules.shortfall import ShortfallRule
 from generator.engine.scoring import Scorer, score_bonus
 from generator.site.export import assessment_data
 

@@ -18,8 +18,8 @@ import pytest
 from generator.data.load import load_project
 from generator.data.pipeline import Prepared, prepare
 from generator.data.problems import Problems
-from generator.engine.models import RULE_KINDS
 from generator.engine.outcome import AssessmentOutcome, NodeOutcome
+from generator.engine.rules.registry import KINDS as RULE_KINDS
 from generator.engine.tree import node_rules, walk
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -15,6 +15,7 @@ from helpers import AID, HEAD, csv_text, entries_csv, errors, find, rubric_text,
 from generator.data.pipeline import Prepared
 from generator.engine.exact import fmt
 from generator.engine.outcome import AssessmentOutcome
+from generator.engine.wording import all_words, words
 from generator.site.export import assessment_data, summary_rows, to_json, unit_data
 
 Scored = Callable[[str, Mapping[str, str | bytes]], AssessmentOutcome]
@@ -139,7 +140,10 @@ URBAN_UNITS = units_csv("xian,某县,county,已考核", "qu,某区,urban,已考�
 def test_not_applicable_nodes_show_and_do_not_count(scored: Scored) -> None:
     outcome = scored(
         APPLICABILITY,
-        {"units.csv": URBAN_UNITS, "entries.csv": entries_csv("xian,1,,,1,乡镇党建", "xian,2,,,3,社区", "nt,2,,,3,社区", "qu,c3,,,2,城市")},
+        {
+            "units.csv": URBAN_UNITS,
+            "entries.csv": entries_csv("xian,1,,,1,乡镇党建", "xian,2,,,3,社区", "nt,2,,,3,社区", "qu,c3,,,2,城市"),
+        },
     )
     units = outcome.by_unit()
     nt = units["nt"].score
@@ -232,9 +236,19 @@ def test_year_end_70_routine_30(scored: Scored) -> None:
     u1 = units["u1"].score
     year_end, routine = u1.parts
     # year-end 1000 − 135 = 865 of 1000 → 86.5 of 100 → × 0.7 = 60.55
-    assert (year_end.raw, year_end.full, year_end.scaled, year_end.weighted) == (Decimal(865), Decimal(1000), Decimal("86.5"), Decimal("60.55"))
+    assert (year_end.raw, year_end.full, year_end.scaled, year_end.weighted) == (
+        Decimal(865),
+        Decimal(1000),
+        Decimal("86.5"),
+        Decimal("60.55"),
+    )
     # routine 88.15 of 100 → × 0.3 = 26.445 → 26.45 (half up, 2 places)
-    assert (routine.raw, routine.full, routine.scaled, routine.weighted) == (Decimal("88.15"), Decimal(100), Decimal("88.15"), Decimal("26.45"))
+    assert (routine.raw, routine.full, routine.scaled, routine.weighted) == (
+        Decimal("88.15"),
+        Decimal(100),
+        Decimal("88.15"),
+        Decimal("26.45"),
+    )
     # 60.55 + 26.45 = 87
     assert u1.base == Decimal(87)
     assert u1.total == Decimal(87)
@@ -337,7 +351,10 @@ BONUS = rubric_text(
 def bonus_of(scored: Scored, *rows: str) -> tuple[Decimal, Decimal, list[tuple[str, Decimal, Decimal]]]:
     outcome = scored(
         BONUS,
-        {"units.csv": units_csv("u1,一支部,branch,已考核"), "bonus.csv": csv_text("unit,bonus,level,count,amount,subject,confirmed", *rows)},
+        {
+            "units.csv": units_csv("u1,一支部,branch,已考核"),
+            "bonus.csv": csv_text("unit,bonus,level,count,amount,subject,confirmed", *rows),
+        },
     )
     score = outcome.by_unit()["u1"].score
     items = [(i.item.id, i.subtotal, i.total) for i in score.bonus.items]
@@ -351,7 +368,11 @@ BONUS_CASES = [
     pytest.param(["u1,posts,post,12,,党建信息,"], "2.4", [("posts", "2.4", "2.4")], id="per occurrence: 12 × 0.2"),
     pytest.param(["u1,posts,post,30,,党建信息,"], "5", [("posts", "6", "5")], id="item cap: 30 × 0.2 = 6 → 5"),
     pytest.param(
-        ["u1,honours,national,,,全国先进基层党组织,", "u1,honours,provincial,,,全国先进基层党组织,", "u1,honours,municipal,,,市文明单位,"],
+        [
+            "u1,honours,national,,,全国先进基层党组织,",
+            "u1,honours,provincial,,,全国先进基层党组织,",
+            "u1,honours,municipal,,,市文明单位,",
+        ],
         "7",
         [("honours", "7", "7")],
         id="same subject once at its highest: 5 + 2",
@@ -407,7 +428,7 @@ def test_bonus_notes_say_why_a_claim_did_not_count(scored: Scored) -> None:
         },
     )
     [item] = outcome.by_unit()["u1"].score.bonus.items
-    assert [(c.level_name, c.value, c.counted, c.note) for c in item.claims] == [
+    assert [(c.level_name, c.value, c.counted, words(c.note) if c.note else "") for c in item.claims] == [
         ("国家级", Decimal(5), Decimal(0), "未经认定，不计分"),
         ("省级", Decimal(3), Decimal(3), ""),
         ("市级", Decimal(2), Decimal(0), "同一事项已按最高级别计分，不重复加分"),
@@ -429,23 +450,38 @@ def test_bonus_cap_notes(scored: Scored) -> None:
         },
     )
     bonus = outcome.by_unit()["u1"].score.bonus
-    assert bonus.items[1].note == "合计 6 分，本项最多加 5 分"
+    assert words(bonus.items[1].note) == "合计 6 分，本项最多加 5 分"
     # 10 + 5 = 15 → 10
     assert (bonus.subtotal, bonus.total) == (Decimal(15), Decimal(10))
-    assert bonus.note == "合计 15 分，加分累计不超过 10 分"
+    assert words(bonus.note) == "合计 15 分，加分累计不超过 10 分"
 
 
 @pytest.mark.parametrize(
     ("row", "expected"),
     [
-        ("u1,discretionary,,,4,工作突出,", "results/t/bonus.csv:2:5: 错误：加分项目 discretionary 只能加 1～3 分，这里是 4 分"),
-        ("u1,discretionary,,,0.5,工作突出,", "results/t/bonus.csv:2:5: 错误：加分项目 discretionary 只能加 1～3 分，这里是 0.5 分"),
-        ("u1,discretionary,,,,工作突出,", "results/t/bonus.csv:2:5: 错误：加分项目 discretionary 为酌情加分，须填写加分"),
+        (
+            "u1,discretionary,,,4,工作突出,",
+            "results/t/bonus.csv:2:5: 错误：加分项目 discretionary 只能加 1～3 分，这里是 4 分",
+        ),
+        (
+            "u1,discretionary,,,0.5,工作突出,",
+            "results/t/bonus.csv:2:5: 错误：加分项目 discretionary 只能加 1～3 分，这里是 0.5 分",
+        ),
+        (
+            "u1,discretionary,,,,工作突出,",
+            "results/t/bonus.csv:2:5: 错误：加分项目 discretionary 为酌情加分，须填写加分",
+        ),
         ("u1,honours,national,,4,荣誉,", "results/t/bonus.csv:2:5: 错误：国家级应加 5 分，这里写的是 4 分"),
     ],
 )
 def test_bonus_refused(ran: Run, row: str, expected: str) -> None:
-    prepared = ran(BONUS, {"units.csv": units_csv("u1,一支部,branch,已考核"), "bonus.csv": csv_text("unit,bonus,level,count,amount,subject,confirmed", row)})
+    prepared = ran(
+        BONUS,
+        {
+            "units.csv": units_csv("u1,一支部,branch,已考核"),
+            "bonus.csv": csv_text("unit,bonus,level,count,amount,subject,confirmed", row),
+        },
+    )
     assert firsts(errors(prepared)) == [expected]
 
 
@@ -497,27 +533,45 @@ def test_penalties_and_vetoes(scored: Scored) -> None:
                 "fraud,弄虚作假,6,考核材料造假,是",
                 "low,fraud,10,考核材料造假,否",
             ),
-            "vetoes.csv": csv_text("unit,veto,reason", "veto1,v1,发生一起重大安全生产事故", "veto2,情节特别严重的,情节特别严重"),
+            "vetoes.csv": csv_text(
+                "unit,veto,reason", "veto1,v1,发生一起重大安全生产事故", "veto2,情节特别严重的,情节特别严重"
+            ),
         },
     )
     units = outcome.by_unit()
     assert (units["top"].score.total, units["top"].standing.grade) == (Decimal(100), "advanced")
     # 100 − 2 = 98: still advanced, criticism does not remove eligibility
-    assert (units["crit"].score.penalty_total, units["crit"].score.total, units["crit"].standing.grade) == (Decimal(2), Decimal(98), "advanced")
+    assert (units["crit"].score.penalty_total, units["crit"].score.total, units["crit"].standing.grade) == (
+        Decimal(2),
+        Decimal(98),
+        "advanced",
+    )
     # 100 − 6 = 94 ≥ 90, but fraud removed eligibility → pass
     fraud = units["fraud"]
-    assert (fraud.score.total, fraud.standing.grade, fraud.standing.eligible_for_advanced) == (Decimal(94), "pass", False)
-    assert "弄虚作假，取消评先资格" in fraud.standing.reasons
+    assert (fraud.score.total, fraud.standing.grade, fraud.standing.eligible_for_advanced) == (
+        Decimal(94),
+        "pass",
+        False,
+    )
+    assert "弄虚作假，取消评先资格" in all_words(fraud.standing.reasons)
     # no_advanced: the score stands (100), the unit is not advanced
     veto1 = units["veto1"]
-    assert (veto1.score.total, veto1.standing.grade, veto1.standing.eligible_for_advanced) == (Decimal(100), "pass", False)
-    assert "否决项目：发生重大安全生产事故的 → 不得评为先进" in veto1.standing.reasons
+    assert (veto1.score.total, veto1.standing.grade, veto1.standing.eligible_for_advanced) == (
+        Decimal(100),
+        "pass",
+        False,
+    )
+    assert "否决项目：发生重大安全生产事故的 → 不得评为先进" in all_words(veto1.standing.reasons)
     # fail: 未达标 whatever the score
     veto2 = units["veto2"]
     assert (veto2.score.total, veto2.standing.grade, veto2.standing.label) == (Decimal(100), "fail", "未达标")
-    assert "一票否决：情节特别严重的 → 未达标" in veto2.standing.reasons
+    assert "一票否决：情节特别严重的 → 未达标" in all_words(veto2.standing.reasons)
     # 100 − 95 = 5; 5 − 10 → never below 0
-    assert (units["low"].score.base, units["low"].score.total, units["low"].standing.grade) == (Decimal(5), Decimal(0), "fail")
+    assert (units["low"].score.base, units["low"].score.total, units["low"].standing.grade) == (
+        Decimal(5),
+        Decimal(0),
+        "fail",
+    )
 
 
 @pytest.mark.parametrize(
@@ -531,12 +585,18 @@ def test_penalties_and_vetoes(scored: Scored) -> None:
     ],
 )
 def test_penalties_refused(ran: Run, row: str, expected: str) -> None:
-    prepared = ran(SANCTIONS, {"units.csv": SANCTION_UNITS, "penalties.csv": csv_text("unit,penalty,amount,reason,removes_eligibility", row)})
+    prepared = ran(
+        SANCTIONS,
+        {"units.csv": SANCTION_UNITS, "penalties.csv": csv_text("unit,penalty,amount,reason,removes_eligibility", row)},
+    )
     assert firsts(errors(prepared)) == [expected]
 
 
 def test_veto_effect_defaults_to_the_scheme(scored: Scored) -> None:
-    outcome = scored(SANCTIONS, {"units.csv": SANCTION_UNITS, "vetoes.csv": csv_text("unit,veto,reason,date", "veto1,v1,事故,2017-05-01")})
+    outcome = scored(
+        SANCTIONS,
+        {"units.csv": SANCTION_UNITS, "vetoes.csv": csv_text("unit,veto,reason,date", "veto1,v1,事故,2017-05-01")},
+    )
     [veto] = outcome.by_unit()["veto1"].score.vetoes
     assert (veto.effect, veto.record.date) == ("no_advanced", "2017-05-01")
 
@@ -557,7 +617,10 @@ def test_units_of_one_type_do_not_leak_into_each_other(scored: Scored) -> None:
     )
     outcome = scored(
         rubric,
-        {"units.csv": units_csv("a,甲支部,branch,已考核", "b,乙支部,branch,已考核", "c,丙支部,branch,已考核"), "entries.csv": entries_csv("a,1,,,5,甲", "b,2,,,7,乙")},
+        {
+            "units.csv": units_csv("a,甲支部,branch,已考核", "b,乙支部,branch,已考核", "c,丙支部,branch,已考核"),
+            "entries.csv": entries_csv("a,1,,,5,甲", "b,2,,,7,乙"),
+        },
     )
     units = outcome.by_unit()
     # a: 100 − 5; b: 100 − 7; c: untouched

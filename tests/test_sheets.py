@@ -36,8 +36,9 @@ from generator.data.load import load_project
 from generator.data.pipeline import prepare
 from generator.data.problems import Problems
 from generator.data.tables import TABLES, table_for_file
-from generator.engine.models import RawResults, Rubric
+from generator.engine.models import Rubric
 from generator.engine.outcome import NodeOutcome
+from generator.engine.results import RawResults
 from generator.engine.tree import node_index
 from generator.office.sheetcolumns import FIRST_ROW, HEADER_ROW, cell_number, cell_text
 from generator.office.sheetlayout import resolve_rule

@@ -14,7 +14,7 @@ from generator.data.csvread import decode, parse_table
 from generator.data.pipeline import Prepared, prepare
 from generator.data.problems import Problems
 from generator.data.tables import ENTRIES, UNITS, normalize_header, table_for_file
-from generator.engine.models import Row
+from generator.engine.results import Row
 
 FILE = "results/t/entries.csv"
 CHINESE = "单位代码,指标编号,规则,情况,扣分,扣分原因\r\nu1,1,,2,,少开两次支委会\r\n"

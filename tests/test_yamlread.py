@@ -11,7 +11,11 @@ from helpers import BRANCH_ONLY, HEAD, errors, parse_rubric, rubric_from_yaml, r
 from generator.data import yamlcompose, yamlread
 from generator.data.check import check_rubric
 from generator.data.problems import Problems
-from generator.engine.models import FixedRule, PerOccurrenceRule, RangeRule, RateRule, ShortfallRule
+from generator.engine.rules.fixed import FixedRule
+from generator.engine.rules.per_occurrence import PerOccurrenceRule
+from generator.engine.rules.range import RangeRule
+from generator.engine.rules.rate import RateRule
+from generator.engine.rules.shortfall import ShortfallRule
 
 # HEAD is 4 lines and BRANCH_ONLY 2, so a rubric body starts on line 7.
 ONE_ITEM = """\

@@ -21,7 +21,7 @@ from generator.data.load import read_bytes, relative
 from generator.data.pipeline import Prepared
 from generator.data.problems import Loc, Problems
 from generator.data.tables import Column, Table
-from generator.engine.models import Row
+from generator.engine.results import Row
 from generator.site import views
 
 #: What the office writes in 单位代码 for an account that reads everything.

@@ -25,7 +25,7 @@ from generator.data.characters import (
 from generator.data.characters import refused as refused_char
 from generator.data.problems import Loc, Problems
 from generator.data.tables import Table, normalize_header
-from generator.engine.models import Row
+from generator.engine.results import Row
 
 MAX_CSV_BYTES = 200 * 1024 * 1024
 

@@ -19,7 +19,8 @@ from generator.data.sample import README_NAMES, sample_line
 from generator.data.tables import TABLES, table_for_file
 from generator.data.yamlcompose import MAX_YAML_BYTES, compose
 from generator.data.yamlread import Reader
-from generator.engine.models import Notice, RawResults, Row, Rubric
+from generator.engine.models import Rubric
+from generator.engine.results import Notice, RawResults, Row
 
 RUBRICS_DIR = "rubrics"
 RESULTS_DIR = "results"

@@ -8,8 +8,8 @@ from pathlib import Path
 from generator.data.check import check_project
 from generator.data.load import Project, load_project
 from generator.data.problems import Problems
-from generator.engine.models import Assessment
 from generator.engine.outcome import AssessmentOutcome
+from generator.engine.results import Assessment
 from generator.engine.scoring import score_assessment
 
 

@@ -25,7 +25,8 @@ from generator.data.characters import code_point, refused_in, why
 from generator.data.problems import Problems
 from generator.data.yamlcompose import MAX_NODES, node_loc
 from generator.engine.exact import NumberError, parse_number
-from generator.engine.models import RULE_KINDS, Rule
+from generator.engine.rules.base import Rule
+from generator.engine.rules.registry import KINDS
 
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:str",
@@ -246,16 +247,16 @@ class Reader:
         kind = next((v for k, _, v in pairs if k == "kind"), None)
         if kind is None:
             raise self.fail(
-                node, f"{path} 缺少 kind（规则种类）", "可选种类：" + "、".join(f"`{k}`" for k in RULE_KINDS) + "。"
+                node, f"{path} 缺少 kind（规则种类）", "可选种类：" + "、".join(f"`{k}`" for k in KINDS) + "。"
             )
-        if not isinstance(kind, yaml.ScalarNode) or kind.value not in RULE_KINDS:
+        if not isinstance(kind, yaml.ScalarNode) or kind.value not in KINDS:
             shown = kind.value if isinstance(kind, yaml.ScalarNode) else _shape(kind)
             raise self.fail(
                 kind,
                 f"{path} 的规则种类「{shown}」不存在",
-                "可选种类：" + "、".join(f"`{k}`" for k in RULE_KINDS) + "。",
+                "可选种类：" + "、".join(f"`{k}`" for k in KINDS) + "。",
             )
-        result: Rule = self._dataclass(RULE_KINDS[kind.value], node, path)
+        result: Rule = self._dataclass(KINDS[kind.value], node, path)
         return result
 
     def _dataclass(self, cls: type[Any], node: yaml.Node, path: str) -> Any:

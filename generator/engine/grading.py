@@ -19,7 +19,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
-from generator.engine.exact import fmt
 from generator.engine.models import (
     DEFAULT_GRADE_LABELS,
     GRADE_ORDER,
@@ -28,12 +27,34 @@ from generator.engine.models import (
     Grading,
     Pool,
     Rubric,
-    UnitInput,
 )
 from generator.engine.origin import Sourced
 from generator.engine.outcome import Standing, UnitScore
 from generator.engine.problems import Problems
-from generator.engine.provenance import provenance
+from generator.engine.provenance import Mark, provenance
+from generator.engine.reasons import (
+    AboveAdvancedMin,
+    AtBottom,
+    AtBottomAbove,
+    BandReached,
+    BelowBands,
+    CategoryZero,
+    Decided,
+    EligibilityRemoved,
+    GradeReason,
+    GradeTooLow,
+    NotAssessed,
+    NotGraded,
+    Placed,
+    ScoreTooLow,
+    Tied,
+    TopButIneligible,
+    TopPlaces,
+    VetoBarsAdvanced,
+    Vetoed,
+)
+from generator.engine.results import UnitInput
+from generator.engine.wording import words
 
 _RANK_OF_GRADE = {grade: i for i, grade in enumerate(GRADE_ORDER)}
 ALL_POOL = "all"
@@ -75,15 +96,10 @@ def shared_ranks(totals: Sequence[Decimal], *, highest_first: bool = True) -> li
     return ranks
 
 
-def marked(text: str, rubric: Rubric, part: Sourced | None, name: str | None = None, *, brief: bool = False) -> str:
-    """A reason, with what the rule behind it rests on when that is not the document's own words
-    (``brief``: only that it is 补充 or 解读, where the page explains it once for all reasons)."""
-    mark = provenance(rubric).mark(part, name) if part is not None else None
-    if mark is None:
-        return text
-    if brief or not mark.text:
-        return f"{text}（{mark.origin}，见考核标准）"
-    return f"{text}（{mark.origin}：{mark.text}）"
+def cited(rubric: Rubric, part: Sourced | None, name: str | None = None) -> Mark | None:
+    """The mark of the rule a reason rests on (``part``, or its field ``name``) when that is not the
+    document's own words; None when it is."""
+    return provenance(rubric).mark(part, name) if part is not None else None
 
 
 def _ranks(members: Sequence[UnitScore], *, highest_first: bool = True) -> dict[str, int]:
@@ -112,10 +128,8 @@ def standings(
     for s in scores:
         if not s.assessed:
             pid = pool_of(rubric, s)[0]
-            note = s.unit.status_note or "本年度不参加考核"
-            out[s.unit.id] = Standing(
-                pid, names[pid], len(pools.get(pid, ())), None, None, "不参加考核", (note,), False
-            )
+            reason = (NotAssessed(note=s.unit.status_note),)
+            out[s.unit.id] = Standing(pid, names[pid], len(pools.get(pid, ())), None, None, "不参加考核", reason, False)
     return out
 
 
@@ -136,24 +150,21 @@ def _grade_pool(
     for r in ranks.values():
         tied[r] = tied.get(r, 0) + 1
     grades: dict[str, GradeKey | None] = {}
-    reasons: dict[str, list[str]] = {}
-    blocked: dict[str, list[str]] = {}
+    reasons: dict[str, list[GradeReason]] = {}
+    blocked: dict[str, list[GradeReason]] = {}
 
     for s in members:
         uid = s.unit.id
         why = reasons.setdefault(uid, [])
-        total = fmt(s.total)
-        why.append(f"综合得分 {total} 分，{pool_name}第 {ranks[uid]} 名（共 {size} 个单位）")
+        why.append(Placed(total=s.total, pool=pool_name, rank=ranks[uid], size=size))
         if tied[ranks[uid]] > 1:
             ties = rubric.ranking.ties.rstrip("。")
-            why.append(
-                marked(f"与另 {tied[ranks[uid]] - 1} 个单位同分，名次并列：{ties}", rubric, rubric.ranking, "ties")
-            )
+            why.append(Tied(others=tied[ranks[uid]] - 1, ties=ties, cited=cited(rubric, rubric.ranking, "ties")))
         if grading is None:
-            blocked[uid] = ["本细则不评定等次"]
+            blocked[uid] = [NotGraded()]
             continue
         grade = _base_grade(rubric, grading, s, why)
-        grade = _forced_fail(rubric, grading, pool, pool_name, s, bottom[uid], grade, why)
+        grade = _forced_fail(rubric, grading, pool, pool_name, s, bottom[uid], why) or grade
         blocks = _blocks(grading, grade, s)
         grades[uid] = grade
         blocked[uid] = blocks
@@ -180,22 +191,19 @@ def _grade_pool(
     return out
 
 
-def _base_grade(rubric: Rubric, grading: Grading, s: UnitScore, why: list[str]) -> GradeKey:
-    """1. The grade by score bands (threshold grading); ``pass`` for rank grading, decided later."""
-    grade: GradeKey = "pass"
+def _base_grade(rubric: Rubric, grading: Grading, s: UnitScore, why: list[GradeReason]) -> GradeKey:
+    """1. The grade by score bands (``threshold``), or 达标 (``rank``)."""
     if grading.method != "threshold":
-        return grade
+        return "pass"
     for band in grading.bands:
         if band.min is None or s.total >= band.min:
-            grade = band.grade
+            name = label(grading, band.grade)
             if band.min is not None:
-                text = f"得分不低于 {fmt(band.min)} 分 → {label(grading, grade)}"
-                why.append(marked(text, rubric, band, "min", brief=True))
+                why.append(BandReached(min=band.min, grade=name, cited=cited(rubric, band, "min"), brief=True))
             else:
-                text = f"得分低于 {fmt(_lowest_min(grading))} 分 → {label(grading, grade)}"
-                why.append(marked(text, rubric, band, brief=True))
-            break
-    return grade
+                why.append(BelowBands(lowest=_lowest_min(grading), grade=name, cited=cited(rubric, band), brief=True))
+            return band.grade
+    return "pass"
 
 
 def _forced_fail(
@@ -204,47 +212,46 @@ def _forced_fail(
     pool: Pool | None,
     pool_name: str,
     s: UnitScore,
-    from_bottom: int,
-    grade: GradeKey,
-    why: list[str],
-) -> GradeKey:
-    """2. What makes a unit 不达标 whatever its score: a category without points, the last places of its
-    pool (under the line), a veto."""
+    place: int,
+    why: list[GradeReason],
+) -> GradeKey | None:
+    """2. 未达标 whatever the score: a category at 0, the bottom of the pool, a veto that fails. None if not."""
+    failed: GradeKey | None = None
     fail = label(grading, "fail")
     if grading.fail_if_category_zero:
         for c in s.categories:
             if c.applicable and c.score == 0:
-                grade = "fail"
-                why.append(f"一级指标「{c.node.title}」未得分 → {fail}")
-    if pool is not None and pool.fail_bottom is not None and from_bottom <= pool.fail_bottom:
-        if pool.fail_at_or_below is None or s.total <= pool.fail_at_or_below:
-            grade = "fail"
-            floor = f"，且在 {fmt(pool.fail_at_or_below)} 分以下（含）" if pool.fail_at_or_below is not None else ""
-            text = f"{pool_name}倒数第 {from_bottom} 名{floor} → {fail}"
-            why.append(marked(text, rubric, pool, "fail_at_or_below" if floor else "fail_bottom"))
+                failed = "fail"
+                why.append(CategoryZero(category=c.node.title, grade=fail))
+    if pool is not None and pool.fail_bottom is not None and place <= pool.fail_bottom:
+        line = pool.fail_at_or_below
+        if line is None or s.total <= line:
+            failed = "fail"
+            mark = cited(rubric, pool, "fail_at_or_below" if line is not None else "fail_bottom")
+            why.append(AtBottom(pool=pool_name, place=place, at_or_below=line, grade=fail, cited=mark))
         else:
-            why.append(f"{pool_name}倒数第 {from_bottom} 名，但高于 {fmt(pool.fail_at_or_below)} 分，不定为{fail}")
+            why.append(AtBottomAbove(pool=pool_name, place=place, line=line, grade=fail))
     for v in s.vetoes:
         if v.effect == "fail":
-            grade = "fail"
+            failed = "fail"
             scheme = v.event if v.event.effect is not None else rubric.vetoes
-            why.append(marked(f"一票否决：{v.event.name} → {fail}", rubric, scheme, "effect"))
-    return grade
+            why.append(Vetoed(event=v.event.name, grade=fail, cited=cited(rubric, scheme, "effect")))
+    return failed
 
 
-def _blocks(grading: Grading, grade: GradeKey, s: UnitScore) -> list[str]:
-    """3. Why a unit may not be 先进: its grade, its score, a veto, a penalty."""
-    blocks: list[str] = []
+def _blocks(grading: Grading, grade: GradeKey, s: UnitScore) -> list[GradeReason]:
+    """3. What keeps the unit from 先进 (nothing: it is eligible)."""
+    blocks: list[GradeReason] = []
     if _RANK_OF_GRADE[grade] > _RANK_OF_GRADE[grading.advanced_requires]:
-        blocks.append(f"等次为{label(grading, grade)}，须为{label(grading, grading.advanced_requires)}方可评先进")
+        blocks.append(GradeTooLow(grade=label(grading, grade), required=label(grading, grading.advanced_requires)))
     if grading.advanced_min_score is not None and s.total < grading.advanced_min_score:
-        blocks.append(f"得分低于 {fmt(grading.advanced_min_score)} 分，不能参加先进评比")
+        blocks.append(ScoreTooLow(min=grading.advanced_min_score))
     for v in s.vetoes:
         if v.effect == "no_advanced":
-            blocks.append(f"否决项目：{v.event.name} → {VETO_EFFECT_NAMES['no_advanced']}")
+            blocks.append(VetoBarsAdvanced(event=v.event.name, effect=VETO_EFFECT_NAMES["no_advanced"]))
     for p in s.penalties:
         if p.record.removes_eligibility:
-            blocks.append(f"{p.penalty.name}，取消评先资格")
+            blocks.append(EligibilityRemoved(penalty=p.penalty.name))
     return blocks
 
 
@@ -260,8 +267,8 @@ def _advanced(
     members: Sequence[UnitScore],
     ranks: Mapping[str, int],
     grades: dict[str, GradeKey | None],
-    reasons: dict[str, list[str]],
-    blocked: Mapping[str, list[str]],
+    reasons: dict[str, list[GradeReason]],
+    blocked: Mapping[str, list[GradeReason]],
     inputs: Mapping[str, UnitInput],
     problems: Problems,
 ) -> None:
@@ -282,14 +289,14 @@ def _advanced(
             uid = s.unit.id
             if not eligible[uid]:
                 if ranks[uid] <= top:
-                    text = f"名次在前 {top} 名，但不具备评先资格，不评为{name}"
-                    reasons[uid].append(marked(text, rubric, grading, "places_among"))
+                    mark = cited(rubric, grading, "places_among")
+                    reasons[uid].append(TopButIneligible(top=top, grade=name, cited=mark))
             elif place[uid] <= top:
                 grades[uid] = "advanced"
-                among = "有评先资格的单位中" if grading.places_among == "eligible" else ""
-                text = f"{among}位居{pool_name}前 {top} 名（第 {place[uid]} 位）→ {name}"
+                among = grading.places_among == "eligible"
+                mark = cited(rubric, grading, "places_among") if among and place[uid] != ranks[uid] else None
                 reasons[uid].append(
-                    marked(text, rubric, grading, "places_among") if among and place[uid] != ranks[uid] else text
+                    TopPlaces(pool=pool_name, top=top, place=place[uid], among_eligible=among, grade=name, cited=mark)
                 )
     elif grading.advanced == "decision":
         for s in members:
@@ -299,12 +306,11 @@ def _advanced(
                 continue
             if eligible[uid]:
                 grades[uid] = "advanced"
-                basis = f"（{award.reason}）" if award.reason else ""
-                reasons[uid].append(f"经考核办公室评定{basis} → {name}")
+                reasons[uid].append(Decided(basis=award.reason, grade=name))
             else:
                 problems.error(
                     award.loc,
-                    f"单位 {uid} 被评定为{name}，但按细则不能评为{name}：" + "；".join(blocked[uid]),
+                    f"单位 {uid} 被评定为{name}，但按细则不能评为{name}：" + "；".join(words(b) for b in blocked[uid]),
                     "核对评定结果，或核对该单位的否决事项、扣分因素和得分。",
                 )
     elif grading.advanced == "threshold":
@@ -313,4 +319,4 @@ def _advanced(
             uid = s.unit.id
             if eligible[uid] and (floor is None or s.total >= floor):
                 grades[uid] = "advanced"
-                reasons[uid].append(f"得分不低于 {fmt(floor or Decimal(0))} 分且具备评先资格 → {name}")
+                reasons[uid].append(AboveAdvancedMin(min=floor or Decimal(0), grade=name))

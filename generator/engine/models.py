@@ -1,22 +1,23 @@
-"""The rubric (考核细则) and the results (考核结果) as typed, immutable models.
+"""The rubric (考核细则) as typed, immutable models.
 
-Every field a rubric YAML may hold is declared here once, with its meaning in ``metadata["doc"]``.
-The YAML reader (:mod:`generator.data.yamlread`) builds these classes from those declarations, so a key
-that is not declared here is an error with its line, and the reference page
-(``docs/reference/rubric.md``) is tested to mention every declared key.
+Every field a rubric YAML may hold is declared here once (or, for a rule kind, in its module of
+:mod:`generator.engine.rules`), with its meaning in ``metadata["doc"]``. The YAML reader
+(:mod:`generator.data.yamlread`) builds these classes from those declarations, so a key that is not
+declared is an error with its line, and the reference page (``docs/reference/rubric.md``) is tested to
+mention every declared key. What sits under ``results/`` is modelled in :mod:`generator.engine.results`.
 """
 
 from __future__ import annotations
 
-import datetime
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, ClassVar, Literal
+from typing import ClassVar, Literal
 
+from generator.engine.fields import doc, empty_mapping, internal, key_locations
 from generator.engine.origin import Origin, Sourced
 from generator.engine.problems import Loc
+from generator.engine.rules.base import Rule
 
 GradeKey = Literal["advanced", "pass", "basic_pass", "fail"]
 GRADE_ORDER: tuple[GradeKey, ...] = ("advanced", "pass", "basic_pass", "fail")
@@ -26,31 +27,6 @@ DEFAULT_GRADE_LABELS: Mapping[str, str] = {
     "basic_pass": "基本达标",
     "fail": "未达标",
 }
-NOWHERE = Loc("")
-
-
-def doc(text: str, default: Any = ..., **extra: Any) -> Any:
-    """A model field with its documentation; ``default=...`` means required."""
-    metadata = {"doc": text, **extra}
-    if default is ...:
-        return field(metadata=metadata)
-    if isinstance(default, (dict, list)):
-        raise TypeError("use tuple or mapping_default for mutable defaults")
-    return field(default=default, metadata=metadata)
-
-
-def internal() -> Any:
-    """A field set by the loader (source locations), never read from YAML."""
-    return field(default=NOWHERE, metadata={"internal": True}, compare=False, repr=False)
-
-
-def key_locations() -> Any:
-    """A field set by the loader: where each key's value was written (for a message about one key)."""
-    return field(default_factory=dict, metadata={"internal": True}, compare=False, repr=False)
-
-
-def empty_mapping(text: str) -> Any:
-    return field(default_factory=dict, metadata={"doc": text})
 
 
 # --------------------------------------------------------------------------------------------
@@ -69,155 +45,6 @@ class UnitType(Sourced):
 
 
 @dataclass(frozen=True, kw_only=True)
-class Rule(Sourced):
-    """What every rule kind shares. A rule turns what the assessors found into points lost."""
-
-    kind: str = doc("规则种类，见下表。")
-    id: str = doc(
-        "规则编号，在本指标内唯一。不写时按顺序为 `a`、`b`、`c`……；"
-        "指标只有一条规则时，考核结果的“规则”列可以不填。",
-        "",
-    )
-    text: str = doc("本规则对应的评分标准原文片段，例如 `每少一次扣1分`。", "", verbatim=True)
-    cap: Decimal | None = doc("本规则最多扣的分（不写则只受本项分值限制）。", None)
-    applies_to: tuple[str, ...] = doc(
-        "本规则只适用于这些单位类型（不写则适用于本指标适用的全部类型）；对其他类型，本规则不扣分，也不能记录。", ()
-    )
-    loc: Loc = internal()
-
-
-@dataclass(frozen=True, kw_only=True)
-class ShortfallRule(Rule):
-    """每少一次扣 N 分: a target count; each missing occurrence (or any shortfall) costs points."""
-
-    target: Decimal | Mapping[str, Decimal] | None = doc(
-        "目标次数：一个数，或按单位类型分别给出的映射（例如 `{committee: 12, branch: 6}`）；"
-        "映射中没有的单位类型不考核本规则。",
-        None,
-    )
-    activity: str = doc("改为引用 activities 中某项活动的年度目标（与 target 二选一）。", "")
-    per_member: Decimal | None = doc(
-        "按人数定目标：每名成员的目标次数，目标 = per_member × 单位名册“成员人数”列（与 target、activity 三选一）。", None
-    )
-    members: str = doc("per_member 所说的成员是谁，例如 `党组（党委）成员和机关党组织班子成员`。", "")
-    per: Decimal | None = doc("每少一次扣的分（与 deduct 二选一）。", None)
-    deduct: Decimal | None = doc("未达到目标即扣的固定分（与 per 二选一）。", None)
-    unit: str = doc("计数单位，用于说明，例如 `次`、`篇`。", "次")
-
-
-#: Results list missing elements separated by these; an element's own name must not contain them.
-ELEMENT_SEPARATORS = re.compile(r"[、;；,，/\n]")
-
-
-@dataclass(frozen=True, kw_only=True)
-class PerElementRule(Rule):
-    """每缺一项扣 N 分: a list of required elements; each one missing costs points."""
-
-    per: Decimal = doc("每缺一项扣的分。")
-    elements: tuple[str, ...] = doc(
-        "应具备的各项（考核结果可填写缺少的项名，也可只填缺项数）。项名中不能有顿号、逗号、分号和斜杠（它们用来分隔项名）。",
-        (),
-    )
-    unit: str = doc("计数单位，用于说明，例如 `项`、`个环节`。", "项")
-
-
-@dataclass(frozen=True, kw_only=True)
-class FixedRule(Rule):
-    """没有建立扣 2 分: a fixed deduction when something is absent or not done."""
-
-    deduct: Decimal = doc("发生即扣的分。")
-
-
-@dataclass(frozen=True, kw_only=True)
-class RangeRule(Rule):
-    """酌情扣分 / 视具体情况扣 1～3 分: the assessor enters the amount; the range is checked."""
-
-    min: Decimal = doc("最少扣分（`视具体情况扣1～3分` 中的 1）；不写为 0。", Decimal(0))
-    max: Decimal | None = doc("最多扣分（`1～3分` 中的 3）；不写则为本项分值。", None)
-
-    def top(self, points: Decimal) -> Decimal:
-        """The most the rule takes from an item of ``points``."""
-        return self.max if self.max is not None else points
-
-
-@dataclass(frozen=True, kw_only=True)
-class OverdueRule(Rule):
-    """每超过 1 个月扣 1 分，超期 6 个月扣 5 分: time-based deduction."""
-
-    per: Decimal = doc("每超过一个时间单位扣的分。")
-    unit: str = doc("时间单位，例如 `个月`。", "个月")
-    whole_item_at: Decimal | None = doc("超期达到（含）这么多个时间单位时扣完本项全部分值（`超期6个月未换届扣5分`）。", None)
-
-
-@dataclass(frozen=True, kw_only=True)
-class PerOccurrenceRule(Rule):
-    """有一次扣 2 分 / 迟到每一次扣 1 分: each occurrence of a failing costs points."""
-
-    per: Decimal = doc("每发生一次扣的分。")
-    unit: str = doc("计数单位，例如 `次`、`起`、`项`。", "次")
-
-
-@dataclass(frozen=True, kw_only=True)
-class PerPersonRule(Rule):
-    """每一人次扣 1 分: each person-time costs points."""
-
-    per: Decimal = doc("每一人次扣的分。")
-    unit: str = doc("计数单位。", "人次")
-
-
-@dataclass(frozen=True, kw_only=True)
-class EarnedRule(Rule):
-    """申报"十佳支部工作法"得 2 分，未开展的不得分: points earned only when done."""
-
-    points: Decimal = doc("做到即得的分；考核结果未记录做到则不得分。")
-    partial: bool = doc("为 true 时考核组可给部分分（在 0 与 points 之间）。", False)
-
-
-@dataclass(frozen=True, kw_only=True)
-class AllOrNothingRule(Rule):
-    """未认真开展的不得分: the whole item is lost when the failing is found."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class RateRule(Rule):
-    """与会率不低于 80%: a rate below a threshold costs points."""
-
-    threshold: Decimal = doc("最低比率，写作 `80%` 或 `0.8`。")
-    deduct: Decimal | None = doc("低于时扣的固定分（不论有几条记录低于标准，只扣一次）。", None)
-    per: Decimal | None = doc("每一次低于（每条记录）扣的分。", None)
-    min: Decimal | None = doc("低于时酌情扣分的下限（与 max 同用）。", None)
-    max: Decimal | None = doc("低于时酌情扣分的上限。", None)
-    measure: str = doc("比率的名称，例如 `与会率`。", "比率")
-
-
-RULE_KINDS: Mapping[str, type[Rule]] = {
-    "shortfall": ShortfallRule,
-    "per_element": PerElementRule,
-    "fixed": FixedRule,
-    "range": RangeRule,
-    "overdue": OverdueRule,
-    "per_occurrence": PerOccurrenceRule,
-    "per_person": PerPersonRule,
-    "earned": EarnedRule,
-    "all_or_nothing": AllOrNothingRule,
-    "rate": RateRule,
-}
-
-RULE_KIND_NAMES: Mapping[str, str] = {
-    "shortfall": "每少一次扣分",
-    "per_element": "每缺一项扣分",
-    "fixed": "未做到扣固定分",
-    "range": "酌情扣分",
-    "overdue": "按超期时间扣分",
-    "per_occurrence": "每发生一次扣分",
-    "per_person": "每一人次扣分",
-    "earned": "做到得分",
-    "all_or_nothing": "不得分",
-    "rate": "比率低于标准扣分",
-}
-
-
-@dataclass(frozen=True, kw_only=True)
 class Node(Sourced):
     """An indicator at any level: category (一级指标) → indicator → clause."""
 
@@ -230,31 +57,30 @@ class Node(Sourced):
     content: str = doc("考核内容，照录原文。", "", verbatim=True)
     standard: str = doc("评分标准（计分标准），照录原文。", "", verbatim=True)
     standard_reading: str = doc(
-        "原文残缺或有错字时的释读文本；补入的数值写在〔〕内，并用 field_origin 标明（例如规则的 `{deduct: 补充}`）。", ""
+        "原文残缺或有错字时的释读文本；补入的数值写在〔〕内，并用 field_origin 标明（例如规则的 `{deduct: 补充}`）。",
+        "",
     )
     assessor: str = doc("考核单位（负责考核本项的部门），例如 `组织部`。", "")
     responsible: str = doc("责任人（原文规定由谁负责本项工作），例如 `宣传委员`。", "")
     applies_to: tuple[str, ...] = doc("只适用于这些单位类型（不写则适用于全部）。", ())
     not_applicable_to: tuple[str, ...] = doc("不适用于这些单位类型（对其显示“不适用”，不计分）。", ())
-    applicability_note: str = doc("原文关于适用范围或分值变化的说明，照录，例如 `此项指标适用于城市区考核`。", "", verbatim=True)
+    applicability_note: str = doc(
+        "原文关于适用范围或分值变化的说明，照录，例如 `此项指标适用于城市区考核`。", "", verbatim=True
+    )
     rules: tuple[Rule, ...] = doc("评分规则，见“规则种类”。同一指标的多条规则扣分相加。", ())
     children: tuple[Node, ...] = doc("下级指标。", ())
     floor: Decimal | None = doc("本项最低得分；不写则取细则的 defaults.item_floor，再不写则为 0。", None)
     until_exhausted: bool = doc(
         "原文写明“直至扣完”：表明扣分超过本项分值时扣完为止，检查时不再要求另写最低得分（最低得分仍按 floor）。", False
     )
-    points_mismatch: str = doc(
-        "原文分值与下级指标合计不一致时，照实保留并在此说明；检查时仍会提示。", ""
-    )
+    points_mismatch: str = doc("原文分值与下级指标合计不一致时，照实保留并在此说明；检查时仍会提示。", "")
     incomplete: str = doc("原文在此中断时的说明；本项以下缺失的内容不是原文所有。", "")
     loc: Loc = internal()
 
 
 @dataclass(frozen=True, kw_only=True)
 class Defaults(Sourced):
-    item_floor: Decimal | None = doc(
-        "每项最低得分，通常为 0（扣完为止）。扣分可能超过本项分值时必须写明。", None
-    )
+    item_floor: Decimal | None = doc("每项最低得分，通常为 0（扣完为止）。扣分可能超过本项分值时必须写明。", None)
     leaf_rule: Rule | None = doc(
         "没有写规则的末级指标采用的规则，例如 `{kind: range}`（考核组在本项分值内核实扣分）。", None
     )
@@ -442,7 +268,9 @@ class Consequence(Sourced):
     """What a grade leads to, shown to units (连续两年未达标 …)."""
 
     text: str = doc("后果原文。", verbatim=True)
-    consecutive_fail_years: int | None = doc("连续几年未达标时适用：单位页面在连续达到这么多年未达标时显示这条后果。", None)
+    consecutive_fail_years: int | None = doc(
+        "连续几年未达标时适用：单位页面在连续达到这么多年未达标时显示这条后果。", None
+    )
     loc: Loc = internal()
 
 
@@ -483,7 +311,7 @@ class Rubric:
     unit_types: tuple[UnitType, ...] = doc("被考核单位的类型。")
     defaults: Defaults = doc("计分默认值。", Defaults())
     rounding: Rounding = doc("舍入规则：只用于权重折算产生的多位小数。", Rounding())
-    activities: tuple[Activity, ...] = doc("年度活动目标（统计表），供 shortfall 规则引用。", ())
+    activities: tuple[Activity, ...] = doc("年度活动目标（统计表），供规则用 activity 引用。", ())
     indicators: tuple[Node, ...] = doc("指标树（一级指标列表）。")
     bonus: Bonus | None = doc("奖励加分。", None)
     penalties: tuple[Penalty, ...] = doc("扣分因素（在总分中扣减）。", ())
@@ -515,193 +343,3 @@ class Rubric:
         from generator.engine.provenance import grading_filled
 
         return grading_filled(self)
-
-
-# --------------------------------------------------------------------------------------------
-# The notice (通报): a small metadata file beside the results, results/<id>/notice.yml
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, kw_only=True)
-class Publicity:
-    """公示: the period in which units may object, and whom to contact."""
-
-    start: datetime.date = doc("公示开始日期，例如 `2014-01-10`。")
-    end: datetime.date = doc("公示结束日期。")
-    contact: str = doc("受理异议的部门，例如 `市直工委组织部`。")
-    phone: str = doc("受理异议的电话（公开发布）。", "")
-    address: str = doc("受理异议的地址或邮箱（公开发布）。", "")
-    loc: Loc = internal()
-    at: Mapping[str, Loc] = key_locations()
-
-
-@dataclass(frozen=True, kw_only=True)
-class Notice:
-    """考核结果通报 laid out after GB/T 9704-2012."""
-
-    issuer: str = doc("发文机关署名，例如 `中共洛阳市委市直工委`。")
-    masthead: str = doc("发文机关标志（红头），不写则为署名加“文件”。", "")
-    number: str = doc("发文字号，例如 `洛市直发〔2014〕3号`。", "")
-    title: str = doc("通报标题，例如 `关于2013年度市直机关党建目标绩效考核结果的通报`。")
-    recipients: str = doc("主送机关，例如 `市直机关各党委、总支、支部：`。")
-    date: datetime.date = doc("成文日期。")
-    opening: tuple[str, ...] = doc("正文开头的段落（名单之前）；不写则按考核情况自动生成一段。", ())
-    closing: tuple[str, ...] = doc("正文结尾的段落（名单之后）。", ())
-    publicity: Publicity | None = doc("公示期和受理异议的联系方式。", None)
-    copy_to: tuple[str, ...] = doc("抄送机关。", ())
-    printed_by: str = doc("印发机关，例如 `中共洛阳市委市直工委办公室`。", "")
-    printed_date: datetime.date | None = doc("印发日期。", None)
-    show_scores: bool = doc("名单中是否列出得分。", False)
-    illustrative: bool = doc("为 true 表示这是示例通报（不是真实发文）：页面和打印件上都标明“示例”。", False)
-    loc: Loc = internal()
-
-
-# --------------------------------------------------------------------------------------------
-# Results as loaded from CSV (raw text, located); :mod:`generator.data.check` turns them into inputs
-# --------------------------------------------------------------------------------------------
-
-UnitStatus = Literal["assessed", "not_assessed", "unknown"]
-
-
-@dataclass(frozen=True, slots=True)
-class Unit:
-    id: str
-    name: str
-    type: str
-    group: str = ""
-    parent: str = ""
-    status: UnitStatus = "unknown"
-    status_note: str = ""
-    loc: Loc = field(default=NOWHERE, compare=False)
-    #: The short name the office uses (简称), e.g. 住建局; searchable and shown on the unit's page.
-    abbr: str = ""
-    #: 成员人数, for targets set per member (shortfall per_member); None when the registry gives none.
-    members: Decimal | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Row:
-    """One CSV data row: cells by canonical column name, and where it stands (its file and line).
-
-    ``columns`` (column name → column number) is the file's, shared by all its rows: a cell's location
-    is made only when a message needs it.
-    """
-
-    cells: Mapping[str, str]
-    columns: Mapping[str, int]
-    loc: Loc
-
-    def get(self, name: str) -> str:
-        return self.cells.get(name, "")
-
-    def at(self, name: str) -> Loc:
-        column = self.columns.get(name)
-        return Loc(self.loc.file, self.loc.line, column) if column else self.loc
-
-
-@dataclass(frozen=True)
-class RawResults:
-    """Everything under ``results/<assessment>/`` as read, before checking."""
-
-    assessment: str
-    folder: str
-    units: tuple[Row, ...] = ()
-    entries: tuple[Row, ...] = ()
-    bonus: tuple[Row, ...] = ()
-    penalties: tuple[Row, ...] = ()
-    vetoes: tuple[Row, ...] = ()
-    parts: tuple[Row, ...] = ()
-    self_scores: tuple[Row, ...] = ()
-    awards: tuple[Row, ...] = ()
-    files: tuple[str, ...] = ()
-    #: Where the results say they are sample data (a 示例数据 line in README.md), or None.
-    sample: Loc | None = None
-
-
-# --------------------------------------------------------------------------------------------
-# Checked results: what the engine takes (typed, resolved, every reference valid)
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One checked row of ``entries``: what the assessors found on one rule of one indicator."""
-
-    node: str
-    rule: str
-    #: Occurrences, months overdue, achieved count (shortfall) or number of missing elements.
-    count: Decimal | None = None
-    #: Names of missing elements (per_element).
-    elements: tuple[str, ...] = ()
-    #: A rate as a fraction (0.75 for 75%).
-    rate: Decimal | None = None
-    #: A discretionary deduction (range, rate with min/max) or points earned (partial earned).
-    amount: Decimal | None = None
-    #: For fixed / all_or_nothing / earned: whether the fact holds (问题存在 / 已做到).
-    yes: bool = True
-    reason: str = ""
-    loc: Loc = field(default=NOWHERE, compare=False)
-
-
-@dataclass(frozen=True, slots=True)
-class BonusClaim:
-    bonus: str
-    subject: str
-    level: str = ""
-    count: Decimal = Decimal(1)
-    amount: Decimal | None = None
-    evidence: str = ""
-    confirmed: bool = True
-    loc: Loc = field(default=NOWHERE, compare=False)
-
-
-@dataclass(frozen=True, slots=True)
-class PenaltyRecord:
-    penalty: str
-    amount: Decimal
-    reason: str
-    removes_eligibility: bool = False
-    loc: Loc = field(default=NOWHERE, compare=False)
-
-
-@dataclass(frozen=True, slots=True)
-class VetoRecord:
-    veto: str
-    reason: str
-    date: str = ""
-    loc: Loc = field(default=NOWHERE, compare=False)
-
-
-@dataclass(frozen=True, slots=True)
-class Award:
-    grade: GradeKey
-    reason: str = ""
-    loc: Loc = field(default=NOWHERE, compare=False)
-
-
-@dataclass(frozen=True)
-class UnitInput:
-    """Everything recorded about one unit in one assessment."""
-
-    unit: Unit
-    findings: tuple[Finding, ...] = ()
-    bonus: tuple[BonusClaim, ...] = ()
-    penalties: tuple[PenaltyRecord, ...] = ()
-    vetoes: tuple[VetoRecord, ...] = ()
-    parts: Mapping[str, Decimal] = field(default_factory=dict)
-    self_scores: Mapping[str, Decimal] = field(default_factory=dict)
-    award: Award | None = None
-
-    @property
-    def assessed(self) -> bool:
-        return self.unit.status != "not_assessed"
-
-
-@dataclass(frozen=True)
-class Assessment:
-    """A rubric with its checked results: the engine's whole input."""
-
-    rubric: Rubric
-    units: tuple[UnitInput, ...]
-    #: Where the results say they are sample data, or None for an office's real results.
-    sample: Loc | None = None

@@ -1,6 +1,7 @@
 """What the engine computes: one result tree per unit, with the reason behind every point.
 
-Plain immutable data, shared by the score command, the site and the downloads.
+Plain immutable data, shared by the score command, the site and the downloads. Reasons are facts
+(:mod:`generator.engine.reasons`); :mod:`generator.engine.wording` says them in words.
 """
 
 from __future__ import annotations
@@ -8,23 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from generator.engine.models import (
-    BonusClaim,
-    BonusItem,
-    Finding,
-    GradeKey,
-    Node,
-    Part,
-    Penalty,
-    PenaltyRecord,
-    Rubric,
-    Rule,
-    Unit,
-    UnitType,
-    VetoEvent,
-    VetoRecord,
-)
+from generator.engine.models import BonusItem, GradeKey, Node, Part, Penalty, Rubric, UnitType, VetoEvent
 from generator.engine.problems import Loc, Problems
+from generator.engine.reasons import (
+    BonusCapReached,
+    ClaimNote,
+    FloorReached,
+    GradeReason,
+    ItemCapReached,
+    RuleReason,
+)
+from generator.engine.results import BonusClaim, Finding, PenaltyRecord, Unit, VetoRecord
+from generator.engine.rules.base import Rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,12 +33,13 @@ class RuleOutcome:
     lost: Decimal
     #: For an earned rule: the points earned; otherwise None.
     earned: Decimal | None
-    #: How the points follow from the facts, e.g. ``目标 4 次，完成 2 次，少 2 次 × 1 分 = 2 分``.
-    explanation: str
+    #: How the points follow from the facts (target 4, done 2, 1 point each …), for a presentation to word.
+    why: RuleReason
     findings: tuple[Finding, ...]
 
     @property
     def reasons(self) -> tuple[str, ...]:
+        """The assessors' reasons (扣分原因), as the results give them."""
         return tuple(f.reason for f in self.findings if f.reason)
 
 
@@ -59,8 +56,8 @@ class NodeOutcome:
     children: tuple[NodeOutcome, ...]
     self_score: Decimal | None = None
     illustrative: bool = False
-    #: Facts a reader needs, e.g. that deductions reached the floor (扣完为止).
-    notes: tuple[str, ...] = ()
+    #: Facts a reader needs: that deductions reached the floor (扣完为止).
+    notes: tuple[FloorReached, ...] = ()
 
     @property
     def id(self) -> str:
@@ -75,7 +72,8 @@ class ClaimOutcome:
     value: Decimal
     #: What it counts for after "same subject once at its highest level" and confirmation.
     counted: Decimal
-    note: str = ""
+    #: Why it counts for less than its value, if it does.
+    note: ClaimNote | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +83,7 @@ class BonusItemOutcome:
     subtotal: Decimal
     #: After the item's cap.
     total: Decimal
-    note: str = ""
+    note: ItemCapReached | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +92,7 @@ class BonusOutcome:
     subtotal: Decimal
     #: After the overall cap.
     total: Decimal
-    note: str = ""
+    note: BonusCapReached | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +152,7 @@ class Standing:
     rank: int | None
     grade: GradeKey | None
     label: str
-    reasons: tuple[str, ...]
+    reasons: tuple[GradeReason, ...]
     eligible_for_advanced: bool
 
 

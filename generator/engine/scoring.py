@@ -17,31 +17,13 @@ from __future__ import annotations
 
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Mapping
+from dataclasses import replace
 from decimal import Decimal
 
-from generator.engine.exact import ZERO, fmt, fmt_percent, quantize
+from generator.engine.exact import ZERO, quantize
 from generator.engine.grading import standings
-from generator.engine.models import (
-    AllOrNothingRule,
-    Assessment,
-    BonusClaim,
-    BonusItem,
-    EarnedRule,
-    Finding,
-    FixedRule,
-    OverdueRule,
-    PerElementRule,
-    PerOccurrenceRule,
-    PerPersonRule,
-    RangeRule,
-    RateRule,
-    Rubric,
-    Rule,
-    ShortfallRule,
-    UnitInput,
-    UnitType,
-)
+from generator.engine.models import BonusItem, Rubric, UnitType
 from generator.engine.outcome import (
     AssessmentOutcome,
     BonusItemOutcome,
@@ -56,6 +38,17 @@ from generator.engine.outcome import (
     VetoOutcome,
 )
 from generator.engine.problems import Problems
+from generator.engine.reasons import (
+    BonusCapReached,
+    ClaimNote,
+    CountedAtHigherLevel,
+    CountedOnce,
+    FloorReached,
+    ItemCapReached,
+    Unconfirmed,
+)
+from generator.engine.results import Assessment, BonusClaim, Finding, UnitInput
+from generator.engine.rules.base import Rule, ScoreContext
 from generator.engine.tree import TypedNode, parent_index, tree_points, typed_tree
 
 # --------------------------------------------------------------------------------------------
@@ -63,152 +56,14 @@ from generator.engine.tree import TypedNode, parent_index, tree_points, typed_tr
 # --------------------------------------------------------------------------------------------
 
 
-def shortfall_target(rule: ShortfallRule, rubric: Rubric, unit_type: str, members: Decimal | None = None) -> Decimal | None:
-    """The target count for ``unit_type`` (and a unit's ``members``), or None when the rule sets none for it."""
-    if rule.per_member is not None:
-        return None if members is None else rule.per_member * members
-    if rule.activity:
-        activity = next((a for a in rubric.activities if a.id == rule.activity), None)
-        return None if activity is None else activity.targets.get(unit_type)
-    if isinstance(rule.target, Mapping):
-        return rule.target.get(unit_type)
-    return rule.target
-
-
-def has_target(rule: ShortfallRule, rubric: Rubric, unit_type: str) -> bool:
-    """The rule scores units of ``unit_type`` (a target per member holds for every type)."""
-    return rule.per_member is not None or shortfall_target(rule, rubric, unit_type) is not None
-
-
-def _total(values: Iterable[Decimal | None]) -> Decimal:
-    return sum((v for v in values if v is not None), ZERO)
-
-
-def _count(findings: tuple[Finding, ...]) -> Decimal:
-    return _total(f.count for f in findings)
-
-
-def _shortfall(rule: ShortfallRule, findings: tuple[Finding, ...], ctx: _Context) -> tuple[Decimal, Decimal | None, str]:
-    target = shortfall_target(rule, ctx.rubric, ctx.unit_type, ctx.members)
-    if target is None:
-        return ZERO, None, f"{ctx.type_name}不考核此项"
-    done = _count(findings)
-    missing = max(ZERO, target - done)
-    head = f"目标 {fmt(target)} {rule.unit}，完成 {fmt(done)} {rule.unit}"
-    if rule.per_member is not None and ctx.members is not None:
-        head = f"目标 {fmt(rule.per_member)} {rule.unit} × {fmt(ctx.members)} 人 = {fmt(target)} {rule.unit}，完成 {fmt(done)} {rule.unit}"
-    if missing == 0:
-        return ZERO, None, head + "，达到目标"
-    if rule.per is not None:
-        lost = missing * rule.per
-        return lost, None, f"{head}，少 {fmt(missing)} {rule.unit} × {fmt(rule.per)} 分 = {fmt(lost)} 分"
-    deduct = rule.deduct or ZERO
-    return deduct, None, f"{head}，未达到目标，扣 {fmt(deduct)} 分"
-
-
-def _per_element(rule: PerElementRule, findings: tuple[Finding, ...], ctx: _Context) -> tuple[Decimal, Decimal | None, str]:
-    names = tuple(dict.fromkeys(e for f in findings for e in f.elements))
-    count = Decimal(len(names)) + _total(f.count for f in findings if not f.elements)
-    lost = count * rule.per
-    what = f"缺{'、'.join(names)}，" if names else "缺 "
-    return lost, None, f"{what}{fmt(count)} {rule.unit} × {fmt(rule.per)} 分 = {fmt(lost)} 分"
-
-
-def _fixed(rule: FixedRule, findings: tuple[Finding, ...], ctx: _Context) -> tuple[Decimal, Decimal | None, str]:
-    if any(f.yes for f in findings):
-        return rule.deduct, None, f"扣 {fmt(rule.deduct)} 分"
-    return ZERO, None, "未发现问题"
-
-
-def range_words(low: Decimal, top: Decimal) -> str:
-    """How a discretionary range reads: 可扣 1～3 分 / 最多可扣 6 分."""
-    return f"可扣 {fmt(low)}～{fmt(top)} 分" if low else f"最多可扣 {fmt(top)} 分"
-
-
-def _range(rule: RangeRule, findings: tuple[Finding, ...], ctx: _Context) -> tuple[Decimal, Decimal | None, str]:
-    lost = _total(f.amount for f in findings)
-    top = rule.top(ctx.points)
-    return lost, None, f"酌情扣 {fmt(lost)} 分（{range_words(rule.min, top)}）"
-
-
-def _overdue(rule: OverdueRule, findings: tuple[Finding, ...], ctx: _Context) -> tuple[Decimal, Decimal | None, str]:
-    periods = _count(findings)
-    if rule.whole_item_at is not None and periods >= rule.whole_item_at:
-        return ctx.points, None, f"超期 {fmt(periods)} {rule.unit}，达到 {fmt(rule.whole_item_at)} {rule.unit}，扣完本项 {fmt(ctx.points)} 分"
-    lost = periods * rule.per
-    return lost, None, f"超期 {fmt(periods)} {rule.unit} × {fmt(rule.per)} 分 = {fmt(lost)} 分"
-
-
-def _per_count(rule: PerOccurrenceRule | PerPersonRule, findings: tuple[Finding, ...], ctx: _Context) -> tuple[Decimal, Decimal | None, str]:
-    count = _count(findings)
-    lost = count * rule.per
-    return lost, None, f"{fmt(count)} {rule.unit} × {fmt(rule.per)} 分 = {fmt(lost)} 分"
-
-
-def _earned(rule: EarnedRule, findings: tuple[Finding, ...], ctx: _Context) -> tuple[Decimal, Decimal | None, str]:
-    done = [f for f in findings if f.yes]
-    if not done:
-        return rule.points, ZERO, f"未做到，不得分（本规则 {fmt(rule.points)} 分）"
-    amounts = [f.amount for f in done if f.amount is not None]
-    earned = min(rule.points, _total(amounts)) if amounts else rule.points
-    return rule.points - earned, earned, f"得 {fmt(earned)} 分（本规则 {fmt(rule.points)} 分）"
-
-
-def _all_or_nothing(rule: AllOrNothingRule, findings: tuple[Finding, ...], ctx: _Context) -> tuple[Decimal, Decimal | None, str]:
-    if any(f.yes for f in findings):
-        return ctx.points, None, f"本项不得分（{fmt(ctx.points)} 分）"
-    return ZERO, None, "未发现问题"
-
-
-def _rate(rule: RateRule, findings: tuple[Finding, ...], ctx: _Context) -> tuple[Decimal, Decimal | None, str]:
-    below = [f for f in findings if f.rate is not None and f.rate < rule.threshold]
-    standard = f"{rule.measure}不低于 {fmt_percent(rule.threshold)}"
-    if not below:
-        shown = "、".join(fmt_percent(f.rate) for f in findings if f.rate is not None)
-        return ZERO, None, f"{rule.measure} {shown}，达到标准（{standard}）"
-    rates = "、".join(fmt_percent(f.rate) for f in below if f.rate is not None)
-    if rule.per is not None:
-        lost = rule.per * len(below)
-        return lost, None, f"{rule.measure} {rates} 低于 {fmt_percent(rule.threshold)}，{len(below)} 次 × {fmt(rule.per)} 分 = {fmt(lost)} 分"
-    if rule.deduct is not None:
-        return rule.deduct, None, f"{rule.measure} {rates} 低于 {fmt_percent(rule.threshold)}，扣 {fmt(rule.deduct)} 分"
-    lost = _total(f.amount for f in below)
-    return lost, None, f"{rule.measure} {rates} 低于 {fmt_percent(rule.threshold)}，酌情扣 {fmt(lost)} 分"
-
-
-_RULES: Mapping[type[Rule], Callable[..., tuple[Decimal, Decimal | None, str]]] = {
-    ShortfallRule: _shortfall,
-    PerElementRule: _per_element,
-    FixedRule: _fixed,
-    RangeRule: _range,
-    OverdueRule: _overdue,
-    PerOccurrenceRule: _per_count,
-    PerPersonRule: _per_count,
-    EarnedRule: _earned,
-    AllOrNothingRule: _all_or_nothing,
-    RateRule: _rate,
-}
-
-
-class _Context:
-    """What a rule needs to know about where it is applied."""
-
-    __slots__ = ("rubric", "unit_type", "type_name", "points", "members")
-
-    def __init__(self, rubric: Rubric, unit_type: UnitType, points: Decimal, members: Decimal | None = None) -> None:
-        self.rubric = rubric
-        self.unit_type = unit_type.id
-        self.type_name = unit_type.name
-        self.points = points
-        self.members = members
-
-
-def apply_rule(rule_id: str, rule: Rule, findings: tuple[Finding, ...], ctx: _Context) -> RuleOutcome:
-    lost, earned, explanation = _RULES[type(rule)](rule, findings, ctx)
+def apply_rule(rule_id: str, rule: Rule, findings: tuple[Finding, ...], ctx: ScoreContext) -> RuleOutcome:
+    """One rule of an item applied to what was found; its kind scores it, the rule's cap limits it."""
+    ctx.rule = rule_id
+    lost, earned, why = rule.score(findings, ctx)
     if rule.cap is not None and lost > rule.cap:
         lost = rule.cap
-        explanation += f"；本规则最多扣 {fmt(rule.cap)} 分"
-    return RuleOutcome(rule_id, rule, lost, earned, explanation, findings)
+        why = replace(why, cap=rule.cap)
+    return RuleOutcome(rule_id, rule, lost, earned, why, findings)
 
 
 # --------------------------------------------------------------------------------------------
@@ -235,17 +90,17 @@ def _score_node(
     else:
         rubric, unit_type, members = ctx_base
         rules = []
-        ctx: _Context | None = None
+        ctx: ScoreContext | None = None
         for rid, rule in node.rules:
             found = findings.get((node_id, rid), ())
-            if found or isinstance(rule, EarnedRule):
-                ctx = ctx or _Context(rubric, unit_type, node.points, members)
+            if found or rule.EARNS:
+                ctx = ctx or ScoreContext(rubric, unit_type.id, unit_type.name, node.points, members, node_id)
                 rules.append(apply_rule(rid, rule, found, ctx))
         lost_raw = sum((r.lost for r in rules), ZERO) + sum((c.lost for c in children if c.applicable), ZERO)
         score = min(node.points, max(node.floor, node.points - lost_raw))
-        notes: tuple[str, ...] = ()
+        notes: tuple[FloorReached, ...] = ()
         if node.points - lost_raw < node.floor:
-            notes = (f"扣分合计 {fmt(lost_raw)} 分，超过本项分值，扣完为止，得 {fmt(score)} 分",)
+            notes = (FloorReached(node_id, lost_raw, score),)
         outcome = NodeOutcome(
             node.node,
             True,
@@ -264,7 +119,8 @@ def _score_node(
 
 
 def _touched(unit: UnitInput, parents: Mapping[str, str | None]) -> set[str]:
-    """Ids of nodes whose outcome depends on this unit's data: nodes with findings or self scores, and their ancestors."""
+    """Ids of nodes whose outcome depends on this unit's data: nodes with findings or self scores, and their
+    ancestors."""
     touched: set[str] = set()
     for node_id in [f.node for f in unit.findings] + list(unit.self_scores):
         current: str | None = node_id
@@ -312,33 +168,37 @@ def score_bonus(rubric: Rubric, claims: tuple[BonusClaim, ...]) -> BonusOutcome:
                 if not claim.confirmed:
                     continue
                 current = best.get(_subject(claim))
-                if current is None or _claim_value(item, claim, once=True)[0] > _claim_value(item, current, once=True)[0]:
+                if (
+                    current is None
+                    or _claim_value(item, claim, once=True)[0] > _claim_value(item, current, once=True)[0]
+                ):
                     best[_subject(claim)] = claim
         outcomes: list[ClaimOutcome] = []
         for claim, value, level_name in valued:
             if not claim.confirmed:
-                outcomes.append(ClaimOutcome(claim, level_name, value, ZERO, "未经认定，不计分"))
+                outcomes.append(ClaimOutcome(claim, level_name, value, ZERO, Unconfirmed()))
             elif once and best[_subject(claim)] is not claim:
-                outcomes.append(ClaimOutcome(claim, level_name, value, ZERO, "同一事项已按最高级别计分，不重复加分"))
+                outcomes.append(ClaimOutcome(claim, level_name, value, ZERO, CountedAtHigherLevel()))
             elif once and claim.count > 1 and item.levels:
                 counted = _claim_value(item, claim, once=True)[0]
-                note = f"同一事项不重复加分：{fmt(claim.count)} 次按 1 次计" if counted != value else ""
+                note: ClaimNote | None = CountedOnce(claim.count) if counted != value else None
                 outcomes.append(ClaimOutcome(claim, level_name, value, counted, note))
             else:
                 outcomes.append(ClaimOutcome(claim, level_name, value, value))
         subtotal = sum((o.counted for o in outcomes), ZERO)
-        total, note = subtotal, ""
+        total, capped = subtotal, None
         if item.cap is not None and subtotal > item.cap:
-            total, note = item.cap, f"合计 {fmt(subtotal)} 分，本项最多加 {fmt(item.cap)} 分"
-        items.append(BonusItemOutcome(item, tuple(outcomes), subtotal, total, note))
+            total, capped = item.cap, ItemCapReached(item.id, subtotal, item.cap)
+        items.append(BonusItemOutcome(item, tuple(outcomes), subtotal, total, capped))
     subtotal = sum((i.total for i in items), ZERO)
-    total, note = subtotal, ""
     if scheme.cap is not None and subtotal > scheme.cap:
-        total, note = scheme.cap, f"合计 {fmt(subtotal)} 分，加分累计不超过 {fmt(scheme.cap)} 分"
-    return BonusOutcome(tuple(items), subtotal, total, note)
+        return BonusOutcome(tuple(items), subtotal, scheme.cap, BonusCapReached(subtotal, scheme.cap))
+    return BonusOutcome(tuple(items), subtotal, subtotal)
 
 
-def _parts(rubric: Rubric, unit: UnitInput, unit_type: UnitType, indicator_score: Decimal, indicator_points: Decimal) -> tuple[PartOutcome, ...]:
+def _parts(
+    rubric: Rubric, unit: UnitInput, unit_type: UnitType, indicator_score: Decimal, indicator_points: Decimal
+) -> tuple[PartOutcome, ...]:
     rounding = rubric.rounding
     out = []
     for part in rubric.parts:
@@ -431,4 +291,4 @@ def score_assessment(assessment: Assessment) -> AssessmentOutcome:
     return AssessmentOutcome(assessment.rubric, units, problems, assessment.sample)
 
 
-__all__ = ["Scorer", "apply_rule", "score_assessment", "score_bonus", "shortfall_target"]
+__all__ = ["Scorer", "apply_rule", "score_assessment", "score_bonus"]

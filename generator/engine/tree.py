@@ -9,9 +9,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from generator.engine.models import Node, Rubric, Rule
+from generator.engine.models import Node, Rubric
 from generator.engine.origin import FILLED
 from generator.engine.provenance import provenance
+from generator.engine.rules.base import Rule
 
 
 def rule_id(rule: Rule, index: int) -> str:

@@ -17,9 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from generator.data.problems import Loc
 from generator.data.tables import BONUS, PARTS, PENALTIES, VETOES, Table
-from generator.engine.models import (
-    Rubric,
-)
+from generator.engine.models import Rubric
 
 IDENT_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 3
 #: Labels in row 1 of every data worksheet (and in column A of 说明), each followed by its value.
@@ -28,7 +26,6 @@ README_SHEET, CODES_SHEET = "说明", "代码表"
 SINGLE_SHEET, UNGROUPED_SHEET = "评分", "未分组"
 #: Rows below the data of a unit-level worksheet that get the drop-down lists, for new records.
 BLANK_ROWS = 200
-YES_NO = '"是,否"'
 
 
 # --------------------------------------------------------------------------------------------

@@ -26,20 +26,13 @@ from decimal import Decimal
 from pathlib import Path
 
 from generator.data.check import check_rubric
-from generator.data.check_results import read_registry
+from generator.data.check_units import read_registry
 from generator.data.load import RESULTS_DIR, RUBRICS_DIR, known_assessments, load_project
 from generator.data.problems import Loc, Problems
 from generator.data.tables import BONUS, PARTS, PENALTIES, VETOES
-from generator.engine.models import (
-    Node,
-    RawResults,
-    Row,
-    Rubric,
-    Rule,
-    ShortfallRule,
-    Unit,
-)
-from generator.engine.scoring import has_target
+from generator.engine.models import Node, Rubric
+from generator.engine.results import RawResults, Row, Unit
+from generator.engine.rules.base import Rule
 from generator.engine.tree import TypedNode, node_index, node_rules, rules_for, typed_tree, walk, walk_typed
 from generator.office.report import Ending
 from generator.office.sheetcolumns import (
@@ -80,8 +73,8 @@ def _slots_for_type(rubric: Rubric, type_id: str, order: Mapping[str, int]) -> l
             return
         title = f"{parent}：{n.node.title}" if depth >= 2 and parent else n.node.title
         for rid, rule in n.rules:
-            if isinstance(rule, ShortfallRule) and not has_target(rule, rubric, type_id):
-                continue  # no target for this unit type: the rule does not score it
+            if not rule.scores_type(rubric, type_id):
+                continue  # e.g. no target for this unit type: the rule does not score it
             label = "" if len(n.rules) == 1 and not rule.id else rid
             slots.append(Slot(n.node, title, n.points, rid, rule, label, order[n.id]))
         for child in n.children:

@@ -23,7 +23,8 @@ from generator.data.load import RESULTS_DIR
 from generator.data.pipeline import prepare
 from generator.data.problems import Loc, Problem, Problems
 from generator.data.tables import ENTRIES, TABLES_BY_NAME, Table, table_for_file
-from generator.engine.models import Node, Row, Rubric
+from generator.engine.models import Node, Rubric
+from generator.engine.results import Row
 from generator.engine.tree import node_index
 from generator.office.sheetcolumns import CellLoc, norm
 from generator.office.sheetlayout import Loaded, resolve_rule

@@ -20,7 +20,7 @@ from generator.data.tables import (
     Table,
     normalize_header,
 )
-from generator.engine.models import Row
+from generator.engine.results import Row
 from generator.office.sheetcolumns import (
     CODES_SHEET,
     ENTRY_KEYS,

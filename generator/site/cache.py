@@ -28,8 +28,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from generator.engine.models import Assessment, Notice
 from generator.engine.outcome import AssessmentOutcome, UnitOutcome
+from generator.engine.results import Assessment, Notice
 from generator.site import views
 
 #: The cache folder in the project root (git-ignored, never published).

@@ -11,9 +11,11 @@ from typing import Any
 
 from generator.data.sample import DOWNLOAD_NOTE
 from generator.engine.exact import fmt
-from generator.engine.models import Finding
 from generator.engine.origin import FILLED
 from generator.engine.outcome import AssessmentOutcome, NodeOutcome, RuleOutcome, UnitOutcome
+from generator.engine.reasons import Reason
+from generator.engine.results import Finding
+from generator.engine.wording import all_words, rule_words, words
 
 
 def num(value: Decimal | None) -> Any:
@@ -50,7 +52,7 @@ def _rule(r: RuleOutcome) -> dict[str, Any]:
         "kind": r.rule.kind,
         "text": r.rule.text,
         "lost": num(r.lost),
-        "explanation": r.explanation,
+        "explanation": rule_words(r.why),
         "findings": [_finding(f) for f in r.findings],
     }
     if r.earned is not None:
@@ -69,10 +71,14 @@ def node_data(n: NodeOutcome) -> dict[str, Any]:
     if n.rules:
         out["rules"] = [_rule(r) for r in n.rules]
     if n.notes:
-        out["notes"] = list(n.notes)
+        out["notes"] = list(all_words(n.notes))
     if n.children:
         out["children"] = [node_data(c) for c in n.children]
     return out
+
+
+def _note(reason: Reason | None) -> str:
+    return words(reason) if reason is not None else ""
 
 
 def unit_data(u: UnitOutcome) -> dict[str, Any]:
@@ -105,14 +111,14 @@ def unit_data(u: UnitOutcome) -> dict[str, Any]:
         "bonus": {
             "total": num(s.bonus.total),
             "subtotal": num(s.bonus.subtotal),
-            "note": s.bonus.note,
+            "note": _note(s.bonus.note),
             "items": [
                 {
                     "id": i.item.id,
                     "title": i.item.title,
                     "subtotal": num(i.subtotal),
                     "total": num(i.total),
-                    "note": i.note,
+                    "note": _note(i.note),
                     "claims": [
                         {
                             "subject": c.claim.subject,
@@ -121,7 +127,7 @@ def unit_data(u: UnitOutcome) -> dict[str, Any]:
                             "value": num(c.value),
                             "counted": num(c.counted),
                             "evidence": c.claim.evidence,
-                            "note": c.note,
+                            "note": _note(c.note),
                         }
                         for c in i.claims
                     ],
@@ -156,7 +162,7 @@ def unit_data(u: UnitOutcome) -> dict[str, Any]:
         "rank": st.rank,
         "grade": st.grade,
         "grade_label": st.label,
-        "grade_reasons": list(st.reasons),
+        "grade_reasons": list(all_words(st.reasons)),
         "categories": [node_data(c) for c in s.categories],
     }
 
@@ -217,7 +223,7 @@ def summary_rows(outcome: AssessmentOutcome) -> list[dict[str, Any]]:
         row["排名组"] = st.pool_name
         row["名次"] = st.rank if st.rank is not None else ""
         row["等次"] = st.label
-        row["等次依据"] = "；".join(st.reasons)
+        row["等次依据"] = "；".join(all_words(st.reasons))
         rows.append(row)
     return rows
 

@@ -23,8 +23,9 @@ import jinja2
 from markupsafe import Markup
 
 from generator.engine.exact import fmt, fmt_percent
-from generator.engine.models import Notice, Rubric
+from generator.engine.models import Rubric
 from generator.engine.outcome import AssessmentOutcome, UnitOutcome
+from generator.engine.results import Notice
 from generator.site import paths, views
 from generator.site.downloads import write_downloads
 

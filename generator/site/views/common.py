@@ -10,10 +10,11 @@ from decimal import Decimal
 
 from generator.engine.exact import fmt
 from generator.engine.grading import label as grade_label
-from generator.engine.models import GRADE_ORDER, GradeKey, Notice, Rubric
+from generator.engine.models import GRADE_ORDER, GradeKey, Rubric
 from generator.engine.origin import FILLED
 from generator.engine.outcome import AssessmentOutcome, UnitOutcome
 from generator.engine.provenance_counts import count
+from generator.engine.results import Notice
 from generator.site import paths
 from generator.site.views.origin import invented_year, invented_year_words
 

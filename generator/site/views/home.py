@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from generator.engine.models import Notice, Rubric
+from generator.engine.models import Rubric
 from generator.engine.outcome import AssessmentOutcome
+from generator.engine.results import Notice
 from generator.site import paths
 from generator.site.views.common import Summary, downloads, ordered, standards_only_summary, summary
 from generator.site.views.origin import DocumentView, OriginCount, document_view, origin_counts

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 from generator.engine.exact import fmt
 from generator.engine.grading import label as grade_label
-from generator.engine.models import GRADE_ORDER, Notice, Rubric
+from generator.engine.models import GRADE_ORDER, Rubric
 from generator.engine.outcome import AssessmentOutcome
 from generator.engine.provenance import Mark
+from generator.engine.results import Notice
 from generator.site import paths
 from generator.site.views.common import _grade_in_use, by_pool, date_cn
 from generator.site.views.origin import filled_notes, grade_basis_marks

@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.engine.exact import fmt
-from generator.engine.models import Node, Rubric, Rule
+from generator.engine.models import Node, Rubric
 from generator.engine.origin import FILLED, ORIGINS, Sourced
 from generator.engine.provenance import Mark, Provenance, provenance
 from generator.engine.provenance_counts import count
+from generator.engine.rules.base import Rule
 
 #: Said where a document does not give one of its particulars.
 NOT_GIVEN = "原文件没有写明"

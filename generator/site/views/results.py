@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.engine.exact import fmt, fmt_percent
-from generator.engine.models import GradeKey, Notice, Rubric
+from generator.engine.models import GradeKey, Rubric
 from generator.engine.outcome import AssessmentOutcome
+from generator.engine.results import Notice
 from generator.site import paths
 from generator.site.views.common import GradeCount, History, by_pool, downloads, grade_counts, grade_tally
 from generator.site.views.origin import filled_notes

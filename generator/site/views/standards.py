@@ -3,30 +3,15 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
 from generator.engine.exact import ROUNDING_WORDS, ZERO, fmt, fmt_percent
 from generator.engine.grading import label as grade_label
-from generator.engine.models import (
-    VETO_EFFECT_NAMES,
-    EarnedRule,
-    FixedRule,
-    Node,
-    OverdueRule,
-    PerElementRule,
-    PerOccurrenceRule,
-    PerPersonRule,
-    RangeRule,
-    RateRule,
-    Rubric,
-    Rule,
-    ShortfallRule,
-)
+from generator.engine.models import VETO_EFFECT_NAMES, Node, Rubric
 from generator.engine.origin import READING, SOURCE, Sourced
 from generator.engine.provenance import Mark, Provenance, Sourcing, field_word, provenance
-from generator.engine.scoring import range_words
+from generator.engine.rules.base import Rule, targets_words
 from generator.engine.tree import TypedNode, node_rules, typed_tree
 from generator.site import paths
 from generator.site.views.origin import DocumentView, document_view, rule_marks
@@ -126,58 +111,11 @@ class StandardsContext:
         return prov.field_mark(part, name) if name is not None else prov.mark(part)
 
 
-def _rule_detail(rule: Rule, rubric: Rubric, node: Node) -> str:
-    """The rule in words for the standards page, e.g. 目标：4 次；每少 1 次扣 1 分."""
-    names = {t.id: t.name for t in rubric.unit_types}
-    if isinstance(rule, ShortfallRule):
-        if rule.per_member is not None:
-            who = rule.members or "成员"
-            target = f"每名{who} {fmt(rule.per_member)} {rule.unit}（目标 = {fmt(rule.per_member)} {rule.unit} × 成员人数）"
-        elif rule.activity:
-            a = next((x for x in rubric.activities if x.id == rule.activity), None)
-            target = f"{a.name}年度目标（{_targets(a.targets, names, rule.unit)}）" if a else rule.activity
-        elif isinstance(rule.target, Mapping):
-            target = "、".join(f"{names.get(k, k)} {fmt(v)} {rule.unit}" for k, v in rule.target.items())
-        else:
-            target = f"{fmt(rule.target)} {rule.unit}" if rule.target is not None else ""
-        how = f"每少 1 {rule.unit}扣 {fmt(rule.per)} 分" if rule.per is not None else f"未达到扣 {fmt(rule.deduct)} 分"
-        return f"目标：{target}；{how}"
-    if isinstance(rule, PerElementRule):
-        items = f"（{'、'.join(rule.elements)}）" if rule.elements else ""
-        return f"每缺一{rule.unit}扣 {fmt(rule.per)} 分{items}"
-    if isinstance(rule, FixedRule):
-        return f"扣 {fmt(rule.deduct)} 分"
-    if isinstance(rule, RangeRule):
-        if rule.max is None and node.points_by_type:  # the item's points differ by type: so does the most
-            return "在本项分值内酌情扣分" + (f"，至少扣 {fmt(rule.min)} 分" if rule.min else "")
-        return "酌情扣分，" + range_words(rule.min, rule.top(node.points))
-    if isinstance(rule, OverdueRule):
-        whole = f"，达到 {fmt(rule.whole_item_at)} {rule.unit}扣完本项" if rule.whole_item_at is not None else ""
-        return f"每超过 1 {rule.unit}扣 {fmt(rule.per)} 分{whole}"
-    if isinstance(rule, (PerOccurrenceRule, PerPersonRule)):
-        return f"每 1 {rule.unit}扣 {fmt(rule.per)} 分"
-    if isinstance(rule, EarnedRule):
-        return f"做到得 {fmt(rule.points)} 分，未做到不得分"
-    if isinstance(rule, RateRule):
-        if rule.per is not None:
-            how = f"每次扣 {fmt(rule.per)} 分"
-        elif rule.deduct is not None:
-            how = f"扣 {fmt(rule.deduct)} 分"
-        else:
-            how = f"酌情扣 {fmt(rule.min or ZERO)}～{fmt(rule.max or ZERO)} 分"
-        return f"{rule.measure}低于 {fmt_percent(rule.threshold)} 的，{how}"
-    return "本项不得分"
-
-
-def _targets(targets: Mapping[str, Decimal], names: Mapping[str, str], unit: str) -> str:
-    return "、".join(f"{names.get(k, k)} {fmt(v)} {unit}" for k, v in targets.items()) or "没有目标"
-
-
 def _rule_view(rule: Rule, rubric: Rubric, node: Node, prov: Provenance) -> RuleView:
     names = {t.id: t.name for t in rubric.unit_types}
     return RuleView(
         text=rule.text,
-        detail=_rule_detail(rule, rubric, node),
+        detail=rule.describe(rubric, node),
         marks=rule_marks(rule, node, prov),
         note=rule.note,
         reading=rule.reading,
@@ -255,14 +193,14 @@ def _activity_views(rubric: Rubric) -> tuple[ActivityView, ...]:
     while stack:
         node = stack.pop(0)
         for rid, rule in node_rules(node, rubric):
-            if isinstance(rule, ShortfallRule) and rule.activity:
-                users[rule.activity].append(f"指标 {node.id} 规则 {rid}")
+            if rule.activity_ref():
+                users[rule.activity_ref()].append(f"指标 {node.id} 规则 {rid}")
         stack[:0] = node.children
     return tuple(
         ActivityView(
             name=a.name,
             group=a.group,
-            targets=_targets(a.targets, names, "次"),
+            targets=targets_words(a.targets, names, "次"),
             used_by="、".join(users.get(a.id, [])) or ("不考核（没有目标）" if not a.targets else "不计分"),
             mark=prov.mark(a),
             note=a.reading or a.note,
@@ -322,7 +260,9 @@ def scoring_text(rubric: Rubric) -> tuple[str, ...]:
         who = "由单位自行申报、考核办公室认定后" if rubric.bonus.self_declared else "由考核办公室认定后"
         lines.append(f"加分{who}计入总分。" + cap)
     if rubric.penalties:
-        lines.append("在总分中扣减：" + "；".join(f"{p.name} {fmt(p.min)}～{fmt(p.max)} 分" for p in rubric.penalties) + "。")
+        lines.append(
+            "在总分中扣减：" + "；".join(f"{p.name} {fmt(p.min)}～{fmt(p.max)} 分" for p in rubric.penalties) + "。"
+        )
     lines += veto_text(rubric)
     return tuple(lines)
 
@@ -363,7 +303,11 @@ def grading_text(rubric: Rubric) -> tuple[str, ...]:
         if pool.advanced_top and g.advanced == "rank":
             parts.append(f"综合得分前 {pool.advanced_top} 名为{name('advanced')}")
         if pool.fail_bottom:
-            below = f"且得分在 {fmt(pool.fail_at_or_below)} 分以下（含 {fmt(pool.fail_at_or_below)} 分）" if pool.fail_at_or_below is not None else ""
+            below = (
+                f"且得分在 {fmt(pool.fail_at_or_below)} 分以下（含 {fmt(pool.fail_at_or_below)} 分）"
+                if pool.fail_at_or_below is not None
+                else ""
+            )
             parts.append(f"后 {pool.fail_bottom} 名{below}的为{name('fail')}")
         if g.method == "rank":
             parts.append(f"其余为{name('pass')}")
@@ -399,7 +343,9 @@ def grading_text(rubric: Rubric) -> tuple[str, ...]:
             lines.append(f"否决事项{events}：无论得分多少，定为{name('fail')}。")
     lines.append("名次：" + rubric.ranking.ties)
     if any((p.advanced_top and g.advanced == "rank") or p.fail_bottom for p in rubric.ranking.pools):
-        lines.append("名次并列跨过名额界限时，并列的单位一并计入：例如两个单位并列第 3 名，都在前 3 名之内；倒数的名次同样。")
+        lines.append(
+            "名次并列跨过名额界限时，并列的单位一并计入：例如两个单位并列第 3 名，都在前 3 名之内；倒数的名次同样。"
+        )
     return tuple(lines)
 
 
@@ -410,7 +356,9 @@ def standards_context(rubric: Rubric, has_results: bool = True) -> StandardsCont
         path=path,
         rubric=rubric,
         document=document_view(rubric),
-        unit_types=tuple((t.name, fmt(t.full_marks), prov.mark(t) or prov.mark(t, "full_marks")) for t in rubric.unit_types),
+        unit_types=tuple(
+            (t.name, fmt(t.full_marks), prov.mark(t) or prov.mark(t, "full_marks")) for t in rubric.unit_types
+        ),
         activities=_activity_views(rubric),
         nodes=_node_views(rubric),
         scoring=scoring_text(rubric),

@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from generator.engine.exact import ZERO, fmt, fmt_percent
-from generator.engine.models import VETO_EFFECT_NAMES, GradeKey, Notice, Rubric
+from generator.engine.models import VETO_EFFECT_NAMES, GradeKey, Rubric
 from generator.engine.outcome import AssessmentOutcome, NodeOutcome, UnitOutcome
 from generator.engine.provenance import Mark, Provenance, provenance
+from generator.engine.results import Notice
+from generator.engine.wording import all_words, rule_words, words
 from generator.site import paths
 from generator.site.views.common import Change, History, HistoryRow
 from generator.site.views.origin import grade_rests_on_filled, rule_marks
@@ -155,7 +157,7 @@ class UnitContext:
 def _rule_lines(n: NodeOutcome, prov: Provenance | None) -> tuple[RuleLine, ...]:
     return tuple(
         RuleLine(
-            explanation=r.explanation,
+            explanation=rule_words(r.why),
             reasons=r.reasons,
             earned=fmt(r.earned) if r.earned is not None else None,
             marks=rule_marks(r.rule, n.node, prov) if prov is not None else (),
@@ -200,7 +202,7 @@ def item_rows(
                 self_score=fmt(n.self_score) if n.self_score is not None else "",
                 standards_url=f"{standards_url}#{paths.node_anchor(n.id)}",
                 rules=_rule_lines(n, prov) if n.applicable else (),
-                notes=n.notes,
+                notes=all_words(n.notes),
                 is_category=depth == 0,
                 illustrative=n.illustrative,
                 mark=prov.mark(n.node) if prov is not None else None,
@@ -339,12 +341,12 @@ def unit_context(
             count=fmt(c.claim.count) if c.claim.count != 1 else "",
             counted=fmt(c.counted),
             evidence=c.claim.evidence,
-            note=c.note,
+            note=words(c.note) if c.note is not None else "",
         )
         for i in s.bonus.items
         for c in i.claims
     )
-    bonus_notes = tuple(n for n in [*(i.note for i in s.bonus.items), s.bonus.note] if n)
+    bonus_notes = all_words(n for n in [*(i.note for i in s.bonus.items), s.bonus.note] if n is not None)
     fails = history.consecutive_fails(r, u.unit.id)
     consecutive = ""
     for c in r.consequences:
@@ -366,7 +368,7 @@ def unit_context(
         pool_name=st.pool_name,
         grade=st.grade,
         grade_label=st.label,
-        reasons=st.reasons,
+        reasons=all_words(st.reasons),
         rows=item_rows(s.categories, path, standards, row_cache, r),
         other_categories=other_categories(r, u),
         bars=_bars(u, stats) if s.assessed else (),
