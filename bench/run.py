@@ -91,6 +91,7 @@ def child_build(root: Path) -> dict[str, object]:
 def plain_markdown_project(src: Path, out: Path) -> None:
     """The same units as the naive site: one Markdown page per unit with a Markdown table, all in the nav."""
     from generator.data.pipeline import prepare
+    from generator.engine.wording import rule_words
 
     prepared = prepare(src)
     docs = out / "docs"
@@ -103,7 +104,7 @@ def plain_markdown_project(src: Path, out: Path) -> None:
             stack = list(reversed(u.score.categories))
             while stack:
                 n = stack.pop()
-                reasons = "；".join(r.explanation + "：" + "；".join(r.reasons) for r in n.rules)
+                reasons = "；".join(rule_words(r.why) + "：" + "；".join(r.reasons) for r in n.rules)
                 lines.append(f"| {n.id} | {n.node.title} | {n.points} | {n.lost} | {n.score} | {reasons} |")
                 stack.extend(reversed(n.children))
             (docs / "units" / f"{u.unit.id}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
