@@ -12,7 +12,7 @@ TEST_STAMP := $(VENV)/.installed-test
 # Debian packages the browser and HTML-validation tests need.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site shard merge test test-fast check lint browser bench bench-search clean
+.PHONY: site shard merge test test-fast check lint browser bench bench-search lighthouse clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -79,3 +79,16 @@ bench: $(STAMP)
 # 100,000 units (scored, their pages not rendered). SITE=dir measures an already built site.
 bench-search: $(TEST_STAMP) browser
 	$(BIN)/python bench/search.py --file $(if $(SITE),--site $(SITE),) $(if $(SYNTH),--synth $(SYNTH),) $(if $(INDEX),--index-units $(INDEX),)
+
+# Lighthouse (mobile, simulated throttling) and axe on the five page kinds of the bundled site, served by
+# nginx with the lines kaoping writes (pre-compressed files, cache headers). Lighthouse comes from npm into
+# node_modules/ (git-ignored); its performance score depends on the CPU, so run it on a quiet machine.
+# SITE=dir measures an already built site; RUNS=3 takes the median of three runs.
+LIGHTHOUSE := node_modules/.bin/lighthouse
+
+$(LIGHTHOUSE): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+lighthouse: $(TEST_STAMP) browser $(LIGHTHOUSE)
+	$(BIN)/python bench/lighthouse.py $(if $(SITE),--site $(SITE),) $(if $(RUNS),--runs $(RUNS),)

@@ -554,8 +554,9 @@ def test_the_configuration_has_one_lookup_not_one_location_per_unit() -> None:
     )
     files = config_files(plan, ServerSettings("/srv/site", "80", "_", "/etc/nginx/htpasswd"), "access/accounts.csv")
     conf = files[access.CONF]
-    assert conf.count("location") == 6, (
-        "assessments/ 前缀、单位页面、其他受限文件、不公开的结果页、/login 和它的命名位置"
+    assert conf.count("location") == 9, (
+        "assessments/ 前缀、单位页面、其他受限文件（和其中的 CSV）、不公开的结果页、/login 和它的命名位置，"
+        "带散列的静态文件、公开的 CSV"
     )
     assert '"acct7:a-2020/u-7" "";' in files[access.CONF_HTTP]
     assert 'root "/srv/site";' in files[access.CONF_SERVER]
@@ -605,7 +606,7 @@ def test_apply_access_changes_only_the_search_index_and_the_sitemap(tmp_path: Pa
 def search_urls(site_dir: Path) -> list[str]:
     """The pages the search box's index holds (generator/site/searchindex.py: a call with the chunk's rows)."""
     urls = []
-    for path in sorted((site_dir / searchindex.FOLDER / "d").iterdir()):
+    for path in sorted((site_dir / searchindex.FOLDER / "d").glob("*.js")):
         text = path.read_text(encoding="utf-8")
         rows = json.loads("[" + text[len("kaopingSearch.d(") : -3].replace("<\\/", "</") + "]")[1]
         urls += [row[0] for row in rows]
@@ -854,8 +855,12 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def get(served: Served, path: str, account: str | None = None, password: str | None = None) -> Response:
+def get(
+    served: Served, path: str, account: str | None = None, password: str | None = None, *, gzip_ok: bool = False
+) -> Response:
     request = urllib.request.Request(f"http://127.0.0.1:{served.port}{path}")
+    if gzip_ok:
+        request.add_header("Accept-Encoding", "gzip")
     if account is not None:
         secret = password if password is not None else served.passwords[account]
         request.add_header("Authorization", "Basic " + base64.b64encode(f"{account}:{secret}".encode()).decode())
@@ -975,6 +980,34 @@ def test_the_office_reads_every_unit_and_the_downloads(served: Served) -> None:
         assert office.status == 200 and office.body == path.read_bytes(), url
         assert get(served, url, "unit-a").status == 403, url
         assert get(served, url).status == 401, url
+
+
+def test_the_compressed_copies_keep_the_rules(served: Served) -> None:
+    """gzip_static and the CSV type inside the access rules: a .gz is sent only to whom its page is."""
+    page = unit_url(served.private_id, served.unit_a)
+    file = served.site / page.lstrip("/")
+    assert file.with_name(file.name + ".gz").is_file(), "单位页面应有压缩副本"
+    packed = get(served, page, "unit-a", gzip_ok=True)
+    assert packed.status == 200 and packed.headers.get("content-encoding") == "gzip"
+    assert gzip.decompress(packed.body) == file.read_bytes()
+    assert packed.headers["cache-control"] == "private, no-store"
+    other = unit_url(served.private_id, served.unit_b)
+    for path in (other, other + ".gz", page + ".gz"):
+        assert get(served, path, "unit-a", gzip_ok=True).status == 403, path
+        assert get(served, path, gzip_ok=True).status == 401, path
+    csv_files = sorted((served.site / paths.GENERATED).glob("*/downloads/*.csv"))
+    assert csv_files
+    for path in csv_files:
+        url = "/" + path.relative_to(served.site).as_posix()
+        for gzip_ok in (False, True):
+            office = get(served, url, "office", gzip_ok=gzip_ok)
+            assert office.status == 200, url
+            assert office.headers["content-type"] == "text/csv; charset=utf-8", url
+            assert office.headers["cache-control"] == "private, no-store", url
+            body = gzip.decompress(office.body) if office.headers.get("content-encoding") == "gzip" else office.body
+            assert body == path.read_bytes(), url
+            assert get(served, url, "unit-a", gzip_ok=gzip_ok).status == 403, url
+            assert get(served, url + ".gz", "unit-a", gzip_ok=gzip_ok).status == 403, url
 
 
 def test_public_pages_are_public(served: Served) -> None:

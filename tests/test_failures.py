@@ -103,8 +103,8 @@ def test_bad_data_stops_before_anything_is_written(
     ("template", "old", "new", "expected"),
     [
         ("unit.md.j2", "{{", "{% for x in %}{{", "页面模板 unit.md.j2 第"),
-        ("results.md.j2", "{{", "{{ ctx.no_such_field }}{{", "页面模板 results.md.j2 第 3 行出错：没有名为 no_such_field 的数据"),
-        ("unit.md.j2", "{{", "{{ no_such_name }}{{", "页面模板 unit.md.j2 第 4 行出错：没有名为 no_such_name 的数据"),
+        ("results.md.j2", "{{", "{{ ctx.no_such_field }}{{", "页面模板 results.md.j2 第 4 行出错：没有名为 no_such_field 的数据"),
+        ("unit.md.j2", "{{", "{{ no_such_name }}{{", "页面模板 unit.md.j2 第 3 行出错：没有名为 no_such_name 的数据"),
     ],
     ids=["syntax", "undefined", "undefined-in-a-unit-page"],
 )
@@ -244,7 +244,7 @@ def test_two_builds_at_once(project: Path, published: Path) -> None:
     ("old", "new", "expected"),
     [
         ("<!-- kaoping:content -->\n", "", "单位页面模板 site_templates/unit.md.j2 缺少内容标记 <!-- kaoping:content -->"),
-        ('{{ front(u.unit.name ~ " · " ~ ctx.rubric.year ~ "年度考核结果") }}\n', "", "单位页面模板 site_templates/unit.md.j2 生成的页面开头没有标题"),
+        ('{{ front(ctx.head.name ~ " · " ~ ctx.rubric.year ~ "年度考核结果") }}\n', "", "单位页面模板 site_templates/unit.md.j2 生成的页面开头没有标题"),
     ],
     ids=["content-marker", "front-matter"],
 )
@@ -272,4 +272,4 @@ def test_a_template_error_in_a_worker_process_names_the_template_and_line(projec
     many = [(AID, outcome.units[0])] * (2 * CHUNK + 1)
     with pytest.raises(TemplateFailure) as failure:
         render_units(pages, tmp_path / "out", many, 2, lambda *_: None)
-    assert str(failure.value).startswith("页面模板 unit.md.j2 第 4 行出错：没有名为 no_such_field 的数据。")
+    assert str(failure.value).startswith("页面模板 unit.md.j2 第 3 行出错：没有名为 no_such_field 的数据。")

@@ -135,7 +135,8 @@ def test_every_unit_has_a_page_and_a_json_with_the_engines_numbers(built: BuiltS
             "名次": f"{st.rank} / {st.pool_size}",
             "等次": st.label,
         }, f"{aid}/{uid}"
-        rows = {r.cells()[0].text(): r for r in content.find("table", "kp-items").find("tbody").find_all("tr")}
+        tables = content.find_all("table", "kp-items")  # one per part (一级指标)
+        rows = {r.cells()[0].text(): r for t in tables for r in t.find("tbody").find_all("tr")}
         assert list(rows) == [n.id for n in walk(s.categories)], f"{aid}/{uid}"
         for c in s.categories:
             if c.applicable:

@@ -207,7 +207,8 @@ def stats(page: Element) -> dict[str, str]:
 
 
 def item_rows(page: Element) -> list[Element]:
-    return page.find("table", "kp-items").find("tbody").find_all("tr")
+    """Every row of the unit's whole table: one table per part (一级指标), in order."""
+    return [tr for table in page.find_all("table", "kp-items") for tr in table.find("tbody").find_all("tr")]
 
 
 def header_cells(page: Element) -> list[str]:

@@ -159,7 +159,7 @@ def test_part_headings_say_what_each_part_is_out_of() -> None:
 
 
 def test_a_single_term_total_is_not_written_as_an_equation() -> None:
-    from generator.site.views.unit import _formula
+    from generator.site.views.unit_numbers import formula as _formula
 
     for u in bundled("wujin-2017").outcome.units:
         lines, total = _formula(u)
@@ -177,7 +177,7 @@ def test_a_total_kept_to_fewer_places_than_its_terms_reads_as_approximate(tmp_pa
     from helpers import entries_csv, rubric_text, score, units_csv
 
     from generator.site.views.standards import scoring_text
-    from generator.site.views.unit import _formula
+    from generator.site.views.unit_numbers import formula as _formula
 
     rubric = rubric_text(
         """

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from generator.access import serving
 from generator.access.accounts import (
     CONF,
     CONF_HTTP,
@@ -130,9 +131,11 @@ def nginx_server(plan: Plan, settings: ServerSettings) -> str:
         "autoindex off;",
         "server_tokens off;",
         "charset utf-8;",
-        "charset_types text/css text/plain text/xml application/javascript application/json;",
+        f"charset_types {serving.CHARSET_TYPES};",
         "# 只提供网站目录里的文件：不跟随指向目录外的链接。",
         "disable_symlinks on from=$document_root;",
+        "",
+        *serving.server_lines(),
         "",
         # ^~ makes nginx stop at this prefix: a regex location the server already has (say, one setting
         # expires for \.html$) can never serve these pages without the rules nested here.
@@ -147,7 +150,11 @@ def nginx_server(plan: Plan, settings: ServerSettings) -> str:
                 ),
                 "",
                 "# units/ 中的其他文件、各项考核的下载文件（CSV、XLSX、完整 JSON，含全部单位）：只有考核办公室。",
-                *block(rf"location ~* ^/{G}/[^/]+/(?:units|downloads)/", "try_files $uri$kaoping_office_denied =403;"),
+                *block(
+                    rf"location ~* ^/{G}/[^/]+/(?:units|downloads)/",
+                    "try_files $uri$kaoping_office_denied =403;",
+                    *serving.csv_type_lines("try_files $uri$kaoping_office_denied =403;"),
+                ),
             )
         ),
         "}",

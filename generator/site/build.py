@@ -53,6 +53,7 @@ from generator.site.chrome import (
     run_mkdocs,
     working_directory,
 )
+from generator.site.compress import compress_site
 from generator.site.progress import Progress
 from generator.site.render import TemplateFailure, UnitPages, render_pages, template_error_words
 from generator.site.restricted import Restriction
@@ -346,6 +347,8 @@ def build(root: Path, *, progress: Progress | None = None, strict: bool = True,
             if access is not None and restricted:
                 progress.step("按账号文件限制各单位页面的访问")
                 access.apply(root, staged_site, prepared)
+            # Pre-compressed copies for the web server (gzip_static), after access filtered the index.
+            compress_site(staged_site, default_workers())
             # What the site was built from and when: publishing compares it with the published site's.
             write_json(staged_site / BUILD_STAMP, build_stamp(root))
             swap_in(staged_site, root / "site", scratch)

@@ -49,19 +49,16 @@ from generator.site.views.standards import (
     standards_context,
 )
 from generator.site.views.unit import (
-    Bar,
     BonusLine,
-    FormulaLine,
     ItemRow,
-    PoolStats,
     RuleLine,
     UnitContext,
     UnitHead,
     item_rows,
-    pool_stats,
     unit_context,
     unit_head,
 )
+from generator.site.views.unit_numbers import Bar, FormulaLine, PoolStats, pool_stats
 
 __all__ = [
     "Bar",

@@ -31,13 +31,16 @@ class NoticeContext:
     rubric: Rubric
     notice: Notice
     masthead: str
-    #: Font size of the masthead in em, so that the organ's name fits one line (GB/T 9704: 醒目、美观、庄重).
-    masthead_size: str
+    #: Font size of the masthead (发文机关标志) in points: as large as fits the 156 mm 版心 on one line, from
+    #: the title's 22 pt up to 42 pt (15 mm a character), so that the red name dominates the page.
+    masthead_pt: int
     opening: tuple[str, ...]
     groups: tuple[NoticeGroup, ...]
     closing: tuple[str, ...]
     publicity: str
     date: str
+    #: The issuer's name is longer than the date: it keeps two characters from the right edge instead of four.
+    sign_long: bool
     printed_date: str
     #: The results are sample data, or the notice's particulars are (示例).
     sample: bool
@@ -48,6 +51,19 @@ class NoticeContext:
 
 
 _CN_NUMBERS = "一二三四五六七八九十"
+#: The 版心's width in points (156 mm).
+TYPE_AREA_PT = 156 / 25.4 * 72
+
+
+def text_width(text: str) -> float:
+    """Width in characters of the body's size: Chinese characters one, digits and Latin letters one half."""
+    return sum(0.5 if ord(c) < 0x2E80 else 1.0 for c in text)
+
+
+def masthead_points(masthead: str) -> int:
+    """The masthead's size: one line across the 版心 if it can (with a character's room to spare: Latin
+    letters in the title face are wider than half a character), between 22 and 42 points."""
+    return max(22, min(42, int(TYPE_AREA_PT / (max(1.0, text_width(masthead)) + 1))))
 
 
 def notice_context(outcome: AssessmentOutcome, notice: Notice) -> NoticeContext:
@@ -92,12 +108,13 @@ def notice_context(outcome: AssessmentOutcome, notice: Notice) -> NoticeContext:
         rubric=r,
         notice=notice,
         masthead=notice.masthead or f"{notice.issuer}文件",
-        masthead_size=f"{min(2.4, 19.5 / max(1, len(notice.masthead or notice.issuer + '文件'))):.2f}",
+        masthead_pt=masthead_points(notice.masthead or f"{notice.issuer}文件"),
         opening=tuple(opening),
         groups=tuple(groups),
         closing=notice.closing,
         publicity=publicity,
         date=date_cn(notice.date),
+        sign_long=text_width(notice.issuer) > text_width(date_cn(notice.date)),
         printed_date=date_cn(notice.printed_date) if notice.printed_date else "",
         sample=outcome.sample is not None or notice.illustrative,
         filled_notes=filled_notes(r),

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
-from generator.engine.exact import fmt, fmt_percent
+from generator.engine.exact import ZERO, fmt, fmt_percent
 from generator.engine.models import GradeKey, Rubric
-from generator.engine.outcome import AssessmentOutcome
+from generator.engine.outcome import AssessmentOutcome, UnitOutcome
 from generator.engine.results import Notice
 from generator.site import paths
+from generator.site.charts import Distribution, PoolHistogram
 from generator.site.views.common import GradeCount, History, by_pool, downloads, grade_counts, grade_tally
 from generator.site.views.origin import filled_notes
 
@@ -37,8 +39,11 @@ class ResultRow:
 @dataclass(frozen=True)
 class PoolTable:
     name: str
+    #: Sorted by 综合得分, highest first (ties by rank); units not assessed last.
     rows: tuple[ResultRow, ...]
     grades: tuple[GradeCount, ...]
+    #: 综合得分 of the pool's units, drawn as a histogram.
+    distribution: Distribution
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,12 @@ def part_headings(rubric: Rubric) -> tuple[tuple[str, str], ...]:
     return tuple(headings)
 
 
+def _by_total(u: UnitOutcome) -> tuple[bool, Decimal, bool, int, str]:
+    """综合得分 highest first; the same total by rank; units not assessed last."""
+    s, st = u.score, u.standing
+    return (not s.assessed, -s.total if s.assessed else ZERO, st.rank is None, st.rank or 0, u.unit.id)
+
+
 def results_context(outcome: AssessmentOutcome, history: History, notice: Notice | None) -> ResultsContext:
     r = outcome.rubric
     path = paths.page(r.id, "results")
@@ -81,7 +92,7 @@ def results_context(outcome: AssessmentOutcome, history: History, notice: Notice
     invented: dict[int, str] = {}
     tables = []
     for _pid, name, members in by_pool(outcome):
-        members = sorted(members, key=lambda u: (u.standing.rank is None, u.standing.rank or 0, u.unit.id))
+        members = sorted(members, key=_by_total)
         rows = []
         for u in members:
             change = history.change(r, u)
@@ -109,7 +120,8 @@ def results_context(outcome: AssessmentOutcome, history: History, notice: Notice
             )
         counts = grade_tally(members)
         pool_grades = tuple(GradeCount(g.key, g.label, counts[g.key]) for g in grades)
-        tables.append(PoolTable(name, tuple(rows), pool_grades))
+        histogram = PoolHistogram(name, [u.score.total for u in members if u.score.assessed])
+        tables.append(PoolTable(name, tuple(rows), pool_grades, histogram.chart))
     return ResultsContext(
         path=path,
         rubric=r,

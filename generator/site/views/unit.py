@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 
-from generator.engine.exact import ZERO, fmt, fmt_percent
+from generator.engine.exact import ZERO, fmt
 from generator.engine.models import VETO_EFFECT_NAMES, GradeKey, Rubric
 from generator.engine.outcome import AssessmentOutcome, NodeOutcome, UnitOutcome
 from generator.engine.provenance import Mark, Provenance, provenance
 from generator.engine.results import Notice
 from generator.engine.wording import all_words, rule_words, words
 from generator.site import paths
+from generator.site.charts import Distribution, YearLine, year_line
+from generator.site.views import unit_numbers
 from generator.site.views.common import Change, History, HistoryRow
+from generator.site.views.lost import LostPart, item_anchor, lost_parts, part_anchor
 from generator.site.views.origin import grade_rests_on_filled, rule_marks
+from generator.site.views.unit_numbers import Bar, FormulaLine, PoolStats
 
 # --------------------------------------------------------------------------------------------
 # Unit page
@@ -35,6 +37,8 @@ class RuleLine:
 class ItemRow:
     depth: int
     id: str
+    #: The row's id on the page (``#3.5.3``); a category's row also names its fold (``part-3``).
+    anchor: str
     title: str
     applicable: bool
     points: str
@@ -58,23 +62,6 @@ class ItemRow:
         """Nothing of the unit's own in the row (no finding, no self-score): every unit of the type has
         the same row, and its HTML can be made once."""
         return not self.rules and not self.self_score
-
-
-@dataclass(frozen=True)
-class Bar:
-    title: str
-    points: str
-    score: str
-    average: str
-    #: Widths in percent of the bar track (0–100).
-    score_pct: float
-    average_pct: float
-
-
-@dataclass(frozen=True)
-class FormulaLine:
-    label: str
-    text: str
 
 
 @dataclass(frozen=True)
@@ -119,7 +106,8 @@ class UnitContext:
     path: str
     head: UnitHead
     rubric: Rubric
-    outcome: UnitOutcome
+    #: The unit takes part in this year's assessment (not 不参加考核).
+    assessed: bool
     type_name: str
     total: str
     full: str
@@ -129,10 +117,20 @@ class UnitContext:
     grade: GradeKey | None
     grade_label: str
     reasons: tuple[str, ...]
+    #: 失分项: the parts where points were lost, each with its items, reasons and rules.
+    lost: tuple[LostPart, ...]
+    #: Points lost in the items, in all.
+    lost_total: str
     rows: tuple[ItemRow, ...]
+    #: The anchor of each part's fold, by the part's id.
+    part_anchors: Mapping[str, str]
     #: The categories that do not apply to the unit's type (不适用，不计分), each with the types it is for.
     other_categories: tuple[str, ...]
     bars: tuple[Bar, ...]
+    #: 综合得分 in the unit's pool, with the unit's place (None when it is not assessed).
+    distribution: Distribution | None
+    #: The unit's total over the years of the series (None with fewer than two assessed years).
+    years: YearLine | None
     formula: tuple[FormulaLine, ...]
     formula_total: str
     bonus: tuple[BonusLine, ...]
@@ -194,6 +192,7 @@ def item_rows(
             ItemRow(
                 depth=depth,
                 id=n.id,
+                anchor=item_anchor(n.id),
                 title=n.node.title,
                 applicable=n.applicable,
                 points=fmt(n.points) if n.applicable else "",
@@ -249,74 +248,13 @@ def other_categories(rubric: Rubric, u: UnitOutcome) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _formula(u: UnitOutcome) -> tuple[tuple[FormulaLine, ...], str]:
-    s = u.score
-    lines: list[FormulaLine] = []
-    terms: list[str] = []
-    if s.parts:
-        for p in s.parts:
-            scaled = f"{fmt(p.raw)} 分"
-            if p.full != s.full_marks:
-                scaled = f"{fmt(p.raw)}/{fmt(p.full)} 分，折合 {fmt(p.scaled)} 分"
-            lines.append(FormulaLine(p.part.name, f"{scaled} × {fmt_percent(p.part.weight)} = {fmt(p.weighted)}"))
-            terms.append(fmt(p.weighted))
-    else:
-        lines.append(FormulaLine("指标得分", f"{fmt(s.indicator_score)} 分（满分 {fmt(s.indicator_points)} 分）"))
-        terms.append(fmt(s.indicator_score))
-    if s.bonus.total or s.bonus.items:
-        lines.append(FormulaLine("加分", f"+ {fmt(s.bonus.total)}"))
-        terms.append(f"{fmt(s.bonus.total)}")
-    if s.penalty_total:
-        lines.append(FormulaLine("扣分因素", f"− {fmt(s.penalty_total)}"))
-    expression = " + ".join(terms)
-    if s.penalty_total:
-        expression += f" − {fmt(s.penalty_total)}"
-    if expression == fmt(s.total):  # one term, nothing added or taken off: "96.5 = 96.5" says nothing
-        return tuple(lines), f"{fmt(s.total)} 分"
-    base = sum((p.weighted for p in s.parts), ZERO) if s.parts else s.indicator_score
-    exact = max(ZERO, base + s.bonus.total - s.penalty_total)
-    # The total is kept to the rubric's places: 100 − 0.5 with decimals 0 is about 100, not equal to it.
-    return tuple(lines), f"{expression} {'=' if exact == s.total else '≈'} {fmt(s.total)}"
-
-
-@dataclass(frozen=True)
-class PoolStats:
-    """Per pool and category: the average score of assessed units where the category applies."""
-
-    averages: Mapping[tuple[str, str], Decimal]
-
-
-def pool_stats(outcome: AssessmentOutcome) -> PoolStats:
-    sums: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
-    counts: dict[tuple[str, str], int] = defaultdict(int)
-    for u in outcome.units:
-        if not u.score.assessed:
-            continue
-        for c in u.score.categories:
-            if c.applicable and c.score is not None:
-                key = (u.standing.pool, c.id)
-                sums[key] += c.score
-                counts[key] += 1
-    return PoolStats({k: sums[k] / counts[k] for k in sums})
-
-
-def _bars(u: UnitOutcome, stats: PoolStats) -> tuple[Bar, ...]:
-    bars = []
-    for c in u.score.categories:
-        if not c.applicable or not c.points:
-            continue
-        avg = stats.averages.get((u.standing.pool, c.id), ZERO)
-        bars.append(
-            Bar(
-                title=c.node.title,
-                points=fmt(c.points),
-                score=fmt(c.score),
-                average=fmt(avg),
-                score_pct=float((c.score or ZERO) / c.points * 100),
-                average_pct=float(avg / c.points * 100),
-            )
-        )
-    return tuple(bars)
+def _years(history: History, rubric: Rubric, u: UnitOutcome) -> YearLine | None:
+    rows = [
+        (r.year, o.score.total, r.id == rubric.id)
+        for r, o in history.by_unit.get((rubric.series_id, u.unit.id), [])
+        if o.score.assessed and r.year <= rubric.year
+    ]
+    return year_line(rows)
 
 
 def unit_context(
@@ -332,7 +270,7 @@ def unit_context(
     path = paths.unit_page(r.id, u.unit.id)
     standards = paths.page(r.id, "standards")
     s, st = u.score, u.standing
-    formula, formula_total = _formula(u)
+    formula, formula_total = unit_numbers.formula(u)
     bonus = tuple(
         BonusLine(
             item=i.item.title,
@@ -347,6 +285,7 @@ def unit_context(
         for c in i.claims
     )
     bonus_notes = all_words(n for n in [*(i.note for i in s.bonus.items), s.bonus.note] if n is not None)
+    lost = lost_parts(s.categories, provenance(r)) if s.assessed else ()
     fails = history.consecutive_fails(r, u.unit.id)
     consecutive = ""
     for c in r.consequences:
@@ -359,7 +298,7 @@ def unit_context(
         path=path,
         head=unit_head(outcome, u),
         rubric=r,
-        outcome=u,
+        assessed=s.assessed,
         type_name=s.unit_type.name,
         total=fmt(s.total),
         full=fmt(s.full_marks),
@@ -369,9 +308,14 @@ def unit_context(
         grade=st.grade,
         grade_label=st.label,
         reasons=all_words(st.reasons),
+        lost=lost,
+        lost_total=fmt(sum((c.lost for c in s.categories if c.applicable), ZERO)),
         rows=item_rows(s.categories, path, standards, row_cache, r),
+        part_anchors={c.id: part_anchor(c.id) for c in s.categories},
         other_categories=other_categories(r, u),
-        bars=_bars(u, stats) if s.assessed else (),
+        bars=unit_numbers.bars(u, stats) if s.assessed else (),
+        distribution=stats.histograms[st.pool].for_unit(s.total) if s.assessed and st.pool in stats.histograms else None,
+        years=_years(history, r, u),
         formula=formula,
         formula_total=formula_total,
         bonus=bonus,
