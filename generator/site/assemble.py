@@ -126,6 +126,33 @@ class SearchPage:
     toc: tuple[()] = ()
 
 
+_DICTIONARIES: set[tuple[str, str]] = set()
+
+
+def load_search_dictionaries(root: Path) -> None:
+    """Give jieba the dictionaries mkdocs.yml gives Material's search plugin (its ``jieba_dict`` and
+    ``jieba_dict_user``), as the plugin does when MkDocs runs: unit entries made in a build that did not run
+    MkDocs are segmented the same way. Once per process and file."""
+    import jieba
+    from mkdocs.config import load_config
+
+    previous = Path.cwd()
+    os.chdir(root)
+    try:
+        config = load_config(str(root / "mkdocs.yml"))
+    finally:
+        os.chdir(previous)
+    plugin = next((p for name, p in config.plugins.items() if name.split("/")[-1] == "search"), None)
+    if plugin is None:
+        return
+    for option, load in (("jieba_dict", jieba.set_dictionary), ("jieba_dict_user", jieba.load_userdict)):
+        name = plugin.config.get(option)
+        path = (root / name).resolve() if name else None
+        if path is not None and path.is_file() and (option, str(path)) not in _DICTIONARIES:
+            load(str(path))
+            _DICTIONARIES.add((option, str(path)))
+
+
 def search_entries(pages: Iterable[SearchPage]) -> list[dict[str, Any]]:
     from material.plugins.search.plugin import SearchIndex
 

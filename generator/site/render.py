@@ -230,21 +230,17 @@ def render_units(pages: UnitPages, out: Path, units: list[tuple[str, UnitOutcome
     return len(units)
 
 
-def render_site(
+def render_pages(
     rubrics: Sequence[Rubric],
     outcomes: dict[str, AssessmentOutcome],
     notices: dict[str, Notice],
     templates: Path,
     out: Path,
-    progress: Progress = _quiet,
-    workers: int = 1,
-    only_units: Mapping[str, Collection[str]] | None = None,
 ) -> int:
-    """Write every generated page and download into ``out`` (the docs folder); returns the page count.
+    """Write every generated page but the units' into ``out`` (the docs folder); returns the page count.
 
     ``out`` receives ``assessments/…`` exactly as it will sit inside ``docs/``. Rubrics without results
-    get their standards page only. Unit pages are rendered on ``workers`` processes; with ``only_units``
-    only those units' pages are (the preview renders the others when they are asked for).
+    get their standards page only.
     """
     renderer = Renderer(templates)
     history = views.History(outcomes)
@@ -257,8 +253,7 @@ def render_site(
     for r in standards_only:
         write(out, paths.page(r.id, "standards"), renderer.render("standards.md.j2", views.standards_context(r, has_results=False)))
         pages += 1
-    ordered = views.ordered(outcomes)
-    for outcome in ordered:
+    for outcome in views.ordered(outcomes):
         r = outcome.rubric
         notice = notices.get(r.id)
         write(out, paths.page(r.id, "index"), renderer.render("overview.md.j2", views.overview_context(outcome, notice, outcomes, notices)))
@@ -268,10 +263,28 @@ def render_site(
         if notice is not None:
             write(out, paths.page(r.id, "notice"), renderer.render("notice.md.j2", views.notice_context(outcome, notice)))
             pages += 1
-        write_downloads(outcome, out, None if only_units is None else only_units.get(r.id, ()))
         pages += write_year_pages(renderer, outcome, out)
         write_year_downloads(outcome, out)
-    pages_of_units = UnitPages(ordered, notices, templates, history)
+    return pages
+
+
+def render_site(
+    rubrics: Sequence[Rubric],
+    outcomes: dict[str, AssessmentOutcome],
+    notices: dict[str, Notice],
+    templates: Path,
+    out: Path,
+    progress: Progress = _quiet,
+    workers: int = 1,
+    only_units: Mapping[str, Collection[str]] | None = None,
+) -> int:
+    """Every generated page and download into ``out`` (the docs folder), from nothing; returns the page count.
+    With ``only_units`` only those units' pages are (the preview renders the others when they are asked for)."""
+    pages = render_pages(rubrics, outcomes, notices, templates, out)
+    ordered = views.ordered(outcomes)
+    for outcome in ordered:
+        write_downloads(outcome, out, None if only_units is None else only_units.get(outcome.rubric.id, ()))
+    pages_of_units = UnitPages(ordered, notices, templates, views.History(outcomes))
     units = [
         (o.rubric.id, u)
         for o in ordered
@@ -280,6 +293,8 @@ def render_site(
     ]
     pages += render_units(pages_of_units, out, units, workers, progress)
     return pages
+
+
 def _has_self_scores(u: Any) -> bool:
     stack = list(u.score.categories)
     while stack:

@@ -50,6 +50,7 @@ from generator.site.build import (
     mkdocs_inputs,
     run_mkdocs,
 )
+from generator.site.chrome import MkDocsFailed
 from generator.site.downloads import unit_json_bytes
 from generator.site.render import Renderer, TemplateFailure, UnitPages, render_site, template_error_words
 
@@ -138,7 +139,7 @@ class Preview:
                 return
             try:
                 self.built = self._build(prepared)
-            except (BuildError, AssembleError, TemplateFailure) as exc:
+            except (BuildError, MkDocsFailed, AssembleError, TemplateFailure) as exc:
                 print(f"生成失败：{exc}。预览仍显示上一次成功的结果。")
             except jinja2.TemplateError as exc:
                 print(f"生成失败：{template_error_words(exc)}。预览仍显示上一次成功的结果。")
