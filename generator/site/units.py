@@ -154,7 +154,7 @@ class UnitFiles:
         for outcome, u in self.units():
             aid, uid = outcome.rubric.id, u.unit.id
             key = self.keys.of(aid, uid)
-            files = (paths.unit_page(aid, uid), paths.unit_json(aid, uid))
+            files: tuple[str, ...] = (paths.unit_page(aid, uid), paths.unit_json(aid, uid))
             if outcome.year is not None:  # the unit's workbook of its year (letters, claims, objections)
                 files += (unit_workbook(aid, uid),)
             old = [self.record.reusable(f"docs/{f}", key) for f in files]
