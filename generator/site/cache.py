@@ -119,16 +119,25 @@ class UnitKeys:
                     _without_places(repr(own) if own is not None else repr(u.score)),
                     _without_places(repr(u.standing)),
                     pools.get(u.standing.pool, ""),
+                    self._distribution(stats, u),
                     self._history(history, outcome, u),
+                    # The unit's part of the year (claims, letters, objections, consequences): on its page and
+                    # in its workbook.
+                    _without_places(repr(outcome.year.of(u.unit.id))) if outcome.year is not None else "",
                 )
+
+    @staticmethod
+    def _distribution(stats: Any, u: UnitOutcome) -> str:
+        """The pool's chart as the unit's page draws it (bins, median, the unit's own bar)."""
+        histogram = stats.histograms.get(u.standing.pool)
+        if histogram is None or not u.score.assessed:
+            return ""
+        return repr(histogram.for_unit(u.score.total))
 
     def _assessment(self, outcome: AssessmentOutcome) -> str:
         r = outcome.rubric
         show_self = any(n.self_score is not None for u in outcome.units for n in _nodes(u))
-        # The year's records (letters, claims, objections, consequences) show on unit pages: any change to
-        # them makes the assessment's unit pages again.
-        year = _without_places(repr(outcome.year))
-        return digest(self.base, repr(r), repr(self.notices.get(r.id)), repr(outcome.sample), str(show_self), year)
+        return digest(self.base, repr(r), repr(self.notices.get(r.id)), repr(outcome.sample), str(show_self))
 
     @staticmethod
     def _history(history: views.History, outcome: AssessmentOutcome, u: UnitOutcome) -> str:
