@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest_site import digests
+from conftest_site import copy_project, digests
 
 from generator.site.build import Progress, build
 from generator.site.cache import CACHE_DIR
@@ -252,3 +252,28 @@ def test_a_cache_folder_that_is_a_link_stops_the_build_and_nothing_behind_it_is_
         f"{TRASH}/.kaoping-tmp-1/keep.txt",
     ]
     assert site_and_docs(project) == before
+
+
+def test_an_answered_letter_and_a_decided_objection_build_incrementally_to_the_same_bytes(tmp_path: Path) -> None:
+    """The bundled year's records: a letter answered and an objection decided change the pages of their units
+    (and the units whose places move), and the result is the same as a build from nothing."""
+    project = copy_project(tmp_path / "project")
+    assert build(project, progress=Progress(quiet=True)).ok
+    letters = project / "results" / "zonghe-2020" / "letters.csv"
+    text = letters.read_text(encoding="utf-8")
+    assert "已答复" in text
+    letters.write_text(text.replace("已答复", "已办结", 1), encoding="utf-8")
+    objections = project / "results" / "zonghe-2020" / "objections.csv"
+    rows = lines(objections)
+    assert rows[2].count(",维持,") == 1
+    rows[2] = rows[2].replace(",维持,,,", ",调整,,0.5,")
+    write_lines(objections, rows)
+    steps = Steps()
+    assert build(project, progress=steps.progress()).ok
+    said = "\n".join(steps.lines)
+    assert "个与上次相同" in said, said
+    fresh = fresh_copy(project, tmp_path / "fresh")
+    assert build(fresh, progress=Progress(quiet=True)).ok
+    mine, theirs = site_and_docs(project), site_and_docs(fresh)
+    assert sorted(mine) == sorted(theirs)
+    assert [path for path in sorted(mine) if mine[path] != theirs[path]] == []
