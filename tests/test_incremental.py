@@ -10,6 +10,7 @@ same, file for file and byte for byte (the build stamp aside, which says when a 
 from __future__ import annotations
 
 import random
+import re
 import shutil
 import sys
 from collections.abc import Callable
@@ -255,25 +256,31 @@ def test_a_cache_folder_that_is_a_link_stops_the_build_and_nothing_behind_it_is_
 
 
 def test_an_answered_letter_and_a_decided_objection_build_incrementally_to_the_same_bytes(tmp_path: Path) -> None:
-    """The bundled year's records: a letter answered and an objection decided change the pages of their units
-    (and the units whose places move), and the result is the same as a build from nothing."""
+    """The bundled year's records: a letter's status changes its unit's page only; an objection decided
+    changes the scores (and the pages of the units whose places or averages move). Each incremental build is
+    the same as a build from nothing."""
     project = copy_project(tmp_path / "project")
     assert build(project, progress=Progress(quiet=True)).ok
     letters = project / "results" / "zonghe-2020" / "letters.csv"
-    text = letters.read_text(encoding="utf-8")
-    assert "已答复" in text
-    letters.write_text(text.replace("已答复", "已办结", 1), encoding="utf-8")
+    rows = lines(letters)
+    answered = next(i for i, row in enumerate(rows) if row.endswith(",已答复"))
+    unit = rows[answered].split(",")[3]
+    rows[answered] = rows[answered][: -len("已答复")] + "已办结"
+    write_lines(letters, rows)
     objections = project / "results" / "zonghe-2020" / "objections.csv"
     rows = lines(objections)
-    assert rows[2].count(",维持,") == 1
-    rows[2] = rows[2].replace(",维持,,,", ",调整,,0.5,")
-    write_lines(objections, rows)
-    steps = Steps()
-    assert build(project, progress=steps.progress()).ok
-    said = "\n".join(steps.lines)
-    assert "个与上次相同" in said, said
-    fresh = fresh_copy(project, tmp_path / "fresh")
-    assert build(fresh, progress=Progress(quiet=True)).ok
-    mine, theirs = site_and_docs(project), site_and_docs(fresh)
-    assert sorted(mine) == sorted(theirs)
-    assert [path for path in sorted(mine) if mine[path] != theirs[path]] == []
+    kept = next(i for i, row in enumerate(rows) if ",维持,,," in row)
+    decided = [*rows[:kept], rows[kept].replace(",维持,,,", ",调整,,0.5,"), *rows[kept + 1 :]]
+    for number, edit in enumerate((None, decided)):
+        if edit is not None:
+            write_lines(objections, edit)
+        steps = Steps()
+        assert build(project, progress=steps.progress()).ok
+        said = "\n".join(steps.lines)
+        if edit is None:  # the letter alone: its unit's page, nothing else
+            assert re.search(rf"个与上次相同，重新生成：[^、\n]*（{unit}）$", said, re.M), said
+        fresh = fresh_copy(project, tmp_path / f"fresh-{number}")
+        assert build(fresh, progress=Progress(quiet=True)).ok
+        mine, theirs = site_and_docs(project), site_and_docs(fresh)
+        assert sorted(mine) == sorted(theirs)
+        assert [path for path in sorted(mine) if mine[path] != theirs[path]] == []
