@@ -133,7 +133,7 @@ def tree_hash(folder: Path) -> str:
 
 def folder_stats(site: Path) -> dict[str, float]:
     """The site's size and file count, and where its bytes go (MB)."""
-    split = dict.fromkeys(["unit chrome", "unit tables", "unit json", "downloads", "search", "other"], 0.0)
+    split = dict.fromkeys(["unit chrome", "unit tables", "unit json", "downloads", "search", "other", "gz"], 0.0)
     files = 0
     for path in site.rglob("*"):
         if not path.is_file():
@@ -141,7 +141,9 @@ def folder_stats(site: Path) -> dict[str, float]:
         files += 1
         size = path.stat().st_size
         rel = path.relative_to(site).as_posix()
-        if "/units/" in rel and rel.endswith(".html"):
+        if rel.endswith(".gz"):  # the web server's pre-compressed copies
+            split["gz"] += size
+        elif "/units/" in rel and rel.endswith(".html"):
             data = path.read_bytes()
             start, end = data.find(b"<article"), data.find(b"</article>")
             inside = end - start if 0 <= start < end else 0
@@ -344,8 +346,9 @@ def print_tables(rows: list[dict[str, object]]) -> None:
                  f"{float(plain):.1f} s" if plain is not None else "—",  # type: ignore[arg-type]
                  f"{float(plain) / total:.1f}×" if plain is not None else "—"]  # type: ignore[arg-type]
         print("| " + " | ".join(cells) + " |")
-    columns = ["units", "unit chrome", "unit tables", "unit json", "downloads", "search", "other", "site"]
-    print("\nWhere the site's bytes go (MB; a unit page's chrome is everything outside its <article>):\n")
+    columns = ["units", "unit chrome", "unit tables", "unit json", "downloads", "search", "other", "gz", "site"]
+    print("\nWhere the site's bytes go (MB; a unit page's chrome is everything outside its <article>; gz: the "
+          "pre-compressed copies):\n")
     print("| " + " | ".join(columns) + " |")
     print("|" + " --- |" * len(columns))
     for r in rows:

@@ -111,6 +111,9 @@ class UnitKeys:
             pools: dict[str, str] = {}
             for key, value in sorted(stats.averages.items()):
                 pools[key[0]] = pools.get(key[0], "") + f"{key[1]}={value};"
+            # The chart of the pool's totals on every unit page: it changes with any unit's total in the pool.
+            for pool, histogram in stats.histograms.items():
+                pools[pool] = pools.get(pool, "") + digest(repr(histogram.totals), repr(histogram.chart))
             inputs = {u.unit.id: u for u in self.inputs[aid].units} if aid in self.inputs else {}
             for u in outcome.units:
                 own = inputs.get(u.unit.id)
