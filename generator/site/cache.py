@@ -122,20 +122,11 @@ class UnitKeys:
                     _without_places(repr(own) if own is not None else repr(u.score)),
                     _without_places(repr(u.standing)),
                     pools.get(u.standing.pool, ""),
-                    self._distribution(stats, u),
                     self._history(history, outcome, u),
                     # The unit's part of the year (claims, letters, objections, consequences): on its page and
                     # in its workbook.
                     _without_places(repr(outcome.year.of(u.unit.id))) if outcome.year is not None else "",
                 )
-
-    @staticmethod
-    def _distribution(stats: Any, u: UnitOutcome) -> str:
-        """The pool's chart as the unit's page draws it (bins, median, the unit's own bar)."""
-        histogram = stats.histograms.get(u.standing.pool)
-        if histogram is None or not u.score.assessed:
-            return ""
-        return repr(histogram.for_unit(u.score.total))
 
     def _assessment(self, outcome: AssessmentOutcome) -> str:
         r = outcome.rubric
