@@ -190,7 +190,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from generator.site.serve import serve
 
-    serve(Path(args.root), args.host, args.port, report, ProgressPrinter())
+    serve(Path(args.root), args.host, args.port, report, ProgressPrinter(), say=print)
     return EXIT_OK
 
 

@@ -43,7 +43,11 @@ def exclude_patterns(shells: dict[str, str]) -> str:
 
     The units' JSON files are left to it too: linking them costs nothing, MkDocs copies them one by one.
     """
-    lines = [f"/{paths.GENERATED}/*/units/*.md", f"/{paths.GENERATED}/*/units/*.json", f"/{paths.GENERATED}/*/units/*.xlsx"]
+    lines = [
+        f"/{paths.GENERATED}/*/units/*.md",
+        f"/{paths.GENERATED}/*/units/*.json",
+        f"/{paths.GENERATED}/*/units/*.xlsx",
+    ]
     lines += [f"!/{paths.unit_page(aid, uid)}" for aid, uid in sorted(shells.items())]
     return "\n".join(lines) + "\n"
 
@@ -64,7 +68,9 @@ def split_front_matter(markdown: str) -> tuple[dict[str, Any], str]:
         if line.startswith("title: "):
             meta["title"] = json.loads(line[len("title: ") :])
     if "title" not in meta:
-        raise AssembleError(f"单位页面模板 {_TEMPLATE} 生成的页面开头没有标题（--- title: … ---，由 front 宏写出）：{_KEEP}")
+        raise AssembleError(
+            f"单位页面模板 {_TEMPLATE} 生成的页面开头没有标题（--- title: … ---，由 front 宏写出）：{_KEEP}"
+        )
     return meta, markdown[end + len("\n---") :].lstrip("\n")
 
 

@@ -132,7 +132,9 @@ def pairs(text: str, base: int) -> list[tuple[str, int]]:
     """(pair, position) for every two neighbouring indexable characters of ``text``."""
     folded = [_FOLDED.get(c) or _folded(c) for c in text]
     return [
-        (a + b, i) for i, ((a, ok_a), (b, ok_b)) in enumerate(zip(folded, folded[1:], strict=False), base) if ok_a and ok_b
+        (a + b, i)
+        for i, ((a, ok_a), (b, ok_b)) in enumerate(zip(folded, folded[1:], strict=False), base)
+        if ok_a and ok_b
     ]
 
 
@@ -240,8 +242,15 @@ def file_docs(rel: str, text: str, labels: dict[str, tuple[str, int]]) -> list[D
     sections = page_sections(text)
     page_title = next((h for _, h, _, level in sections if level == 1), "")
     return [
-        Doc(rel + (f"#{anchor}" if anchor and level > 1 else ""), heading or page_title, "", body[:MAX_BODY], kind, where,
-            (-year, KIND_ORDER[kind]))
+        Doc(
+            rel + (f"#{anchor}" if anchor and level > 1 else ""),
+            heading or page_title,
+            "",
+            body[:MAX_BODY],
+            kind,
+            where,
+            (-year, KIND_ORDER[kind]),
+        )
         for anchor, heading, body, level in sections
     ]
 
@@ -266,7 +275,11 @@ def _script(call: str, *args: object) -> str:
 def doc_postings(doc: Doc) -> dict[str, list[int]]:
     """One document's pairs, each with its positions in the document's position space."""
     local: dict[str, list[int]] = {}
-    for text, base in ((doc.title[: NAMES_AT - 1], 0), (doc.names[: BODY_AT - NAMES_AT - 1], NAMES_AT), (doc.body, BODY_AT)):
+    for text, base in (
+        (doc.title[: NAMES_AT - 1], 0),
+        (doc.names[: BODY_AT - NAMES_AT - 1], NAMES_AT),
+        (doc.body, BODY_AT),
+    ):
         for pair, position in pairs(text, base):
             found = local.get(pair)
             if found is None:
@@ -279,7 +292,12 @@ def doc_postings(doc: Doc) -> dict[str, list[int]]:
 def encode_entry(number: int, last: int, positions: list[int]) -> list[int]:
     """A document's entry in a pair's postings: the difference from the previous document's number, the
     count of positions, the first position and the differences between positions."""
-    return [number - last, len(positions), positions[0], *(b - a for a, b in zip(positions, positions[1:], strict=False))]
+    return [
+        number - last,
+        len(positions),
+        positions[0],
+        *(b - a for a, b in zip(positions, positions[1:], strict=False)),
+    ]
 
 
 def postings(docs: list[Doc]) -> dict[str, array[int]]:
@@ -316,7 +334,10 @@ def shard_text(n: int, shards: int, encoded: dict[str, array[int]], pairs_of: li
 
 
 def chunk_text(n: int, docs: list[Doc], wheres: list[str]) -> str:
-    rows = [[d.url, d.title, d.names, d.body, KINDS.index(d.kind), wheres.index(d.where)] for d in docs[n * CHUNK : (n + 1) * CHUNK]]
+    rows = [
+        [d.url, d.title, d.names, d.body, KINDS.index(d.kind), wheres.index(d.where)]
+        for d in docs[n * CHUNK : (n + 1) * CHUNK]
+    ]
     return _script("d", n, rows)
 
 

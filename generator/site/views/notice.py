@@ -82,7 +82,9 @@ def notice_context(outcome: AssessmentOutcome, notice: Notice) -> NoticeContext:
         entries = []
         count = 0
         for _pid, pool_name, units in pools:
-            members = sorted((u for u in units if u.standing.grade == grade), key=lambda u: (u.standing.rank or 0, u.unit.id))
+            members = sorted(
+                (u for u in units if u.standing.grade == grade), key=lambda u: (u.standing.rank or 0, u.unit.id)
+            )
             if not members:
                 continue
             count += len(members)

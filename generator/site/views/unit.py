@@ -95,8 +95,15 @@ class UnitHead:
 def unit_head(outcome: AssessmentOutcome, u: UnitOutcome) -> UnitHead:
     s = u.score
     return UnitHead(
-        u.unit.name, u.unit.group, s.unit_type.name, outcome.rubric.year, s.assessed, fmt(s.total), u.standing.label,
-        u.unit.id, u.unit.abbr,
+        u.unit.name,
+        u.unit.group,
+        s.unit_type.name,
+        outcome.rubric.year,
+        s.assessed,
+        fmt(s.total),
+        u.standing.label,
+        u.unit.id,
+        u.unit.abbr,
     )
 
 
@@ -246,7 +253,9 @@ def other_categories(rubric: Rubric, u: UnitOutcome) -> tuple[str, ...]:
             continue
         node = c.node
         title = f"{node.id}「{node.title}」" if node.title in own else node.title
-        for_types = [names[t] for t in names if (not node.applies_to or t in node.applies_to) and t not in node.not_applicable_to]
+        for_types = [
+            names[t] for t in names if (not node.applies_to or t in node.applies_to) and t not in node.not_applicable_to
+        ]
         out.append(f"{title}（适用于{'、'.join(for_types)}）" if for_types else title)
     return tuple(out)
 
@@ -317,7 +326,9 @@ def unit_context(
         part_anchors={c.id: part_anchor(c.id) for c in s.categories},
         other_categories=other_categories(r, u),
         bars=unit_numbers.bars(u, stats) if s.assessed else (),
-        distribution=stats.histograms[st.pool].for_unit(s.total) if s.assessed and st.pool in stats.histograms else None,
+        distribution=stats.histograms[st.pool].for_unit(s.total)
+        if s.assessed and st.pool in stats.histograms
+        else None,
         years=_years(history, r, u),
         formula=formula,
         formula_total=formula_total,
