@@ -12,7 +12,7 @@ TEST_STAMP := $(VENV)/.installed-test
 # Debian packages the browser and HTML-validation tests need.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site test test-fast check lint browser bench bench-search lighthouse clean
+.PHONY: site shard merge test test-fast check lint browser bench bench-search lighthouse clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,13 @@ $(TEST_STAMP): $(STAMP)
 site: $(STAMP)
 	$(BIN)/kaoping build $(if $(ACCESS),--access $(ACCESS),)
 
+# One shard of the unit pages (SHARD=K/N) into shards/K/, and the site merged from all shards (CI, see the README).
+shard: $(STAMP)
+	$(BIN)/kaoping build --shard $(SHARD)
+
+merge: $(STAMP)
+	$(BIN)/kaoping merge
+
 check: $(STAMP)
 	$(BIN)/kaoping check
 
@@ -43,12 +50,16 @@ lint: $(TEST_STAMP)
 
 # Debian's chromium (Playwright's own browser download does not work offline), CJK fonts for
 # readable screenshots, a Java runtime for the Nu HTML checker, pdftotext to read the printed notice,
-# nginx, which the access tests start on a loopback port, and rsync, which the publish script uses.
+# nginx, which the access tests start on a loopback port, rsync, which the publish script uses, and
+# LibreOffice without its GUI (Writer opens the letters' .docx, Calc the downloads; about 1 minute to install).
 browser:
 	@command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -q "Noto Sans CJK" && \
 	  command -v java >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 && \
-	  { command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; } && command -v rsync >/dev/null 2>&1 || \
-	  ( $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium fonts-noto-cjk default-jre-headless poppler-utils nginx-light rsync )
+	  { command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; } && command -v rsync >/dev/null 2>&1 && \
+	  command -v soffice >/dev/null 2>&1 || \
+	  ( $(SUDO) apt-get update -q && \
+	    $(SUDO) apt-get install -y -q chromium fonts-noto-cjk default-jre-headless poppler-utils nginx-light rsync && \
+	    $(SUDO) apt-get install -y -q --no-install-recommends libreoffice-writer-nogui libreoffice-calc-nogui )
 
 test: $(TEST_STAMP) browser lint
 	$(BIN)/python -m pytest
@@ -57,12 +68,14 @@ test-fast: $(TEST_STAMP)
 	$(BIN)/python -m pytest -m "not browser and not slow"
 
 clean:
-	rm -rf site docs/assessments .kaoping-tmp-* test-artifacts
+	rm -rf site docs/assessments .kaoping-tmp-* .kaoping-cache shards test-artifacts
 
 # The benchmark: kaoping build at 100 and 1,000 units step by step, beside a plain mkdocs build of the
-# same units. `make bench FULL=1` adds 10,000 units (several minutes).
+# same units; rebuilds after nothing and after one row changed, shards and merge, each checked byte for byte.
+# `make bench FULL=1` adds 10,000 units (half an hour on a busy 2-core machine); HUGE=1 adds the full build
+# of 100,000 units (time, peak memory, site size; an hour or more, ~9 GB of disk).
 bench: $(STAMP)
-	$(BIN)/python bench/run.py $(if $(FULL),--full,)
+	$(BIN)/python bench/run.py $(if $(FULL),--full,) $(if $(HUGE),--huge,)
 
 # The search benchmark: the queries of tests/search_queries.yml typed into the search box in Chromium, over
 # http and from the folder (file://): top-1 precision, top-3 recall, time to first result, bytes downloaded.

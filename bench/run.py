@@ -1,16 +1,19 @@
-"""The benchmark behind ``make bench``: kaoping build at 100 / 1,000 (/ 10,000) units, step by step.
+"""The benchmark behind ``make bench``: kaoping build at 100 / 1,000 (/ 10,000 / 100,000) units, step by step.
 
-For each size it generates synthetic data (bench/synth.py), then in a fresh process times each step of the
-pipeline (load, check, score, render, mkdocs with assembly), and reports the peak memory of that process and
-its render workers, the site's size, file count and search index size. In the same run it times a plain
-``mkdocs build`` of the same units written as ordinary Markdown tables (every page in the navigation), so the
-speed-up is a ratio measured side by side. It also checks that a rebuild of unchanged data is byte-identical,
-times the rebuild that ``kaoping serve`` runs after one score changes, times scoring alone at
-10,000 units × 100 items, and times the password hash of ``kaoping build --access`` for the longest
-passwords allowed, with the memory it allocates.
+For each size it generates synthetic data (bench/synth.py), then in a fresh process runs ``kaoping build``
+and times each of its steps (wall clock and CPU), with the peak memory of that process and its render
+workers, the site's size, file count and where its bytes go (the theme's chrome around each unit page, the
+unit tables, the units' JSON, the downloads, the search index). Then, each in a fresh process as a data
+commit on CI would be: a rebuild with nothing changed (byte-identical?), a rebuild after one unit's row
+changed (what it printed; byte-identical to a build from nothing?), the rebuild ``kaoping serve`` runs
+after that change, and the same site built as two shards in separate processes and merged (byte-identical?).
+In the same run it times a plain ``mkdocs build`` of the same units written as ordinary Markdown tables
+(every page in the navigation), so the speed-up is a ratio measured side by side. It also times scoring
+alone at 10,000 units × 100 items, and the password hash of ``kaoping build --access``.
 
     python bench/run.py            # 100 and 1,000 units
     python bench/run.py --full     # also 10,000 units (several minutes)
+    python bench/run.py --huge     # also 100,000 units: the full build only (an hour, ~9 GB of disk)
 """
 
 from __future__ import annotations
@@ -34,61 +37,61 @@ sys.path.insert(0, str(HERE))
 
 import synth  # noqa: E402
 
+#: The build's progress lines that start each step, and the step's column in the table.
+STEPS = [
+    ("读取并检查", "read, check, score"),
+    ("生成页面", "pages"),
+    ("用 MkDocs", "mkdocs"),
+    ("网站的布局", "mkdocs"),
+    ("组装单位页面", "assemble"),
+    ("生成搜索索引", "search index"),
+    ("完成", "end"),
+]
+STEP_NAMES = ["read, check, score", "pages", "mkdocs", "assemble", "search index"]
 
-def measure_build(root: Path) -> dict[str, float]:
-    """Run the pipeline step by step in this process (called in a child process)."""
-    from generator.site import build as b
-    from generator.site.assemble import assemble, exclude_patterns, shell_units
-    from generator.data.check import check_project
-    from generator.data.load import load_project
-    from generator.data.pipeline import Prepared
-    from generator.data.problems import Problems
-    from generator.site.render import render_site
-    from generator.engine.scoring import score_assessment
 
-    times: dict[str, float] = {}
-    t = time.perf_counter()
-    problems = Problems()
-    project = load_project(root, problems)
-    times["load"] = time.perf_counter() - t
-    t = time.perf_counter()
-    assessments = check_project(project, problems)
-    times["check"] = time.perf_counter() - t
-    assert not problems.has_errors(), [str(p) for p in problems.errors][:5]
-    t = time.perf_counter()
-    outcomes = {aid: score_assessment(a) for aid, a in assessments.items()}
-    times["score"] = time.perf_counter() - t
-    prepared = Prepared(project, outcomes, problems)
-    scratch = Path(tempfile.mkdtemp(dir=root, prefix=".kaoping-tmp-bench-"))
-    t = time.perf_counter()
-    render_site(
-        [r for r, _ in project.rubrics.values()], outcomes, project.notices,
-        root / b.TEMPLATES_DIR, scratch / "docs", workers=b.default_workers(),
-    )
-    b.swap_in(scratch / "docs" / "assessments", root / "docs" / "assessments", scratch)
-    times["render"] = time.perf_counter() - t
-    t = time.perf_counter()
-    nav, exclude = b.base_config(root)
-    shells = shell_units(outcomes.values())
-    site_dir = scratch / "site"
-    b.run_mkdocs(root, site_dir, b.navigation(outcomes, project.notices, nav), b.build_date(prepared), True,
-                 exclude.rstrip("\n") + "\n" + exclude_patterns(shells))
-    assemble(site_dir, root / "docs", outcomes.values(), shells)
-    times["mkdocs"] = time.perf_counter() - t
-    t = time.perf_counter()
-    b.build_search_index(site_dir, prepared)
-    times["search"] = time.perf_counter() - t
-    b.swap_in(site_dir, root / "site", scratch)
-    shutil.rmtree(scratch, ignore_errors=True)
+def cpu_seconds() -> float:
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def peak_mb() -> float:
+    """This process's peak plus each render worker's peak (an upper estimate: forked workers share pages)."""
+    from generator.site.build import default_workers
+
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    times["peak_mb"] = (own + workers * b.default_workers()) / 1024 if workers else own / 1024
-    return times
+    return (own + workers * default_workers()) / 1024 if workers else own / 1024
+
+
+def child_build(root: Path) -> dict[str, object]:
+    """kaoping build in this process: each step's wall time, the CPU time, the peak memory, what it said."""
+    from generator.site.build import build
+    from generator.site.progress import Progress
+
+    said: list[tuple[float, str]] = []
+
+    class Recorder(Progress):
+        def step(self, text: str) -> None:
+            said.append((time.perf_counter(), text))
+
+    t, cpu = time.perf_counter(), cpu_seconds()
+    result = build(root, progress=Recorder())
+    assert result.ok, [str(p) for p in result.problems.errors][:5]
+    found: dict[str, object] = {"seconds": time.perf_counter() - t, "cpu": cpu_seconds() - cpu, "peak_mb": peak_mb()}
+    steps: dict[str, float] = dict.fromkeys(STEP_NAMES, 0.0)
+    marks = [(when, name) for when, text in said for prefix, name in STEPS if text.startswith(prefix)]
+    for (when, name), (after, _) in zip(marks, marks[1:]):
+        steps[name] += after - when
+    found["steps"] = steps
+    found["said"] = [text for _, text in said if text.startswith("单位页面")]
+    return found
 
 
 def plain_markdown_project(src: Path, out: Path) -> None:
     """The same units as the naive site: one Markdown page per unit with a Markdown table, all in the nav."""
     from generator.data.pipeline import prepare
+    from generator.engine.wording import rule_words
 
     prepared = prepare(src)
     docs = out / "docs"
@@ -101,7 +104,7 @@ def plain_markdown_project(src: Path, out: Path) -> None:
             stack = list(reversed(u.score.categories))
             while stack:
                 n = stack.pop()
-                reasons = "；".join(r.explanation + "：" + "；".join(r.reasons) for r in n.rules)
+                reasons = "；".join(rule_words(r.why) + "：" + "；".join(r.reasons) for r in n.rules)
                 lines.append(f"| {n.id} | {n.node.title} | {n.points} | {n.lost} | {n.score} | {reasons} |")
                 stack.extend(reversed(n.children))
             (docs / "units" / f"{u.unit.id}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -110,44 +113,119 @@ def plain_markdown_project(src: Path, out: Path) -> None:
         "plugins:\n  - search:\n      lang: zh\n      separator: '[\\s\\u200b\\-]'\n", encoding="utf-8")
 
 
-def run_child(args: list[str]) -> dict[str, float]:
+def run_child(args: list[str]) -> dict[str, object]:
     out = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, check=False)
     if out.returncode != 0:
         raise SystemExit(f"benchmark step failed: {' '.join(args)}\n{out.stderr[-3000:]}")
-    result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    result: dict[str, object] = json.loads(out.stdout.strip().splitlines()[-1])
     return result
 
 
 def tree_hash(folder: Path) -> str:
+    """The site's files and bytes, without the build stamp (it says when the site was built)."""
     digest = hashlib.sha256()
     for path in sorted(folder.rglob("*")):
-        if path.is_file():
+        if path.is_file() and path.name != ".kaoping-build.json":
             digest.update(path.relative_to(folder).as_posix().encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
-def folder_stats(site: Path) -> tuple[float, int, float]:
-    files = [p for p in site.rglob("*") if p.is_file()]
-    size = sum(p.stat().st_size for p in files) / 1024 / 1024
-    index = sum(p.stat().st_size for p in (site / "search" / "kaoping").rglob("*.js")) / 1024 / 1024
-    return size, len(files), index
+def folder_stats(site: Path) -> dict[str, float]:
+    """The site's size and file count, and where its bytes go (MB)."""
+    split = dict.fromkeys(["unit chrome", "unit tables", "unit json", "downloads", "search", "other", "gz"], 0.0)
+    files = 0
+    for path in site.rglob("*"):
+        if not path.is_file():
+            continue
+        files += 1
+        size = path.stat().st_size
+        rel = path.relative_to(site).as_posix()
+        if rel.endswith(".gz"):  # the web server's pre-compressed copies
+            split["gz"] += size
+        elif "/units/" in rel and rel.endswith(".html"):
+            data = path.read_bytes()
+            start, end = data.find(b"<article"), data.find(b"</article>")
+            inside = end - start if 0 <= start < end else 0
+            split["unit tables"] += inside
+            split["unit chrome"] += size - inside
+        elif "/units/" in rel and rel.endswith(".json"):
+            split["unit json"] += size
+        elif "/downloads/" in rel:
+            split["downloads"] += size
+        elif rel.startswith("search/"):
+            split["search"] += size
+        else:
+            split["other"] += size
+    found = {k: v / 1024 / 1024 for k, v in split.items()}
+    found["site"] = sum(found.values())
+    found["files"] = files
+    found["index"] = sum(p.stat().st_size for p in (site / "search" / "kaoping").rglob("*.js")) / 1024 / 1024
+    return found
 
 
-def bench_size(units: int, baseline: bool) -> dict[str, object]:
+def edit_one_row(root: Path) -> str:
+    """One unit's reason changed in the results, as a clerk's commit would; the unit's page."""
+    entries = root / "results" / synth.AID / "entries.csv"
+    text = entries.read_text(encoding="utf-8").splitlines()
+    first = text[1].split(",")
+    first[5] = first[5] + "（复核）"
+    text[1] = ",".join(first)
+    entries.write_text("\n".join(text) + "\n", encoding="utf-8")
+    return f"assessments/{synth.AID}/units/{first[0]}.html"
+
+
+def timed(args: list[str]) -> float:
+    t = time.perf_counter()
+    subprocess.run([sys.executable, *args], check=True, capture_output=True, cwd=HERE.parent)
+    return time.perf_counter() - t
+
+
+def shards_and_merge(work: Path, units: int, expected: str, shards: int = 2) -> dict[str, object]:
+    """The site built as ``shards`` shards, each a separate process in its own copy (as CI runners), merged."""
+    merged = work / "merged"
+    synth.make_project(merged, units)
+    edit_one_row(merged)
+    times = []
+    for k in range(1, shards + 1):
+        runner = work / f"runner-{k}"
+        synth.make_project(runner, units)
+        edit_one_row(runner)
+        times.append(timed(["-m", "generator", "--root", str(runner), "build", "-q", "--shard", f"{k}/{shards}"]))
+        shutil.copytree(runner / "shards", merged / "shards", dirs_exist_ok=True)
+        shutil.rmtree(runner)
+    merge = timed(["-m", "generator", "--root", str(merged), "merge", "-q"])
+    same = tree_hash(merged / "site") == expected
+    shutil.rmtree(merged)
+    return {"shard": max(times), "merge": merge, "identical": same}
+
+
+def bench_size(units: int, baseline: bool, full: bool = True) -> dict[str, object]:
     work = Path(tempfile.mkdtemp(prefix=f"kaoping-bench-{units}-"))
     try:
         project = work / "project"
         synth.make_project(project, units)
-        row: dict[str, object] = {"units": units}
-        row.update(run_child(["--measure", str(project)]))
+        row: dict[str, object] = {"units": units, "build": run_child(["--build", str(project)])}
         site = project / "site"
-        row["site_mb"], row["files"], row["index_mb"] = folder_stats(site)
+        row["stats"] = folder_stats(site)
+        if not full:
+            return row
         before = tree_hash(site)
-        t = time.perf_counter()
-        run_child(["--build", str(project)])
-        row["rebuild"] = time.perf_counter() - t
-        row["identical"] = tree_hash(site) == before
+        again = run_child(["--build", str(project)])
+        row["unchanged"] = again["seconds"]
+        row["unchanged_identical"] = tree_hash(site) == before
+        edit_one_row(project)
+        edited = run_child(["--build", str(project)])
+        row["one_row"], row["one_row_said"] = edited["seconds"], edited["said"]
+        after = tree_hash(site)
+        # The same data built from nothing, in a fresh copy.
+        scratch = work / "from-nothing"
+        synth.make_project(scratch, units)
+        edit_one_row(scratch)
+        run_child(["--build", str(scratch)])
+        row["one_row_identical"] = tree_hash(scratch / "site") == after
+        shutil.rmtree(scratch)
+        row["shards"] = shards_and_merge(work, units, after)
         if units <= 1000:
             row["serve_update"] = run_child(["--serve-update", str(project)])["seconds"]
         if baseline:
@@ -157,15 +235,6 @@ def bench_size(units: int, baseline: bool) -> dict[str, object]:
         return row
     finally:
         shutil.rmtree(work, ignore_errors=True)
-
-
-def child_build(root: Path) -> dict[str, float]:
-    from generator.site.build import Progress, build
-
-    t = time.perf_counter()
-    result = build(root, progress=Progress(quiet=True))
-    assert result.ok
-    return {"seconds": time.perf_counter() - t}
 
 
 def child_plain(root: Path) -> dict[str, float]:
@@ -187,7 +256,7 @@ def child_serve_update(root: Path) -> dict[str, float]:
     entries = root / "results" / synth.AID / "entries.csv"
     text = entries.read_text(encoding="utf-8").splitlines()
     first = text[1].split(",")
-    first[5] = first[5] + "（复核）"
+    first[5] = first[5] + "（再复核）"
     text[1] = ",".join(first)
     entries.write_text("\n".join(text) + "\n", encoding="utf-8")
     page = f"assessments/{synth.AID}/units/{first[0]}.html"
@@ -195,7 +264,7 @@ def child_serve_update(root: Path) -> dict[str, float]:
     preview.rebuild()
     preview.ensure(page)  # the page the browser reloads
     seconds = time.perf_counter() - t
-    assert "（复核）" in (preview.folder / page).read_text(encoding="utf-8")
+    assert "（再复核）" in (preview.folder / page).read_text(encoding="utf-8")
     preview.close()
     return {"seconds": seconds}
 
@@ -214,10 +283,10 @@ def child_score_only(units: int, items: int) -> dict[str, float]:
         problems = Problems()
         assessments = check_project(load_project(work, problems), problems)
         assert not problems.has_errors()
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), time.process_time()
         for a in assessments.values():
             score_assessment(a)
-        return {"seconds": time.perf_counter() - t}
+        return {"seconds": time.perf_counter() - t, "cpu": time.process_time() - cpu}
     finally:
         shutil.rmtree(work, ignore_errors=True)
         del prepare
@@ -257,21 +326,68 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB, Python {platform.python_version()}, {platform.system()}"
 
 
+def yes(flag: object) -> str:
+    return "yes" if flag else "NO"
+
+
+def print_tables(rows: list[dict[str, object]]) -> None:
+    columns = ["units", *STEP_NAMES, "total", "CPU", "peak memory", "site", "files", "search index",
+               "plain mkdocs", "speed-up"]
+    print("Full build (a fresh process, nothing kept):\n")
+    print("| " + " | ".join(columns) + " |")
+    print("|" + " --- |" * len(columns))
+    for r in rows:
+        b, st = r["build"], r["stats"]
+        assert isinstance(b, dict) and isinstance(st, dict)
+        total, plain = float(b["seconds"]), r.get("plain")
+        cells = [f"{r['units']:,}", *(f"{b['steps'][k]:.1f} s" for k in STEP_NAMES), f"**{total:.1f} s**",
+                 f"{b['cpu']:.1f} s", f"{b['peak_mb']:.0f} MB", f"{st['site']:.0f} MB", f"{st['files']:,}",
+                 f"{st['index']:.1f} MB",
+                 f"{float(plain):.1f} s" if plain is not None else "—",  # type: ignore[arg-type]
+                 f"{float(plain) / total:.1f}×" if plain is not None else "—"]  # type: ignore[arg-type]
+        print("| " + " | ".join(cells) + " |")
+    columns = ["units", "unit chrome", "unit tables", "unit json", "downloads", "search", "other", "gz", "site"]
+    print("\nWhere the site's bytes go (MB; a unit page's chrome is everything outside its <article>; gz: the "
+          "pre-compressed copies):\n")
+    print("| " + " | ".join(columns) + " |")
+    print("|" + " --- |" * len(columns))
+    for r in rows:
+        st = r["stats"]
+        assert isinstance(st, dict)
+        print("| " + " | ".join([f"{r['units']:,}", *(f"{st[k]:.0f}" for k in columns[1:])]) + " |")
+    columns = ["units", "nothing changed", "identical", "one row changed", "identical to a build from nothing",
+               "serve update", "2 shards (slowest) + merge", "merged identical"]
+    print("\nRebuilds, each a fresh process (as a data commit on CI):\n")
+    print("| " + " | ".join(columns) + " |")
+    print("|" + " --- |" * len(columns))
+    for r in rows:
+        if "unchanged" not in r:
+            continue
+        sh = r["shards"]
+        assert isinstance(sh, dict)
+        cells = [f"{r['units']:,}", f"{r['unchanged']:.1f} s", yes(r["unchanged_identical"]), f"{r['one_row']:.1f} s",
+                 yes(r["one_row_identical"]),
+                 f"{r['serve_update']:.1f} s" if "serve_update" in r else "—",
+                 f"{sh['shard']:.1f} s + {sh['merge']:.1f} s", yes(sh["identical"])]
+        print("| " + " | ".join(cells) + " |")
+    for r in rows:
+        if "one_row_said" in r:
+            print(f"{r['units']:,} units, one row changed, the build said: {'; '.join(r['one_row_said'])}")  # type: ignore[arg-type]
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description="kaoping 性能基准")
     p.add_argument("--full", action="store_true", help="also 10,000 units")
-    p.add_argument("--measure", type=Path)
+    p.add_argument("--huge", action="store_true", help="also 100,000 units (the full build only)")
     p.add_argument("--build", type=Path)
     p.add_argument("--plain", type=Path)
     p.add_argument("--serve-update", type=Path)
     p.add_argument("--score-only", type=int, nargs=2, metavar=("UNITS", "ITEMS"))
     p.add_argument("--password-hash", action="store_true")
+    p.add_argument("--sizes", type=int, nargs="*", help="only these sizes (no baseline beyond 1,000)")
     args = p.parse_args()
     if args.password_hash:
         print(json.dumps(child_password_hash()))
-        return
-    if args.measure:
-        print(json.dumps(measure_build(args.measure)))
         return
     if args.build:
         print(json.dumps(child_build(args.build)))
@@ -286,26 +402,12 @@ def main() -> None:
         print(json.dumps(child_score_only(*args.score_only)))
         return
 
-    sizes = [100, 1000] + ([10000] if args.full else [])
-    print(f"Machine: {machine()}\n")
-    rows = [bench_size(n, baseline=n <= 1000) for n in sizes]
-    columns = ["units", "load", "check", "score", "render", "mkdocs", "search index", "total", "peak memory", "site",
-               "files", "search index size", "rebuild identical", "serve update", "plain mkdocs", "speed-up"]
-    print("| " + " | ".join(columns) + " |")
-    print("|" + " --- |" * len(columns))
-    for r in rows:
-        steps = [float(r[k]) for k in ("load", "check", "score", "render", "mkdocs", "search")]  # type: ignore[arg-type]
-        total = sum(steps)
-        plain = r.get("plain")
-        cells = [f"{r['units']:,}", *(f"{t:.1f} s" for t in steps), f"**{total:.1f} s**", f"{r['peak_mb']:.0f} MB",
-                 f"{r['site_mb']:.0f} MB", f"{r['files']:,}", f"{r['index_mb']:.2f} MB",
-                 "yes" if r["identical"] else "NO",
-                 f"{r['serve_update']:.1f} s" if "serve_update" in r else "—",
-                 f"{float(plain):.1f} s" if plain is not None else "—",  # type: ignore[arg-type]
-                 f"{float(plain) / total:.1f}×" if plain is not None else "—"]  # type: ignore[arg-type]
-        print("| " + " | ".join(cells) + " |")
+    sizes = args.sizes or [100, 1000] + ([10000] if args.full else []) + ([100000] if args.huge else [])
+    print(f"Machine: {machine()}; load average before the run {os.getloadavg()[0]:.1f}\n")
+    rows = [bench_size(n, baseline=n <= 1000, full=n <= 10000) for n in sizes]
+    print_tables(rows)
     score = run_child(["--score-only", "10000", "100"])
-    print(f"\nScoring alone, 10,000 units × 100 items: {score['seconds']:.2f} s")
+    print(f"\nScoring alone, 10,000 units × 100 items: {score['seconds']:.2f} s ({score['cpu']:.2f} s CPU)")
     h = run_child(["--password-hash"])
     print(
         "Password hash (SHA-512-crypt, 5,000 rounds), longest password allowed (128 characters): "

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import os
+
+# As generator/__init__.py says (the tests import openpyxl before the generator): openpyxl's own XML writer.
+os.environ.setdefault("OPENPYXL_LXML", "False")
+
+from collections.abc import Callable, Mapping  # noqa: E402
 from pathlib import Path
 
 import pytest

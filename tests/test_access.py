@@ -52,7 +52,7 @@ from generator.cli import main
 from generator.data.pipeline import Prepared, prepare
 from generator.data.problems import Loc, Problems
 from generator.engine.exact import fmt
-from generator.site import paths, searchindex, views
+from generator.site import paths, searchindex, views, yearpaths
 from generator.site.build import Progress, build
 
 pytestmark = pytest.mark.slow
@@ -530,6 +530,9 @@ def test_a_site_root_that_would_serve_the_passwords_is_refused(
         ("assessments/a-2020/units/u-1.md", "office"),
         ("assessments/a-2020/downloads/a-2020.json", "office"),
         ("assessments/a-2020/downloads/a-2020-results.xlsx", "office"),
+        ("assessments/a-2020/units/u-1.xlsx", "unit"),
+        ("assessments/a-2020/office/year.html", "office"),
+        ("assessments/a-2020/office/letters/2020-01.docx", "office"),
         ("reference/access.html", "public"),
         ("search/search_index.json", "public"),
     ],
@@ -1008,6 +1011,31 @@ def test_the_compressed_copies_keep_the_rules(served: Served) -> None:
             assert body == path.read_bytes(), url
             assert get(served, url, "unit-a", gzip_ok=gzip_ok).status == 403, url
             assert get(served, url + ".gz", "unit-a", gzip_ok=gzip_ok).status == 403, url
+
+
+def test_a_unit_downloads_only_its_own_workbook(served: Served) -> None:
+    own = "/" + yearpaths.unit_workbook(served.private_id, served.unit_a)
+    other = "/" + yearpaths.unit_workbook(served.private_id, served.unit_b)
+    reply = get(served, own, "unit-a")
+    assert reply.status == 200 and reply.body == (served.site / own[1:]).read_bytes()
+    assert get(served, other, "unit-a").status == 403
+    assert get(served, own, "unit-b").status == 403
+    assert get(served, own).status == 401
+    assert get(served, other, "office").status == 200
+
+
+def test_the_offices_year_lists_and_letters_are_the_offices_only(served: Served) -> None:
+    """office/: the year's lists (consequences, tasks, objections) and each letter's page and .docx."""
+    files = sorted(
+        p for p in (served.site / paths.GENERATED).glob("*/office/**/*") if p.is_file() and p.suffix != ".gz"
+    )
+    assert any(p.suffix == ".docx" for p in files) and any(p.name == "year.html" for p in files)
+    for path in files:
+        url = "/" + path.relative_to(served.site).as_posix()
+        office = get(served, url, "office")
+        assert office.status == 200 and office.body == path.read_bytes(), url
+        assert get(served, url, "unit-a").status == 403, url
+        assert get(served, url).status == 401, url
 
 
 def test_public_pages_are_public(served: Served) -> None:

@@ -254,6 +254,7 @@ def test_sorting_the_ranking_by_total(tab: Page, base_url: str, built: BuiltSite
 def test_filtering_the_ranking_by_name(tab: Page, base_url: str, built: BuiltSite) -> None:
     outcome, u = a_unit(built)
     tab.goto(url(base_url, page(outcome.rubric.id, "results")))
+
     # a part of the name that several units share, but not all
     def sharing(word: str) -> int:
         return sum(word in x.unit.name for x in outcome.units)
@@ -402,7 +403,10 @@ def real_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, A
             elif other.is_file() and other.stem != aid:
                 other.unlink()
     readme = root / "results" / aid / "README.md"
-    readme.write_text("\n".join(line for line in readme.read_text(encoding="utf-8").splitlines() if not line.startswith("示例数据")), encoding="utf-8")
+    readme.write_text(
+        "\n".join(line for line in readme.read_text(encoding="utf-8").splitlines() if not line.startswith("示例数据")),
+        encoding="utf-8",
+    )
     notice = root / "results" / aid / "notice.yml"
     notice.write_text(notice.read_text(encoding="utf-8").replace("illustrative: true\n", ""), encoding="utf-8")
     result = build(root, progress=Progress(quiet=True))

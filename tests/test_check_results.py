@@ -86,12 +86,14 @@ ENTRY_PROBLEMS = [
     ),
     pytest.param(
         "第一党支部,1,no_plan,,,无计划",
-        "results/t/entries.csv:2:1: 错误：单位代码「第一党支部」不在单位名册中\n    处理办法：这是单位名称，请填代码 u1。",
+        "results/t/entries.csv:2:1: 错误：单位代码「第一党支部」不在单位名册中\n    处理办法：这是单位名称，请填代码 "
+        "u1。",
         id="unit name instead of code",
     ),
     pytest.param(
         "zz,1,no_plan,,,无计划",
-        "results/t/entries.csv:2:1: 错误：单位代码「zz」不在单位名册中\n    处理办法：先在单位名册 units.csv 中登记该单位。",
+        "results/t/entries.csv:2:1: 错误：单位代码「zz」不在单位名册中\n    处理办法：先在单位名册 units.csv "
+        "中登记该单位。",
         id="unknown unit",
     ),
     pytest.param(
@@ -106,7 +108,8 @@ ENTRY_PROBLEMS = [
     ),
     pytest.param(
         "u1,c1,,,,无计划",
-        "results/t/entries.csv:2:2: 错误：指标 c1 没有评分规则，不能直接扣分\n    处理办法：填写它的下级指标编号：1、2。",
+        "results/t/entries.csv:2:2: 错误：指标 c1 没有评分规则，不能直接扣分\n    处理办法：填写它的下级指标编号：1、"
+        "2。",
         id="item with children",
     ),
     pytest.param(
@@ -154,7 +157,8 @@ ENTRY_PROBLEMS = [
     ),
     pytest.param(
         "u1,2,,3,1,少开一次",
-        "results/t/entries.csv:2:5: 错误：指标 2 规则 a 按完成次数计算扣分，不填扣分\n    处理办法：删去扣分，只填完成次数。",
+        "results/t/entries.csv:2:5: 错误：指标 2 规则 a 按完成次数计算扣分，不填扣分\n    处理办法：删去扣分，"
+        "只填完成次数。",
         id="shortfall with amount",
     ),
     pytest.param(
@@ -235,7 +239,8 @@ def test_not_assessed_unit_with_records_is_a_warning(ran: Run) -> None:
 def test_missing_part_score(ran: Run) -> None:
     prepared = ran(RUBRIC, {"units.csv": ROSTER, "parts.csv": csv_text("unit,part,score", "u1,routine,90")})
     assert errors(prepared) == [
-        "results/t/units.csv:3:1: 错误：单位 u2 缺少平时考核得分\n    处理办法：在 parts.csv 中为该单位加一行：u2,平时考核,分数。"
+        "results/t/units.csv:3:1: 错误：单位 u2 缺少平时考核得分\n    处理办法：在 parts.csv 中为该单位加一行：u2,"
+        "平时考核,分数。"
     ]
 
 
@@ -499,7 +504,8 @@ def test_a_broken_registry_is_reported_once_not_on_every_row(ran: Run) -> None:
 
 def test_shortfall_without_a_target_for_the_units_type_is_a_warning(ran: Run) -> None:
     rubric = rubric_text(
-        "indicators:\n  - {id: c1, title: 信息, points: 100, rules: [{kind: shortfall, target: {branch: 6}, deduct: 3}]}\n",
+        "indicators:\n  - {id: c1, title: 信息, points: 100, rules: [{kind: shortfall, target: {branch: 6}, deduct: "
+        "3}]}\n",
         types=THREE_TYPES,
     )
     prepared = ran(
@@ -514,7 +520,8 @@ def test_shortfall_without_a_target_for_the_units_type_is_a_warning(ran: Run) ->
 
 def test_shortfall_counts_may_be_fractions_of_hours(ran: Run) -> None:
     rubric = rubric_text(
-        "indicators:\n  - {id: c1, title: 培训, points: 100, rules: [{kind: shortfall, target: 32, deduct: 2, unit: 小时}]}\n"
+        "indicators:\n  - {id: c1, title: 培训, points: 100, rules: [{kind: shortfall, target: 32, deduct: 2, unit: "
+        "小时}]}\n"
     )
     prepared = ran(
         rubric,
@@ -618,7 +625,8 @@ def test_a_missing_element_count_must_be_a_positive_whole_number(ran: Run, value
 
 def test_element_names_match_whatever_the_width_of_their_punctuation(ran: Run) -> None:
     rubric = rubric_text(
-        "indicators:\n  - {id: c1, title: 活动室, points: 100, rules: [{kind: per_element, per: 0.5, elements: [活动室（阵地）, 党旗]}]}\n"
+        "indicators:\n  - {id: c1, title: 活动室, points: 100, rules: [{kind: per_element, per: 0.5, elements: "
+        "[活动室（阵地）, 党旗]}]}\n"
     )
     prepared = ran(
         rubric,
@@ -634,7 +642,8 @@ def test_element_names_match_whatever_the_width_of_their_punctuation(ran: Run) -
 
 def test_discretionary_amounts_under_a_rate_are_limited_in_total(ran: Run) -> None:
     rubric = rubric_text(
-        "indicators:\n  - {id: c1, title: 会议, points: 100, rules: [{kind: rate, threshold: 80%, min: 1, max: 2, measure: 与会率}]}\n"
+        "indicators:\n  - {id: c1, title: 会议, points: 100, rules: [{kind: rate, threshold: 80%, min: 1, max: 2, "
+        "measure: 与会率}]}\n"
     )
     prepared = ran(
         rubric,
@@ -651,7 +660,8 @@ def test_discretionary_amounts_under_a_rate_are_limited_in_total(ran: Run) -> No
 @pytest.mark.parametrize(("unit", "ok"), [("次", False), ("小时", True)])
 def test_shortfall_counts_are_whole_except_for_measures_of_time(ran: Run, unit: str, ok: bool) -> None:
     rubric = rubric_text(
-        f"indicators:\n  - {{id: c1, title: 甲, points: 100, rules: [{{kind: shortfall, target: 4, per: 1, unit: {unit}}}]}}\n"
+        f"indicators:\n  "
+        f"- {{id: c1, title: 甲, points: 100, rules: [{{kind: shortfall, target: 4, per: 1, unit: {unit}}}]}}\n"
     )
     prepared = ran(
         rubric, {"units.csv": units_csv("u1,一支部,branch,已考核"), "entries.csv": entries_csv("u1,c1,,2.5,,完成2.5")}

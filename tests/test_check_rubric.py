@@ -163,7 +163,8 @@ def test_points_mismatch_stated_in_the_rubric_is_a_warning() -> None:
     )
     assert errors(problems) == []
     assert warnings(problems) == [
-        "rubrics/t.yml:12:5: 警告：指标 c1「甲」分值为 4 分，但下级指标合计 6 分（3 + 3）；细则已说明：原文本项4分，但两部分各3分。"
+        "rubrics/t.yml:12:5: 警告：指标 c1「甲」分值为 4 分，但下级指标合计 6 分（3 + 3）；细则已说明：原文本项4分，"
+        "但两部分各3分。"
     ]
 
 
@@ -212,7 +213,8 @@ def test_duplicate_unit_types_and_bad_characters() -> None:
         indicators:
           - {id: "c 1", title: 甲, points: 100, rules: [{kind: range}]}
         """,
-        types="unit_types:\n  - {id: branch, name: 党支部, full_marks: 100}\n  - {id: Branch, name: 党支部, full_marks: 100}\n",
+        types="unit_types:\n  - {id: branch, name: 党支部, full_marks: 100}\n  - {id: Branch, name: 党支部, "
+        "full_marks: 100}\n",
     )
     assert first_lines(errors(problems)) == [
         "rubrics/t.yml:7:5: 错误：单位类型代码 Branch 重复（第一次在第 6 行）",
@@ -277,7 +279,8 @@ def test_unknown_activity() -> None:
         "indicators:\n  - {id: c1, title: 甲, points: 100, rules: [{kind: shortfall, activity: party_class, per: 1}]}\n"
     )
     assert errors(problems) == [
-        "rubrics/t.yml:10:45: 错误：指标 c1 规则 a 引用的活动 party_class 不存在\n    处理办法：可用的活动：（细则没有 activities）。"
+        "rubrics/t.yml:10:45: 错误：指标 c1 规则 a 引用的活动 party_class 不存在\n    处理办法：可用的活动："
+        "（细则没有 activities）。"
     ]
 
 
@@ -324,7 +327,8 @@ RULES = [
 @pytest.mark.parametrize(("rule", "message"), RULES)
 def test_rule_bigger_than_its_item_or_malformed(rule: str, message: str) -> None:
     problems = check(
-        f"indicators:\n  - {{id: c1, title: 甲, points: 4, rules: [{rule}]}}\n  - {{id: c2, title: 乙, points: 96, rules: [{{kind: range}}]}}\n"
+        f"indicators:\n  - {{id: c1, title: 甲, points: 4, rules: [{rule}]}}\n  "
+        f"- {{id: c2, title: 乙, points: 96, rules: [{{kind: range}}]}}\n"
     )
     assert [m.split(" 错误：")[1] for m in first_lines(errors(problems))] == [message]
 
@@ -387,7 +391,10 @@ FLOORS = [
 
 @pytest.mark.parametrize(("rules", "message"), FLOORS)
 def test_deductions_that_can_exceed_an_item_need_a_floor(rules: str, message: str) -> None:
-    body = f"indicators:\n  - {{id: c1, title: 甲, points: 4, {rules}}}\n  - {{id: c2, title: 乙, points: 96, rules: [{{kind: range}}]}}\n"
+    body = (
+        f"indicators:\n  - {{id: c1, title: 甲, points: 4, {rules}}}\n"
+        "  - {id: c2, title: 乙, points: 96, rules: [{kind: range}]}\n"
+    )
     assert first_lines(errors(check(body, floor=False))) == [f"rubrics/t.yml:8:5: 错误：{message}"]
     # Any stated floor settles it: the rubric's default, the item's floor, or 直至扣完.
     assert errors(check(body, floor=True)) == []
@@ -407,7 +414,10 @@ def test_deductions_that_can_exceed_an_item_need_a_floor(rules: str, message: st
     ],
 )
 def test_bounded_deductions_need_no_floor(rules: str) -> None:
-    body = f"indicators:\n  - {{id: c1, title: 甲, points: 4, {rules}}}\n  - {{id: c2, title: 乙, points: 96, rules: [{{kind: range}}]}}\n"
+    body = (
+        f"indicators:\n  - {{id: c1, title: 甲, points: 4, {rules}}}\n"
+        "  - {id: c2, title: 乙, points: 96, rules: [{kind: range}]}\n"
+    )
     assert errors(check(body, floor=False)) == []
 
 
@@ -422,32 +432,38 @@ ONE = "indicators:\n  - {id: c1, title: 甲, points: 100, rules: [{kind: range}]
     ("section", "expected"),
     [
         pytest.param(
-            "parts:\n  - {id: year_end, name: 年终考核, weight: 70%, source: rubric}\n  - {id: routine, name: 平时考核, weight: 20%, source: entered, full: 100}\n",
+            "parts:\n  - {id: year_end, name: 年终考核, weight: 70%, source: rubric}\n  - {id: routine, name: "
+            "平时考核, weight: 20%, source: entered, full: 100}\n",
             ["rubrics/t.yml:12:5: 错误：各组成部分权重合计 90%，应为 100%"],
             id="weights short",
         ),
         pytest.param(
-            "parts:\n  - {id: year_end, name: 年终考核, weight: 0.7, source: rubric}\n  - {id: routine, name: 平时考核, weight: 0.4, source: entered, full: 100}\n",
+            "parts:\n  - {id: year_end, name: 年终考核, weight: 0.7, source: rubric}\n  - {id: routine, name: "
+            "平时考核, weight: 0.4, source: entered, full: 100}\n",
             ["rubrics/t.yml:12:5: 错误：各组成部分权重合计 110%，应为 100%"],
             id="weights over",
         ),
         pytest.param(
-            "parts:\n  - {id: a, name: 甲, weight: 50%, source: rubric}\n  - {id: b, name: 乙, weight: 50%, source: rubric}\n",
+            "parts:\n  - {id: a, name: 甲, weight: 50%, source: rubric}\n  - {id: b, name: 乙, weight: 50%, source: "
+            "rubric}\n",
             ["rubrics/t.yml:12:5: 错误：应有且只有一个组成部分按本细则指标计分（source: rubric）"],
             id="two rubric parts",
         ),
         pytest.param(
-            "parts:\n  - {id: a, name: 甲, weight: 90%, source: rubric}\n  - {id: b, name: 乙, weight: 10%, source: entered}\n",
+            "parts:\n  - {id: a, name: 甲, weight: 90%, source: rubric}\n  - {id: b, name: 乙, weight: 10%, source: "
+            "entered}\n",
             ["rubrics/t.yml:13:5: 错误：组成部分 b 由结果录入，须写满分 full"],
             id="entered without full",
         ),
         pytest.param(
-            "grading:\n  method: threshold\n  bands:\n    - {grade: basic_pass, min: 70}\n    - {grade: pass, min: 85}\n    - {grade: fail}\n",
+            "grading:\n  method: threshold\n  bands:\n    - {grade: basic_pass, min: 70}\n    - {grade: pass, min: "
+            "85}\n    - {grade: fail}\n",
             ["rubrics/t.yml:12:3: 错误：分数段应从高到低排列，且最低分互不相同"],
             id="bands ascending",
         ),
         pytest.param(
-            "grading:\n  method: threshold\n  bands:\n    - {grade: pass, min: 85}\n    - {grade: basic_pass, min: 85}\n    - {grade: fail}\n",
+            "grading:\n  method: threshold\n  bands:\n    - {grade: pass, min: 85}\n    - {grade: basic_pass, min: "
+            "85}\n    - {grade: fail}\n",
             ["rubrics/t.yml:12:3: 错误：分数段应从高到低排列，且最低分互不相同"],
             id="bands equal",
         ),
@@ -472,7 +488,8 @@ ONE = "indicators:\n  - {id: c1, title: 甲, points: 100, rules: [{kind: range}]
             id="rank without pools",
         ),
         pytest.param(
-            "ranking:\n  within: pools\n  pools:\n    - {id: p, name: 全体, unit_types: [branch]}\ngrading:\n  method: rank\n  advanced: rank\n",
+            "ranking:\n  within: pools\n  pools:\n    - {id: p, name: 全体, unit_types: [branch]}\ngrading:\n  "
+            "method: rank\n  advanced: rank\n",
             ["rubrics/t.yml:16:3: 错误：先进按名次产生（advanced: rank），但没有排名组写了 advanced_top"],
             id="advanced rank without top",
         ),
@@ -482,7 +499,8 @@ ONE = "indicators:\n  - {id: c1, title: 甲, points: 100, rules: [{kind: range}]
             id="advanced threshold without score",
         ),
         pytest.param(
-            "grading:\n  method: threshold\n  labels: {excellent: 优秀}\n  bands: [{grade: pass, min: 60}, {grade: fail}]\n",
+            "grading:\n  method: threshold\n  labels: {excellent: 优秀}\n  bands: [{grade: pass, min: 60}, {grade: "
+            "fail}]\n",
             ["rubrics/t.yml:12:3: 错误：等次名称中的「excellent」不是等次代码"],
             id="label key",
         ),
@@ -492,7 +510,8 @@ ONE = "indicators:\n  - {id: c1, title: 甲, points: 100, rules: [{kind: range}]
             id="pools missing",
         ),
         pytest.param(
-            "bonus:\n  items:\n    - {id: b1, title: 荣誉, min: 1, max: 3, levels: [{id: x, name: 国家级, points: 5}]}\n    - {id: b2, title: 经验}\n    - {id: b3, title: 酌情, min: 3, max: 1}\n",
+            "bonus:\n  items:\n    - {id: b1, title: 荣誉, min: 1, max: 3, levels: [{id: x, name: 国家级, points: "
+            "5}]}\n    - {id: b2, title: 经验}\n    - {id: b3, title: 酌情, min: 3, max: 1}\n",
             [
                 "rubrics/t.yml:13:7: 错误：加分项目 b1 应写 levels（按级别加分）或 min/max（酌情加分），二者选一",
                 "rubrics/t.yml:14:7: 错误：加分项目 b2 应写 levels（按级别加分）或 min/max（酌情加分），二者选一",
@@ -601,7 +620,8 @@ def test_element_names_cannot_hold_the_separators_results_use() -> None:
         """
     )
     assert [str(p).split("\n")[0] for p in problems.errors] == [
-        "rubrics/t.yml:13:13: 错误：指标 c1 规则 a 的项名「电教设备、学习资料」含有分隔符（顿号、逗号、分号或斜杠），考核结果无法填写它"
+        "rubrics/t.yml:13:13: 错误：指标 c1 规则 a 的项名「电教设备、学习资料」含有分隔符（顿号、逗号、分号或斜杠），"
+        "考核结果无法填写它"
     ]
 
 

@@ -107,9 +107,12 @@ def script_lines() -> list[str]:
 # -- syntax and references ----------------------------------------------------------------------------
 
 
+JOBS = {"check", "test", "shard", "build", "publish"}
+
+
 def test_both_files_load_as_yaml() -> None:
-    assert set(github_jobs()) == {"check", "test", "build", "publish"}
-    assert set(gitlab_jobs()) == {"check", "test", "build", "publish"}
+    assert set(github_jobs()) == JOBS
+    assert set(gitlab_jobs()) == JOBS
 
 
 def test_every_make_target_exists() -> None:
@@ -169,7 +172,7 @@ def test_every_script_exists() -> None:
 
 
 def test_python_3_11_on_debian() -> None:
-    assert set(github_jobs()) == {"check", "test", "build", "publish"}
+    assert set(github_jobs()) == JOBS
     for name, job in github_jobs().items():
         assert job["runs-on"].startswith("ubuntu-")
         if name != "publish":
@@ -220,27 +223,42 @@ def test_check_then_test_then_build_then_publish(platform: str) -> None:
     check = job_running(commands, platform, "make check")
     test = job_running(commands, platform, "make test")
     build = job_running(commands, platform, "make site")
+    shard = job_running(commands, platform, "make shard")
     publish = job_running(commands, platform, "scripts/ci_publish.sh")
+    # Sharded, the job that builds the site merges the shards instead (the same site, byte for byte).
+    assert job_running(commands, platform, "make merge") == build
     assert upstream(jobs, test) == {check}
-    assert upstream(jobs, build) == {check, test}
+    assert upstream(jobs, shard) == {check, test}
+    assert upstream(jobs, build) == {check, test, shard}
     assert needs(jobs[publish]) >= {test, build}, "发布必须等测试和生成都通过"
-    assert upstream(jobs, publish) == {check, test, build}
+    assert upstream(jobs, publish) == {check, test, shard, build}
     if platform == "gitlab":
         stages = load(GITLAB)["stages"]
-        order = [stages.index(jobs[name]["stage"]) for name in (check, test, build, publish)]
-        assert order == sorted(order) and len(set(order)) == 4
+        order = [stages.index(jobs[name]["stage"]) for name in (check, test, shard, build, publish)]
+        assert order == sorted(order) and len(set(order)) == 5
+        assert {"job": shard, "optional": True} in jobs[build]["needs"]
+        assert jobs[shard]["rules"] == [{"if": "$KAOPING_SHARDS"}]
+        assert "$CI_NODE_INDEX/$CI_NODE_TOTAL" in commands[f"gitlab:{shard}"][0]
+    else:
+        assert jobs[shard]["if"] == "vars.KAOPING_SHARDS != ''"
+        assert "${{ matrix.shard }}/${{ strategy.job-total }}" in commands[f"github:{shard}"][0]
+        # The build runs when the shards were skipped, never when one failed.
+        assert jobs[build]["if"] == "${{ !failure() && !cancelled() }}"
 
 
 def test_publish_only_on_the_default_branch() -> None:
     jobs = github_jobs()
     condition = jobs["publish"]["if"]
-    assert condition == "github.ref == format('refs/heads/{0}', github.event.repository.default_branch)"
-    assert [name for name, job in jobs.items() if "if" in job] == ["publish"]
+    assert condition == (
+        "${{ !failure() && !cancelled() && "
+        "github.ref == format('refs/heads/{0}', github.event.repository.default_branch) }}"
+    )
+    assert [name for name, job in jobs.items() if "if" in job] == ["shard", "build", "publish"]
     assert jobs["publish"]["concurrency"]["cancel-in-progress"] is False
 
     lab = gitlab_jobs()
     assert lab["publish"]["rules"] == [{"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"}]
-    assert [name for name, job in lab.items() if "rules" in job or "only" in job] == ["publish"]
+    assert [name for name, job in lab.items() if "rules" in job or "only" in job] == ["shard", "publish"]
     assert lab["publish"]["resource_group"]
 
 
@@ -271,7 +289,10 @@ def documented_variables() -> dict[str, tuple[str, str]]:
 
 
 def test_the_documented_variables_are_the_ones_used() -> None:
-    documented = documented_variables()
+    every = documented_variables()
+    # KAOPING_SHARDS switches the sharded build on; the others are the publish step's.
+    assert every.pop("KAOPING_SHARDS")[1] == "Variables"
+    documented = every
     assert "KAOPING_DEPLOY_SSH_KEY" in documented and "KAOPING_DEPLOY_PORT" in documented
     env = next(s for s in github_jobs()["publish"]["steps"] if "run" in s)["env"]
     assert set(env) == set(documented)
@@ -290,7 +311,7 @@ def test_the_documented_variables_are_the_ones_used() -> None:
         re.findall(r"\bKAOPING_\w+", GITLAB.read_text(encoding="utf-8"))
         + re.findall(r"\bKAOPING_\w+", GITHUB.read_text(encoding="utf-8"))
     )
-    assert other <= set(documented)
+    assert other <= set(documented) | {"KAOPING_SHARDS"}
 
 
 # -- the publish script against a stand-in server -----------------------------------------------------

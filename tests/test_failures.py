@@ -103,13 +103,24 @@ def test_bad_data_stops_before_anything_is_written(
     ("template", "old", "new", "expected"),
     [
         ("unit.md.j2", "{{", "{% for x in %}{{", "页面模板 unit.md.j2 第"),
-        ("results.md.j2", "{{", "{{ ctx.no_such_field }}{{", "页面模板 results.md.j2 第 4 行出错：没有名为 no_such_field 的数据"),
+        (
+            "results.md.j2",
+            "{{",
+            "{{ ctx.no_such_field }}{{",
+            "页面模板 results.md.j2 第 4 行出错：没有名为 no_such_field 的数据",
+        ),
         ("unit.md.j2", "{{", "{{ no_such_name }}{{", "页面模板 unit.md.j2 第 3 行出错：没有名为 no_such_name 的数据"),
     ],
     ids=["syntax", "undefined", "undefined-in-a-unit-page"],
 )
 def test_a_template_error(
-    project: Path, before: dict[str, str], capsys: pytest.CaptureFixture[str], template: str, old: str, new: str, expected: str
+    project: Path,
+    before: dict[str, str],
+    capsys: pytest.CaptureFixture[str],
+    template: str,
+    old: str,
+    new: str,
+    expected: str,
 ) -> None:
     edit(project / "site_templates" / template, old, new)
     code, err = cli_build(project, capsys)
@@ -151,9 +162,15 @@ def no_space(*args: object, **kwargs: object) -> None:
     raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), "site/assessments/x.html")
 
 
-@pytest.mark.parametrize("target", ["generator.site.render.write", "shutil.copyfile"], ids=["rendering", "mkdocs-copying"])
+@pytest.mark.parametrize(
+    "target", ["generator.site.render.write", "shutil.copyfile"], ids=["rendering", "mkdocs-copying"]
+)
 def test_the_disk_fills_up(
-    project: Path, before: dict[str, str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, target: str
+    project: Path,
+    before: dict[str, str],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    target: str,
 ) -> None:
     monkeypatch.setattr(target, no_space)
     code, err = cli_build(project, capsys)
@@ -243,8 +260,16 @@ def test_two_builds_at_once(project: Path, published: Path) -> None:
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
-        ("<!-- kaoping:content -->\n", "", "单位页面模板 site_templates/unit.md.j2 缺少内容标记 <!-- kaoping:content -->"),
-        ('{{ front(ctx.head.name ~ " · " ~ ctx.rubric.year ~ "年度考核结果") }}\n', "", "单位页面模板 site_templates/unit.md.j2 生成的页面开头没有标题"),
+        (
+            "<!-- kaoping:content -->\n",
+            "",
+            "单位页面模板 site_templates/unit.md.j2 缺少内容标记 <!-- kaoping:content -->",
+        ),
+        (
+            '{{ front(ctx.head.name ~ " · " ~ ctx.rubric.year ~ "年度考核结果") }}\n',
+            "",
+            "单位页面模板 site_templates/unit.md.j2 生成的页面开头没有标题",
+        ),
     ],
     ids=["content-marker", "front-matter"],
 )

@@ -317,6 +317,38 @@ def results() -> dict[str, str]:
             ["单位代码", "等次", "依据", "内部备注"], [["u1", "先进", hostile("评定依据"), secret("备注")]]
         ),
         "notice.yml": yaml.safe_dump(notice(), allow_unicode=True, sort_keys=False),
+        **year_tables(),
+    }
+
+
+def year_tables() -> dict[str, str]:
+    """The year's records around the scores: a letter and its answer, an objection, a rectification task."""
+    return {
+        "letters.csv": table(
+            ["编号", "类别", "文号", "单位代码", "发出单位", "发出日期", "发现的问题", "整改要求", "答复期限"]
+            + ["答复日期", "答复内容", "内部备注"],
+            [
+                ["l-1", "意见书", hostile("文书文号"), "u5", hostile("发出单位"), "2017-06-01", hostile("发现的问题")]
+                + [hostile("整改要求"), "2017-06-20", "2017-06-10", hostile("答复内容"), secret("备注")],
+                ["l-2", "督办单", FORMULAS[0], "u1", "", "2017-07-01", FORMULAS[3], "", "", "", "", secret("备注")],
+            ],
+        ),
+        "objections.csv": table(
+            ["单位代码", "异议内容", "收到日期", "复核情况", "复核结果", "复核理由", "决定日期", "决定机关"]
+            + ["内部备注"],
+            [
+                ["u5", hostile("异议内容"), "2018-01-22", hostile("复核情况"), "维持", hostile("复核理由")]
+                + ["2018-01-25", hostile("决定机关"), secret("备注")]
+            ],
+        ),
+        "rectification.csv": table(
+            ["单位代码", "问题年度", "指标编号", "问题", "整改目标", "整改措施", "整改进度", "责任人", "整改状态"]
+            + ["内部备注"],
+            [
+                ["u5", "2016", "1.1", hostile("整改问题"), hostile("整改目标"), hostile("整改措施")]
+                + [hostile("整改进度"), hostile("责任人"), "整改中", secret("备注")]
+            ],
+        ),
     }
 
 
@@ -472,6 +504,17 @@ def test_every_page_shows_the_payloads_as_written(built: Path) -> None:
     notice_page = decoded_text((built / "site" / "assessments" / AID / "notice.html").read_text(encoding="utf-8"))
     for label in ("发文机关", "通报标题", "主送", "开头", "结尾", "受理", "电话", "地址", "抄送", "印发"):
         assert hostile(label) in notice_page, label
+    # The year's records: on the unit's page, the office's lists and the letter's own page.
+    u5 = decoded_text((units / "u5.html").read_text(encoding="utf-8"))
+    office = built / "site" / "assessments" / AID / "office"
+    lists = decoded_text((office / "year.html").read_text(encoding="utf-8"))
+    letter = decoded_text((office / "letters" / "l-1.html").read_text(encoding="utf-8"))
+    for label in ("发现的问题", "答复内容", "异议内容", "复核理由", "决定机关", "整改问题", "整改措施", "责任人"):
+        assert hostile(label) in u5, label
+    for label in ("文书文号", "异议内容", "复核理由", "整改问题", "整改目标", "责任人"):
+        assert hostile(label) in lists, label
+    for label in ("文书文号", "发出单位", "发现的问题", "整改要求", "答复内容"):
+        assert hostile(label) in letter, label
     assert total > 100
 
 
@@ -540,7 +583,8 @@ def test_xlsx_download_has_no_formula(built: Path) -> None:
                 assert cell.data_type != "f", f"{cell.coordinate}: {cell.value!r}"
                 assert_inert_cell(cell.value, f"{path.name}!{cell.coordinate}")
                 cells += 1
-    names = [sheet.cell(row=r, column=2).value for r in range(2, 6)]
+    results = book.worksheets[0]  # every unit; the sheets after it are per group and the group statistics
+    names = [results.cell(row=r, column=2).value for r in range(2, 6)]
     assert names == ["'" + FORMULAS[0], "'+1", "-2", "'@SUM(A1:A9)"]
     assert cells > 50
 

@@ -65,7 +65,8 @@ def test_new_year_copies_the_rubric_and_clears_the_registry(project: Path, capsy
     assert rubric.origin == "原文"  # nothing is marked 补充 that was not before
 
     registry = project / "results/wujin-2018/units.csv"
-    assert sorted(p.name for p in registry.parent.iterdir()) == ["units.csv"]
+    # Beside the registry, the year's rectification tasks: every point lost in 2017, and the 2016 tasks still open.
+    assert sorted(p.name for p in registry.parent.iterdir()) == ["rectification.csv", "units.csv"]
     rows = parse_table(registry.read_bytes(), "units.csv", UNITS, Problems())
     old = parse_table((project / "results/wujin-2017/units.csv").read_bytes(), "units.csv", UNITS, Problems())
     assert [r.get("id") for r in rows] == [r.get("id") for r in old]

@@ -24,7 +24,7 @@ from axe_playwright_python.sync_playwright import Axe
 from conftest_site import BuiltSite
 from pdfread import Page as PdfPage
 from pdfread import fold, read_pdf, width_em
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 from test_browser import (
     ARTIFACTS,
     CHROMIUM,
@@ -294,11 +294,12 @@ def test_the_standards_on_a_wide_screen_show_every_part(browser: Browser, base_u
     p, watch = open_page(browser, base_url, **DESKTOP)
     try:
         p.goto(url(base_url, page(outcome.rubric.id, "standards")))
-        child = outcome.rubric.indicators[0].children[0]
-        assert p.locator(f"[id='n-{child.id.replace('.', '-')}']").is_visible()
-        summary = p.locator("details.kp-std-part > summary").first
-        summary.click()  # one tap folds a part
-        assert not p.locator(f"[id='n-{child.id.replace('.', '-')}']").is_visible()
+        child = p.locator(f"[id='n-{outcome.rubric.indicators[0].children[0].id.replace('.', '-')}']")
+        # The page's script opens every part on a wide screen; a tap before that would open, not fold.
+        p.wait_for_function("() => document.querySelector('details.kp-std-part').open")
+        expect(child).to_be_visible()
+        p.locator("details.kp-std-part > summary").first.click()  # one tap folds a part
+        expect(child).to_be_hidden()  # the fold's class is set by the toggle event, which comes a moment later
     finally:
         p.context.close()
     watch.check()

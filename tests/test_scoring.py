@@ -287,7 +287,8 @@ CITY = rubric_text(
       - {id: performance, name: 实绩考核, weight: 90%, source: rubric, full: 200}
       - {id: satisfaction, name: 满意度测评, weight: 10%, source: entered, full: 100}
     """,
-    types="unit_types:\n  - {id: county, name: 县（市、区）, full_marks: 200}\n  - {id: city, name: 市直单位, full_marks: 100}\n",
+    types="unit_types:\n  - {id: county, name: 县（市、区）, full_marks: 200}\n  - {id: city, name: 市直单位, "
+    "full_marks: 100}\n",
 )
 
 
@@ -638,7 +639,8 @@ def test_summary_columns_by_title_take_the_category_that_applies(scored: Scored)
           - {id: "1", title: 思想建设, points: 200, applies_to: [county], rules: [{kind: range}]}
           - {id: S1, title: 思想建设, points: 100, applies_to: [city], rules: [{kind: range}]}
         """,
-        types="unit_types:\n  - {id: county, name: 县, full_marks: 200}\n  - {id: city, name: 市直单位, full_marks: 100}\n",
+        types="unit_types:\n  - {id: county, name: 县, full_marks: 200}\n  - {id: city, name: 市直单位, full_marks: "
+        "100}\n",
     )
     outcome = scored(
         rubric,

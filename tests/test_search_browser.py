@@ -84,7 +84,9 @@ class SearchBox:
         return out
 
     def items(self) -> list[str]:
-        return self.page.locator(".md-search-result__list > li.md-search-result__item:not(.kp-search-more)").all_inner_texts()
+        return self.page.locator(
+            ".md-search-result__list > li.md-search-result__item:not(.kp-search-more)"
+        ).all_inner_texts()
 
 
 def _css_string(text: str) -> str:
@@ -106,7 +108,9 @@ def check_queries(p: Page, base: str, site_dir: Path, chosen: list[tuple[str, st
         assert texts, query
         assert not [t for t in texts if "\u200b" in t], f"{query}：结果中有零宽空格"
         # Material's "缺少：" line, with the query's words struck through
-        assert p.locator(".md-search-result__list del, .md-search-result__terms").count() == 0, f"{query}：结果中有“缺少”"
+        assert p.locator(".md-search-result__list del, .md-search-result__terms").count() == 0, (
+            f"{query}：结果中有“缺少”"
+        )
         first = p.locator(".md-search-result__list > li").first
         marks = [fold(m) for m in first.locator("mark").all_inner_texts()]
         assert fold(query) in marks, f"{query}：第一个结果没有标出查询词（{marks}）"
@@ -206,7 +210,10 @@ def access_site(built: BuiltSite, tmp_path_factory: pytest.TempPathFactory) -> P
     first = newest.units[0].unit.id
     accounts = Accounts(
         "access/accounts.csv",
-        (Account("unit-a", "Aa-1234-xy", first, Loc("access/accounts.csv", 2)), Account("office", "Oo-9012-xy", None, Loc("access/accounts.csv", 3))),
+        (
+            Account("unit-a", "Aa-1234-xy", first, Loc("access/accounts.csv", 2)),
+            Account("office", "Oo-9012-xy", None, Loc("access/accounts.csv", 3)),
+        ),
         ServerSettings(str(site_dir), "80", "_", str(folder / "access" / "nginx" / "htpasswd")),
         folder / "access" / "nginx",
     )
@@ -221,7 +228,9 @@ def reason_queries(built: BuiltSite) -> Iterator[tuple[str, list[str]]]:
 
 
 def test_under_access_search_finds_no_unit_page_reason_or_score(
-    browser: Browser, access_site: Path, built: BuiltSite  # noqa: F811
+    browser: Browser,  # noqa: F811
+    access_site: Path,
+    built: BuiltSite,  # noqa: F811
 ) -> None:
     base = access_site.as_uri() + "/"
     p, watch = open_page(browser, "file://")
@@ -235,7 +244,8 @@ def test_under_access_search_finds_no_unit_page_reason_or_score(
         # the reasons of the newest assessment's units (those no public page quotes): none is found
         newest = views.ordered(built.prepared.outcomes)[0]
         public = "".join(
-            page_text(access_site, paths.html_path(paths.page(newest.rubric.id, kind))) for kind in ("standards", "notice", "index")
+            page_text(access_site, paths.html_path(paths.page(newest.rubric.id, kind)))
+            for kind in ("standards", "notice", "index")
         )
         reasons = sorted(
             {r for u in newest.units for n in _nodes(u.score.categories) for rule in n.rules for r in rule.reasons}
@@ -269,8 +279,16 @@ def test_data_in_results_is_shown_as_text(browser: Browser, built: BuiltSite, tm
     shutil.copytree(built.site, folder)
     payload = "<img src=x onerror=\"document.title='pwned'\"><script>document.title='pwned'</script>"
     docs = [
-        Doc("index.html", f"{payload}党费标题", f"简称 {payload}党费", f"正文 {payload} 党费 &amp; 结束", "标准", "2020年度 · <b>考核</b>", (0, 0)),
-        Doc("reference/results.html#x\" onmouseover=\"alert(1)", "党费第二条", "", "党费", "说明", "", (0, 1)),
+        Doc(
+            "index.html",
+            f"{payload}党费标题",
+            f"简称 {payload}党费",
+            f"正文 {payload} 党费 &amp; 结束",
+            "标准",
+            "2020年度 · <b>考核</b>",
+            (0, 0),
+        ),
+        Doc('reference/results.html#x" onmouseover="alert(1)', "党费第二条", "", "党费", "说明", "", (0, 1)),
     ]
     write_index(folder, docs)
     base = folder.as_uri() + "/"
@@ -286,7 +304,10 @@ def test_data_in_results_is_shown_as_text(browser: Browser, built: BuiltSite, tm
         assert payload in first.locator(".kp-search-names").inner_text()
         assert "&amp;" in first.inner_text()
         assert "<b>考核</b>" in first.locator(".kp-search-where").inner_text()
-        assert p.locator(".md-search-result__list img, .md-search-result__list script, .md-search-result__list b").count() == 0
+        assert (
+            p.locator(".md-search-result__list img, .md-search-result__list script, .md-search-result__list b").count()
+            == 0
+        )
         second = p.locator(".md-search-result__list > li a").nth(1)
         assert second.get_attribute("onmouseover") is None
         p.wait_for_timeout(300)

@@ -98,7 +98,13 @@ def test_the_shards_are_small(built: BuiltSite) -> None:
 def test_pairs_fold_full_width_and_case_keeping_positions() -> None:
     assert [fold_char(c) for c in "ＣＤ０８Ａｂ"] == list("cd08ab")
     assert list(pairs("三会一课：3.5.3", 10)) == [
-        ("三会", 10), ("会一", 11), ("一课", 12), ("3.", 15), (".5", 16), ("5.", 17), (".3", 18)
+        ("三会", 10),
+        ("会一", 11),
+        ("一课", 12),
+        ("3.", 15),
+        (".5", 16),
+        ("5.", 17),
+        (".3", 18),
     ]
     assert clean("党\u200b费\u00ad  缴纳\n") == "党费 缴纳"
     # the browser's hash: h * 31 + code point, modulo 2**32
@@ -143,5 +149,9 @@ def test_rebuilding_writes_the_same_files(built: BuiltSite, tmp_path: Path) -> N
     from generator.site.build import build_search_index
 
     build_search_index(copy, built.prepared)
-    after = {p.relative_to(copy / searchindex.FOLDER).as_posix(): p.read_bytes() for p in (copy / searchindex.FOLDER).rglob("*") if p.is_file()}
+    after = {
+        p.relative_to(copy / searchindex.FOLDER).as_posix(): p.read_bytes()
+        for p in (copy / searchindex.FOLDER).rglob("*")
+        if p.is_file()
+    }
     assert after == before

@@ -33,7 +33,7 @@ def built() -> BuiltSite:
 def preview(built: BuiltSite, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Preview, Path]]:
     root = copy_project(tmp_path_factory.mktemp("serve") / "project")
     shutil.copytree(built.root / "results", root / "results", dirs_exist_ok=True)  # the same notices
-    p = Preview(root, quiet=True)
+    p = Preview(root, quiet=True, say=print)
     p.rebuild()
     assert p.built is not None
     yield p, root
@@ -86,7 +86,7 @@ def test_a_unit_not_asked_for_is_not_made(preview: tuple[Preview, Path], built: 
 def test_a_saved_change_shows_and_a_data_error_keeps_the_last_good_preview(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "project")
     docs_before, site_before = digests(root / "docs"), digests(root / "site") if (root / "site").exists() else {}
-    p = Preview(root, quiet=True)
+    p = Preview(root, quiet=True, say=print)
     try:
         p.rebuild()
         entries = root / "results" / "wujin-2017" / "entries.csv"
@@ -122,7 +122,7 @@ def test_a_broken_template_is_reported_and_the_last_good_preview_stays(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     root = copy_project(tmp_path / "project")
-    p = Preview(root, quiet=True)
+    p = Preview(root, quiet=True, say=print)
     try:
         p.rebuild()
         good = p.built
@@ -161,7 +161,7 @@ def test_the_preview_neither_watches_nor_copies_links_out_of_docs_or_fifos(
     watched = {p.relative_to(root).as_posix() for p in watched_paths(root)}
     assert "docs/index.md" in watched
     assert not {"docs/leak.md", "docs/system", "docs/pipe.md"} & watched
-    p = Preview(root, quiet=True, report=report)
+    p = Preview(root, quiet=True, report=report, say=print)
     try:
         capsys.readouterr()
         p.rebuild()  # would hang copying the FIFO, or copy the secret into the preview

@@ -40,7 +40,7 @@ from generator.engine.models import Rubric
 from generator.engine.outcome import NodeOutcome
 from generator.engine.results import RawResults
 from generator.engine.tree import node_index
-from generator.office.sheetcolumns import FIRST_ROW, HEADER_ROW, cell_number, cell_text
+from generator.office.sheetcolumns import FIRST_ROW, HEADER_ROW, YEAR_TABLES, cell_number, cell_text
 from generator.office.sheetlayout import resolve_rule
 from generator.office.sheetsource import MAX_CELL_CHARS
 from generator.office.sheetxlsx import _long_text
@@ -52,8 +52,12 @@ ROOT = Path(__file__).resolve().parent.parent
 ASSESSMENTS = sorted(
     p.name for p in (ROOT / "results").iterdir() if p.is_dir() and (ROOT / "rubrics" / f"{p.name}.yml").is_file()
 )
-#: What a results folder keeps when its tables are taken away: the registry, the office's decisions, the notice.
-KEPT = {"units.csv", "awards.csv", "notice.yml", "README.md"}
+#: What a results folder keeps when its tables are taken away: the registry, the office's decisions, the notice,
+#: and the year's records the score sheet does not carry (letters, objections, rectification, votes).
+KEPT = {
+    "units.csv", "awards.csv", "notice.yml", "README.md",
+    "letters.csv", "objections.csv", "rectification.csv", "recommendations.csv",
+}
 
 
 def copy_project(dest: Path, *, tables: bool = True) -> Path:
@@ -194,6 +198,9 @@ def _fill_main(
     return done
 
 
+YEAR_SHEETS = {table.title for table, _mark in YEAR_TABLES.values()}
+
+
 def fill_by_hand(sheet: Path, rubric: Rubric, raw: RawResults) -> None:
     """Fill a fresh sheet from results CSV rows as an assessor would: each finding on its rule's row, a
     second finding on a copy of the row inserted below it, self-scores on the item's first row, unit-level
@@ -219,6 +226,8 @@ def fill_by_hand(sheet: Path, rubric: Rubric, raw: RawResults) -> None:
     for ws in wb.worksheets:
         head = [c.value for c in ws[HEADER_ROW]]
         col = {title: i for i, title in enumerate(head, start=1) if title}
+        if ws.title in YEAR_SHEETS:
+            continue  # the year's records the results keep: already on the sheet, as the office wrote them
         if "指标编号" in col:
             done |= _fill_main(ws, col, rubric, types, findings, self_scores)
         elif "组成部分" in col:
@@ -275,7 +284,8 @@ def find_row(ws: Any, unit: str, item: str, rule: str) -> int:
 
 def test_workbook_layout_and_validation(bundled: dict[str, Any]) -> None:
     wb = openpyxl.load_workbook(bundled["wujin-2017"][0])
-    assert wb.sheetnames == ["说明", "高中组", "初中组", "小学组", "幼儿园组", "加分申报", "代码表"]
+    # wujin-2017 keeps rectification tasks (from 2016): they travel in the sheet too, after the scores.
+    assert wb.sheetnames == ["说明", "高中组", "初中组", "小学组", "幼儿园组", "加分申报", "整改任务", "代码表"]
     readme = wb["说明"]
     labels = {readme.cell(r, 1).value: readme.cell(r, 2).value for r in range(1, 20)}
     assert labels["考核代码"] == "wujin-2017" and labels["细则校验码"].startswith("sha256-")
@@ -342,27 +352,23 @@ def test_workbook_layout_and_validation(bundled: dict[str, Any]) -> None:
         assert dv[cell].showInputMessage and dv[cell].prompt
 
     bonus = wb["加分申报"]
+    # The claims sheet: the claim, then its stages (申报 → 初审 → 认定).
     assert [c.value for c in bonus[2]] == [
-        "单位代码",
-        "单位名称",
-        "加分项目",
-        "级别",
-        "次数",
-        "加分",
-        "事项",
-        "依据",
-        "认定",
-        "内部备注",
+        "单位代码", "单位名称", "加分项目", "级别", "次数", "加分", "事项", "依据",
+        "加分事由", "申报分", "申报日期", "初审单位", "初审意见", "认定", "认定说明", "内部备注",
     ]
     bdv = validations(bonus)
     assert bdv["A3"].type == "list" and bdv["A3"].formula1.startswith("'代码表'!")
     assert bdv["C200"].type == "list"  # new rows below the data get the lists too
-    assert (bdv["I3"].type, bdv["I3"].formula1) == ("list", '"是,否"')
+    assert (bdv["N3"].type, bdv["N3"].formula1) == ("list", '"认定,不予认定,待认定"')
 
 
 def test_unit_level_sheets_follow_the_rubric(bundled: dict[str, Any]) -> None:
     wb = openpyxl.load_workbook(bundled["zonghe-2020"][0], read_only=True)
-    assert wb.sheetnames[-5:] == ["满意度评价", "加分申报", "扣分因素", "否决事项", "代码表"]
+    assert wb.sheetnames[-8:] == [
+        *("满意度评价", "加分申报", "扣分因素", "否决事项"),
+        *("意见书和督办单", "异议和复核", "整改任务", "代码表"),  # the year's records the results keep
+    ]
     parts = wb["满意度评价"]
     assert [c.value for c in next(parts.iter_rows(min_row=2, max_row=2)) if c.value] == [
         "单位代码",

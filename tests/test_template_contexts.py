@@ -19,6 +19,7 @@ import pytest
 from generator.engine.models import Rubric
 from generator.engine.results import Notice
 from generator.site import views
+from generator.site.views.office import LetterContext, OfficeYearContext
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "reference" / "templates.md"
@@ -34,6 +35,8 @@ TEMPLATE_CONTEXTS: dict[str, type] = {
     "_unit_row.j2": views.ItemRow,
     "_unit_search.j2": views.UnitHead,
     "notice.md.j2": views.NoticeContext,
+    "year.md.j2": OfficeYearContext,
+    "letter.md.j2": LetterContext,
 }
 #: The data files themselves: documented by their keys in the rubric's and the notice's references.
 DATA_FILES = {Rubric: "rubric.md", Notice: "notice.md"}

@@ -6,7 +6,7 @@ assertions are about elements and their text, not about substrings of the output
 
 Worked numbers (every item is scored down from its maximum):
 
-| unit | type | 1 三会一课 (40) | 2 中心组 (20) | 3 主题党日 (20) | c2 (40) | indicators | bonus | penalty | total | rank | grade |
+| unit | type | 1 三会一课 (40) | 2 中心组 (20) | 3 主题党日 (20) | c2 (40) | ind. | bon. | pen. | tot. | rank | grade |
 | ---- | ---- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 | h1 | 党委 | 40 − 6 = 34 | 20 | 不适用 | 40 | 94 | | | 94 | 3 | 达标 (below 95: not advanced) |
 | u2 | 党支部 | 40 − 2 = 38 | 不适用 | 20 | 40 | 98 | 5 | | 103 | 1 | 达标 (veto: not advanced) |
@@ -33,6 +33,7 @@ from generator.engine.wording import all_words
 from generator.site import views
 from generator.site.build import Progress, build
 from generator.site.render import Renderer, render_site
+from generator.site.views.office import letter_context, office_context
 
 pytestmark = pytest.mark.slow
 
@@ -123,15 +124,15 @@ FILES: dict[str, str | bytes] = {
         "u4,c2,,,25,廉政教育未开展",
     ),
     "self_scores.csv": csv_text("unit,item,score", "h1,1,38"),
-    "bonus.csv": csv_text("unit,bonus,level,subject,evidence", "u2,honours,national,全国先进基层党组织,中组发〔2017〕1号"),
+    "bonus.csv": csv_text(
+        "unit,bonus,level,subject,evidence", "u2,honours,national,全国先进基层党组织,中组发〔2017〕1号"
+    ),
     "penalties.csv": csv_text("unit,penalty,amount,reason", "u3,criticism,2,被市委通报批评"),
     "vetoes.csv": csv_text("unit,veto,reason", "u2,v1,发生一起安全事故"),
-    "notice.yml": (
-        "issuer: 测试机关\n"
-        f"title: '{NOTICE_TITLE}'\n"
-        "recipients: 各党组织：\n"
-        "date: 2018-01-10\n"
+    "letters.csv": csv_text(
+        "id,kind,unit,date,finding,answer", "2017-01,意见书,u2,2017-06-01,<b>记录</b>不全{{ x }},已整改"
     ),
+    "notice.yml": (f"issuer: 测试机关\ntitle: '{NOTICE_TITLE}'\nrecipients: 各党组织：\ndate: 2018-01-10\n"),
 }
 
 
@@ -172,6 +173,9 @@ def render_all(prepared: Prepared, show_self_scores: bool = True) -> dict[str, s
     for u in outcome.units:
         ctx = views.unit_context(outcome, u, stats, history, notice, show_self_scores)
         pages[f"unit:{u.unit.id}"] = renderer.render_unit(ctx)
+    pages["office"] = renderer.render("year.md.j2", office_context(outcome))
+    assert outcome.year is not None
+    pages["letter"] = renderer.render("letter.md.j2", letter_context(outcome, outcome.year.records.letters[0]))
     return pages
 
 
@@ -228,6 +232,8 @@ PAGE_OF_TEMPLATE = {
     "results.md.j2": "results",
     "unit.md.j2": "unit:h1",
     "notice.md.j2": "notice",
+    "year.md.j2": "office",
+    "letter.md.j2": "letter",
 }
 
 
@@ -256,9 +262,16 @@ def test_strict_undefined_catches_a_missing_field(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("uid", "total", "rank", "grade"),
-    [("h1", "94", "3 / 4", "达标"), ("u2", "103", "1 / 4", "达标"), ("u3", "98", "2 / 4", "先进单位"), ("u4", "75", "4 / 4", "未达标")],
+    [
+        ("h1", "94", "3 / 4", "达标"),
+        ("u2", "103", "1 / 4", "达标"),
+        ("u3", "98", "2 / 4", "先进单位"),
+        ("u4", "75", "4 / 4", "未达标"),
+    ],
 )
-def test_unit_page_shows_total_rank_grade_and_reasons(rendered: Rendered, uid: str, total: str, rank: str, grade: str) -> None:
+def test_unit_page_shows_total_rank_grade_and_reasons(
+    rendered: Rendered, uid: str, total: str, rank: str, grade: str
+) -> None:
     page = rendered.body(f"unit:{uid}")
     u = rendered.unit(uid)
     assert page.find("h1", id="unit").text() == u.unit.name
@@ -285,7 +298,10 @@ def test_unit_page_has_a_row_per_item_with_not_applicable(rendered: Rendered) ->
                 assert "kp-na" in row.classes
                 assert cells[2].text() == "不适用" and cells[2].get("colspan") == "3"
     # 2 does not apply to 党支部, 3 only to 党支部
-    na = {u.unit.id: [r.cells()[0].text() for r in item_rows(rendered.body(f"unit:{u.unit.id}")) if "kp-na" in r.classes] for u in rendered.outcome.units}
+    na = {
+        u.unit.id: [r.cells()[0].text() for r in item_rows(rendered.body(f"unit:{u.unit.id}")) if "kp-na" in r.classes]
+        for u in rendered.outcome.units
+    }
     assert na == {"h1": ["3"], "u2": ["2"], "u3": ["2"], "u4": ["2"]}
     h1 = {r.cells()[0].text(): r for r in item_rows(rendered.body("unit:h1"))}
     assert [c.text() for c in h1["1"].cells()[2:5]] == ["40", "6", "34"]
@@ -308,7 +324,9 @@ def test_self_score_column_only_when_given(rendered: Rendered, prepared: Prepare
         assert sum(int(c.get("colspan") or 1) for c in row.cells()) == width
 
 
-def test_render_site_adds_the_self_score_column_only_for_data_with_self_scores(prepared: Prepared, tmp_path: Path) -> None:
+def test_render_site_adds_the_self_score_column_only_for_data_with_self_scores(
+    prepared: Prepared, tmp_path: Path
+) -> None:
     def unit_header(root: Path, files: dict[str, str | bytes]) -> list[str]:
         data = prepare(write_project(root, RUBRIC, files))
         rubrics = [r for r, _ in data.project.rubrics.values()]
@@ -395,7 +413,12 @@ def test_results_page_ranks_every_unit(rendered: Rendered) -> None:
     rows = table.find("tbody").find_all("tr")
     assert [r.get("data-name") for r in rows] == ["第二党支部", "第三党支部", HOSTILE_NAME, "第四党支部"]
     assert [r.cells()[0].text() for r in rows] == ["1", "2", "3", "4"]
-    assert [r.find("a").get("href") for r in rows] == ["units/u2.html", "units/u3.html", "units/h1.html", "units/u4.html"]
+    assert [r.find("a").get("href") for r in rows] == [
+        "units/u2.html",
+        "units/u3.html",
+        "units/h1.html",
+        "units/u4.html",
+    ]
     total = texts(table.find("thead").find_all("th")).index("综合得分")
     assert [r.cells()[total].text() for r in rows] == ["103", "98", "94", "75"]
 
@@ -463,4 +486,7 @@ def test_hostile_data_is_inert_in_the_built_html(tmp_path: Path) -> None:
         assert "49" not in article.text()
         assert not [s for s in doc.find_all("script") if "alert(1)" in s.text()]
         assert "root:" not in doc.text()  # /etc/passwd was not included
-    assert parse_html((site / "notice.html").read_text(encoding="utf-8")).find("h1", "kp-notice__title").text() == NOTICE_TITLE
+    assert (
+        parse_html((site / "notice.html").read_text(encoding="utf-8")).find("h1", "kp-notice__title").text()
+        == NOTICE_TITLE
+    )

@@ -12,7 +12,9 @@ from generator.site import views
 def outcome(year: int, grades: dict[str, str | None]) -> Any:
     """An assessment of the series ``s`` in ``year`` with the given units' grades (what History reads)."""
     rubric = SimpleNamespace(id=f"s-{year}", year=year, series_id="s")
-    units = tuple(SimpleNamespace(unit=SimpleNamespace(id=uid), standing=SimpleNamespace(grade=g)) for uid, g in grades.items())
+    units = tuple(
+        SimpleNamespace(unit=SimpleNamespace(id=uid), standing=SimpleNamespace(grade=g)) for uid, g in grades.items()
+    )
     return SimpleNamespace(rubric=rubric, units=units)
 
 
@@ -34,7 +36,11 @@ def test_consecutive_fails_count_years_and_a_year_without_an_assessment_breaks_t
 
 
 def test_a_unit_absent_from_the_year_before_starts_a_new_run() -> None:
-    outcomes = {"s-2017": outcome(2017, {"a": "fail"}), "s-2018": outcome(2018, {"b": "fail"}), "s-2019": outcome(2019, {"a": "fail"})}
+    outcomes = {
+        "s-2017": outcome(2017, {"a": "fail"}),
+        "s-2018": outcome(2018, {"b": "fail"}),
+        "s-2019": outcome(2019, {"a": "fail"}),
+    }
     history = views.History(outcomes)
     assert history.consecutive_fails(outcomes["s-2019"].rubric, "a") == 1
 
@@ -92,7 +98,12 @@ def test_standards_words_follow_the_rubric() -> None:
     assert [(r.text, r.detail) for r in nodes["c1.1"].rules] == [("对照标准核实评分", "酌情扣分，最多可扣 60 分")]
     assert [r.detail for r in nodes["c1.2"].rules] == ["酌情扣分，可扣 1～5 分"]
     # Points that differ by unit type: no single maximum to give.
-    by_type = rubric_from_yaml(STANDARDS.replace("{id: c1.1, title: 班子建设, points: 60}", "{id: c1.1, title: 班子建设, points: 60, points_by_type: {branch: 60}}"))
+    by_type = rubric_from_yaml(
+        STANDARDS.replace(
+            "{id: c1.1, title: 班子建设, points: 60}",
+            "{id: c1.1, title: 班子建设, points: 60, points_by_type: {branch: 60}}",
+        )
+    )
     nodes = {c.id: c for n in standards_context(by_type).nodes for c in n.children}
     assert [r.detail for r in nodes["c1.1"].rules] == ["在本项分值内酌情扣分"]
 
@@ -155,7 +166,10 @@ def test_groups_read_in_the_registers_order_not_character_order() -> None:
 def test_part_headings_say_what_each_part_is_out_of() -> None:
     from generator.site.views.results import part_headings
 
-    assert part_headings(bundled("luoyang-2013").outcome.rubric) == (("年终集中考核", "满分 1000，占 70%"), ("平时考核", "满分 100，占 30%"))
+    assert part_headings(bundled("luoyang-2013").outcome.rubric) == (
+        ("年终集中考核", "满分 1000，占 70%"),
+        ("平时考核", "满分 100，占 30%"),
+    )
 
 
 def test_a_single_term_total_is_not_written_as_an_equation() -> None:

@@ -143,15 +143,16 @@ def nginx_server(plan: Plan, settings: ServerSettings) -> str:
         *(
             f"    {line}"
             for line in (
-                "# 单位页面和单位的 JSON：本单位的账号和考核办公室。先验证密码（401），再查对照表（403）。",
+                "# 单位页面、单位的 JSON 和 Excel：本单位的账号和考核办公室。先验证密码（401），再查对照表（403）。",
                 *block(
-                    rf"location ~* ^/{G}/(?<kaoping_aid>[^/]+)/units/(?<kaoping_unit>[^/]+)\.(?:html|json)$",
+                    rf"location ~* ^/{G}/(?<kaoping_aid>[^/]+)/units/(?<kaoping_unit>[^/]+)\.(?:html|json|xlsx)$",
                     "try_files $uri$kaoping_unit_denied =403;",
                 ),
                 "",
-                "# units/ 中的其他文件、各项考核的下载文件（CSV、XLSX、完整 JSON，含全部单位）：只有考核办公室。",
+                "# units/ 中的其他文件、各项考核的下载文件（CSV、XLSX、完整 JSON，含全部单位）、"
+                "考核办公室的全年工作清单和意见书、督办单（office/）：只有考核办公室。",
                 *block(
-                    rf"location ~* ^/{G}/[^/]+/(?:units|downloads)/",
+                    rf"location ~* ^/{G}/[^/]+/(?:units|downloads|office)/",
                     "try_files $uri$kaoping_office_denied =403;",
                     *serving.csv_type_lines("try_files $uri$kaoping_office_denied =403;"),
                 ),

@@ -50,8 +50,8 @@ Access = Literal["public", "unit", "office"]
 # --------------------------------------------------------------------------------------------
 
 G = re.escape(paths.GENERATED)
-UNIT_FILE = re.compile(rf"^{G}/(?P<aid>[^/]+)/units/(?P<uid>[^/]+)\.(?:html|json)$")
-OFFICE_FOLDER = re.compile(rf"^{G}/[^/]+/(?:units|downloads)/")
+UNIT_FILE = re.compile(rf"^{G}/(?P<aid>[^/]+)/units/(?P<uid>[^/]+)\.(?:html|json|xlsx)$")
+OFFICE_FOLDER = re.compile(rf"^{G}/[^/]+/(?:units|downloads|office)/")
 
 
 def results_path(aid: str) -> str:

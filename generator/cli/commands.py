@@ -121,13 +121,23 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from generator.access.mode import AccessMode
-    from generator.site.build import BuildError, build
+    from generator.site.build import BuildError, Plan, build
+    from generator.site.shards import ShardError, parse_spec
 
     access = AccessMode(Path(args.access)) if args.access else None
+    shard = getattr(args, "shard", None)
+    try:
+        plan = Plan(shard=parse_spec(shard) if shard else None, merge=getattr(args, "merge", False))
+    except ShardError as exc:
+        fail(f"{exc}。")
+        return EXIT_USAGE
+    if plan.shard is not None and access is not None:
+        fail("--shard 与 --access 不能同时使用：先合并（kaoping merge --access 账号文件）。")
+        return EXIT_USAGE
     try:
         result = build(
             Path(args.root), progress=ProgressPrinter(quiet=args.quiet), strict=not args.no_strict, report=report,
-            access=access,
+            access=access, plan=plan,
         )
     except BuildError as exc:
         fail(f"生成失败：{exc}\n原来的 site/ 没有改动。")
@@ -180,7 +190,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from generator.site.serve import serve
 
-    serve(Path(args.root), args.host, args.port, report, ProgressPrinter())
+    serve(Path(args.root), args.host, args.port, report, ProgressPrinter(), say=print)
     return EXIT_OK
 
 
@@ -188,6 +198,7 @@ COMMANDS = {
     "check": cmd_check,
     "score": cmd_score,
     "build": cmd_build,
+    "merge": cmd_build,
     "serve": cmd_serve,
     "sheet": cmd_sheet,
     "import": cmd_import,

@@ -147,6 +147,22 @@ def _build_and_serve(command: Command) -> None:
         metavar="账号文件",
         help="各单位只能看本单位页面：按这个账号文件（不发布）另外生成 nginx 配置和密码文件，见使用说明",
     )
+    b.add_argument(
+        "--shard",
+        metavar="K/N",
+        help="只生成第 K 份单位页面（共 N 份，同一排名组在同一份中）到 shards/K/，不改动 site/；"
+        "全部生成后用 kaoping merge 合并",
+    )
+
+    m = command(
+        "merge",
+        "把 kaoping build --shard 生成的各份单位页面合并成网站",
+        "读取 shards/ 中各份单位页面，生成其余页面、下载文件和搜索索引，合并成与一次生成完全相同的网站到 site/。",
+    )
+    m.add_argument("-q", "--quiet", action="store_true", help="不显示进度")
+    m.add_argument("--no-strict", action="store_true", help="MkDocs 的警告不算失败（默认算失败）")
+    m.add_argument("--access", metavar="账号文件", help="同 kaoping build --access")
+    m.set_defaults(merge=True)
 
     v = command(
         "serve",

@@ -7,11 +7,11 @@ Every problem is collected with its file, line and column; nothing stops at the 
 from __future__ import annotations
 
 from generator.data.check_indicators import check_indicators
-from generator.data.check_results import check_results
 from generator.data.codes import ANY_NAME, ASSESSMENT_ID, WINDOWS_RESERVED, too_long, unique
 from generator.data.load import Project
 from generator.data.problems import Loc, Problems
 from generator.data.provenance import check_provenance
+from generator.data.year import check_with_year, check_year_rubric
 from generator.engine.exact import ZERO, fmt
 from generator.engine.models import GRADE_ORDER, Grading, Rubric
 from generator.engine.results import Assessment, Notice
@@ -40,7 +40,7 @@ def check_project(project: Project, problems: Problems) -> dict[str, Assessment]
             # Results cannot be judged against a broken rubric; say so once rather than many times.
             problems.warning(Loc(raw.folder), f"细则 {file} 有错误，暂不检查这里的考核结果", "先改正细则中的错误。")
             continue
-        assessment = check_results(rubric, raw, problems)
+        assessment = check_with_year(rubric, raw, project, problems)
         if assessment is not None and len(problems.errors) == before:
             out[rid] = assessment
     _check_years(project, problems)
@@ -126,6 +126,7 @@ def check_rubric(rubric: Rubric, problems: Problems) -> None:
     _check_parts(rubric, problems)
     _check_ranking_grading(rubric, problems)
     check_provenance(rubric, problems)
+    check_year_rubric(rubric, problems)
 
 
 def _check_unit_types(rubric: Rubric, problems: Problems) -> None:

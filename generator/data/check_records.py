@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
+from generator.data.claims import pending_claim, read_process
 from generator.data.problems import Loc
 from generator.data.results_context import ResultsContext, find
 from generator.engine.exact import ZERO, fmt
@@ -52,18 +53,15 @@ def _claim(ctx: ResultsContext, row: Row) -> BonusClaim | None:
     if valued is None:
         return None
     level_id, amount = valued
-    confirmed = True
-    if row.get("confirmed"):
-        parsed = yes_no(row.get("confirmed"))
-        if parsed is None:
-            ctx.problems.error(row.at("confirmed"), f"认定「{row.get('confirmed')}」无法识别", "写「是」或「否」。")
-            return None
-        confirmed = parsed
+    process = read_process(ctx.problems, row, item.grounds, bonus=True, what=f"加分项目 {item.id}（{item.title}）")
+    if process is None:
+        return None
     subject = row.get("subject")
     if not subject:
         ctx.problems.error(row.at("subject"), "加分事项为空", "写明表彰名称或经验事迹。")
         return None
-    return BonusClaim(item.id, subject, level_id, count, amount, row.get("evidence"), confirmed, row.loc)
+    evidence = row.get("evidence")
+    return BonusClaim(item.id, subject, level_id, count, amount, evidence, process.counts, row.loc, process)
 
 
 def _level(
@@ -97,10 +95,11 @@ def _discretionary(
 ) -> tuple[str, Decimal | None] | None:
     """A discretionary claim: its amount, within the item's range; None after an error."""
     low, high = fmt(item.min or ZERO), fmt(item.max or ZERO)
-    if amount is None:
+    if amount is None and not pending_claim(row):
         ctx.problems.error(row.at("amount"), f"加分项目 {item.id} 为酌情加分，须填写加分", f"填写 {low}～{high} 分。")
         return None
-    if not (item.min or ZERO) <= amount <= (item.max or ZERO):
+    # A claim not yet decided (or refused) has no points yet: they are decided with it.
+    if amount is not None and not (item.min or ZERO) <= amount <= (item.max or ZERO):
         ctx.problems.error(
             row.at("amount"),
             f"加分项目 {item.id} 只能加 {low}～{high} 分，这里是 {fmt(amount)} 分",
@@ -155,9 +154,13 @@ def penalties(ctx: ResultsContext, rows: tuple[Row, ...], touched: set[str]) -> 
         reason = row.get("reason")
         if not reason:
             ctx.problems.error(row.at("reason"), "扣分事由为空", "写明事由，被考核单位会看到它。")
-        prev = totals.get((unit.id, penalty.id), (ZERO, row.loc))[0]
-        totals[(unit.id, penalty.id)] = (prev + amount, row.loc)
-        out[unit.id].append(PenaltyRecord(penalty.id, amount, reason, removes, row.loc))
+        process = read_process(ctx.problems, row, penalty.grounds, bonus=False, what=penalty.name)
+        if process is None:
+            continue
+        if process.counts:
+            prev = totals.get((unit.id, penalty.id), (ZERO, row.loc))[0]
+            totals[(unit.id, penalty.id)] = (prev + amount, row.loc)
+        out[unit.id].append(PenaltyRecord(penalty.id, amount, reason, removes, row.loc, process))
     for (uid, pid), (total, loc) in totals.items():
         penalty = next(p for p in ctx.rubric.penalties if p.id == pid)
         if total > penalty.max:

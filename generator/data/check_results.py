@@ -206,7 +206,7 @@ def _check_entry_totals(ctx: ResultsContext, findings: Mapping[str, list[Finding
 
 def _duplicates(raw: RawResults, problems: Problems) -> None:
     """Identical rows in a table are a copy-paste slip, never two findings."""
-    for name in ("entries", "bonus", "penalties", "vetoes", "parts", "self_scores", "awards"):
+    for name in (t.name for t in TABLES if t.name != "units"):
         seen: dict[tuple[tuple[str, str], ...], Loc] = {}
         for row in getattr(raw, name):
             key = tuple(sorted((k, norm(v)) for k, v in row.cells.items() if k != "note"))

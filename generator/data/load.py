@@ -21,6 +21,7 @@ from generator.data.yamlcompose import MAX_YAML_BYTES, compose
 from generator.data.yamlread import Reader
 from generator.engine.models import Rubric
 from generator.engine.results import Notice, RawResults, Row
+from generator.engine.yearrecords import YearRecords
 
 RUBRICS_DIR = "rubrics"
 RESULTS_DIR = "results"
@@ -38,6 +39,8 @@ class Project:
     results: dict[str, RawResults] = field(default_factory=dict)
     #: Notice metadata (results/<id>/notice.yml) by assessment id.
     notices: dict[str, Notice] = field(default_factory=dict)
+    #: Letters, objections, rectification and votes of every results folder, checked (generator.data.year).
+    year: dict[str, YearRecords] = field(default_factory=dict)
 
 
 def relative(path: Path, root: Path) -> str:

@@ -9,7 +9,9 @@ from generator.data.check import check_project
 from generator.data.load import Project, load_project
 from generator.data.problems import Problems
 from generator.engine.outcome import AssessmentOutcome
+from generator.engine.results import Assessment
 from generator.engine.scoring import score_assessment
+from generator.engine.yearoutcome import attach_year
 
 
 @dataclass
@@ -17,6 +19,8 @@ class Prepared:
     project: Project
     outcomes: dict[str, AssessmentOutcome] = field(default_factory=dict)
     problems: Problems = field(default_factory=Problems)
+    #: The checked results each outcome was scored from (what a unit's page is a function of, with its standing).
+    assessments: dict[str, Assessment] = field(default_factory=dict)
 
 
 def prepare(root: Path, only: set[str] | None = None) -> Prepared:
@@ -24,9 +28,11 @@ def prepare(root: Path, only: set[str] | None = None) -> Prepared:
     problems = Problems()
     project = load_project(root, problems, only)
     assessments = check_project(project, problems)
-    prepared = Prepared(project, problems=problems)
+    prepared = Prepared(project, problems=problems, assessments=assessments)
     for aid, assessment in assessments.items():
         outcome = score_assessment(assessment)
         problems.extend(outcome.problems)
         prepared.outcomes[aid] = outcome
+    rubrics = {rid: rubric for rid, (rubric, _file) in project.rubrics.items()}
+    prepared.outcomes = attach_year(prepared.outcomes, project.year, rubrics)
     return prepared

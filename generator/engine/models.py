@@ -133,6 +133,11 @@ class BonusItem(Sourced):
         "按次计分的级别也只计一次。",
         False,
     )
+    grounds: tuple[str, ...] = doc(
+        "原文列出的加分事由（例如 `受到中央、省委、市委表彰`）；"
+        "写了它，每条申报都要写明依据其中哪一项，不在其中的申报是错误。",
+        (),
+    )
     loc: Loc = internal()
 
 
@@ -155,6 +160,9 @@ class Penalty(Sourced):
     min: Decimal = doc("最少扣分。")
     max: Decimal = doc("最多扣分。")
     can_remove_eligibility: bool = doc("为 true 时可同时取消评先资格（`直至取消评先资格`）。", False)
+    grounds: tuple[str, ...] = doc(
+        "原文列出的扣分情形（例如 `被中央、省委、市委通报批评`）；写了它，每条扣分都要写明属于其中哪一项。", ()
+    )
     loc: Loc = internal()
 
 
@@ -264,6 +272,19 @@ class Grading(Sourced):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Trigger(Sourced):
+    """When a consequence applies to a unit: every condition written here must hold."""
+
+    pools: tuple[str, ...] = doc("排名组：`ranking.pools` 的代码（按联络组排名时写联络组名称）；不写则各组都适用。", ())
+    bottom: int | None = doc("在本组倒数前几名（含并列）时适用：`后3位` 写 3，`排名末位` 写 1。", None)
+    grades: tuple[GradeKey, ...] = doc("等次为其中之一时适用，例如 `[fail]`（被确定为未达标）。", ())
+    consecutive_years: int | None = doc(
+        "与 grades 同用：连续这么多年（含本年度，同一考核系列）等次都在 grades 中时适用；中间缺一年不算连续。", None
+    )
+    loc: Loc = internal()
+
+
+@dataclass(frozen=True, kw_only=True)
 class Consequence(Sourced):
     """What a grade leads to, shown to units (连续两年未达标 …)."""
 
@@ -271,6 +292,33 @@ class Consequence(Sourced):
     consecutive_fail_years: int | None = doc(
         "连续几年未达标时适用：单位页面在连续达到这么多年未达标时显示这条后果。", None
     )
+    effect: str = doc(
+        "后果的简短说法，例如 `主要负责人不得评为本年度考核优秀等次`："
+        "单位页面、通报附件和结果运用清单用它；不写则用原文。",
+        "",
+    )
+    triggers: tuple[Trigger, ...] = doc(
+        "对哪些单位适用（满足其中任一条即适用）。不写则只在考核标准页上说明，不对单位逐一运用。", ()
+    )
+    loc: Loc = internal()
+
+
+@dataclass(frozen=True, kw_only=True)
+class RectificationRule(Sourced):
+    """Rectification items left open at year end deduct points (003: 问题未及时整改的，有1项扣1分)."""
+
+    item: str = doc("按未及时整改的整改任务扣分的指标编号，例如 `17`。")
+    rule: str = doc("该指标中的规则编号（按项扣分的 `per_occurrence` 规则）；指标只有一条规则时可不写。", "")
+    standard: str = doc("原文，例如 `对日常督查和集中检查中指出的问题未及时整改的，有1项扣1分。`", "", verbatim=True)
+    loc: Loc = internal()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Recommendation(Sourced):
+    """民主推荐: each group votes for its 先进基层党组织 and 优秀党务干部 (001: 分组考核)."""
+
+    categories: tuple[str, ...] = doc("推荐的类别，例如 `[先进基层党组织, 优秀党务干部]`。")
+    advanced_category: str = doc("评为先进须获本组推荐的类别（categories 之一）；不写则只作显示，不影响评定。", "")
     loc: Loc = internal()
 
 
@@ -320,6 +368,10 @@ class Rubric:
     ranking: Ranking = doc("排名规则。", Ranking())
     grading: Grading | None = doc("等次评定规则。", None)
     consequences: tuple[Consequence, ...] = doc("考核结果运用（写给单位看）。", ())
+    rectification: RectificationRule | None = doc(
+        "上一年度整改任务年底仍未按期完成时，在哪一项扣分（见考核结果参考的“整改任务”）；不写则只标明，不扣分。", None
+    )
+    recommendation: Recommendation | None = doc("分组考核中的民主推荐（见考核结果参考的“民主推荐”）。", None)
     results_public: bool = doc(
         "按单位限制访问时（kaoping build --access），考核结果页（排名表）是否对所有人公开；"
         "false 时只有考核办公室的账号能看。逐项得分页面总是只给本单位和考核办公室看。",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from generator.engine.models import BonusItem, GradeKey, Node, Part, Penalty, Rubric, UnitType, VetoEvent
 from generator.engine.problems import Loc, Problems
@@ -21,6 +22,9 @@ from generator.engine.reasons import (
 )
 from generator.engine.results import BonusClaim, Finding, PenaltyRecord, Unit, VetoRecord
 from generator.engine.rules.base import Rule
+
+if TYPE_CHECKING:
+    from generator.engine.yearoutcome import YearOutcome
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +178,8 @@ class AssessmentOutcome:
     problems: Problems
     #: Where the results say they are sample data (示例数据), or None for an office's real results.
     sample: Loc | None = None
+    #: The year around the scores: consequences, letters, objections, rectification (generator.engine.yearoutcome).
+    year: YearOutcome | None = None
 
     def by_unit(self) -> dict[str, UnitOutcome]:
         return {u.unit.id: u for u in self.units}

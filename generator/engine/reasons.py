@@ -247,6 +247,24 @@ class NotAssessed(GradeReason):
     note: str
 
 
+# --------------------------------------------------------------------------------------------
+# The year: what made a consequence (考核结果运用) apply to a unit
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConsequenceTriggered:
+    """The unit's place from the bottom of its pool (ties share it), its grade, the years running it had it."""
+
+    pool: str = ""
+    #: 1 = last; with ``bottom``, the trigger's 后 N 名. None when the trigger does not look at places.
+    place: int | None = None
+    bottom: int | None = None
+    #: The grade names the trigger lists (their labels), and the years running (None: this year only).
+    grades: tuple[str, ...] = ()
+    years: int | None = None
+
+
 #: What may be said of one bonus claim.
 ClaimNote = Unconfirmed | CountedAtHigherLevel | CountedOnce
 
@@ -260,4 +278,5 @@ Reason = (
     | ItemCapReached
     | BonusCapReached
     | GradeReason
+    | ConsequenceTriggered
 )

@@ -15,9 +15,11 @@ from typing import TYPE_CHECKING, Literal
 
 from generator.engine.fields import NOWHERE, doc, internal, key_locations
 from generator.engine.problems import Loc
+from generator.engine.stages import Process
 
 if TYPE_CHECKING:
     from generator.engine.models import GradeKey, Rubric
+    from generator.engine.yearrecords import YearRecords
 
 
 # --------------------------------------------------------------------------------------------
@@ -116,6 +118,11 @@ class RawResults:
     parts: tuple[Row, ...] = ()
     self_scores: tuple[Row, ...] = ()
     awards: tuple[Row, ...] = ()
+    # The year around the scores (generator.data.year): letters, objections, rectification, recommendations.
+    letters: tuple[Row, ...] = ()
+    objections: tuple[Row, ...] = ()
+    rectification: tuple[Row, ...] = ()
+    recommendations: tuple[Row, ...] = ()
     files: tuple[str, ...] = ()
     #: Where the results say they are sample data (a 示例数据 line in README.md), or None.
     sample: Loc | None = None
@@ -156,6 +163,8 @@ class BonusClaim:
     evidence: str = ""
     confirmed: bool = True
     loc: Loc = field(default=NOWHERE, compare=False)
+    #: 申报 → 初审 → 认定 (generator.engine.stages); None for a record made without the table.
+    process: Process | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +174,8 @@ class PenaltyRecord:
     reason: str
     removes_eligibility: bool = False
     loc: Loc = field(default=NOWHERE, compare=False)
+    #: 提出 → 初审 → 认定 (generator.engine.stages); only 认定 records reach the scores.
+    process: Process | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,3 +219,5 @@ class Assessment:
     units: tuple[UnitInput, ...]
     #: Where the results say they are sample data, or None for an office's real results.
     sample: Loc | None = None
+    #: Letters, objections, rectification and votes around the scores (generator.data.year).
+    year: YearRecords | None = None

@@ -20,6 +20,7 @@ from generator.engine.reasons import (
     BelowBands,
     BonusCapReached,
     CategoryZero,
+    ConsequenceTriggered,
     CountedAtHigherLevel,
     CountedOnce,
     Decided,
@@ -85,6 +86,15 @@ def _top(r: TopPlaces) -> str:
     return f"{among}位居{r.pool}前 {r.top} 名（第 {r.place} 位）→ {r.grade}"
 
 
+def _triggered(r: ConsequenceTriggered) -> str:
+    """县（市、区）倒数第 2 名（后 3 名）, 等次为未达标单位, 连续 2 年为未达标单位."""
+    said = [f"{r.pool}倒数第 {r.place} 名（后 {r.bottom} 名）"] if r.place is not None else []
+    if r.grades:
+        names = "、".join(r.grades)
+        said.append(f"连续 {r.years} 年为{names}" if r.years else f"等次为{names}")
+    return "，".join(said)
+
+
 _WORDS: dict[type, Callable[[Any], str]] = {
     FloorReached: lambda r: f"扣分合计 {fmt(r.lost)} 分，超过本项分值，扣完为止，得 {fmt(r.score)} 分",
     Unconfirmed: lambda r: "未经认定，不计分",
@@ -110,4 +120,5 @@ _WORDS: dict[type, Callable[[Any], str]] = {
     Decided: lambda r: f"经考核办公室评定{f'（{r.basis}）' if r.basis else ''} → {r.grade}",
     AboveAdvancedMin: lambda r: f"得分不低于 {fmt(r.min)} 分且具备评先资格 → {r.grade}",
     NotAssessed: lambda r: r.note or "本年度不参加考核",
+    ConsequenceTriggered: _triggered,
 }

@@ -19,6 +19,7 @@ from generator.data.load import RESULTS_DIR, RUBRICS_DIR, load_rubric, read_byte
 from generator.data.problems import Loc, Problems, os_error_words
 from generator.data.tables import UNITS, normalize_header, table_for_file
 from generator.engine.models import Rubric
+from generator.office.carry import carried_file
 from generator.office.outputfile import write_all
 from generator.office.report import Ending, Report
 
@@ -177,12 +178,28 @@ def start_year(root: Path, year: int, *, source: str | None, new_id: str | None)
     if problems.has_errors():
         report.problems(Problems(problems.errors))
         return report.stop(Ending.DATA, "单位名册有错误，没有写入文件。先改正上一年的单位名册。")
+    tasks = carried_file(root, chosen.rubric.id)
+    extra = [(root / RESULTS_DIR / target / "rectification.csv", tasks[0])] if tasks is not None else []
     try:
-        write_all([(root / rubric_file, new_text.encode("utf-8")), *((root / f, data) for f, data, _units in written)])
+        copies = [(root / f, d) for f, d, _units in written]
+        write_all([(root / rubric_file, new_text.encode("utf-8")), *copies, *extra])
     except OSError as exc:
         return report.stop(Ending.DATA, f"无法写入新年度的文件：{os_error_words(exc)}。没有改动任何文件。")
-    report.tell(*_started(chosen, rubric_file, text, new_text, target, year, written, registries, root))
+    tasks_line = _tasks_line(chosen.rubric.id, target, tasks)
+    report.tell(*_started(chosen, rubric_file, text, new_text, target, year, written, registries, root, tasks_line))
     return report
+
+
+def _tasks_line(old_id: str, target: str, tasks: tuple[bytes, int, int] | None) -> str:
+    """What ``kaoping new`` says of the rectification tasks it wrote (see generator.office.carry)."""
+    if tasks is None:
+        return f"  {old_id} 还没有可以计分的考核结果，没有生成整改任务（{RESULTS_DIR}/{target}/rectification.csv）"
+    _data, carried, found = tasks
+    return (
+        f"  {RESULTS_DIR}/{target}/rectification.csv：整改任务 {carried + found} 项"
+        f"（{old_id} 的扣分项 {found} 项，以前年度仍未完成的 {carried} 项），"
+        "请各单位填写整改目标、措施、进度、责任人和完成时限"
+    )
 
 
 def _target(old: Rubric, year: int, new_id: str | None, report: Report) -> str | None:
@@ -268,6 +285,7 @@ def _started(
     written: list[tuple[str, bytes, int]],
     registries: list[Path],
     root: Path,
+    tasks_line: str,
 ) -> list[str]:
     old = chosen.rubric
     out = [f"已开始 {year} 年度的考核 {target}："]
@@ -277,6 +295,7 @@ def _started(
         out.append(f"  {new_file}：由 {relative(path, root)} 复制，{units} 个单位，考核状态和状态说明已清空")
     if not written:
         out.append(f"  {old.id} 没有单位名册，请建立 {RESULTS_DIR}/{target}/units.csv")
+    out.append(tasks_line)
     lines = [
         (n, line.strip())
         for n, line in enumerate(new_text.splitlines(), start=1)

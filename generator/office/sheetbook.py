@@ -8,7 +8,7 @@ downloads).
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -43,6 +43,9 @@ from generator.site.downloads import FIXED_TIME, fixed_zip
 # What each cell may hold: the rule in words, the input message, the data validation (the rule's kind
 # says what its cells hold; generator.engine.rules.sheet)
 # --------------------------------------------------------------------------------------------
+
+#: What the 认定 column of the claims and deductions sheets offers (generator.data.claims reads more words).
+DECISION_LIST = '"认定,不予认定,待认定"'
 
 
 _n = sheet_number
@@ -260,15 +263,7 @@ def _unit_checks(spec: UnitSheet, rubric: Rubric, codes: _CodeLists) -> dict[str
                 "酌情加分的项目填分数；按级别加分的项目不填，由程序计算。",
                 f"加分应在 {_n(min(lows))}～{_n(max(tops))} 分之间。",
             )
-        out["confirmed"] = Check(
-            "list",
-            None,
-            YES_NO,
-            None,
-            "认定",
-            "「是」认定（不填即认定）；「否」不予认定，不计分。",
-            "填「是」或「否」。",
-        )
+        out.update(stage_checks([(i.id, i.grounds) for i in items if i.grounds], bonus=True))
     elif name == "penalties":
         out["penalty"] = listed(
             "penalty",
@@ -288,9 +283,34 @@ def _unit_checks(spec: UnitSheet, rubric: Rubric, codes: _CodeLists) -> dict[str
             "「是」时同时取消评先资格（仅细则允许的扣分因素）。",
             "填「是」或「否」。",
         )
+        out.update(stage_checks([(p.name, p.grounds) for p in rubric.penalties if p.grounds], bonus=False))
     elif name == "vetoes" and rubric.vetoes is not None:
         out["veto"] = listed("veto", "否决事项", "；".join(f"{e.id}：{e.name}" for e in rubric.vetoes.events))
         out["date"] = Check(None, title="日期", prompt="发生日期，例如 2012-09-17。")
+    return out
+
+
+def stage_checks(grounds: Sequence[tuple[str, Sequence[str]]], *, bonus: bool) -> dict[str, Check]:
+    """The stage columns of the claims and deductions sheets: 认定 from a list, the grounds the rubric names."""
+    what = "申报" if bonus else "扣分"
+    out = {
+        "confirmed": Check(
+            "list",
+            None,
+            DECISION_LIST,
+            None,
+            "认定",
+            f"「认定」计分；「不予认定」不计分，须写认定说明；「待认定」：尚未认定，不计分。"
+            f"写了{what}或初审情况而不填认定的，也是尚未认定。",
+            "从下拉列表中选择：认定、不予认定、待认定。",
+        ),
+    }
+    if grounds:
+        listed = "；".join(
+            f"{name}：" + "，".join(f"{i}. {g}" for i, g in enumerate(named, start=1)) for name, named in grounds
+        )
+        title = "加分事由" if bonus else "扣分情形"
+        out["ground"] = Check(None, title=title, prompt=f"写细则列出的一项或它的序号：{listed}"[:255])
     return out
 
 

@@ -16,8 +16,19 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 
 from generator.data.problems import Loc
-from generator.data.tables import BONUS, PARTS, PENALTIES, VETOES, Table
+from generator.data.tables import (
+    BONUS,
+    LETTERS,
+    OBJECTIONS,
+    PARTS,
+    PENALTIES,
+    RECOMMENDATIONS,
+    RECTIFICATION,
+    VETOES,
+    Table,
+)
 from generator.engine.models import Rubric
+from generator.engine.results import RawResults
 
 IDENT_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 3
 #: Labels in row 1 of every data worksheet (and in column A of 说明), each followed by its value.
@@ -106,9 +117,14 @@ _WIDTHS = {
     "veto": 10,
     "date": 12,
     "note": 20,
+    # The year's records (letters, objections, rectification, votes): long texts wrap.
+    **dict.fromkeys(("finding", "requirement", "answer", "objection", "review", "problem"), 30),
+    **dict.fromkeys(("target", "measures", "progress", "late_reason", "decision_note"), 30),
 }
 _NUMERIC = {"score", "count", "amount"}
-_WRAPPED = {"unit_name", "subject", "evidence", "reason", "note"}
+_WRAPPED = {"unit_name", "subject", "evidence", "reason", "note"} | {
+    *("finding", "requirement", "answer", "objection", "review", "problem", "target", "measures", "progress")
+}
 
 
 @dataclass(frozen=True)
@@ -143,10 +159,23 @@ def unit_sheet(table: Table, name: str) -> UnitSheet:
 
 
 UNIT_TABLES: tuple[Table, ...] = (PARTS, BONUS, PENALTIES, VETOES)
+#: The year's records that may travel in the score sheet, each with the column that tells its worksheet
+#: (a title no other sheet uses: objections and rectification also have 指标编号, as the main sheet does).
+YEAR_TABLES: Mapping[str, tuple[Table, str]] = {
+    t.name: (t, mark)
+    for t, mark in (
+        (LETTERS, "finding"),
+        (OBJECTIONS, "objection"),
+        (RECTIFICATION, "measures"),
+        (RECOMMENDATIONS, "voters"),
+    )
+}
 
 
-def unit_sheets(rubric: Rubric) -> tuple[UnitSheet, ...]:
-    """The unit-level worksheets this rubric needs, in a fixed order."""
+def unit_sheets(rubric: Rubric, raw: RawResults | None = None) -> tuple[UnitSheet, ...]:
+    """The unit-level worksheets this rubric needs, in a fixed order; then a worksheet for each of the year's
+    tables the results already keep (letters, objections, rectification tasks, votes), so that they can be
+    filled in Excel with the scores and imported back."""
     out = []
     entered = rubric.entered_parts
     if entered:
@@ -157,6 +186,8 @@ def unit_sheets(rubric: Rubric) -> tuple[UnitSheet, ...]:
         out.append(unit_sheet(PENALTIES, PENALTIES.title))
     if rubric.vetoes is not None:
         out.append(unit_sheet(VETOES, VETOES.title))
+    if raw is not None:
+        out += [unit_sheet(t, t.title) for t, _mark in YEAR_TABLES.values() if getattr(raw, t.name)]
     return tuple(out)
 
 

@@ -251,7 +251,7 @@ def build_layout(rubric: Rubric, raw: RawResults, units: Sequence[Unit], problem
     listed = [u for u in units if u.status != "not_assessed"]
     listed_ids = {u.id for u in listed}
     type_slots = {t.id: _slots_for_type(rubric, t.id, order) for t in rubric.unit_types}
-    specs = unit_sheets(rubric)
+    specs = unit_sheets(rubric, raw)
     layout = Layout(
         rubric,
         rubric_digest(rubric),

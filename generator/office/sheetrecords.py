@@ -31,6 +31,7 @@ from generator.office.sheetcolumns import (
     README_SHEET,
     SELF_SCORE_KEYS,
     UNIT_TABLES,
+    YEAR_TABLES,
     CellLoc,
     norm,
 )
@@ -41,6 +42,8 @@ from generator.office.sheetsource import SourceSheet, ident
 _HEADER_SEARCH = 5
 #: The column that tells a unit-level worksheet's table (its Chinese and English names).
 _TABLE_MARK = {t.name: t.columns[1] for t in UNIT_TABLES}
+#: The year's tables, told by a column of their own before the main worksheet is looked for.
+_YEAR_MARK = {name: table.column(mark) for name, (table, mark) in YEAR_TABLES.items()}
 #: Reference columns of the main worksheet: shown, never read.
 _REFERENCE = {"unit_name", "title", "points", "standard", "method"}
 
@@ -117,6 +120,9 @@ def _kind(cells: Sequence[str]) -> tuple[str, dict[str, str]] | None:
     keys = {normalize_header(c) for c in cells if c}
     if not any(MAIN_LOOKUP.get(k) == "unit" for k in keys):
         return None
+    for name, mark in _YEAR_MARK.items():
+        if {normalize_header(mark.title), normalize_header(mark.name)} & keys:
+            return name, _lookup_table(TABLES_BY_NAME[name])
     if any(MAIN_LOOKUP.get(k) == "item" for k in keys):
         return "main", MAIN_LOOKUP
     for name, mark in _TABLE_MARK.items():

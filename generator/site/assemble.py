@@ -23,6 +23,7 @@ from typing import Any
 from generator.engine.outcome import AssessmentOutcome
 from generator.site import paths
 from generator.site.mkdocs_hooks import VERBATIM_START
+from generator.site.yearpaths import unit_workbook
 
 CONTENT_START = "<!-- kaoping:content -->"
 CONTENT_END = "<!-- /kaoping:content -->"
@@ -42,7 +43,11 @@ def exclude_patterns(shells: dict[str, str]) -> str:
 
     The units' JSON files are left to it too: linking them costs nothing, MkDocs copies them one by one.
     """
-    lines = [f"/{paths.GENERATED}/*/units/*.md", f"/{paths.GENERATED}/*/units/*.json"]
+    lines = [
+        f"/{paths.GENERATED}/*/units/*.md",
+        f"/{paths.GENERATED}/*/units/*.json",
+        f"/{paths.GENERATED}/*/units/*.xlsx",
+    ]
     lines += [f"!/{paths.unit_page(aid, uid)}" for aid, uid in sorted(shells.items())]
     return "\n".join(lines) + "\n"
 
@@ -63,7 +68,9 @@ def split_front_matter(markdown: str) -> tuple[dict[str, Any], str]:
         if line.startswith("title: "):
             meta["title"] = json.loads(line[len("title: ") :])
     if "title" not in meta:
-        raise AssembleError(f"单位页面模板 {_TEMPLATE} 生成的页面开头没有标题（--- title: … ---，由 front 宏写出）：{_KEEP}")
+        raise AssembleError(
+            f"单位页面模板 {_TEMPLATE} 生成的页面开头没有标题（--- title: … ---，由 front 宏写出）：{_KEEP}"
+        )
     return meta, markdown[end + len("\n---") :].lstrip("\n")
 
 
@@ -125,6 +132,33 @@ class SearchPage:
     toc: tuple[()] = ()
 
 
+_DICTIONARIES: set[tuple[str, str]] = set()
+
+
+def load_search_dictionaries(root: Path) -> None:
+    """Give jieba the dictionaries mkdocs.yml gives Material's search plugin (its ``jieba_dict`` and
+    ``jieba_dict_user``), as the plugin does when MkDocs runs: unit entries made in a build that did not run
+    MkDocs are segmented the same way. Once per process and file."""
+    import jieba
+    from mkdocs.config import load_config
+
+    previous = Path.cwd()
+    os.chdir(root)
+    try:
+        config = load_config(str(root / "mkdocs.yml"))
+    finally:
+        os.chdir(previous)
+    plugin = next((p for name, p in config.plugins.items() if name.split("/")[-1] == "search"), None)
+    if plugin is None:
+        return
+    for option, load in (("jieba_dict", jieba.set_dictionary), ("jieba_dict_user", jieba.load_userdict)):
+        name = plugin.config.get(option)
+        path = (root / name).resolve() if name else None
+        if path is not None and path.is_file() and (option, str(path)) not in _DICTIONARIES:
+            load(str(path))
+            _DICTIONARIES.add((option, str(path)))
+
+
 def search_entries(pages: Iterable[SearchPage]) -> list[dict[str, Any]]:
     from material.plugins.search.plugin import SearchIndex
 
@@ -181,6 +215,7 @@ def assemble(site_dir: Path, docs_dir: Path, outcomes: Iterable[AssessmentOutcom
         shell = read_shell(site_dir, docs_dir, aid, shell_uid)
         for u in outcome.units:
             link_or_copy(docs_dir / paths.unit_json(aid, u.unit.id), site_dir / paths.unit_json(aid, u.unit.id))
+            link_or_copy(docs_dir / unit_workbook(aid, u.unit.id), site_dir / unit_workbook(aid, u.unit.id))
             if u.unit.id == shell_uid:
                 continue
             path = paths.unit_page(aid, u.unit.id)

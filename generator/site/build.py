@@ -12,37 +12,60 @@
 from __future__ import annotations
 
 import contextlib
-import datetime
 import errno
 import fcntl
-import logging
 import os
 import shutil
 import signal
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import jinja2
 
 from generator.data.pipeline import Prepared, prepare
 from generator.data.problems import Loc, Problems, os_error_words
 from generator.data.projectfiles import inside, outside_words, unsafe_entries
-from generator.engine.models import Rubric
-from generator.engine.outcome import AssessmentOutcome
 from generator.site import paths, views
-from generator.site.assemble import AssembleError, assemble, exclude_patterns, shell_units
+from generator.site.assemble import AssembleError, shell_units
+from generator.site.cache import (
+    SCRATCH_PREFIX,
+    Record,
+    UnitKeys,
+    cache_refusal,
+    digest,
+    discard,
+    empty_trash,
+    program_key,
+    sources_key,
+)
+from generator.site.chrome import (
+    CONFIG_FILE,
+    MkDocsFailed,
+    base_config,
+    build_date,
+    copy_output,
+    keep_output,
+    kept_output,
+    layout_key,
+    mkdocs_inputs,
+    navigation,
+    run_mkdocs,
+    working_directory,
+)
 from generator.site.compress import compress_site
 from generator.site.progress import Progress
-from generator.site.render import TemplateFailure, escape_text, render_site, template_error_words
+from generator.site.render import TemplateFailure, UnitPages, render_pages, template_error_words
 from generator.site.restricted import Restriction
+from generator.site.shards import ShardError, chooser, export, merged_record
 from generator.site.stamp import BUILD_STAMP, build_stamp, write_json
+from generator.site.units import UnitFiles
 
 LOCK_FILE = ".kaoping.lock"
-TEMP_PREFIX = ".kaoping-tmp-"
+TEMP_PREFIX = SCRATCH_PREFIX
 TEMPLATES_DIR = "site_templates"
-CONFIG_FILE = "mkdocs.yml"
+#: Names other modules import from here.
+__all__ = ["CONFIG_FILE", "base_config", "build_date", "navigation", "run_mkdocs", "working_directory"]
 
 
 class BuildError(Exception):
@@ -130,6 +153,7 @@ def remove_leftovers(root: Path) -> None:
     A build killed between the two renames of :func:`swap_in` left the previous ``site/`` (or
     ``docs/assessments``) in its scratch folder as ``old-…``: it is put back first.
     """
+    empty_trash(root)
     for parent in (root, root / "docs"):
         if parent.is_dir():
             for path in parent.glob(TEMP_PREFIX + "*"):
@@ -146,6 +170,8 @@ def remove_leftovers(root: Path) -> None:
 def swap_in(new: Path, target: Path, scratch: Path) -> None:
     """Replace ``target`` by ``new`` with renames (each atomic); the old one goes to ``scratch``."""
     old = scratch / ("old-" + target.name)
+    if old.exists():  # a second swap of the same target in one build
+        shutil.rmtree(old)
     if target.exists():
         os.replace(target, old)
     try:
@@ -154,111 +180,12 @@ def swap_in(new: Path, target: Path, scratch: Path) -> None:
         if old.exists():
             os.replace(old, target)
         raise
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def navigation(
-    outcomes: dict[str, AssessmentOutcome],
-    notices: dict[str, Any],
-    base_nav: list[Any] | None,
-    standards_only: list[Rubric] | None = None,
-) -> list[Any]:
-    """The site's navigation: the home page, the newest assessment, then the other years, then hand-written pages."""
-
-    def section(o: AssessmentOutcome) -> dict[str, list[dict[str, str]]]:
-        r = o.rubric
-        pages = [
-            {"概况": paths.page(r.id, "index")},
-            {"考核标准": paths.page(r.id, "standards")},
-            {"考核结果": paths.page(r.id, "results")},
-        ]
-        if r.id in notices:
-            pages.append({"考核通报": paths.page(r.id, "notice")})
-        # MkDocs themes write navigation titles into the HTML unescaped: the rubric's title is data.
-        return {f"{r.year}年度 · {escape_text(r.title)}": pages}
-
-    ordered = views.ordered(outcomes)
-    nav: list[Any] = [{"首页": "index.md"}]
-    for r in sorted(standards_only or [], key=lambda r: (-r.year, r.id)):
-        nav.append({f"{r.year}年度考核标准": paths.page(r.id, "standards")})
-    if ordered:
-        nav.append(section(ordered[0]))
-        nav.append({"历年考核": [{"全部考核": paths.assessment_index()}, *(section(o) for o in ordered[1:])]})
-    for entry in base_nav or []:
-        if isinstance(entry, dict) and "index.md" in entry.values():
-            continue
-        if entry == "index.md":
-            continue
-        nav.append(entry)
-    return nav
+    # The old one stays in the scratch folder, which the build discards (deleted in the background).
 
 
 def default_workers() -> int:
     """Processes for rendering unit pages: the machine's cores, at most 4 (the gain flattens beyond)."""
     return max(1, min(4, os.cpu_count() or 1))
-
-
-def build_date(prepared: Prepared) -> int:
-    """A timestamp that depends only on the data, so that rebuilding the same data is byte-identical."""
-    days = [datetime.date(o.rubric.year, 12, 31) for o in prepared.outcomes.values()]
-    days += [n.date for n in prepared.project.notices.values()]
-    day = max(days) if days else datetime.date(2000, 1, 1)
-    return int(datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.UTC).timestamp())
-
-
-def run_mkdocs(
-    root: Path,
-    site_dir: Path,
-    nav: list[Any],
-    epoch: int,
-    strict: bool,
-    exclude: str = "",
-    workspace: Path | None = None,
-) -> None:
-    """MkDocs on root/mkdocs.yml into ``site_dir``. With ``workspace`` (a folder laid out like the root, holding
-    its own ``docs/``), relative paths in the configuration resolve there instead: the preview's private docs."""
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
-
-    previous_epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
-    logging.getLogger("mkdocs").setLevel(logging.WARNING)
-    # jieba announces its dictionary loading on stderr at every build.
-    logging.getLogger("jieba").setLevel(logging.WARNING)
-    try:
-        with working_directory(workspace or root):
-            overrides: dict[str, Any] = {"site_dir": str(site_dir), "nav": nav, "strict": strict}
-            if exclude:
-                overrides["exclude_docs"] = exclude
-            if workspace is not None:
-                overrides["docs_dir"] = str(workspace / "docs")
-            config = load_config(str(root / CONFIG_FILE), **overrides)
-            mkdocs_build(config)
-    except MkDocsException as exc:
-        raise BuildError(f"MkDocs 生成网站失败：{exc}") from exc
-    except SystemExit as exc:
-        raise BuildError(f"MkDocs 生成网站失败（{exc}）；上面的 WARNING 行说明了原因") from exc
-    except (OSError, BuildError):
-        raise
-    except Exception as exc:
-        # A Markdown extension's own error, e.g. pymdownx.snippets' missing file (--8<--).
-        raise BuildError(f"MkDocs 生成网站失败：{type(exc).__name__}: {exc}") from exc
-    finally:
-        if previous_epoch is None:
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = previous_epoch
-
-
-@contextlib.contextmanager
-def working_directory(path: Path) -> Iterator[None]:
-    previous = Path.cwd()
-    os.chdir(path)
-    try:
-        yield
-    finally:
-        os.chdir(previous)
 
 
 @dataclass
@@ -268,83 +195,122 @@ class BuildResult:
     ok: bool = False
 
 
-def base_config(root: Path) -> tuple[list[Any] | None, str]:
-    """The hand-written navigation and ``exclude_docs`` of mkdocs.yml, as written."""
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
-    from mkdocs.utils.yaml import yaml_load
+@dataclass
+class Plan:
+    """What a build makes: the whole site; one shard's unit pages (``--shard K/N``); or the whole site from
+    the shards' unit pages (``kaoping merge``). See :mod:`generator.site.shards`."""
 
-    try:
-        with working_directory(root):
-            config = load_config(str(root / CONFIG_FILE))
-            with open(root / CONFIG_FILE, encoding="utf-8") as handle:
-                raw = yaml_load(handle) or {}
-    except MkDocsException as exc:
-        raise BuildError(f"{CONFIG_FILE} 有错误：{exc}") from exc
-    exclude = raw.get("exclude_docs") or ""
-    return config["nav"], exclude if isinstance(exclude, str) else ""
+    shard: tuple[int, int] | None = None
+    merge: bool = False
 
-
-def mkdocs_inputs(root: Path, prepared: Prepared, shells: dict[str, str]) -> tuple[list[Any], str]:
-    """(nav, exclude_docs) for MkDocs: the hand-written ones of mkdocs.yml with the generated pages added,
-    and every unit page but the shells left to assembly."""
-    base_nav, base_exclude = base_config(root)
-    standards_only = [r for r, _ in prepared.project.rubrics.values() if r.id not in prepared.outcomes]
-    nav = navigation(prepared.outcomes, prepared.project.notices, base_nav, standards_only)
-    return nav, base_exclude.rstrip("\n") + "\n" + exclude_patterns(shells)
+    def files(self, root: Path, prepared: Prepared, keys: UnitKeys, pages: UnitPages, workers: int,
+              progress: Progress) -> UnitFiles:
+        if self.merge:
+            record, entries, notes = merged_record(root)
+            for note in notes:
+                progress.step(note)
+            return UnitFiles(root, prepared, keys, record, pages, workers, progress.count, known=entries)
+        record = Record.load(root)
+        if self.shard is None:
+            Record.forget(root)
+            return UnitFiles(root, prepared, keys, record, pages, workers, progress.count)
+        chosen = chooser(prepared.outcomes.values(), *self.shard)
+        return UnitFiles(root, prepared, keys, record, pages, workers, progress.count, chosen)
 
 
 def generate(
-    root: Path, prepared: Prepared, site_dir: Path, scratch: Path, progress: Progress, strict: bool, workers: int = 1
-) -> int:
-    """Render the pages into ``docs/assessments`` (swapped in whole) and build the site into ``site_dir``."""
-    units = sum(len(o.units) for o in prepared.outcomes.values())
+    root: Path, prepared: Prepared, site_dir: Path, scratch: Path, progress: Progress, strict: bool, workers: int = 1,
+    plan: Plan | None = None,
+) -> tuple[int, UnitFiles]:
+    """Render the pages into ``docs/assessments`` (swapped in whole) and build the site into ``site_dir``,
+    reusing what the last build made from the same inputs (:mod:`generator.site.cache`)."""
+    plan = plan or Plan()
+    base = digest(program_key(), sources_key(root))
+    keys = UnitKeys(base, prepared.outcomes, prepared.assessments, prepared.project.notices)
+    templates = root / TEMPLATES_DIR
+    ordered = views.ordered(prepared.outcomes)
+    files = plan.files(root, prepared, keys, UnitPages(ordered, prepared.project.notices, templates), workers, progress)
+    units = len(files.units())
     progress.step(f"生成页面：{len(prepared.outcomes)} 项考核，{units} 个单位")
     staged_docs = scratch / "docs"
-    pages = render_site(
-        [r for r, _ in prepared.project.rubrics.values()],
-        prepared.outcomes,
-        prepared.project.notices,
-        root / TEMPLATES_DIR,
-        staged_docs,
-        progress.count,
-        workers,
-    )
+    rubrics = [r for r, _ in prepared.project.rubrics.values()]
+    pages = render_pages(rubrics, prepared.outcomes, prepared.project.notices, templates, staged_docs)
+    files.sources(staged_docs, with_downloads=plan.shard is None)
+    progress.step(changes_words(files, prepared))
     docs_dir = root / "docs"
     docs_dir.mkdir(exist_ok=True)
     swap_in(staged_docs / paths.GENERATED, docs_dir / paths.GENERATED, scratch)
-    progress.step("用 MkDocs 生成网站（含中文搜索索引）")
-    shells = shell_units(prepared.outcomes.values())
-    nav, exclude = mkdocs_inputs(root, prepared, shells)
-    run_mkdocs(root, site_dir, nav, build_date(prepared), strict, exclude)
-    progress.step("组装单位页面")
+    shells = shell_units(ordered)
     try:
-        assemble(site_dir, docs_dir, prepared.outcomes.values(), shells)
+        nav, exclude = mkdocs_inputs(root, prepared, shells)
+        epoch = build_date(prepared)
+        key = layout_key(root, docs_dir, shells, [nav, exclude, epoch, strict], base)
+        kept = kept_output(root, key)
+        if kept is None:
+            progress.step("用 MkDocs 生成网站（含中文搜索索引）")
+            run_mkdocs(root, scratch / "mkdocs", nav, epoch, strict, exclude, defer=True)
+            kept = keep_output(root, scratch / "mkdocs", key)
+        else:
+            progress.step("网站的布局和页头没有变化：沿用上次 MkDocs 的输出")
+        copy_output(kept, site_dir, docs_dir)
+        progress.step("组装单位页面")
+        files.html(site_dir, docs_dir, files.shells(site_dir, docs_dir, shells), shells)
+    except MkDocsFailed as exc:
+        raise BuildError(str(exc)) from exc
     except AssembleError as exc:
         raise BuildError(str(exc)) from exc
-    progress.step("生成搜索索引")
-    build_search_index(site_dir, prepared)
-    return pages
+    if plan.shard is None:
+        from generator.site.searchcache import Index, assessment_labels
+
+        progress.step("生成搜索索引")
+        files.search = Index(root, base, root / "site")
+        labels = assessment_labels((r.id, r.title, r.year) for r in rubrics)
+        figures = files.search.write(site_dir, files.search.documents(site_dir, ordered, labels, keys.of))
+        progress.step(f"搜索索引：{figures['docs']} 篇，写出 {figures['written']} 个文件")
+    return pages + units, files
+
+
+def changes_words(files: UnitFiles, prepared: Prepared) -> str:
+    """What this build makes again, in the clerk's words: how many units' pages, and which."""
+    if not files.reused:
+        return f"单位页面：全部 {len(files.remade)} 个重新生成"
+    names = {(o.rubric.id, u.unit.id): u.unit.name for o in prepared.outcomes.values() for u in o.units}
+    shown = "、".join(f"{names[k]}（{k[1]}）" for k in files.remade[:10])
+    more = f"等 {len(files.remade)} 个" if len(files.remade) > 10 else ""
+    changed = f"，重新生成：{shown}{more}" if files.remade else "，没有单位的数据变化"
+    return f"单位页面：{files.reused} 个与上次相同{changed}"
 
 
 def build_search_index(site_dir: Path, prepared: Prepared, keep: Callable[[str], bool] | None = None) -> None:
-    """The search box's index of the built site (``generator/site/searchindex.py``); ``keep`` filters pages by path."""
-    from generator.site.searchindex import build_index
+    """The search box's whole index of the built site (``generator/site/searchindex.py``), nothing kept;
+    ``keep`` filters pages by path."""
+    from generator.site.searchcache import assessment_labels, unit_doc
+    from generator.site.searchindex import page_docs, write_index
 
-    rubrics = [(r.id, r.title, r.year) for r, _ in prepared.project.rubrics.values()]
-    build_index(site_dir, prepared.outcomes.values(), rubrics, keep)
+    labels = assessment_labels((r.id, r.title, r.year) for r, _ in prepared.project.rubrics.values())
+    docs = list(page_docs(site_dir, labels))
+    for outcome in prepared.outcomes.values():
+        docs += [unit_doc(outcome, u, labels.get(outcome.rubric.id, ("", 0))[0]) for u in outcome.units]
+    write_index(site_dir, docs, keep)
 
 
 def build(root: Path, *, progress: Progress | None = None, strict: bool = True,
-          report: Callable[[Problems], None] | None = None, access: Restriction | None = None) -> BuildResult:
+          report: Callable[[Problems], None] | None = None, access: Restriction | None = None,
+          plan: Plan | None = None) -> BuildResult:
     """Build ``site/`` under ``root``. Returns the problems; ``ok`` only when the site was replaced.
 
     With ``access`` (:class:`generator.access.mode.AccessMode` over a units' accounts file, never published) the
     site is built for an intranet where each unit may read only its own pages: see :mod:`generator.access.policy`.
+    With a ``plan`` for a shard, the shard's unit pages go to ``shards/K/`` and ``site/`` is not touched; for a
+    merge, the shards' pages are taken into the site.
     """
+    plan = plan or Plan()
     progress = progress or Progress()
     root = root.resolve()
     with build_lock(root, progress), terminate_as_interrupt():
+        refused = cache_refusal(root)
+        if refused is not None:
+            raise BuildError(refused)
         remove_leftovers(root)
         progress.step("读取并检查细则和考核结果")
         prepared = prepare(root)
@@ -371,7 +337,13 @@ def build(root: Path, *, progress: Progress | None = None, strict: bool = True,
             raise BuildError(not_writable_words(exc, root)) from exc
         try:
             staged_site = scratch / "site"
-            result.pages = generate(root, prepared, staged_site, scratch, progress, strict, default_workers())
+            workers = default_workers()
+            result.pages, files = generate(root, prepared, staged_site, scratch, progress, strict, workers, plan)
+            if plan.shard is not None:
+                folder = export(root, *plan.shard, files.written, files.entries, staged_site, scratch)
+                result.ok = True
+                progress.step(f"完成：{len(files.units())} 个单位的页面，在 {folder.relative_to(root)}/")
+                return result
             if access is not None and restricted:
                 progress.step("按账号文件限制各单位页面的访问")
                 access.apply(root, staged_site, prepared)
@@ -380,14 +352,20 @@ def build(root: Path, *, progress: Progress | None = None, strict: bool = True,
             # What the site was built from and when: publishing compares it with the published site's.
             write_json(staged_site / BUILD_STAMP, build_stamp(root))
             swap_in(staged_site, root / "site", scratch)
+            if access is None:
+                files.record.save(files.written, {})
+                if files.search is not None:
+                    files.search.keep(root / "site")
             result.ok = True
             progress.step(f"完成：{result.pages} 个页面，网站在 site/")
         except jinja2.TemplateError as exc:
             raise BuildError(template_error_words(exc)) from exc
         except TemplateFailure as exc:
             raise BuildError(str(exc)) from exc
+        except ShardError as exc:
+            raise BuildError(str(exc)) from exc
         except OSError as exc:
             raise BuildError(not_writable_words(exc, root)) from exc
         finally:
-            shutil.rmtree(scratch, ignore_errors=True)
+            discard(scratch, root)
         return result

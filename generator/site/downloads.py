@@ -8,24 +8,18 @@ it stays text.
 
 from __future__ import annotations
 
-import io
-import re
-import zipfile
 from collections.abc import Collection
-from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
-from openpyxl.styles import Font
 
 from generator.data.formulas import neutralise
 from generator.data.sample import DOWNLOAD_NOTE
 from generator.engine.outcome import AssessmentOutcome, UnitOutcome
 from generator.site import paths
 from generator.site.export import assessment_about, assessment_data, summary_rows, to_json, unit_data
-
-#: The date stamped into XLSX files, so that a rebuild of the same data is byte-identical.
-FIXED_TIME = datetime(2000, 1, 1)
+from generator.site.resultbook import results_workbook
+from generator.site.workbooks import FIXED_TIME, fixed_zip  # noqa: F401  (the sheet writes with them too)
 
 
 def results_frame(outcome: AssessmentOutcome) -> pd.DataFrame:
@@ -40,47 +34,6 @@ def csv_bytes(frame: pd.DataFrame, note: str = "") -> bytes:
     # UTF-8 with BOM: Excel on Chinese Windows opens it with the right characters.
     head = pd.DataFrame([[note]]).to_csv(index=False, header=False, lineterminator="\r\n") if note else ""
     return (head + frame.to_csv(index=False, lineterminator="\r\n")).encode("utf-8-sig")
-
-
-def xlsx_bytes(frame: pd.DataFrame, sheet: str, note: str = "") -> bytes:
-    """The table as a workbook; ``note`` (sample results) fills its first row, above the header."""
-    raw = io.BytesIO()
-    with pd.ExcelWriter(raw, engine="openpyxl") as writer:
-        frame.to_excel(writer, index=False, sheet_name=sheet[:31], startrow=1 if note else 0)
-        book = writer.book
-        book.properties.created = FIXED_TIME
-        book.properties.modified = FIXED_TIME
-        book.properties.creator = "kaoping"
-        book.properties.lastModifiedBy = "kaoping"
-        ws = writer.sheets[sheet[:31]]
-        ws.freeze_panes = "C3" if note else "C2"
-        if note:
-            ws["A1"] = note
-            ws["A1"].font = Font(bold=True, color="BF360C")
-        for column in ws.columns:
-            width = max(len(str(c.value or "")) for c in column[1 if note else 0 :])
-            ws.column_dimensions[column[0].column_letter].width = min(60, max(8, width * 2 + 2))
-    return fixed_zip(raw.getvalue())
-
-
-#: openpyxl stamps the save time into the document properties whatever ``modified`` was set to.
-_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
-
-
-def fixed_zip(data: bytes) -> bytes:
-    """Rewrite a zip with every entry dated FIXED_TIME, in the same order, and FIXED_TIME as its modified date."""
-    out = io.BytesIO()
-    stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            content = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                content = _MODIFIED.sub(rb"\g<1>" + stamp + rb"\g<2>", content)
-            dst.writestr(entry, content)
-    return out.getvalue()
 
 
 def _write(docs: Path, path: str, content: bytes) -> None:
@@ -100,7 +53,7 @@ def write_downloads(outcome: AssessmentOutcome, docs: Path, unit_files: Collecti
     note = DOWNLOAD_NOTE if outcome.sample is not None else ""
     csv_file, xlsx_file, json_file = paths.downloads(r.id)
     _write(docs, csv_file, csv_bytes(frame, note))
-    _write(docs, xlsx_file, xlsx_bytes(frame, f"{r.year}年度考核结果", note))
+    _write(docs, xlsx_file, results_workbook(outcome))
     # The full JSON is streamed unit by unit: at 10,000 units the whole tree would not fit in memory twice.
     head = to_json(assessment_data(outcome, units=[]), compact=True).rstrip("\n")
     assert head.endswith(',"units":[]}')

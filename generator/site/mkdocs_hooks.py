@@ -4,11 +4,14 @@ A generated page is complete Markdown: any MkDocs-compatible builder renders it 
 page between ``VERBATIM_START`` and ``VERBATIM_END`` is ready HTML (a unit's item table, chart and
 history). With these hooks, MkDocs does not parse it: it is lifted out before Markdown runs (so the
 search index holds only the page's header: name, group, grade, total) and put back into the finished
-HTML, read again from the source file so no page's tables are held in memory.
+HTML, read again from the source file so no page's tables are held in memory. ``kaoping build`` sets
+``DEFER_VERBATIM`` in the environment and puts the blocks back itself: MkDocs' output then depends only on
+what is outside them, so the build keeps it and runs MkDocs again only when that changes.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import types
 from pathlib import Path
@@ -17,6 +20,8 @@ from typing import Any
 VERBATIM_START = "<!-- kaoping:verbatim -->"
 VERBATIM_END = "<!-- /kaoping:verbatim -->"
 PLACEHOLDER = "<!-- kaoping:verbatim-here -->"
+#: Set in the environment (to "1") while ``kaoping build`` runs MkDocs: leave the placeholders in.
+DEFER_VERBATIM = "KAOPING_DEFER_VERBATIM"
 
 
 def split_verbatim(markdown: str) -> tuple[str, str] | None:
@@ -45,7 +50,7 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
 
 
 def on_post_page(output: str, page: Any, config: Any) -> str:
-    if PLACEHOLDER not in output:
+    if PLACEHOLDER not in output or os.environ.get(DEFER_VERBATIM) == "1":
         return output
     source = Path(page.file.abs_src_path).read_text(encoding="utf-8")
     split = split_verbatim(source)
@@ -58,6 +63,8 @@ def on_post_build(config: Any) -> None:
     """The search box's index (``search/kaoping/``) from the built pages, so that a plain ``mkdocs build`` is
     searchable too. ``kaoping build`` writes it again once the unit pages are assembled, with each unit's
     names and reasons from its scores (``generator/site/searchindex.py``)."""
+    if os.environ.get(DEFER_VERBATIM) == "1":
+        return
     try:
         from generator.site.searchindex import page_docs, write_index
     except ImportError:  # a builder without kaoping installed: Material's own index remains

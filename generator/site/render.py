@@ -28,9 +28,13 @@ from generator.engine.outcome import AssessmentOutcome, UnitOutcome
 from generator.engine.results import Notice
 from generator.site import paths, views
 from generator.site.downloads import write_downloads
+from generator.site.yeardownloads import write_unit_workbook, write_year_downloads
+from generator.site.yearpages import write_year_pages
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
-_ENTITIES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;", "{": "&#123;", "}": "&#125;"})
+_ENTITIES = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;", "{": "&#123;", "}": "&#125;"}
+)
 
 
 def escape_text(value: str) -> str:
@@ -143,7 +147,12 @@ class UnitPages:
         renderer = self._process_renderer()
         outcome = self.outcomes[aid]
         ctx = views.unit_context(
-            outcome, u, self.stats[aid], self.history, self.notices.get(aid), self.show_self[aid],
+            outcome,
+            u,
+            self.stats[aid],
+            self.history,
+            self.notices.get(aid),
+            self.show_self[aid],
             self._rows.setdefault(aid, {}),
         )
         return ctx.path, renderer.render_unit(ctx)
@@ -152,6 +161,7 @@ class UnitPages:
         """A unit's page (its JSON is written with the downloads)."""
         path, text = self.markdown(aid, u)
         write(out, path, text)
+        write_unit_workbook(self.outcomes[aid], u, out)
 
 
 _JOB: tuple[UnitPages, Path, list[tuple[str, UnitOutcome]]] | None = None
@@ -176,7 +186,10 @@ def template_error_words(exc: jinja2.TemplateError) -> str:
     message = str(exc.message or exc)
     missing = _NO_ATTRIBUTE.search(message) or _UNDEFINED.search(message)
     why = f"没有名为 {missing.group(1)} 的数据" if missing else message
-    return f"页面模板{where}出错：{why}。核对这一行用到的名称是否拼写正确（页面数据的字段见 generator/site/views/ 中的定义）"
+    return (
+        f"页面模板{where}出错：{why}。"
+        "核对这一行用到的名称是否拼写正确（页面数据的字段见 generator/site/views/ 中的定义）"
+    )
 
 
 #: Jinja's wording of the commonest template error: a name that is not in the page's data.
@@ -205,7 +218,9 @@ def _worker_start() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def render_units(pages: UnitPages, out: Path, units: list[tuple[str, UnitOutcome]], workers: int, progress: Progress) -> int:
+def render_units(
+    pages: UnitPages, out: Path, units: list[tuple[str, UnitOutcome]], workers: int, progress: Progress
+) -> int:
     """The given units' pages and JSON, on ``workers`` processes when there are enough units to pay."""
     global _JOB
     chunks = [(start, min(start + CHUNK, len(units))) for start in range(0, len(units), CHUNK)]
@@ -227,6 +242,66 @@ def render_units(pages: UnitPages, out: Path, units: list[tuple[str, UnitOutcome
     return len(units)
 
 
+def render_pages(
+    rubrics: Sequence[Rubric],
+    outcomes: dict[str, AssessmentOutcome],
+    notices: dict[str, Notice],
+    templates: Path,
+    out: Path,
+) -> int:
+    """Write every generated page but the units' into ``out`` (the docs folder); returns the page count.
+
+    ``out`` receives ``assessments/…`` exactly as it will sit inside ``docs/``. Rubrics without results
+    get their standards page only.
+    """
+    renderer = Renderer(templates)
+    history = views.History(outcomes)
+    standards_only = [r for r in rubrics if r.id not in outcomes]
+    pages = 0
+    home = views.home_context(outcomes, notices, standards_only)
+    write(out, paths.HOME_PARTIAL, renderer.render("home.md.j2", home))
+    write(
+        out,
+        paths.assessment_index(),
+        renderer.render("years.md.j2", views.years_context(outcomes, notices, standards_only)),
+    )
+    pages += 1
+    for r in standards_only:
+        write(
+            out,
+            paths.page(r.id, "standards"),
+            renderer.render("standards.md.j2", views.standards_context(r, has_results=False)),
+        )
+        pages += 1
+    for outcome in views.ordered(outcomes):
+        r = outcome.rubric
+        notice = notices.get(r.id)
+        write(
+            out,
+            paths.page(r.id, "index"),
+            renderer.render("overview.md.j2", views.overview_context(outcome, notice, outcomes, notices)),
+        )
+        write(
+            out,
+            paths.page(r.id, "standards"),
+            renderer.render("standards.md.j2", views.standards_context(r, has_results=True)),
+        )
+        write(
+            out,
+            paths.page(r.id, "results"),
+            renderer.render("results.md.j2", views.results_context(outcome, history, notice)),
+        )
+        pages += 3
+        if notice is not None:
+            write(
+                out, paths.page(r.id, "notice"), renderer.render("notice.md.j2", views.notice_context(outcome, notice))
+            )
+            pages += 1
+        pages += write_year_pages(renderer, outcome, out)
+        write_year_downloads(outcome, out)
+    return pages
+
+
 def render_site(
     rubrics: Sequence[Rubric],
     outcomes: dict[str, AssessmentOutcome],
@@ -237,36 +312,13 @@ def render_site(
     workers: int = 1,
     only_units: Mapping[str, Collection[str]] | None = None,
 ) -> int:
-    """Write every generated page and download into ``out`` (the docs folder); returns the page count.
-
-    ``out`` receives ``assessments/…`` exactly as it will sit inside ``docs/``. Rubrics without results
-    get their standards page only. Unit pages are rendered on ``workers`` processes; with ``only_units``
-    only those units' pages are (the preview renders the others when they are asked for).
-    """
-    renderer = Renderer(templates)
-    history = views.History(outcomes)
-    standards_only = [r for r in rubrics if r.id not in outcomes]
-    pages = 0
-    home = views.home_context(outcomes, notices, standards_only)
-    write(out, paths.HOME_PARTIAL, renderer.render("home.md.j2", home))
-    write(out, paths.assessment_index(), renderer.render("years.md.j2", views.years_context(outcomes, notices, standards_only)))
-    pages += 1
-    for r in standards_only:
-        write(out, paths.page(r.id, "standards"), renderer.render("standards.md.j2", views.standards_context(r, has_results=False)))
-        pages += 1
+    """Every generated page and download into ``out`` (the docs folder), from nothing; returns the page count.
+    With ``only_units`` only those units' pages are (the preview renders the others when they are asked for)."""
+    pages = render_pages(rubrics, outcomes, notices, templates, out)
     ordered = views.ordered(outcomes)
     for outcome in ordered:
-        r = outcome.rubric
-        notice = notices.get(r.id)
-        write(out, paths.page(r.id, "index"), renderer.render("overview.md.j2", views.overview_context(outcome, notice, outcomes, notices)))
-        write(out, paths.page(r.id, "standards"), renderer.render("standards.md.j2", views.standards_context(r, has_results=True)))
-        write(out, paths.page(r.id, "results"), renderer.render("results.md.j2", views.results_context(outcome, history, notice)))
-        pages += 3
-        if notice is not None:
-            write(out, paths.page(r.id, "notice"), renderer.render("notice.md.j2", views.notice_context(outcome, notice)))
-            pages += 1
-        write_downloads(outcome, out, None if only_units is None else only_units.get(r.id, ()))
-    pages_of_units = UnitPages(ordered, notices, templates, history)
+        write_downloads(outcome, out, None if only_units is None else only_units.get(outcome.rubric.id, ()))
+    pages_of_units = UnitPages(ordered, notices, templates, views.History(outcomes))
     units = [
         (o.rubric.id, u)
         for o in ordered
@@ -275,6 +327,8 @@ def render_site(
     ]
     pages += render_units(pages_of_units, out, units, workers, progress)
     return pages
+
+
 def _has_self_scores(u: Any) -> bool:
     stack = list(u.score.categories)
     while stack:

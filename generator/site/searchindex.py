@@ -36,8 +36,6 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-from generator.engine.exact import fmt
-from generator.engine.outcome import AssessmentOutcome, NodeOutcome, UnitOutcome
 from generator.site import paths
 
 #: Where the index goes, relative to the site's root.
@@ -134,7 +132,9 @@ def pairs(text: str, base: int) -> list[tuple[str, int]]:
     """(pair, position) for every two neighbouring indexable characters of ``text``."""
     folded = [_FOLDED.get(c) or _folded(c) for c in text]
     return [
-        (a + b, i) for i, ((a, ok_a), (b, ok_b)) in enumerate(zip(folded, folded[1:], strict=False), base) if ok_a and ok_b
+        (a + b, i)
+        for i, ((a, ok_a), (b, ok_b)) in enumerate(zip(folded, folded[1:], strict=False), base)
+        if ok_a and ok_b
     ]
 
 
@@ -224,61 +224,41 @@ def page_kind(path: str) -> str:
     return {"standards.html": "标准", "results.html": "结果", "notice.html": "通报"}.get(parts[-1], "概况")
 
 
-def page_docs(site_dir: Path, labels: dict[str, tuple[str, int]], units: bool = False) -> Iterator[Doc]:
-    """Documents of the built pages, one per section; unit pages only with ``units`` (a plain MkDocs build)."""
+def page_files(site_dir: Path, units: bool = False) -> Iterator[tuple[str, Path]]:
+    """(site path, file) of the built pages the index reads; unit pages only with ``units``."""
     for path in sorted(site_dir.rglob("*.html")):
         rel = path.relative_to(site_dir).as_posix()
         if rel == "404.html" or "/downloads/" in rel or ("/units/" in rel and not units):
             continue
-        parts = rel.split("/")
-        aid = parts[1] if parts[0] == paths.GENERATED and len(parts) >= 3 else ""
-        where, year = labels.get(aid, ("", 0))
-        kind = page_kind(rel)
-        sections = page_sections(path.read_text(encoding="utf-8"))
-        page_title = next((h for _, h, _, level in sections if level == 1), "")
-        for anchor, heading, body, level in sections:
-            url = rel + (f"#{anchor}" if anchor and level > 1 else "")
-            yield Doc(url, heading or page_title, "", body[:MAX_BODY], kind, where, (-year, KIND_ORDER[kind]))
+        yield rel, path
 
 
-# --------------------------------------------------------------------------------------------
-# Documents of unit pages, from the scores
-# --------------------------------------------------------------------------------------------
+def file_docs(rel: str, text: str, labels: dict[str, tuple[str, int]]) -> list[Doc]:
+    """Documents of one built page (at ``rel`` in the site), one per section."""
+    parts = rel.split("/")
+    aid = parts[1] if parts[0] == paths.GENERATED and len(parts) >= 3 else ""
+    where, year = labels.get(aid, ("", 0))
+    kind = page_kind(rel)
+    sections = page_sections(text)
+    page_title = next((h for _, h, _, level in sections if level == 1), "")
+    return [
+        Doc(
+            rel + (f"#{anchor}" if anchor and level > 1 else ""),
+            heading or page_title,
+            "",
+            body[:MAX_BODY],
+            kind,
+            where,
+            (-year, KIND_ORDER[kind]),
+        )
+        for anchor, heading, body, level in sections
+    ]
 
 
-def _nodes(nodes: Iterable[NodeOutcome]) -> Iterator[NodeOutcome]:
-    for n in nodes:
-        yield n
-        yield from _nodes(n.children)
-
-
-def unit_doc(outcome: AssessmentOutcome, u: UnitOutcome, where: str) -> Doc:
-    """A unit page's document: its names, its header line, and every point it lost with the reason."""
-    s, unit = u.score, u.unit
-    names = " · ".join(x for x in (f"简称 {unit.abbr}" if unit.abbr else "", f"单位代码 {unit.id}") if x)
-    group = unit.group if unit.group != s.unit_type.name else ""
-    head = [x for x in (group, s.unit_type.name, f"{outcome.rubric.year}年度") if x]
-    if s.assessed:
-        head += [f"综合得分 {fmt(s.total)}", u.standing.label]
-    else:
-        head.append("不参加考核" + (f"：{unit.status_note}" if unit.status_note else ""))
-    lines = [" · ".join(head) + "。"]
-    for n in _nodes(s.categories):
-        reasons = [r for rule in n.rules for r in rule.reasons]
-        if reasons:
-            lines.append(f"{n.id} {n.node.title}：{'；'.join(reasons)}。")
-    for p in s.penalties:
-        lines.append(f"{p.penalty.name}：{p.record.reason}。")
-    for v in s.vetoes:
-        lines.append(f"否决事项 {v.event.name}：{v.record.reason}。")
-    url = paths.html_path(paths.unit_page(outcome.rubric.id, unit.id))
-    body = clean(" ".join(lines))[:MAX_BODY]
-    return Doc(url, clean(unit.name), clean(names), body, "单位", where, (-outcome.rubric.year, KIND_ORDER["单位"]))
-
-
-def assessment_labels(rubrics: Iterable[tuple[str, str, int]]) -> dict[str, tuple[str, int]]:
-    """Assessment id → (``2020年度 · 标题``, year), from (id, title, year)."""
-    return {aid: (f"{year}年度 · {title}", year) for aid, title, year in rubrics}
+def page_docs(site_dir: Path, labels: dict[str, tuple[str, int]], units: bool = False) -> Iterator[Doc]:
+    """Documents of the built pages, one per section; unit pages only with ``units`` (a plain MkDocs build)."""
+    for rel, path in page_files(site_dir, units):
+        yield from file_docs(rel, path.read_text(encoding="utf-8"), labels)
 
 
 # --------------------------------------------------------------------------------------------
@@ -292,63 +272,80 @@ def _script(call: str, *args: object) -> str:
     return f"kaopingSearch.{call}({text});\n".replace("</", "<\\/")
 
 
+def doc_postings(doc: Doc) -> dict[str, list[int]]:
+    """One document's pairs, each with its positions in the document's position space."""
+    local: dict[str, list[int]] = {}
+    for text, base in (
+        (doc.title[: NAMES_AT - 1], 0),
+        (doc.names[: BODY_AT - NAMES_AT - 1], NAMES_AT),
+        (doc.body, BODY_AT),
+    ):
+        for pair, position in pairs(text, base):
+            found = local.get(pair)
+            if found is None:
+                local[pair] = [position]
+            else:
+                found.append(position)
+    return local
+
+
+def encode_entry(number: int, last: int, positions: list[int]) -> list[int]:
+    """A document's entry in a pair's postings: the difference from the previous document's number, the
+    count of positions, the first position and the differences between positions."""
+    return [
+        number - last,
+        len(positions),
+        positions[0],
+        *(b - a for a, b in zip(positions, positions[1:], strict=False)),
+    ]
+
+
 def postings(docs: list[Doc]) -> dict[str, array[int]]:
-    """Every pair's postings, encoded as the browser reads them: for each document holding the pair (in
-    document order) the difference from the previous document's number, the count of positions, the first
-    position and the differences between positions. Built document by document into arrays of ints, so that
-    100,000 units fit in memory."""
+    """Every pair's postings (see :func:`encode_entry`), in document order, as the browser reads them. Built
+    document by document into arrays of ints, so that 100,000 units fit in memory."""
     out: dict[str, array[int]] = {}
     last: dict[str, int] = {}
     for number, doc in enumerate(docs):
-        local: dict[str, list[int]] = {}
-        for text, base in ((doc.title[: NAMES_AT - 1], 0), (doc.names[: BODY_AT - NAMES_AT - 1], NAMES_AT), (doc.body, BODY_AT)):
-            for pair, position in pairs(text, base):
-                found = local.get(pair)
-                if found is None:
-                    local[pair] = [position]
-                else:
-                    found.append(position)
-        for pair, positions in local.items():
+        for pair, positions in doc_postings(doc).items():
             encoded = out.get(pair)
             if encoded is None:
                 encoded = out[pair] = array("i")
-            encoded.extend((number - last.get(pair, 0), len(positions), positions[0]))
-            encoded.extend(b - a for a, b in zip(positions, positions[1:], strict=False))
+            encoded.extend(encode_entry(number, last.get(pair, 0), positions))
             last[pair] = number
     return out
 
 
-def write_index(site_dir: Path, docs: list[Doc], keep: Callable[[str], bool] | None = None) -> dict[str, int]:
-    """Write the index of ``docs`` (those whose URL ``keep`` accepts) into ``site_dir``; returns its figures."""
-    if keep is not None:
-        docs = [d for d in docs if keep(d.url.split("#", 1)[0])]
-    docs = sorted(docs, key=lambda d: (d.order, d.url))
-    encoded = postings(docs)
-    total = sum(len(pair) + 6 + 3 * len(v) for pair, v in encoded.items())
+def shard_count(total: int) -> int:
+    """Shards for ``total`` bytes of postings (see :func:`postings_bytes`): a power of two."""
     shards = 1
     while shards * SHARD_BYTES < total:
         shards *= 2
-    folder = site_dir / FOLDER
-    if folder.exists():
-        shutil.rmtree(folder)
-    (folder / "t").mkdir(parents=True)
-    (folder / "d").mkdir()
-    by_shard: list[dict[str, list[int]]] = [{} for _ in range(shards)]
-    for pair in sorted(encoded):
-        by_shard[bigram_hash(pair) % shards][pair] = encoded[pair].tolist()
-    digest = hashlib.sha256()
-    for n, shard in enumerate(by_shard):
-        text = _script("t", n, shard)
-        digest.update(text.encode())
-        (folder / "t" / f"{n}.js").write_text(text, encoding="utf-8")
-    wheres = sorted({d.where for d in docs})
-    for n in range(0, len(docs), CHUNK):
-        rows = [[d.url, d.title, d.names, d.body, KINDS.index(d.kind), wheres.index(d.where)] for d in docs[n : n + CHUNK]]
-        text = _script("d", n // CHUNK, rows)
-        digest.update(text.encode())
-        (folder / "d" / f"{n // CHUNK}.js").write_text(text, encoding="utf-8")
+    return shards
+
+
+def postings_bytes(pair: str, encoded: array[int]) -> int:
+    return len(pair) + 6 + 3 * len(encoded)
+
+
+def shard_text(n: int, shards: int, encoded: dict[str, array[int]], pairs_of: list[str] | None = None) -> str:
+    """Shard ``n``'s file: its pairs (all of ``encoded``, or ``pairs_of``) in order with their postings."""
+    chosen = sorted(p for p in (pairs_of if pairs_of is not None else encoded) if bigram_hash(p) % shards == n)
+    return _script("t", n, {pair: encoded[pair].tolist() for pair in chosen})
+
+
+def chunk_text(n: int, docs: list[Doc], wheres: list[str]) -> str:
+    rows = [
+        [d.url, d.title, d.names, d.body, KINDS.index(d.kind), wheres.index(d.where)]
+        for d in docs[n * CHUNK : (n + 1) * CHUNK]
+    ]
+    return _script("d", n, rows)
+
+
+def manifest_text(docs: list[Doc], shards: int, wheres: list[str], file_digests: Iterable[str]) -> str:
+    """``index.js``; its version is a digest of every other file's digest, in order."""
+    version = hashlib.sha256("".join(file_digests).encode()).hexdigest()[:12]
     manifest = {
-        "version": digest.hexdigest()[:12],
+        "version": version,
         "docs": len(docs),
         "chunk": CHUNK,
         "shards": shards,
@@ -360,24 +357,41 @@ def write_index(site_dir: Path, docs: list[Doc], keep: Callable[[str], bool] | N
         "wheres": wheres,
         "joiners": JOINERS,
     }
-    (folder / "index.js").write_text(_script("m", manifest), encoding="utf-8")
+    return _script("m", manifest)
+
+
+def text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def order_docs(docs: list[Doc], keep: Callable[[str], bool] | None = None) -> list[Doc]:
+    if keep is not None:
+        docs = [d for d in docs if keep(d.url.split("#", 1)[0])]
+    return sorted(docs, key=lambda d: (d.order, d.url))
+
+
+def write_index(site_dir: Path, docs: list[Doc], keep: Callable[[str], bool] | None = None) -> dict[str, int]:
+    """Write the index of ``docs`` (those whose URL ``keep`` accepts) into ``site_dir``; returns its figures."""
+    docs = order_docs(docs, keep)
+    encoded = postings(docs)
+    shards = shard_count(sum(postings_bytes(pair, v) for pair, v in encoded.items()))
+    folder = site_dir / FOLDER
+    if folder.exists():
+        shutil.rmtree(folder)
+    (folder / "t").mkdir(parents=True)
+    (folder / "d").mkdir()
+    by_shard: list[list[str]] = [[] for _ in range(shards)]
+    for pair in encoded:
+        by_shard[bigram_hash(pair) % shards].append(pair)
+    digests = []
+    for n in range(shards):
+        text = shard_text(n, shards, encoded, by_shard[n])
+        digests.append(text_digest(text))
+        (folder / "t" / f"{n}.js").write_text(text, encoding="utf-8")
+    wheres = sorted({d.where for d in docs})
+    for n in range((len(docs) + CHUNK - 1) // CHUNK):
+        text = chunk_text(n, docs, wheres)
+        digests.append(text_digest(text))
+        (folder / "d" / f"{n}.js").write_text(text, encoding="utf-8")
+    (folder / "index.js").write_text(manifest_text(docs, shards, wheres, digests), encoding="utf-8")
     return {"docs": len(docs), "pairs": len(encoded), "shards": shards}
-
-
-def site_docs(site_dir: Path, outcomes: Iterable[AssessmentOutcome], labels: dict[str, tuple[str, int]]) -> list[Doc]:
-    docs = list(page_docs(site_dir, labels))
-    for outcome in outcomes:
-        where = labels.get(outcome.rubric.id, ("", 0))[0]
-        docs += [unit_doc(outcome, u, where) for u in outcome.units]
-    return docs
-
-
-def build_index(
-    site_dir: Path,
-    outcomes: Iterable[AssessmentOutcome],
-    rubrics: Iterable[tuple[str, str, int]],
-    keep: Callable[[str], bool] | None = None,
-) -> dict[str, int]:
-    """The whole index of a built site: its pages (read from ``site_dir``) and its units (from the scores)."""
-    return write_index(site_dir, site_docs(site_dir, outcomes, assessment_labels(rubrics)), keep)
-

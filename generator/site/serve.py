@@ -50,6 +50,7 @@ from generator.site.build import (
     mkdocs_inputs,
     run_mkdocs,
 )
+from generator.site.chrome import MkDocsFailed
 from generator.site.downloads import unit_json_bytes
 from generator.site.render import Renderer, TemplateFailure, UnitPages, render_site, template_error_words
 
@@ -66,7 +67,10 @@ def watched_paths(root: Path) -> list[Path]:
         watched += [
             p
             for p in sorted(docs.iterdir())
-            if p.name != paths.GENERATED and not p.name.startswith(".") and inside(p, docs) and (p.is_dir() or p.is_file())
+            if p.name != paths.GENERATED
+            and not p.name.startswith(".")
+            and inside(p, docs)
+            and (p.is_dir() or p.is_file())
         ]
     return watched
 
@@ -90,6 +94,7 @@ class Preview:
         quiet: bool = False,
         report: Callable[[Problems], None] | None = None,
         progress: Progress | None = None,
+        say: Callable[[str], None] | None = None,
     ) -> None:
         self.root = root.resolve()
         self.workspace = Path(tempfile.mkdtemp(prefix="kaoping-serve-"))
@@ -97,6 +102,8 @@ class Preview:
         self.folder.mkdir()
         self.progress = progress or Progress(quiet=quiet)
         self.report = report
+        #: Where the preview's own messages go (the command line passes its printer).
+        self.say = say or (lambda _text: None)
         self.lock = threading.Lock()
         self.built: _Built | None = None
         #: Search entries by the header they were made from: a save changes few headers.
@@ -125,7 +132,7 @@ class Preview:
         try:
             self._rebuild()
         except BuildError as exc:  # the build lock could not be written
-            print(f"生成失败：{exc}。预览仍显示上一次成功的结果。")
+            self.say(f"生成失败：{exc}。预览仍显示上一次成功的结果。")
 
     def _rebuild(self) -> None:
         with self.lock, build_lock(self.root, self.progress):
@@ -134,16 +141,16 @@ class Preview:
             if self.report is not None:
                 self.report(prepared.problems)
             if prepared.problems.has_errors():
-                print("数据有错误，预览仍显示上一次成功的结果。改正后保存，预览会自动更新。")
+                self.say("数据有错误，预览仍显示上一次成功的结果。改正后保存，预览会自动更新。")
                 return
             try:
                 self.built = self._build(prepared)
-            except (BuildError, AssembleError, TemplateFailure) as exc:
-                print(f"生成失败：{exc}。预览仍显示上一次成功的结果。")
+            except (BuildError, MkDocsFailed, AssembleError, TemplateFailure) as exc:
+                self.say(f"生成失败：{exc}。预览仍显示上一次成功的结果。")
             except jinja2.TemplateError as exc:
-                print(f"生成失败：{template_error_words(exc)}。预览仍显示上一次成功的结果。")
+                self.say(f"生成失败：{template_error_words(exc)}。预览仍显示上一次成功的结果。")
             except OSError as exc:
-                print(f"生成失败：{os_error_words(exc)}。预览仍显示上一次成功的结果。")
+                self.say(f"生成失败：{os_error_words(exc)}。预览仍显示上一次成功的结果。")
 
     def _build(self, prepared: Any) -> _Built:
         outcomes = prepared.outcomes
@@ -151,12 +158,20 @@ class Preview:
         shell_ids = shell_units(outcomes.values())
         rubrics = [r for r, _ in prepared.project.rubrics.values()]
         notices = prepared.project.notices
-        render_site(rubrics, outcomes, notices, self.root / TEMPLATES_DIR, docs,
-                    only_units={aid: {uid} for aid, uid in shell_ids.items()})
+        render_site(
+            rubrics,
+            outcomes,
+            notices,
+            self.root / TEMPLATES_DIR,
+            docs,
+            only_units={aid: {uid} for aid, uid in shell_ids.items()},
+        )
         nav, exclude = mkdocs_inputs(self.root, prepared, shell_ids)
         staged = self.workspace / "staged"
         shutil.rmtree(staged, ignore_errors=True)
-        run_mkdocs(self.root, staged, nav, build_date(prepared), strict=False, exclude=exclude, workspace=self.workspace)
+        run_mkdocs(
+            self.root, staged, nav, build_date(prepared), strict=False, exclude=exclude, workspace=self.workspace
+        )
         ordered = views.ordered(outcomes)
         built = _Built(
             pages=UnitPages(ordered, notices, self.root / TEMPLATES_DIR),
@@ -213,7 +228,7 @@ class Preview:
                 docs_path, markdown = built.pages.markdown(key[0], unit)
                 html, _ = unit_page(built.shells[key[0]], markdown, paths.html_path(docs_path))
             except jinja2.TemplateError as exc:  # only this unit's data may set it off: the others still show
-                print(f"单位页面 {path} 生成失败：{template_error_words(exc)}。")
+                self.say(f"单位页面 {path} 生成失败：{template_error_words(exc)}。")
                 return
             target.write_text(html, encoding="utf-8")
 
@@ -222,11 +237,16 @@ class Preview:
 
 
 def serve(
-    root: Path, host: str, port: int, report: Callable[[Problems], None], progress: Progress | None = None
+    root: Path,
+    host: str,
+    port: int,
+    report: Callable[[Problems], None],
+    progress: Progress | None = None,
+    say: Callable[[str], None] | None = None,
 ) -> None:
     from mkdocs.livereload import LiveReloadServer
 
-    preview = Preview(root, report=report, progress=progress)
+    preview = Preview(root, report=report, progress=progress, say=say)
 
     class PreviewServer(LiveReloadServer):
         def _serve_request(self, environ: dict[str, Any], start_response: Any) -> Any:
@@ -238,11 +258,11 @@ def serve(
     server = PreviewServer(builder=preview.rebuild, host=host, port=port, root=str(preview.folder))
     for path in watched_paths(preview.root):
         server.watch(str(path))
-    print(f"预览地址：http://{host}:{port}/  （数据或模板保存后自动更新；按 Ctrl+C 停止）")
+    preview.say(f"预览地址：http://{host}:{port}/  （数据或模板保存后自动更新；按 Ctrl+C 停止）")
     try:
         server.serve()
     except KeyboardInterrupt:
-        print("预览已停止。")
+        preview.say("预览已停止。")
     finally:
         server.shutdown()
         preview.close()

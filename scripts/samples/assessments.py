@@ -213,8 +213,8 @@ date: 2021-02-05
 closing:
   - {ZONGHE_CLOSING}
 publicity:
-  start: 2021-02-05
-  end: 2021-02-11
+  start: 2021-01-22
+  end: 2021-01-28
   contact: 市委党建办
   phone: 0000-8888-0500
 copy_to: [市委办公室, 市纪委监委, 市委组织部]

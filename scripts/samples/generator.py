@@ -50,6 +50,7 @@ class Generator:
     def __init__(self, rubric: Rubric, spec: Spec, seed: int) -> None:
         self.rubric = rubric
         self.spec = spec
+        self.seed = seed
         self.rng = random.Random(f"{seed}/{rubric.id}")
         self.year = rubric.year
         self.trees = {t.id: typed_tree(rubric, t.id) for t in rubric.unit_types}

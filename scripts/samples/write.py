@@ -19,13 +19,14 @@ from generator.engine.models import Rubric
 from samples import extras
 from samples.generator import Generator
 from samples.spec import UTF8, Fmt, Spec, UnitRow, label_for
+from samples.year import year_files
 
 ROOT = Path(__file__).resolve().parents[2]
 
 #: Further sample files, each written by a function of the assessment's draw and its folder that returns
 #: the files it wrote (the folder's README lists them). It runs after every other draw, so the files
 #: above stay as they are. A new kind of sample file is a new module of this package, added here.
-FURTHER_FILES: tuple[Callable[[Generator, Path], list[Path]], ...] = ()
+FURTHER_FILES: tuple[Callable[[Generator, Path], list[Path]], ...] = (year_files,)
 
 ENTRY_NOTES = (
     "【内部】单位书记对此项有异议，已电话沟通，复核后维持",

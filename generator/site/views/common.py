@@ -77,7 +77,9 @@ def grade_counts(outcome: AssessmentOutcome) -> tuple[GradeCount, ...]:
     return tuple(GradeCount(g, grade_label(outcome.rubric.grading, g), counts.get(g, 0)) for g in used)
 
 
-def by_pool(outcome: AssessmentOutcome, units: Iterable[UnitOutcome] | None = None) -> list[tuple[str, str, list[UnitOutcome]]]:
+def by_pool(
+    outcome: AssessmentOutcome, units: Iterable[UnitOutcome] | None = None
+) -> list[tuple[str, str, list[UnitOutcome]]]:
     """Units by ranking pool: ``(pool id, pool name, units)``.
 
     Pools come in the rubric's order (``ranking.pools``); groups (联络组) in the order the unit register
@@ -226,7 +228,9 @@ class History:
 
     def invented_years(self, rubric: Rubric, uid: str, years: int) -> list[str]:
         """Of the ``years`` up to this assessment's, those whose rubric is itself filled in, in words."""
-        rows = [r for r, _ in self.by_unit.get((rubric.series_id, uid), []) if rubric.year - years < r.year <= rubric.year]
+        rows = [
+            r for r, _ in self.by_unit.get((rubric.series_id, uid), []) if rubric.year - years < r.year <= rubric.year
+        ]
         return [invented_year_words(r) for r in rows if invented_year(r)]
 
     def consecutive_fails(self, rubric: Rubric, uid: str) -> int:

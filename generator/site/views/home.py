@@ -51,10 +51,17 @@ def home_context(
     path = "index.md"
     all_ = [summary(o, notices.get(o.rubric.id), path) for o in ordered(outcomes)]
     upcoming = tuple(standards_only_summary(r, path) for r in sorted(standards_only, key=lambda r: (-r.year, r.id)))
-    return HomeContext(path, all_[0] if all_ else None, tuple(all_[1:]), upcoming, paths.link(path, paths.assessment_index()))
+    return HomeContext(
+        path, all_[0] if all_ else None, tuple(all_[1:]), upcoming, paths.link(path, paths.assessment_index())
+    )
 
 
-def overview_context(outcome: AssessmentOutcome, notice: Notice | None, outcomes: Mapping[str, AssessmentOutcome], notices: Mapping[str, Notice]) -> OverviewContext:
+def overview_context(
+    outcome: AssessmentOutcome,
+    notice: Notice | None,
+    outcomes: Mapping[str, AssessmentOutcome],
+    notices: Mapping[str, Notice],
+) -> OverviewContext:
     r = outcome.rubric
     path = paths.page(r.id, "index")
     others = tuple(

@@ -13,6 +13,7 @@ from generator.engine.results import Notice
 from generator.site import paths
 from generator.site.views.common import _grade_in_use, by_pool, date_cn
 from generator.site.views.origin import filled_notes, grade_basis_marks
+from generator.site.views.yearnotice import NoticeYear, notice_year
 
 # --------------------------------------------------------------------------------------------
 # Notice
@@ -48,6 +49,8 @@ class NoticeContext:
     filled_notes: tuple[str, ...]
     #: What else the grades rest on that is not the document's own (补充 / 解读).
     basis: tuple[Mark, ...]
+    #: The annex: objections, adjusted results, consequences (views.yearnotice).
+    year: NoticeYear
 
 
 _CN_NUMBERS = "一二三四五六七八九十"
@@ -79,7 +82,9 @@ def notice_context(outcome: AssessmentOutcome, notice: Notice) -> NoticeContext:
         entries = []
         count = 0
         for _pid, pool_name, units in pools:
-            members = sorted((u for u in units if u.standing.grade == grade), key=lambda u: (u.standing.rank or 0, u.unit.id))
+            members = sorted(
+                (u for u in units if u.standing.grade == grade), key=lambda u: (u.standing.rank or 0, u.unit.id)
+            )
             if not members:
                 continue
             count += len(members)
@@ -103,6 +108,8 @@ def notice_context(outcome: AssessmentOutcome, notice: Notice) -> NoticeContext:
             f"以上结果自{date_cn(p.start)}至{date_cn(p.end)}进行公示。"
             f"如有异议，请在公示期内向{p.contact}反映{phone}{address}。"
         )
+        if notice.date > p.end:  # issued after the period: say what it was, not what to do in it
+            publicity = f"以上结果已于{date_cn(p.start)}至{date_cn(p.end)}进行公示。"
     return NoticeContext(
         path=paths.page(r.id, "notice"),
         rubric=r,
@@ -119,4 +126,5 @@ def notice_context(outcome: AssessmentOutcome, notice: Notice) -> NoticeContext:
         sample=outcome.sample is not None or notice.illustrative,
         filled_notes=filled_notes(r),
         basis=grade_basis_marks(r),
+        year=notice_year(outcome, notice),
     )

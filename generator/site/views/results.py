@@ -13,6 +13,7 @@ from generator.site import paths
 from generator.site.charts import Distribution, PoolHistogram
 from generator.site.views.common import GradeCount, History, by_pool, downloads, grade_counts, grade_tally
 from generator.site.views.origin import filled_notes
+from generator.site.views.yearnotice import ResultsYear, results_year
 
 # --------------------------------------------------------------------------------------------
 # Results page
@@ -64,6 +65,8 @@ class ResultsContext:
     standards_url: str
     notice_url: str | None
     downloads: tuple[tuple[str, str], ...]
+    #: The groups' votes and the results adjusted after review, by pool (views.yearnotice).
+    year: ResultsYear
 
 
 def part_headings(rubric: Rubric) -> tuple[tuple[str, str], ...]:
@@ -136,4 +139,5 @@ def results_context(outcome: AssessmentOutcome, history: History, notice: Notice
         standards_url=paths.link(path, paths.page(r.id, "standards")),
         notice_url=paths.link(path, paths.page(r.id, "notice")) if notice else None,
         downloads=downloads(r.id, path),
+        year=results_year(outcome),
     )

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from generator.engine.exact import ROUNDING_WORDS, ZERO, fmt, fmt_percent
 from generator.engine.grading import label as grade_label
-from generator.engine.models import VETO_EFFECT_NAMES, Node, Rubric
+from generator.engine.models import VETO_EFFECT_NAMES, GradeKey, Grading, Node, Rubric
 from generator.engine.origin import READING, SOURCE, Sourced
 from generator.engine.provenance import Mark, Provenance, Sourcing, field_word, provenance
 from generator.engine.rules.base import Rule, targets_words
@@ -285,19 +286,42 @@ def grading_text(rubric: Rubric) -> tuple[str, ...]:
     g = rubric.grading
     if g is None:
         return ("本细则不评定等次。",)
-    lines = []
-    name = lambda k: grade_label(g, k)  # noqa: E731
-    if g.method == "threshold":
-        previous: Decimal | None = None
-        for b in g.bands:
-            if b.min is not None and previous is None:
-                lines.append(f"综合得分 {fmt(b.min)} 分及以上为{name(b.grade)}。")
-            elif b.min is not None:
-                lines.append(f"{fmt(b.min)} 分至 {fmt(previous or ZERO)} 分（不含）为{name(b.grade)}。")
-            else:
-                lines.append(f"{fmt(previous or ZERO)} 分以下为{name(b.grade)}。")
-            previous = b.min if b.min is not None else previous
-    # Places in a pool: the top for 先进 (advanced: rank), the bottom for 未达标 (with either method).
+
+    def name(key: GradeKey) -> str:
+        return grade_label(g, key)
+
+    lines = _band_lines(g, name) + _pool_lines(rubric, g, name)
+    if g.fail_if_category_zero:
+        lines.append(f"某一类（一级指标）得 0 分的，定为{name('fail')}。")
+    lines += _advanced_lines(rubric, g, name) + _veto_lines(rubric, name)
+    lines.append("名次：" + rubric.ranking.ties)
+    if any((p.advanced_top and g.advanced == "rank") or p.fail_bottom for p in rubric.ranking.pools):
+        lines.append(
+            "名次并列跨过名额界限时，并列的单位一并计入：例如两个单位并列第 3 名，都在前 3 名之内；倒数的名次同样。"
+        )
+    return tuple(lines)
+
+
+def _band_lines(g: Grading, name: Callable[[GradeKey], str]) -> list[str]:
+    """Score bands (threshold grading), highest first."""
+    lines: list[str] = []
+    if g.method != "threshold":
+        return lines
+    previous: Decimal | None = None
+    for b in g.bands:
+        if b.min is not None and previous is None:
+            lines.append(f"综合得分 {fmt(b.min)} 分及以上为{name(b.grade)}。")
+        elif b.min is not None:
+            lines.append(f"{fmt(b.min)} 分至 {fmt(previous or ZERO)} 分（不含）为{name(b.grade)}。")
+        else:
+            lines.append(f"{fmt(previous or ZERO)} 分以下为{name(b.grade)}。")
+        previous = b.min if b.min is not None else previous
+    return lines
+
+
+def _pool_lines(rubric: Rubric, g: Grading, name: Callable[[GradeKey], str]) -> list[str]:
+    """Places in a pool: the top for 先进 (advanced: rank), the bottom for 未达标 (with either method)."""
+    lines: list[str] = []
     for pool in rubric.ranking.pools:
         parts = []
         if pool.advanced_top and g.advanced == "rank":
@@ -314,39 +338,45 @@ def grading_text(rubric: Rubric) -> tuple[str, ...]:
         elif not parts:
             continue
         lines.append(f"{pool.name}：" + "；".join(parts) + "。")
-    if g.fail_if_category_zero:
-        lines.append(f"某一类（一级指标）得 0 分的，定为{name('fail')}。")
+    return lines
+
+
+def _advanced_lines(rubric: Rubric, g: Grading, name: Callable[[GradeKey], str]) -> list[str]:
+    """How 先进 is decided, and who may be."""
+    lines: list[str] = []
     if g.advanced == "decision":
         lines.append(f"{name('advanced')}由考核办公室在具备评先资格的单位中评定。")
     elif g.advanced == "threshold" and g.advanced_min_score is not None:
         lines.append(f"具备评先资格且得分不低于 {fmt(g.advanced_min_score)} 分的，为{name('advanced')}。")
-    if g.advanced != "none":
-        conditions = [f"须为{name(g.advanced_requires)}"]
-        if g.advanced_min_score is not None and g.advanced != "threshold":
-            conditions.append(f"得分不低于 {fmt(g.advanced_min_score)} 分")
-        if rubric.vetoes is not None:
-            conditions.append("未发生否决事项")
-        if any(p.can_remove_eligibility for p in rubric.penalties):
-            conditions.append("未因弄虚作假被取消评先资格")
-        lines.append(f"评{name('advanced')}的资格：" + "，".join(conditions) + "。")
-        if g.advanced == "rank":
-            if g.places_among == "eligible":
-                lines.append(f"不具备评先资格的单位不占{name('advanced')}名额，名额依次由其后具备资格的单位获得。")
-            else:
-                lines.append(f"不具备评先资格的单位仍占名次，但不评为{name('advanced')}。")
+    if g.advanced == "none":
+        return lines
+    conditions = [f"须为{name(g.advanced_requires)}"]
+    if g.advanced_min_score is not None and g.advanced != "threshold":
+        conditions.append(f"得分不低于 {fmt(g.advanced_min_score)} 分")
     if rubric.vetoes is not None:
-        failing = [e for e in rubric.vetoes.events if (e.effect or rubric.vetoes.effect) == "fail"]
-        if rubric.vetoes.effect == "fail" and len(failing) == len(rubric.vetoes.events):
-            lines.append(f"发生否决事项的单位，无论得分多少，定为{name('fail')}。")
-        elif failing:
-            events = "、".join(f"「{e.name}」" for e in failing)
-            lines.append(f"否决事项{events}：无论得分多少，定为{name('fail')}。")
-    lines.append("名次：" + rubric.ranking.ties)
-    if any((p.advanced_top and g.advanced == "rank") or p.fail_bottom for p in rubric.ranking.pools):
-        lines.append(
-            "名次并列跨过名额界限时，并列的单位一并计入：例如两个单位并列第 3 名，都在前 3 名之内；倒数的名次同样。"
-        )
-    return tuple(lines)
+        conditions.append("未发生否决事项")
+    if any(p.can_remove_eligibility for p in rubric.penalties):
+        conditions.append("未因弄虚作假被取消评先资格")
+    lines.append(f"评{name('advanced')}的资格：" + "，".join(conditions) + "。")
+    if g.advanced == "rank":
+        if g.places_among == "eligible":
+            lines.append(f"不具备评先资格的单位不占{name('advanced')}名额，名额依次由其后具备资格的单位获得。")
+        else:
+            lines.append(f"不具备评先资格的单位仍占名次，但不评为{name('advanced')}。")
+    return lines
+
+
+def _veto_lines(rubric: Rubric, name: Callable[[GradeKey], str]) -> list[str]:
+    """Vetoes that make a unit 未达标 whatever its score."""
+    if rubric.vetoes is None:
+        return []
+    failing = [e for e in rubric.vetoes.events if (e.effect or rubric.vetoes.effect) == "fail"]
+    if rubric.vetoes.effect == "fail" and len(failing) == len(rubric.vetoes.events):
+        return [f"发生否决事项的单位，无论得分多少，定为{name('fail')}。"]
+    if failing:
+        events = "、".join(f"「{e.name}」" for e in failing)
+        return [f"否决事项{events}：无论得分多少，定为{name('fail')}。"]
+    return []
 
 
 def standards_context(rubric: Rubric, has_results: bool = True) -> StandardsContext:

@@ -18,6 +18,7 @@ from generator.site.views.common import Change, History, HistoryRow
 from generator.site.views.lost import LostPart, item_anchor, lost_parts, part_anchor
 from generator.site.views.origin import grade_rests_on_filled, rule_marks
 from generator.site.views.unit_numbers import Bar, FormulaLine, PoolStats
+from generator.site.views.year import UnitYearView, unit_year_view
 
 # --------------------------------------------------------------------------------------------
 # Unit page
@@ -94,8 +95,15 @@ class UnitHead:
 def unit_head(outcome: AssessmentOutcome, u: UnitOutcome) -> UnitHead:
     s = u.score
     return UnitHead(
-        u.unit.name, u.unit.group, s.unit_type.name, outcome.rubric.year, s.assessed, fmt(s.total), u.standing.label,
-        u.unit.id, u.unit.abbr,
+        u.unit.name,
+        u.unit.group,
+        s.unit_type.name,
+        outcome.rubric.year,
+        s.assessed,
+        fmt(s.total),
+        u.standing.label,
+        u.unit.id,
+        u.unit.abbr,
     )
 
 
@@ -150,6 +158,8 @@ class UnitContext:
     results_url: str
     notice_url: str | None
     json_url: str
+    #: The year around the scores: consequences, claims, letters, objections, rectification (views.year).
+    year: UnitYearView
 
 
 def _rule_lines(n: NodeOutcome, prov: Provenance | None) -> tuple[RuleLine, ...]:
@@ -243,7 +253,9 @@ def other_categories(rubric: Rubric, u: UnitOutcome) -> tuple[str, ...]:
             continue
         node = c.node
         title = f"{node.id}「{node.title}」" if node.title in own else node.title
-        for_types = [names[t] for t in names if (not node.applies_to or t in node.applies_to) and t not in node.not_applicable_to]
+        for_types = [
+            names[t] for t in names if (not node.applies_to or t in node.applies_to) and t not in node.not_applicable_to
+        ]
         out.append(f"{title}（适用于{'、'.join(for_types)}）" if for_types else title)
     return tuple(out)
 
@@ -314,7 +326,9 @@ def unit_context(
         part_anchors={c.id: part_anchor(c.id) for c in s.categories},
         other_categories=other_categories(r, u),
         bars=unit_numbers.bars(u, stats) if s.assessed else (),
-        distribution=stats.histograms[st.pool].for_unit(s.total) if s.assessed and st.pool in stats.histograms else None,
+        distribution=stats.histograms[st.pool].for_unit(s.total)
+        if s.assessed and st.pool in stats.histograms
+        else None,
         years=_years(history, r, u),
         formula=formula,
         formula_total=formula_total,
@@ -333,4 +347,5 @@ def unit_context(
         results_url=paths.link(path, paths.page(r.id, "results")),
         notice_url=paths.link(path, paths.page(r.id, "notice")) if notice else None,
         json_url=paths.link(path, paths.unit_json(r.id, u.unit.id)),
+        year=unit_year_view(outcome, u, path),
     )

@@ -1,0 +1,286 @@
+"""MkDocs in the build: the navigation, the run itself, and its output kept while nothing it reads changes.
+
+MkDocs lays out every page except the units' (and one unit page per assessment, the shell of
+:mod:`generator.site.assemble`). The big generated tables sit in verbatim blocks that MkDocs never
+parses (:mod:`generator.site.mkdocs_hooks`): the build runs MkDocs with the blocks left as placeholders
+and puts them back itself (:func:`splice`). So MkDocs' output depends only on what is outside the blocks:
+the configuration, the theme, the hand-written pages, the navigation and the generated pages' headers.
+Its output is kept in ``.kaoping-cache/mkdocs/`` under a key of all these, and a build whose key is the
+same takes it from there instead of running MkDocs: a changed score changes a table, not the layout.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import logging
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from generator.data.pipeline import Prepared
+from generator.engine.models import Rubric
+from generator.engine.outcome import AssessmentOutcome
+from generator.site import paths, views
+from generator.site.assemble import exclude_patterns
+from generator.site.cache import CACHE_DIR, digest, tree_digest
+from generator.site.mkdocs_hooks import DEFER_VERBATIM, PLACEHOLDER, split_verbatim
+from generator.site.render import escape_text
+from generator.site.yearpaths import office_page
+
+CONFIG_FILE = "mkdocs.yml"
+#: The kept MkDocs output, and the key it was made from.
+KEPT = "mkdocs"
+KEY_FILE = ".key"
+_SNIPPET = re.compile(r"^\s*-{1,}8<-{1,}\s+([\"'])(.+?)\1\s*$")
+
+
+class MkDocsFailed(Exception):
+    """MkDocs stopped; the message says why, in Chinese."""
+
+
+def build_date(prepared: Prepared) -> int:
+    """A timestamp that depends only on the data, so that rebuilding the same data is byte-identical."""
+    days = [datetime.date(o.rubric.year, 12, 31) for o in prepared.outcomes.values()]
+    days += [n.date for n in prepared.project.notices.values()]
+    day = max(days) if days else datetime.date(2000, 1, 1)
+    return int(datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.UTC).timestamp())
+
+
+@contextlib.contextmanager
+def working_directory(path: Path) -> Iterator[None]:
+    previous = Path.cwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(previous)
+
+
+@contextlib.contextmanager
+def _environment(values: dict[str, str]) -> Iterator[None]:
+    previous = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def navigation(
+    outcomes: dict[str, AssessmentOutcome],
+    notices: dict[str, Any],
+    base_nav: list[Any] | None,
+    standards_only: list[Rubric] | None = None,
+) -> list[Any]:
+    """The site's navigation: the home page, the newest assessment, then the other years, then hand-written pages."""
+
+    def section(o: AssessmentOutcome) -> dict[str, list[dict[str, str]]]:
+        r = o.rubric
+        pages = [
+            {"概况": paths.page(r.id, "index")},
+            {"考核标准": paths.page(r.id, "standards")},
+            {"考核结果": paths.page(r.id, "results")},
+        ]
+        if r.id in notices:
+            pages.append({"考核通报": paths.page(r.id, "notice")})
+        if o.year is not None:
+            pages.append({"全年工作（考核办公室）": office_page(r.id)})
+        # MkDocs themes write navigation titles into the HTML unescaped: the rubric's title is data.
+        return {f"{r.year}年度 · {escape_text(r.title)}": pages}
+
+    ordered = views.ordered(outcomes)
+    nav: list[Any] = [{"首页": "index.md"}]
+    for r in sorted(standards_only or [], key=lambda r: (-r.year, r.id)):
+        nav.append({f"{r.year}年度考核标准": paths.page(r.id, "standards")})
+    if ordered:
+        nav.append(section(ordered[0]))
+        nav.append({"历年考核": [{"全部考核": paths.assessment_index()}, *(section(o) for o in ordered[1:])]})
+    for entry in base_nav or []:
+        if isinstance(entry, dict) and "index.md" in entry.values():
+            continue
+        if entry == "index.md":
+            continue
+        nav.append(entry)
+    return nav
+
+
+def base_config(root: Path) -> tuple[list[Any] | None, str]:
+    """The hand-written navigation and ``exclude_docs`` of mkdocs.yml, as written."""
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+    from mkdocs.utils.yaml import yaml_load
+
+    try:
+        with working_directory(root):
+            config = load_config(str(root / CONFIG_FILE))
+            with open(root / CONFIG_FILE, encoding="utf-8") as handle:
+                raw = yaml_load(handle) or {}
+    except MkDocsException as exc:
+        raise MkDocsFailed(f"{CONFIG_FILE} 有错误：{exc}") from exc
+    exclude = raw.get("exclude_docs") or ""
+    return config["nav"], exclude if isinstance(exclude, str) else ""
+
+
+def mkdocs_inputs(root: Path, prepared: Prepared, shells: dict[str, str]) -> tuple[list[Any], str]:
+    """(nav, exclude_docs) for MkDocs: the hand-written ones of mkdocs.yml with the generated pages added,
+    and every unit page but the shells left to assembly."""
+    base_nav, base_exclude = base_config(root)
+    standards_only = [r for r, _ in prepared.project.rubrics.values() if r.id not in prepared.outcomes]
+    nav = navigation(prepared.outcomes, prepared.project.notices, base_nav, standards_only)
+    return nav, base_exclude.rstrip("\n") + "\n" + exclude_patterns(shells)
+
+
+def run_mkdocs(
+    root: Path,
+    site_dir: Path,
+    nav: list[Any],
+    epoch: int,
+    strict: bool,
+    exclude: str = "",
+    workspace: Path | None = None,
+    defer: bool = False,
+) -> None:
+    """MkDocs on root/mkdocs.yml into ``site_dir``. With ``workspace`` (a folder laid out like the root, holding
+    its own ``docs/``), relative paths in the configuration resolve there instead: the preview's private docs.
+    With ``defer``, verbatim blocks are left as placeholders for :func:`splice`."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    # jieba announces its dictionary loading on stderr at every build.
+    logging.getLogger("jieba").setLevel(logging.WARNING)
+    env = {"SOURCE_DATE_EPOCH": str(epoch), DEFER_VERBATIM: "1" if defer else "0"}
+    try:
+        with _environment(env), working_directory(workspace or root):
+            overrides: dict[str, Any] = {"site_dir": str(site_dir), "nav": nav, "strict": strict}
+            if exclude:
+                overrides["exclude_docs"] = exclude
+            if workspace is not None:
+                overrides["docs_dir"] = str(workspace / "docs")
+            config = load_config(str(root / CONFIG_FILE), **overrides)
+            mkdocs_build(config)
+    except MkDocsException as exc:
+        raise MkDocsFailed(f"MkDocs 生成网站失败：{exc}") from exc
+    except SystemExit as exc:
+        raise MkDocsFailed(f"MkDocs 生成网站失败（{exc}）；上面的 WARNING 行说明了原因") from exc
+    except (OSError, MkDocsFailed):
+        raise
+    except Exception as exc:
+        # A Markdown extension's own error, e.g. pymdownx.snippets' missing file (--8<--).
+        raise MkDocsFailed(f"MkDocs 生成网站失败：{type(exc).__name__}: {exc}") from exc
+
+
+def _outside_verbatim(text: str) -> str:
+    split = split_verbatim(text)
+    return text if split is None else split[0]
+
+
+def _read_by_mkdocs(docs: Path, shells: dict[str, str]) -> Iterator[Path]:
+    """The files of docs/ MkDocs reads: all but the unit pages it leaves to assembly."""
+    kept = {paths.unit_page(aid, uid) for aid, uid in shells.items()}
+    for path in sorted(docs.rglob("*")):
+        rel = path.relative_to(docs).as_posix()
+        if path.is_dir() or ("/units/" in rel and rel.startswith(paths.GENERATED + "/") and rel not in kept):
+            continue
+        yield path
+
+
+def layout_key(root: Path, docs: Path, shells: dict[str, str], settings: list[Any], base: str) -> str | None:
+    """The key of MkDocs' output: everything it reads (``settings``: the navigation, exclusions, date …), with
+    verbatim blocks left out. None when it cannot be told (a snippet include that is not one quoted file per
+    line): MkDocs then always runs."""
+    parts: list[str] = [base, repr(settings)]
+    included: set[str] = set()
+    for path in _read_by_mkdocs(docs, shells):
+        rel = path.relative_to(docs).as_posix()
+        if path.suffix == ".md":
+            text = path.read_bytes().decode("utf-8", "replace")
+            if "8<-" in text:
+                for line in text.splitlines():
+                    if "8<-" not in line:
+                        continue
+                    match = _SNIPPET.match(line)
+                    if match is None:
+                        return None
+                    included.add(match.group(2))
+            parts += [rel, _outside_verbatim(text)]
+        else:
+            # Copied as they are (copy_output takes them from docs/): only where they are counts.
+            parts.append(rel)
+    for name in sorted(included):
+        target = root / name
+        parts += [name, digest(target.read_bytes()) if target.is_file() else "-"]
+    parts.append(tree_digest(root, [CONFIG_FILE]))
+    return digest(*parts)
+
+
+def kept_output(root: Path, key: str | None) -> Path | None:
+    """MkDocs' kept output for ``key``, if there is one."""
+    folder = root / CACHE_DIR / KEPT
+    if key is None:
+        return None
+    try:
+        return folder if (folder / KEY_FILE).read_text(encoding="utf-8") == key else None
+    except OSError:
+        return None
+
+
+def keep_output(root: Path, made: Path, key: str | None) -> Path:
+    """Keep MkDocs' output ``made`` (moved) as the output for ``key``; returns where it now is."""
+    folder = root / CACHE_DIR / KEPT
+    if key is None:
+        return made
+    try:
+        (root / CACHE_DIR).mkdir(exist_ok=True)
+        if folder.exists():
+            shutil.rmtree(folder)
+        os.replace(made, folder)
+        (folder / KEY_FILE).write_text(key, encoding="utf-8")
+    except OSError:
+        return made if made.exists() else folder
+    return folder
+
+
+def copy_output(source: Path, site_dir: Path, docs: Path) -> list[str]:
+    """Copy MkDocs' output into ``site_dir``, each verbatim block put back from its page's source and each
+    file MkDocs copies as it is taken from docs/ (the downloads change with the data); returns the pages
+    that had a verbatim block."""
+    spliced = []
+    for path in sorted(source.rglob("*")):
+        rel = path.relative_to(source)
+        if rel.as_posix() == KEY_FILE:
+            continue
+        target = site_dir / rel
+        if path.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if path.suffix == ".html":
+            text = path.read_text(encoding="utf-8")
+            if PLACEHOLDER in text:
+                text = splice(text, docs / rel.with_suffix(".md"))
+                spliced.append(rel.as_posix())
+            target.write_text(text, encoding="utf-8")
+        elif (docs / rel).is_file():
+            shutil.copyfile(docs / rel, target)
+        else:
+            shutil.copyfile(path, target)
+    return spliced
+
+
+def splice(html: str, source: Path) -> str:
+    """A page's HTML with its verbatim block put back where MkDocs left the placeholder."""
+    try:
+        split = split_verbatim(source.read_text(encoding="utf-8"))
+    except OSError:
+        return html
+    return html if split is None else html.replace(PLACEHOLDER, split[1], 1)

@@ -1,0 +1,63 @@
+"""The results workbook (``downloads/<id>-results.xlsx``): every unit on the first sheet, with the CSV
+download's columns as numbers; a sheet per ranking pool or liaison group, ranked; the group statistics."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pandas as pd
+
+from generator.data.sample import DOWNLOAD_NOTE
+from generator.engine.exact import quantize
+from generator.engine.outcome import AssessmentOutcome
+from generator.site.export import summary_rows
+from generator.site.views.common import by_pool
+from generator.site.workbooks import numbers, workbook_bytes
+
+#: Columns of the results table that hold numbers (besides the category and part titles).
+NUMBER_COLUMNS = ("指标得分", "加分", "扣分因素", "综合得分", "名次")
+
+
+def results_frames(outcome: AssessmentOutcome) -> list[tuple[str, pd.DataFrame]]:
+    rubric = outcome.rubric
+    columns = {c.node.title for u in outcome.units for c in u.score.categories} | {p.name for p in rubric.parts}
+    columns |= set(NUMBER_COLUMNS)
+    rows = [numbers(row, columns) for row in summary_rows(outcome)]
+    frame = pd.DataFrame(rows)
+    sheets = [(f"{rubric.year}年度考核结果", frame)]
+    index = {u.unit.id: i for i, u in enumerate(outcome.units)}
+    pools = by_pool(outcome)
+    if len(pools) > 1:
+        for _pid, name, members in pools:
+            ranked = sorted(members, key=lambda u: (u.standing.rank is None, u.standing.rank or 0, u.unit.id))
+            sheets.append((name, frame.iloc[[index[u.unit.id] for u in ranked]]))
+    sheets.append(("分组统计", group_statistics(frame, outcome)))
+    return sheets
+
+
+def group_statistics(frame: pd.DataFrame, outcome: AssessmentOutcome) -> pd.DataFrame:
+    """Per ranking pool: units assessed, the average, highest and lowest total, and how many of each grade."""
+    assessed = frame[frame["综合得分"].map(lambda v: isinstance(v, Decimal))]
+    if assessed.empty:
+        return pd.DataFrame({"排名组": [], "参加考核单位数": []})
+    totals = assessed.groupby("排名组", sort=False)["综合得分"]
+    rounding = outcome.rubric.rounding
+    stats = pd.DataFrame(
+        {
+            "参加考核单位数": totals.count(),
+            "平均综合得分": totals.apply(
+                lambda s: quantize(sum(s, Decimal(0)) / len(s), rounding.decimals, rounding.mode)
+            ),
+            "最高分": totals.max(),
+            "最低分": totals.min(),
+        }
+    )
+    grades = pd.crosstab(assessed["排名组"], assessed["等次"])
+    labels = [g for g in dict.fromkeys(u.standing.label for u in outcome.units if u.standing.grade is not None)]
+    grades = grades.reindex(columns=[g for g in labels if g in grades.columns]).fillna(0).astype(int)
+    return stats.join(grades).reset_index()
+
+
+def results_workbook(outcome: AssessmentOutcome) -> bytes:
+    note = DOWNLOAD_NOTE if outcome.sample is not None else ""
+    return workbook_bytes(results_frames(outcome), note, wrap=("等次依据",))

@@ -1,0 +1,168 @@
+"""Workbooks an office computes with: numbers stored as numbers, number formats, a frozen header, filters.
+
+- the assessment's results (``downloads/<id>-results.xlsx``): every unit on the first sheet, the same
+  columns as the CSV download; then a sheet per ranking pool or liaison group, ranked; then the group
+  statistics (units, average, highest and lowest total, how many of each grade), made with pandas;
+- a unit's workbook beside its page (``units/<unit>.xlsx``): its items, deductions and reasons, bonus claims
+  and special deductions with their stages, rectification tasks, letters;
+- the office's year (``downloads/<id>-year.xlsx``): consequences, rectification tasks, letters, objections.
+
+pandas builds and groups the tables; XlsxWriter writes them cell by cell, numbers as numbers (a SUM over a
+column is the total) with a format of as many places as the column needs. Text a spreadsheet would run as a
+formula is prefixed with ``'``; nothing is ever written as a formula.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+import xlsxwriter
+
+from generator.data.formulas import neutralise
+
+#: The date stamped into XLSX files, so that a rebuild of the same data is byte-identical.
+FIXED_TIME = datetime(2000, 1, 1)
+#: openpyxl stamps the save time into the document properties whatever ``modified`` was set to.
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+
+
+def fixed_zip(data: bytes) -> bytes:
+    """Rewrite a zip with every entry dated FIXED_TIME, in the same order, and FIXED_TIME as its modified date."""
+    out = io.BytesIO()
+    stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            content = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = _MODIFIED.sub(rb"\g<1>" + stamp + rb"\g<2>", content)
+            dst.writestr(entry, content)
+    return out.getvalue()
+
+
+#: Characters a worksheet's name may not hold, and its longest name.
+_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
+MAX_SHEET_NAME = 31
+
+
+def sheet_name(text: str, taken: set[str]) -> str:
+    """A worksheet name from data: forbidden characters replaced, at most 31 characters, unique in the book."""
+    base = _SHEET_NAME.sub("-", text).strip("'") or "表"
+    name = base[:MAX_SHEET_NAME]
+    n = 2
+    while name.casefold() in taken:
+        suffix = f"（{n}）"
+        name = base[: MAX_SHEET_NAME - len(suffix)] + suffix
+        n += 1
+    taken.add(name.casefold())
+    return name
+
+
+def decimals_of(values: Iterable[Any]) -> int:
+    """The most decimal places any number in ``values`` has (0–4): the column's number format follows it."""
+    places = 0
+    for v in values:
+        if isinstance(v, Decimal) and v == v and v.is_finite():
+            exponent = v.normalize().as_tuple().exponent
+            if isinstance(exponent, int):
+                places = max(places, -exponent)
+    return min(places, 4)
+
+
+Cell = Any
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool) or value is None or value == "":
+        return "blank" if value is None or value == "" else "text"
+    if isinstance(value, (Decimal, int, float)):
+        return "number" if value == value else "blank"  # NaN (pandas' missing value) is a blank cell
+    return "text"
+
+
+def workbook_bytes(sheets: Sequence[tuple[str, pd.DataFrame]], note: str = "", wrap: Sequence[str] = ()) -> bytes:
+    """A workbook of ``(name, frame)`` sheets; ``note`` (sample data) fills each sheet's first row."""
+    return sheets_bytes(
+        [
+            (name, [str(c) for c in frame.columns], list(frame.itertuples(index=False, name=None)))
+            for name, frame in sheets
+        ],
+        note,
+        wrap,
+    )
+
+
+def sheets_bytes(
+    sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Cell]]]], note: str = "", wrap: Sequence[str] = ()
+) -> bytes:
+    """A workbook of ``(name, header, rows)`` sheets, written cell by cell with XlsxWriter."""
+    raw = io.BytesIO()
+    book = xlsxwriter.Workbook(raw, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False})
+    book.set_properties({"author": "kaoping", "created": FIXED_TIME})
+    styles = _Styles(book)
+    taken: set[str] = set()
+    top = 1 if note else 0
+    for title, header, rows in sheets:
+        ws = book.add_worksheet(sheet_name(title, taken))
+        if note:
+            ws.write_string(0, 0, note, styles.note)
+        ws.write_row(top, 0, [neutralise(h) for h in header], styles.bold)
+        for c, name in enumerate(header):
+            _column(ws, styles, c, name, [row[c] if c < len(row) else None for row in rows], top, name in wrap)
+        ws.freeze_panes(top + 1, 2 if len(header) > 2 else 0)
+        ws.autofilter(top, 0, top + max(len(rows), 1), max(len(header), 1) - 1)
+    book.close()
+    return fixed_zip(raw.getvalue())
+
+
+class _Styles:
+    def __init__(self, book: Any) -> None:
+        self.book = book
+        self.bold = book.add_format({"bold": True})
+        self.wrapped = book.add_format({"text_wrap": True, "valign": "top"})
+        self.note = book.add_format({"bold": True, "font_color": "#BF360C"})
+        self.numbers: dict[int, Any] = {}
+
+    def number(self, places: int) -> Any:
+        if places not in self.numbers:
+            self.numbers[places] = self.book.add_format({"num_format": "0" if places == 0 else "0." + "0" * places})
+        return self.numbers[places]
+
+
+def _column(ws: Any, styles: _Styles, c: int, name: str, column: Sequence[Cell], top: int, wrap: bool) -> None:
+    """One column: numbers as numbers in the format the column needs, text neutralised, a width that fits."""
+    places = decimals_of(v for v in column if _kind(v) == "number")
+    number = styles.number(places)
+    if wrap:
+        ws.set_column(c, c, 50, styles.wrapped)
+    else:
+        widest = max([len(name)] + [len(str(v)) for v in column[:200] if v is not None])
+        ws.set_column(c, c, min(60, max(8, widest * 2 + 2)))
+    for r, value in enumerate(column, start=top + 1):
+        kind = _kind(value)
+        if kind == "number":
+            ws.write_number(r, c, float(value), number)
+        elif kind == "text":
+            ws.write_string(r, c, neutralise(str(value)))
+
+
+def numbers(row: Mapping[str, Any], columns: Iterable[str]) -> dict[str, Any]:
+    """``row`` with the text of ``columns`` turned back into exact numbers (the CSV's text is Decimal's own)."""
+    out = dict(row)
+    for c in columns:
+        value = out.get(c)
+        if isinstance(value, str) and value:
+            try:
+                out[c] = Decimal(value)
+            except ArithmeticError:
+                continue
+    return out

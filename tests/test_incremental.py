@@ -1,0 +1,286 @@
+"""Incremental builds: a build that reuses the last one's files makes exactly the bytes a build from nothing makes.
+
+A synthetic project (bench/synth.py) is built once; then seeded random edits (a reason, a deduction, a
+row removed or added, a unit renamed, a bonus, a template, the rubric's title) are made one after another,
+each followed by a build that reuses what it can. After each, a copy of the project without ``site/``,
+``docs/assessments`` or the cache is built from nothing, and both sites and generated docs must be the
+same, file for file and byte for byte (the build stamp aside, which says when a build ran).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest_site import copy_project, digests
+
+from generator.site.build import Progress, build
+from generator.site.cache import CACHE_DIR
+from generator.site.stamp import BUILD_STAMP
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+import synth  # noqa: E402
+
+UNITS = 240
+ENTRIES = Path("results") / synth.AID / "entries.csv"
+
+
+class Steps:
+    """Progress that keeps the lines a build prints."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def progress(self) -> Progress:
+        steps = self
+
+        class Keep(Progress):
+            def step(self, text: str) -> None:
+                steps.lines.append(text)
+
+        return Keep(quiet=False)
+
+
+def fresh_copy(project: Path, dest: Path) -> Path:
+    """The project's sources only: no site/, docs/assessments, cache, lock."""
+    generated = {project / "site", project / "docs" / "assessments", project / CACHE_DIR, project / ".kaoping.lock"}
+
+    def ignore(folder: str, names: list[str]) -> list[str]:
+        return [n for n in names if Path(folder) / n in generated or n.startswith(".kaoping-tmp-")]
+
+    shutil.copytree(project, dest, ignore=ignore)
+    return dest
+
+
+def site_and_docs(root: Path) -> dict[str, str]:
+    files = {f"site/{k}": v for k, v in digests(root / "site").items() if k != BUILD_STAMP}
+    files.update({f"docs/{k}": v for k, v in digests(root / "docs" / "assessments").items()})
+    return files
+
+
+def lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def write_lines(path: Path, rows: list[str]) -> None:
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
+def edit_reason(root: Path, rng: random.Random) -> str:
+    rows = lines(root / ENTRIES)
+    n = rng.randrange(1, len(rows))
+    cells = rows[n].split(",")
+    cells[5] = cells[5] + "（复核）"
+    rows[n] = ",".join(cells)
+    write_lines(root / ENTRIES, rows)
+    return cells[0]
+
+
+def edit_deduction(root: Path, rng: random.Random) -> str:
+    """A row of a range rule (a deduction written as an amount) gets another amount: the total changes."""
+    rows = lines(root / ENTRIES)
+    candidates = [n for n, row in enumerate(rows) if n and row.split(",")[4] in ("0.5", "1")]
+    n = rng.choice(candidates)
+    cells = rows[n].split(",")
+    cells[4] = "0.5" if cells[4] == "1" else "1"
+    rows[n] = ",".join(cells)
+    write_lines(root / ENTRIES, rows)
+    return cells[0]
+
+
+def remove_row(root: Path, rng: random.Random) -> str:
+    rows = lines(root / ENTRIES)
+    removed = rows.pop(rng.randrange(1, len(rows)))
+    write_lines(root / ENTRIES, rows)
+    return removed.split(",")[0]
+
+
+def add_bonus(root: Path, rng: random.Random) -> str:
+    path = root / "results" / synth.AID / "bonus.csv"
+    uid = f"u{rng.randrange(1, UNITS + 1):05d}"
+    write_lines(path, [*lines(path), f"{uid},honours,省级,1,新的表彰{rng.randrange(1000)},表彰文件"])
+    return uid
+
+
+def rename_unit(root: Path, rng: random.Random) -> str:
+    path = root / "results" / synth.AID / "units.csv"
+    rows = lines(path)
+    n = rng.randrange(1, len(rows))
+    cells = rows[n].split(",")
+    cells[1] = cells[1] + "（新名）"
+    rows[n] = ",".join(cells)
+    write_lines(path, rows)
+    return cells[0]
+
+
+def edit_template(root: Path, rng: random.Random) -> str:
+    path = root / "site_templates" / "unit.md.j2"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("下载本单位计分数据（JSON）", "下载本单位的计分数据（JSON）"), encoding="utf-8")
+    return ""
+
+
+def edit_rubric_title(root: Path, rng: random.Random) -> str:
+    path = root / "rubrics" / f"{synth.AID}.yml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("title: 基准测试党建工作考核细则", "title: 基准测试党建工作考核细则（修订）", 1), encoding="utf-8"
+    )
+    return ""
+
+
+EDITS: list[Callable[[Path, random.Random], str]] = [
+    edit_reason,
+    edit_deduction,
+    remove_row,
+    add_bonus,
+    rename_unit,
+    edit_template,
+    edit_rubric_title,
+]
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("incremental") / "project"
+    synth.make_project(root, UNITS)
+    assert build(root, progress=Progress(quiet=True)).ok
+    return root
+
+
+def test_a_build_with_nothing_changed_reuses_everything_and_is_the_same(project: Path) -> None:
+    before = site_and_docs(project)
+    steps = Steps()
+    assert build(project, progress=steps.progress()).ok
+    assert site_and_docs(project) == before
+    said = "\n".join(steps.lines)
+    assert f"单位页面：{UNITS} 个与上次相同，没有单位的数据变化" in said, said
+    assert "沿用上次 MkDocs 的输出" in said, said
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_random_edits_build_incrementally_to_the_same_bytes_as_from_nothing(
+    project: Path, tmp_path: Path, seed: int
+) -> None:
+    rng = random.Random(seed)
+    edits = rng.sample(EDITS[:5], 3) + ([rng.choice(EDITS[5:])] if seed == 2 else [])
+    for number, edit in enumerate(edits):
+        unit = edit(project, rng)
+        steps = Steps()
+        assert build(project, progress=steps.progress()).ok
+        said = "\n".join(steps.lines)
+        if edit in EDITS[:5]:
+            # Only what changed is made again, and the build says which units.
+            assert "个与上次相同" in said and f"（{unit}）" in said, (edit.__name__, said)
+        fresh = fresh_copy(project, tmp_path / f"fresh-{number}")
+        assert build(fresh, progress=Progress(quiet=True)).ok
+        mine, theirs = site_and_docs(project), site_and_docs(fresh)
+        assert sorted(mine) == sorted(theirs), edit.__name__
+        differ = [path for path in sorted(mine) if mine[path] != theirs[path]]
+        assert not differ, (edit.__name__, differ[:10])
+
+
+def test_a_changed_site_file_is_made_again_not_reused(project: Path) -> None:
+    page = project / "site" / "assessments" / synth.AID / "units" / "u00007.html"
+    good = page.read_bytes()
+    page.unlink()
+    page.write_bytes(good.replace("单位代码".encode(), "单位编号".encode()))
+    assert build(project, progress=Progress(quiet=True)).ok
+    assert page.read_bytes() == good
+
+
+def test_splicing_a_documents_postings_is_encoding_them_again() -> None:
+    from array import array
+
+    from generator.site.searchcache import splice
+    from generator.site.searchindex import encode_entry
+
+    def encoded(entries: dict[int, list[int]]) -> array[int]:
+        out, last = array("i"), 0
+        for number in sorted(entries):
+            out.extend(encode_entry(number, last, entries[number]))
+            last = number
+        return out
+
+    rng = random.Random(3)
+    for _ in range(2000):
+        entries = {
+            n: sorted(rng.sample(range(50), rng.randint(1, 4))) for n in rng.sample(range(30), rng.randint(0, 10))
+        }
+        number = rng.randrange(32)
+        positions = None if rng.random() < 0.4 else sorted(rng.sample(range(50), rng.randint(1, 3)))
+        expected = dict(entries)
+        expected.pop(number, None)
+        if positions:
+            expected[number] = positions
+        assert splice(encoded(entries), number, positions) == encoded(expected), (entries, number, positions)
+
+
+def test_a_cache_folder_that_is_a_link_stops_the_build_and_nothing_behind_it_is_deleted(
+    project: Path, tmp_path: Path
+) -> None:
+    from generator.site.build import BuildError
+    from generator.site.cache import TRASH
+    from generator.site.chrome import KEPT
+
+    elsewhere = tmp_path / "elsewhere"
+    for folder in (elsewhere / TRASH / ".kaoping-tmp-1", elsewhere / KEPT):
+        folder.mkdir(parents=True)
+        (folder / "keep.txt").write_text("不是 kaoping 的文件", encoding="utf-8")
+    cache = project / CACHE_DIR
+    aside = tmp_path / "cache-aside"
+    cache.rename(aside)
+    before = site_and_docs(project)
+    try:
+        cache.symlink_to(elsewhere, target_is_directory=True)
+        with pytest.raises(BuildError, match=r"\.kaoping-cache 是一个链接"):
+            build(project, progress=Progress(quiet=True))
+        cache.unlink()
+        cache.write_text("", encoding="utf-8")
+        with pytest.raises(BuildError, match="不是文件夹"):
+            build(project, progress=Progress(quiet=True))
+    finally:
+        cache.unlink()
+        aside.rename(cache)
+    assert sorted(p.relative_to(elsewhere).as_posix() for p in elsewhere.rglob("keep.txt")) == [
+        f"{KEPT}/keep.txt",
+        f"{TRASH}/.kaoping-tmp-1/keep.txt",
+    ]
+    assert site_and_docs(project) == before
+
+
+def test_an_answered_letter_and_a_decided_objection_build_incrementally_to_the_same_bytes(tmp_path: Path) -> None:
+    """The bundled year's records: a letter's status changes its unit's page only; an objection decided
+    changes the scores (and the pages of the units whose places or averages move). Each incremental build is
+    the same as a build from nothing."""
+    project = copy_project(tmp_path / "project")
+    assert build(project, progress=Progress(quiet=True)).ok
+    letters = project / "results" / "zonghe-2020" / "letters.csv"
+    rows = lines(letters)
+    answered = next(i for i, row in enumerate(rows) if row.endswith(",已答复"))
+    unit = rows[answered].split(",")[3]
+    rows[answered] = rows[answered][: -len("已答复")] + "已办结"
+    write_lines(letters, rows)
+    objections = project / "results" / "zonghe-2020" / "objections.csv"
+    rows = lines(objections)
+    kept = next(i for i, row in enumerate(rows) if ",维持,,," in row)
+    decided = [*rows[:kept], rows[kept].replace(",维持,,,", ",调整,,0.5,"), *rows[kept + 1 :]]
+    for number, edit in enumerate((None, decided)):
+        if edit is not None:
+            write_lines(objections, edit)
+        steps = Steps()
+        assert build(project, progress=steps.progress()).ok
+        said = "\n".join(steps.lines)
+        if edit is None:  # the letter alone: its unit's page, nothing else
+            assert re.search(rf"个与上次相同，重新生成：[^、\n]*（{unit}）$", said, re.M), said
+        fresh = fresh_copy(project, tmp_path / f"fresh-{number}")
+        assert build(fresh, progress=Progress(quiet=True)).ok
+        mine, theirs = site_and_docs(project), site_and_docs(fresh)
+        assert sorted(mine) == sorted(theirs)
+        assert [path for path in sorted(mine) if mine[path] != theirs[path]] == []

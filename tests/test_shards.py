@@ -1,0 +1,116 @@
+"""Sharded builds: N processes each build a part of the unit pages, a merge makes the site a single build makes.
+
+Each shard runs as its own process (``python -m generator build --shard K/N``), in a copy of its own as a CI
+runner would, and only its ``shards/K/`` folder is carried to the project that merges (as CI artifacts are).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest_site import digests
+
+from generator.data.pipeline import prepare
+from generator.site.build import Progress, build
+from generator.site.shards import SHARDS_DIR, ShardError, deal, parse_spec
+from generator.site.stamp import BUILD_STAMP
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+import synth  # noqa: E402
+
+UNITS = 200
+SHARDS = 3
+
+
+def kaoping(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(root), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
+def site(root: Path) -> dict[str, str]:
+    return {k: v for k, v in digests(root / "site").items() if k != BUILD_STAMP}
+
+
+@pytest.fixture(scope="module")
+def single(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("single") / "project"
+    synth.make_project(root, UNITS)
+    assert build(root, progress=Progress(quiet=True)).ok
+    return root
+
+
+def test_shards_built_apart_merge_into_the_same_site_as_one_build(single: Path, tmp_path: Path) -> None:
+    merged = tmp_path / "merged"
+    synth.make_project(merged, UNITS)
+    for k in range(1, SHARDS + 1):
+        runner = tmp_path / f"runner-{k}"
+        synth.make_project(runner, UNITS)
+        done = kaoping(runner, "build", "-q", "--shard", f"{k}/{SHARDS}")
+        assert done.returncode == 0, done.stderr
+        assert not (runner / "site").exists(), "分片不生成 site/"
+        shutil.copytree(runner / SHARDS_DIR / str(k), merged / SHARDS_DIR / str(k))
+    done = kaoping(merged, "merge")
+    assert done.returncode == 0, done.stderr
+    assert f"单位页面：{UNITS} 个与上次相同" in done.stderr, "合并时单位页面应全部取自分片"
+    mine, theirs = site(merged), site(single)
+    assert sorted(mine) == sorted(theirs)
+    assert [p for p in sorted(mine) if mine[p] != theirs[p]] == []
+
+
+def test_a_merge_with_a_shard_missing_makes_its_pages_itself(single: Path, tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    synth.make_project(root, UNITS)
+    done = kaoping(root, "build", "-q", "--shard", f"1/{SHARDS}")
+    assert done.returncode == 0, done.stderr
+    done = kaoping(root, "merge")
+    assert done.returncode == 0, done.stderr
+    assert f"缺少第 2、3 份分片（共 {SHARDS} 份）" in done.stderr
+    assert site(root) == site(single)
+
+
+def test_a_tampered_shard_file_is_not_taken(single: Path, tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    synth.make_project(root, UNITS)
+    assert kaoping(root, "build", "-q", "--shard", "1/1").returncode == 0
+    page = next((root / SHARDS_DIR / "1" / "site").rglob("u00002.html"))
+    page.write_text(page.read_text(encoding="utf-8").replace("单位代码", "单位编号"), encoding="utf-8")
+    assert kaoping(root, "merge", "-q").returncode == 0
+    assert site(root) == site(single)
+
+
+def test_a_ranking_group_is_never_split_and_the_shards_are_even(single: Path) -> None:
+    outcomes = prepare(single).outcomes.values()
+    dealt = deal(outcomes, SHARDS)
+    sizes = [0] * SHARDS
+    for o in outcomes:
+        for u in o.units:
+            sizes[dealt[(o.rubric.id, u.standing.pool)] - 1] += 1
+    # 20 groups of 10 units: no shard more than one group above another.
+    assert sum(sizes) == UNITS and max(sizes) - min(sizes) <= 10, sizes
+    assert deal(outcomes, SHARDS) == dealt
+
+
+@pytest.mark.parametrize("spec", ["0/3", "4/3", "2", "a/b", "1/0"])
+def test_a_wrong_shard_spec_is_refused(spec: str, tmp_path: Path) -> None:
+    with pytest.raises(ShardError):
+        parse_spec(spec)
+    done = kaoping(tmp_path, "build", "--shard", spec)
+    assert done.returncode == 2 and "--shard 应写成 K/N" in done.stderr
+
+
+def test_a_merge_without_shards_says_so(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    synth.make_project(root, 20)
+    done = kaoping(root, "merge")
+    assert done.returncode != 0 and "没有找到分片" in done.stderr and "Traceback" not in done.stderr

@@ -1,0 +1,149 @@
+"""Downloads an office computes with: numbers as numbers, formats, frozen header, filters, a sheet per group.
+
+Read as a clerk's computer would: openpyxl reads the cell types; LibreOffice (headless) recalculates a SUM
+the clerk adds over a column and saves it as CSV.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from helpers import csv_text, rubric_text, score
+
+from generator.data.sample import DOWNLOAD_NOTE
+from generator.engine.outcome import AssessmentOutcome
+from generator.site.resultbook import results_workbook
+from generator.site.workbooks import sheet_name
+from generator.site.yeardownloads import unit_workbook, year_frames
+
+RUBRIC = rubric_text(
+    """
+    indicators:
+      - {id: c1, title: 组织生活, points: 60, rules: [{kind: range}]}
+      - {id: c2, title: 台账, points: 40, rules: [{kind: range}]}
+    grading:
+      method: threshold
+      bands:
+        - {grade: pass, min: 95}
+        - {grade: fail}
+    """
+)
+UNITS = csv_text(
+    "id,name,type,status,group",
+    "u1,一支部,branch,已考核,第一组",
+    "u2,=二支部,branch,已考核,第一组",
+    "u3,三支部,branch,已考核,第二组/A",
+    "u4,四支部,branch,不参加考核,第二组/A",
+)
+ENTRIES = csv_text("unit,item,amount,reason", "u1,c1,0.5,记录不全", "u2,c1,2.25,党课不足", "u3,c2,6,台账缺失")
+
+
+@pytest.fixture
+def outcome(tmp_path: Path) -> AssessmentOutcome:
+    return score(tmp_path, RUBRIC, {"units.csv": UNITS, "entries.csv": ENTRIES})
+
+
+def test_the_results_workbook_stores_numbers_with_a_sheet_per_group(outcome: AssessmentOutcome, tmp_path: Path) -> None:
+    path = tmp_path / "r.xlsx"
+    path.write_bytes(results_workbook(outcome))
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["2017年度考核结果", "第一组", "第二组-A", "分组统计"]
+    ws = book["2017年度考核结果"]
+    header = [c.value for c in ws[1]]
+    assert header[:4] == ["单位代码", "单位名称", "单位类型", "联络组"]
+    total = header.index("综合得分") + 1
+    rows = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=total) for r in range(2, ws.max_row + 1)}
+    assert {k: (c.value, c.data_type) for k, c in rows.items()} == {
+        "u1": (99.5, "n"),
+        "u2": (97.75, "n"),
+        "u3": (94, "n"),
+        "u4": (None, "n"),  # u4 not assessed: blank
+    }
+    assert rows["u1"].number_format == "0.00"
+    assert ws.cell(row=3, column=2).value == "'=二支部"  # a name that looks like a formula stays text
+    assert ws.freeze_panes == "C2" and ws.auto_filter.ref == f"A1:{openpyxl.utils.get_column_letter(ws.max_column)}5"
+    group = book["第一组"]
+    assert [group.cell(row=r, column=1).value for r in range(2, group.max_row + 1)] == ["u1", "u2"]
+    stats = list(book["分组统计"].values)
+    assert stats[0][:5] == ("排名组", "参加考核单位数", "平均综合得分", "最高分", "最低分")
+    assert stats[1][:5] == ("第一组", 2, 98.63, 99.5, 97.75)
+
+
+def test_a_sample_workbook_says_so_on_every_sheet(tmp_path: Path) -> None:
+    folder_files = {"units.csv": UNITS, "entries.csv": ENTRIES, "README.md": "示例数据：虚构。\n"}
+    outcome = score(tmp_path, RUBRIC, folder_files)
+    book = openpyxl.load_workbook(io.BytesIO(results_workbook(outcome)))
+    assert all(ws["A1"].value == DOWNLOAD_NOTE and ws["A2"].value for ws in book.worksheets)
+    assert book.worksheets[0].freeze_panes == "C3"
+
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def test_a_sum_over_the_totals_is_their_total_in_libreoffice(outcome: AssessmentOutcome, tmp_path: Path) -> None:
+    """Today's bug: scores stored as text make SUM give 0. A clerk's SUM must give the total."""
+    assert SOFFICE is not None, "LibreOffice 不在（Debian 的 libreoffice-calc-nogui；make test 会安装它）"
+    book = openpyxl.load_workbook(io.BytesIO(results_workbook(outcome)))
+    ws = book.worksheets[0]
+    column = openpyxl.utils.get_column_letter([c.value for c in ws[1]].index("综合得分") + 1)
+    ws[f"A{ws.max_row + 2}"] = "合计"
+    ws[f"{column}{ws.max_row}"] = f"=SUM({column}2:{column}5)"
+    for name in book.sheetnames[1:]:
+        del book[name]
+    source = tmp_path / "clerk.xlsx"
+    book.save(source)
+    done = subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation=file://{tmp_path / 'lo'}",
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        capture_output=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
+    rows = list(csv.reader(io.StringIO((tmp_path / "clerk.csv").read_text(encoding="utf-8", errors="replace"))))
+    total = rows[-1][[c for c in rows[0]].index("综合得分")]
+    assert Decimal(total) == sum(u.score.total for u in outcome.units if u.score.assessed) == Decimal("291.25")
+
+
+def test_a_units_workbook_has_its_items_and_reasons_as_numbers(outcome: AssessmentOutcome) -> None:
+    u2 = outcome.by_unit()["u2"]
+    book = openpyxl.load_workbook(io.BytesIO(unit_workbook(outcome, u2)))
+    assert book.sheetnames == ["得分汇总", "逐项得分", "扣分明细", "加分和扣分因素", "整改任务"]
+    summary = {row[0]: row[1] for row in book["得分汇总"].values}
+    assert summary["综合得分"] == float(u2.score.total) and isinstance(summary["名次"], int)
+    assert summary["等次"] == u2.standing.label
+    items = list(book["逐项得分"].values)
+    assert items[0] == ("编号", "考核项目", "分值", "扣分", "得分", "自查分")
+    assert items[1] == ("c1", "组织生活", 60, 2.25, 57.75, None)
+    assert book["逐项得分"]["E2"].number_format == "0.00" and book["逐项得分"]["C2"].number_format == "0"
+    rules = list(book["扣分明细"].values)
+    assert rules[1][:4] == ("c1", "组织生活", "a", 2.25) and rules[1][6] == "党课不足"
+
+
+def test_the_years_lists(outcome: AssessmentOutcome) -> None:
+    sheets = dict(year_frames(outcome))
+    assert list(sheets) == ["结果运用", "整改任务", "意见书和督办单", "异议和复核"]
+    assert list(sheets["结果运用"].columns) == ["单位", "排名组", "名次", "等次", "结果运用", "依据"]
+
+
+def test_sheet_names_from_data_are_made_valid_and_unique() -> None:
+    taken: set[str] = set()
+    assert sheet_name("第二组/A", taken) == "第二组-A"
+    assert sheet_name("第二组:A", taken) == "第二组-A（2）"
+    long = "很" * 40
+    assert len(sheet_name(long, taken)) == 31 and len(sheet_name(long, taken)) == 31
+    assert sheet_name("[]", taken) == "--"
