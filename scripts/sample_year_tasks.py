@@ -11,7 +11,7 @@ from sample_year_files import ROOT, outcome_of, person, read_rows
 from generator.data.csvread import parse_table
 from generator.data.load import load_rubric
 from generator.data.problems import Problems
-from generator.data.rectification import next_year_rows, read_rectification
+from generator.data.rectification import TASK_COLUMNS, next_year_rows, read_rectification
 from generator.data.tables import TABLES_BY_NAME
 from generator.engine.models import Rubric
 from generator.engine.outcome import AssessmentOutcome, UnitOutcome
@@ -19,20 +19,6 @@ from generator.engine.results import Row
 from generator.engine.tree import node_rules, typed_tree, walk_typed
 from generator.engine.yearrecords import RectificationItem
 
-TASK_COLUMNS = (
-    "unit",
-    "year",
-    "item",
-    "problem",
-    "lost",
-    "target",
-    "measures",
-    "progress",
-    "person",
-    "due",
-    "status",
-    "done",
-)
 TALLY_COLUMNS = ("unit", "category", "person", "votes", "voters", "recommended")
 MEASURES = (
     "对照考核标准逐项整改，建立问题台账，完成一项销号一项",

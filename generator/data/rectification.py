@@ -196,22 +196,26 @@ def next_year_rows(outcome: AssessmentOutcome, carried: Iterable[RectificationIt
     return rows
 
 
+#: The columns of rectification.csv, in the order kaoping writes them.
+TASK_COLUMNS = (
+    "unit",
+    "year",
+    "item",
+    "problem",
+    "lost",
+    "target",
+    "measures",
+    "progress",
+    "person",
+    "due",
+    "status",
+    "done",
+)
+
+
 def rectification_csv(rows: Sequence[Sequence[str]]) -> bytes:
     """rectification.csv as Excel saves "CSV UTF-8": BOM, Chinese headers, CRLF."""
-    names = (
-        "unit",
-        "year",
-        "item",
-        "problem",
-        "lost",
-        "target",
-        "measures",
-        "progress",
-        "person",
-        "due",
-        "status",
-        "done",
-    )
+    names = TASK_COLUMNS
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([RECTIFICATION.column(n).title for n in names])
