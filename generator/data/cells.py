@@ -65,30 +65,33 @@ class Cells:
             self.error(row, column, f"{title}「{text}」不是日期", "写作 2021-02-05 或 2021年2月5日。")
         return found
 
-    def whole(self, row: Row, column: str, title: str) -> int | None:
-        """A whole number ≥ 0 (votes, a year); None when blank or refused (with an error)."""
+    def _parsed(self, row: Row, column: str, title: str, fix: str) -> tuple[str, Decimal] | None:
+        """The cell's text and its number; None when blank or not a number (with an error saying ``fix``)."""
         text = row.get(column)
         if not text:
             return None
         try:
-            value = parse_number(text).value
+            return text, parse_number(text).value
         except NumberError as exc:
-            self.error(row, column, f"{title}{exc}", "填写整数，例如 12。")
+            self.error(row, column, f"{title}{exc}", fix)
             return None
+
+    def whole(self, row: Row, column: str, title: str) -> int | None:
+        """A whole number ≥ 0 (votes, a year); None when blank or refused (with an error)."""
+        parsed = self._parsed(row, column, title, "填写整数，例如 12。")
+        if parsed is None:
+            return None
+        text, value = parsed
         if value < 0 or value != value.to_integral_value():
             self.error(row, column, f"{title}应为不小于 0 的整数，这里是「{text}」", "填写整数，例如 12。")
             return None
         return int(value)
 
     def number(self, row: Row, column: str, title: str) -> Decimal | None:
-        text = row.get(column)
-        if not text:
+        parsed = self._parsed(row, column, title, "填写阿拉伯数字，例如 1.5。")
+        if parsed is None:
             return None
-        try:
-            value = parse_number(text).value
-        except NumberError as exc:
-            self.error(row, column, f"{title}{exc}", "填写阿拉伯数字，例如 1.5。")
-            return None
+        text, value = parsed
         if value < 0:
             self.error(row, column, f"{title}为负数（{text}）", "写正数，不带负号。")
             return None
