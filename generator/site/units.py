@@ -154,9 +154,8 @@ class UnitFiles:
         for outcome, u in self.units():
             aid, uid = outcome.rubric.id, u.unit.id
             key = self.keys.of(aid, uid)
-            files: tuple[str, ...] = (paths.unit_page(aid, uid), paths.unit_json(aid, uid))
-            if outcome.year is not None:  # the unit's workbook of its year (letters, claims, objections)
-                files += (unit_workbook(aid, uid),)
+            # The unit's page, its JSON and its workbook (items, reasons, claims, letters, tasks), as the page links.
+            files = (paths.unit_page(aid, uid), paths.unit_json(aid, uid), unit_workbook(aid, uid))
             old = [self.record.reusable(f"docs/{f}", key) for f in files]
             if all(p is not None for p in old):
                 (docs / files[0]).parent.mkdir(parents=True, exist_ok=True)
@@ -177,8 +176,7 @@ class UnitFiles:
             path, text = pages.markdown(aid, u)
             (docs / path).write_text(text, encoding="utf-8", newline="\n")
             (docs / paths.unit_json(aid, u.unit.id)).write_bytes(unit_json_bytes(pages.outcomes[aid], u))
-            if pages.outcomes[aid].year is not None:
-                write_unit_workbook(pages.outcomes[aid], u, docs)
+            write_unit_workbook(pages.outcomes[aid], u, docs)
 
         later = partial(self.downloads, docs) if with_downloads else None
         in_parallel(render, todo, self.workers, "生成单位页面", self.count, later)
@@ -236,10 +234,9 @@ class UnitFiles:
             (site_dir / json_file).parent.mkdir(parents=True, exist_ok=True)
             link_or_copy(docs / json_file, site_dir / json_file)
             self.written[f"site/{json_file}"] = key
-            if outcome.year is not None:
-                workbook = unit_workbook(aid, uid)
-                link_or_copy(docs / workbook, site_dir / workbook)
-                self.written[f"site/{workbook}"] = key
+            workbook = unit_workbook(aid, uid)
+            link_or_copy(docs / workbook, site_dir / workbook)
+            self.written[f"site/{workbook}"] = key
             is_shell = shell_ids.get(aid) == uid
             order.append((page, is_shell))
             cached = known.get(page)
