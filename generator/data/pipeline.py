@@ -8,6 +8,7 @@ from pathlib import Path
 from generator.data.check import check_project
 from generator.data.load import Project, load_project
 from generator.data.problems import Problems
+from generator.engine.gcpause import collector_paused
 from generator.engine.outcome import AssessmentOutcome
 from generator.engine.results import Assessment
 from generator.engine.scoring import score_assessment
@@ -25,6 +26,11 @@ class Prepared:
 
 def prepare(root: Path, only: set[str] | None = None) -> Prepared:
     """Load, check and score every assessment under ``root`` (or those in ``only``)."""
+    with collector_paused():
+        return _prepare(root, only)
+
+
+def _prepare(root: Path, only: set[str] | None) -> Prepared:
     problems = Problems()
     project = load_project(root, problems, only)
     assessments = check_project(project, problems)

@@ -22,6 +22,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from generator.engine.exact import ZERO, quantize
+from generator.engine.gcpause import collector_paused
 from generator.engine.grading import standings
 from generator.engine.models import BonusItem, Rubric, UnitType
 from generator.engine.outcome import (
@@ -283,12 +284,13 @@ class Scorer:
 
 def score_assessment(assessment: Assessment) -> AssessmentOutcome:
     """Score every unit, then rank and grade them as the rubric says."""
-    scorer = Scorer(assessment.rubric)
-    scores = [scorer.score(u) for u in assessment.units]
-    problems = Problems()
-    placed = standings(assessment.rubric, scores, {u.unit.id: u for u in assessment.units}, problems)
-    units = tuple(UnitOutcome(s, placed[s.unit.id]) for s in scores)
-    return AssessmentOutcome(assessment.rubric, units, problems, assessment.sample)
+    with collector_paused():
+        scorer = Scorer(assessment.rubric)
+        scores = [scorer.score(u) for u in assessment.units]
+        problems = Problems()
+        placed = standings(assessment.rubric, scores, {u.unit.id: u for u in assessment.units}, problems)
+        units = tuple(UnitOutcome(s, placed[s.unit.id]) for s in scores)
+        return AssessmentOutcome(assessment.rubric, units, problems, assessment.sample)
 
 
 __all__ = ["Scorer", "apply_rule", "score_assessment", "score_bonus"]
