@@ -83,30 +83,31 @@ def _score_node(
     """A node's outcome. A subtree without findings or self scores (not ``touched``) has the same outcome
     for every unit of the type: it is made once and shared (``blank``)."""
     node_id = node.id
-    if node_id in blank and node_id not in touched:
-        return blank[node_id]
-    children = tuple(_score_node(c, findings, self_scores, touched, blank, ctx_base) for c in node.children)
+    children, children_lost = _score_children(node.children, findings, self_scores, touched, blank, ctx_base)
     if not node.applicable:
         outcome = NodeOutcome(node.node, False, None, ZERO, None, (), children, illustrative=node.illustrative)
     else:
         rubric, unit_type, members = ctx_base
         rules = []
+        lost_raw = children_lost
         ctx: ScoreContext | None = None
         for rid, rule in node.rules:
             found = findings.get((node_id, rid), ())
             if found or rule.EARNS:
                 ctx = ctx or ScoreContext(rubric, unit_type.id, unit_type.name, node.points, members, node_id)
-                rules.append(apply_rule(rid, rule, found, ctx))
-        lost_raw = sum((r.lost for r in rules), ZERO) + sum((c.lost for c in children if c.applicable), ZERO)
-        score = min(node.points, max(node.floor, node.points - lost_raw))
+                applied = apply_rule(rid, rule, found, ctx)
+                lost_raw += applied.lost
+                rules.append(applied)
+        points = node.points
+        score = min(points, max(node.floor, points - lost_raw))
         notes: tuple[FloorReached, ...] = ()
-        if node.points - lost_raw < node.floor:
+        if points - lost_raw < node.floor:
             notes = (FloorReached(node_id, lost_raw, score),)
         outcome = NodeOutcome(
             node.node,
             True,
-            node.points,
-            node.points - score,
+            points,
+            points - score,
             score,
             tuple(rules),
             children,
@@ -117,6 +118,27 @@ def _score_node(
     if node_id not in touched:
         blank[node_id] = outcome
     return outcome
+
+
+def _score_children(
+    nodes: tuple[TypedNode, ...],
+    findings: Mapping[tuple[str, str], tuple[Finding, ...]],
+    self_scores: Mapping[str, Decimal],
+    touched: set[str],
+    blank: dict[str, NodeOutcome],
+    ctx_base: tuple[Rubric, UnitType, Decimal | None],
+) -> tuple[tuple[NodeOutcome, ...], Decimal]:
+    """The outcomes of ``nodes`` (shared where untouched and already made), and what the applicable ones lost."""
+    out = []
+    lost = ZERO
+    for child in nodes:
+        outcome = None if child.id in touched else blank.get(child.id)
+        if outcome is None:
+            outcome = _score_node(child, findings, self_scores, touched, blank, ctx_base)
+        if outcome.applicable:
+            lost += outcome.lost
+        out.append(outcome)
+    return tuple(out), lost
 
 
 def _touched(unit: UnitInput, parents: Mapping[str, str | None]) -> set[str]:
@@ -240,7 +262,7 @@ class Scorer:
         touched = _touched(unit, self.parents)
         blank = self.blank[unit_type.id]
         base_ctx = (rubric, unit_type, unit.unit.members)
-        categories = tuple(_score_node(n, findings, unit.self_scores, touched, blank, base_ctx) for n in tree)
+        categories, _lost = _score_children(tree, findings, unit.self_scores, touched, blank, base_ctx)
         indicator_points = tree_points(tree)
         indicator_score = sum((c.score for c in categories if c.score is not None), ZERO)
         parts = _parts(rubric, unit, unit_type, indicator_score, indicator_points)
