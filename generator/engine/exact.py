@@ -83,6 +83,20 @@ def parse_number(text: str, *, allow_percent: bool = False) -> Parsed:
     return Parsed(value, tuple(fixups), is_percent)
 
 
+class SharedDecimals:
+    """One :class:`Decimal` object per value as written, for results that keep millions of them (a unit's
+    points lost and score on every item it lost on; each object is about 100 bytes). 1 and 1.0 stay apart:
+    equal as numbers, they are shown differently."""
+
+    __slots__ = ("_by_text",)
+
+    def __init__(self) -> None:
+        self._by_text: dict[str, Decimal] = {}
+
+    def __call__(self, value: Decimal) -> Decimal:
+        return self._by_text.setdefault(str(value), value)
+
+
 def quantize(value: Decimal, decimals: int = 2, mode: str = "half_up") -> Decimal:
     """The one rounding rule: round to ``decimals`` places with the rubric's mode.
 

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from decimal import Decimal
 
-from generator.engine.exact import ZERO, quantize
+from generator.engine.exact import ZERO, SharedDecimals, quantize
 from generator.engine.gcpause import collector_paused
 from generator.engine.grading import standings
 from generator.engine.models import BonusItem, Rubric, UnitType
@@ -78,7 +78,7 @@ def _score_node(
     self_scores: Mapping[str, Decimal],
     touched: set[str],
     blank: dict[str, NodeOutcome],
-    ctx_base: tuple[Rubric, UnitType, Decimal | None],
+    ctx_base: tuple[Rubric, UnitType, Decimal | None, SharedDecimals],
 ) -> NodeOutcome:
     """A node's outcome. A subtree without findings or self scores (not ``touched``) has the same outcome
     for every unit of the type: it is made once and shared (``blank``)."""
@@ -87,7 +87,7 @@ def _score_node(
     if not node.applicable:
         outcome = NodeOutcome(node.node, False, None, ZERO, None, (), children, illustrative=node.illustrative)
     else:
-        rubric, unit_type, members = ctx_base
+        rubric, unit_type, members, shared = ctx_base
         rules = []
         lost_raw = children_lost
         ctx: ScoreContext | None = None
@@ -107,8 +107,8 @@ def _score_node(
             node.node,
             True,
             points,
-            points - score,
-            score,
+            shared(points - score),
+            shared(score),
             tuple(rules),
             children,
             self_scores.get(node_id),
@@ -126,7 +126,7 @@ def _score_children(
     self_scores: Mapping[str, Decimal],
     touched: set[str],
     blank: dict[str, NodeOutcome],
-    ctx_base: tuple[Rubric, UnitType, Decimal | None],
+    ctx_base: tuple[Rubric, UnitType, Decimal | None, SharedDecimals],
 ) -> tuple[tuple[NodeOutcome, ...], Decimal]:
     """The outcomes of ``nodes`` (shared where untouched and already made), and what the applicable ones lost."""
     out = []
@@ -172,10 +172,14 @@ def _subject(claim: BonusClaim) -> str:
     return unicodedata.normalize("NFKC", claim.subject).strip()
 
 
+#: A unit's bonus where it claimed none (shared: most units claim none).
+NO_BONUS = BonusOutcome((), ZERO, ZERO)
+
+
 def score_bonus(rubric: Rubric, claims: tuple[BonusClaim, ...]) -> BonusOutcome:
     scheme = rubric.bonus
-    if scheme is None:
-        return BonusOutcome((), ZERO, ZERO)
+    if scheme is None or not claims:
+        return NO_BONUS
     items: list[BonusItemOutcome] = []
     for item in scheme.items:
         mine = [c for c in claims if c.bonus == item.id]
@@ -220,7 +224,12 @@ def score_bonus(rubric: Rubric, claims: tuple[BonusClaim, ...]) -> BonusOutcome:
 
 
 def _parts(
-    rubric: Rubric, unit: UnitInput, unit_type: UnitType, indicator_score: Decimal, indicator_points: Decimal
+    rubric: Rubric,
+    unit: UnitInput,
+    unit_type: UnitType,
+    indicator_score: Decimal,
+    indicator_points: Decimal,
+    shared: SharedDecimals,
 ) -> tuple[PartOutcome, ...]:
     rounding = rubric.rounding
     out = []
@@ -232,7 +241,7 @@ def _parts(
             raw, full = unit.parts.get(part.id, ZERO), part.full
         scaled = quantize(raw / full * unit_type.full_marks, rounding.decimals, rounding.mode) if full else ZERO
         weighted = quantize(scaled * part.weight, rounding.decimals, rounding.mode)
-        out.append(PartOutcome(part, raw, full, scaled, weighted))
+        out.append(PartOutcome(part, raw, full, shared(scaled), shared(weighted)))
     return tuple(out)
 
 
@@ -250,6 +259,8 @@ class Scorer:
         self.trees = {t.id: typed_tree(rubric, t.id) for t in rubric.unit_types}
         self.blank: dict[str, dict[str, NodeOutcome]] = {t.id: {} for t in rubric.unit_types}
         self.parents = parent_index(rubric)
+        #: The scores of many units share their numbers' objects.
+        self.shared = SharedDecimals()
 
     def score(self, unit: UnitInput) -> UnitScore:
         rubric = self.rubric
@@ -261,20 +272,21 @@ class Scorer:
         findings = {k: tuple(v) for k, v in grouped.items()}
         touched = _touched(unit, self.parents)
         blank = self.blank[unit_type.id]
-        base_ctx = (rubric, unit_type, unit.unit.members)
+        base_ctx = (rubric, unit_type, unit.unit.members, self.shared)
         categories, _lost = _score_children(tree, findings, unit.self_scores, touched, blank, base_ctx)
+        shared = self.shared
         indicator_points = tree_points(tree)
-        indicator_score = sum((c.score for c in categories if c.score is not None), ZERO)
-        parts = _parts(rubric, unit, unit_type, indicator_score, indicator_points)
-        base = sum((p.weighted for p in parts), ZERO) if parts else indicator_score
+        indicator_score = shared(sum((c.score for c in categories if c.score is not None), ZERO))
+        parts = _parts(rubric, unit, unit_type, indicator_score, indicator_points, shared)
+        base = shared(sum((p.weighted for p in parts), ZERO)) if parts else indicator_score
         bonus = score_bonus(rubric, unit.bonus)
         penalties = tuple(
             PenaltyOutcome(next(p for p in rubric.penalties if p.id == r.penalty), r) for r in unit.penalties
         )
-        penalty_total = sum((r.amount for r in unit.penalties), ZERO)
+        penalty_total = shared(sum((r.amount for r in unit.penalties), ZERO))
         vetoes = self._vetoes(unit)
         total = max(ZERO, base + bonus.total - penalty_total)
-        total = quantize(total, rubric.rounding.decimals, rubric.rounding.mode)
+        total = shared(quantize(total, rubric.rounding.decimals, rubric.rounding.mode))
         return UnitScore(
             unit=unit.unit,
             unit_type=unit_type,

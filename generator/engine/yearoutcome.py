@@ -133,20 +133,31 @@ def _total_change(before: UnitOutcome | None, after: UnitOutcome) -> TotalChange
     )
 
 
-#: :func:`lost_nodes` of a subtree by the identity of its node outcome. Units of a type share the outcome of
-#: every subtree they have no data in (:class:`generator.engine.scoring.Scorer`), so most subtrees are seen
-#: again and again; the objects must outlive the memo (:func:`attach_year` holds the outcomes while it runs).
-LostMemo = dict[int, tuple[tuple[NodeOutcome, str], ...]]
-MEMO_LIMIT = 50_000
+class LostMemo:
+    """What :func:`lost_nodes` found over many units of one assessment. Units of a type share the outcome of
+    every subtree they have no data in (:class:`generator.engine.scoring.Scorer`), so most subtrees are seen
+    again and again: their findings are kept by the identity of the node outcome (the outcomes must outlive
+    the memo: :func:`attach_year` holds them while it runs), and each problem's words are kept once."""
+
+    LIMIT = 50_000
+
+    def __init__(self) -> None:
+        self.subtrees: dict[int, tuple[tuple[NodeOutcome, str], ...]] = {}
+        self.texts: dict[str, str] = {}
+
+    def trim(self) -> None:
+        """The units' own subtrees pile up; the shared ones are soon found again."""
+        if len(self.subtrees) > self.LIMIT or len(self.texts) > self.LIMIT:
+            self.subtrees.clear()
+            self.texts.clear()
 
 
 def lost_nodes(u: UnitOutcome, memo: LostMemo | None = None) -> list[tuple[NodeOutcome, str]]:
     """Every indicator with rules on which ``u`` lost points, and the problem in words (reasons, else how)."""
     out: list[tuple[NodeOutcome, str]] = []
     if memo is None:
-        memo = {}
-    elif len(memo) > MEMO_LIMIT:
-        memo.clear()  # the units' own subtrees pile up in it; the shared ones are soon found again
+        memo = LostMemo()
+    memo.trim()
     _lost_in(u.score.categories, out, memo)
     return out
 
@@ -163,13 +174,14 @@ def _lost_in(nodes: Sequence[NodeOutcome], out: list[tuple[NodeOutcome, str]], m
                 reasons = [x for r in n.rules if r.lost for x in r.reasons]
                 reasons = reasons or [rule_words(r.why) for r in n.rules if r.lost]
                 text = "；".join(reasons)
-                out.append((n, text if text.startswith(n.node.title) else f"{n.node.title}：{text}"))
+                text = text if text.startswith(n.node.title) else f"{n.node.title}：{text}"
+                out.append((n, memo.texts.setdefault(text, text)))
         if n.children:
-            known = memo.get(id(n))
+            known = memo.subtrees.get(id(n))
             if known is None:
                 below: list[tuple[NodeOutcome, str]] = []
                 _lost_in(n.children, below, memo)
-                known = memo[id(n)] = tuple(below)
+                known = memo.subtrees[id(n)] = tuple(below)
             out.extend(known)
 
 
@@ -257,7 +269,7 @@ def attach_year(
         original = score_assessment(own.original) if own.original is not None else None
         before = original.by_unit() if original is not None else {}
         mine = _ByUnit.of(own)
-        memo: LostMemo = {}
+        memo = LostMemo()
         units = {
             u.unit.id: unit_year(u, own, mine, consequences.get(u.unit.id, ()), before.get(u.unit.id), tracked, memo)
             for u in outcome.units
