@@ -88,10 +88,12 @@ class SharedDecimals:
     points lost and score on every item it lost on; each object is about 100 bytes). 1 and 1.0 stay apart:
     equal as numbers, they are shown differently."""
 
-    __slots__ = ("_by_text",)
+    __slots__ = ("_by_text", "keep")
 
     def __init__(self) -> None:
         self._by_text: dict[str, Decimal] = {}
+        #: ``keep(str(value), value)``: the same as calling this, without a call of Python code (for hot loops).
+        self.keep = self._by_text.setdefault
 
     def __call__(self, value: Decimal) -> Decimal:
         return self._by_text.setdefault(str(value), value)

@@ -88,6 +88,7 @@ def _score_node(
         outcome = NodeOutcome(node.node, False, None, ZERO, None, (), children, illustrative=node.illustrative)
     else:
         rubric, unit_type, members, shared = ctx_base
+        keep = shared.keep
         rules = []
         lost_raw = children_lost
         ctx: ScoreContext | None = None
@@ -103,12 +104,13 @@ def _score_node(
         notes: tuple[FloorReached, ...] = ()
         if points - lost_raw < node.floor:
             notes = (FloorReached(node_id, lost_raw, score),)
+        lost = points - score
         outcome = NodeOutcome(
             node.node,
             True,
             points,
-            shared(points - score),
-            shared(score),
+            keep(str(lost), lost),
+            keep(str(score), score),
             tuple(rules),
             children,
             self_scores.get(node_id),
