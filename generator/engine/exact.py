@@ -98,6 +98,12 @@ class SharedDecimals:
     def __call__(self, value: Decimal) -> Decimal:
         return self._by_text.setdefault(str(value), value)
 
+    def __len__(self) -> int:
+        return len(self._by_text)
+
+    def clear(self) -> None:
+        self._by_text.clear()
+
 
 def quantize(value: Decimal, decimals: int = 2, mode: str = "half_up") -> Decimal:
     """The one rounding rule: round to ``decimals`` places with the rubric's mode.

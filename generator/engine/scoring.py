@@ -259,6 +259,7 @@ class Scorer:
         self.rubric = rubric
         self.types = {t.id: t for t in rubric.unit_types}
         self.trees = {t.id: typed_tree(rubric, t.id) for t in rubric.unit_types}
+        self.points = {tid: tree_points(tree) for tid, tree in self.trees.items()}
         self.blank: dict[str, dict[str, NodeOutcome]] = {t.id: {} for t in rubric.unit_types}
         self.parents = parent_index(rubric)
         #: The scores of many units share their numbers' objects.
@@ -277,7 +278,7 @@ class Scorer:
         base_ctx = (rubric, unit_type, unit.unit.members, self.shared)
         categories, _lost = _score_children(tree, findings, unit.self_scores, touched, blank, base_ctx)
         shared = self.shared
-        indicator_points = tree_points(tree)
+        indicator_points = self.points[unit_type.id]
         indicator_score = shared(sum((c.score for c in categories if c.score is not None), ZERO))
         parts = _parts(rubric, unit, unit_type, indicator_score, indicator_points, shared)
         base = shared(sum((p.weighted for p in parts), ZERO)) if parts else indicator_score
