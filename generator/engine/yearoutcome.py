@@ -56,7 +56,7 @@ class NextTask:
     tracked: RectificationItem | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class UnitYear:
     consequences: tuple[ConsequenceOutcome, ...] = ()
     letters: tuple[Letter, ...] = ()
