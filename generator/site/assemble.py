@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -95,6 +96,16 @@ def heading_of(markdown_body: str) -> str:
     return markdown_body[:start]
 
 
+#: A line break and the indentation after it: Material's templates leave many on every page.
+_INDENT = re.compile(r"\n\s+")
+
+
+def compact(html: str) -> str:
+    """The chrome's line breaks without the indentation and blank lines after them. Whitespace collapses to
+    one space in HTML, so the page shows the same; the chrome holds no ``<pre>`` or ``<textarea>``."""
+    return _INDENT.sub("\n", html)
+
+
 @dataclass
 class Shell:
     """A built unit page cut around its title, its h1 and its content."""
@@ -111,10 +122,10 @@ class Shell:
         fix = "检查 mkdocs.yml 中是否有插件或 Markdown 扩展改写了页面的这一部分（例如去掉 HTML 注释）。"
         if start < 0 or end < 0:
             raise AssembleError(f"MkDocs 生成的单位页面 {where} 中找不到内容标记 {CONTENT_START}：{fix}")
-        head = html[: start + len(CONTENT_START)]
+        head = compact(html[: start + len(CONTENT_START)])
         if title not in head or heading.strip() not in head:
             raise AssembleError(f"MkDocs 生成的单位页面 {where} 中找不到页面标题和 h1：{fix}")
-        return cls(head, html[end:], title, heading.strip())
+        return cls(head, compact(html[end:]), title, heading.strip())
 
     def page(self, title: str, heading: str, content: str) -> str:
         head = self.head.replace(self.title, title).replace(self.heading, heading.strip())
