@@ -25,7 +25,7 @@ from typing import Any
 import pandas as pd
 import xlsxwriter
 
-from generator.data.formulas import neutralise
+from generator.data.formulas import FORMULA_START, neutralise
 
 #: The date stamped into XLSX files, so that a rebuild of the same data is byte-identical.
 FIXED_TIME = datetime(2000, 1, 1)
@@ -81,6 +81,11 @@ def decimals_of(values: Iterable[Any]) -> int:
 
 
 Cell = Any
+
+
+def _text(value: str) -> str:
+    """:func:`neutralise`, quicker for the usual text: printable (no control character) and not formula-like."""
+    return value if value.isprintable() and not value.startswith(FORMULA_START) else neutralise(value)
 
 
 def _is_number(value: Any) -> bool:
@@ -161,7 +166,7 @@ def _column(ws: Any, styles: _Styles, c: int, name: str, column: Sequence[Cell],
         if is_number:
             write_number(r, c, float(value), number)
         elif value is not None and value != "" and value == value:
-            write_string(r, c, neutralise(value if type(value) is str else str(value)))
+            write_string(r, c, _text(value if type(value) is str else str(value)))
 
 
 def numbers(row: Mapping[str, Any], columns: Iterable[str]) -> dict[str, Any]:
