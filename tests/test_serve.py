@@ -19,7 +19,9 @@ from conftest_site import BuiltSite, built_site, copy_project, digests
 
 from generator.cli import report
 from generator.site import paths
+from generator.site.cache import CACHE_DIR
 from generator.site.serve import Preview, watched_paths
+from generator.site.yearpaths import unit_workbook, year_downloads
 
 pytestmark = pytest.mark.slow
 
@@ -54,7 +56,7 @@ def test_unit_pages_and_json_are_made_on_request_as_the_build_makes_them(
 ) -> None:
     p, _ = preview
     for aid, uid in some_units(built):
-        for path in (paths.html_path(paths.unit_page(aid, uid)), paths.unit_json(aid, uid)):
+        for path in (paths.html_path(paths.unit_page(aid, uid)), paths.unit_json(aid, uid), unit_workbook(aid, uid)):
             p.ensure(path)
             made = (p.folder / path).read_bytes()
             assert made == (built.site / path).read_bytes(), f"预览的 {path} 与生成的网站不同"
@@ -70,6 +72,25 @@ def test_other_pages_and_the_search_index_match_the_build(preview: tuple[Preview
     expected = json.loads((built.site / "search" / "search_index.json").read_text(encoding="utf-8"))
     key = lambda d: d["location"]  # noqa: E731
     assert sorted(index["docs"], key=key) == sorted(expected["docs"], key=key)
+
+
+def test_downloads_are_made_on_request_as_the_build_makes_them(
+    preview: tuple[Preview, Path], built: BuiltSite
+) -> None:
+    p, _ = preview
+    for aid, outcome in sorted(built.prepared.outcomes.items()):
+        files = [*paths.downloads(aid), *(year_downloads(aid) if outcome.year is not None else ())]
+        assert not any((p.folder / f).exists() for f in files), "预览不应在请求之前生成下载文件"
+        for f in files:
+            p.ensure(f)
+            assert (p.folder / f).read_bytes() == (built.site / f).read_bytes(), f
+
+
+def test_the_search_box_index_is_the_builds(preview: tuple[Preview, Path], built: BuiltSite) -> None:
+    p, _ = preview
+    mine = digests(p.folder / "search" / "kaoping")
+    theirs = {k: v for k, v in digests(built.site / "search" / "kaoping").items() if not k.endswith(".gz")}
+    assert mine and mine == theirs
 
 
 def test_a_unit_not_asked_for_is_not_made(preview: tuple[Preview, Path], built: BuiltSite) -> None:
@@ -98,7 +119,11 @@ def test_a_saved_change_shows_and_a_data_error_keeps_the_last_good_preview(tmp_p
         cells[reason] = cells[reason] + "（复核后更正）"
         text[1] = ",".join(cells)
         entries.write_text("\n".join(text) + "\n", encoding="utf-8")
+        kept = p.workspace / CACHE_DIR / "mkdocs"
+        laid_out = kept.stat().st_ino
         p.rebuild()
+        # A changed reason changes a table, not the layout: MkDocs' output is taken again, not made again.
+        assert kept.stat().st_ino == laid_out
         page = paths.html_path(paths.unit_page("wujin-2017", uid))
         p.ensure(page)
         assert "（复核后更正）" in (p.folder / page).read_text(encoding="utf-8")

@@ -21,6 +21,7 @@ from helpers import csv_text, rubric_text, score
 from generator.data.sample import DOWNLOAD_NOTE
 from generator.engine.outcome import AssessmentOutcome
 from generator.site.resultbook import results_workbook
+from generator.site.views.office import office_context
 from generator.site.workbooks import sheet_name
 from generator.site.yeardownloads import unit_workbook, year_frames
 
@@ -153,6 +154,16 @@ def test_the_years_lists(outcome: AssessmentOutcome) -> None:
     sheets = dict(year_frames(outcome))
     assert list(sheets) == ["结果运用", "整改任务", "意见书和督办单", "异议和复核"]
     assert list(sheets["结果运用"].columns) == ["单位", "排名组", "名次", "等次", "结果运用", "依据"]
+
+
+def test_the_office_page_has_a_row_per_unit_for_the_problems_found(outcome: AssessmentOutcome) -> None:
+    """At ten thousand units the problems found are hundreds of thousands of lines: the office's page shows
+    one row per unit; its problems are on its own page."""
+    ctx = office_context(outcome)
+    rows = {s.name: s for s in ctx.next_tasks}
+    assert set(rows) == {"一支部", "=二支部", "三支部"}
+    assert (rows["=二支部"].count, rows["=二支部"].lost, rows["=二支部"].statuses) == (1, "2.25", "尚未列入整改任务 1")
+    assert rows["三支部"].url.endswith("#next-tasks")
 
 
 def test_sheet_names_from_data_are_made_valid_and_unique() -> None:

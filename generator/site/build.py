@@ -348,7 +348,7 @@ def build(root: Path, *, progress: Progress | None = None, strict: bool = True,
                 progress.step("按账号文件限制各单位页面的访问")
                 access.apply(root, staged_site, prepared)
             # Pre-compressed copies for the web server (gzip_static), after access filtered the index.
-            compress_site(staged_site, default_workers())
+            compress_site(staged_site, default_workers(), root / "site")
             # What the site was built from and when: publishing compares it with the published site's.
             write_json(staged_site / BUILD_STAMP, build_stamp(root))
             swap_in(staged_site, root / "site", scratch)

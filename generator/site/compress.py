@@ -5,7 +5,11 @@ accepts gzip, so pages, styles, scripts and the search index travel at about a f
 the server compressing anything per request. Servers without it simply ignore the ``.gz`` files.
 
 Same input, same output: the gzip header carries no file name and no time, so a rebuild of the same data is
-byte-identical. Brotli (``.br``) is not written: Debian's nginx serves it only with an extra module
+byte-identical. A file the build took from the previous site (the same file, hard-linked: see
+:mod:`generator.site.cache`) takes that site's ``.gz`` too, when the ``.gz`` still carries the file's modification
+time (it is given it when made): a rebuild compresses only what it made again.
+
+Brotli (``.br``) is not written: Debian's nginx serves it only with an extra module
 (``libnginx-mod-http-brotli-static``), and its ``brotli_static`` directive is an error on a server without
 that module, so the configuration kaoping writes could not use it safely.
 """
@@ -14,6 +18,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import stat
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -46,15 +51,34 @@ def gzip_bytes(data: bytes) -> bytes:
     return gzip.compress(data, compresslevel=LEVEL, mtime=0)
 
 
-def compress_file(path: Path) -> tuple[int, int]:
+def _previous_copy(path: Path, before: Path) -> Path | None:
+    """``before``'s ``.gz`` of the very file ``path`` is (same inode), made from it as it is now (same time)."""
+    old_gz = before.with_name(before.name + ".gz")
+    try:
+        now, was, packed = path.stat(), os.lstat(before), os.lstat(old_gz)
+    except OSError:
+        return None
+    same = (now.st_ino, now.st_dev, now.st_mtime_ns) == (was.st_ino, was.st_dev, was.st_mtime_ns)
+    return old_gz if same and stat.S_ISREG(packed.st_mode) and packed.st_mtime_ns == now.st_mtime_ns else None
+
+
+def compress_file(path: Path, before: Path | None = None) -> tuple[int, int]:
     """Write ``path.gz`` when it is smaller than ``path``; returns (size before, size after) or (0, 0).
 
     A ``.gz`` that is already there is left alone (MkDocs writes ``sitemap.xml.gz`` itself). The copy gets the
-    file's modification time, so a server's Last-Modified and ETag are the same for both.
+    file's modification time, so a server's Last-Modified and ETag are the same for both. ``before`` is where
+    the file was in the previous site: its ``.gz`` is linked when it was made from this very file.
     """
     target = path.with_name(path.name + ".gz")
     if os.path.lexists(target):
         return 0, 0
+    old = _previous_copy(path, before) if before is not None else None
+    if old is not None:
+        try:
+            os.link(old, target)
+            return path.stat().st_size, target.stat().st_size
+        except OSError:
+            pass
     data = path.read_bytes()
     packed = gzip_bytes(data)
     if len(packed) >= len(data):
@@ -65,12 +89,19 @@ def compress_file(path: Path) -> tuple[int, int]:
     return len(data), len(packed)
 
 
-def compress_files(files: Iterable[Path], workers: int = 2) -> Compressed:
-    """Compress the given files (those worth it) on ``workers`` threads: zlib releases the interpreter lock."""
+def compress_files(files: Iterable[Path], workers: int = 2, site: Path | None = None,
+                   previous: Path | None = None) -> Compressed:
+    """Compress the given files (those worth it) on ``workers`` threads: zlib releases the interpreter lock.
+    With the ``site`` they are in and the ``previous`` site, a file unchanged since takes its ``.gz`` from there."""
     todo = [f for f in files if compressible(f)]
     out = Compressed()
+
+    def one(path: Path) -> tuple[int, int]:
+        before = previous / path.relative_to(site) if site is not None and previous is not None else None
+        return compress_file(path, before)
+
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        for before, after in pool.map(compress_file, todo):
+        for before, after in pool.map(one, todo):
             if before:
                 out.files += 1
                 out.before += before
@@ -78,6 +109,8 @@ def compress_files(files: Iterable[Path], workers: int = 2) -> Compressed:
     return out
 
 
-def compress_site(site_dir: Path, workers: int = 2) -> Compressed:
-    """A ``.gz`` beside every text file of the built site worth compressing."""
-    return compress_files(sorted(p for p in site_dir.rglob("*") if p.suffix in SUFFIXES), workers)
+def compress_site(site_dir: Path, workers: int = 2, previous: Path | None = None) -> Compressed:
+    """A ``.gz`` beside every text file of the built site worth compressing; ``previous`` is the site it
+    replaces (files taken from it keep their ``.gz``)."""
+    files = sorted(p for p in site_dir.rglob("*") if p.suffix in SUFFIXES)
+    return compress_files(files, workers, site_dir, previous)

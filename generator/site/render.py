@@ -57,7 +57,20 @@ def _front_title(value: str) -> Markup:
     return Markup(json.dumps(escape_text(value), ensure_ascii=False))
 
 
+#: One environment per templates folder, kept for the process: its compiled templates are reused, and a
+#: template changed on disk is compiled again (jinja2 compares the file's modification time).
+_ENVIRONMENTS: dict[str, jinja2.Environment] = {}
+
+
 def make_environment(templates: Path) -> jinja2.Environment:
+    key = str(templates.resolve())
+    env = _ENVIRONMENTS.get(key)
+    if env is None:
+        env = _ENVIRONMENTS[key] = _new_environment(templates)
+    return env
+
+
+def _new_environment(templates: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
         autoescape=True,
@@ -248,11 +261,12 @@ def render_pages(
     notices: dict[str, Notice],
     templates: Path,
     out: Path,
+    downloads: bool = True,
 ) -> int:
     """Write every generated page but the units' into ``out`` (the docs folder); returns the page count.
 
     ``out`` receives ``assessments/…`` exactly as it will sit inside ``docs/``. Rubrics without results
-    get their standards page only.
+    get their standards page only. Without ``downloads``, the year's workbook and CSV are left to the caller.
     """
     renderer = Renderer(templates)
     history = views.History(outcomes)
@@ -298,7 +312,8 @@ def render_pages(
             )
             pages += 1
         pages += write_year_pages(renderer, outcome, out)
-        write_year_downloads(outcome, out)
+        if downloads:
+            write_year_downloads(outcome, out)
     return pages
 
 
@@ -311,12 +326,14 @@ def render_site(
     progress: Progress = _quiet,
     workers: int = 1,
     only_units: Mapping[str, Collection[str]] | None = None,
+    downloads: bool = True,
 ) -> int:
     """Every generated page and download into ``out`` (the docs folder), from nothing; returns the page count.
-    With ``only_units`` only those units' pages are (the preview renders the others when they are asked for)."""
-    pages = render_pages(rubrics, outcomes, notices, templates, out)
+    With ``only_units`` only those units' pages are, and without ``downloads`` no download is (the preview
+    makes them when they are asked for)."""
+    pages = render_pages(rubrics, outcomes, notices, templates, out, downloads)
     ordered = views.ordered(outcomes)
-    for outcome in ordered:
+    for outcome in ordered if downloads else ():
         write_downloads(outcome, out, None if only_units is None else only_units.get(outcome.rubric.id, ()))
     pages_of_units = UnitPages(ordered, notices, templates, views.History(outcomes))
     units = [

@@ -1,9 +1,11 @@
 """kaoping serve: a local preview that rebuilds when rubrics, results, templates or hand-written pages change.
 
-A save runs load → check → score → render → MkDocs, but only for what MkDocs must lay out: every page
-except the units', plus one unit page per assessment (the shell, see :mod:`generator.site.assemble`). Each
-unit's page and JSON are made when the browser asks for them, and the units' search entries from their
-page header alone. So a changed score shows in a few seconds however many units there are.
+A save runs load → check → score → render, and MkDocs only for what it must lay out: every page except
+the units', plus one unit page per assessment (the shell, see :mod:`generator.site.assemble`); its output
+is kept in the preview's own cache and taken again while the layout is the same (:mod:`generator.site.chrome`).
+Each unit's page, JSON and workbook, and each download, is made when the browser asks for it; the units'
+search entries come from their page header alone, and the search box's index is patched where it changed
+(:mod:`generator.site.searchcache`). So a changed score shows in about a second however many units there are.
 
 The preview works in a private folder of its own (a copy of ``docs/`` and the site it serves): it never
 writes the published ``site/`` or ``docs/assessments``. Data errors are printed and the preview keeps
@@ -26,8 +28,8 @@ import jinja2
 from generator.data.pipeline import prepare
 from generator.data.problems import Problems, os_error_words
 from generator.data.projectfiles import inside
-from generator.engine.outcome import UnitOutcome
-from generator.site import paths, views
+from generator.engine.outcome import AssessmentOutcome, UnitOutcome
+from generator.site import paths, views, yearpaths
 from generator.site.assemble import (
     AssembleError,
     SearchPage,
@@ -45,17 +47,19 @@ from generator.site.build import (
     Progress,
     build_date,
     build_lock,
-    build_search_index,
     check_docs,
     mkdocs_inputs,
     run_mkdocs,
 )
-from generator.site.chrome import MkDocsFailed
-from generator.site.downloads import unit_json_bytes
+from generator.site.cache import UnitKeys, digest, program_key, sources_key
+from generator.site.chrome import MkDocsFailed, copy_output, keep_output, kept_output, layout_key
+from generator.site.downloads import unit_json_bytes, write_downloads
 from generator.site.render import Renderer, TemplateFailure, UnitPages, render_site, template_error_words
+from generator.site.searchcache import Index, assessment_labels
+from generator.site.yeardownloads import write_unit_workbook, write_year_downloads
 
 WATCHED = ("rubrics", "results", TEMPLATES_DIR, CONFIG_FILE, "generator/site/mkdocs_hooks.py")
-_UNIT_FILE = re.compile(rf"^{paths.GENERATED}/(?P<aid>[^/]+)/units/(?P<uid>[^/]+)\.(?P<ext>html|json)$")
+_UNIT_FILE = re.compile(rf"^{paths.GENERATED}/(?P<aid>[^/]+)/units/(?P<uid>[^/]+)\.(?P<ext>html|json|xlsx)$")
 
 
 def watched_paths(root: Path) -> list[Path]:
@@ -82,6 +86,13 @@ class _Built:
     pages: UnitPages
     shells: dict[str, Shell]
     units: dict[tuple[str, str], UnitOutcome]
+    #: Each download's path, and the assessment it is made from when asked for.
+    downloads: dict[str, AssessmentOutcome]
+
+
+def _download_files(outcome: AssessmentOutcome) -> list[str]:
+    aid = outcome.rubric.id
+    return [*paths.downloads(aid), *(yearpaths.year_downloads(aid) if outcome.year is not None else ())]
 
 
 class Preview:
@@ -108,6 +119,8 @@ class Preview:
         self.built: _Built | None = None
         #: Search entries by the header they were made from: a save changes few headers.
         self.entries: dict[str, list[dict[str, Any]]] = {}
+        #: The search box's index of the last rebuild (patched by the next).
+        self.search: Index | None = None
         self._link_sources()
 
     def _link_sources(self) -> None:
@@ -158,34 +171,48 @@ class Preview:
         shell_ids = shell_units(outcomes.values())
         rubrics = [r for r, _ in prepared.project.rubrics.values()]
         notices = prepared.project.notices
-        render_site(
-            rubrics,
-            outcomes,
-            notices,
-            self.root / TEMPLATES_DIR,
-            docs,
-            only_units={aid: {uid} for aid, uid in shell_ids.items()},
-        )
+        only = {aid: {uid} for aid, uid in shell_ids.items()}
+        render_site(rubrics, outcomes, notices, self.root / TEMPLATES_DIR, docs, only_units=only, downloads=False)
         nav, exclude = mkdocs_inputs(self.root, prepared, shell_ids)
+        epoch = build_date(prepared)
+        base = digest(program_key(), sources_key(self.root))
+        # MkDocs runs only when the layout changed (as in the build): a changed score changes a table.
+        key = layout_key(self.root, docs, shell_ids, [nav, exclude, epoch, False], base)
+        kept = kept_output(self.workspace, key)
+        if kept is None:
+            made = self.workspace / "mkdocs"
+            shutil.rmtree(made, ignore_errors=True)
+            run_mkdocs(self.root, made, nav, epoch, False, exclude, workspace=self.workspace, defer=True)
+            kept = keep_output(self.workspace, made, key)
         staged = self.workspace / "staged"
         shutil.rmtree(staged, ignore_errors=True)
-        run_mkdocs(
-            self.root, staged, nav, build_date(prepared), strict=False, exclude=exclude, workspace=self.workspace
-        )
+        copy_output(kept, staged, docs)
         ordered = views.ordered(outcomes)
         built = _Built(
             pages=UnitPages(ordered, notices, self.root / TEMPLATES_DIR),
             shells={aid: read_shell(staged, docs, aid, uid) for aid, uid in shell_ids.items()},
             units={(o.rubric.id, u.unit.id): u for o in ordered for u in o.units},
+            downloads={name: o for o in ordered for name in _download_files(o)},
         )
         add_search_entries(staged, self._unit_entries(built, ordered, shell_ids))
-        build_search_index(staged, prepared)
+        self._search_index(staged, prepared, base, ordered)
         for child in self.folder.iterdir():
             shutil.rmtree(child) if child.is_dir() else child.unlink()
         for child in staged.iterdir():
             shutil.move(str(child), self.folder / child.name)
         staged.rmdir()
+        if self.search is not None:
+            self.search.keep(self.folder)
         return built
+
+    def _search_index(self, staged: Path, prepared: Any, base: str, ordered: list[Any]) -> None:
+        """The search box's index, patched from the last one where the pages and units are the same."""
+        keys = UnitKeys(base, prepared.outcomes, prepared.assessments, prepared.project.notices)
+        # The preview's own cache folder (the workspace's, never the project's).
+        self.search = Index(self.workspace, base, self.folder)
+        rubrics = [r for r, _ in prepared.project.rubrics.values()]
+        labels = assessment_labels((r.id, r.title, r.year) for r in rubrics)
+        self.search.write(staged, self.search.documents(staged, ordered, labels, keys.of))
 
     def _unit_entries(self, built: _Built, ordered: Iterable[Any], shells: dict[str, str]) -> list[dict[str, Any]]:
         renderer = Renderer(self.root / TEMPLATES_DIR)
@@ -208,7 +235,11 @@ class Preview:
         return entries
 
     def ensure(self, path: str) -> None:
-        """Make a unit's page or JSON if the browser asks for one that is not there yet."""
+        """Make a unit's page, JSON or workbook, or a download, if the browser asks for one not there yet."""
+        built = self.built
+        if built is not None and path in built.downloads:
+            self._ensure_downloads(built.downloads[path], path)
+            return
         match = _UNIT_FILE.match(path)
         if match is None or (self.folder / path).exists():
             return
@@ -221,6 +252,9 @@ class Preview:
             if target.exists():
                 return
             unit = built.units[key]
+            if match["ext"] == "xlsx":
+                write_unit_workbook(built.pages.outcomes[key[0]], unit, self.folder)
+                return
             if match["ext"] == "json":
                 target.write_bytes(unit_json_bytes(built.pages.outcomes[key[0]], unit))
                 return
@@ -231,6 +265,14 @@ class Preview:
                 self.say(f"单位页面 {path} 生成失败：{template_error_words(exc)}。")
                 return
             target.write_text(html, encoding="utf-8")
+
+    def _ensure_downloads(self, outcome: AssessmentOutcome, path: str) -> None:
+        """The assessment's downloads (results CSV, XLSX, JSON; the year's workbook and CSV), all at once."""
+        with self.lock:
+            if (self.folder / path).exists():
+                return
+            write_downloads(outcome, self.folder, unit_files=())
+            write_year_downloads(outcome, self.folder)
 
     def close(self) -> None:
         shutil.rmtree(self.workspace, ignore_errors=True)

@@ -19,7 +19,7 @@ from generator.engine.outcome import AssessmentOutcome, NodeOutcome, UnitOutcome
 from generator.engine.wording import all_words, rule_words, words
 from generator.site import yearpaths
 from generator.site.downloads import csv_bytes
-from generator.site.views.office import office_context
+from generator.site.views.office import OfficeYearContext, office_context
 from generator.site.views.year import claim_lines, unit_year_view
 from generator.site.workbooks import sheets_bytes, workbook_bytes
 
@@ -173,8 +173,8 @@ def unit_workbook(outcome: AssessmentOutcome, u: UnitOutcome) -> bytes:
 # --------------------------------------------------------------------------------------------
 
 
-def consequence_frame(outcome: AssessmentOutcome) -> pd.DataFrame:
-    ctx = office_context(outcome)
+def consequence_frame(outcome: AssessmentOutcome, ctx: OfficeYearContext | None = None) -> pd.DataFrame:
+    ctx = ctx or office_context(outcome)
     rows = [
         {
             "单位": c.unit,
@@ -189,8 +189,8 @@ def consequence_frame(outcome: AssessmentOutcome) -> pd.DataFrame:
     return _frame(rows, ("单位", "排名组", "名次", "等次", "结果运用", "依据"))
 
 
-def year_frames(outcome: AssessmentOutcome) -> list[tuple[str, pd.DataFrame]]:
-    ctx = office_context(outcome)
+def year_frames(outcome: AssessmentOutcome, ctx: OfficeYearContext | None = None) -> list[tuple[str, pd.DataFrame]]:
+    ctx = ctx or office_context(outcome)
     tasks = _frame(
         [
             {
@@ -248,7 +248,7 @@ def year_frames(outcome: AssessmentOutcome) -> list[tuple[str, pd.DataFrame]]:
         ("单位", "收到日期", "指标编号", "异议内容", "复核结果", "复核理由", "决定日期", "逾期受理理由"),
     )
     return [
-        ("结果运用", consequence_frame(outcome)),
+        ("结果运用", consequence_frame(outcome, ctx)),
         ("整改任务", tasks),
         ("意见书和督办单", letters),
         ("异议和复核", objections),
@@ -262,8 +262,10 @@ def write_year_downloads(outcome: AssessmentOutcome, docs: Path) -> None:
     xlsx, csv_file = yearpaths.year_downloads(outcome.rubric.id)
     target = docs / xlsx
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(workbook_bytes(year_frames(outcome), _note(outcome), wrap=("问题", "发现的问题", "异议内容")))
-    frame = consequence_frame(outcome).map(
+    ctx = office_context(outcome)
+    sheets = year_frames(outcome, ctx)
+    target.write_bytes(workbook_bytes(sheets, _note(outcome), wrap=("问题", "发现的问题", "异议内容")))
+    frame = dict(sheets)["结果运用"].map(
         lambda v: fmt(v) if isinstance(v, Decimal) else ("" if v is None else neutralise(v))
     )
     (docs / csv_file).write_bytes(csv_bytes(frame, _note(outcome)))

@@ -9,18 +9,20 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Generic, TypeVar
 
+from generator.engine.exact import fmt
 from generator.engine.outcome import AssessmentOutcome, UnitOutcome
 from generator.engine.tree import node_index
 from generator.engine.wording import words
+from generator.engine.yearoutcome import NextTask
 from generator.engine.yearrecords import Letter
 from generator.site import paths, yearpaths
 from generator.site.views.common import by_pool
 from generator.site.views.year import (
     ClaimLine,
     LetterLine,
-    NextTaskLine,
     ObjectionLine,
     TaskLine,
     claim_lines,
@@ -48,6 +50,19 @@ T = TypeVar("T")
 
 
 @dataclass(frozen=True)
+class NextTaskSummary:
+    """One unit's problems found this year, in one row of the office's page; the problems themselves are on
+    the unit's page (``url`` leads to them), and ``kaoping new`` makes them the rows of next year's tasks."""
+
+    name: str
+    url: str
+    count: int
+    lost: str
+    #: How their rectification stands, e.g. "整改中 2，已完成 5".
+    statuses: str
+
+
+@dataclass(frozen=True)
 class UnitLines(Generic[T]):
     """Lines of one unit, for lists grouped by unit."""
 
@@ -66,8 +81,8 @@ class OfficeYearContext:
     #: This year's rectification tasks (problems of earlier years), across units.
     tasks: tuple[TaskLine, ...]
     task_rule: str
-    #: The problems this year found, by unit, and how the next year's rectification of them stands.
-    next_tasks: tuple[UnitLines[NextTaskLine], ...]
+    #: The problems this year found, one row per unit, and how the next year's rectification of them stands.
+    next_tasks: tuple[NextTaskSummary, ...]
     next_year: int | None
     letters: tuple[tuple[str, str, LetterLine], ...]
     objections: tuple[tuple[str, str, ObjectionLine], ...]
@@ -79,6 +94,15 @@ class OfficeYearContext:
 
 def _by_rank(u: UnitOutcome) -> tuple[bool, int, str]:
     return (u.standing.rank is None, u.standing.rank or 0, u.unit.id)
+
+
+def next_task_summary(name: str, url: str, tasks: tuple[NextTask, ...]) -> NextTaskSummary:
+    counts: dict[str, int] = {}
+    for line in map(next_task_line, tasks):
+        counts[line.status] = counts.get(line.status, 0) + 1
+    lost = sum((t.lost for t in tasks), Decimal(0))
+    statuses = "，".join(f"{status} {n}" for status, n in counts.items())
+    return NextTaskSummary(name, f"{url}#next-tasks", len(tasks), fmt(lost), statuses)
 
 
 def office_context(outcome: AssessmentOutcome) -> OfficeYearContext:
@@ -108,7 +132,7 @@ def office_context(outcome: AssessmentOutcome) -> OfficeYearContext:
         late = {id(i) for i in mine.deducted}
         tasks += [task_line(i, end, id(i) in late, u.unit.name, url) for i in mine.tasks]
         if mine.next_tasks:
-            nexts.append(UnitLines(u.unit.name, url, tuple(next_task_line(t) for t in mine.next_tasks)))
+            nexts.append(next_task_summary(u.unit.name, url, mine.next_tasks))
         if lines := claim_lines(u):
             claims.append(UnitLines(u.unit.name, url, lines))
         if mine.uncounted_penalties:
