@@ -87,7 +87,7 @@ def _new_environment(templates: Path) -> jinja2.Environment:
     env.filters["pts"] = fmt
     env.filters["percent"] = fmt_percent
     # Chart geometry only (SVG coordinates), never a score.
-    env.filters["pct1"] = lambda v: f"{float(v):.1f}"
+    env.filters["pct1"] = lambda v: f"{float(v):.1f}".removesuffix(".0")
     return env
 
 
