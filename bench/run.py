@@ -186,7 +186,9 @@ def tree_hash(folder: Path) -> str:
 
 def folder_stats(site: Path) -> dict[str, float]:
     """The site's size and file count, and where its bytes go (MB)."""
-    split = dict.fromkeys(["unit chrome", "unit tables", "unit json", "downloads", "search", "other", "gz"], 0.0)
+    split = dict.fromkeys(
+        ["unit chrome", "unit tables", "unit json", "unit xlsx", "downloads", "search", "other", "gz"], 0.0
+    )
     files = 0
     for path in site.rglob("*"):
         if not path.is_file():
@@ -204,6 +206,8 @@ def folder_stats(site: Path) -> dict[str, float]:
             split["unit chrome"] += size - inside
         elif "/units/" in rel and rel.endswith(".json"):
             split["unit json"] += size
+        elif "/units/" in rel and rel.endswith(".xlsx"):
+            split["unit xlsx"] += size
         elif "/downloads/" in rel:
             split["downloads"] += size
         elif rel.startswith("search/"):
@@ -400,7 +404,8 @@ def print_tables(rows: list[dict[str, object]]) -> None:
                  f"{float(plain):.1f} s" if plain is not None else "—",  # type: ignore[arg-type]
                  f"{float(plain) / total:.1f}×" if plain is not None else "—"]  # type: ignore[arg-type]
         print("| " + " | ".join(cells) + " |")
-    columns = ["units", "unit chrome", "unit tables", "unit json", "downloads", "search", "other", "gz", "site"]
+    columns = ["units", "unit chrome", "unit tables", "unit json", "unit xlsx", "downloads", "search", "other", "gz",
+               "site"]
     print("\nWhere the site's bytes go (MB; a unit page's chrome is everything outside its <article>; gz: the "
           "pre-compressed copies):\n")
     print("| " + " | ".join(columns) + " |")
