@@ -2,8 +2,10 @@
 
 For each size it generates synthetic data (bench/synth.py), then in a fresh process runs ``kaoping build``
 and times each of its steps (wall clock and CPU), with the peak memory of that process and its render
-workers, the site's size, file count and where its bytes go (the theme's chrome around each unit page, the
-unit tables, the units' JSON, the downloads, the search index). Then, each in a fresh process as a data
+workers (peak memory: their proportional set sizes summed, sampled four times a second, so pages the forked
+workers share are counted once; RSS sum: each one's own peak added up, which counts shared pages again),
+the site's size, file count and where its bytes go (the theme's chrome around each unit page, the unit
+tables, the units' JSON, the downloads, the search index). Then, each in a fresh process as a data
 commit on CI would be: a rebuild with nothing changed (byte-identical?), a rebuild after one unit's row
 changed (what it printed; byte-identical to a build from nothing?), the rebuild ``kaoping serve`` runs
 after that change, and the same site built as two shards in separate processes and merged (byte-identical?).
@@ -64,6 +66,53 @@ def peak_mb() -> float:
     return (own + workers * default_workers()) / 1024 if workers else own / 1024
 
 
+def _pss_kb(pid: int) -> int:
+    """The process's proportional set size: its private pages, and its share of pages it shares (a forked
+    worker's copy-on-write pages count once across the processes that share them)."""
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0
+    for line in text.splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1])
+    return 0
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[1] == str(pid):
+            out.append(int(stat.parent.name))
+    return out
+
+
+class MemorySampler:
+    """The build's memory, sampled four times a second: this process and its render workers together."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.peak_kb = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        me = os.getpid()
+        while not self._stop.wait(0.25):
+            self.peak_kb = max(self.peak_kb, _pss_kb(me) + sum(_pss_kb(c) for c in _children(me)))
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        return self.peak_kb / 1024
+
+
 def child_build(root: Path) -> dict[str, object]:
     """kaoping build in this process: each step's wall time, the CPU time, the peak memory, what it said."""
     from generator.site.build import build
@@ -76,9 +125,13 @@ def child_build(root: Path) -> dict[str, object]:
             said.append((time.perf_counter(), text))
 
     t, cpu = time.perf_counter(), cpu_seconds()
+    sampler = MemorySampler()
     result = build(root, progress=Recorder())
+    pss = sampler.stop()
     assert result.ok, [str(p) for p in result.problems.errors][:5]
-    found: dict[str, object] = {"seconds": time.perf_counter() - t, "cpu": cpu_seconds() - cpu, "peak_mb": peak_mb()}
+    found: dict[str, object] = {
+        "seconds": time.perf_counter() - t, "cpu": cpu_seconds() - cpu, "peak_mb": peak_mb(), "pss_mb": pss
+    }
     steps: dict[str, float] = dict.fromkeys(STEP_NAMES, 0.0)
     marks = [(when, name) for when, text in said for prefix, name in STEPS if text.startswith(prefix)]
     for (when, name), (after, _) in zip(marks, marks[1:]):
@@ -133,7 +186,9 @@ def tree_hash(folder: Path) -> str:
 
 def folder_stats(site: Path) -> dict[str, float]:
     """The site's size and file count, and where its bytes go (MB)."""
-    split = dict.fromkeys(["unit chrome", "unit tables", "unit json", "downloads", "search", "other", "gz"], 0.0)
+    split = dict.fromkeys(
+        ["unit chrome", "unit tables", "unit json", "unit xlsx", "downloads", "search", "other", "gz"], 0.0
+    )
     files = 0
     for path in site.rglob("*"):
         if not path.is_file():
@@ -151,6 +206,8 @@ def folder_stats(site: Path) -> dict[str, float]:
             split["unit chrome"] += size - inside
         elif "/units/" in rel and rel.endswith(".json"):
             split["unit json"] += size
+        elif "/units/" in rel and rel.endswith(".xlsx"):
+            split["unit xlsx"] += size
         elif "/downloads/" in rel:
             split["downloads"] += size
         elif rel.startswith("search/"):
@@ -331,7 +388,7 @@ def yes(flag: object) -> str:
 
 
 def print_tables(rows: list[dict[str, object]]) -> None:
-    columns = ["units", *STEP_NAMES, "total", "CPU", "peak memory", "site", "files", "search index",
+    columns = ["units", *STEP_NAMES, "total", "CPU", "peak memory", "RSS sum", "site", "files", "search index",
                "plain mkdocs", "speed-up"]
     print("Full build (a fresh process, nothing kept):\n")
     print("| " + " | ".join(columns) + " |")
@@ -341,12 +398,14 @@ def print_tables(rows: list[dict[str, object]]) -> None:
         assert isinstance(b, dict) and isinstance(st, dict)
         total, plain = float(b["seconds"]), r.get("plain")
         cells = [f"{r['units']:,}", *(f"{b['steps'][k]:.1f} s" for k in STEP_NAMES), f"**{total:.1f} s**",
-                 f"{b['cpu']:.1f} s", f"{b['peak_mb']:.0f} MB", f"{st['site']:.0f} MB", f"{st['files']:,}",
+                 f"{b['cpu']:.1f} s", f"{b['pss_mb']:.0f} MB", f"{b['peak_mb']:.0f} MB", f"{st['site']:.0f} MB",
+                 f"{st['files']:,}",
                  f"{st['index']:.1f} MB",
                  f"{float(plain):.1f} s" if plain is not None else "—",  # type: ignore[arg-type]
                  f"{float(plain) / total:.1f}×" if plain is not None else "—"]  # type: ignore[arg-type]
         print("| " + " | ".join(cells) + " |")
-    columns = ["units", "unit chrome", "unit tables", "unit json", "downloads", "search", "other", "gz", "site"]
+    columns = ["units", "unit chrome", "unit tables", "unit json", "unit xlsx", "downloads", "search", "other", "gz",
+               "site"]
     print("\nWhere the site's bytes go (MB; a unit page's chrome is everything outside its <article>; gz: the "
           "pre-compressed copies):\n")
     print("| " + " | ".join(columns) + " |")

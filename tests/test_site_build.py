@@ -534,3 +534,66 @@ def test_a_cell_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
                 assert c.data_type != "f", f"{c.coordinate} 是公式：{c.value}"
     frame = pd.read_excel(xlsx, dtype=str)
     assert list(frame["单位名称"]) == ["'" + f for f in FORMULAS]
+
+
+# --------------------------------------------------------------------------------------------
+# (h) a unit page's chrome: fewer bytes, the same page
+# --------------------------------------------------------------------------------------------
+
+
+class _Reading(HTMLParser):
+    """What a browser makes of HTML: elements and attributes in order, text with each run of whitespace as one
+    space (a run of only whitespace as one token), Material's JSON configuration as the data it holds."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tokens: list[Any] = []
+        self.config = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tokens.append(("<", tag, attrs))
+        self.config = tag == "script" and ("id", "__config") in attrs
+
+    def handle_endtag(self, tag: str) -> None:
+        self.tokens.append((">", tag))
+        self.config = False
+
+    def handle_data(self, data: str) -> None:
+        if self.config:
+            self.tokens.append(("json", json.loads(data)))
+        elif not data.strip():
+            self.tokens.append(("space",))
+        else:
+            before, after = (" " if data[0].isspace() else ""), (" " if data[-1].isspace() else "")
+            self.tokens.append(("text", before + " ".join(data.split()) + after))
+
+
+def chrome_read(html_text: str) -> tuple[str, list[Any]]:
+    """A unit page without its article and its own title: what is the same on every unit page."""
+    title = re.search(r"<title>(.*?) - ", html_text)
+    assert title, html_text[:500]
+    start, end = html_text.index("<article"), html_text.index("</article>")
+    chrome = (html_text[:start] + html_text[end:]).replace(title[1], "TITLE")
+    reading = _Reading()
+    reading.feed(chrome)
+    reading.close()
+    return chrome, reading.tokens
+
+
+def test_a_unit_pages_chrome_is_the_shell_mkdocs_made_in_fewer_bytes(built: BuiltSite) -> None:
+    from generator.site.assemble import shell_units
+
+    shells = shell_units(built.prepared.outcomes.values())
+    compared = 0
+    for outcome in built.prepared.outcomes.values():
+        aid = outcome.rubric.id
+        others = [u.unit.id for u in outcome.units if u.unit.id != shells.get(aid)]
+        if not others:
+            continue
+        made_by_mkdocs = (built.site / html_path(unit_page(aid, shells[aid]))).read_text(encoding="utf-8")
+        assembled = (built.site / html_path(unit_page(aid, others[-1]))).read_text(encoding="utf-8")
+        (theirs, their_tokens), (ours, our_tokens) = chrome_read(made_by_mkdocs), chrome_read(assembled)
+        assert our_tokens == their_tokens, aid
+        assert len(ours.encode()) < 0.8 * len(theirs.encode()), (aid, len(ours), len(theirs))
+        compared += 1
+    assert compared >= 3

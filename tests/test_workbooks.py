@@ -10,6 +10,7 @@ import csv
 import io
 import shutil
 import subprocess
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -133,6 +134,20 @@ def test_a_units_workbook_has_its_items_and_reasons_as_numbers(outcome: Assessme
     assert book["逐项得分"]["E2"].number_format == "0.00" and book["逐项得分"]["C2"].number_format == "0"
     rules = list(book["扣分明细"].values)
     assert rules[1][:4] == ("c1", "组织生活", "a", 2.25) and rules[1][6] == "党课不足"
+
+
+def test_a_units_workbook_is_the_same_bytes_every_time(outcome: AssessmentOutcome) -> None:
+    """Written once (no second zip pass): the zip's entries and the document carry fixed dates, not today's."""
+    u1 = outcome.by_unit()["u1"]
+    data = unit_workbook(outcome, u1)
+    assert unit_workbook(outcome, u1) == data
+    with zipfile.ZipFile(io.BytesIO(data)) as book:
+        assert {i.date_time for i in book.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        core = book.read("docProps/core.xml").decode("utf-8")
+    assert core.count("2000-01-01T00:00:00Z") == 2, core  # created and modified
+    # a number stays a number, text stays text, a formula-like name stays text
+    sheet = openpyxl.load_workbook(io.BytesIO(unit_workbook(outcome, outcome.by_unit()["u2"])))["得分汇总"]
+    assert [c.value for c in sheet["B"]][1] == "'=二支部"
 
 
 def test_the_years_lists(outcome: AssessmentOutcome) -> None:

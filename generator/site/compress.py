@@ -9,6 +9,11 @@ byte-identical. A file the build took from the previous site (the same file, har
 :mod:`generator.site.cache`) takes that site's ``.gz`` too, when the ``.gz`` still carries the file's modification
 time (it is given it when made): a rebuild compresses only what it made again.
 
+Each unit's page and JSON have no copy: there is one of each per unit (at 10,000 units the copies would be
+130 MB and a tenth of the build's time), each is read by few people, and the server compresses them as they
+are sent (``gzip on`` in the lines kaoping writes for nginx). The pages and files every visitor loads (the
+theme's scripts and styles, the search index, the shared pages and downloads) have their copy.
+
 Brotli (``.br``) is not written: Debian's nginx serves it only with an extra module
 (``libnginx-mod-http-brotli-static``), and its ``brotli_static`` directive is an error on a server without
 that module, so the configuration kaoping writes could not use it safely.
@@ -24,12 +29,17 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.site import paths
+
 #: What is worth compressing: text. Images, XLSX and the like are compressed already.
 SUFFIXES = frozenset({".html", ".css", ".js", ".json", ".xml", ".svg", ".csv", ".txt", ".map"})
 #: Below this size a compressed copy saves less than one network packet.
 MIN_SIZE = 1024
 #: zlib's level 6: within a few percent of level 9 at a third of the time (the site can be gigabytes).
 LEVEL = 6
+#: Files above this size (an assessment's full JSON of thousands of units) take level 1: four times faster,
+#: and the copy still about a fifth of the file.
+BIG = 8 * 1024 * 1024
 
 
 @dataclass
@@ -37,6 +47,12 @@ class Compressed:
     files: int = 0
     before: int = 0
     after: int = 0
+
+
+def per_unit(rel: str) -> bool:
+    """A unit's own page or JSON (``assessments/<id>/units/…``): compressed by the server as it is sent."""
+    parts = rel.split("/")
+    return len(parts) == 4 and parts[0] == paths.GENERATED and parts[2] == "units"
 
 
 def compressible(path: Path) -> bool:
@@ -48,7 +64,7 @@ def compressible(path: Path) -> bool:
 
 def gzip_bytes(data: bytes) -> bytes:
     """gzip with an empty name and time 0 in its header: the same bytes for the same input."""
-    return gzip.compress(data, compresslevel=LEVEL, mtime=0)
+    return gzip.compress(data, compresslevel=LEVEL if len(data) <= BIG else 1, mtime=0)
 
 
 def _previous_copy(path: Path, before: Path) -> Path | None:
@@ -62,23 +78,28 @@ def _previous_copy(path: Path, before: Path) -> Path | None:
     return old_gz if same and stat.S_ISREG(packed.st_mode) and packed.st_mtime_ns == now.st_mtime_ns else None
 
 
-def compress_file(path: Path, before: Path | None = None) -> tuple[int, int]:
+def _take_previous(path: Path, before: Path) -> tuple[int, int] | None:
+    """Link ``before``'s ``.gz`` beside ``path`` when it was made from this very file; its sizes, or None."""
+    old = _previous_copy(path, before)
+    if old is None:
+        return None
+    target = path.with_name(path.name + ".gz")
+    try:
+        os.link(old, target)
+        return path.stat().st_size, target.stat().st_size
+    except OSError:
+        return None
+
+
+def compress_file(path: Path) -> tuple[int, int]:
     """Write ``path.gz`` when it is smaller than ``path``; returns (size before, size after) or (0, 0).
 
     A ``.gz`` that is already there is left alone (MkDocs writes ``sitemap.xml.gz`` itself). The copy gets the
-    file's modification time, so a server's Last-Modified and ETag are the same for both. ``before`` is where
-    the file was in the previous site: its ``.gz`` is linked when it was made from this very file.
+    file's modification time, so a server's Last-Modified and ETag are the same for both.
     """
     target = path.with_name(path.name + ".gz")
     if os.path.lexists(target):
         return 0, 0
-    old = _previous_copy(path, before) if before is not None else None
-    if old is not None:
-        try:
-            os.link(old, target)
-            return path.stat().st_size, target.stat().st_size
-        except OSError:
-            pass
     data = path.read_bytes()
     packed = gzip_bytes(data)
     if len(packed) >= len(data):
@@ -93,24 +114,34 @@ def compress_files(files: Iterable[Path], workers: int = 2, site: Path | None = 
                    previous: Path | None = None) -> Compressed:
     """Compress the given files (those worth it) on ``workers`` threads: zlib releases the interpreter lock.
     With the ``site`` they are in and the ``previous`` site, a file unchanged since takes its ``.gz`` from there."""
-    todo = [f for f in files if compressible(f)]
     out = Compressed()
 
-    def one(path: Path) -> tuple[int, int]:
-        before = previous / path.relative_to(site) if site is not None and previous is not None else None
-        return compress_file(path, before)
+    def count(sizes: tuple[int, int] | None) -> None:
+        if sizes is not None and sizes[0]:
+            out.files += 1
+            out.before += sizes[0]
+            out.after += sizes[1]
 
+    todo = []
+    for path in files:
+        if not compressible(path) or os.path.lexists(path.with_name(path.name + ".gz")):
+            continue
+        taken = _take_previous(path, previous / path.relative_to(site)) if site and previous else None
+        if taken is None:
+            todo.append(path)
+        count(taken)
+    # The biggest first, so that one big file does not finish alone at the end.
+    todo.sort(key=lambda p: -p.stat().st_size)
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        for before, after in pool.map(one, todo):
-            if before:
-                out.files += 1
-                out.before += before
-                out.after += after
+        for sizes in pool.map(compress_file, todo):
+            count(sizes)
     return out
 
 
 def compress_site(site_dir: Path, workers: int = 2, previous: Path | None = None) -> Compressed:
     """A ``.gz`` beside every text file of the built site worth compressing; ``previous`` is the site it
     replaces (files taken from it keep their ``.gz``)."""
-    files = sorted(p for p in site_dir.rglob("*") if p.suffix in SUFFIXES)
+    files = sorted(
+        p for p in site_dir.rglob("*") if p.suffix in SUFFIXES and not per_unit(p.relative_to(site_dir).as_posix())
+    )
     return compress_files(files, workers, site_dir, previous)

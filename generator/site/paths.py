@@ -7,6 +7,7 @@ which works from any web server and from a folder opened in a browser.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 
 #: The folder inside ``docs/`` that holds every generated page (git-ignored).
@@ -48,10 +49,16 @@ def html_path(path: str) -> str:
 
 def link(from_page: str, to: str, anchor: str = "") -> str:
     """A relative URL from the page ``from_page`` (a docs path) to ``to`` (a docs path)."""
-    source = posixpath.dirname(html_path(from_page))
-    target = html_path(to)
-    url = posixpath.relpath(target, source or ".")
+    folder, name = posixpath.split(html_path(to))
+    way = _folder_link(posixpath.dirname(html_path(from_page)) or ".", folder or ".")
+    url = name if way == "." else f"{way}/{name}"
     return url + (f"#{anchor}" if anchor else "")
+
+
+@functools.lru_cache(maxsize=4096)
+def _folder_link(source: str, target: str) -> str:
+    # A site links thousands of pages in a few folders: the folders' relative path is worked out once.
+    return posixpath.relpath(target, source)
 
 
 def node_anchor(node_id: str) -> str:

@@ -28,6 +28,7 @@ from generator.engine.outcome import AssessmentOutcome, UnitOutcome
 from generator.engine.results import Notice
 from generator.site import paths, views
 from generator.site.downloads import write_downloads
+from generator.site.views.office import office_context
 from generator.site.yeardownloads import write_unit_workbook, write_year_downloads
 from generator.site.yearpages import write_year_pages
 
@@ -86,7 +87,7 @@ def _new_environment(templates: Path) -> jinja2.Environment:
     env.filters["pts"] = fmt
     env.filters["percent"] = fmt_percent
     # Chart geometry only (SVG coordinates), never a score.
-    env.filters["pct1"] = lambda v: f"{float(v):.1f}"
+    env.filters["pct1"] = lambda v: f"{float(v):.1f}".removesuffix(".0")
     return env
 
 
@@ -311,9 +312,10 @@ def render_pages(
                 out, paths.page(r.id, "notice"), renderer.render("notice.md.j2", views.notice_context(outcome, notice))
             )
             pages += 1
-        pages += write_year_pages(renderer, outcome, out)
+        office = office_context(outcome) if outcome.year is not None else None
+        pages += write_year_pages(renderer, outcome, out, office)
         if downloads:
-            write_year_downloads(outcome, out)
+            write_year_downloads(outcome, out, office)
     return pages
 
 

@@ -133,6 +133,13 @@ class UnitFiles:
     known: dict[str, list[Any]] | None = None
     #: The search box's index of this build (a :class:`generator.site.searchcache.Index`), kept after it.
     search: Any = None
+    #: The folders this build made (thousands of units share a few).
+    folders: set[Path] = field(default_factory=set)
+
+    def _folder(self, path: Path) -> None:
+        if path.parent not in self.folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(path.parent)
 
     def units(self) -> list[tuple[AssessmentOutcome, UnitOutcome]]:
         """The units this build makes: the chosen ones, and every assessment's shell (MkDocs lays it out)."""
@@ -158,7 +165,7 @@ class UnitFiles:
             files = (paths.unit_page(aid, uid), paths.unit_json(aid, uid), unit_workbook(aid, uid))
             old = [self.record.reusable(f"docs/{f}", key) for f in files]
             if all(p is not None for p in old):
-                (docs / files[0]).parent.mkdir(parents=True, exist_ok=True)
+                self._folder(docs / files[0])
                 for path, f in zip(old, files, strict=True):
                     link_or_copy(path, docs / f)  # type: ignore[arg-type]
                 self.reused += 1
@@ -231,7 +238,7 @@ class UnitFiles:
             key = self.keys.of(aid, uid)
             page = paths.html_path(paths.unit_page(aid, uid))
             json_file = paths.unit_json(aid, uid)
-            (site_dir / json_file).parent.mkdir(parents=True, exist_ok=True)
+            self._folder(site_dir / json_file)
             link_or_copy(docs / json_file, site_dir / json_file)
             self.written[f"site/{json_file}"] = key
             workbook = unit_workbook(aid, uid)

@@ -25,7 +25,7 @@ from typing import Any
 import pandas as pd
 import xlsxwriter
 
-from generator.data.formulas import neutralise
+from generator.data.formulas import FORMULA_START, neutralise
 
 #: The date stamped into XLSX files, so that a rebuild of the same data is byte-identical.
 FIXED_TIME = datetime(2000, 1, 1)
@@ -71,22 +71,29 @@ def decimals_of(values: Iterable[Any]) -> int:
     """The most decimal places any number in ``values`` has (0–4): the column's number format follows it."""
     places = 0
     for v in values:
-        if isinstance(v, Decimal) and v == v and v.is_finite():
-            exponent = v.normalize().as_tuple().exponent
-            if isinstance(exponent, int):
-                places = max(places, -exponent)
+        if type(v) is Decimal and v.is_finite():
+            exponent = v.as_tuple().exponent
+            if isinstance(exponent, int) and exponent < 0 and -exponent > places:
+                exponent = v.normalize().as_tuple().exponent
+                if isinstance(exponent, int):
+                    places = max(places, -exponent)
     return min(places, 4)
 
 
 Cell = Any
 
 
-def _kind(value: Any) -> str:
-    if isinstance(value, bool) or value is None or value == "":
-        return "blank" if value is None or value == "" else "text"
-    if isinstance(value, (Decimal, int, float)):
-        return "number" if value == value else "blank"  # NaN (pandas' missing value) is a blank cell
-    return "text"
+def _text(value: str) -> str:
+    """:func:`neutralise`, quicker for the usual text: printable (no control character) and not formula-like."""
+    return value if value.isprintable() and not value.startswith(FORMULA_START) else neutralise(value)
+
+
+def _is_number(value: Any) -> bool:
+    """A cell written as a number: a Decimal, int or float that is not NaN (pandas' missing value); not a bool."""
+    kind = type(value)
+    if kind is Decimal or kind is float:
+        return bool(value == value)
+    return kind is int or (isinstance(value, (Decimal, int, float)) and not isinstance(value, bool) and value == value)
 
 
 def workbook_bytes(sheets: Sequence[tuple[str, pd.DataFrame]], note: str = "", wrap: Sequence[str] = ()) -> bytes:
@@ -101,12 +108,19 @@ def workbook_bytes(sheets: Sequence[tuple[str, pd.DataFrame]], note: str = "", w
     )
 
 
+#: XlsxWriter's options: text is never read as a number, formula or link; nothing is written to temporary files.
+_OPTIONS = {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
+
+
 def sheets_bytes(
     sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Cell]]]], note: str = "", wrap: Sequence[str] = ()
 ) -> bytes:
-    """A workbook of ``(name, header, rows)`` sheets, written cell by cell with XlsxWriter."""
+    """A workbook of ``(name, header, rows)`` sheets, written cell by cell with XlsxWriter.
+
+    Byte-identical from one build to the next: XlsxWriter dates the zip's entries 1980-01-01 when it writes
+    in memory, and the document's dates are FIXED_TIME."""
     raw = io.BytesIO()
-    book = xlsxwriter.Workbook(raw, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False})
+    book = xlsxwriter.Workbook(raw, _OPTIONS)
     book.set_properties({"author": "kaoping", "created": FIXED_TIME})
     styles = _Styles(book)
     taken: set[str] = set()
@@ -121,7 +135,7 @@ def sheets_bytes(
         ws.freeze_panes(top + 1, 2 if len(header) > 2 else 0)
         ws.autofilter(top, 0, top + max(len(rows), 1), max(len(header), 1) - 1)
     book.close()
-    return fixed_zip(raw.getvalue())
+    return raw.getvalue()
 
 
 class _Styles:
@@ -140,19 +154,19 @@ class _Styles:
 
 def _column(ws: Any, styles: _Styles, c: int, name: str, column: Sequence[Cell], top: int, wrap: bool) -> None:
     """One column: numbers as numbers in the format the column needs, text neutralised, a width that fits."""
-    places = decimals_of(v for v in column if _kind(v) == "number")
-    number = styles.number(places)
+    numbers = [_is_number(v) for v in column]
+    number = styles.number(decimals_of(v for v, n in zip(column, numbers, strict=True) if n))
     if wrap:
         ws.set_column(c, c, 50, styles.wrapped)
     else:
         widest = max([len(name)] + [len(str(v)) for v in column[:200] if v is not None])
         ws.set_column(c, c, min(60, max(8, widest * 2 + 2)))
-    for r, value in enumerate(column, start=top + 1):
-        kind = _kind(value)
-        if kind == "number":
-            ws.write_number(r, c, float(value), number)
-        elif kind == "text":
-            ws.write_string(r, c, neutralise(str(value)))
+    write_number, write_string = ws.write_number, ws.write_string
+    for r, (value, is_number) in enumerate(zip(column, numbers, strict=True), start=top + 1):
+        if is_number:
+            write_number(r, c, float(value), number)
+        elif value is not None and value != "" and value == value:
+            write_string(r, c, _text(value if type(value) is str else str(value)))
 
 
 def numbers(row: Mapping[str, Any], columns: Iterable[str]) -> dict[str, Any]:

@@ -255,14 +255,15 @@ def year_frames(outcome: AssessmentOutcome, ctx: OfficeYearContext | None = None
     ]
 
 
-def write_year_downloads(outcome: AssessmentOutcome, docs: Path) -> None:
-    """The office's year workbook and the consequences CSV (nothing for an assessment without its year)."""
+def write_year_downloads(outcome: AssessmentOutcome, docs: Path, ctx: OfficeYearContext | None = None) -> None:
+    """The office's year workbook and the consequences CSV (nothing for an assessment without its year);
+    ``ctx`` is the office page's context, when already made."""
     if outcome.year is None:
         return
     xlsx, csv_file = yearpaths.year_downloads(outcome.rubric.id)
     target = docs / xlsx
     target.parent.mkdir(parents=True, exist_ok=True)
-    ctx = office_context(outcome)
+    ctx = ctx or office_context(outcome)
     sheets = year_frames(outcome, ctx)
     target.write_bytes(workbook_bytes(sheets, _note(outcome), wrap=("问题", "发现的问题", "异议内容")))
     frame = dict(sheets)["结果运用"].map(

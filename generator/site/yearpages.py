@@ -9,7 +9,7 @@ from generator.data.sample import DOWNLOAD_NOTE
 from generator.engine.outcome import AssessmentOutcome
 from generator.site import yearpaths
 from generator.site.letterdocx import LetterDoc, letter_docx
-from generator.site.views.office import LetterContext, letter_context, office_context
+from generator.site.views.office import LetterContext, OfficeYearContext, letter_context, office_context
 
 
 class _Renderer(Protocol):
@@ -44,12 +44,15 @@ def letter_doc(ctx: LetterContext) -> LetterDoc:
     )
 
 
-def write_year_pages(renderer: _Renderer, outcome: AssessmentOutcome, out: Path) -> int:
-    """The office's page of the year and every letter's page and .docx; returns the number of pages."""
+def write_year_pages(
+    renderer: _Renderer, outcome: AssessmentOutcome, out: Path, office: OfficeYearContext | None = None
+) -> int:
+    """The office's page of the year (``office``: its context, when already made) and every letter's page and
+    .docx; returns the number of pages."""
     if outcome.year is None:
         return 0
     aid = outcome.rubric.id
-    _write(out, yearpaths.office_page(aid), renderer.render("year.md.j2", office_context(outcome)))
+    _write(out, yearpaths.office_page(aid), renderer.render("year.md.j2", office or office_context(outcome)))
     for letter in outcome.year.records.letters:
         ctx = letter_context(outcome, letter)
         _write(out, ctx.path, renderer.render("letter.md.j2", ctx))
