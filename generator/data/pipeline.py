@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -26,10 +27,17 @@ class Prepared:
     assessments: dict[str, Assessment] = field(default_factory=dict)
 
 
-def prepare(root: Path, only: set[str] | None = None) -> Prepared:
-    """Load, check and score every assessment under ``root`` (or those in ``only``)."""
+def prepare(root: Path, only: set[str] | None = None, *, spare: Callable[[], None] | None = None) -> Prepared:
+    """Load, check and score every assessment under ``root`` (or those in ``only``).
+
+    ``spare`` (the build's ``gc.freeze``) is called once the results are made, before the paused cycle
+    collector resumes: resumed first, it would walk every object made here once more.
+    """
     with collector_paused():
-        return _prepare(root, only)
+        prepared = _prepare(root, only)
+        if spare is not None:
+            spare()
+        return prepared
 
 
 def _prepare(root: Path, only: set[str] | None) -> Prepared:
