@@ -9,6 +9,7 @@ same, file for file and byte for byte (the build stamp aside, which says when a 
 
 from __future__ import annotations
 
+import errno
 import gzip
 import os
 import random
@@ -225,6 +226,35 @@ def test_a_rebuild_compresses_only_what_it_made_again(project: Path) -> None:
         path = site / rel
         assert gzip.decompress(path.with_name(path.name + ".gz").read_bytes()) == path.read_bytes(), rel
     assert not any(rel.startswith(f"assessments/{synth.AID}/units/") for rel in after), "单位页面由网站服务器即时压缩"
+
+
+def test_downloads_made_in_a_process_of_their_own_are_the_same(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.site import units
+
+    monkeypatch.setattr(units, "BACKGROUND_UNITS", 1)
+    fresh = fresh_copy(project, tmp_path / "background")
+    assert build(fresh, progress=Progress(quiet=True)).ok
+    assert site_and_docs(fresh) == site_and_docs(project)
+
+
+def test_a_download_that_cannot_be_written_in_its_process_stops_the_build(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.site import units
+    from generator.site.build import BuildError
+
+    def full(_outcome: object) -> bytes:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(units, "BACKGROUND_UNITS", 1)
+    monkeypatch.setattr(units, "results_workbook", full)
+    fresh = fresh_copy(project, tmp_path / "full")
+    with pytest.raises(BuildError, match="磁盘空间不足|空间"):
+        build(fresh, progress=Progress(quiet=True))
+    assert not (fresh / "site").exists()
+    assert not list(fresh.glob(".kaoping-tmp-*"))
 
 
 def test_splicing_a_documents_postings_is_encoding_them_again() -> None:

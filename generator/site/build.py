@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
-import gc
 import os
 import shutil
 import signal
@@ -54,6 +53,7 @@ from generator.site.chrome import (
     run_mkdocs,
     working_directory,
 )
+from generator.site.collector import spared_by_collector
 from generator.site.compress import compress_site
 from generator.site.progress import Progress
 from generator.site.render import TemplateFailure, UnitPages, render_pages, template_error_words
@@ -148,29 +148,6 @@ def terminate_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-@contextlib.contextmanager
-def spared_by_collector() -> Iterator[Callable[[], None]]:
-    """Gives a call that puts every object alive then out of the cycle collector's way until the block ends.
-
-    The scored results are millions of objects without cycles that the build keeps to the end. Each full run
-    of the collector, set off by allocations while pages are made, would walk them all again; and in the forked
-    render workers it would write to every page they share with this process. Frozen, they are skipped (and
-    still freed by reference counting); at the end they are handed back to the collector.
-    """
-    frozen = False
-
-    def spare() -> None:
-        nonlocal frozen
-        gc.freeze()
-        frozen = True
-
-    try:
-        yield spare
-    finally:
-        if frozen:
-            gc.unfreeze()
-
-
 def remove_leftovers(root: Path) -> None:
     """Remove temporary folders a killed build left behind (called under the lock).
 
@@ -258,8 +235,16 @@ def generate(
     progress.step(f"生成页面：{len(prepared.outcomes)} 项考核，{units} 个单位")
     staged_docs = scratch / "docs"
     rubrics = [r for r, _ in prepared.project.rubrics.values()]
-    pages = render_pages(rubrics, prepared.outcomes, prepared.project.notices, templates, staged_docs)
-    files.sources(staged_docs, with_downloads=plan.shard is None)
+    # The results downloads are made beside the pages (in a process of their own for big assessments).
+    background = files.downloads(staged_docs) if plan.shard is None else None
+    try:
+        pages = render_pages(rubrics, prepared.outcomes, prepared.project.notices, templates, staged_docs)
+        files.sources(staged_docs, with_downloads=plan.shard is None)
+        if background is not None:
+            background.wait()
+    finally:
+        if background is not None:
+            background.stop()
     progress.step(changes_words(files, prepared))
     docs_dir = root / "docs"
     docs_dir.mkdir(exist_ok=True)

@@ -163,11 +163,15 @@ def splice(encoded: array[int], number: int, positions: list[int] | None) -> arr
 class Index:
     """Writes the index of a build, from what the last build kept where it can."""
 
-    def __init__(self, root: Path, base: str, old_site: Path) -> None:
+    def __init__(self, root: Path, base: str, old_site: Path, previous: Index | None = None) -> None:
+        """``previous``: the last build's index still in memory (the preview's), instead of the one kept on disk."""
         self.root = root
         self.old_folder = old_site / FOLDER
-        self.old = _load(root, base)
         self.kept = Kept(base)
+        if previous is not None:
+            self.old: Kept | None = previous.kept if previous.kept.base == base else None
+        else:
+            self.old = _load(root, base)
 
     def documents(
         self,
@@ -315,9 +319,11 @@ class Index:
         n = int(rel[2:-3])
         return shard_text(n, shards, encoded, self.kept.by_shard[n]) if rel[0] == "t" else chunk_text(n, docs, wheres)
 
-    def keep(self, site_dir: Path) -> None:
-        """Keep this build's index for the next, with the identities its files have in ``site_dir``."""
+    def keep(self, site_dir: Path, save: bool = True) -> None:
+        """Keep this build's index for the next, with the identities its files have in ``site_dir``; on disk
+        unless ``save`` is false (the preview keeps it in memory)."""
         folder = site_dir / FOLDER
         for rel, known in self.kept.files.items():
             known[1:] = _identity(folder / rel) or []
-        _save(self.root, self.kept)
+        if save:
+            _save(self.root, self.kept)

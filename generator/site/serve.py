@@ -195,24 +195,25 @@ class Preview:
             downloads={name: o for o in ordered for name in _download_files(o)},
         )
         add_search_entries(staged, self._unit_entries(built, ordered, shell_ids))
-        self._search_index(staged, prepared, base, ordered)
+        search = self._search_index(staged, prepared, base, ordered)
         for child in self.folder.iterdir():
             shutil.rmtree(child) if child.is_dir() else child.unlink()
         for child in staged.iterdir():
             shutil.move(str(child), self.folder / child.name)
         staged.rmdir()
-        if self.search is not None:
-            self.search.keep(self.folder)
+        search.keep(self.folder, save=False)
+        self.search = search
         return built
 
-    def _search_index(self, staged: Path, prepared: Any, base: str, ordered: list[Any]) -> None:
+    def _search_index(self, staged: Path, prepared: Any, base: str, ordered: list[Any]) -> Index:
         """The search box's index, patched from the last one where the pages and units are the same."""
         keys = UnitKeys(base, prepared.outcomes, prepared.assessments, prepared.project.notices)
-        # The preview's own cache folder (the workspace's, never the project's).
-        self.search = Index(self.workspace, base, self.folder)
+        # Patched from the last rebuild's index, kept in memory (the workspace is the preview's, never the project's).
+        search = Index(self.workspace, base, self.folder, previous=self.search)
         rubrics = [r for r, _ in prepared.project.rubrics.values()]
         labels = assessment_labels((r.id, r.title, r.year) for r in rubrics)
-        self.search.write(staged, self.search.documents(staged, ordered, labels, keys.of))
+        search.write(staged, search.documents(staged, ordered, labels, keys.of))
+        return search
 
     def _unit_entries(self, built: _Built, ordered: Iterable[Any], shells: dict[str, str]) -> list[dict[str, Any]]:
         renderer = Renderer(self.root / TEMPLATES_DIR)

@@ -4,8 +4,8 @@ Two steps, around MkDocs:
 
 1. :meth:`UnitFiles.sources` puts each unit's Markdown and JSON into the staged ``docs/assessments``: a
    hard link to last build's file when the unit's key is the same, else rendered (on several processes).
-   The downloads follow: the full JSON is the units' JSON joined, the CSV and XLSX are kept while the
-   results table they hold is the same.
+   The full JSON follows, the units' JSON joined. The results CSV and XLSX (:meth:`UnitFiles.downloads`)
+   are kept while the results table they hold is the same, else made beside the pages.
 2. :meth:`UnitFiles.pages` puts each unit's HTML into the staged site: a link to last build's page when
    the unit's key and its assessment's shell (:mod:`generator.site.assemble`) are the same, else
    assembled from the Markdown. Material's search entries of the units are kept the same way.
@@ -83,10 +83,9 @@ def in_parallel(
     workers: int,
     label: str,
     count: Count,
-    meanwhile: Callable[[], None] | None = None,
 ) -> list[Any]:
     """``work`` on every item, on ``workers`` forked processes when there are enough items to pay; results in
-    order. ``meanwhile`` runs in this process while the workers work."""
+    order."""
     global _JOB
     chunks = [(start, min(start + CHUNK, len(items))) for start in range(0, len(items), CHUNK)]
     results: dict[int, list[Any]] = {}
@@ -96,20 +95,60 @@ def in_parallel(
             # Fork: the workers share the scored outcomes copy-on-write instead of receiving them pickled.
             with multiprocessing.get_context("fork").Pool(workers, initializer=_worker_start) as pool:
                 pending = pool.map_async(_run_chunk, chunks, chunksize=1)
-                if meanwhile is not None:
-                    meanwhile()
                 for n, part in enumerate(pending.get()):
                     results[n] = part
                     count(label, min(len(items), (n + 1) * CHUNK), len(items))
         else:
-            if meanwhile is not None:
-                meanwhile()
             for n, chunk in enumerate(chunks):
                 results[n] = _run_chunk(chunk)
                 count(label, chunk[1], len(items))
     finally:
         _JOB = None
     return [r for n in range(len(chunks)) for r in results[n]]
+
+
+#: From this many units on, the downloads are made in a process of their own.
+BACKGROUND_UNITS = 2000
+_MAKE: list[tuple[Path, Callable[[], bytes]]] = []
+
+
+def _make_all() -> None:
+    for target, make in _MAKE:
+        target.write_bytes(make())
+
+
+class Background:
+    """Files made beside the rest of the build: in a forked process, or here and now when not worth one."""
+
+    def __init__(self, todo: list[tuple[Path, Callable[[], bytes]]], fork: bool) -> None:
+        global _MAKE
+        self.pool: Any = None
+        self.pending: Any = None
+        if not todo or not fork:
+            for target, make in todo:
+                target.write_bytes(make())
+            return
+        _MAKE = todo
+        try:
+            self.pool = multiprocessing.get_context("fork").Pool(1, initializer=_worker_start)
+        finally:
+            _MAKE = []
+        self.pending = self.pool.apply_async(_make_all)
+
+    def wait(self) -> None:
+        """Until the files are written; raises what making them raised."""
+        if self.pool is None:
+            return
+        try:
+            self.pending.get()
+        finally:
+            self.stop()
+
+    def stop(self) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
 
 
 @dataclass
@@ -185,15 +224,19 @@ class UnitFiles:
             (docs / paths.unit_json(aid, u.unit.id)).write_bytes(unit_json_bytes(pages.outcomes[aid], u))
             write_unit_workbook(pages.outcomes[aid], u, docs)
 
-        later = partial(self.downloads, docs) if with_downloads else None
-        in_parallel(render, todo, self.workers, "生成单位页面", self.count, later)
+        in_parallel(render, todo, self.workers, "生成单位页面", self.count)
         if with_downloads:
             self.joined(docs)
 
-    def downloads(self, docs: Path) -> None:
-        """Each assessment's CSV and XLSX, kept while the results table they hold is the same."""
+    def downloads(self, docs: Path) -> Background:
+        """Each assessment's CSV and XLSX, kept while the results table they hold is the same. Those made again
+        are made beside the rest of the build, in a forked process when the assessments are big (the results
+        workbook of 10,000 units takes seconds); ``wait()`` on what this returns before ``docs`` moves."""
+        todo: list[tuple[Path, Callable[[], bytes]]] = []
+        units = 0
         for o in self.prepared.outcomes.values():
             r = o.rubric
+            units += len(o.units)
             csv_file, xlsx_file, _ = paths.downloads(r.id)
             frame = results_frame(o)
             key = digest(self.keys.base, repr(r), repr(o.sample), frame.to_csv(index=False))
@@ -209,8 +252,9 @@ class UnitFiles:
                 if old is not None:
                     link_or_copy(old, target)
                 else:
-                    target.write_bytes(make())
+                    todo.append((target, make))
                 self.written[f"docs/{name}"] = key
+        return Background(todo, fork=units >= BACKGROUND_UNITS and self.workers > 1)
 
     def joined(self, docs: Path) -> None:
         """Each assessment's full JSON, joined from the units' JSON files in ``docs``."""
