@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from generator.data import check_records as records
 from generator.data.check_units import read_registry
-from generator.data.formulas import formula_like
+from generator.data.formulas import FORMULA_START, formula_like
 from generator.data.problems import Loc, Problems
 from generator.data.results_context import ResultsContext
 from generator.data.tables import TABLES
@@ -193,23 +193,41 @@ def _finding(ctx: ResultsContext, row: Row, unit: Unit) -> Finding | None:
 def _check_entry_totals(ctx: ResultsContext, findings: Mapping[str, list[Finding]]) -> None:
     """Checks over all rows of one rule for one unit (ranges, one-off deductions recorded twice): the rule's kind's."""
     units = ctx.units
+    rules: dict[tuple[str, str, str], Rule] = {}
     for uid, rows in findings.items():
         by_rule: dict[tuple[str, str], list[Finding]] = defaultdict(list)
         for f in rows:
             by_rule[(f.node, f.rule)].append(f)
+        type_id = units[uid].type
         for (node_id, rid), group in by_rule.items():
-            typed = ctx.typed[units[uid].type][node_id]
-            rule = dict(typed.rules)[rid]
+            typed = ctx.typed[type_id][node_id]
+            rule = rules.get((type_id, node_id, rid))
+            if rule is None:
+                rule = rules[(type_id, node_id, rid)] = dict(typed.rules)[rid]
             where = f"单位 {uid} 指标 {node_id} 规则 {rid}"
             rule.check_rows(group, RowsCheck(ctx.problems, group[-1].loc, where, typed.points))
 
 
 def _duplicates(raw: RawResults, problems: Problems) -> None:
     """Identical rows in a table are a copy-paste slip, never two findings."""
+    normed: dict[str, str] = {}  # each distinct cell text read once
     for name in (t.name for t in TABLES if t.name != "units"):
-        seen: dict[tuple[tuple[str, str], ...], Loc] = {}
+        seen: dict[tuple[tuple[str, ...], tuple[str, ...]], Loc] = {}
+        orders: dict[tuple[str, ...], tuple[str, ...]] = {}  # a file's columns, sorted once
         for row in getattr(raw, name):
-            key = tuple(sorted((k, norm(v)) for k, v in row.cells.items() if k != "note"))
+            cells = row.cells
+            columns = tuple(cells)
+            order = orders.get(columns)
+            if order is None:
+                order = orders[columns] = tuple(sorted(k for k in columns if k != "note"))
+            values = []
+            for k in order:
+                text = cells[k]
+                value = normed.get(text)
+                if value is None:
+                    value = normed[text] = norm(text)
+                values.append(value)
+            key = (order, tuple(values))
             if key in seen:
                 first = seen[key]
                 problems.error(
@@ -221,6 +239,9 @@ def _duplicates(raw: RawResults, problems: Problems) -> None:
                 seen[key] = row.loc
 
 
+_FORMULA_FIRST = frozenset(FORMULA_START)
+
+
 def _formula_text(raw: RawResults, problems: Problems) -> None:
     """Text Excel or WPS would run as a formula when the office opens the CSV file (the site shows it as
     text, and the downloads are neutralised: :mod:`generator.data.formulas`). Codes and numbers are checked
@@ -228,9 +249,10 @@ def _formula_text(raw: RawResults, problems: Problems) -> None:
     for table in TABLES:
         free = {c.name: c.title for c in table.columns if not c.code and c.name not in ("amount", "score", "count")}
         for row in getattr(raw, table.name):
+            cells = row.cells
             for name, title in free.items():
-                text = row.get(name)
-                if text and formula_like(text):
+                text = cells.get(name)
+                if text and text[0] in _FORMULA_FIRST and formula_like(text):
                     shown = text if len(text) <= 20 else text[:20] + "……"
                     problems.warning(
                         row.at(name),

@@ -137,6 +137,7 @@ def parse_table(data: bytes, file: str, table: Table, problems: Problems) -> lis
     start = 1
     last: tuple[list[str], int] | None = None
     codes = {c.name: c.title for c in table.columns if c.code}
+    shared: dict[str, str] = {}
     refused = 0
     try:
         for cells in reader:
@@ -166,7 +167,7 @@ def parse_table(data: bytes, file: str, table: Table, problems: Problems) -> lis
                 columns = {name: index for index, name in enumerate(header, start=1) if name is not None}
                 continue
             last = (cells, line)
-            rows.append(_make_row(cells, header, columns, codes, file, line, header_line, problems))
+            rows.append(_make_row(cells, header, columns, codes, file, line, header_line, problems, shared))
         if last is not None and len(last[0]) < width and not text.endswith(("\n", "\r")):
             rows.pop()
             _cut_off(last, width, file, problems)
@@ -234,6 +235,8 @@ MAX_CHARACTER_PROBLEMS = 20
 def _refused_characters(cells: list[str], file: str, line: int, problems: Problems, before: int) -> int:
     """Report the characters no text may hold (:mod:`generator.data.characters`) in one row; returns how many
     there are. ``before`` is how many the file had in earlier rows (the listing stops at a limit)."""
+    if "".join(cells).isprintable():  # the common case, the whole row at C speed
+        return 0
     found = 0
     for column, cell in enumerate(cells, start=1):
         for offset in refused_in(cell):
@@ -350,9 +353,11 @@ def _make_row(
     line: int,
     header_line: int,
     problems: Problems,
+    shared: dict[str, str],
 ) -> Row:
     """One data row; ``columns`` is the header's name → column number, ``codes`` the columns (name →
-    title) whose surrounding spaces are reported."""
+    title) whose surrounding spaces are reported. ``shared`` keeps one copy of each distinct cell text (a
+    unit's code, an item's, 是, 1 … are written on many rows)."""
     values: dict[str, str] = {}
     if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
         problems.error(
@@ -364,7 +369,8 @@ def _make_row(
         if name is None:
             continue
         cell = cells[index] if index < len(cells) else ""
-        values[name] = cell.strip()
+        value = cell.strip()
+        values[name] = shared.setdefault(value, value)
         if name in codes and values[name] and values[name] != cell:
             where = "前后" if cell[0].isspace() and cell[-1].isspace() else ("前面" if cell[0].isspace() else "后面")
             problems.warning(

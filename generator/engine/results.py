@@ -193,7 +193,7 @@ class Award:
     loc: Loc = field(default=NOWHERE, compare=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class UnitInput:
     """Everything recorded about one unit in one assessment."""
 

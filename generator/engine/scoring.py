@@ -21,7 +21,8 @@ from collections.abc import Mapping
 from dataclasses import replace
 from decimal import Decimal
 
-from generator.engine.exact import ZERO, quantize
+from generator.engine.exact import ZERO, SharedDecimals, quantize
+from generator.engine.gcpause import collector_paused
 from generator.engine.grading import standings
 from generator.engine.models import BonusItem, Rubric, UnitType
 from generator.engine.outcome import (
@@ -77,36 +78,39 @@ def _score_node(
     self_scores: Mapping[str, Decimal],
     touched: set[str],
     blank: dict[str, NodeOutcome],
-    ctx_base: tuple[Rubric, UnitType, Decimal | None],
+    ctx_base: tuple[Rubric, UnitType, Decimal | None, SharedDecimals],
 ) -> NodeOutcome:
     """A node's outcome. A subtree without findings or self scores (not ``touched``) has the same outcome
     for every unit of the type: it is made once and shared (``blank``)."""
     node_id = node.id
-    if node_id in blank and node_id not in touched:
-        return blank[node_id]
-    children = tuple(_score_node(c, findings, self_scores, touched, blank, ctx_base) for c in node.children)
+    children, children_lost = _score_children(node.children, findings, self_scores, touched, blank, ctx_base)
     if not node.applicable:
         outcome = NodeOutcome(node.node, False, None, ZERO, None, (), children, illustrative=node.illustrative)
     else:
-        rubric, unit_type, members = ctx_base
+        rubric, unit_type, members, shared = ctx_base
+        keep = shared.keep
         rules = []
+        lost_raw = children_lost
         ctx: ScoreContext | None = None
         for rid, rule in node.rules:
             found = findings.get((node_id, rid), ())
             if found or rule.EARNS:
                 ctx = ctx or ScoreContext(rubric, unit_type.id, unit_type.name, node.points, members, node_id)
-                rules.append(apply_rule(rid, rule, found, ctx))
-        lost_raw = sum((r.lost for r in rules), ZERO) + sum((c.lost for c in children if c.applicable), ZERO)
-        score = min(node.points, max(node.floor, node.points - lost_raw))
+                applied = apply_rule(rid, rule, found, ctx)
+                lost_raw += applied.lost
+                rules.append(applied)
+        points = node.points
+        score = min(points, max(node.floor, points - lost_raw))
         notes: tuple[FloorReached, ...] = ()
-        if node.points - lost_raw < node.floor:
+        if points - lost_raw < node.floor:
             notes = (FloorReached(node_id, lost_raw, score),)
+        lost = points - score
         outcome = NodeOutcome(
             node.node,
             True,
-            node.points,
-            node.points - score,
-            score,
+            points,
+            keep(str(lost), lost),
+            keep(str(score), score),
             tuple(rules),
             children,
             self_scores.get(node_id),
@@ -116,6 +120,27 @@ def _score_node(
     if node_id not in touched:
         blank[node_id] = outcome
     return outcome
+
+
+def _score_children(
+    nodes: tuple[TypedNode, ...],
+    findings: Mapping[tuple[str, str], tuple[Finding, ...]],
+    self_scores: Mapping[str, Decimal],
+    touched: set[str],
+    blank: dict[str, NodeOutcome],
+    ctx_base: tuple[Rubric, UnitType, Decimal | None, SharedDecimals],
+) -> tuple[tuple[NodeOutcome, ...], Decimal]:
+    """The outcomes of ``nodes`` (shared where untouched and already made), and what the applicable ones lost."""
+    out = []
+    lost = ZERO
+    for child in nodes:
+        outcome = None if child.id in touched else blank.get(child.id)
+        if outcome is None:
+            outcome = _score_node(child, findings, self_scores, touched, blank, ctx_base)
+        if outcome.applicable:
+            lost += outcome.lost
+        out.append(outcome)
+    return tuple(out), lost
 
 
 def _touched(unit: UnitInput, parents: Mapping[str, str | None]) -> set[str]:
@@ -149,10 +174,14 @@ def _subject(claim: BonusClaim) -> str:
     return unicodedata.normalize("NFKC", claim.subject).strip()
 
 
+#: A unit's bonus where it claimed none (shared: most units claim none).
+NO_BONUS = BonusOutcome((), ZERO, ZERO)
+
+
 def score_bonus(rubric: Rubric, claims: tuple[BonusClaim, ...]) -> BonusOutcome:
     scheme = rubric.bonus
-    if scheme is None:
-        return BonusOutcome((), ZERO, ZERO)
+    if scheme is None or not claims:
+        return NO_BONUS
     items: list[BonusItemOutcome] = []
     for item in scheme.items:
         mine = [c for c in claims if c.bonus == item.id]
@@ -197,7 +226,12 @@ def score_bonus(rubric: Rubric, claims: tuple[BonusClaim, ...]) -> BonusOutcome:
 
 
 def _parts(
-    rubric: Rubric, unit: UnitInput, unit_type: UnitType, indicator_score: Decimal, indicator_points: Decimal
+    rubric: Rubric,
+    unit: UnitInput,
+    unit_type: UnitType,
+    indicator_score: Decimal,
+    indicator_points: Decimal,
+    shared: SharedDecimals,
 ) -> tuple[PartOutcome, ...]:
     rounding = rubric.rounding
     out = []
@@ -209,7 +243,7 @@ def _parts(
             raw, full = unit.parts.get(part.id, ZERO), part.full
         scaled = quantize(raw / full * unit_type.full_marks, rounding.decimals, rounding.mode) if full else ZERO
         weighted = quantize(scaled * part.weight, rounding.decimals, rounding.mode)
-        out.append(PartOutcome(part, raw, full, scaled, weighted))
+        out.append(PartOutcome(part, raw, full, shared(scaled), shared(weighted)))
     return tuple(out)
 
 
@@ -225,8 +259,11 @@ class Scorer:
         self.rubric = rubric
         self.types = {t.id: t for t in rubric.unit_types}
         self.trees = {t.id: typed_tree(rubric, t.id) for t in rubric.unit_types}
+        self.points = {tid: tree_points(tree) for tid, tree in self.trees.items()}
         self.blank: dict[str, dict[str, NodeOutcome]] = {t.id: {} for t in rubric.unit_types}
         self.parents = parent_index(rubric)
+        #: The scores of many units share their numbers' objects.
+        self.shared = SharedDecimals()
 
     def score(self, unit: UnitInput) -> UnitScore:
         rubric = self.rubric
@@ -238,20 +275,21 @@ class Scorer:
         findings = {k: tuple(v) for k, v in grouped.items()}
         touched = _touched(unit, self.parents)
         blank = self.blank[unit_type.id]
-        base_ctx = (rubric, unit_type, unit.unit.members)
-        categories = tuple(_score_node(n, findings, unit.self_scores, touched, blank, base_ctx) for n in tree)
-        indicator_points = tree_points(tree)
-        indicator_score = sum((c.score for c in categories if c.score is not None), ZERO)
-        parts = _parts(rubric, unit, unit_type, indicator_score, indicator_points)
-        base = sum((p.weighted for p in parts), ZERO) if parts else indicator_score
+        base_ctx = (rubric, unit_type, unit.unit.members, self.shared)
+        categories, _lost = _score_children(tree, findings, unit.self_scores, touched, blank, base_ctx)
+        shared = self.shared
+        indicator_points = self.points[unit_type.id]
+        indicator_score = shared(sum((c.score for c in categories if c.score is not None), ZERO))
+        parts = _parts(rubric, unit, unit_type, indicator_score, indicator_points, shared)
+        base = shared(sum((p.weighted for p in parts), ZERO)) if parts else indicator_score
         bonus = score_bonus(rubric, unit.bonus)
         penalties = tuple(
             PenaltyOutcome(next(p for p in rubric.penalties if p.id == r.penalty), r) for r in unit.penalties
         )
-        penalty_total = sum((r.amount for r in unit.penalties), ZERO)
+        penalty_total = shared(sum((r.amount for r in unit.penalties), ZERO))
         vetoes = self._vetoes(unit)
         total = max(ZERO, base + bonus.total - penalty_total)
-        total = quantize(total, rubric.rounding.decimals, rubric.rounding.mode)
+        total = shared(quantize(total, rubric.rounding.decimals, rubric.rounding.mode))
         return UnitScore(
             unit=unit.unit,
             unit_type=unit_type,
@@ -283,12 +321,13 @@ class Scorer:
 
 def score_assessment(assessment: Assessment) -> AssessmentOutcome:
     """Score every unit, then rank and grade them as the rubric says."""
-    scorer = Scorer(assessment.rubric)
-    scores = [scorer.score(u) for u in assessment.units]
-    problems = Problems()
-    placed = standings(assessment.rubric, scores, {u.unit.id: u for u in assessment.units}, problems)
-    units = tuple(UnitOutcome(s, placed[s.unit.id]) for s in scores)
-    return AssessmentOutcome(assessment.rubric, units, problems, assessment.sample)
+    with collector_paused():
+        scorer = Scorer(assessment.rubric)
+        scores = [scorer.score(u) for u in assessment.units]
+        problems = Problems()
+        placed = standings(assessment.rubric, scores, {u.unit.id: u for u in assessment.units}, problems)
+        units = tuple(UnitOutcome(s, placed[s.unit.id]) for s in scores)
+        return AssessmentOutcome(assessment.rubric, units, problems, assessment.sample)
 
 
 __all__ = ["Scorer", "apply_rule", "score_assessment", "score_bonus"]

@@ -38,7 +38,7 @@ def points_for(node: Node, unit_type: str) -> Decimal:
     return node.points_by_type.get(unit_type, node.points)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TypedNode:
     """A node as it applies to one unit type."""
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from generator.engine.consequences import ConsequenceOutcome, apply_consequences
+from generator.engine.exact import ZERO
 from generator.engine.models import GradeKey, Rubric
 from generator.engine.outcome import AssessmentOutcome, NodeOutcome, UnitOutcome
 from generator.engine.results import PenaltyRecord
@@ -55,7 +56,7 @@ class NextTask:
     tracked: RectificationItem | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class UnitYear:
     consequences: tuple[ConsequenceOutcome, ...] = ()
     letters: tuple[Letter, ...] = ()
@@ -132,20 +133,56 @@ def _total_change(before: UnitOutcome | None, after: UnitOutcome) -> TotalChange
     )
 
 
-def lost_nodes(u: UnitOutcome) -> list[tuple[NodeOutcome, str]]:
+class LostMemo:
+    """What :func:`lost_nodes` found over many units of one assessment. Units of a type share the outcome of
+    every subtree they have no data in (:class:`generator.engine.scoring.Scorer`), so most subtrees are seen
+    again and again: their findings are kept by the identity of the node outcome (the outcomes must outlive
+    the memo: :func:`attach_year` holds them while it runs), and each problem's words are kept once."""
+
+    LIMIT = 50_000
+
+    def __init__(self) -> None:
+        self.subtrees: dict[int, tuple[tuple[NodeOutcome, str], ...]] = {}
+        self.texts: dict[str, str] = {}
+
+    def trim(self) -> None:
+        """The units' own subtrees pile up; the shared ones are soon found again."""
+        if len(self.subtrees) > self.LIMIT or len(self.texts) > self.LIMIT:
+            self.subtrees.clear()
+            self.texts.clear()
+
+
+def lost_nodes(u: UnitOutcome, memo: LostMemo | None = None) -> list[tuple[NodeOutcome, str]]:
     """Every indicator with rules on which ``u`` lost points, and the problem in words (reasons, else how)."""
-    out = []
-    stack = list(reversed(u.score.categories))
-    while stack:
-        n = stack.pop()
-        stack.extend(reversed(n.children))
-        lost = sum((r.lost for r in n.rules), Decimal(0))
-        if n.applicable and lost > 0:
-            reasons = [x for r in n.rules if r.lost for x in r.reasons]
-            reasons = reasons or [rule_words(r.why) for r in n.rules if r.lost]
-            text = "；".join(reasons)
-            out.append((n, text if text.startswith(n.node.title) else f"{n.node.title}：{text}"))
+    out: list[tuple[NodeOutcome, str]] = []
+    if memo is None:
+        memo = LostMemo()
+    memo.trim()
+    _lost_in(u.score.categories, out, memo)
     return out
+
+
+def _lost_in(nodes: Sequence[NodeOutcome], out: list[tuple[NodeOutcome, str]], memo: LostMemo) -> None:
+    """:func:`lost_nodes` of ``nodes`` and their subtrees, in rubric order. Only nodes whose rules were
+    applied can have lost to a rule (most nodes of a unit have none)."""
+    for n in nodes:
+        if n.rules and n.applicable:
+            lost = ZERO
+            for r in n.rules:
+                lost += r.lost
+            if lost > 0:
+                reasons = [x for r in n.rules if r.lost for x in r.reasons]
+                reasons = reasons or [rule_words(r.why) for r in n.rules if r.lost]
+                text = "；".join(reasons)
+                text = text if text.startswith(n.node.title) else f"{n.node.title}：{text}"
+                out.append((n, memo.texts.setdefault(text, text)))
+        if n.children:
+            known = memo.subtrees.get(id(n))
+            if known is None:
+                below: list[tuple[NodeOutcome, str]] = []
+                _lost_in(n.children, below, memo)
+                known = memo.subtrees[id(n)] = tuple(below)
+            out.extend(known)
 
 
 @dataclass(frozen=True)
@@ -177,13 +214,14 @@ def unit_year(
     consequences: tuple[ConsequenceOutcome, ...],
     original: UnitOutcome | None,
     tracked: Mapping[tuple[str, str], RectificationItem],
+    memo: LostMemo | None = None,
 ) -> UnitYear:
     uid = u.unit.id
     objections = mine.objections.get(uid, ())
     adjusted = any(o.outcome == "adjusted" for o in objections)
     next_tasks = tuple(
         NextTask(uid, n.id, n.node.title, n.lost, problem, tracked.get((uid, n.id)))
-        for n, problem in (lost_nodes(u) if u.score.assessed else ())
+        for n, problem in (lost_nodes(u, memo) if u.score.assessed else ())
     )
     return UnitYear(
         consequences=consequences,
@@ -231,8 +269,9 @@ def attach_year(
         original = score_assessment(own.original) if own.original is not None else None
         before = original.by_unit() if original is not None else {}
         mine = _ByUnit.of(own)
+        memo = LostMemo()
         units = {
-            u.unit.id: unit_year(u, own, mine, consequences.get(u.unit.id, ()), before.get(u.unit.id), tracked)
+            u.unit.id: unit_year(u, own, mine, consequences.get(u.unit.id, ()), before.get(u.unit.id), tracked, memo)
             for u in outcome.units
         }
         year = YearOutcome(

@@ -322,8 +322,7 @@ def build(root: Path, *, progress: Progress | None = None, strict: bool = True,
             raise BuildError(refused)
         remove_leftovers(root)
         progress.step("读取并检查细则和考核结果")
-        prepared = prepare(root)
-        spare()
+        prepared = prepare(root, spare=spare)
         check_docs(root, prepared.problems)
         restricted = False
         default_accounts = root / "access" / "accounts.csv"

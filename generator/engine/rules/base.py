@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, ClassVar
 
-from generator.engine.exact import ZERO, fmt
+from generator.engine.exact import ZERO, SharedDecimals, fmt
 from generator.engine.fields import doc, internal
 from generator.engine.origin import Sourced
 from generator.engine.problems import Loc, Problems
@@ -231,9 +231,20 @@ class RowsCheck:
 # --------------------------------------------------------------------------------------------
 
 
+#: Sums made, one object per value as written (reasons keep them: a province's units hold millions).
+_SUMS = SharedDecimals()
+_SUMS_KEPT = 4096
+
+
 def total(values: Iterable[Decimal | None]) -> Decimal:
     """The sum of the values given (None counts for nothing)."""
-    return sum((v for v in values if v is not None), ZERO)
+    out = ZERO
+    for v in values:
+        if v is not None:
+            out += v
+    if len(_SUMS) > _SUMS_KEPT:
+        _SUMS.clear()
+    return _SUMS(out)
 
 
 def count(findings: Iterable[Finding]) -> Decimal:

@@ -8,16 +8,17 @@ cells its own way. Every message names the cell it is about.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from generator.engine.exact import NumberError, fmt, parse_number
 from generator.engine.problems import Problems
+from generator.engine.results import Finding
 
 if TYPE_CHECKING:
     from generator.engine.models import Rubric
-    from generator.engine.results import Finding, Row
+    from generator.engine.results import Row
 
 YES = {"是", "有", "y", "yes", "true", "1", "√", "✓", "对"}
 NO = {"否", "无", "n", "no", "false", "0", "×", "✗"}
@@ -25,6 +26,8 @@ NO = {"否", "无", "n", "no", "false", "0", "×", "✗"}
 
 def norm(text: str) -> str:
     """A cell as compared with a name or code: full-width （） as ( ), no spaces around."""
+    if text.isascii():  # ASCII is its own NFKC form: the common case (codes, numbers), at C speed
+        return text.strip()
     return unicodedata.normalize("NFKC", text).strip()
 
 
@@ -60,7 +63,7 @@ def read_number(problems: Problems, row: Row, column: str, what: str, *, allow_p
     return parsed.value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RowReading:
     """One row of ``entries`` for one rule, with what the checker already made of it."""
 
@@ -98,7 +101,20 @@ class RowReading:
 
     def found(self, **facts: object) -> Finding:
         """The finding with what the kind read (``count``, ``elements``, ``rate``, ``amount``, ``yes``)."""
-        return replace(self.finding, **facts)  # type: ignore[arg-type]
+        f = self.finding  # as dataclasses.replace would, at a fraction of its cost (one call per row)
+        read: dict[str, object] = {
+            "node": f.node,
+            "rule": f.rule,
+            "count": f.count,
+            "elements": f.elements,
+            "rate": f.rate,
+            "amount": f.amount,
+            "yes": f.yes,
+            "reason": f.reason,
+            "loc": f.loc,
+            **facts,
+        }
+        return Finding(**read)  # type: ignore[arg-type]
 
     def count(self, default: Decimal | None = None, whole: bool = True) -> Decimal | None:
         """The 情况 cell as a count (``default`` when empty); None after an error, or when empty without a default."""
