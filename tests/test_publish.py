@@ -540,7 +540,9 @@ def big_site(root: Path, version: str) -> None:
 #: The publish, with each file's copy slowed down: the test's signal must reach it mid-copy on any
 #: machine, however fast its disk. Everything else is the real command.
 _SLOW_PUBLISH = """
-import sys, time
+import signal, sys, time
+# As from a terminal, even when the tests run where Ctrl+C is ignored (a background job of a script).
+signal.signal(signal.SIGINT, signal.default_int_handler)
 import generator.office.publishfiles as publish
 copy = publish._copy_file
 def slow(source, target):
