@@ -8,6 +8,7 @@ docs/ or site/.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -84,6 +85,27 @@ def test_downloads_are_made_on_request_as_the_build_makes_them(
         for f in files:
             p.ensure(f)
             assert (p.folder / f).read_bytes() == (built.site / f).read_bytes(), f
+
+
+def test_a_download_that_cannot_be_written_is_said_not_raised(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.site import serve
+
+    def full(*_args: object, **_kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    root = copy_project(tmp_path / "project")
+    said: list[str] = []
+    p = Preview(root, quiet=True, say=said.append)
+    try:
+        p.rebuild()
+        assert p.built is not None
+        path = next(iter(p.built.downloads))
+        monkeypatch.setattr(serve, "write_downloads", full)
+        p.ensure(path)
+        assert said and "生成失败" in said[-1] and path in said[-1], said
+        assert not (p.folder / path).exists()
+    finally:
+        p.close()
 
 
 def test_the_search_box_index_is_the_builds(preview: tuple[Preview, Path], built: BuiltSite) -> None:

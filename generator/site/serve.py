@@ -272,8 +272,11 @@ class Preview:
         with self.lock:
             if (self.folder / path).exists():
                 return
-            write_downloads(outcome, self.folder, unit_files=())
-            write_year_downloads(outcome, self.folder)
+            try:
+                write_downloads(outcome, self.folder, unit_files=())
+                write_year_downloads(outcome, self.folder)
+            except OSError as exc:
+                self.say(f"下载文件 {path} 生成失败：{os_error_words(exc)}。")
 
     def close(self) -> None:
         shutil.rmtree(self.workspace, ignore_errors=True)
