@@ -50,22 +50,8 @@ _TASK_COLUMNS = (
     "完成日期",
 )
 _LETTER_COLUMNS = ("文书", "文号", "发出日期", "发现的问题", "答复期限", "办理状态", "答复日期", "答复内容")
-_YEAR_TASK_COLUMNS = (
-    "单位",
-    "问题年度",
-    "指标编号",
-    "问题",
-    "扣分",
-    "整改目标",
-    "整改措施",
-    "整改进度",
-    "责任人",
-    "完成时限",
-    "整改状态",
-    "完成日期",
-    "未按期完成",
-    "已扣分",
-)
+#: The office's list of every unit's tasks: the unit's columns, with the unit, the points and what came of it.
+_YEAR_TASK_COLUMNS = ("单位", *_TASK_COLUMNS[:3], "扣分", *_TASK_COLUMNS[3:], "未按期完成", "已扣分")
 
 Rows = list[list[Any]]
 
