@@ -234,6 +234,36 @@ def test_stopped_with_sigterm_cleans_up_itself(project: Path, before: dict[str, 
     assert_untouched(project, before)
 
 
+class _StoppedInAFinalizer:
+    """SIGTERM arriving while Python runs a finalizer: the KeyboardInterrupt its handler raises there is lost
+    (Python reports it as unraisable and goes on)."""
+
+    def __del__(self) -> None:
+        signal.raise_signal(signal.SIGTERM)
+        raise KeyboardInterrupt  # what the handler raises, should the signal be handled after this line
+
+
+def test_stopped_with_sigterm_inside_a_finalizer_still_stops(
+    project: Path, before: dict[str, str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.site import build as build_module
+
+    compress = build_module.compress_site
+
+    def compress_then_stop(*args: object, **kwargs: object) -> object:
+        done = compress(*args, **kwargs)  # type: ignore[arg-type]
+        _StoppedInAFinalizer()  # made and freed at once
+        return done
+
+    monkeypatch.setattr(build_module, "compress_site", compress_then_stop)
+    change_data(project)
+    code, err = cli_build(project, capsys)
+    assert code == 130, err
+    assert "已中断" in err and "Traceback" not in err, err
+    assert_untouched(project, before)
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # the build's handler is gone again
+
+
 def test_a_build_killed_between_its_two_renames_gets_its_site_back(project: Path, before: dict[str, str]) -> None:
     # swap_in moves site/ aside, then moves the new one in; killed in between, site/ sits in the scratch folder.
     scratch = project / f"{TEMP_PREFIX}99999"

@@ -189,6 +189,45 @@ def test_random_edits_build_incrementally_to_the_same_bytes_as_from_nothing(
         assert not differ, (edit.__name__, differ[:10])
 
 
+def test_the_entry_makers_search_entries_are_those_the_build_makes_itself(project: Path) -> None:
+    """A build that makes few unit pages again takes their search entries from a process of its own."""
+    from generator.site.assemble import EntryMaker, SearchPage, load_search_dictionaries, search_entries
+
+    pages = [
+        SearchPage(f"<h1>第{n}党支部</h1><p>组织生活会按时召开，记录不全</p>", f"u{n}.html", f"第{n}党支部", {})
+        for n in (1, 2)
+    ]
+    maker = EntryMaker(project)
+    try:
+        made = maker.entries(pages)
+    finally:
+        maker.stop()
+    assert maker.entries(pages) is None  # stopped: the build makes them itself
+    load_search_dictionaries(project)
+    assert made == [search_entries([page]) for page in pages]
+    # Segmented by jieba: words between zero-width spaces.
+    assert made is not None and "\u200b按时\u200b" in made[0][-1]["text"], made
+
+
+def test_the_build_command_ends_with_everything_written(project: Path, tmp_path: Path) -> None:
+    """kaoping build ends its process without the interpreter's teardown: its last words, the site and the
+    cache are all there (the next build reuses every unchanged unit)."""
+    import subprocess
+
+    root = fresh_copy(project, tmp_path / "program")
+    command = [sys.executable, "-m", "generator", "--root", str(root), "build"]
+    first = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+    assert first.returncode == 0, first.stderr
+    assert first.stderr.rstrip().endswith("网站在 site/"), first.stderr  # the progress lines
+    unit = edit_reason(root, random.Random(3))
+    again = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+    assert again.returncode == 0, again.stderr
+    assert f"{UNITS - 1} 个与上次相同" in again.stderr and f"（{unit}）" in again.stderr, again.stderr
+    fresh = fresh_copy(root, tmp_path / "fresh")
+    assert build(fresh, progress=Progress(quiet=True)).ok
+    assert site_and_docs(root) == site_and_docs(fresh)
+
+
 def test_a_changed_site_file_is_made_again_not_reused(project: Path) -> None:
     page = project / "site" / "assessments" / synth.AID / "units" / "u00007.html"
     good = page.read_bytes()
@@ -239,17 +278,35 @@ def test_downloads_made_in_a_process_of_their_own_are_the_same(
     assert site_and_docs(fresh) == site_and_docs(project)
 
 
+def test_rendering_workers_are_replaced_as_they_go_and_results_keep_their_order() -> None:
+    """A worker renders WORKER_TASKS chunks, then a fresh fork takes its place: the copy of the outcomes a
+    worker makes as it reads them is dropped with it."""
+    from generator.site import workers
+
+    items = list(range(workers.CHUNK * (4 * workers.WORKER_TASKS + 1)))
+    seen = workers.in_parallel(lambda n: (n, os.getpid()), items, 2, "测试", workers.quiet)
+    assert [n for n, _ in seen] == items
+    pids = {pid for _, pid in seen}
+    assert os.getpid() not in pids
+    # Each worker does at most WORKER_TASKS chunks: 41 chunks need at least 5 workers.
+    assert len(pids) >= 5
+    per_worker = [sum(1 for _, pid in seen if pid == w) for w in pids]
+    assert max(per_worker) <= workers.CHUNK * workers.WORKER_TASKS
+
+
+def disk_full(*_args: object) -> bytes:
+    """A download that cannot be written (module-level: the downloads' process receives it by name)."""
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
 def test_a_download_that_cannot_be_written_in_its_process_stops_the_build(
     project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from generator.site import units
     from generator.site.build import BuildError
 
-    def full(_outcome: object) -> bytes:
-        raise OSError(errno.ENOSPC, "No space left on device")
-
     monkeypatch.setattr(units, "BACKGROUND_UNITS", 1)
-    monkeypatch.setattr(units, "results_workbook", full)
+    monkeypatch.setattr(units, "results_book", disk_full)
     fresh = fresh_copy(project, tmp_path / "full")
     with pytest.raises(BuildError, match="磁盘空间不足|空间"):
         build(fresh, progress=Progress(quiet=True))

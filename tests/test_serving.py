@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gzip
 import http.client
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -92,6 +93,31 @@ def test_every_compressed_copy_is_the_gzip_of_its_file(site: BuiltSite) -> None:
             assert gz.is_file() == (len(packed) < path.stat().st_size), path
             if gz.is_file():
                 assert gz.read_bytes() == packed, f"{gz}：同样的内容应压缩成同样的字节（头部没有文件名和时间）"
+
+
+def test_a_big_file_is_compressed_as_it_is_read_and_the_same_each_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(compress, "BIG", 4096)
+    monkeypatch.setattr(compress, "_BLOCK", 1000)
+    text = "".join(f'{{"单位":"u{n}","得分":"{n % 97}.5"}},' for n in range(3000)).encode()
+    copies = []
+    for name in ("a", "b"):
+        source = tmp_path / name / "full.json"
+        source.parent.mkdir()
+        source.write_bytes(text)
+        before, after = compress.compress_file(source)
+        gz = source.with_name("full.json.gz")
+        assert (before, after) == (len(text), gz.stat().st_size) and after < before / 3
+        assert gzip.decompress(gz.read_bytes()) == text
+        assert gz.stat().st_mtime_ns == source.stat().st_mtime_ns
+        copies.append(gz.read_bytes())
+    assert copies[0] == copies[1], "同样的内容应压缩成同样的字节"
+    # Not worth a copy (random bytes do not compress): none is left behind.
+    noise = tmp_path / "noise.txt"
+    noise.write_bytes(os.urandom(20000))
+    assert compress.compress_file(noise) == (0, 0)
+    assert not noise.with_name("noise.txt.gz").exists()
 
 
 def test_a_browser_that_accepts_gzip_gets_the_compressed_copy(site: BuiltSite, port: int) -> None:

@@ -142,6 +142,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     except BuildError as exc:
         fail(f"生成失败：{exc}\n原来的 site/ 没有改动。")
         return EXIT_DATA
+    # Held with the arguments: the program ends without freeing the build's data (see generator.cli.run).
+    args.built = result
     if not result.ok:
         fail("数据有错误，网站没有生成；原来的 site/ 没有改动。改正上面列出的错误后再运行。")
         return EXIT_DATA

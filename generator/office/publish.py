@@ -63,7 +63,7 @@ from generator.office.publishfiles import (
     token,
 )
 from generator.site import stamp
-from generator.site.build import terminate_as_interrupt
+from generator.site.interrupt import terminate_as_interrupt
 from generator.site.progress import Progress
 
 

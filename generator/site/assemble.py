@@ -12,11 +12,15 @@ Plain ``mkdocs build`` (or ProperDocs, Zensical) still builds every unit page it
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
+import multiprocessing
 import os
 import re
 import shutil
-from collections.abc import Iterable
+import signal
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -186,6 +190,79 @@ def search_entries(pages: Iterable[SearchPage]) -> list[dict[str, Any]]:
         index.add_entry_from_context(page)
     entries: list[dict[str, Any]] = index.entries
     return entries
+
+
+def _serve_entries(root: Path, mine: Any, theirs: Any) -> None:
+    """The entry maker's process: loads the dictionaries, then answers each list of pages with their entries
+    (None when it cannot: the build then makes them itself, and says why if it fails there too). It ends when
+    the build closes its end of the pipe, or ends."""
+    theirs.close()
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        import jieba
+
+        # jieba announces its dictionary loading on stderr (as in run_mkdocs).
+        jieba.setLogLevel(logging.WARNING)
+        load_search_dictionaries(root)
+        ready = True
+    except Exception:  # noqa: BLE001 - the build loads them itself and reports what is wrong
+        ready = False
+    while True:
+        try:
+            pages = mine.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            answer = [search_entries([page]) for page in pages] if ready else None
+        except Exception:  # noqa: BLE001 - as above
+            answer = None
+        mine.send(answer)
+
+
+class EntryMaker:
+    """Makes unit pages' search entries in a process of its own, started with the build: jieba's dictionaries
+    (half a second) load there while the build reads, checks and scores the data, so that a build that makes
+    few unit pages again does not wait for them. Many pages are made on several processes instead."""
+
+    def __init__(self, root: Path) -> None:
+        context = multiprocessing.get_context("fork")
+        self.pipe, theirs = context.Pipe()
+        self.process: Any = context.Process(target=_serve_entries, args=(root, theirs, self.pipe), daemon=True)
+        self.process.start()
+        theirs.close()
+
+    def entries(self, pages: list[SearchPage]) -> list[list[dict[str, Any]]] | None:
+        """Each page's search entries, or None when this process cannot make them."""
+        if self.process is None:
+            return None
+        try:
+            self.pipe.send(pages)
+            answer: list[list[dict[str, Any]]] | None = self.pipe.recv()
+        except (EOFError, OSError):
+            return None
+        return answer
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.pipe.close()
+            self.process.terminate()
+            self.process.join()
+            self.process = None
+
+
+@contextlib.contextmanager
+def entry_maker(root: Path, wanted: bool) -> Iterator[EntryMaker | None]:
+    """An :class:`EntryMaker` while the block runs when ``wanted`` (and the system can start one), else None."""
+    maker = None
+    if wanted:
+        with contextlib.suppress(OSError):
+            maker = EntryMaker(root)
+    try:
+        yield maker
+    finally:
+        if maker is not None:
+            maker.stop()
 
 
 def link_or_copy(source: Path, target: Path) -> None:

@@ -16,10 +16,10 @@ import errno
 import fcntl
 import os
 import shutil
-import signal
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -27,8 +27,9 @@ from generator.data.pipeline import Prepared, prepare
 from generator.data.problems import Loc, Problems, os_error_words
 from generator.data.projectfiles import inside, outside_words, unsafe_entries
 from generator.site import paths, views
-from generator.site.assemble import AssembleError, shell_units
+from generator.site.assemble import AssembleError, EntryMaker, entry_maker, shell_units
 from generator.site.cache import (
+    CACHE_DIR,
     SCRATCH_PREFIX,
     Record,
     UnitKeys,
@@ -53,14 +54,15 @@ from generator.site.chrome import (
     run_mkdocs,
     working_directory,
 )
-from generator.site.collector import spared_by_collector
-from generator.site.compress import compress_site
+from generator.site.collector import give_back, spared_by_collector
+from generator.site.compress import compress_site, compressing, downloads_of
+from generator.site.interrupt import terminate_as_interrupt
 from generator.site.progress import Progress
 from generator.site.render import TemplateFailure, UnitPages, render_pages, template_error_words
 from generator.site.restricted import Restriction
 from generator.site.shards import ShardError, chooser, export, merged_record
 from generator.site.stamp import BUILD_STAMP, build_stamp, write_json
-from generator.site.units import UnitFiles
+from generator.site.units import ENTRIES, Background, UnitFiles
 
 LOCK_FILE = ".kaoping.lock"
 TEMP_PREFIX = SCRATCH_PREFIX
@@ -130,24 +132,6 @@ def build_lock(root: Path, progress: Progress) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-@contextlib.contextmanager
-def terminate_as_interrupt() -> Iterator[None]:
-    """Turn SIGTERM into KeyboardInterrupt so that cleanup runs when a build is stopped."""
-
-    def handler(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    try:
-        previous = signal.signal(signal.SIGTERM, handler)
-    except ValueError:  # not the main thread
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
 def remove_leftovers(root: Path) -> None:
     """Remove temporary folders a killed build left behind (called under the lock).
 
@@ -194,6 +178,8 @@ class BuildResult:
     problems: Problems
     pages: int = 0
     ok: bool = False
+    #: The build's data, for a caller that ends the process without freeing it (``kaoping build``).
+    data: list[Any] = field(default_factory=list)
 
 
 @dataclass
@@ -221,31 +207,35 @@ class Plan:
 
 def generate(
     root: Path, prepared: Prepared, site_dir: Path, scratch: Path, progress: Progress, strict: bool, workers: int = 1,
-    plan: Plan | None = None,
+    plan: Plan | None = None, maker: EntryMaker | None = None, background: Background | None = None,
+    final: bool = False,
 ) -> tuple[int, UnitFiles]:
     """Render the pages into ``docs/assessments`` (swapped in whole) and build the site into ``site_dir``,
-    reusing what the last build made from the same inputs (:mod:`generator.site.cache`)."""
+    reusing what the last build made from the same inputs (:mod:`generator.site.cache`). ``final``: nothing
+    changes the site afterwards (no access rules), so the downloads are compressed meanwhile and the scored
+    results let go of once the search index has its documents (:meth:`UnitFiles.release`)."""
     plan = plan or Plan()
     base = digest(program_key(), sources_key(root))
     keys = UnitKeys(base, prepared.outcomes, prepared.assessments, prepared.project.notices)
     templates = root / TEMPLATES_DIR
     ordered = views.ordered(prepared.outcomes)
     files = plan.files(root, prepared, keys, UnitPages(ordered, prepared.project.notices, templates), workers, progress)
+    files.maker = maker
     units = len(files.units())
     progress.step(f"生成页面：{len(prepared.outcomes)} 项考核，{units} 个单位")
     staged_docs = scratch / "docs"
     rubrics = [r for r, _ in prepared.project.rubrics.values()]
     # The results downloads are made beside the pages (in a process of their own for big assessments).
-    background = files.downloads(staged_docs) if plan.shard is None else None
+    background = background or Background(fork=False)
+    if plan.shard is None:
+        files.downloads(staged_docs, background)
     try:
         pages = render_pages(rubrics, prepared.outcomes, prepared.project.notices, templates, staged_docs)
         files.sources(staged_docs, with_downloads=plan.shard is None)
-        if background is not None:
-            background.wait()
+        background.wait()
     finally:
-        if background is not None:
-            background.stop()
-    progress.step(changes_words(files, prepared))
+        background.stop()
+    progress.step(files.changes_words())
     docs_dir = root / "docs"
     docs_dir.mkdir(exist_ok=True)
     swap_in(staged_docs / paths.GENERATED, docs_dir / paths.GENERATED, scratch)
@@ -262,32 +252,29 @@ def generate(
         else:
             progress.step("网站的布局和页头没有变化：沿用上次 MkDocs 的输出")
         copy_output(kept, site_dir, docs_dir)
-        progress.step("组装单位页面")
-        files.html(site_dir, docs_dir, files.shells(site_dir, docs_dir, shells), shells)
     except MkDocsFailed as exc:
         raise BuildError(str(exc)) from exc
-    except AssembleError as exc:
-        raise BuildError(str(exc)) from exc
-    if plan.shard is None:
-        from generator.site.searchcache import Index, assessment_labels
+    # The downloads are final once copied (only access rules would change them): compressed meanwhile.
+    with compressing(downloads_of(site_dir, prepared.outcomes) if final and plan.shard is None else []):
+        progress.step("组装单位页面")
+        try:
+            files.html(site_dir, docs_dir, files.shells(site_dir, docs_dir, shells), shells)
+        except AssembleError as exc:
+            raise BuildError(str(exc)) from exc
+        if plan.shard is None:
+            from generator.site.searchcache import Index, assessment_labels
 
-        progress.step("生成搜索索引")
-        files.search = Index(root, base, root / "site")
-        labels = assessment_labels((r.id, r.title, r.year) for r in rubrics)
-        figures = files.search.write(site_dir, files.search.documents(site_dir, ordered, labels, keys.of))
-        progress.step(f"搜索索引：{figures['docs']} 篇，写出 {figures['written']} 个文件")
+            progress.step("生成搜索索引")
+            files.search = Index(root, base, root / "site")
+            labels = assessment_labels((r.id, r.title, r.year) for r in rubrics)
+            docs = files.search.documents(site_dir, ordered, labels, keys.of)
+            if final:
+                ordered.clear()
+                files.release()
+                give_back()
+            figures = files.search.write(site_dir, docs)
+            progress.step(f"搜索索引：{figures['docs']} 篇，写出 {figures['written']} 个文件")
     return pages + units, files
-
-
-def changes_words(files: UnitFiles, prepared: Prepared) -> str:
-    """What this build makes again, in the clerk's words: how many units' pages, and which."""
-    if not files.reused:
-        return f"单位页面：全部 {len(files.remade)} 个重新生成"
-    names = {(o.rubric.id, u.unit.id): u.unit.name for o in prepared.outcomes.values() for u in o.units}
-    shown = "、".join(f"{names[k]}（{k[1]}）" for k in files.remade[:10])
-    more = f"等 {len(files.remade)} 个" if len(files.remade) > 10 else ""
-    changed = f"，重新生成：{shown}{more}" if files.remade else "，没有单位的数据变化"
-    return f"单位页面：{files.reused} 个与上次相同{changed}"
 
 
 def build_search_index(site_dir: Path, prepared: Prepared, keep: Callable[[str], bool] | None = None) -> None:
@@ -316,7 +303,16 @@ def build(root: Path, *, progress: Progress | None = None, strict: bool = True,
     plan = plan or Plan()
     progress = progress or Progress()
     root = root.resolve()
-    with build_lock(root, progress), terminate_as_interrupt(), spared_by_collector() as spare:
+    # Started before the lock is taken, so that their processes never hold the lock's file open; the
+    # downloads' process also while the build is small (see Background).
+    incremental = (root / CACHE_DIR / ENTRIES).is_file()
+    with (
+        entry_maker(root, incremental) as maker,
+        Background(fork=plan.shard is None and default_workers() > 1) as background,
+        build_lock(root, progress),
+        terminate_as_interrupt() as stop,
+        spared_by_collector() as spare,
+    ):
         refused = cache_refusal(root)
         if refused is not None:
             raise BuildError(refused)
@@ -336,7 +332,7 @@ def build(root: Path, *, progress: Progress | None = None, strict: bool = True,
             restricted = access.load(root, prepared, prepared.problems)
         if report is not None:
             report(prepared.problems)
-        result = BuildResult(prepared.problems)
+        result = BuildResult(prepared.problems, data=[prepared])
         if prepared.problems.has_errors():
             return result
         scratch = root / f"{TEMP_PREFIX}{os.getpid()}"
@@ -347,7 +343,11 @@ def build(root: Path, *, progress: Progress | None = None, strict: bool = True,
         try:
             staged_site = scratch / "site"
             workers = default_workers()
-            result.pages, files = generate(root, prepared, staged_site, scratch, progress, strict, workers, plan)
+            result.pages, files = generate(
+                root, prepared, staged_site, scratch, progress, strict, workers, plan, maker, background, access is None
+            )
+            result.data.append(files)
+            stop.check()
             if plan.shard is not None:
                 folder = export(root, *plan.shard, files.written, files.entries, staged_site, scratch)
                 result.ok = True
@@ -356,10 +356,13 @@ def build(root: Path, *, progress: Progress | None = None, strict: bool = True,
             if access is not None and restricted:
                 progress.step("按账号文件限制各单位页面的访问")
                 access.apply(root, staged_site, prepared)
+            files.release()  # (already, without access rules: see generate)
+            give_back()
             # Pre-compressed copies for the web server (gzip_static), after access filtered the index.
             compress_site(staged_site, default_workers(), root / "site")
             # What the site was built from and when: publishing compares it with the published site's.
             write_json(staged_site / BUILD_STAMP, build_stamp(root))
+            stop.check()
             swap_in(staged_site, root / "site", scratch)
             if access is None:
                 files.record.save(files.written, {})

@@ -22,7 +22,7 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -65,6 +65,19 @@ def tree_digest(root: Path, names: Iterable[str], skip: frozenset[str] = frozens
                 continue
             h.update(digest(rel, path.read_bytes()).encode())
     return h.hexdigest()
+
+
+def files_under(top: Path, keep: Callable[[str], bool]) -> list[str]:
+    """The files under ``top`` that ``keep`` accepts, relative to it with ``/``, sorted part by part. Walked
+    with :func:`os.walk` and strings: the units' folders hold thousands of files."""
+    start = str(top)
+    found: list[str] = []
+    for folder, _dirs, names in os.walk(start):
+        under = os.path.relpath(folder, start).replace(os.sep, "/")
+        prefix = "" if under == "." else under + "/"
+        found += [prefix + name for name in names if keep(prefix + name)]
+    found.sort(key=lambda rel: rel.split("/"))
+    return found
 
 
 def program_key() -> str:
@@ -160,7 +173,7 @@ def _nodes(u: UnitOutcome) -> Iterable[Any]:
         stack.extend(n.children)
 
 
-def _identity(path: Path) -> list[int] | None:
+def _identity(path: str | Path) -> list[int] | None:
     try:
         st = os.lstat(path)
     except OSError:
@@ -178,6 +191,10 @@ class Record:
         self.root = root
         self.files: dict[str, list[Any]] = files or {}
         self.extra: dict[str, Any] = extra or {}
+        #: The root as a string ending in a separator: thousands of paths are joined to it.
+        self.prefix = os.path.join(str(root), "")
+        #: The identities of the files this build took by a hard link (the very same files): not asked again.
+        self.same: dict[str, list[Any]] = {}
 
     @classmethod
     def load(cls, root: Path) -> Record:
@@ -197,21 +214,47 @@ class Record:
     def reusable(self, rel: str, key: str) -> Path | None:
         """The file the last build wrote at ``rel`` from ``key``, if it is still exactly that file. A shard's
         file (:mod:`generator.site.shards`) is recorded with its SHA-256 and where it is instead."""
+        found = self.found(rel, key)
+        return None if found is None else Path(found)
+
+    def found(self, rel: str, key: str) -> str | None:
+        """Where the file :meth:`reusable` finds is, as a string (the loops over units ask thousands)."""
         known = self.files.get(rel)
         if known is None or known[0] != key:
             return None
         if len(known) == 3 and isinstance(known[1], str) and known[1].startswith("sha256:"):
             path = self.root / known[2]
             ok = path.is_file() and not path.is_symlink() and file_sha(path) == known[1][len("sha256:") :]
-            return path if ok else None
-        path = self.root / rel
-        return path if _identity(path) == known[1:] else None
+            return str(path) if ok else None
+        where = self.prefix + rel
+        return where if _identity(where) == known[1:] else None
+
+    def take(self, rel: str, key: str, target: str) -> bool:
+        """Link the last build's file at ``rel`` to ``target`` (which is to become ``rel``) when it is reusable
+        for ``key`` (:meth:`reusable`); whether it was taken."""
+        found = self.found(rel, key)
+        if found is None:
+            return False
+        self.link(rel, found, target)
+        return True
+
+    def link(self, rel: str, found: str, target: str) -> None:
+        """Link ``found`` (what :meth:`found` found for ``rel``) to ``target``, which is to become ``rel``."""
+        if link_or_copy(found, target) and len(self.files[rel]) == 4:
+            self.same[rel] = self.files[rel][1:]
+
+    def link_like(self, rel: str, like: str, source: str, target: str) -> None:
+        """Link ``source`` (the file that becomes ``like``) to ``target`` (which becomes ``rel``). When this build
+        took ``like`` from the last one, ``rel`` is that very file too."""
+        if link_or_copy(source, target) and like in self.same:
+            self.same[rel] = self.same[like]
 
     def save(self, written: Mapping[str, str], extra: Mapping[str, Any]) -> None:
-        """Record ``written`` (path → key) as they now stand under the root; best effort (a cache)."""
+        """Record ``written`` (path → key) as they now stand under the root; best effort (a cache). A file
+        this build took by a hard link has the identity it had (:attr:`same`)."""
         files = {}
         for rel, key in written.items():
-            ident = _identity(self.root / rel)
+            ident = self.same.get(rel) or _identity(self.prefix + rel)
             if ident is not None:
                 files[rel] = [key, *ident]
         folder = self.root / CACHE_DIR
@@ -301,9 +344,12 @@ def file_sha(path: Path) -> str:
     return h.hexdigest()
 
 
-def link_or_copy(source: Path, target: Path) -> None:
-    """A hard link where the file system allows (files are never changed in place), else a copy."""
+def link_or_copy(source: str | Path, target: str | Path) -> bool:
+    """A hard link where the file system allows (files are never changed in place), else a copy; whether it
+    is a link (the very same file)."""
     try:
         os.link(source, target)
     except OSError:
         shutil.copyfile(source, target)
+        return False
+    return True

@@ -26,7 +26,7 @@ from generator.engine.models import Rubric
 from generator.engine.outcome import AssessmentOutcome
 from generator.site import paths, views
 from generator.site.assemble import exclude_patterns
-from generator.site.cache import CACHE_DIR, digest, tree_digest
+from generator.site.cache import CACHE_DIR, digest, files_under, tree_digest
 from generator.site.mkdocs_hooks import DEFER_VERBATIM, PLACEHOLDER, split_verbatim
 from generator.site.render import escape_text
 from generator.site.yearpaths import office_page
@@ -184,14 +184,12 @@ def _outside_verbatim(text: str) -> str:
     return text if split is None else split[0]
 
 
-def _read_by_mkdocs(docs: Path, shells: dict[str, str]) -> Iterator[Path]:
-    """The files of docs/ MkDocs reads: all but the unit pages it leaves to assembly."""
+def _read_by_mkdocs(docs: Path, shells: dict[str, str]) -> list[str]:
+    """The files of docs/ MkDocs reads (relative to it, in the order of their parts): all but the unit pages
+    it leaves to assembly."""
     kept = {paths.unit_page(aid, uid) for aid, uid in shells.items()}
-    for path in sorted(docs.rglob("*")):
-        rel = path.relative_to(docs).as_posix()
-        if path.is_dir() or ("/units/" in rel and rel.startswith(paths.GENERATED + "/") and rel not in kept):
-            continue
-        yield path
+    units = paths.GENERATED + "/"
+    return files_under(docs, lambda rel: rel in kept or not (rel.startswith(units) and "/units/" in rel))
 
 
 def layout_key(root: Path, docs: Path, shells: dict[str, str], settings: list[Any], base: str) -> str | None:
@@ -200,8 +198,8 @@ def layout_key(root: Path, docs: Path, shells: dict[str, str], settings: list[An
     line): MkDocs then always runs."""
     parts: list[str] = [base, repr(settings)]
     included: set[str] = set()
-    for path in _read_by_mkdocs(docs, shells):
-        rel = path.relative_to(docs).as_posix()
+    for rel in _read_by_mkdocs(docs, shells):
+        path = docs / rel
         if path.suffix == ".md":
             text = path.read_bytes().decode("utf-8", "replace")
             if "8<-" in text:

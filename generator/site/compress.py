@@ -21,15 +21,17 @@ that module, so the configuration kaoping writes could not use it safely.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.site import paths
+from generator.site.cache import files_under
 
 #: What is worth compressing: text. Images, XLSX and the like are compressed already.
 SUFFIXES = frozenset({".html", ".css", ".js", ".json", ".xml", ".svg", ".csv", ".txt", ".map"})
@@ -63,8 +65,9 @@ def compressible(path: Path) -> bool:
 
 
 def gzip_bytes(data: bytes) -> bytes:
-    """gzip with an empty name and time 0 in its header: the same bytes for the same input."""
-    return gzip.compress(data, compresslevel=LEVEL if len(data) <= BIG else 1, mtime=0)
+    """gzip with an empty name and time 0 in its header: the same bytes for the same input (a file above
+    ``BIG`` is compressed as it is read instead, at level 1)."""
+    return gzip.compress(data, compresslevel=LEVEL, mtime=0)
 
 
 def _previous_copy(path: Path, before: Path) -> Path | None:
@@ -95,19 +98,40 @@ def compress_file(path: Path) -> tuple[int, int]:
     """Write ``path.gz`` when it is smaller than ``path``; returns (size before, size after) or (0, 0).
 
     A ``.gz`` that is already there is left alone (MkDocs writes ``sitemap.xml.gz`` itself). The copy gets the
-    file's modification time, so a server's Last-Modified and ETag are the same for both.
+    file's modification time, so a server's Last-Modified and ETag are the same for both. A big file is
+    compressed as it is read: at 100,000 units the full JSON is over a gigabyte.
     """
     target = path.with_name(path.name + ".gz")
     if os.path.lexists(target):
         return 0, 0
-    data = path.read_bytes()
-    packed = gzip_bytes(data)
-    if len(packed) >= len(data):
-        return 0, 0
-    target.write_bytes(packed)
+    size = path.stat().st_size
+    if size > BIG:
+        packed_size = _gzip_stream(path, target)
+        if packed_size >= size:
+            target.unlink()
+            return 0, 0
+    else:
+        packed = gzip_bytes(path.read_bytes())
+        packed_size = len(packed)
+        if packed_size >= size:
+            return 0, 0
+        target.write_bytes(packed)
     info = path.stat()
     os.utime(target, ns=(info.st_atime_ns, info.st_mtime_ns))
-    return len(data), len(packed)
+    return size, packed_size
+
+
+#: How much of a big file is read at a time.
+_BLOCK = 1024 * 1024
+
+
+def _gzip_stream(path: Path, target: Path) -> int:
+    """``path`` gzipped into ``target`` block by block, at level 1, with no name and no time; its size."""
+    with path.open("rb") as src, target.open("xb") as raw:
+        with gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=1, mtime=0) as out:
+            while block := src.read(_BLOCK):
+                out.write(block)
+        return raw.tell()
 
 
 def compress_files(files: Iterable[Path], workers: int = 2, site: Path | None = None,
@@ -141,7 +165,28 @@ def compress_files(files: Iterable[Path], workers: int = 2, site: Path | None = 
 def compress_site(site_dir: Path, workers: int = 2, previous: Path | None = None) -> Compressed:
     """A ``.gz`` beside every text file of the built site worth compressing; ``previous`` is the site it
     replaces (files taken from it keep their ``.gz``)."""
-    files = sorted(
-        p for p in site_dir.rglob("*") if p.suffix in SUFFIXES and not per_unit(p.relative_to(site_dir).as_posix())
-    )
-    return compress_files(files, workers, site_dir, previous)
+    found = files_under(site_dir, lambda rel: os.path.splitext(rel)[1] in SUFFIXES and not per_unit(rel))
+    return compress_files([site_dir / rel for rel in found], workers, site_dir, previous)
+
+
+@contextlib.contextmanager
+def compressing(files: list[Path]) -> Iterator[None]:
+    """Compress ``files`` (final already: nothing changes them afterwards) on a thread of their own while the
+    block runs. zlib leaves the interpreter lock, so an assessment's big downloads (the full JSON of 10,000 units
+    is over 100 MB) are compressed beside the rest of the build; :func:`compress_site` then finds their copies."""
+    if not files:
+        yield
+        return
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        done = pool.submit(compress_files, files, 1)
+        yield
+        done.result()
+
+
+def downloads_of(site_dir: Path, assessments: Iterable[str]) -> list[Path]:
+    """The files of the assessments' downloads folders in ``site_dir``."""
+    found: list[Path] = []
+    for aid in assessments:
+        folder = (site_dir / paths.download(aid, "-")).parent
+        found += sorted(p for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
+    return found

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -22,9 +23,11 @@ from generator.site.resultbook import results_workbook
 from generator.site.workbooks import FIXED_TIME, fixed_zip  # noqa: F401  (the sheet writes with them too)
 
 
-def results_frame(outcome: AssessmentOutcome) -> pd.DataFrame:
+def results_frame(outcome: AssessmentOutcome, summary: list[dict[str, Any]] | None = None) -> pd.DataFrame:
+    """The results CSV's table; ``summary`` is :func:`summary_rows` of the outcome when already made."""
     # Column names too: category and part titles come from the rubric.
-    rows = [{neutralise(k): neutralise(v) for k, v in row.items()} for row in summary_rows(outcome)]
+    summary = summary_rows(outcome) if summary is None else summary
+    rows = [{neutralise(k): neutralise(v) for k, v in row.items()} for row in summary]
     return pd.DataFrame(rows)
 
 

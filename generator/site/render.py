@@ -156,6 +156,22 @@ class UnitPages:
             self._renderer, self._pid, self._rows = Renderer(self.templates), os.getpid(), {}
         return self._renderer
 
+    def release(self) -> None:
+        """Let go of the outcomes (the build has made every page)."""
+        self.outcomes.clear()
+        self.stats.clear()
+        self.history = views.History({})
+        self._renderer, self._rows = None, {}
+
+    def warm(self) -> None:
+        """Compile the unit page's templates in this process (forked workers then share them)."""
+        env = make_environment(self.templates)
+        try:
+            for name in ("unit.md.j2", "_unit_row.j2"):
+                env.get_template(name)
+        except jinja2.TemplateError as exc:
+            raise TemplateFailure(template_error_words(exc)) from None
+
     def markdown(self, aid: str, u: UnitOutcome) -> tuple[str, str]:
         """(docs path, Markdown) of a unit's page."""
         renderer = self._process_renderer()

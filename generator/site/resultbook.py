@@ -4,6 +4,7 @@ download's columns as numbers; a sheet per ranking pool or liaison group, ranked
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pandas as pd
 
@@ -18,11 +19,14 @@ from generator.site.workbooks import numbers, workbook_bytes
 NUMBER_COLUMNS = ("指标得分", "加分", "扣分因素", "综合得分", "名次")
 
 
-def results_frames(outcome: AssessmentOutcome) -> list[tuple[str, pd.DataFrame]]:
+def results_frames(
+    outcome: AssessmentOutcome, summary: list[dict[str, Any]] | None = None
+) -> list[tuple[str, pd.DataFrame]]:
+    """The workbook's sheets; ``summary`` is :func:`summary_rows` of the outcome when already made."""
     rubric = outcome.rubric
     columns = {c.node.title for u in outcome.units for c in u.score.categories} | {p.name for p in rubric.parts}
     columns |= set(NUMBER_COLUMNS)
-    rows = [numbers(row, columns) for row in summary_rows(outcome)]
+    rows = [numbers(row, columns) for row in (summary_rows(outcome) if summary is None else summary)]
     frame = pd.DataFrame(rows)
     sheets = [(f"{rubric.year}年度考核结果", frame)]
     index = {u.unit.id: i for i, u in enumerate(outcome.units)}
@@ -59,5 +63,9 @@ def group_statistics(frame: pd.DataFrame, outcome: AssessmentOutcome) -> pd.Data
 
 
 def results_workbook(outcome: AssessmentOutcome) -> bytes:
-    note = DOWNLOAD_NOTE if outcome.sample is not None else ""
-    return workbook_bytes(results_frames(outcome), note, wrap=("等次依据",))
+    return results_book(results_frames(outcome), outcome.sample is not None)
+
+
+def results_book(sheets: list[tuple[str, pd.DataFrame]], sample: bool) -> bytes:
+    """The workbook of :func:`results_frames`' sheets (made apart from the outcome: see ``site/units.py``)."""
+    return workbook_bytes(sheets, DOWNLOAD_NOTE if sample else "", wrap=("等次依据",), many_rows=True)

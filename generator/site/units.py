@@ -16,21 +16,19 @@ Every file written is recorded with its key in :attr:`UnitFiles.written` for the
 from __future__ import annotations
 
 import json
-import multiprocessing
-import signal
-from collections.abc import Callable, Sequence
+import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import Any
-
-import jinja2
 
 from generator.data.pipeline import Prepared
 from generator.data.sample import DOWNLOAD_NOTE
 from generator.engine.outcome import AssessmentOutcome, UnitOutcome
 from generator.site import paths, views
 from generator.site.assemble import (
+    EntryMaker,
+    SearchPage,
     Shell,
     add_search_entries,
     load_search_dictionaries,
@@ -40,115 +38,18 @@ from generator.site.assemble import (
     unit_page,
 )
 from generator.site.cache import CACHE_DIR, Record, UnitKeys, digest, link_or_copy
+from generator.site.collector import give_back
 from generator.site.downloads import _unit_json_prefix, csv_bytes, results_frame, unit_json_bytes
-from generator.site.export import assessment_data, to_json
-from generator.site.render import TemplateFailure, UnitPages, template_error_words
-from generator.site.resultbook import results_workbook
+from generator.site.export import assessment_data, summary_rows, to_json
+from generator.site.render import UnitPages
+from generator.site.resultbook import results_book, results_frames
+from generator.site.workers import CHUNK, Background, Count, in_parallel, quiet
 from generator.site.yeardownloads import write_unit_workbook
 from generator.site.yearpaths import unit_workbook
 
-#: Units per task handed to a worker.
-CHUNK = 100
 ENTRIES = "search-entries.json"
-Count = Callable[[str, int, int], None]
-
-
-def _quiet(step: str, done: int, total: int) -> None:
-    return None
-
-
-_JOB: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
-
-
-def _run_chunk(chunk: tuple[int, int]) -> list[Any]:
-    assert _JOB is not None
-    work, items = _JOB
-    try:
-        return [work(item) for item in items[chunk[0] : chunk[1]]]
-    except jinja2.TemplateError as exc:
-        # Put into words here: a worker's traceback, with the template's line, does not reach the parent.
-        raise TemplateFailure(template_error_words(exc)) from None
-
-
-def _worker_start() -> None:
-    # The build turns SIGTERM into KeyboardInterrupt for its own cleanup; a pool worker must die plainly
-    # on the SIGTERM the pool sends at shutdown, or it may stop holding the pool's queue lock.
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def in_parallel(
-    work: Callable[[Any], Any],
-    items: Sequence[Any],
-    workers: int,
-    label: str,
-    count: Count,
-) -> list[Any]:
-    """``work`` on every item, on ``workers`` forked processes when there are enough items to pay; results in
-    order."""
-    global _JOB
-    chunks = [(start, min(start + CHUNK, len(items))) for start in range(0, len(items), CHUNK)]
-    results: dict[int, list[Any]] = {}
-    _JOB = (work, items)
-    try:
-        if workers > 1 and len(items) > 2 * CHUNK:
-            # Fork: the workers share the scored outcomes copy-on-write instead of receiving them pickled.
-            with multiprocessing.get_context("fork").Pool(workers, initializer=_worker_start) as pool:
-                pending = pool.map_async(_run_chunk, chunks, chunksize=1)
-                for n, part in enumerate(pending.get()):
-                    results[n] = part
-                    count(label, min(len(items), (n + 1) * CHUNK), len(items))
-        else:
-            for n, chunk in enumerate(chunks):
-                results[n] = _run_chunk(chunk)
-                count(label, chunk[1], len(items))
-    finally:
-        _JOB = None
-    return [r for n in range(len(chunks)) for r in results[n]]
-
-
-#: From this many units on, the downloads are made in a process of their own.
+#: From this many units on, the downloads are made in a process of their own (:class:`Background`).
 BACKGROUND_UNITS = 2000
-_MAKE: list[tuple[Path, Callable[[], bytes]]] = []
-
-
-def _make_all() -> None:
-    for target, make in _MAKE:
-        target.write_bytes(make())
-
-
-class Background:
-    """Files made beside the rest of the build: in a forked process, or here and now when not worth one."""
-
-    def __init__(self, todo: list[tuple[Path, Callable[[], bytes]]], fork: bool) -> None:
-        global _MAKE
-        self.pool: Any = None
-        self.pending: Any = None
-        if not todo or not fork:
-            for target, make in todo:
-                target.write_bytes(make())
-            return
-        _MAKE = todo
-        try:
-            self.pool = multiprocessing.get_context("fork").Pool(1, initializer=_worker_start)
-        finally:
-            _MAKE = []
-        self.pending = self.pool.apply_async(_make_all)
-
-    def wait(self) -> None:
-        """Until the files are written; raises what making them raised."""
-        if self.pool is None:
-            return
-        try:
-            self.pending.get()
-        finally:
-            self.stop()
-
-    def stop(self) -> None:
-        if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
-            self.pool = None
 
 
 @dataclass
@@ -161,7 +62,7 @@ class UnitFiles:
     record: Record
     pages: UnitPages
     workers: int = 1
-    count: Count = _quiet
+    count: Count = quiet
     #: The units this build makes (all unless a shard builds a part).
     chosen: Callable[[str, UnitOutcome], bool] = lambda aid, u: True
     written: dict[str, str] = field(default_factory=dict)
@@ -172,13 +73,17 @@ class UnitFiles:
     known: dict[str, list[Any]] | None = None
     #: The search box's index of this build (a :class:`generator.site.searchcache.Index`), kept after it.
     search: Any = None
+    #: Makes a few pages' search entries while the build does the rest (see :meth:`_assembled`).
+    maker: EntryMaker | None = None
     #: The folders this build made (thousands of units share a few).
-    folders: set[Path] = field(default_factory=set)
+    folders: set[str] = field(default_factory=set)
 
-    def _folder(self, path: Path) -> None:
-        if path.parent not in self.folders:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.folders.add(path.parent)
+    def _folder(self, path: str) -> None:
+        """Make the folder of ``path`` (a string: the loops over units join thousands of paths)."""
+        parent = os.path.dirname(path)
+        if parent not in self.folders:
+            os.makedirs(parent, exist_ok=True)
+            self.folders.add(parent)
 
     def units(self) -> list[tuple[AssessmentOutcome, UnitOutcome]]:
         """The units this build makes: the chosen ones, and every assessment's shell (MkDocs lays it out)."""
@@ -190,6 +95,23 @@ class UnitFiles:
             if self.chosen(o.rubric.id, u) or shells.get(o.rubric.id) == u.unit.id
         ]
 
+    def changes_words(self) -> str:
+        """What this build makes again, in the clerk's words: how many units' pages, and which."""
+        if not self.reused:
+            return f"单位页面：全部 {len(self.remade)} 个重新生成"
+        names = {(o.rubric.id, u.unit.id): u.unit.name for o in self.prepared.outcomes.values() for u in o.units}
+        shown = "、".join(f"{names[k]}（{k[1]}）" for k in self.remade[:10])
+        more = f"等 {len(self.remade)} 个" if len(self.remade) > 10 else ""
+        changed = f"，重新生成：{shown}{more}" if self.remade else "，没有单位的数据变化"
+        return f"单位页面：{self.reused} 个与上次相同{changed}"
+
+    def release(self) -> None:
+        """Let go of the scored results once every page is made and the search index has its documents: the
+        rest of the build needs only the files, and at 100,000 units the results are over a gigabyte."""
+        self.prepared.outcomes.clear()
+        self.prepared.assessments.clear()
+        self.pages.release()
+
     # ----------------------------------------------------------------------------------------
     # Markdown and JSON, before MkDocs
     # ----------------------------------------------------------------------------------------
@@ -197,22 +119,24 @@ class UnitFiles:
     def sources(self, docs: Path, with_downloads: bool = True) -> None:
         """Every chosen unit's Markdown and JSON into ``docs`` (the staged docs folder), then the downloads."""
         todo: list[tuple[str, UnitOutcome]] = []
+        into = os.path.join(str(docs), "")
+        record, written = self.record, self.written
         for outcome, u in self.units():
             aid, uid = outcome.rubric.id, u.unit.id
             key = self.keys.of(aid, uid)
             # The unit's page, its JSON and its workbook (items, reasons, claims, letters, tasks), as the page links.
             files = (paths.unit_page(aid, uid), paths.unit_json(aid, uid), unit_workbook(aid, uid))
-            old = [self.record.reusable(f"docs/{f}", key) for f in files]
-            if all(p is not None for p in old):
-                self._folder(docs / files[0])
-                for path, f in zip(old, files, strict=True):
-                    link_or_copy(path, docs / f)  # type: ignore[arg-type]
+            old = [record.found(f"docs/{f}", key) for f in files]
+            if None not in old:
+                self._folder(into + files[0])
+                for found, f in zip(old, files, strict=True):
+                    record.link(f"docs/{f}", found, into + f)  # type: ignore[arg-type]
                 self.reused += 1
             else:
                 todo.append((aid, u))
                 self.remade.append((aid, uid))
             for f in files:
-                self.written[f"docs/{f}"] = key
+                written[f"docs/{f}"] = key
         for o in self.prepared.outcomes.values():
             (docs / paths.unit_json(o.rubric.id, "_")).parent.mkdir(parents=True, exist_ok=True)
         pages = self.pages
@@ -224,37 +148,40 @@ class UnitFiles:
             (docs / paths.unit_json(aid, u.unit.id)).write_bytes(unit_json_bytes(pages.outcomes[aid], u))
             write_unit_workbook(pages.outcomes[aid], u, docs)
 
+        if todo:
+            pages.warm()  # the templates compiled once, before any workers are forked
         in_parallel(render, todo, self.workers, "生成单位页面", self.count)
         if with_downloads:
             self.joined(docs)
 
-    def downloads(self, docs: Path) -> Background:
+    def downloads(self, docs: Path, background: Background) -> None:
         """Each assessment's CSV and XLSX, kept while the results table they hold is the same. Those made again
-        are made beside the rest of the build, in a forked process when the assessments are big (the results
-        workbook of 10,000 units takes seconds); ``wait()`` on what this returns before ``docs`` moves."""
-        todo: list[tuple[Path, Callable[[], bytes]]] = []
-        units = 0
+        are made by ``background`` (its process, when the assessments are big: the results workbook of 10,000
+        units takes seconds, else here and now); ``wait()`` on it before ``docs`` moves. The tables are made
+        here and sent to that process."""
+        units = sum(len(o.units) for o in self.prepared.outcomes.values())
+        if units < BACKGROUND_UNITS or self.workers < 2:
+            background.stop()
         for o in self.prepared.outcomes.values():
-            r = o.rubric
-            units += len(o.units)
-            csv_file, xlsx_file, _ = paths.downloads(r.id)
-            frame = results_frame(o)
-            key = digest(self.keys.base, repr(r), repr(o.sample), frame.to_csv(index=False))
-            note = DOWNLOAD_NOTE if o.sample is not None else ""
-            made = {
-                csv_file: partial(csv_bytes, frame, note),
-                xlsx_file: partial(results_workbook, o),
-            }
-            for name, make in made.items():
-                target = docs / name
-                target.parent.mkdir(parents=True, exist_ok=True)
-                old = self.record.reusable(f"docs/{name}", key)
-                if old is not None:
-                    link_or_copy(old, target)
-                else:
-                    todo.append((target, make))
-                self.written[f"docs/{name}"] = key
-        return Background(todo, fork=units >= BACKGROUND_UNITS and self.workers > 1)
+            self._downloads_of(o, docs, background)
+        give_back()  # the tables are sent: their memory back before the render workers are forked
+
+    def _downloads_of(self, o: AssessmentOutcome, docs: Path, background: Background) -> None:
+        csv_file, xlsx_file, _ = paths.downloads(o.rubric.id)
+        summary = summary_rows(o)
+        frame = results_frame(o, summary)
+        key = digest(self.keys.base, repr(o.rubric), repr(o.sample), frame.to_csv(index=False))
+        for name in (csv_file, xlsx_file):
+            target = docs / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            old = self.record.reusable(f"docs/{name}", key)
+            if old is not None:
+                link_or_copy(old, target)
+            elif name == csv_file:
+                background.add(target, csv_bytes, (frame, DOWNLOAD_NOTE if o.sample is not None else ""))
+            else:
+                background.add(target, results_book, (results_frames(o, summary), o.sample is not None))
+            self.written[f"docs/{name}"] = key
 
     def joined(self, docs: Path) -> None:
         """Each assessment's full JSON, joined from the units' JSON files in ``docs``."""
@@ -277,17 +204,17 @@ class UnitFiles:
         todo: list[tuple[str, str, str, bool]] = []
         shell_keys = {aid: digest(s.head, s.tail, s.title, s.heading) for aid, s in shells.items()}
         order: list[tuple[str, bool]] = []
+        into, source = os.path.join(str(site_dir), ""), os.path.join(str(docs), "")
+        record, written = self.record, self.written
         for outcome, u in self.units():
             aid, uid = outcome.rubric.id, u.unit.id
             key = self.keys.of(aid, uid)
             page = paths.html_path(paths.unit_page(aid, uid))
-            json_file = paths.unit_json(aid, uid)
-            self._folder(site_dir / json_file)
-            link_or_copy(docs / json_file, site_dir / json_file)
-            self.written[f"site/{json_file}"] = key
-            workbook = unit_workbook(aid, uid)
-            link_or_copy(docs / workbook, site_dir / workbook)
-            self.written[f"site/{workbook}"] = key
+            # The unit's JSON and workbook: the very files of docs/ (see sources).
+            for name in (paths.unit_json(aid, uid), unit_workbook(aid, uid)):
+                self._folder(into + name)
+                record.link_like(f"site/{name}", f"docs/{name}", source + name, into + name)
+                written[f"site/{name}"] = key
             is_shell = shell_ids.get(aid) == uid
             order.append((page, is_shell))
             cached = known.get(page)
@@ -296,31 +223,50 @@ class UnitFiles:
             write = False
             if not is_shell:
                 html_key = digest(key, shell_keys[aid])
-                self.written[f"site/{page}"] = html_key
-                old = self.record.reusable(f"site/{page}", html_key)
-                if old is not None:
-                    link_or_copy(old, site_dir / page)
-                else:
-                    write = True
+                written[f"site/{page}"] = html_key
+                write = not record.take(f"site/{page}", html_key, into + page)
             if write or page not in self.entries:
                 todo.append((aid, uid, key, write))
 
-        def assemble_one(item: tuple[str, str, str, bool]) -> tuple[str, list[Any]]:
+        def page_of(item: tuple[str, str, str, bool]) -> tuple[str, str, SearchPage]:
             aid, uid, key, write = item
             path = paths.unit_page(aid, uid)
             url = paths.html_path(path)
             html, page = unit_page(shells[aid], (docs / path).read_text(encoding="utf-8"), url)
             if write:
                 (site_dir / url).write_text(html, encoding="utf-8")
+            return url, key, page
+
+        def assemble_one(item: tuple[str, str, str, bool]) -> tuple[str, list[Any]]:
+            url, key, page = page_of(item)
             return url, [key, search_entries([page])]
 
-        if todo:
-            load_search_dictionaries(self.root)
-        for url, entry in in_parallel(assemble_one, todo, self.workers, "组装单位页面", self.count):
+        for url, entry in self._assembled(todo, page_of, assemble_one):
             self.entries[url] = entry
         # The shells' entries MkDocs' search plugin made itself.
         add_search_entries(site_dir, [e for page, is_shell in order if not is_shell for e in self.entries[page][1]])
         self._keep_entries()
+
+    def _assembled(self, todo: list[Any], page_of: Callable[[Any], tuple[str, str, SearchPage]],
+                   assemble_one: Callable[[Any], tuple[str, list[Any]]]) -> list[tuple[str, list[Any]]]:
+        """Each page of ``todo`` assembled, with its search entries: a few pages' entries from the entry maker
+        when there is one (:class:`generator.site.assemble.EntryMaker`), many on several processes."""
+        maker, self.maker = self.maker, None
+        if maker is not None:
+            try:
+                if todo and len(todo) <= 2 * CHUNK:
+                    made = [page_of(item) for item in todo]
+                    self.count("组装单位页面", len(todo), len(todo))
+                    each = maker.entries([page for _url, _key, page in made])
+                    if each is None:
+                        load_search_dictionaries(self.root)
+                        each = [search_entries([page]) for _url, _key, page in made]
+                    return [(url, [key, entries]) for (url, key, _page), entries in zip(made, each, strict=True)]
+            finally:
+                maker.stop()
+        if todo:
+            load_search_dictionaries(self.root)
+        return in_parallel(assemble_one, todo, self.workers, "组装单位页面", self.count)
 
     def _known_entries(self) -> dict[str, Any]:
         try:

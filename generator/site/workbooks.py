@@ -96,7 +96,9 @@ def _is_number(value: Any) -> bool:
     return kind is int or (isinstance(value, (Decimal, int, float)) and not isinstance(value, bool) and value == value)
 
 
-def workbook_bytes(sheets: Sequence[tuple[str, pd.DataFrame]], note: str = "", wrap: Sequence[str] = ()) -> bytes:
+def workbook_bytes(
+    sheets: Sequence[tuple[str, pd.DataFrame]], note: str = "", wrap: Sequence[str] = (), many_rows: bool = False
+) -> bytes:
     """A workbook of ``(name, frame)`` sheets; ``note`` (sample data) fills each sheet's first row."""
     return sheets_bytes(
         [
@@ -105,22 +107,29 @@ def workbook_bytes(sheets: Sequence[tuple[str, pd.DataFrame]], note: str = "", w
         ],
         note,
         wrap,
+        many_rows,
     )
 
 
 #: XlsxWriter's options: text is never read as a number, formula or link; nothing is written to temporary files.
 _OPTIONS = {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
+#: For a workbook of many rows: each row goes to a temporary file as soon as the next one starts, so memory
+#: stays flat (the results workbook of 100,000 units would otherwise hold millions of cells).
+_MANY_ROWS = {**_OPTIONS, "in_memory": False, "constant_memory": True}
 
 
 def sheets_bytes(
-    sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Cell]]]], note: str = "", wrap: Sequence[str] = ()
+    sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Cell]]]],
+    note: str = "",
+    wrap: Sequence[str] = (),
+    many_rows: bool = False,
 ) -> bytes:
-    """A workbook of ``(name, header, rows)`` sheets, written cell by cell with XlsxWriter.
+    """A workbook of ``(name, header, rows)`` sheets, written row by row with XlsxWriter.
 
-    Byte-identical from one build to the next: XlsxWriter dates the zip's entries 1980-01-01 when it writes
-    in memory, and the document's dates are FIXED_TIME."""
+    Byte-identical from one build to the next: XlsxWriter dates the zip's entries in 1980 (the 1st of January
+    in memory, the 31st with ``many_rows``), and the document's dates are FIXED_TIME."""
     raw = io.BytesIO()
-    book = xlsxwriter.Workbook(raw, _OPTIONS)
+    book = xlsxwriter.Workbook(raw, _MANY_ROWS if many_rows else _OPTIONS)
     book.set_properties({"author": "kaoping", "created": FIXED_TIME})
     styles = _Styles(book)
     taken: set[str] = set()
@@ -130,8 +139,9 @@ def sheets_bytes(
         if note:
             ws.write_string(0, 0, note, styles.note)
         ws.write_row(top, 0, [neutralise(h) for h in header], styles.bold)
-        for c, name in enumerate(header):
-            _column(ws, styles, c, name, [row[c] if c < len(row) else None for row in rows], top, name in wrap)
+        columns = [[row[c] if c < len(row) else None for row in rows] for c in range(len(header))]
+        kinds = [_column(ws, styles, c, name, columns[c], name in wrap) for c, name in enumerate(header)]
+        _write_rows(ws, columns, kinds, top + 1)
         ws.freeze_panes(top + 1, 2 if len(header) > 2 else 0)
         ws.autofilter(top, 0, top + max(len(rows), 1), max(len(header), 1) - 1)
     book.close()
@@ -152,8 +162,9 @@ class _Styles:
         return self.numbers[places]
 
 
-def _column(ws: Any, styles: _Styles, c: int, name: str, column: Sequence[Cell], top: int, wrap: bool) -> None:
-    """One column: numbers as numbers in the format the column needs, text neutralised, a width that fits."""
+def _column(ws: Any, styles: _Styles, c: int, name: str, column: Sequence[Cell], wrap: bool) -> tuple[list[bool], Any]:
+    """One column's layout: a width that fits (or wrapped text), and which cells are numbers, in the format the
+    column needs."""
     numbers = [_is_number(v) for v in column]
     number = styles.number(decimals_of(v for v, n in zip(column, numbers, strict=True) if n))
     if wrap:
@@ -161,12 +172,23 @@ def _column(ws: Any, styles: _Styles, c: int, name: str, column: Sequence[Cell],
     else:
         widest = max([len(name)] + [len(str(v)) for v in column[:200] if v is not None])
         ws.set_column(c, c, min(60, max(8, widest * 2 + 2)))
+    return numbers, number
+
+
+def _write_rows(
+    ws: Any, columns: Sequence[Sequence[Cell]], kinds: Sequence[tuple[list[bool], Any]], first: int
+) -> None:
+    """The cells, row after row: numbers as numbers, text neutralised, nothing for an empty cell."""
     write_number, write_string = ws.write_number, ws.write_string
-    for r, (value, is_number) in enumerate(zip(column, numbers, strict=True), start=top + 1):
-        if is_number:
-            write_number(r, c, float(value), number)
-        elif value is not None and value != "" and value == value:
-            write_string(r, c, _text(value if type(value) is str else str(value)))
+    for i in range(len(columns[0]) if columns else 0):
+        r = first + i
+        for c, column in enumerate(columns):
+            value = column[i]
+            numbers, number = kinds[c]
+            if numbers[i]:
+                write_number(r, c, float(value), number)
+            elif value is not None and value != "" and value == value:
+                write_string(r, c, _text(value if type(value) is str else str(value)))
 
 
 def numbers(row: Mapping[str, Any], columns: Iterable[str]) -> dict[str, Any]:
