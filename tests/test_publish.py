@@ -594,6 +594,36 @@ def test_stopped_while_copying_cleans_up(
     assert_untouched(dest, before, releases)
 
 
+class _StoppedInAFinalizer:
+    """SIGTERM arriving while Python runs a finalizer, where the KeyboardInterrupt it becomes is lost."""
+
+    def __del__(self) -> None:
+        signal.raise_signal(signal.SIGTERM)
+        raise KeyboardInterrupt  # what the handler raises, should the signal be handled after this line
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_stopped_inside_a_finalizer_still_stops_before_the_switch(
+    root: Path, www: Path, layout: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dest = destination(www, layout)
+    assert publish(root, dest, capsys)[0] == 0
+    before, releases = digests(dest), snapshot(dest)
+    make_site(root, "v2")
+    copy = generator.office.publish.copy_locked
+
+    def copy_then_stop(*args: object, **kwargs: object) -> object:
+        done = copy(*args, **kwargs)  # type: ignore[arg-type]
+        _StoppedInAFinalizer()  # made and freed at once
+        return done
+
+    monkeypatch.setattr(generator.office.publish, "copy_locked", copy_then_stop)
+    code, _, err = publish(root, dest, capsys)
+    assert code == 130, err
+    assert err.startswith("已中断：发布目录") and "Traceback" not in err, err
+    assert_untouched(dest, before, releases)
+
+
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_killed_then_the_next_publish_cleans_up(
     root: Path, www: Path, layout: str, capsys: pytest.CaptureFixture[str]

@@ -39,7 +39,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.office.publishfiles import (
@@ -63,7 +63,7 @@ from generator.office.publishfiles import (
     token,
 )
 from generator.site import stamp
-from generator.site.interrupt import terminate_as_interrupt
+from generator.site.interrupt import Stop, terminate_as_interrupt
 from generator.site.progress import Progress
 
 
@@ -85,7 +85,7 @@ def publish(root: Path, destination: Path, *, force: bool = False, progress: Pro
     dest = Path(os.path.abspath(destination))
     state = _State(force=force)
     try:
-        with terminate_as_interrupt():
+        with terminate_as_interrupt() as state.stop:
             return _publish(root.resolve(), dest, state, progress or Progress())
     except PublishError as exc:
         exc.destination = dest
@@ -101,6 +101,8 @@ class _State:
 
     switched: bool = False
     force: bool = False
+    #: Asked before DEST switches: a stop whose KeyboardInterrupt Python lost still stops the publish.
+    stop: Stop = field(default_factory=Stop)
 
 
 def _publish(root: Path, dest: Path, state: _State, progress: Progress) -> Published:
@@ -145,6 +147,7 @@ def _publish_release(root: Path, site_dir: Path, dest: Path, state: _State, prog
             os.rename(temp, release)
             os.sync()
             os.symlink(f"{releases.name}/{name}", link)
+            state.stop.check()
             with signals_held():
                 os.replace(link, dest)
                 state.switched = True
@@ -176,6 +179,7 @@ def _publish_plain(root: Path, site_dir: Path, dest: Path, state: _State, progre
             done.notes += _check_order(root, new, dest, state)
             _mark(new)
             os.sync()
+            state.stop.check()
             with signals_held():
                 if not dest.exists():
                     os.rename(new, dest)
