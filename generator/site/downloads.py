@@ -31,12 +31,22 @@ def results_frame(outcome: AssessmentOutcome, summary: list[dict[str, Any]] | No
     return pd.DataFrame(rows)
 
 
-def csv_bytes(frame: pd.DataFrame, note: str = "") -> bytes:
-    """The table as CSV; ``note`` (sample results) is its first line, above the header, where a clerk
-    opening it in Excel reads it first."""
+def csv_text(frame: pd.DataFrame) -> str:
+    """The table's CSV text, without the note: what :func:`csv_with_note` writes."""
+    return frame.to_csv(index=False, lineterminator="\r\n")
+
+
+def csv_with_note(text: str, note: str = "") -> bytes:
+    """The CSV file of :func:`csv_text`; ``note`` (sample results) is its first line, above the header, where a
+    clerk opening it in Excel reads it first."""
     # UTF-8 with BOM: Excel on Chinese Windows opens it with the right characters.
     head = pd.DataFrame([[note]]).to_csv(index=False, header=False, lineterminator="\r\n") if note else ""
-    return (head + frame.to_csv(index=False, lineterminator="\r\n")).encode("utf-8-sig")
+    return (head + text).encode("utf-8-sig")
+
+
+def csv_bytes(frame: pd.DataFrame, note: str = "") -> bytes:
+    """The table as a CSV file (see :func:`csv_with_note`)."""
+    return csv_with_note(csv_text(frame), note)
 
 
 def _write(docs: Path, path: str, content: bytes) -> None:

@@ -39,7 +39,7 @@ from generator.site.assemble import (
 )
 from generator.site.cache import CACHE_DIR, Record, UnitKeys, digest, link_or_copy
 from generator.site.collector import give_back
-from generator.site.downloads import _unit_json_prefix, csv_bytes, results_frame, unit_json_bytes
+from generator.site.downloads import _unit_json_prefix, csv_text, csv_with_note, results_frame, unit_json_bytes
 from generator.site.export import assessment_data, summary_rows, to_json
 from generator.site.render import UnitPages
 from generator.site.resultbook import results_book, results_frames
@@ -169,8 +169,9 @@ class UnitFiles:
     def _downloads_of(self, o: AssessmentOutcome, docs: Path, background: Background) -> None:
         csv_file, xlsx_file, _ = paths.downloads(o.rubric.id)
         summary = summary_rows(o)
-        frame = results_frame(o, summary)
-        key = digest(self.keys.base, repr(o.rubric), repr(o.sample), frame.to_csv(index=False))
+        # The CSV's text, made once: for the key and for the file (the table itself is not kept).
+        text = csv_text(results_frame(o, summary))
+        key = digest(self.keys.base, repr(o.rubric), repr(o.sample), text)
         for name in (csv_file, xlsx_file):
             target = docs / name
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -178,7 +179,7 @@ class UnitFiles:
             if old is not None:
                 link_or_copy(old, target)
             elif name == csv_file:
-                background.add(target, csv_bytes, (frame, DOWNLOAD_NOTE if o.sample is not None else ""))
+                background.add(target, csv_with_note, (text, DOWNLOAD_NOTE if o.sample is not None else ""))
             else:
                 background.add(target, results_book, (results_frames(o, summary), o.sample is not None))
             self.written[f"docs/{name}"] = key

@@ -101,10 +101,11 @@ def workbook_bytes(
 ) -> bytes:
     """A workbook of ``(name, frame)`` sheets; ``note`` (sample data) fills each sheet's first row."""
     return sheets_bytes(
-        [
+        # One sheet's rows at a time: a sheet's are let go once it is written.
+        (
             (name, [str(c) for c in frame.columns], list(frame.itertuples(index=False, name=None)))
             for name, frame in sheets
-        ],
+        ),
         note,
         wrap,
         many_rows,
@@ -119,7 +120,7 @@ _MANY_ROWS = {**_OPTIONS, "in_memory": False, "constant_memory": True}
 
 
 def sheets_bytes(
-    sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Cell]]]],
+    sheets: Iterable[tuple[str, Sequence[str], Sequence[Sequence[Cell]]]],
     note: str = "",
     wrap: Sequence[str] = (),
     many_rows: bool = False,
@@ -140,10 +141,11 @@ def sheets_bytes(
             ws.write_string(0, 0, note, styles.note)
         ws.write_row(top, 0, [neutralise(h) for h in header], styles.bold)
         columns = [[row[c] if c < len(row) else None for row in rows] for c in range(len(header))]
+        count, rows = len(rows), ()  # the columns hold the cells now
         kinds = [_column(ws, styles, c, name, columns[c], name in wrap) for c, name in enumerate(header)]
         _write_rows(ws, columns, kinds, top + 1)
         ws.freeze_panes(top + 1, 2 if len(header) > 2 else 0)
-        ws.autofilter(top, 0, top + max(len(rows), 1), max(len(header), 1) - 1)
+        ws.autofilter(top, 0, top + max(count, 1), max(len(header), 1) - 1)
     book.close()
     return raw.getvalue()
 
