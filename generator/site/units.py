@@ -164,6 +164,7 @@ class UnitFiles:
             background.stop()
         for o in self.prepared.outcomes.values():
             self._downloads_of(o, docs, background)
+        background.done_adding()
         give_back()  # the tables are sent: their memory back before the render workers are forked
 
     def _downloads_of(self, o: AssessmentOutcome, docs: Path, background: Background) -> None:

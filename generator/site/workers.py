@@ -9,6 +9,7 @@ read, which receives what it writes through its pipe.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import signal
 from collections.abc import Callable, Sequence
@@ -17,6 +18,7 @@ from typing import Any
 
 import jinja2
 
+from generator.site.collector import give_back
 from generator.site.render import TemplateFailure, template_error_words
 
 #: Units per task handed to a worker.
@@ -88,6 +90,11 @@ def _make_one(target: Path, make: Callable[..., bytes], args: tuple[Any, ...]) -
     target.write_bytes(make(*args))
 
 
+def _hand_back() -> None:
+    gc.collect()
+    give_back()
+
+
 class Background:
     """Files made beside the rest of the build: in a forked process, or here and now when not worth one.
 
@@ -114,6 +121,12 @@ class Background:
             _make_one(target, make, args)
         else:
             self.pending.append(self.pool.apply_async(_make_one, (target, make, args)))
+
+    def done_adding(self) -> None:
+        """Every file is added: once they are made, the process hands back the memory they took (it lives on,
+        idle, until :meth:`wait`, while the unit pages are made)."""
+        if self.pool is not None:
+            self.pending.append(self.pool.apply_async(_hand_back))
 
     def wait(self) -> None:
         """Until the files are written; raises what making them raised."""
