@@ -228,6 +228,20 @@ def test_the_build_command_ends_with_everything_written(project: Path, tmp_path:
     assert site_and_docs(root) == site_and_docs(fresh)
 
 
+def test_the_build_command_started_with_its_output_closed_ends_well(project: Path, tmp_path: Path) -> None:
+    """kaoping build >&- (as a cron job may start it): Python has no sys.stdout; the build still ends with 0."""
+    import subprocess
+
+    root = fresh_copy(project, tmp_path / "closed")
+    command = [sys.executable, "-m", "generator", "--root", str(root), "build", "-q"]
+    done = subprocess.run(
+        command, stderr=subprocess.PIPE, text=True, timeout=600, check=False, preexec_fn=lambda: os.close(1)
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
+    assert (root / "site" / "index.html").is_file()
+
+
 def test_a_changed_site_file_is_made_again_not_reused(project: Path) -> None:
     page = project / "site" / "assessments" / synth.AID / "units" / "u00007.html"
     good = page.read_bytes()

@@ -57,9 +57,11 @@ def run() -> None:
     if getattr(args, "func", None) is not COMMANDS["build"]:
         sys.exit(code)
     for stream in (sys.stdout, sys.stderr):
-        # A closed pipe (kaoping build | head): nothing more can be said.
-        with contextlib.suppress(OSError, ValueError):
-            stream.flush()
+        # None where the program was started with the stream closed (kaoping build >&-); a closed pipe
+        # (kaoping build | head): nothing more can be said.
+        if stream is not None:
+            with contextlib.suppress(OSError, ValueError):
+                stream.flush()
     os._exit(code)
 
 
