@@ -37,9 +37,9 @@ def terminate_as_interrupt() -> Iterator[Stop]:
         raise KeyboardInterrupt
 
     def unraisable(info: Any) -> None:
-        if isinstance(info.exc_value, KeyboardInterrupt):
-            stop.received = True  # lost in a finalizer: check() raises it again
-        else:
+        # The handler's KeyboardInterrupt lost in a finalizer: stop.received already says it (check() raises
+        # it again), so Python's report of it, a traceback, is not printed.
+        if not isinstance(info.exc_value, KeyboardInterrupt):
             hook(info)
 
     try:

@@ -165,7 +165,8 @@ class UnitFiles:
         for o in self.prepared.outcomes.values():
             self._downloads_of(o, docs, background)
         background.done_adding()
-        give_back()  # the tables are sent: their memory back before the render workers are forked
+        give_back()  # what making the tables freed, back before the render workers are forked (the pool's
+        # thread may still be sending the tables themselves)
 
     def _downloads_of(self, o: AssessmentOutcome, docs: Path, background: Background) -> None:
         csv_file, xlsx_file, _ = paths.downloads(o.rubric.id)

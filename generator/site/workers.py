@@ -49,8 +49,9 @@ def _run_chunk(chunk: tuple[int, int]) -> list[Any]:
 
 
 def _worker_start() -> None:
-    # The build turns SIGTERM into KeyboardInterrupt for its own cleanup; a pool worker must die plainly
-    # on the SIGTERM the pool sends at shutdown, or it may stop holding the pool's queue lock.
+    # The build turns SIGTERM into KeyboardInterrupt for its own cleanup; a pool worker dies plainly on the
+    # SIGTERM the pool sends at shutdown. (A SIGTERM sent from outside to the whole process group can kill an
+    # idle worker while it holds the pool's queue lock, and the pool's shutdown then waits for that lock.)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
