@@ -318,7 +318,8 @@ def test_a_template_error_in_a_worker_process_names_the_template_and_line(projec
     # them the template's line) do not reach the parent: the worker puts the error into words itself.
     from generator.data.pipeline import prepare
     from generator.site import views
-    from generator.site.render import CHUNK, TemplateFailure, UnitPages, render_units
+    from generator.site.render import TemplateFailure, UnitPages, render_units
+    from generator.site.workers import CHUNK
 
     prepared = prepare(project)
     outcome = prepared.outcomes[AID]

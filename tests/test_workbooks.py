@@ -54,7 +54,7 @@ def outcome(tmp_path: Path) -> AssessmentOutcome:
 
 def test_the_results_workbook_stores_numbers_with_a_sheet_per_group(outcome: AssessmentOutcome, tmp_path: Path) -> None:
     path = tmp_path / "r.xlsx"
-    path.write_bytes(results_workbook(outcome))
+    path.write_bytes(results_workbook(outcome, tmp_path))
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == ["2017年度考核结果", "第一组", "第二组-A", "分组统计"]
     ws = book["2017年度考核结果"]
@@ -81,7 +81,7 @@ def test_the_results_workbook_stores_numbers_with_a_sheet_per_group(outcome: Ass
 def test_a_sample_workbook_says_so_on_every_sheet(tmp_path: Path) -> None:
     folder_files = {"units.csv": UNITS, "entries.csv": ENTRIES, "README.md": "示例数据：虚构。\n"}
     outcome = score(tmp_path, RUBRIC, folder_files)
-    book = openpyxl.load_workbook(io.BytesIO(results_workbook(outcome)))
+    book = openpyxl.load_workbook(io.BytesIO(results_workbook(outcome, tmp_path)))
     assert all(ws["A1"].value == DOWNLOAD_NOTE and ws["A2"].value for ws in book.worksheets)
     assert book.worksheets[0].freeze_panes == "C3"
 
@@ -92,7 +92,7 @@ SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 def test_a_sum_over_the_totals_is_their_total_in_libreoffice(outcome: AssessmentOutcome, tmp_path: Path) -> None:
     """Today's bug: scores stored as text make SUM give 0. A clerk's SUM must give the total."""
     assert SOFFICE is not None, "LibreOffice 不在（Debian 的 libreoffice-calc-nogui；make test 会安装它）"
-    book = openpyxl.load_workbook(io.BytesIO(results_workbook(outcome)))
+    book = openpyxl.load_workbook(io.BytesIO(results_workbook(outcome, tmp_path)))
     ws = book.worksheets[0]
     column = openpyxl.utils.get_column_letter([c.value for c in ws[1]].index("综合得分") + 1)
     ws[f"A{ws.max_row + 2}"] = "合计"

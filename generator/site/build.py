@@ -63,6 +63,7 @@ from generator.site.restricted import Restriction
 from generator.site.shards import ShardError, chooser, export, merged_record
 from generator.site.stamp import BUILD_STAMP, build_stamp, write_json
 from generator.site.units import ENTRIES, Background, UnitFiles
+from generator.site.workers import WorkerLost
 
 LOCK_FILE = ".kaoping.lock"
 TEMP_PREFIX = SCRATCH_PREFIX
@@ -372,7 +373,7 @@ def build(root: Path, *, progress: Progress | None = None, strict: bool = True,
             progress.step(f"完成：{result.pages} 个页面，网站在 site/")
         except jinja2.TemplateError as exc:
             raise BuildError(template_error_words(exc)) from exc
-        except TemplateFailure as exc:
+        except (TemplateFailure, WorkerLost) as exc:
             raise BuildError(str(exc)) from exc
         except ShardError as exc:
             raise BuildError(str(exc)) from exc

@@ -66,7 +66,8 @@ def write_downloads(outcome: AssessmentOutcome, docs: Path, unit_files: Collecti
     note = DOWNLOAD_NOTE if outcome.sample is not None else ""
     csv_file, xlsx_file, json_file = paths.downloads(r.id)
     _write(docs, csv_file, csv_bytes(frame, note))
-    _write(docs, xlsx_file, results_workbook(outcome))
+    (docs / xlsx_file).parent.mkdir(parents=True, exist_ok=True)
+    _write(docs, xlsx_file, results_workbook(outcome, (docs / xlsx_file).parent))
     # The full JSON is streamed unit by unit: at 10,000 units the whole tree would not fit in memory twice.
     head = to_json(assessment_data(outcome, units=[]), compact=True).rstrip("\n")
     assert head.endswith(',"units":[]}')

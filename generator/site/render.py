@@ -10,10 +10,8 @@ no data is ever read as Markdown either. Titles in front matter are escaped too:
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import re
-import signal
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +27,7 @@ from generator.engine.results import Notice
 from generator.site import paths, views
 from generator.site.downloads import write_downloads
 from generator.site.views.office import office_context
+from generator.site.workers import in_parallel
 from generator.site.yeardownloads import write_unit_workbook, write_year_downloads
 from generator.site.yearpages import write_year_pages
 
@@ -194,11 +193,6 @@ class UnitPages:
         write_unit_workbook(self.outcomes[aid], u, out)
 
 
-_JOB: tuple[UnitPages, Path, list[tuple[str, UnitOutcome]]] | None = None
-#: Unit pages per task handed to a worker.
-CHUNK = 100
-
-
 class TemplateFailure(Exception):
     """A template failed while rendering; the message names the template and its line, in Chinese."""
 
@@ -227,48 +221,28 @@ _NO_ATTRIBUTE = re.compile(r"has no attribute '([^']+)'")
 _UNDEFINED = re.compile(r"^'([^']+)' is undefined")
 
 
-def _render_units(chunk: tuple[int, int]) -> int:
-    """Render units [start, stop) of the job's list (in the parent, or a forked worker)."""
-    start, stop = chunk
-    assert _JOB is not None
-    pages, out, units = _JOB
-    try:
-        for aid, u in units[start:stop]:
-            pages.write(out, aid, u)
-    except jinja2.TemplateError as exc:
-        # Put into words here: a worker's traceback, with the template's line, does not reach the parent.
-        raise TemplateFailure(template_error_words(exc)) from None
-    return stop - start
+def template_words(work: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``work``, whose template errors are put into words where they happen: a forked worker's traceback,
+    with the template's line, does not reach the build."""
 
+    def worded(item: Any) -> Any:
+        try:
+            return work(item)
+        except jinja2.TemplateError as exc:
+            raise TemplateFailure(template_error_words(exc)) from None
 
-def _worker_start() -> None:
-    # The build turns SIGTERM into KeyboardInterrupt for its own cleanup; a pool worker must die plainly
-    # on the SIGTERM the pool sends at shutdown, or it may stop holding the pool's queue lock.
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    return worded
 
 
 def render_units(
     pages: UnitPages, out: Path, units: list[tuple[str, UnitOutcome]], workers: int, progress: Progress
 ) -> int:
     """The given units' pages and JSON, on ``workers`` processes when there are enough units to pay."""
-    global _JOB
-    chunks = [(start, min(start + CHUNK, len(units))) for start in range(0, len(units), CHUNK)]
-    done = 0
-    _JOB = (pages, out, units)
-    try:
-        if workers > 1 and len(units) > 2 * CHUNK:
-            # Fork: the workers share the scored outcomes copy-on-write instead of receiving them pickled.
-            with multiprocessing.get_context("fork").Pool(workers, initializer=_worker_start) as pool:
-                for count in pool.imap_unordered(_render_units, chunks):
-                    done += count
-                    progress("生成单位页面", done, len(units))
-        else:
-            for chunk in chunks:
-                done += _render_units(chunk)
-                progress("生成单位页面", done, len(units))
-    finally:
-        _JOB = None
+
+    def write_one(item: tuple[str, UnitOutcome]) -> None:
+        pages.write(out, *item)
+
+    in_parallel(template_words(write_one), units, workers, "生成单位页面", progress)
     return len(units)
 
 

@@ -4,6 +4,7 @@ download's columns as numbers; a sheet per ranking pool or liaison group, ranked
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -62,10 +63,12 @@ def group_statistics(frame: pd.DataFrame, outcome: AssessmentOutcome) -> pd.Data
     return stats.join(grades).reset_index()
 
 
-def results_workbook(outcome: AssessmentOutcome) -> bytes:
-    return results_book(results_frames(outcome), outcome.sample is not None)
+def results_workbook(outcome: AssessmentOutcome, spill: Path) -> bytes:
+    return results_book(results_frames(outcome), outcome.sample is not None, spill)
 
 
-def results_book(sheets: list[tuple[str, pd.DataFrame]], sample: bool) -> bytes:
-    """The workbook of :func:`results_frames`' sheets (made apart from the outcome: see ``site/units.py``)."""
-    return workbook_bytes(sheets, DOWNLOAD_NOTE if sample else "", wrap=("等次依据",), many_rows=True)
+def results_book(sheets: list[tuple[str, pd.DataFrame]], sample: bool, spill: Path) -> bytes:
+    """The workbook of :func:`results_frames`' sheets (made apart from the outcome: see ``site/units.py``).
+    Its rows go to temporary files in the folder ``spill`` while it is made (one the build removes, should
+    it be stopped)."""
+    return workbook_bytes(sheets, DOWNLOAD_NOTE if sample else "", wrap=("等次依据",), spill=spill)

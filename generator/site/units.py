@@ -41,7 +41,7 @@ from generator.site.cache import CACHE_DIR, Record, UnitKeys, digest, link_or_co
 from generator.site.collector import give_back
 from generator.site.downloads import _unit_json_prefix, csv_text, csv_with_note, results_frame, unit_json_bytes
 from generator.site.export import assessment_data, summary_rows, to_json
-from generator.site.render import UnitPages
+from generator.site.render import UnitPages, template_words
 from generator.site.resultbook import results_book, results_frames
 from generator.site.workers import CHUNK, Background, Count, in_parallel, quiet
 from generator.site.yeardownloads import write_unit_workbook
@@ -150,7 +150,7 @@ class UnitFiles:
 
         if todo:
             pages.warm()  # the templates compiled once, before any workers are forked
-        in_parallel(render, todo, self.workers, "生成单位页面", self.count)
+        in_parallel(template_words(render), todo, self.workers, "生成单位页面", self.count)
         if with_downloads:
             self.joined(docs)
 
@@ -165,8 +165,8 @@ class UnitFiles:
         for o in self.prepared.outcomes.values():
             self._downloads_of(o, docs, background)
         background.done_adding()
-        give_back()  # what making the tables freed, back before the render workers are forked (the pool's
-        # thread may still be sending the tables themselves)
+        give_back()  # what making the tables freed, back before the render workers are forked (the tables
+        # themselves may still be on their way to the downloads' process)
 
     def _downloads_of(self, o: AssessmentOutcome, docs: Path, background: Background) -> None:
         csv_file, xlsx_file, _ = paths.downloads(o.rubric.id)
@@ -183,7 +183,7 @@ class UnitFiles:
             elif name == csv_file:
                 background.add(target, csv_with_note, (text, DOWNLOAD_NOTE if o.sample is not None else ""))
             else:
-                background.add(target, results_book, (results_frames(o, summary), o.sample is not None))
+                background.add(target, results_book, (results_frames(o, summary), o.sample is not None, target.parent))
             self.written[f"docs/{name}"] = key
 
     def joined(self, docs: Path) -> None:

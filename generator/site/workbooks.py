@@ -20,6 +20,7 @@ import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -97,7 +98,7 @@ def _is_number(value: Any) -> bool:
 
 
 def workbook_bytes(
-    sheets: Sequence[tuple[str, pd.DataFrame]], note: str = "", wrap: Sequence[str] = (), many_rows: bool = False
+    sheets: Sequence[tuple[str, pd.DataFrame]], note: str = "", wrap: Sequence[str] = (), spill: Path | None = None
 ) -> bytes:
     """A workbook of ``(name, frame)`` sheets; ``note`` (sample data) fills each sheet's first row."""
     return sheets_bytes(
@@ -108,7 +109,7 @@ def workbook_bytes(
         ),
         note,
         wrap,
-        many_rows,
+        spill,
     )
 
 
@@ -123,14 +124,15 @@ def sheets_bytes(
     sheets: Iterable[tuple[str, Sequence[str], Sequence[Sequence[Cell]]]],
     note: str = "",
     wrap: Sequence[str] = (),
-    many_rows: bool = False,
+    spill: Path | None = None,
 ) -> bytes:
-    """A workbook of ``(name, header, rows)`` sheets, written row by row with XlsxWriter.
+    """A workbook of ``(name, header, rows)`` sheets, written row by row with XlsxWriter. With ``spill``, a
+    folder, its rows go to temporary files there as it is made (for many rows: memory stays flat).
 
     Byte-identical from one build to the next: XlsxWriter dates the zip's entries in 1980 (the 1st of January
-    in memory, the 31st with ``many_rows``), and the document's dates are FIXED_TIME."""
+    in memory, the 31st with ``spill``), and the document's dates are FIXED_TIME."""
     raw = io.BytesIO()
-    book = xlsxwriter.Workbook(raw, _MANY_ROWS if many_rows else _OPTIONS)
+    book = xlsxwriter.Workbook(raw, _OPTIONS if spill is None else {**_MANY_ROWS, "tmpdir": str(spill)})
     book.set_properties({"author": "kaoping", "created": FIXED_TIME})
     styles = _Styles(book)
     taken: set[str] = set()

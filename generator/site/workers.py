@@ -5,21 +5,29 @@ Forked, they share the build's memory copy-on-write, but a memory page is copied
 or the build writes to it, and Python writes to an object's page whenever it reads the object (its reference
 count). Hence render workers that are replaced as they go, and a downloads' process forked before the data is
 read, which receives what it writes through its pipe.
+
+Each process has a pipe of its own to the build (no queue shared by several, whose lock a killed process
+would take with it): a process that ends without answering, killed by the system when memory runs out for
+instance, is seen at once, and the build stops with :class:`WorkerLost` instead of waiting for ever.
 """
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import gc
 import multiprocessing
+import pickle
+import queue
 import signal
+import threading
+import traceback
 from collections.abc import Callable, Sequence
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
 from generator.site.collector import give_back
-from generator.site.render import TemplateFailure, template_error_words
 
 #: Units per task handed to a worker.
 CHUNK = 100
@@ -35,25 +43,120 @@ def quiet(step: str, done: int, total: int) -> None:
     return None
 
 
-_JOB: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
+class WorkerLost(Exception):
+    """One of the build's processes ended without finishing its work; the message says how, in Chinese."""
 
 
-def _run_chunk(chunk: tuple[int, int]) -> list[Any]:
-    assert _JOB is not None
-    work, items = _JOB
-    try:
-        return [work(item) for item in items[chunk[0] : chunk[1]]]
-    except jinja2.TemplateError as exc:
-        # Put into words here: a worker's traceback, with the template's line, does not reach the parent.
-        raise TemplateFailure(template_error_words(exc)) from None
+class RemoteTraceback(Exception):
+    """Where an exception raised in a worker came from: its traceback there, as text."""
 
 
-def _worker_start() -> None:
-    # The build turns SIGTERM into KeyboardInterrupt for its own cleanup; a pool worker dies plainly on the
-    # SIGTERM the pool sends at shutdown. (A SIGTERM sent from outside to the whole process group can kill an
-    # idle worker while it holds the pool's queue lock, and the pool's shutdown then waits for that lock.)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+#: This process's ends of the pipes to its children. A child forked later closes its copies at once: a pipe
+#: whose ends are all closed tells the process at the other end that nobody will write to it any more.
+_ENDS: set[Connection] = set()
+
+
+class _Child:
+    """A forked process that answers each task sent through its pipe with ``serve(task)``, until told to stop."""
+
+    def __init__(self, serve: Callable[[Any], Any]) -> None:
+        context = multiprocessing.get_context("fork")
+        mine, theirs = context.Pipe()
+        self.process: Any = context.Process(target=_serve, args=(theirs, serve), daemon=True)
+        _ENDS.add(mine)
+        try:
+            self.process.start()
+        except BaseException:
+            _ENDS.discard(mine)
+            mine.close()
+            raise
+        finally:
+            theirs.close()
+        self.pipe = mine
+        self.sent = 0
+
+    def answer(self) -> Any:
+        """The answer to the oldest task not yet answered: what ``serve`` returned, or the exception it raised
+        raised here. WorkerLost when the process ended without answering."""
+        try:
+            ok, value = self.pipe.recv()
+        except (EOFError, OSError):
+            raise WorkerLost(self.lost_words()) from None
+        if not ok:
+            exc, where = value
+            raise exc from RemoteTraceback(where)
+        return value
+
+    def lost_words(self) -> str:
+        self.process.join(5)
+        code = self.process.exitcode
+        if code is not None and code < 0:
+            try:
+                how = f"被信号 {signal.Signals(-code).name} 终止"
+            except ValueError:
+                how = f"被信号 {-code} 终止"
+            if code == -signal.SIGKILL:
+                how += "（常见原因是内存不足，被系统终止）"
+        else:
+            how = f"意外退出（退出码 {code}）"
+        return (
+            f"生成网站的一个子进程{how}，网站没有更新。"
+            "请确认这台机器的可用内存足够（或用 kaoping build --shard 把单位页面分到几台机器上生成），然后重新生成。"
+        )
+
+    def retire(self) -> None:
+        """Told to stop once its tasks are done (it ends by itself)."""
+        with contextlib.suppress(OSError):
+            self.pipe.send(None)
+        self.close()
+
+    def stop(self) -> None:
+        """Ended now, whatever it was doing."""
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.close()
+
+    def close(self) -> None:
+        _ENDS.discard(self.pipe)
+        self.pipe.close()
+
+
+def _serve(pipe: Connection, serve: Callable[[Any], Any]) -> None:
+    for end in _ENDS:
+        end.close()
+    _ENDS.clear()
+    # Ctrl+C reaches the whole process group: the build stops its processes itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The build turns SIGTERM into KeyboardInterrupt for its own cleanup; here it ends the process.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    while True:
+        try:
+            task = pipe.recv()
+        except EOFError:
+            return
+        if task is None:
+            return
+        try:
+            answer: tuple[bool, Any] = (True, serve(task))
+        except Exception as exc:  # noqa: BLE001 - raised again in the build's process (Child.answer)
+            answer = (False, _portable(exc))
+        try:
+            pipe.send(answer)
+        except OSError:  # nobody is listening: the build has ended
+            return
+        except Exception as exc:  # noqa: BLE001 - an answer that cannot cross the pipe
+            pipe.send((False, _portable(exc)))
+
+
+def _portable(exc: Exception) -> tuple[Exception, str]:
+    """The exception, as it can cross the pipe, and its traceback in words."""
+    where = "".join(traceback.format_exception(exc))
+    try:
+        pickle.loads(pickle.dumps(exc))
+    except Exception:  # noqa: BLE001 - an exception that does not survive the pipe is sent as its words
+        return RuntimeError(f"{type(exc).__name__}: {exc}"), where
+    return exc, where
 
 
 def in_parallel(
@@ -65,35 +168,80 @@ def in_parallel(
 ) -> list[Any]:
     """``work`` on every item, on ``workers`` forked processes when there are enough items to pay; results in
     order."""
-    global _JOB
     chunks = [(start, min(start + CHUNK, len(items))) for start in range(0, len(items), CHUNK)]
+
+    def run(chunk: tuple[int, int]) -> list[Any]:
+        return [work(item) for item in items[chunk[0] : chunk[1]]]
+
     results: dict[int, list[Any]] = {}
-    _JOB = (work, items)
-    try:
-        if workers > 1 and len(items) > 2 * CHUNK:
-            # Fork: the workers share the scored outcomes copy-on-write instead of receiving them pickled.
-            context = multiprocessing.get_context("fork")
-            with context.Pool(workers, initializer=_worker_start, maxtasksperchild=WORKER_TASKS) as pool:
-                pending = pool.map_async(_run_chunk, chunks, chunksize=1)
-                for n, part in enumerate(pending.get()):
-                    results[n] = part
-                    count(label, min(len(items), (n + 1) * CHUNK), len(items))
-        else:
-            for n, chunk in enumerate(chunks):
-                results[n] = _run_chunk(chunk)
-                count(label, chunk[1], len(items))
-    finally:
-        _JOB = None
+    if workers > 1 and len(items) > 2 * CHUNK:
+        # Fork: the workers share the scored outcomes copy-on-write instead of receiving them pickled.
+        _on_children(run, chunks, workers, results, lambda done: count(label, done, len(items)))
+    else:
+        for n, chunk in enumerate(chunks):
+            results[n] = run(chunk)
+            count(label, chunk[1], len(items))
     return [r for n in range(len(chunks)) for r in results[n]]
 
 
-def _make_one(target: Path, make: Callable[..., bytes], args: tuple[Any, ...]) -> None:
+def _on_children(
+    run: Callable[[tuple[int, int]], list[Any]],
+    chunks: list[tuple[int, int]],
+    workers: int,
+    results: dict[int, list[Any]],
+    done: Callable[[int], None],
+) -> None:
+    todo = list(enumerate(chunks))
+    todo.reverse()
+    # Each worker has two tasks at a time: it starts the next one while its last answer is being read here.
+    busy: dict[Connection, tuple[_Child, collections.deque[int]]] = {}
+    started: list[_Child] = []
+    made = 0
+
+    def give(child: _Child) -> None:
+        n, chunk = todo.pop()
+        child.pipe.send(chunk)
+        child.sent += 1
+        busy.setdefault(child.pipe, (child, collections.deque()))[1].append(n)
+
+    def fresh() -> None:
+        started.append(_Child(run))
+        for _ in range(2):
+            if todo:
+                give(started[-1])
+
+    try:
+        for _ in range(min(workers, len(chunks))):
+            fresh()
+        while busy:
+            ready = wait(list(busy) + [child.process.sentinel for child, _ in busy.values()])
+            for pipe in [p for p in busy if p in ready or busy[p][0].process.sentinel in ready]:
+                child, waiting = busy[pipe]
+                n = waiting.popleft()
+                results[n] = child.answer()
+                made += chunks[n][1] - chunks[n][0]
+                done(made)
+                if todo and child.sent < WORKER_TASKS:
+                    give(child)
+                elif not waiting:
+                    del busy[pipe]
+                    child.retire()
+                    if todo:
+                        fresh()  # a fresh fork, without the pages the last one copied
+    finally:
+        for child in started:
+            if child.pipe.closed:  # retired: it ends by itself
+                child.process.join(10)
+            child.stop()
+
+
+def _make_one(task: tuple[Path, Callable[..., bytes], tuple[Any, ...]] | tuple[()]) -> None:
+    if not task:  # every file is made: the memory they took is handed back
+        gc.collect()
+        give_back()
+        return
+    target, make, args = task
     target.write_bytes(make(*args))
-
-
-def _hand_back() -> None:
-    gc.collect()
-    give_back()
 
 
 class Background:
@@ -105,10 +253,10 @@ class Background:
     with the other): hundreds of megabytes at 100,000 units."""
 
     def __init__(self, fork: bool) -> None:
-        self.pool: Any = None
-        self.pending: list[Any] = []
-        if fork:
-            self.pool = multiprocessing.get_context("fork").Pool(1, initializer=_worker_start)
+        self.child: _Child | None = _Child(_make_one) if fork else None
+        # The tables are sent by a thread of their own: the build goes on while the process is busy.
+        self.outbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self.sender: threading.Thread | None = None
 
     def __enter__(self) -> Background:
         return self
@@ -117,30 +265,60 @@ class Background:
         self.stop()
 
     def add(self, target: Path, make: Callable[..., bytes], args: tuple[Any, ...]) -> None:
-        """``target`` made by ``make`` (a module's function: it is sent by name) from ``args``."""
-        if self.pool is None:
-            _make_one(target, make, args)
+        """``target`` made by ``make`` (a module's function) from ``args``."""
+        if self.child is None:
+            _make_one((target, make, args))
         else:
-            self.pending.append(self.pool.apply_async(_make_one, (target, make, args)))
+            self._send((target, make, args))
 
     def done_adding(self) -> None:
         """Every file is added: once they are made, the process hands back the memory they took (it lives on,
         idle, until :meth:`wait`, while the unit pages are made)."""
-        if self.pool is not None:
-            self.pending.append(self.pool.apply_async(_hand_back))
+        if self.child is not None:
+            self._send(())
+
+    def _send(self, task: tuple[Any, ...]) -> None:
+        assert self.child is not None
+        self.child.sent += 1
+        if self.sender is None:
+            self.sender = threading.Thread(target=_sender, args=(self.child.pipe, self.outbox), daemon=True)
+            self.sender.start()
+        self.outbox.put(task)
 
     def wait(self) -> None:
-        """Until the files are written; raises what making them raised."""
-        if self.pool is None:
+        """Until the files are written; raises what making them raised, or WorkerLost."""
+        if self.child is None:
             return
         try:
-            for pending in self.pending:
-                pending.get()
+            child = self.child
+            for _ in range(child.sent):
+                wait([child.pipe, child.process.sentinel])
+                child.answer()
         finally:
             self.stop()
 
     def stop(self) -> None:
-        if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
-            self.pool = None
+        if self.child is not None:
+            child, self.child = self.child, None
+            if child.process.is_alive():
+                child.process.kill()  # the sender, were it still sending, finds nobody reading
+            child.process.join()
+            self.outbox.put(_STOP)
+            if self.sender is not None:
+                self.sender.join()
+            child.close()
+
+
+#: Tells the sender that nothing more is coming.
+_STOP = object()
+
+
+def _sender(pipe: Connection, outbox: queue.SimpleQueue[Any]) -> None:
+    while True:
+        task = outbox.get()
+        if task is _STOP:
+            return
+        try:
+            pipe.send(task)
+        except OSError:
+            return

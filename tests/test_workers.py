@@ -1,0 +1,175 @@
+"""The build's forked processes (generator/site/workers.py) when one of them dies: killed by the system when
+memory runs out (SIGKILL), or by a SIGTERM sent to the whole process group (``timeout``, a CI job cancelled).
+
+The build must neither wait for ever nor publish: it stops with one clear message and leaves no process, no
+temporary file and no scratch folder behind.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+from conftest_site import digests
+from sandbox import leftovers
+
+from generator.cli import main
+from generator.site import workers
+from generator.site.workers import CHUNK, Background, WorkerLost, in_parallel, quiet
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+import synth  # noqa: E402
+
+#: Enough items for forked workers (more than 2 × CHUNK) and for each of them to be replaced once.
+ITEMS = CHUNK * (2 * workers.WORKER_TASKS + 3)
+
+
+def killed_at(victim: int, sig: int) -> object:
+    def work(n: int) -> int:
+        if n == victim:
+            os.kill(os.getpid(), sig)
+        return n * 2
+
+    return work
+
+
+def test_results_come_back_in_order_from_workers_that_are_replaced() -> None:
+    assert in_parallel(lambda n: n * 2, list(range(ITEMS)), 2, "测试", quiet) == [n * 2 for n in range(ITEMS)]
+    assert multiprocessing.active_children() == []
+
+
+@pytest.mark.parametrize("victim", [0, CHUNK * workers.WORKER_TASKS + 5, ITEMS - 1], ids=["first", "later", "last"])
+def test_a_worker_killed_by_the_system_stops_the_work_with_words_that_say_so(victim: int) -> None:
+    with pytest.raises(WorkerLost) as lost:
+        in_parallel(killed_at(victim, signal.SIGKILL), list(range(ITEMS)), 2, "测试", quiet)  # type: ignore[arg-type]
+    words = str(lost.value)
+    assert "SIGKILL" in words and "内存不足" in words and "网站没有更新" in words, words
+    assert multiprocessing.active_children() == []
+
+
+def test_a_worker_ended_by_sigterm_is_named_as_such() -> None:
+    with pytest.raises(WorkerLost, match="被信号 SIGTERM 终止"):
+        in_parallel(killed_at(CHUNK * 3, signal.SIGTERM), list(range(ITEMS)), 2, "测试", quiet)  # type: ignore[arg-type]
+    assert multiprocessing.active_children() == []
+
+
+def test_what_a_worker_raises_is_raised_in_the_build_with_where_it_came_from() -> None:
+    def work(n: int) -> int:
+        if n == CHUNK * 4 + 1:
+            raise ValueError(f"第 {n} 项不对")
+        return n
+
+    with pytest.raises(ValueError, match="第 401 项不对") as raised:
+        in_parallel(work, list(range(ITEMS)), 2, "测试", quiet)
+    assert isinstance(raised.value.__cause__, workers.RemoteTraceback)
+    assert "in work" in str(raised.value.__cause__)  # the worker's own traceback
+    assert multiprocessing.active_children() == []
+
+
+# A whole process group stopped with SIGTERM: the build's process turns it into KeyboardInterrupt, each
+# worker dies of it at once, wherever it is.
+GROUP_STOPPED = """
+import os, signal, sys, time
+from generator.site.interrupt import terminate_as_interrupt
+from generator.site.workers import Background, in_parallel, quiet
+
+def work(n):
+    if n == 450:
+        os.killpg(0, signal.SIGTERM)
+    time.sleep(0.001)
+    return n
+
+with terminate_as_interrupt():
+    background = Background(fork=True)  # idle, waiting for its first file
+    try:
+        in_parallel(work, list(range(2000)), 2, "测试", quiet)
+    except KeyboardInterrupt:
+        background.stop()
+        print("stopped", flush=True)
+        sys.exit(3)
+print("went on", flush=True)
+"""
+
+
+def test_a_sigterm_to_the_whole_process_group_ends_every_process() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-c", GROUP_STOPPED], cwd=ROOT, start_new_session=True, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        out, _ = process.communicate(timeout=120)  # a guard against waiting for ever, not a speed target
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert (process.returncode, out) == (3, "stopped\n")
+    with pytest.raises(ProcessLookupError):  # nobody is left in the group
+        os.killpg(process.pid, 0)
+
+
+def test_the_downloads_process_told_to_stop_ends_also_when_it_is_dead_already() -> None:
+    background = Background(fork=True)
+    assert background.child is not None
+    process = background.child.process
+    os.kill(process.pid, signal.SIGTERM)
+    process.join()
+    background.stop()
+    assert multiprocessing.active_children() == []
+
+
+# --------------------------------------------------------------------------------------------------------------
+# A whole build whose downloads' process is killed while it writes the results workbook
+# --------------------------------------------------------------------------------------------------------------
+
+
+def dies_half_way(_sheets: object, _sample: bool, spill: Path) -> bytes:
+    """The results workbook's process killed once its first sheet has rows in a temporary file (module-level:
+    the downloads' process receives it by name)."""
+    from generator.site.workbooks import sheets_bytes
+
+    def sheets() -> object:
+        yield ("一", ["单位", "得分"], [["甲", 1]] * 50)
+        os.kill(os.getpid(), signal.SIGKILL)
+        yield ("二", ["单位"], [])
+
+    return sheets_bytes(sheets(), spill=spill)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    synth.make_project(root, 30)
+    assert main(["--root", str(root), "build", "-q"]) == 0
+    return root
+
+
+def test_a_killed_downloads_process_stops_the_build_and_leaves_nothing_behind(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from generator.site import build as build_module
+    from generator.site import units
+
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    monkeypatch.setattr(build_module, "default_workers", lambda: 2)  # the downloads in a process of their own
+    monkeypatch.setattr(units, "BACKGROUND_UNITS", 1)
+    monkeypatch.setattr(units, "results_book", dies_half_way)
+    before = digests(project / "site")
+    entries = project / "results" / synth.AID / "entries.csv"
+    lines = entries.read_text(encoding="utf-8").splitlines(keepends=True)
+    entries.write_text("".join(lines[:1] + lines[2:]), encoding="utf-8")  # a unit's total changes
+    capsys.readouterr()
+    code = main(["--root", str(project), "build", "-q"])
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert "SIGKILL" in err and "内存不足" in err and "Traceback" not in err and "内部错误" not in err, err
+    assert digests(project / "site") == before
+    assert leftovers(project) == []
+    assert list(temporary.iterdir()) == []  # the workbook's rows were spilled into the build's own folder
+    assert multiprocessing.active_children() == []
