@@ -7,6 +7,7 @@ temporary file and no scratch folder behind.
 
 from __future__ import annotations
 
+import errno
 import multiprocessing
 import os
 import signal
@@ -173,3 +174,22 @@ def test_a_killed_downloads_process_stops_the_build_and_leaves_nothing_behind(
     assert leftovers(project) == []
     assert list(temporary.iterdir()) == []  # the workbook's rows were spilled into the build's own folder
     assert multiprocessing.active_children() == []
+
+
+def test_when_the_system_gives_no_process_the_work_stops_with_words_or_is_done_here(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from multiprocessing.context import ForkProcess
+
+    def no_process(_process: object) -> object:
+        raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(ForkProcess, "_Popen", staticmethod(no_process))
+    with pytest.raises(WorkerLost, match="无法为生成网站分出子进程（Resource temporarily unavailable）"):
+        in_parallel(lambda n: n, list(range(ITEMS)), 2, "测试", quiet)
+    with Background(fork=True) as background:
+        assert background.child is None
+        background.add(tmp_path / "made.txt", str.encode, ("就在这里做",))
+        background.wait()
+    assert (tmp_path / "made.txt").read_text(encoding="utf-8") == "就在这里做"
+    assert not workers._ENDS

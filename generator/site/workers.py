@@ -66,9 +66,14 @@ class _Child:
         _ENDS.add(mine)
         try:
             self.process.start()
-        except BaseException:
+        except BaseException as exc:
             _ENDS.discard(mine)
             mine.close()
+            if isinstance(exc, OSError):  # no process to be had: too many, or no memory for one
+                raise WorkerLost(
+                    f"无法为生成网站分出子进程（{exc.strerror or exc}），网站没有更新。"
+                    "请确认这台机器的可用内存和进程数没有用尽，然后重新生成。"
+                ) from exc
             raise
         finally:
             theirs.close()
@@ -253,7 +258,11 @@ class Background:
     with the other): hundreds of megabytes at 100,000 units."""
 
     def __init__(self, fork: bool) -> None:
-        self.child: _Child | None = _Child(_make_one) if fork else None
+        self.child: _Child | None = None
+        if fork:
+            # Without a process of its own (the system would not give one), the files are made here.
+            with contextlib.suppress(WorkerLost):
+                self.child = _Child(_make_one)
         # The tables are sent by a thread of their own: the build goes on while the process is busy.
         self.outbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self.sender: threading.Thread | None = None
