@@ -205,7 +205,10 @@ def _on_children(
 
     def give(child: _Child) -> None:
         n, chunk = todo.pop()
-        child.pipe.send(chunk)
+        try:
+            child.pipe.send(chunk)
+        except OSError:  # it has ended already
+            raise WorkerLost(child.lost_words()) from None
         child.sent += 1
         busy.setdefault(child.pipe, (child, collections.deque()))[1].append(n)
 
