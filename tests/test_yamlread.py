@@ -352,3 +352,47 @@ def test_every_shape_error_says_what_to_write(body: str, message: str, hint: str
     rubric, problems = parse_rubric(rubric_text(body))
     texts = [str(p) for p in problems.errors]
     assert any(message in t and f"处理办法：{hint}" in t for t in texts), texts
+
+
+def _tree(node: Any) -> Any:
+    """A composed node's tree: tags, values and where each node starts."""
+    where = (node.start_mark.line, node.start_mark.column)
+    if isinstance(node.value, str):
+        return (node.tag, node.value, where)
+    if node.tag.endswith(":map"):
+        return (node.tag, where, [(_tree(k), _tree(v)) for k, v in node.value])
+    return (node.tag, where, [_tree(c) for c in node.value])
+
+
+def test_libyaml_composes_every_bundled_rubric_as_pyyaml_does() -> None:
+    """Rubrics are composed by libyaml (C) where PyYAML has it; the tree, and each node's line and column,
+    must be PyYAML's own."""
+    import yaml
+    from sandbox import ROOT
+
+    assert yamlcompose._FAST is not None, "PyYAML 没有 libyaml（PyPI 的 PyYAML 安装包自带它）"
+    files = sorted((ROOT / "rubrics").glob("*.yml")) + sorted((ROOT / "tests").rglob("*.yml"))
+    assert len(files) > 10
+    for path in files:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            continue  # a test's file in another encoding
+        try:
+            slow = yaml.compose(text, Loader=yamlcompose._Loader)
+        except yaml.YAMLError:
+            continue  # a test's broken file
+        fast = yamlcompose._composed(text)
+        assert (fast is None) == (slow is None), path  # None: nothing but comments
+        # (the alias bomb's tree has a billion nodes, the alias cycle's no end)
+        if slow is not None and not path.parent.parent.name.startswith("yaml-alias"):
+            assert _tree(fast) == _tree(slow), path
+
+
+def test_a_tab_between_a_key_and_its_value_is_read_and_one_that_indents_is_refused() -> None:
+    problems = Problems()
+    node = yamlcompose.compose("a:\t1\nb: 2\t\n", "rubrics/t.yml", problems)
+    assert node is not None and _tree(node)[2][0][1][1] == "1" and not problems.has_errors()
+    problems = Problems()
+    assert yamlcompose.compose("a:\n\tb: 1\n", "rubrics/t.yml", problems) is None
+    assert "制表符" in str(problems.items[0].message), problems.items
