@@ -7,13 +7,16 @@ temporary file and no scratch folder behind.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import multiprocessing
 import os
+import pickle
 import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -120,6 +123,98 @@ def test_the_downloads_process_told_to_stop_ends_also_when_it_is_dead_already() 
     os.kill(process.pid, signal.SIGTERM)
     process.join()
     background.stop()
+    assert multiprocessing.active_children() == []
+
+
+# The build's own process killed (the OOM killer may pick it: it is the biggest): its processes end by themselves
+# (their pipes close), without a word.
+MAIN_KILLED = """
+import sys, time
+from pathlib import Path
+from generator.site.workers import Background, in_parallel, quiet
+
+background = Background(fork=True)
+for n in range(3):
+    background.add(Path(sys.argv[1]) / f"{n}.txt", str.encode, ("x",))
+background.done_adding()  # its answers stay unread until wait(), as in a build
+print("started", flush=True)
+
+def work(n):
+    time.sleep(0.002)
+    return n
+
+in_parallel(work, list(range(100_000)), 2, "测试", quiet)
+"""
+
+
+def test_when_the_builds_own_process_is_killed_its_processes_end_quietly(tmp_path: Path) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-c", MAIN_KILLED, str(tmp_path)],
+        cwd=ROOT,
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None and process.stdout.readline() == "started\n"
+        while len(subprocess.run(["pgrep", "-g", str(process.pid)], capture_output=True, text=True).stdout.split()) < 3:
+            assert process.poll() is None
+            time.sleep(0.01)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+        # Every process of the group ends (a guard against waiting for ever, not a speed target).
+        for _ in range(600):
+            if not subprocess.run(["pgrep", "-g", str(process.pid)], capture_output=True).stdout:
+                break
+            time.sleep(0.1)
+        else:
+            pytest.fail("生成进程被终止后，它的子进程没有结束")
+        assert process.stderr is not None and process.stderr.read() == ""
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def test_every_worker_is_stopped_also_when_an_interrupt_lands_while_they_are(monkeypatch: pytest.MonkeyPatch) -> None:
+    stop = workers._Child.stop
+    interrupted: list[int] = []
+
+    def interrupted_once(child: workers._Child) -> None:
+        if not interrupted:
+            interrupted.append(child.process.pid)
+            raise KeyboardInterrupt  # a second Ctrl+C, while the first one's cleanup runs
+        stop(child)
+
+    monkeypatch.setattr(workers._Child, "stop", interrupted_once)
+    children: list[workers._Child] = []
+    for _ in range(3):
+        workers._Child(lambda task: task, children)
+    with pytest.raises(KeyboardInterrupt):
+        workers._stop_all(children)
+    assert interrupted and multiprocessing.active_children() == []
+    assert not workers._ENDS
+
+
+def test_a_download_that_cannot_be_sent_is_refused_where_it_is_added(tmp_path: Path) -> None:
+    with Background(fork=True) as background:
+        with pytest.raises((TypeError, AttributeError, pickle.PicklingError)):
+            background.add(tmp_path / "a.txt", str.encode, (lambda: "x",))  # type: ignore[arg-type]
+        background.add(tmp_path / "b.txt", str.encode, ("能送出的照样做",))
+        background.wait()
+    assert not (tmp_path / "a.txt").exists()
+    assert (tmp_path / "b.txt").read_text(encoding="utf-8") == "能送出的照样做"
+    assert multiprocessing.active_children() == []
+
+
+def test_a_download_added_after_its_process_died_stops_the_build_at_once(tmp_path: Path) -> None:
+    with Background(fork=True) as background:
+        assert background.child is not None
+        process = background.child.process
+        os.kill(process.pid, signal.SIGKILL)
+        process.join()
+        with pytest.raises(WorkerLost, match="SIGKILL"):
+            background.add(tmp_path / "a.txt", str.encode, ("x",))
     assert multiprocessing.active_children() == []
 
 

@@ -7,8 +7,9 @@ count). Hence render workers that are replaced as they go, and a downloads' proc
 read, which receives what it writes through its pipe.
 
 Each process has a pipe of its own to the build (no queue shared by several, whose lock a killed process
-would take with it): a process that ends without answering, killed by the system when memory runs out for
-instance, is seen at once, and the build stops with :class:`WorkerLost` instead of waiting for ever.
+would take with it). A process that ends without answering, killed by the system when memory runs out for
+instance, stops the build with :class:`WorkerLost` instead of leaving it waiting for ever: a render worker at
+once, the downloads' process when the build waits for its files (before anything is published).
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ import queue
 import signal
 import threading
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.connection import Connection, wait
+from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 from typing import Any
 
@@ -56,29 +58,63 @@ class RemoteTraceback(Exception):
 _ENDS: set[Connection] = set()
 
 
-class _Child:
-    """A forked process that answers each task sent through its pipe with ``serve(task)``, until told to stop."""
+#: The signals that stop a build.
+_STOPS = {signal.SIGINT, signal.SIGTERM}
 
-    def __init__(self, serve: Callable[[Any], Any]) -> None:
+
+@contextlib.contextmanager
+def _held() -> Iterator[None]:
+    """SIGINT and SIGTERM held back from this thread while the block runs (delivered after it)."""
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
+def _stop_all(children: list[_Child]) -> None:
+    """Every child ended, also when an interrupt (a second Ctrl+C, a SIGTERM) lands meanwhile: it is raised
+    once they are."""
+    stopped: BaseException | None = None
+    for child in children:
+        while True:
+            try:
+                if child.retired:  # it ends by itself
+                    child.process.join(10)
+                child.stop()
+                break
+            except KeyboardInterrupt as exc:
+                stopped = exc
+    if stopped is not None:
+        raise stopped
+
+
+class _Child:
+    """A forked process that answers each task sent through its pipe with ``serve(task)``, until told to stop.
+
+    It is put in ``children`` before it starts, so that whoever stops them all stops it too, whenever an
+    interrupt lands."""
+
+    def __init__(self, serve: Callable[[Any], Any], children: list[_Child]) -> None:
         context = multiprocessing.get_context("fork")
         mine, theirs = context.Pipe()
         self.process: Any = context.Process(target=_serve, args=(theirs, serve), daemon=True)
-        _ENDS.add(mine)
-        try:
-            self.process.start()
-        except BaseException as exc:
-            _ENDS.discard(mine)
-            mine.close()
-            if isinstance(exc, OSError):  # no process to be had: too many, or no memory for one
-                raise WorkerLost(
-                    f"无法为生成网站分出子进程（{exc.strerror or exc}），网站没有更新。"
-                    "请确认这台机器的可用内存和进程数没有用尽，然后重新生成。"
-                ) from exc
-            raise
-        finally:
-            theirs.close()
         self.pipe = mine
         self.sent = 0
+        self.retired = False
+        _ENDS.add(mine)
+        children.append(self)
+        try:
+            # Forked with SIGINT and SIGTERM held: the child takes its own handlers before it lets them in.
+            with _held():
+                self.process.start()
+        except OSError as exc:  # no process to be had: too many, or no memory for one
+            raise WorkerLost(
+                f"无法为生成网站分出子进程（{exc.strerror or exc}），网站没有更新。"
+                "请确认这台机器的可用内存和进程数没有用尽，然后重新生成。"
+            ) from exc
+        finally:
+            theirs.close()
 
     def answer(self) -> Any:
         """The answer to the oldest task not yet answered: what ``serve`` returned, or the exception it raised
@@ -87,9 +123,11 @@ class _Child:
             ok, value = self.pipe.recv()
         except (EOFError, OSError):
             raise WorkerLost(self.lost_words()) from None
+        except Exception as unreadable:  # noqa: BLE001 - an answer that does not unpickle here
+            raise RuntimeError(f"a worker's answer could not be read back: {unreadable!r}") from unreadable
         if not ok:
-            exc, where = value
-            raise exc from RemoteTraceback(where)
+            raised, where = value
+            raise raised from RemoteTraceback(where)
         return value
 
     def lost_words(self) -> str:
@@ -111,15 +149,17 @@ class _Child:
 
     def retire(self) -> None:
         """Told to stop once its tasks are done (it ends by itself)."""
+        self.retired = True
         with contextlib.suppress(OSError):
             self.pipe.send(None)
         self.close()
 
     def stop(self) -> None:
-        """Ended now, whatever it was doing."""
-        if self.process.is_alive():
-            self.process.kill()
-        self.process.join()
+        """Ended now, whatever it was doing (again and again: it may be interrupted)."""
+        if self.process.pid is not None:  # started
+            if self.process.is_alive():
+                self.process.kill()
+            self.process.join()
         self.close()
 
     def close(self) -> None:
@@ -128,17 +168,18 @@ class _Child:
 
 
 def _serve(pipe: Connection, serve: Callable[[Any], Any]) -> None:
-    for end in _ENDS:
-        end.close()
-    _ENDS.clear()
     # Ctrl+C reaches the whole process group: the build stops its processes itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # The build turns SIGTERM into KeyboardInterrupt for its own cleanup; here it ends the process.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)  # held since the fork (see _Child)
+    for end in _ENDS:
+        end.close()
+    _ENDS.clear()
     while True:
         try:
             task = pipe.recv()
-        except EOFError:
+        except (EOFError, OSError):  # the build has ended
             return
         if task is None:
             return
@@ -213,7 +254,7 @@ def _on_children(
         busy.setdefault(child.pipe, (child, collections.deque()))[1].append(n)
 
     def fresh() -> None:
-        started.append(_Child(run))
+        _Child(run, started)
         for _ in range(2):
             if todo:
                 give(started[-1])
@@ -237,10 +278,7 @@ def _on_children(
                     if todo:
                         fresh()  # a fresh fork, without the pages the last one copied
     finally:
-        for child in started:
-            if child.pipe.closed:  # retired: it ends by itself
-                child.process.join(10)
-            child.stop()
+        _stop_all(started)
 
 
 def _make_one(task: tuple[Path, Callable[..., bytes], tuple[Any, ...]] | tuple[()]) -> None:
@@ -262,13 +300,16 @@ class Background:
 
     def __init__(self, fork: bool) -> None:
         self.child: _Child | None = None
+        self.children: list[_Child] = []
         if fork:
             # Without a process of its own (the system would not give one), the files are made here.
             with contextlib.suppress(WorkerLost):
-                self.child = _Child(_make_one)
+                self.child = _Child(_make_one, self.children)
         # The tables are sent by a thread of their own: the build goes on while the process is busy.
         self.outbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self.sender: threading.Thread | None = None
+        #: What stopped the sender, when something did (the process is stopped with it).
+        self.failed: BaseException | None = None
 
     def __enter__(self) -> Background:
         return self
@@ -290,47 +331,68 @@ class Background:
             self._send(())
 
     def _send(self, task: tuple[Any, ...]) -> None:
-        assert self.child is not None
-        self.child.sent += 1
+        child = self.child
+        assert child is not None
+        if not child.process.is_alive():
+            self.wait()  # what it answered before it ended, then why it ended
+            raise WorkerLost(child.lost_words())
+        # Pickled here, where what cannot be raises; the thread only sends the bytes.
+        data = bytes(ForkingPickler.dumps(task))
+        child.sent += 1
         if self.sender is None:
-            self.sender = threading.Thread(target=_sender, args=(self.child.pipe, self.outbox), daemon=True)
+            self.sender = threading.Thread(target=self._sending, args=(child,), daemon=True)
             self.sender.start()
-        self.outbox.put(task)
+        self.outbox.put(data)
+
+    def _sending(self, child: _Child) -> None:
+        while True:
+            data = self.outbox.get()
+            if data is None:  # nothing more is coming
+                return
+            try:
+                child.pipe.send_bytes(data)
+            except BaseException as exc:  # noqa: BLE001 - said by wait(), which would otherwise wait for ever
+                self.failed = exc
+                with contextlib.suppress(OSError):
+                    child.process.kill()
+                return
 
     def wait(self) -> None:
-        """Until the files are written; raises what making them raised, or WorkerLost."""
+        """Until the files are written; raises what making them raised, or WorkerLost. Only here are the
+        process's answers read: one that ended early is found out now."""
         if self.child is None:
             return
         try:
             child = self.child
             for _ in range(child.sent):
                 wait([child.pipe, child.process.sentinel])
-                child.answer()
+                try:
+                    child.answer()
+                except WorkerLost:
+                    if self.failed is not None and not isinstance(self.failed, OSError):
+                        raise self.failed from None
+                    raise
         finally:
             self.stop()
 
     def stop(self) -> None:
-        if self.child is not None:
-            child, self.child = self.child, None
-            if child.process.is_alive():
-                child.process.kill()  # the sender, were it still sending, finds nobody reading
-            child.process.join()
-            self.outbox.put(_STOP)
-            if self.sender is not None:
-                self.sender.join()
-            child.close()
+        """The process ended, whatever it was doing (again and again: it may be interrupted)."""
+        stopped: BaseException | None = None
+        while self.children:
+            try:
+                child = self.children[0]
+                if child.process.pid is not None and child.process.is_alive():
+                    child.process.kill()  # the sender, were it still sending, finds nobody reading
+                if child.process.pid is not None:
+                    child.process.join()
+                self.outbox.put(None)
+                if self.sender is not None:
+                    self.sender.join()
+                child.close()
+                self.children.clear()
+            except KeyboardInterrupt as exc:
+                stopped = exc
+        self.child = self.sender = None
+        if stopped is not None:
+            raise stopped
 
-
-#: Tells the sender that nothing more is coming.
-_STOP = object()
-
-
-def _sender(pipe: Connection, outbox: queue.SimpleQueue[Any]) -> None:
-    while True:
-        task = outbox.get()
-        if task is _STOP:
-            return
-        try:
-            pipe.send(task)
-        except OSError:
-            return
