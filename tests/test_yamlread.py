@@ -396,3 +396,28 @@ def test_a_tab_between_a_key_and_its_value_is_read_and_one_that_indents_is_refus
     problems = Problems()
     assert yamlcompose.compose("a:\n\tb: 1\n", "rubrics/t.yml", problems) is None
     assert "制表符" in str(problems.items[0].message), problems.items
+
+
+def test_nesting_is_limited_at_the_same_level_with_a_scalar_at_the_bottom() -> None:
+    problems = Problems()
+    assert yamlcompose.compose("[" * 99 + "1" + "]" * 99 + "\n", "rubrics/t.yml", problems) is not None
+    assert not problems.has_errors()
+    for text, where in (
+        ("[" * 100 + "1" + "]" * 100 + "\n", (1, 101)),
+        ("".join(" " * n + "- " + "\n" for n in range(0, 198, 2)) + " " * 198 + "- 1\n", (100, 201)),
+    ):
+        problems = Problems()
+        assert yamlcompose.compose(text, "rubrics/t.yml", problems) is None
+        [problem] = problems.items
+        assert "嵌套超过 100 层" in problem.message and "别名" not in problem.message, problem.message
+        assert (problem.loc.line, problem.loc.column) == where
+
+
+def test_the_bare_tag_and_an_escape_beyond_unicode_read_as_pyyaml_reads_them() -> None:
+    import yaml
+
+    for text in ("a: !\n", "a: [!, 1]\n", "a: !\nb: 2\n"):
+        assert _tree(yamlcompose._composed(text)) == _tree(yaml.compose(text, Loader=yamlcompose._Loader)), text
+    problems = Problems()
+    assert yamlcompose.compose('a: "\\U00110000"\n', "rubrics/t.yml", problems) is None
+    assert "YAML 格式错误" in problems.items[0].message

@@ -45,7 +45,7 @@ def compose(text: str, file: str, problems: Problems) -> yaml.Node | None:
         else:
             problems.error(loc, f"YAML 格式错误：{exc.problem}", "检查这一行及上一行的缩进、冒号和引号。")
         return None
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: PyYAML's, for an escape beyond Unicode ("\U00110000")
         problems.error(Loc(file), f"YAML 格式错误：{exc}", "检查文件的缩进、冒号和引号。")
         return None
     if node is None:
@@ -119,15 +119,19 @@ def _composed(text: str) -> yaml.Node | None:
 
 
 def _nesting(text: str, loader: type[yaml.SafeLoader]) -> int:
-    """How deep the file's collections nest, up to one level beyond MAX_DEPTH (read as a stream of events:
-    libyaml composes recursively, in C)."""
+    """How deep the file's nodes nest, counted as PyYAML's composer counts them (a scalar in a list is one level
+    below it), up to one level beyond MAX_DEPTH; MAX_DEPTH + 1 also for a node with the bare tag ``!``, which
+    libyaml reads otherwise than PyYAML. Read as a stream of events: libyaml composes recursively, in C."""
     depth = deepest = 0
     for event in yaml.parse(text, Loader=loader):
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            deepest = max(deepest, depth)
+        if isinstance(event, yaml.NodeEvent):  # a scalar, an alias, a collection's start
+            if getattr(event, "tag", None) == "!":
+                return MAX_DEPTH + 1
+            deepest = max(deepest, depth + 1)
             if deepest > MAX_DEPTH:
                 break
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
     return deepest
