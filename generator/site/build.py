@@ -28,6 +28,7 @@ from generator.data.problems import Loc, Problems, os_error_words
 from generator.data.projectfiles import inside, outside_words, unsafe_entries
 from generator.site import paths, views
 from generator.site.assemble import AssembleError, EntryMaker, entry_maker, shell_units
+from generator.site.background import Background
 from generator.site.cache import (
     CACHE_DIR,
     SCRATCH_PREFIX,
@@ -62,7 +63,7 @@ from generator.site.render import TemplateFailure, UnitPages, render_pages, temp
 from generator.site.restricted import Restriction
 from generator.site.shards import ShardError, chooser, export, merged_record
 from generator.site.stamp import BUILD_STAMP, build_stamp, write_json
-from generator.site.units import ENTRIES, Background, UnitFiles
+from generator.site.units import ENTRIES, UnitFiles
 from generator.site.workers import WorkerLost
 
 LOCK_FILE = ".kaoping.lock"

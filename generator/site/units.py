@@ -37,13 +37,14 @@ from generator.site.assemble import (
     shell_units,
     unit_page,
 )
+from generator.site.background import Background
 from generator.site.cache import CACHE_DIR, Record, UnitKeys, digest, link_or_copy
 from generator.site.collector import give_back
 from generator.site.downloads import _unit_json_prefix, csv_text, csv_with_note, results_frame, unit_json_bytes
 from generator.site.export import assessment_data, summary_rows, to_json
 from generator.site.render import UnitPages, template_words
 from generator.site.resultbook import results_book, results_frames
-from generator.site.workers import CHUNK, Background, Count, in_parallel, quiet
+from generator.site.workers import CHUNK, Count, in_parallel, quiet
 from generator.site.yeardownloads import write_unit_workbook
 from generator.site.yearpaths import unit_workbook
 

@@ -1,5 +1,5 @@
 """The build's forked processes: unit pages rendered and assembled on several (:func:`in_parallel`), and the
-downloads made beside the rest of the build (:class:`Background`).
+downloads made beside the rest of the build (:class:`generator.site.background.Background`).
 
 Forked, they share the build's memory copy-on-write, but a memory page is copied for a process as soon as it
 or the build writes to it, and Python writes to an object's page whenever it reads the object (its reference
@@ -16,20 +16,13 @@ from __future__ import annotations
 
 import collections
 import contextlib
-import gc
 import multiprocessing
 import pickle
-import queue
 import signal
-import threading
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.connection import Connection, wait
-from multiprocessing.reduction import ForkingPickler
-from pathlib import Path
 from typing import Any
-
-from generator.site.collector import give_back
 
 #: Units per task handed to a worker.
 CHUNK = 100
@@ -72,7 +65,7 @@ def _held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
-def _stop_all(children: list[_Child]) -> None:
+def _stop_all(children: list[Child]) -> None:
     """Every child ended, also when an interrupt (a second Ctrl+C, a SIGTERM) lands meanwhile: it is raised
     once they are."""
     stopped: BaseException | None = None
@@ -89,15 +82,25 @@ def _stop_all(children: list[_Child]) -> None:
         raise stopped
 
 
-class _Child:
+def _no_process(exc: OSError) -> str:
+    return (
+        f"无法为生成网站分出子进程（{exc.strerror or exc}），网站没有更新。"
+        "请确认这台机器的可用内存、进程数和可打开的文件数没有用尽，然后重新生成。"
+    )
+
+
+class Child:
     """A forked process that answers each task sent through its pipe with ``serve(task)``, until told to stop.
 
     It is put in ``children`` before it starts, so that whoever stops them all stops it too, whenever an
     interrupt lands."""
 
-    def __init__(self, serve: Callable[[Any], Any], children: list[_Child]) -> None:
+    def __init__(self, serve: Callable[[Any], Any], children: list[Child]) -> None:
         context = multiprocessing.get_context("fork")
-        mine, theirs = context.Pipe()
+        try:
+            mine, theirs = context.Pipe()
+        except OSError as exc:
+            raise WorkerLost(_no_process(exc)) from exc
         self.process: Any = context.Process(target=_serve, args=(theirs, serve), daemon=True)
         self.pipe = mine
         self.sent = 0
@@ -109,10 +112,7 @@ class _Child:
             with _held():
                 self.process.start()
         except OSError as exc:  # no process to be had: too many, or no memory for one
-            raise WorkerLost(
-                f"无法为生成网站分出子进程（{exc.strerror or exc}），网站没有更新。"
-                "请确认这台机器的可用内存和进程数没有用尽，然后重新生成。"
-            ) from exc
+            raise WorkerLost(_no_process(exc)) from exc
         finally:
             theirs.close()
 
@@ -172,7 +172,7 @@ def _serve(pipe: Connection, serve: Callable[[Any], Any]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # The build turns SIGTERM into KeyboardInterrupt for its own cleanup; here it ends the process.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)  # held since the fork (see _Child)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)  # held since the fork (see Child)
     for end in _ENDS:
         end.close()
     _ENDS.clear()
@@ -240,11 +240,11 @@ def _on_children(
     todo = list(enumerate(chunks))
     todo.reverse()
     # Each worker has two tasks at a time: it starts the next one while its last answer is being read here.
-    busy: dict[Connection, tuple[_Child, collections.deque[int]]] = {}
-    started: list[_Child] = []
+    busy: dict[Connection, tuple[Child, collections.deque[int]]] = {}
+    started: list[Child] = []
     made = 0
 
-    def give(child: _Child) -> None:
+    def give(child: Child) -> None:
         n, chunk = todo.pop()
         try:
             child.pipe.send(chunk)
@@ -254,7 +254,7 @@ def _on_children(
         busy.setdefault(child.pipe, (child, collections.deque()))[1].append(n)
 
     def fresh() -> None:
-        _Child(run, started)
+        Child(run, started)
         for _ in range(2):
             if todo:
                 give(started[-1])
@@ -275,124 +275,15 @@ def _on_children(
                 elif not waiting:
                     del busy[pipe]
                     child.retire()
+                    _reap(started)
                     if todo:
                         fresh()  # a fresh fork, without the pages the last one copied
     finally:
         _stop_all(started)
 
 
-def _make_one(task: tuple[Path, Callable[..., bytes], tuple[Any, ...]] | tuple[()]) -> None:
-    if not task:  # every file is made: the memory they took is handed back
-        gc.collect()
-        give_back()
-        return
-    target, make, args = task
-    target.write_bytes(make(*args))
-
-
-class Background:
-    """Files made beside the rest of the build: in a forked process, or here and now when not worth one.
-
-    The build forks the process before it reads the data (:func:`generator.site.build.build`), and sends it
-    the tables to write through its pipe. Forked later, it would keep the memory pages of every object the
-    build touched after the fork (a page written by one process is copied for it, and the old one stays
-    with the other): hundreds of megabytes at 100,000 units."""
-
-    def __init__(self, fork: bool) -> None:
-        self.child: _Child | None = None
-        self.children: list[_Child] = []
-        if fork:
-            # Without a process of its own (the system would not give one), the files are made here.
-            with contextlib.suppress(WorkerLost):
-                self.child = _Child(_make_one, self.children)
-        # The tables are sent by a thread of their own: the build goes on while the process is busy.
-        self.outbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
-        self.sender: threading.Thread | None = None
-        #: What stopped the sender, when something did (the process is stopped with it).
-        self.failed: BaseException | None = None
-
-    def __enter__(self) -> Background:
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.stop()
-
-    def add(self, target: Path, make: Callable[..., bytes], args: tuple[Any, ...]) -> None:
-        """``target`` made by ``make`` (a module's function) from ``args``."""
-        if self.child is None:
-            _make_one((target, make, args))
-        else:
-            self._send((target, make, args))
-
-    def done_adding(self) -> None:
-        """Every file is added: once they are made, the process hands back the memory they took (it lives on,
-        idle, until :meth:`wait`, while the unit pages are made)."""
-        if self.child is not None:
-            self._send(())
-
-    def _send(self, task: tuple[Any, ...]) -> None:
-        child = self.child
-        assert child is not None
-        if not child.process.is_alive():
-            self.wait()  # what it answered before it ended, then why it ended
-            raise WorkerLost(child.lost_words())
-        # Pickled here, where what cannot be raises; the thread only sends the bytes.
-        data = bytes(ForkingPickler.dumps(task))
-        child.sent += 1
-        if self.sender is None:
-            self.sender = threading.Thread(target=self._sending, args=(child,), daemon=True)
-            self.sender.start()
-        self.outbox.put(data)
-
-    def _sending(self, child: _Child) -> None:
-        while True:
-            data = self.outbox.get()
-            if data is None:  # nothing more is coming
-                return
-            try:
-                child.pipe.send_bytes(data)
-            except BaseException as exc:  # noqa: BLE001 - said by wait(), which would otherwise wait for ever
-                self.failed = exc
-                with contextlib.suppress(OSError):
-                    child.process.kill()
-                return
-
-    def wait(self) -> None:
-        """Until the files are written; raises what making them raised, or WorkerLost. Only here are the
-        process's answers read: one that ended early is found out now."""
-        if self.child is None:
-            return
-        try:
-            child = self.child
-            for _ in range(child.sent):
-                wait([child.pipe, child.process.sentinel])
-                try:
-                    child.answer()
-                except WorkerLost:
-                    if self.failed is not None and not isinstance(self.failed, OSError):
-                        raise self.failed from None
-                    raise
-        finally:
-            self.stop()
-
-    def stop(self) -> None:
-        """The process ended, whatever it was doing (again and again: it may be interrupted)."""
-        stopped: BaseException | None = None
-        while self.children:
-            try:
-                child = self.children[0]
-                if child.process.pid is not None and child.process.is_alive():
-                    child.process.kill()  # the sender, were it still sending, finds nobody reading
-                if child.process.pid is not None:
-                    child.process.join()
-                self.outbox.put(None)
-                if self.sender is not None:
-                    self.sender.join()
-                child.close()
-                self.children.clear()
-            except KeyboardInterrupt as exc:
-                stopped = exc
-        self.child = self.sender = None
-        if stopped is not None:
-            raise stopped
-
+def _reap(children: list[Child]) -> None:
+    """The retired children that have ended let go of (each holds file descriptors until then)."""
+    for child in [c for c in children if c.retired and c.process.exitcode is not None]:
+        child.process.close()
+        children.remove(child)
