@@ -72,8 +72,9 @@ class Background:
         if not child.process.is_alive():
             self.wait()  # what it answered before it ended, then why it ended
             raise WorkerLost(child.lost_words())
-        # Pickled here, where what cannot be raises; the thread only sends the bytes.
-        data = bytes(ForkingPickler.dumps(task))
+        # Pickled here, where what cannot be raises; the thread only sends the bytes (not copied: the results
+        # tables of 100,000 units are tens of megabytes).
+        data = ForkingPickler.dumps(task)
         child.sent += 1
         if self.sender is None:
             self.sender = threading.Thread(target=self._sending, args=(child,), daemon=True)
