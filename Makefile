@@ -1,7 +1,7 @@
 # Two commands set up everything on a fresh machine:
 #   make site       create .venv, install what building needs, check, score and build the site into site/
 #   make test       the same, plus the test tools and the browser, then lint and the whole test suite
-#   make test-fast  the engine's and the data's tests only (no browser, no site build): under a minute
+#   make test-fast  the tests without a browser or a long build (about seven minutes on a 2-core machine)
 
 PYTHON ?= python3
 VENV := .venv

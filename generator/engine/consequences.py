@@ -13,12 +13,14 @@ from dataclasses import dataclass
 from generator.engine.grading import label, shared_ranks
 from generator.engine.models import Consequence, GradeKey, Rubric, Trigger
 from generator.engine.outcome import AssessmentOutcome, UnitOutcome
+from generator.engine.quick import quick
 from generator.engine.reasons import ConsequenceTriggered
 
 #: A unit's grades in earlier years of the series, newest first: (year, grade).
 Earlier = Callable[[str], Sequence[tuple[int, GradeKey | None]]]
 
 
+@quick
 @dataclass(frozen=True, slots=True)
 class ConsequenceOutcome:
     """One consequence that applies to one unit, and why."""

@@ -11,6 +11,8 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
 
+from generator.engine.quick import quick
+
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 
@@ -31,6 +33,7 @@ class NumberError(ValueError):
     """The text is not a number; ``str(error)`` says why, in words for a clerk."""
 
 
+@quick
 @dataclass(frozen=True, slots=True)
 class Parsed:
     value: Decimal

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from generator.engine.models import BonusItem, GradeKey, Node, Part, Penalty, Rubric, UnitType, VetoEvent
 from generator.engine.problems import Loc, Problems
+from generator.engine.quick import quick
 from generator.engine.reasons import (
     BonusCapReached,
     ClaimNote,
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from generator.engine.yearoutcome import YearOutcome
 
 
+@quick
 @dataclass(frozen=True, slots=True)
 class RuleOutcome:
     """One rule applied to what was found."""
@@ -47,6 +49,7 @@ class RuleOutcome:
         return tuple(f.reason for f in self.findings if f.reason)
 
 
+@quick
 @dataclass(frozen=True, slots=True)
 class NodeOutcome:
     node: Node
@@ -68,6 +71,7 @@ class NodeOutcome:
         return self.node.id
 
 
+@quick
 @dataclass(frozen=True, slots=True)
 class ClaimOutcome:
     claim: BonusClaim
@@ -80,6 +84,7 @@ class ClaimOutcome:
     note: ClaimNote | None = None
 
 
+@quick
 @dataclass(frozen=True, slots=True)
 class BonusItemOutcome:
     item: BonusItem
@@ -90,6 +95,7 @@ class BonusItemOutcome:
     note: ItemCapReached | None = None
 
 
+@quick
 @dataclass(frozen=True, slots=True)
 class BonusOutcome:
     items: tuple[BonusItemOutcome, ...]
@@ -99,12 +105,14 @@ class BonusOutcome:
     note: BonusCapReached | None = None
 
 
+@quick
 @dataclass(frozen=True, slots=True)
 class PenaltyOutcome:
     penalty: Penalty
     record: PenaltyRecord
 
 
+@quick
 @dataclass(frozen=True, slots=True)
 class VetoOutcome:
     event: VetoEvent
@@ -112,6 +120,7 @@ class VetoOutcome:
     effect: str
 
 
+@quick
 @dataclass(frozen=True, slots=True)
 class PartOutcome:
     part: Part
@@ -124,6 +133,7 @@ class PartOutcome:
     weighted: Decimal
 
 
+@quick
 @dataclass(frozen=True, slots=True)
 class UnitScore:
     """A unit's scores before ranking."""
@@ -146,6 +156,7 @@ class UnitScore:
     full_marks: Decimal
 
 
+@quick
 @dataclass(frozen=True, slots=True)
 class Standing:
     """Rank within the pool and the grade, with the reasons for it."""
@@ -160,6 +171,7 @@ class Standing:
     eligible_for_advanced: bool
 
 
+@quick
 @dataclass(frozen=True, slots=True)
 class UnitOutcome:
     score: UnitScore

@@ -11,7 +11,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 
+from generator.engine.quick import quick
 
+
+@quick
 @dataclass(frozen=True, slots=True, order=True)
 class Loc:
     """A place in a source file. Lines and columns count from 1, as editors show them."""
@@ -33,6 +36,7 @@ class Severity(Enum):
     WARNING = "警告"
 
 
+@quick
 @dataclass(frozen=True, slots=True)
 class Problem:
     severity: Severity

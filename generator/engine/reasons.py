@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from generator.engine.quick import quick
+
 if TYPE_CHECKING:
     from generator.engine.provenance import Mark
 
@@ -23,6 +25,7 @@ if TYPE_CHECKING:
 # --------------------------------------------------------------------------------------------
 
 
+@quick
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RuleReason:
     """How a rule's points follow from what was found; each kind's subclass adds its facts."""
@@ -41,6 +44,7 @@ class RuleReason:
         raise NotImplementedError(self.kind)
 
 
+@quick
 @dataclass(frozen=True, slots=True)
 class FloorReached:
     """An item's deductions add up to more than it is worth: it is lost, down to its floor (扣完为止)."""
@@ -56,16 +60,19 @@ class FloorReached:
 # --------------------------------------------------------------------------------------------
 
 
+@quick
 @dataclass(frozen=True, slots=True)
 class Unconfirmed:
     """A claim the office did not confirm: it counts for nothing."""
 
 
+@quick
 @dataclass(frozen=True, slots=True)
 class CountedAtHigherLevel:
     """The same subject was claimed at a higher level, where it counts (同一事项不重复加分)."""
 
 
+@quick
 @dataclass(frozen=True, slots=True)
 class CountedOnce:
     """A subject claimed ``count`` times at a level that counts per occurrence, counted once."""
@@ -73,6 +80,7 @@ class CountedOnce:
     count: Decimal
 
 
+@quick
 @dataclass(frozen=True, slots=True)
 class ItemCapReached:
     """A bonus item's claims add up to more than the item allows."""
@@ -82,6 +90,7 @@ class ItemCapReached:
     cap: Decimal
 
 
+@quick
 @dataclass(frozen=True, slots=True)
 class BonusCapReached:
     """The bonus items add up to more than the rubric allows in all."""
@@ -95,6 +104,7 @@ class BonusCapReached:
 # --------------------------------------------------------------------------------------------
 
 
+@quick
 @dataclass(frozen=True, slots=True, kw_only=True)
 class GradeReason:
     """A step towards a unit's rank or grade; ``cited`` marks a rule that is not the document's own."""
@@ -103,6 +113,7 @@ class GradeReason:
     brief: bool = False
 
 
+@quick
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Placed(GradeReason):
     total: Decimal
@@ -111,6 +122,7 @@ class Placed(GradeReason):
     size: int
 
 
+@quick
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Tied(GradeReason):
     #: How many other units share the rank, and the rubric's rule for ties.
@@ -118,6 +130,7 @@ class Tied(GradeReason):
     ties: str
 
 
+@quick
 @dataclass(frozen=True, slots=True, kw_only=True)
 class BandReached(GradeReason):
     """The score reaches a band's minimum."""
@@ -126,6 +139,7 @@ class BandReached(GradeReason):
     grade: str
 
 
+@quick
 @dataclass(frozen=True, slots=True, kw_only=True)
 class BelowBands(GradeReason):
     """The score is below every band's minimum: the last band."""
@@ -134,6 +148,7 @@ class BelowBands(GradeReason):
     grade: str
 
 
+@quick
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CategoryZero(GradeReason):
     """A category (一级指标) scored nothing, which the rubric fails."""
@@ -142,6 +157,7 @@ class CategoryZero(GradeReason):
     grade: str
 
 
+@quick
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AtBottom(GradeReason):
     """Among the last places of the pool (and at or below its line, where it has one)."""
@@ -152,6 +168,7 @@ class AtBottom(GradeReason):
     grade: str
 
 
+@quick
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AtBottomAbove(GradeReason):
     """Among the last places of the pool, but above its line: not failed."""
@@ -162,6 +179,7 @@ class AtBottomAbove(GradeReason):
     grade: str
 
 
+@quick
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Vetoed(GradeReason):
     """A veto whose effect is to fail the unit."""
@@ -170,6 +188,7 @@ class Vetoed(GradeReason):
     grade: str
 
 
+@quick
 @dataclass(frozen=True, slots=True, kw_only=True)
 class GradeTooLow(GradeReason):
     """Not eligible for 先进: the grade is below the one required."""
@@ -178,6 +197,7 @@ class GradeTooLow(GradeReason):
     required: str
 
 
+@quick
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ScoreTooLow(GradeReason):
     """Not eligible for 先进: the score is below the rubric's minimum for it."""
@@ -185,6 +205,7 @@ class ScoreTooLow(GradeReason):
     min: Decimal
 
 
+@quick
 @dataclass(frozen=True, slots=True, kw_only=True)
 class VetoBarsAdvanced(GradeReason):
     """Not eligible for 先进: a veto whose effect is that."""
@@ -193,6 +214,7 @@ class VetoBarsAdvanced(GradeReason):
     effect: str
 
 
+@quick
 @dataclass(frozen=True, slots=True, kw_only=True)
 class EligibilityRemoved(GradeReason):
     """Not eligible for 先进: a penalty (弄虚作假) that removed it."""
@@ -200,11 +222,13 @@ class EligibilityRemoved(GradeReason):
     penalty: str
 
 
+@quick
 @dataclass(frozen=True, slots=True, kw_only=True)
 class NotGraded(GradeReason):
     """The rubric grades no unit."""
 
 
+@quick
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TopButIneligible(GradeReason):
     """Within the top places of the pool, but not eligible for 先进."""
@@ -213,6 +237,7 @@ class TopButIneligible(GradeReason):
     grade: str
 
 
+@quick
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TopPlaces(GradeReason):
     """Within the top places of the pool (among the eligible units, when ``among_eligible``)."""
@@ -224,6 +249,7 @@ class TopPlaces(GradeReason):
     grade: str
 
 
+@quick
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Decided(GradeReason):
     """先进 by the office's decision (awards.csv), with its stated basis."""
@@ -232,6 +258,7 @@ class Decided(GradeReason):
     grade: str
 
 
+@quick
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AboveAdvancedMin(GradeReason):
     """先进 by score: eligible and at or above the minimum."""
@@ -240,6 +267,7 @@ class AboveAdvancedMin(GradeReason):
     grade: str
 
 
+@quick
 @dataclass(frozen=True, slots=True, kw_only=True)
 class NotAssessed(GradeReason):
     """The unit is not assessed this year; ``note`` is the registry's (or empty)."""
@@ -252,6 +280,7 @@ class NotAssessed(GradeReason):
 # --------------------------------------------------------------------------------------------
 
 
+@quick
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ConsequenceTriggered:
     """The unit's place from the bottom of its pool (ties share it), its grade, the years running it had it."""

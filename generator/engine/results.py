@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Literal
 
 from generator.engine.fields import NOWHERE, doc, internal, key_locations
 from generator.engine.problems import Loc
+from generator.engine.quick import quick
 from generator.engine.stages import Process
 
 if TYPE_CHECKING:
@@ -68,6 +69,7 @@ class Notice:
 UnitStatus = Literal["assessed", "not_assessed", "unknown"]
 
 
+@quick
 @dataclass(frozen=True, slots=True)
 class Unit:
     id: str
@@ -84,6 +86,7 @@ class Unit:
     members: Decimal | None = None
 
 
+@quick
 @dataclass(frozen=True, slots=True)
 class Row:
     """One CSV data row: cells by canonical column name, and where it stands (its file and line).
@@ -133,6 +136,7 @@ class RawResults:
 # --------------------------------------------------------------------------------------------
 
 
+@quick
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One checked row of ``entries``: what the assessors found on one rule of one indicator."""
@@ -153,6 +157,7 @@ class Finding:
     loc: Loc = field(default=NOWHERE, compare=False)
 
 
+@quick
 @dataclass(frozen=True, slots=True)
 class BonusClaim:
     bonus: str
@@ -167,6 +172,7 @@ class BonusClaim:
     process: Process | None = None
 
 
+@quick
 @dataclass(frozen=True, slots=True)
 class PenaltyRecord:
     penalty: str
@@ -178,6 +184,7 @@ class PenaltyRecord:
     process: Process | None = None
 
 
+@quick
 @dataclass(frozen=True, slots=True)
 class VetoRecord:
     veto: str
@@ -186,6 +193,7 @@ class VetoRecord:
     loc: Loc = field(default=NOWHERE, compare=False)
 
 
+@quick
 @dataclass(frozen=True, slots=True)
 class Award:
     grade: GradeKey
@@ -193,6 +201,7 @@ class Award:
     loc: Loc = field(default=NOWHERE, compare=False)
 
 
+@quick
 @dataclass(frozen=True, slots=True)
 class UnitInput:
     """Everything recorded about one unit in one assessment."""

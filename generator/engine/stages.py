@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
+from generator.engine.quick import quick
+
 Stage = Literal["declared", "reviewed", "confirmed", "refused"]
 
 #: How each stage is named for a bonus claim (the unit declares it) …
@@ -29,6 +31,7 @@ PENALTY_STAGE_NAMES: Mapping[str, str] = {
 }
 
 
+@quick
 @dataclass(frozen=True, slots=True)
 class Process:
     """The stages a record went through, as the results table records them."""

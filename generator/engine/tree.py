@@ -12,6 +12,7 @@ from decimal import Decimal
 from generator.engine.models import Node, Rubric
 from generator.engine.origin import FILLED
 from generator.engine.provenance import provenance
+from generator.engine.quick import quick
 from generator.engine.rules.base import Rule
 
 
@@ -38,6 +39,7 @@ def points_for(node: Node, unit_type: str) -> Decimal:
     return node.points_by_type.get(unit_type, node.points)
 
 
+@quick
 @dataclass(frozen=True, slots=True)
 class TypedNode:
     """A node as it applies to one unit type."""

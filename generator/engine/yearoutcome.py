@@ -16,12 +16,14 @@ from generator.engine.consequences import ConsequenceOutcome, apply_consequences
 from generator.engine.exact import ZERO
 from generator.engine.models import GradeKey, Rubric
 from generator.engine.outcome import AssessmentOutcome, NodeOutcome, UnitOutcome
+from generator.engine.quick import quick
 from generator.engine.results import PenaltyRecord
 from generator.engine.scoring import score_assessment
 from generator.engine.wording import rule_words
 from generator.engine.yearrecords import Letter, Objection, RectificationItem, Tally, YearRecords
 
 
+@quick
 @dataclass(frozen=True, slots=True)
 class ItemChange:
     """What an adjustment after review changed on one indicator of one unit."""
@@ -34,6 +36,7 @@ class ItemChange:
     score_after: Decimal | None
 
 
+@quick
 @dataclass(frozen=True, slots=True)
 class TotalChange:
     total_before: Decimal
@@ -44,6 +47,7 @@ class TotalChange:
     label_after: str
 
 
+@quick
 @dataclass(frozen=True, slots=True)
 class NextTask:
     """A problem this assessment found: a task for the next year, tracked in that year's file once it exists."""
@@ -56,6 +60,7 @@ class NextTask:
     tracked: RectificationItem | None = None
 
 
+@quick
 @dataclass(frozen=True, slots=True)
 class UnitYear:
     consequences: tuple[ConsequenceOutcome, ...] = ()

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
 
 from generator.engine.problems import Loc
+from generator.engine.quick import quick
 
 if TYPE_CHECKING:
     from generator.engine.results import Assessment, PenaltyRecord
@@ -24,6 +25,7 @@ LETTER_STATUS_NAMES: Mapping[str, str] = {"waiting": "待答复", "answered": "�
 LETTER_KINDS = ("意见书", "督办单")
 
 
+@quick
 @dataclass(frozen=True, slots=True)
 class Letter:
     """An 意见书 or 督办单 the office (or an assessing department) issued to a unit, and the unit's answer."""
@@ -56,6 +58,7 @@ ObjectionOutcome = Literal["pending", "upheld", "adjusted"]
 OBJECTION_OUTCOME_NAMES: Mapping[str, str] = {"pending": "待复核", "upheld": "维持", "adjusted": "调整"}
 
 
+@quick
 @dataclass(frozen=True, slots=True)
 class Objection:
     """An objection a unit raised during the publicity period (公示), and its review (复核)."""
@@ -82,6 +85,7 @@ RectificationStatus = Literal["not_started", "in_progress", "done"]
 RECTIFICATION_STATUS_NAMES: Mapping[str, str] = {"not_started": "未启动", "in_progress": "整改中", "done": "已完成"}
 
 
+@quick
 @dataclass(frozen=True, slots=True)
 class RectificationItem:
     """A rectification task (整改任务): a problem found in an assessment, put right the year after."""
@@ -112,6 +116,7 @@ class RectificationItem:
         return self.done > (self.due or year_end)
 
 
+@quick
 @dataclass(frozen=True, slots=True)
 class Tally:
     """One line of a group's vote (民主推荐): a unit or a person of it, the votes, and the result."""

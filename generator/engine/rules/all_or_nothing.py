@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, ClassVar
 
 from generator.engine.exact import ZERO, fmt
+from generator.engine.quick import quick
 from generator.engine.reasons import RuleReason
 from generator.engine.rules.base import RowsCheck, Rule, ScoreContext, Scored
 from generator.engine.rules.cells import read_yes
@@ -70,6 +71,7 @@ class AllOrNothingRule(Rule):
         return True
 
 
+@quick
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AllOrNothingReason(RuleReason):
     #: The failing was found: the item is lost (``lost`` is its points).

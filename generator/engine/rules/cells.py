@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from generator.engine.exact import NumberError, fmt, parse_number
 from generator.engine.problems import Problems
+from generator.engine.quick import quick
 from generator.engine.results import Finding
 
 if TYPE_CHECKING:
@@ -63,6 +64,7 @@ def read_number(problems: Problems, row: Row, column: str, what: str, *, allow_p
     return parsed.value
 
 
+@quick
 @dataclass(frozen=True, slots=True)
 class RowReading:
     """One row of ``entries`` for one rule, with what the checker already made of it."""

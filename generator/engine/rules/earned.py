@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from generator.engine.exact import ZERO, fmt
 from generator.engine.fields import doc
+from generator.engine.quick import quick
 from generator.engine.reasons import RuleReason
 from generator.engine.rules.base import RowsCheck, Rule, ScoreContext, Scored, amounts, total
 from generator.engine.rules.cells import yes_no
@@ -112,6 +113,7 @@ class EarnedRule(Rule):
         return self.points
 
 
+@quick
 @dataclass(frozen=True, slots=True, kw_only=True)
 class EarnedReason(RuleReason):
     #: The work was done, and the points earned for it out of the rule's ``points``.

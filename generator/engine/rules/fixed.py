@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from generator.engine.exact import ZERO, fmt
 from generator.engine.fields import doc
+from generator.engine.quick import quick
 from generator.engine.reasons import RuleReason
 from generator.engine.rules.base import RowsCheck, Rule, RuleCheck, ScoreContext, Scored
 from generator.engine.rules.cells import read_yes
@@ -75,6 +76,7 @@ class FixedRule(Rule):
         return self.deduct >= points
 
 
+@quick
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FixedReason(RuleReason):
     #: The failing was found (a row says so).

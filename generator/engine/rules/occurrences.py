@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from generator.engine.exact import fmt
 from generator.engine.fields import doc
+from generator.engine.quick import quick
 from generator.engine.reasons import RuleReason
 from generator.engine.rules.base import Rule, RuleCheck, ScoreContext, Scored, count
 from generator.engine.rules.cells import read_occurrences
@@ -89,6 +90,7 @@ class CountedRule(Rule):
         return self.per
 
 
+@quick
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CountReason(RuleReason):
     count: Decimal

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from generator.engine.exact import fmt
 from generator.engine.fields import doc
+from generator.engine.quick import quick
 from generator.engine.reasons import RuleReason
 from generator.engine.rules.base import RowsCheck, Rule, RuleCheck, ScoreContext, Scored, count
 from generator.engine.rules.cells import read_occurrences
@@ -121,6 +122,7 @@ class OverdueRule(Rule):
         return self.whole_item_at is not None
 
 
+@quick
 @dataclass(frozen=True, slots=True, kw_only=True)
 class OverdueReason(RuleReason):
     periods: Decimal

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from generator.engine.exact import NumberError, fmt, parse_number
 from generator.engine.fields import doc
+from generator.engine.quick import quick
 from generator.engine.reasons import RuleReason
 from generator.engine.rules.base import RowsCheck, Rule, RuleCheck, ScoreContext, Scored, total
 from generator.engine.rules.cells import norm
@@ -178,6 +179,7 @@ class PerElementRule(Rule):
         return loss
 
 
+@quick
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PerElementReason(RuleReason):
     #: The missing elements named, and how many are missing in all (named or counted).

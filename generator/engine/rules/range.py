@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from generator.engine.exact import fmt
 from generator.engine.fields import doc
+from generator.engine.quick import quick
 from generator.engine.reasons import RuleReason
 from generator.engine.rules.base import RowsCheck, Rule, RuleCheck, ScoreContext, Scored, amounts
 from generator.engine.rules.sampling import SampleDraw, SampleHint, dec_range, num_text, step_for
@@ -124,6 +125,7 @@ class RangeRule(Rule):
         return self.max is None or self.max >= points
 
 
+@quick
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RangeReason(RuleReason):
     #: The range the assessors could deduct in.

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from generator.engine.exact import ZERO, fmt, fmt_percent
 from generator.engine.fields import doc
+from generator.engine.quick import quick
 from generator.engine.reasons import RuleReason
 from generator.engine.rules.base import RowsCheck, Rule, RuleCheck, ScoreContext, Scored, amounts
 from generator.engine.rules.sampling import SampleDraw, SampleHint, dec_range, num_text, step_for
@@ -213,6 +214,7 @@ class RateRule(Rule):
         return loss
 
 
+@quick
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RateReason(RuleReason):
     measure: str

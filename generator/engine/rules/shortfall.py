@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from generator.engine.exact import ZERO, fmt
 from generator.engine.fields import doc
+from generator.engine.quick import quick
 from generator.engine.reasons import RuleReason
 from generator.engine.rules.base import Rule, RuleCheck, ScoreContext, Scored, count, targets_words
 from generator.engine.rules.sampling import SampleDraw, SampleHint, floor_int, num_text
@@ -220,6 +221,7 @@ class ShortfallRule(Rule):
         return loss
 
 
+@quick
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ShortfallReason(RuleReason):
     #: The unit type's name, and its target (None: the type is not assessed on the rule).
