@@ -134,9 +134,11 @@ def test_the_downloads_process_told_to_stop_ends_also_when_it_is_dead_already() 
 MAIN_KILLED = """
 import sys, time
 from pathlib import Path
+from generator.site.assemble import EntryMaker
 from generator.site.background import Background
 from generator.site.workers import in_parallel, quiet
 
+maker = EntryMaker(Path(sys.argv[1]))  # loading its dictionaries
 background = Background(fork=True)
 for n in range(3):
     background.add(Path(sys.argv[1]) / f"{n}.txt", str.encode, ("x",))
@@ -177,7 +179,7 @@ def test_when_the_builds_own_process_is_killed_its_processes_end_quietly(tmp_pat
     )
     try:
         assert process.stdout is not None and process.stdout.readline() == "started\n"
-        while len(living_in_group(process.pid)) < 3:
+        while len(living_in_group(process.pid)) < 4:  # the build, the entry maker, downloads, a render worker
             assert process.poll() is None
             time.sleep(0.01)
         os.kill(process.pid, signal.SIGKILL)
@@ -229,7 +231,7 @@ def test_every_worker_is_stopped_also_when_an_interrupt_lands_while_they_are(mon
     for _ in range(3):
         workers.Child(lambda task: task, children)
     with pytest.raises(KeyboardInterrupt):
-        workers._stop_all(children)
+        workers.stop_all(children)
     assert interrupted and multiprocessing.active_children() == []
     assert not workers._ENDS
 
@@ -326,3 +328,44 @@ def test_when_the_system_gives_no_process_the_work_stops_with_words_or_is_done_h
         background.wait()
     assert (tmp_path / "made.txt").read_text(encoding="utf-8") == "就在这里做"
     assert not workers._ENDS
+
+
+def test_the_entry_maker_that_fails_or_dies_leaves_the_entries_to_the_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The search entries' process (started with the build, see assemble.EntryMaker): whether its dictionaries
+    do not load or it is killed, the build is told to make the entries itself, and the process is gone."""
+    from generator.site import assemble
+    from generator.site.assemble import EntryMaker, SearchPage
+
+    pages = [SearchPage("<h1>第一党支部</h1><p>记录不全</p>", "u1.html", "第一党支部", {})]
+    killed = EntryMaker(tmp_path)
+    assert killed.child is not None
+    os.kill(killed.child.process.pid, signal.SIGKILL)
+    assert killed.entries(pages) is None
+    assert killed.child is None and multiprocessing.active_children() == []
+
+    def broken(_root: Path) -> None:
+        raise OSError(errno.EIO, "词典读不出")
+
+    monkeypatch.setattr(assemble, "load_search_dictionaries", broken)  # in the forked process too
+    failed = EntryMaker(tmp_path)
+    assert failed.entries(pages) is None
+    assert failed.child is None and multiprocessing.active_children() == []
+    failed.stop()  # again: nothing left to stop
+
+
+def test_the_entry_maker_is_stopped_by_whoever_stops_the_builds_processes(tmp_path: Path) -> None:
+    """Its pipe is one of the build's ends, which a later fork closes at once: a render worker forked after it
+    does not keep it open (the entry maker would otherwise outlive a killed build until that worker ends)."""
+    from generator.site.assemble import EntryMaker
+
+    maker = EntryMaker(tmp_path)
+    try:
+        assert maker.child is not None and maker.child.pipe in workers._ENDS
+        seen = in_parallel(lambda _n: maker.child is not None and not maker.child.pipe.closed, list(range(ITEMS)),
+                           2, "测试", quiet)
+        assert seen == [False] * ITEMS  # closed in each worker
+    finally:
+        maker.stop()
+    assert multiprocessing.active_children() == []

@@ -15,11 +15,8 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import multiprocessing
 import os
 import re
-import shutil
-import signal
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +24,9 @@ from typing import Any
 
 from generator.engine.outcome import AssessmentOutcome
 from generator.site import paths
+from generator.site.cache import link_or_copy
 from generator.site.mkdocs_hooks import VERBATIM_START
+from generator.site.workers import Child, WorkerLost, stop_all
 from generator.site.yearpaths import unit_workbook
 
 CONTENT_START = "<!-- kaoping:content -->"
@@ -192,63 +191,63 @@ def search_entries(pages: Iterable[SearchPage]) -> list[dict[str, Any]]:
     return entries
 
 
-def _serve_entries(root: Path, mine: Any, theirs: Any) -> None:
-    """The entry maker's process: loads the dictionaries, then answers each list of pages with their entries
-    (None when it cannot: the build then makes them itself, and says why if it fails there too). It ends when
-    the build closes its end of the pipe, or ends."""
-    theirs.close()
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        import jieba
+class _EntryServer:
+    """The entry maker's work, in its process: the dictionaries loaded at the first task, then each page's
+    entries. A failure is raised in the build's process (:meth:`EntryMaker.entries`: the build then makes
+    them itself, and says why if it fails there too)."""
 
-        # jieba announces its dictionary loading on stderr (as in run_mkdocs).
-        jieba.setLogLevel(logging.WARNING)
-        load_search_dictionaries(root)
-        ready = True
-    except Exception:  # noqa: BLE001 - the build loads them itself and reports what is wrong
-        ready = False
-    while True:
-        try:
-            pages = mine.recv()
-        except (EOFError, OSError):
-            return
-        try:
-            answer = [search_entries([page]) for page in pages] if ready else None
-        except Exception:  # noqa: BLE001 - as above
-            answer = None
-        mine.send(answer)
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.ready = False
+
+    def __call__(self, pages: list[SearchPage]) -> list[list[dict[str, Any]]]:
+        if not self.ready:
+            import jieba
+
+            # jieba announces its dictionary loading on stderr (as in run_mkdocs).
+            jieba.setLogLevel(logging.WARNING)
+            load_search_dictionaries(self.root)
+            self.ready = True
+        return [search_entries([page]) for page in pages]
 
 
 class EntryMaker:
     """Makes unit pages' search entries in a process of its own, started with the build: jieba's dictionaries
     (half a second) load there while the build reads, checks and scores the data, so that a build that makes
-    few unit pages again does not wait for them. Many pages are made on several processes instead."""
+    few unit pages again does not wait for them. Many pages are made on several processes instead.
+
+    Raises :class:`generator.site.workers.WorkerLost` when the system cannot start a process."""
 
     def __init__(self, root: Path) -> None:
-        context = multiprocessing.get_context("fork")
-        self.pipe, theirs = context.Pipe()
-        self.process: Any = context.Process(target=_serve_entries, args=(root, theirs, self.pipe), daemon=True)
-        self.process.start()
-        theirs.close()
+        self.children: list[Child] = []
+        self.child: Child | None = Child(_EntryServer(root), self.children)
+        self.waiting = 0
+        self._send([])  # the dictionaries loaded now
+
+    def _send(self, pages: list[SearchPage]) -> None:
+        assert self.child is not None
+        self.child.pipe.send(pages)
+        self.waiting += 1
 
     def entries(self, pages: list[SearchPage]) -> list[list[dict[str, Any]]] | None:
         """Each page's search entries, or None when this process cannot make them."""
-        if self.process is None:
+        if self.child is None:
             return None
         try:
-            self.pipe.send(pages)
-            answer: list[list[dict[str, Any]]] | None = self.pipe.recv()
-        except (EOFError, OSError):
+            self._send(pages)
+            answer: list[list[dict[str, Any]]] = []
+            while self.waiting:
+                answer = self.child.answer()
+                self.waiting -= 1
+        except Exception:  # noqa: BLE001 - the process failed or ended: the build makes them itself
+            self.stop()
             return None
         return answer
 
     def stop(self) -> None:
-        if self.process is not None:
-            self.pipe.close()
-            self.process.terminate()
-            self.process.join()
-            self.process = None
+        if self.child is not None:
+            self.child = None
+            stop_all(self.children)
 
 
 @contextlib.contextmanager
@@ -256,21 +255,13 @@ def entry_maker(root: Path, wanted: bool) -> Iterator[EntryMaker | None]:
     """An :class:`EntryMaker` while the block runs when ``wanted`` (and the system can start one), else None."""
     maker = None
     if wanted:
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(WorkerLost, OSError):
             maker = EntryMaker(root)
     try:
         yield maker
     finally:
         if maker is not None:
             maker.stop()
-
-
-def link_or_copy(source: Path, target: Path) -> None:
-    """A hard link where the file system allows (the docs folder is replaced, never edited), else a copy."""
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
 
 
 def read_shell(site_dir: Path, docs_dir: Path, aid: str, shell_uid: str) -> Shell:

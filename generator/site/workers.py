@@ -65,7 +65,7 @@ def _held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
-def _stop_all(children: list[Child]) -> None:
+def stop_all(children: list[Child]) -> None:
     """Every child ended, also when an interrupt (a second Ctrl+C, a SIGTERM) lands meanwhile: it is raised
     once they are."""
     stopped: BaseException | None = None
@@ -279,7 +279,7 @@ def _on_children(
                     if todo:
                         fresh()  # a fresh fork, without the pages the last one copied
     finally:
-        _stop_all(started)
+        stop_all(started)
 
 
 def _reap(children: list[Child]) -> None:
