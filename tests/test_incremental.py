@@ -281,6 +281,31 @@ def test_a_rebuild_compresses_only_what_it_made_again(project: Path) -> None:
     assert not any(rel.startswith(f"assessments/{synth.AID}/units/") for rel in after), "单位页面由网站服务器即时压缩"
 
 
+def test_the_full_json_is_kept_while_no_unit_in_it_changed(project: Path) -> None:
+    """The assessment's full JSON joins every unit's JSON (over 100 MB at 10,000 units): a build takes the last
+    build's file, and so its .gz, while the particulars and every unit are the same, and joins it again when one
+    unit's row changed."""
+    from generator.site import paths
+
+    json_file = paths.downloads(synth.AID)[2]
+    docs_file, site_file = project / "docs" / json_file, project / "site" / json_file
+    packed = site_file.with_name(site_file.name + ".gz")
+
+    def identities() -> tuple[int, int, int]:
+        return docs_file.stat().st_ino, site_file.stat().st_ino, packed.stat().st_ino
+
+    assert build(project, progress=Progress(quiet=True)).ok
+    before, text = identities(), site_file.read_bytes()
+    assert build(project, progress=Progress(quiet=True)).ok
+    assert identities() == before and site_file.read_bytes() == text
+    unit = edit_reason(project, random.Random(11))
+    assert build(project, progress=Progress(quiet=True)).ok
+    after = identities()
+    assert all(a != b for a, b in zip(after, before, strict=True))
+    assert site_file.read_bytes() != text and f'"{unit}"'.encode() in site_file.read_bytes()
+    assert gzip.decompress(packed.read_bytes()) == site_file.read_bytes() == docs_file.read_bytes()
+
+
 def test_downloads_made_in_a_process_of_their_own_are_the_same(
     project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

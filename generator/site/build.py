@@ -257,7 +257,8 @@ def generate(
     except MkDocsFailed as exc:
         raise BuildError(str(exc)) from exc
     # The downloads are final once copied (only access rules would change them): compressed meanwhile.
-    with compressing(downloads_of(site_dir, prepared.outcomes) if final and plan.shard is None else []):
+    finished = downloads_of(site_dir, prepared.outcomes) if final and plan.shard is None else []
+    with compressing(finished, site_dir, root / "site"):
         progress.step("组装单位页面")
         try:
             files.html(site_dir, docs_dir, files.shells(site_dir, docs_dir, shells), shells)

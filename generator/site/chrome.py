@@ -26,7 +26,7 @@ from generator.engine.models import Rubric
 from generator.engine.outcome import AssessmentOutcome
 from generator.site import paths, views
 from generator.site.assemble import exclude_patterns
-from generator.site.cache import CACHE_DIR, digest, files_under, tree_digest
+from generator.site.cache import CACHE_DIR, digest, files_under, link_or_copy, tree_digest
 from generator.site.mkdocs_hooks import DEFER_VERBATIM, PLACEHOLDER, split_verbatim
 from generator.site.render import escape_text
 from generator.site.yearpaths import office_page
@@ -250,8 +250,9 @@ def keep_output(root: Path, made: Path, key: str | None) -> Path:
 
 def copy_output(source: Path, site_dir: Path, docs: Path) -> list[str]:
     """Copy MkDocs' output into ``site_dir``, each verbatim block put back from its page's source and each
-    file MkDocs copies as it is taken from docs/ (the downloads change with the data); returns the pages
-    that had a verbatim block."""
+    file MkDocs copies as it is taken from docs/ (the downloads change with the data): linked to it, as the
+    generated docs are replaced, never changed in place, so that a download the build kept from the last one is
+    the very same file in the site and keeps its ``.gz``; returns the pages that had a verbatim block."""
     spliced = []
     for path in sorted(source.rglob("*")):
         rel = path.relative_to(source)
@@ -269,7 +270,7 @@ def copy_output(source: Path, site_dir: Path, docs: Path) -> list[str]:
                 spliced.append(rel.as_posix())
             target.write_text(text, encoding="utf-8")
         elif (docs / rel).is_file():
-            shutil.copyfile(docs / rel, target)
+            link_or_copy(docs / rel, target)
         else:
             shutil.copyfile(path, target)
     return spliced

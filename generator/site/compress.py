@@ -170,15 +170,16 @@ def compress_site(site_dir: Path, workers: int = 2, previous: Path | None = None
 
 
 @contextlib.contextmanager
-def compressing(files: list[Path]) -> Iterator[None]:
+def compressing(files: list[Path], site: Path | None = None, previous: Path | None = None) -> Iterator[None]:
     """Compress ``files`` (final already: nothing changes them afterwards) on a thread of their own while the
     block runs. zlib leaves the interpreter lock, so an assessment's big downloads (the full JSON of 10,000 units
-    is over 100 MB) are compressed beside the rest of the build; :func:`compress_site` then finds their copies."""
+    is over 100 MB) are compressed beside the rest of the build; :func:`compress_site` then finds their copies.
+    ``site`` and ``previous`` as for :func:`compress_files`: a download kept from the last build keeps its copy."""
     if not files:
         yield
         return
     with ThreadPoolExecutor(max_workers=1) as pool:
-        done = pool.submit(compress_files, files, 1)
+        done = pool.submit(compress_files, files, 1, site, previous)
         yield
         done.result()
 

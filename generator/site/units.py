@@ -188,11 +188,19 @@ class UnitFiles:
             self.written[f"docs/{name}"] = key
 
     def joined(self, docs: Path) -> None:
-        """Each assessment's full JSON, joined from the units' JSON files in ``docs``."""
+        """Each assessment's full JSON, joined from the units' JSON files in ``docs``; the last build's file (and
+        so its ``.gz``) where the assessment's particulars and every unit's key are the same."""
         for o in self.prepared.outcomes.values():
-            json_file = paths.downloads(o.rubric.id)[2]
-            write_joined_json(o, docs, json_file)
-            self.written[f"docs/{json_file}"] = ""
+            aid = o.rubric.id
+            json_file = paths.downloads(aid)[2]
+            head, prefix = joined_frame(o)
+            units = (f"{u.unit.id}\n{self.keys.of(aid, u.unit.id)}" for u in o.units)
+            key = digest(self.keys.base, head, prefix, *units)
+            target = docs / json_file
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if not self.record.take(f"docs/{json_file}", key, str(target)):
+                write_joined_json(o, docs, json_file)
+            self.written[f"docs/{json_file}"] = key
 
     # ----------------------------------------------------------------------------------------
     # HTML, after MkDocs
@@ -294,16 +302,21 @@ class UnitFiles:
             pass
 
 
+def joined_frame(outcome: AssessmentOutcome) -> tuple[bytes, bytes]:
+    """The full JSON's text around its units (``…,"units":[]}``), and what a unit's own file has before its part."""
+    head = to_json(assessment_data(outcome, units=[]), compact=True).rstrip("\n")
+    assert head.endswith(',"units":[]}')
+    return head.encode("utf-8"), _unit_json_prefix(outcome).encode("utf-8")
+
+
 def write_joined_json(outcome: AssessmentOutcome, docs: Path, json_file: str) -> None:
     """The assessment's full JSON: its particulars, then each unit's part, taken from the units' JSON files
     (a unit's file is the same text with the assessment's particulars in front)."""
-    head = to_json(assessment_data(outcome, units=[]), compact=True).rstrip("\n")
-    assert head.endswith(',"units":[]}')
-    prefix = _unit_json_prefix(outcome).encode("utf-8")
+    head, prefix = joined_frame(outcome)
     target = docs / json_file
     target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("wb") as out:
-        out.write(head[: -len("]}")].encode("utf-8"))
+        out.write(head[: -len(b"]}")])
         for i, u in enumerate(outcome.units):
             data = (docs / paths.unit_json(outcome.rubric.id, u.unit.id)).read_bytes()
             assert data.startswith(prefix)
