@@ -115,8 +115,14 @@ def quantize(value: Decimal, decimals: int = 2, mode: str = "half_up") -> Decima
     weighting of parts, and the total once bonus and penalties are added (a penalty given with more
     places than the rubric keeps). Sums of item deductions never need it.
     """
-    exponent = Decimal(1).scaleb(-decimals)
+    exponent = _EXPONENTS.get(decimals)
+    if exponent is None:
+        exponent = _EXPONENTS[decimals] = Decimal(1).scaleb(-decimals)
     return value.quantize(exponent, rounding=ROUNDING_MODES[mode])
+
+
+#: 10 ** -decimals for each number of places asked for, made once (quantize runs for every unit's parts).
+_EXPONENTS: dict[int, Decimal] = {}
 
 
 @functools.lru_cache(maxsize=65536)

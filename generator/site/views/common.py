@@ -187,8 +187,9 @@ class History:
     def __init__(self, outcomes: Mapping[str, AssessmentOutcome]) -> None:
         self.by_unit: dict[tuple[str, str], list[tuple[Rubric, UnitOutcome]]] = defaultdict(list)
         for o in outcomes.values():
+            rubric, series = o.rubric, o.rubric.series_id
             for u in o.units:
-                self.by_unit[(o.rubric.series_id, u.unit.id)].append((o.rubric, u))
+                self.by_unit[(series, u.unit.id)].append((rubric, u))
         for rows in self.by_unit.values():
             rows.sort(key=lambda pair: (pair[0].year, pair[0].id))
 
