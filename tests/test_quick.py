@@ -120,6 +120,22 @@ def test_refuses_what_it_does_not_handle() -> None:
             quick(cls)
 
 
+def test_a_class_s_own_init_and_repr_are_left_alone() -> None:
+    @dataclass(frozen=True, slots=True)
+    class Own:
+        a: int
+
+        def __init__(self, text: str) -> None:
+            object.__setattr__(self, "a", len(text))
+
+        def __repr__(self) -> str:
+            return f"<{self.a}>"
+
+    made = quick(Own)
+    assert made("abc").a == 3 and repr(made("ab")) == "<2>"
+    assert not hasattr(made.__init__, "__wrapped__")
+
+
 def _walk(obj: object, seen: set[int], found: list[object]) -> None:
     if id(obj) in seen:
         return

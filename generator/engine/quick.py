@@ -1,12 +1,12 @@
 """Faster construction and ``repr`` for the frozen, slotted dataclasses made by the million.
 
-Scoring 10,000 units makes some 400,000 result objects. A frozen dataclass sets each field in ``__init__``
-through ``object.__setattr__``, which looks the name up again on every call: a third of the time spent
-scoring went there. :func:`quick` gives such a class an ``__init__`` that sets each slot through the slot's
-own descriptor, and a ``__repr__`` without the guard against cycles (a frozen object of tuples cannot
+Scoring 10,000 units makes hundreds of thousands of result objects. A frozen dataclass sets each field in
+``__init__`` through ``object.__setattr__``, which looks the name up again on every call: a quarter of the time
+spent scoring went there. :func:`quick` gives such a class an ``__init__`` that sets each slot through the
+slot's own descriptor, and a ``__repr__`` without the guard against cycles (a frozen object of tuples cannot
 hold itself). Both take and give exactly what the dataclass's own do: the same parameters, defaults,
-keyword-only fields and ``__post_init__``, the same text; instances stay frozen. The originals stay on
-the new functions as ``__wrapped__``.
+keyword-only fields and ``__post_init__``, the same text; instances stay frozen. A class's own ``__init__`` or
+``__repr__`` is left as it is. The originals stay on the new functions as ``__wrapped__``.
 """
 
 from __future__ import annotations
@@ -29,11 +29,19 @@ def quick(cls: type[T]) -> type[T]:
     fields = dataclasses.fields(cls)  # type: ignore[arg-type]
     if any(not f.init for f in fields):
         raise TypeError(f"{cls.__qualname__}: quick() does not handle fields left out of __init__")
-    if params.init:
+    # Only what dataclasses made: a class's own __init__ or __repr__ stays.
+    if params.init and _generated(cls.__dict__.get("__init__")):
         _init(cls, fields)
-    if params.repr:
+    if params.repr and _generated(cls.__dict__.get("__repr__")):
         _repr(cls, fields)
     return cls
+
+
+def _generated(function: Any) -> bool:
+    """Whether ``function`` is one dataclasses made (its code is made in ``__create_fn__``; a made ``__repr__``
+    is wrapped in a guard against cycles)."""
+    code = getattr(getattr(function, "__wrapped__", function), "__code__", None)
+    return code is not None and code.co_qualname.startswith("__create_fn__.")
 
 
 def _init(cls: type, fields: tuple[dataclasses.Field[Any], ...]) -> None:
