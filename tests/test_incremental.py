@@ -306,6 +306,27 @@ def test_the_full_json_is_kept_while_no_unit_in_it_changed(project: Path) -> Non
     assert gzip.decompress(packed.read_bytes()) == site_file.read_bytes() == docs_file.read_bytes()
 
 
+def test_the_offices_own_files_in_docs_are_copied_into_the_site_not_linked(project: Path) -> None:
+    """Styles and scripts in docs/ are the office's to edit, in place too (an editor may write into the file):
+    the published site changes only when a build puts the change there, with a .gz that matches it."""
+    assert build(project, progress=Progress(quiet=True)).ok
+    own = sorted(p for p in (project / "docs" / "assets").iterdir() if p.suffix in (".css", ".js"))
+    assert own
+    for source in own:
+        published = project / "site" / "assets" / source.name
+        assert published.read_bytes() == source.read_bytes()
+        assert published.stat().st_ino != source.stat().st_ino, source.name
+    source = own[0]
+    before = source.read_bytes()
+    try:
+        with source.open("r+b") as handle:  # in place, as an editor may write
+            handle.seek(0, os.SEEK_END)
+            handle.write(b"\n/* changed */\n")
+        assert (project / "site" / "assets" / source.name).read_bytes() == before
+    finally:
+        source.write_bytes(before)
+
+
 def test_downloads_made_in_a_process_of_their_own_are_the_same(
     project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

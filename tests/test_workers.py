@@ -328,6 +328,13 @@ def test_when_the_system_gives_no_process_the_work_stops_with_words_or_is_done_h
         background.wait()
     assert (tmp_path / "made.txt").read_text(encoding="utf-8") == "就在这里做"
     assert not workers._ENDS
+    from generator.site.assemble import EntryMaker, entry_maker
+
+    with pytest.raises(WorkerLost):
+        EntryMaker(tmp_path)
+    with entry_maker(tmp_path, True) as maker:
+        assert maker is None  # the build makes the search entries itself
+    assert not workers._ENDS  # no pipe left open
 
 
 def test_the_entry_maker_that_fails_or_dies_leaves_the_entries_to_the_build(

@@ -220,7 +220,11 @@ class EntryMaker:
 
     def __init__(self, root: Path) -> None:
         self.children: list[Child] = []
-        self.child: Child | None = Child(_EntryServer(root), self.children)
+        try:
+            self.child: Child | None = Child(_EntryServer(root), self.children)
+        except WorkerLost:
+            stop_all(self.children)  # its pipe given back
+            raise
         self.waiting = 0
         self._send([])  # the dictionaries loaded now
 

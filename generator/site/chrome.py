@@ -250,9 +250,10 @@ def keep_output(root: Path, made: Path, key: str | None) -> Path:
 
 def copy_output(source: Path, site_dir: Path, docs: Path) -> list[str]:
     """Copy MkDocs' output into ``site_dir``, each verbatim block put back from its page's source and each
-    file MkDocs copies as it is taken from docs/ (the downloads change with the data): linked to it, as the
-    generated docs are replaced, never changed in place, so that a download the build kept from the last one is
-    the very same file in the site and keeps its ``.gz``; returns the pages that had a verbatim block."""
+    file MkDocs copies as it is taken from docs/ (the downloads change with the data). Those of the generated
+    folder are linked to it, as it is replaced whole, never changed in place: a download the build kept from the
+    last one is the very same file in the site and keeps its ``.gz``. Returns the pages that had a verbatim
+    block."""
     spliced = []
     for path in sorted(source.rglob("*")):
         rel = path.relative_to(source)
@@ -269,8 +270,10 @@ def copy_output(source: Path, site_dir: Path, docs: Path) -> list[str]:
                 text = splice(text, docs / rel.with_suffix(".md"))
                 spliced.append(rel.as_posix())
             target.write_text(text, encoding="utf-8")
-        elif (docs / rel).is_file():
+        elif (docs / rel).is_file() and rel.parts[0] == paths.GENERATED:
             link_or_copy(docs / rel, target)
+        elif (docs / rel).is_file():  # the office's own files (styles, scripts): they may be edited in place
+            shutil.copyfile(docs / rel, target)
         else:
             shutil.copyfile(path, target)
     return spliced
