@@ -220,13 +220,13 @@ class EntryMaker:
 
     def __init__(self, root: Path) -> None:
         self.children: list[Child] = []
+        self.waiting = 0
         try:
             self.child: Child | None = Child(_EntryServer(root), self.children)
-        except WorkerLost:
-            stop_all(self.children)  # its pipe given back
+            self._send([])  # the dictionaries loaded now
+        except (WorkerLost, OSError):
+            stop_all(self.children)  # its process and pipe given back
             raise
-        self.waiting = 0
-        self._send([])  # the dictionaries loaded now
 
     def _send(self, pages: list[SearchPage]) -> None:
         assert self.child is not None
