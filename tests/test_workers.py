@@ -362,7 +362,7 @@ def test_the_entry_maker_that_fails_or_dies_leaves_the_entries_to_the_build(
     failed.stop()  # again: nothing left to stop
 
 
-def test_the_entry_maker_is_stopped_by_whoever_stops_the_builds_processes(tmp_path: Path) -> None:
+def test_the_entry_makers_pipe_is_closed_in_the_processes_forked_after_it(tmp_path: Path) -> None:
     """Its pipe is one of the build's ends, which a later fork closes at once: a render worker forked after it
     does not keep it open (the entry maker would otherwise outlive a killed build until that worker ends)."""
     from generator.site.assemble import EntryMaker
