@@ -270,10 +270,11 @@ def copy_output(source: Path, site_dir: Path, docs: Path) -> list[str]:
                 text = splice(text, docs / rel.with_suffix(".md"))
                 spliced.append(rel.as_posix())
             target.write_text(text, encoding="utf-8")
-        elif (docs / rel).is_file() and rel.parts[0] == paths.GENERATED:
-            link_or_copy(docs / rel, target)
-        elif (docs / rel).is_file():  # the office's own files (styles, scripts): they may be edited in place
-            shutil.copyfile(docs / rel, target)
+        elif (docs / rel).is_file():
+            if rel.parts[0] == paths.GENERATED:
+                link_or_copy(docs / rel, target)
+            else:  # the office's own files (styles, scripts): they may be edited in place
+                shutil.copyfile(docs / rel, target)
         else:
             shutil.copyfile(path, target)
     return spliced

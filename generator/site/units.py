@@ -193,13 +193,13 @@ class UnitFiles:
         for o in self.prepared.outcomes.values():
             aid = o.rubric.id
             json_file = paths.downloads(aid)[2]
-            head, prefix = joined_frame(o)
+            frame = joined_frame(o)
             units = (f"{u.unit.id}\n{self.keys.of(aid, u.unit.id)}" for u in o.units)
-            key = digest(self.keys.base, head, prefix, *units)
+            key = digest(self.keys.base, *frame, *units)
             target = docs / json_file
             target.parent.mkdir(parents=True, exist_ok=True)
             if not self.record.take(f"docs/{json_file}", key, str(target)):
-                write_joined_json(o, docs, json_file)
+                write_joined_json(o, docs, json_file, frame)
             self.written[f"docs/{json_file}"] = key
 
     # ----------------------------------------------------------------------------------------
@@ -309,13 +309,12 @@ def joined_frame(outcome: AssessmentOutcome) -> tuple[bytes, bytes]:
     return head.encode("utf-8"), _unit_json_prefix(outcome).encode("utf-8")
 
 
-def write_joined_json(outcome: AssessmentOutcome, docs: Path, json_file: str) -> None:
+def write_joined_json(outcome: AssessmentOutcome, docs: Path, json_file: str, frame: tuple[bytes, bytes]) -> None:
     """The assessment's full JSON: its particulars, then each unit's part, taken from the units' JSON files
-    (a unit's file is the same text with the assessment's particulars in front)."""
-    head, prefix = joined_frame(outcome)
-    target = docs / json_file
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("wb") as out:
+    (a unit's file is the same text with the assessment's particulars in front); ``frame`` is
+    :func:`joined_frame`'s, and the file's folder is there."""
+    head, prefix = frame
+    with (docs / json_file).open("wb") as out:
         out.write(head[: -len(b"]}")])
         for i, u in enumerate(outcome.units):
             data = (docs / paths.unit_json(outcome.rubric.id, u.unit.id)).read_bytes()
