@@ -13,6 +13,7 @@ import gc
 import multiprocessing
 import os
 import pickle
+import shutil
 import signal
 import subprocess
 import sys
@@ -27,6 +28,7 @@ from sandbox import leftovers
 from generator.cli import main
 from generator.site import workers
 from generator.site.background import Background
+from generator.site.stamp import BUILD_STAMP
 from generator.site.workers import CHUNK, WorkerLost, in_parallel, quiet
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,6 +87,7 @@ GROUP_STOPPED = """
 import os, signal, sys, time
 from generator.site.interrupt import terminate_as_interrupt
 from generator.site.background import Background
+from generator.site.stamp import BUILD_STAMP
 from generator.site.workers import in_parallel, quiet
 
 def work(n):
@@ -136,6 +139,7 @@ import sys, time
 from pathlib import Path
 from generator.site.assemble import EntryMaker
 from generator.site.background import Background
+from generator.site.stamp import BUILD_STAMP
 from generator.site.workers import in_parallel, quiet
 
 maker = EntryMaker(Path(sys.argv[1]))  # loading its dictionaries
@@ -375,4 +379,132 @@ def test_the_entry_makers_pipe_is_closed_in_the_processes_forked_after_it(tmp_pa
         assert seen == [False] * ITEMS  # closed in each worker
     finally:
         maker.stop()
+    assert multiprocessing.active_children() == []
+
+
+# --------------------------------------------------------------------------------------------
+# The shared pages beside a rebuild (generator/site/render.py: pages_beside)
+# --------------------------------------------------------------------------------------------
+
+
+def pid_writer(folder: Path, then: object = None) -> object:
+    """A stand-in for render_pages: writes the pid of the process it runs in, then does ``then``."""
+
+    def fake(*_args: object) -> int:
+        (folder / "pid").write_text(str(os.getpid()))
+        if callable(then):
+            then()
+        return 7
+
+    return fake
+
+
+def test_the_shared_pages_are_made_in_a_process_of_their_own_only_when_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.site import render
+
+    monkeypatch.setattr(render, "render_pages", pid_writer(tmp_path))  # forked: the child has it too
+    for beside in (True, False):
+        with render.pages_beside(beside, "args") as made:
+            assert made == ([] if beside else [7])  # beside: made while the block runs
+        assert made == [7]
+        ran_in = int((tmp_path / "pid").read_text())
+        assert (ran_in != os.getpid()) is beside
+    assert multiprocessing.active_children() == []
+
+
+def test_a_template_error_in_the_shared_pages_process_comes_back_in_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import jinja2
+
+    from generator.site import render
+
+    def broken() -> None:
+        raise jinja2.TemplateSyntaxError("unexpected '}'", 12, "results.md.j2", "site_templates/results.md.j2")
+
+    monkeypatch.setattr(render, "render_pages", pid_writer(tmp_path, broken))
+    with pytest.raises(render.TemplateFailure) as failed, render.pages_beside(True, "args"):
+        pass
+    words = str(failed.value)
+    assert "results.md.j2" in words and "12" in words, words
+    assert int((tmp_path / "pid").read_text()) != os.getpid()
+    assert multiprocessing.active_children() == []
+
+
+def test_the_shared_pages_process_killed_stops_the_build_with_words_that_say_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.site import render
+
+    monkeypatch.setattr(render, "render_pages", pid_writer(tmp_path, lambda: os.kill(os.getpid(), signal.SIGKILL)))
+    with pytest.raises(WorkerLost) as lost, render.pages_beside(True, "args"):
+        pass
+    assert "SIGKILL" in str(lost.value) and "网站没有更新" in str(lost.value)
+    assert multiprocessing.active_children() == []
+
+
+def test_when_the_build_fails_meanwhile_the_shared_pages_process_is_stopped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.site import render
+
+    monkeypatch.setattr(render, "render_pages", pid_writer(tmp_path, lambda: time.sleep(3600)))
+    with pytest.raises(RuntimeError, match="链接失败"), render.pages_beside(True, "args"):
+        for _ in range(600):  # until the process has started its pages (a guard, not a speed target)
+            if (tmp_path / "pid").exists() and (tmp_path / "pid").read_text():
+                break
+            time.sleep(0.1)
+        raise RuntimeError("链接失败")
+    child = int((tmp_path / "pid").read_text())
+    assert multiprocessing.active_children() == []
+    with pytest.raises(ProcessLookupError):
+        os.kill(child, 0)  # ended and reaped, not left sleeping
+
+
+def test_a_rebuild_of_a_few_units_makes_the_shared_pages_beside_and_the_same_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """More units than one process renders (so the first build forks render workers and makes the shared pages
+    itself); after one changed row the rebuild makes them in a process of their own, byte-identical to a
+    build from nothing."""
+    from generator.site import render
+
+    project = tmp_path / "p"
+    synth.make_project(project, 2 * CHUNK + 20, items=12)
+    ran_in: list[bool] = []
+    real = render.render_pages
+
+    def watched(*args: object) -> int:
+        # In the forked process the list is its own copy: the pid, written to a file, says where it ran.
+        (tmp_path / "pid").write_text(str(os.getpid()))
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(render, "render_pages", watched)
+    monkeypatch.setattr("generator.site.build.default_workers", lambda: 2)
+
+    def build() -> None:
+        assert main(["--root", str(project), "build", "-q"]) == 0
+        ran_in.append(int((tmp_path / "pid").read_text()) != os.getpid())
+
+    build()
+    entries = project / "results" / synth.AID / "entries.csv"
+    lines = entries.read_text(encoding="utf-8").splitlines()
+    first = lines[1].split(",")
+    first[5] += "（复核后改正）"
+    lines[1] = ",".join(first)
+    entries.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    build()
+    assert ran_in == [False, True]
+    fresh = tmp_path / "fresh"
+    made_here = {project / "site", project / "docs" / "assessments"}
+    shutil.copytree(
+        project, fresh, ignore=lambda at, names: [n for n in names if Path(at) / n in made_here or n[0] == "."]
+    )
+    assert main(["--root", str(fresh), "build", "-q"]) == 0
+    for folder in ("site", "docs"):
+        made, again = digests(fresh / folder), digests(project / folder)
+        made.pop(BUILD_STAMP, None), again.pop(BUILD_STAMP, None)  # when each build ran
+        assert made == again, folder
     assert multiprocessing.active_children() == []

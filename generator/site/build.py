@@ -59,12 +59,12 @@ from generator.site.collector import give_back, spared_by_collector
 from generator.site.compress import compress_site, compressing, downloads_of
 from generator.site.interrupt import terminate_as_interrupt
 from generator.site.progress import Progress
-from generator.site.render import TemplateFailure, UnitPages, render_pages, template_error_words
+from generator.site.render import TemplateFailure, UnitPages, pages_beside, template_error_words
 from generator.site.restricted import Restriction
 from generator.site.shards import ShardError, chooser, export, merged_record
 from generator.site.stamp import BUILD_STAMP, build_stamp, write_json
 from generator.site.units import ENTRIES, UnitFiles
-from generator.site.workers import WorkerLost
+from generator.site.workers import CHUNK, WorkerLost
 
 LOCK_FILE = ".kaoping.lock"
 TEMP_PREFIX = SCRATCH_PREFIX
@@ -231,9 +231,12 @@ def generate(
     background = background or Background(fork=False)
     if plan.shard is None:
         files.downloads(staged_docs, background)
+    # The shared pages beside the units' files when no render workers are forked for those (a few remade).
+    beside = workers > 1 and files.to_remake() <= 2 * CHUNK
     try:
-        pages = render_pages(rubrics, prepared.outcomes, prepared.project.notices, templates, staged_docs)
-        files.sources(staged_docs, with_downloads=plan.shard is None)
+        with pages_beside(beside, rubrics, prepared.outcomes, prepared.project.notices, templates, staged_docs) as made:
+            files.sources(staged_docs, with_downloads=plan.shard is None)
+        pages = made[0]
         background.wait()
     finally:
         background.stop()

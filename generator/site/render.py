@@ -9,10 +9,11 @@ no data is ever read as Markdown either. Titles in front matter are escaped too:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,7 @@ from generator.engine.results import Notice
 from generator.site import paths, views
 from generator.site.downloads import write_downloads
 from generator.site.views.office import office_context
-from generator.site.workers import in_parallel
+from generator.site.workers import Child, WorkerLost, in_parallel, stop_all
 from generator.site.yeardownloads import write_unit_workbook, write_year_downloads
 from generator.site.yearpages import write_year_pages
 
@@ -307,6 +308,31 @@ def render_pages(
         if downloads:
             write_year_downloads(outcome, out, office)
     return pages
+
+
+@contextlib.contextmanager
+def pages_beside(beside: bool, *args: Any) -> Iterator[list[int]]:
+    """:func:`render_pages` with ``args``, done by the time the block has run. With ``beside``, in a forked
+    process of its own while the block runs: a rebuild that remakes a few units spends that time linking the
+    rest, on one core, and the shared pages (the results page lists every unit) take as long on the other.
+    Yields a list that holds the page count once the block is done."""
+    made: list[int] = []
+    if not beside:
+        made.append(render_pages(*args))
+        yield made
+        return
+    children: list[Child] = []
+    try:
+        child = Child(template_words(lambda _task: render_pages(*args)), children)
+        try:
+            child.pipe.send(())
+        except OSError:  # it has ended already
+            raise WorkerLost(child.lost_words()) from None
+        yield made
+        made.append(child.answer())
+        child.retire()
+    finally:
+        stop_all(children)
 
 
 def render_site(

@@ -96,6 +96,17 @@ class UnitFiles:
             if self.chosen(o.rubric.id, u) or shells.get(o.rubric.id) == u.unit.id
         ]
 
+    def to_remake(self) -> int:
+        """How many units the last build's record holds under another key or not at all: about what
+        :meth:`sources` makes again (a file changed since it was written adds one)."""
+        files, of = self.record.files, self.keys.of
+        missing: list[None] = [None]
+        remade = 0
+        for o, u in self.units():
+            aid, uid = o.rubric.id, u.unit.id
+            remade += (files.get(f"docs/{paths.unit_page(aid, uid)}") or missing)[0] != of(aid, uid)
+        return remade
+
     def changes_words(self) -> str:
         """What this build makes again, in the clerk's words: how many units' pages, and which."""
         if not self.reused:
