@@ -87,7 +87,6 @@ GROUP_STOPPED = """
 import os, signal, sys, time
 from generator.site.interrupt import terminate_as_interrupt
 from generator.site.background import Background
-from generator.site.stamp import BUILD_STAMP
 from generator.site.workers import in_parallel, quiet
 
 def work(n):
@@ -139,7 +138,6 @@ import sys, time
 from pathlib import Path
 from generator.site.assemble import EntryMaker
 from generator.site.background import Background
-from generator.site.stamp import BUILD_STAMP
 from generator.site.workers import in_parallel, quiet
 
 maker = EntryMaker(Path(sys.argv[1]))  # loading its dictionaries
@@ -463,13 +461,18 @@ def test_when_the_build_fails_meanwhile_the_shared_pages_process_is_stopped(
         os.kill(child, 0)  # ended and reaped, not left sleeping
 
 
+@pytest.mark.parametrize("most", [None, CHUNK], ids=["beside", "too-many-units"])
 def test_a_rebuild_of_a_few_units_makes_the_shared_pages_beside_and_the_same_bytes(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, most: int | None
 ) -> None:
     """More units than one process renders (so the first build forks render workers and makes the shared pages
     itself); after one changed row the rebuild makes them in a process of their own, byte-identical to a
-    build from nothing."""
+    build from nothing. Not for more units than BESIDE_UNITS (that process would copy their memory)."""
+    from generator.site import build as build_module
     from generator.site import render
+
+    if most is not None:
+        monkeypatch.setattr(build_module, "BESIDE_UNITS", most)
 
     project = tmp_path / "p"
     synth.make_project(project, 2 * CHUNK + 20, items=12)
@@ -496,7 +499,7 @@ def test_a_rebuild_of_a_few_units_makes_the_shared_pages_beside_and_the_same_byt
     lines[1] = ",".join(first)
     entries.write_text("\n".join(lines) + "\n", encoding="utf-8")
     build()
-    assert ran_in == [False, True]
+    assert ran_in == [False, most is None]
     fresh = tmp_path / "fresh"
     made_here = {project / "site", project / "docs" / "assessments"}
     shutil.copytree(
@@ -508,3 +511,18 @@ def test_a_rebuild_of_a_few_units_makes_the_shared_pages_beside_and_the_same_byt
         made.pop(BUILD_STAMP, None), again.pop(BUILD_STAMP, None)  # when each build ran
         assert made == again, folder
     assert multiprocessing.active_children() == []
+
+
+def test_when_the_system_gives_no_process_the_shared_pages_are_made_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.site import render
+
+    def no_process(*_args: object) -> None:
+        raise WorkerLost("无法为生成网站分出子进程")
+
+    monkeypatch.setattr(render, "render_pages", pid_writer(tmp_path))
+    monkeypatch.setattr(render, "Child", no_process)
+    with render.pages_beside(True, "args") as made:
+        assert made == [7]  # made before the block, in this process
+    assert int((tmp_path / "pid").read_text()) == os.getpid()

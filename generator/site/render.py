@@ -315,24 +315,33 @@ def pages_beside(beside: bool, *args: Any) -> Iterator[list[int]]:
     """:func:`render_pages` with ``args``, done by the time the block has run. With ``beside``, in a forked
     process of its own while the block runs: a rebuild that remakes a few units spends that time linking the
     rest, on one core, and the shared pages (the results page lists every unit) take as long on the other.
-    Yields a list that holds the page count once the block is done."""
+    Where no process is to be had, they are made here first. Yields a list that holds the page count once
+    the block is done."""
     made: list[int] = []
-    if not beside:
+    children: list[Child] = []
+    child = _pages_child(args, children) if beside else None
+    if child is None:
         made.append(render_pages(*args))
         yield made
         return
-    children: list[Child] = []
     try:
-        child = Child(template_words(lambda _task: render_pages(*args)), children)
-        try:
-            child.pipe.send(())
-        except OSError:  # it has ended already
-            raise WorkerLost(child.lost_words()) from None
         yield made
         made.append(child.answer())
         child.retire()
     finally:
         stop_all(children)
+        child.process.close()
+
+
+def _pages_child(args: tuple[Any, ...], children: list[Child]) -> Child | None:
+    """A forked process making the shared pages; None when the system gives none (or it ended at once)."""
+    try:
+        child = Child(template_words(lambda _task: render_pages(*args)), children)
+        child.pipe.send(())
+    except (WorkerLost, OSError):
+        stop_all(children)
+        return None
+    return child
 
 
 def render_site(
