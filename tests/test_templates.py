@@ -490,3 +490,33 @@ def test_hostile_data_is_inert_in_the_built_html(tmp_path: Path) -> None:
         parse_html((site / "notice.html").read_text(encoding="utf-8")).find("h1", "kp-notice__title").text()
         == NOTICE_TITLE
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "市财政局第1机关党委",
+        "a & b < c > d \" e ' f",
+        "{{ 7 * 7 }} {% raw %}",
+        "<script>alert(1)</script>",
+        "行一\u2028行二\x00\x1b\x7f",
+        "&amp; 已是实体",
+        "".join(chr(c) for c in range(32, 127)),
+        "",
+    ],
+)
+def test_every_text_a_template_outputs_is_escaped_as_escape_text_escapes_it(tmp_path: Path, text: str) -> None:
+    """Text without braces or control characters is left to Jinja's own escaping (made in C): the bytes
+    must be those of escape_text all the same, a str subclass too, and Markup is left as it is."""
+    from markupsafe import Markup
+
+    from generator.site.render import escape_text, make_environment
+
+    class Named(str):
+        pass
+
+    (tmp_path / "t.j2").write_text("[{{ v }}]", encoding="utf-8")
+    template = make_environment(tmp_path).get_template("t.j2")
+    assert template.render(v=text) == f"[{escape_text(text)}]"
+    assert template.render(v=Named(text)) == f"[{escape_text(text)}]"
+    assert template.render(v=Markup("<b>粗</b>")) == "[<b>粗</b>]"

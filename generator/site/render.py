@@ -43,10 +43,16 @@ def escape_text(value: str) -> str:
     return _CONTROL.sub("", value).translate(_ENTITIES)
 
 
+#: What :func:`escape_text` does more than Jinja's own escaping (MarkupSafe's: & < > " ' as the same entities).
+_MORE_THAN_HTML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029{}]")
+
+
 def _finalize(value: Any) -> Any:
-    if isinstance(value, Markup) or not isinstance(value, str):
-        return value
-    return Markup(escape_text(value))
+    """Each value a template outputs: data text escaped by :func:`escape_text`. Text without braces or control
+    characters (most of it) is left to Jinja's autoescaping, which gives the same characters, made in C."""
+    if type(value) is not str:
+        return value if isinstance(value, Markup) or not isinstance(value, str) else Markup(escape_text(value))
+    return value if _MORE_THAN_HTML.search(value) is None else Markup(escape_text(value))
 
 
 def _join_text(values: Iterable[Any], separator: str = "、") -> Markup:
