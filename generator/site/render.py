@@ -2,7 +2,8 @@
 
 Everything from the data reaches a page escaped as :func:`escape_text` escapes it: HTML is escaped, ``{``
 and ``}`` become entities (so no Jinja or MkDocs-macros syntax survives into the Markdown), and control
-characters are dropped (text holding none of these three is escaped by Jinja itself, to the same characters). Pages are one raw HTML block, which Markdown passes through untouched, so
+characters are dropped (text without braces and control characters is escaped by Jinja itself, to the
+same characters). Pages are one raw HTML block, which Markdown passes through untouched, so
 no data is ever read as Markdown either. Titles in front matter are escaped too: Material writes
 ``page.meta.title`` into the HTML unescaped.
 """
