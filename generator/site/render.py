@@ -33,7 +33,9 @@ from generator.site.workers import Child, WorkerLost, in_parallel, stop_all
 from generator.site.yeardownloads import write_unit_workbook, write_year_downloads
 from generator.site.yearpages import write_year_pages
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
+#: Control characters dropped from data text (line and paragraph separators included).
+_CONTROL_CHARS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029"
+_CONTROL = re.compile(f"[{_CONTROL_CHARS}]")
 _ENTITIES = str.maketrans(
     {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;", "{": "&#123;", "}": "&#125;"}
 )
@@ -45,15 +47,17 @@ def escape_text(value: str) -> str:
 
 
 #: What :func:`escape_text` does more than Jinja's own escaping (MarkupSafe's: & < > " ' as the same entities).
-_MORE_THAN_HTML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029{}]")
+_MORE_THAN_HTML = re.compile(f"[{_CONTROL_CHARS}{{}}]")
 
 
 def _finalize(value: Any) -> Any:
     """Each value a template outputs: data text escaped by :func:`escape_text`. Text without braces or control
     characters (most of it) is left to Jinja's autoescaping, which gives the same characters, made in C."""
-    if type(value) is not str:
-        return value if isinstance(value, Markup) or not isinstance(value, str) else Markup(escape_text(value))
-    return value if _MORE_THAN_HTML.search(value) is None else Markup(escape_text(value))
+    if type(value) is str:
+        return value if _MORE_THAN_HTML.search(value) is None else Markup(escape_text(value))
+    if isinstance(value, Markup) or not isinstance(value, str):
+        return value
+    return Markup(escape_text(value))  # a str subclass
 
 
 def _join_text(values: Iterable[Any], separator: str = "、") -> Markup:
