@@ -463,3 +463,84 @@ def test_an_answered_letter_and_a_decided_objection_build_incrementally_to_the_s
         mine, theirs = site_and_docs(project), site_and_docs(fresh)
         assert sorted(mine) == sorted(theirs)
         assert [path for path in sorted(mine) if mine[path] != theirs[path]] == []
+
+
+def test_mkdocs_kept_output_changed_by_hand_is_made_again(project: Path) -> None:
+    """MkDocs' output kept in the cache is taken only while it is exactly what was kept: a page removed, a page
+    edited, a file added or a folder half deleted (a build stopped while replacing it) make MkDocs run again."""
+    from generator.site.chrome import KEPT
+
+    assert build(project, progress=Progress(quiet=True)).ok
+    before = site_and_docs(project)
+    kept = project / CACHE_DIR / KEPT
+    standards = kept / "assessments" / synth.AID / "standards.html"
+
+    def tamper_remove() -> None:
+        standards.unlink()
+
+    def tamper_edit() -> None:
+        page = kept / "404.html"
+        page.write_text(page.read_text(encoding="utf-8") + "EDITED", encoding="utf-8")
+
+    def tamper_add() -> None:
+        (kept / "extra.html").write_text("<p>不是 MkDocs 生成的</p>", encoding="utf-8")
+
+    def tamper_link() -> None:
+        target = project.parent / "elsewhere.html"
+        target.write_text("EDITED", encoding="utf-8")
+        (kept / "404.html").unlink()
+        (kept / "404.html").symlink_to(target)
+
+    for tamper in (tamper_remove, tamper_edit, tamper_add, tamper_link):
+        tamper()
+        steps = Steps()
+        assert build(project, progress=steps.progress()).ok
+        said = "\n".join(steps.lines)
+        assert "用 MkDocs 生成网站" in said, (tamper.__name__, said)
+        assert site_and_docs(project) == before, tamper.__name__
+        assert b"EDITED" not in (project / "site" / "404.html").read_bytes()
+    steps = Steps()
+    assert build(project, progress=steps.progress()).ok
+    assert "沿用上次 MkDocs 的输出" in "\n".join(steps.lines)
+
+
+def test_a_record_edited_into_another_shape_makes_the_files_again(project: Path) -> None:
+    import json
+
+    assert build(project, progress=Progress(quiet=True)).ok
+    before = site_and_docs(project)
+    path = project / CACHE_DIR / "record.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    rels = sorted(data["files"])
+    data["files"][rels[0]] = 5
+    data["files"][rels[1]] = []
+    data["files"][rels[2]] = [7, 1, 2, 3]
+    data["files"][rels[3]] = {"a": 1}
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert build(project, progress=Progress(quiet=True)).ok
+    assert site_and_docs(project) == before
+
+
+@pytest.mark.parametrize("rel", ["site", "docs/assessments"])
+def test_a_site_folder_that_is_a_link_stops_the_build_and_what_it_points_to_stays(
+    project: Path, tmp_path: Path, rel: str
+) -> None:
+    """An IT person may point site/ at the web server's folder: the build would replace the link, not update
+    the folder, so it stops and says to use kaoping publish. Nothing behind the link is touched."""
+    from generator.site.build import BuildError
+
+    folder = project / rel
+    served = tmp_path / "served"
+    folder.rename(served)
+    before = digests(served)
+    try:
+        folder.symlink_to(served, target_is_directory=True)
+        edit_reason(project, random.Random(21))
+        with pytest.raises(BuildError, match=f"{rel} 是一个链接（指向 {re.escape(str(served))}）"):
+            build(project, progress=Progress(quiet=True))
+        assert folder.is_symlink() and digests(served) == before
+    finally:
+        if folder.is_symlink():
+            folder.unlink()
+        served.rename(folder)
+    assert build(project, progress=Progress(quiet=True)).ok

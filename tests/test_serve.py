@@ -12,6 +12,10 @@ import errno
 import json
 import os
 import shutil
+import signal
+import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -221,3 +225,41 @@ def test_the_preview_neither_watches_nor_copies_links_out_of_docs_or_fifos(
         assert not [f for f in p.folder.rglob("*") if f.is_file() and "SECRETX" in f.read_text(errors="replace")]
     finally:
         p.close()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_the_preview_stopped_by_a_signal_removes_its_workspace(tmp_path: Path, sig: signal.Signals) -> None:
+    """A service manager stops kaoping serve with SIGTERM, a clerk with Ctrl+C: either way the preview's
+    workspace in the temporary folder is removed and it ends without a traceback."""
+    root = copy_project(tmp_path / "project")
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "--root", str(root), "serve", "--port", str(port)],
+        cwd=Path(__file__).resolve().parent.parent,
+        env={**os.environ, "TMPDIR": str(temp)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        for line in process.stdout:
+            if "预览地址" in line:
+                break
+        else:
+            pytest.fail("kaoping serve 没有启动：" + (process.stderr.read() if process.stderr else ""))
+        assert [p.name for p in temp.iterdir() if p.name.startswith("kaoping-serve-")], "预览应在临时目录中工作"
+        process.send_signal(sig)
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert "预览已停止" in out, (out, err)
+    assert "Traceback" not in err, err
+    assert process.returncode == 0, err
+    assert not [p.name for p in temp.iterdir() if p.name.startswith("kaoping-serve-")]

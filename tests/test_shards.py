@@ -6,10 +6,13 @@ runner would, and only its ``shards/K/`` folder is carried to the project that m
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest_site import digests
@@ -114,3 +117,81 @@ def test_a_merge_without_shards_says_so(tmp_path: Path) -> None:
     synth.make_project(root, 20)
     done = kaoping(root, "merge")
     assert done.returncode != 0 and "没有找到分片" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("spec", ["1/257", "1/99999999999999"])
+def test_more_shards_than_a_ci_matrix_runs_are_refused_in_words(spec: str, tmp_path: Path) -> None:
+    with pytest.raises(ShardError, match="最多分成 256 份"):
+        parse_spec(spec)
+    done = kaoping(tmp_path, "build", "--shard", spec)
+    assert done.returncode == 2 and "最多分成 256 份" in done.stderr and "内部错误" not in done.stderr, done.stderr
+    assert parse_spec("256/256") == (256, 256)
+
+
+def test_many_missing_shards_are_counted_not_listed(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    synth.make_project(root, 20)
+    assert kaoping(root, "build", "-q", "--shard", "1/256").returncode == 0
+    done = kaoping(root, "merge")
+    assert done.returncode == 0, done.stderr
+    assert "缺少第 2、3、4、" in done.stderr and "21 等 255 份分片（共 256 份）" in done.stderr, done.stderr
+    assert "、22" not in done.stderr
+
+
+def _one_shard(tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    synth.make_project(root, 20)
+    assert kaoping(root, "build", "-q", "--shard", "1/1").returncode == 0
+    return root
+
+
+def test_a_shard_folder_renamed_is_named_in_the_message(tmp_path: Path) -> None:
+    root = _one_shard(tmp_path)
+    (root / SHARDS_DIR / "1").rename(root / SHARDS_DIR / "01")
+    done = kaoping(root, "merge")
+    assert done.returncode == 1, done.stderr
+    assert "shards/01/shard.json 是第 1 份分片，应在 shards/1/ 中" in done.stderr, done.stderr
+    assert not (root / "site").exists()
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda data: data.pop("of"),
+        lambda data: data.update(of="3"),
+        lambda data: data.update(files=[]),
+        lambda data: data.update(entries=None),
+    ],
+)
+def test_a_shard_file_of_another_shape_is_refused_in_words(tmp_path: Path, edit: Any) -> None:
+    root = _one_shard(tmp_path)
+    path = root / SHARDS_DIR / "1" / "shard.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    edit(data)
+    path.write_text(json.dumps(data), encoding="utf-8")
+    done = kaoping(root, "merge")
+    assert done.returncode == 1 and "不是这个版本的 kaoping 生成的分片" in done.stderr, done.stderr
+    assert "内部错误" not in done.stderr and not (root / "site").exists()
+
+
+def test_a_shard_file_pointing_out_of_its_folder_or_malformed_is_not_taken(single: Path, tmp_path: Path) -> None:
+    """Entries of shard.json that point elsewhere (another folder, a file outside the project) or are not
+    what a shard writes are made again by the merge: nothing but the shard's own files goes into the site."""
+    root = tmp_path / "project"
+    synth.make_project(root, UNITS)
+    assert kaoping(root, "build", "-q", "--shard", "1/1").returncode == 0
+    path = root / SHARDS_DIR / "1" / "shard.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    outside = tmp_path / "secret.txt"
+    outside.write_text("不应发布", encoding="utf-8")
+    rels = sorted(data["files"])
+    html = next(rel for rel in rels if rel.endswith("u00002.html"))
+    key = data["files"][html][0]
+    sha = "sha256:" + hashlib.sha256(outside.read_bytes()).hexdigest()
+    data["files"][html] = [key, sha, str(outside)]
+    data["files"][rels[0]] = 5
+    data["files"][rels[1]] = [1, 2, 3]
+    path.write_text(json.dumps(data), encoding="utf-8")
+    done = kaoping(root, "merge", "-q")
+    assert done.returncode == 0, done.stderr
+    assert site(root) == site(single)

@@ -38,6 +38,7 @@ from generator.site.cache import (
     digest,
     discard,
     empty_trash,
+    output_refusal,
     program_key,
     sources_key,
 )
@@ -327,7 +328,7 @@ def build(root: Path, *, progress: Progress | None = None, strict: bool = True,
         terminate_as_interrupt() as stop,
         spared_by_collector() as spare,
     ):
-        refused = cache_refusal(root)
+        refused = cache_refusal(root) or output_refusal(root, site=plan.shard is None)
         if refused is not None:
             raise BuildError(refused)
         remove_leftovers(root)

@@ -189,7 +189,12 @@ class Record:
 
     def __init__(self, root: Path, files: dict[str, list[Any]] | None = None, extra: dict[str, Any] | None = None):
         self.root = root
-        self.files: dict[str, list[Any]] = files or {}
+        #: Only entries of the record's shape: a record or shard file edited by hand cannot stop a build.
+        self.files: dict[str, list[Any]] = {
+            rel: known
+            for rel, known in (files or {}).items()
+            if type(known) is list and 3 <= len(known) <= 4 and type(known[0]) is str
+        }
         self.extra: dict[str, Any] = extra or {}
         #: The root as a string ending in a separator: thousands of paths are joined to it.
         self.prefix = os.path.join(str(root), "")
@@ -283,6 +288,29 @@ def cache_refusal(root: Path) -> str | None:
         return (
             f"项目目录中的 {CACHE_DIR} 是{what}。{CACHE_DIR}/ 是生成网站时保存上次结果的缓存文件夹，"
             f"由 kaoping 自己建立和清理：把它移走或删除（里面只应有 kaoping 生成的文件）后重新生成"
+        )
+    return None
+
+
+def output_refusal(root: Path, site: bool = True) -> str | None:
+    """Why ``site/`` or ``docs/assessments/`` cannot be replaced (a link), in the clerk's words; None when they can.
+    A build replaces each whole with the folder it made: a link would be replaced, and the folder it points to
+    (a web server's, say) would silently keep the old site. ``site``: whether this build replaces ``site/`` (a
+    shard's does not)."""
+    for rel in ("site", "docs/assessments") if site else ("docs/assessments",):
+        path = root / rel
+        if not path.is_symlink():
+            continue
+        target = os.readlink(path)
+        if rel == "site":
+            return (
+                f"项目目录中的 site 是一个链接（指向 {target}）。生成网站时 kaoping 用新生成的文件夹整个替换 site/，"
+                "链接指向的目录不会更新：删除这个链接（链接指向的目录不受影响）后重新生成；要把网站放到 Web 服务器的"
+                "目录，生成后用 kaoping publish 发布目录（复制过去，一次切换）"
+            )
+        return (
+            f"项目目录中的 {rel} 是一个链接（指向 {target}）。这个文件夹由 kaoping 生成并整个替换，"
+            "删除这个链接（链接指向的目录不受影响）后重新生成"
         )
     return None
 

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import json
 import logging
 import os
 import re
 import shutil
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -32,7 +34,7 @@ from generator.site.render import escape_text
 from generator.site.yearpaths import office_page
 
 CONFIG_FILE = "mkdocs.yml"
-#: The kept MkDocs output, and the key it was made from.
+#: The kept MkDocs output, and the file with the key it was made from and what was kept.
 KEPT = "mkdocs"
 KEY_FILE = ".key"
 _SNIPPET = re.compile(r"^\s*-{1,}8<-{1,}\s+([\"'])(.+?)\1\s*$")
@@ -222,27 +224,58 @@ def layout_key(root: Path, docs: Path, shells: dict[str, str], settings: list[An
 
 
 def kept_output(root: Path, key: str | None) -> Path | None:
-    """MkDocs' kept output for ``key``, if there is one."""
+    """MkDocs' kept output for ``key``, if there is one and it is still exactly what was kept: the same files
+    (no more, no fewer, no links), each with the size, time and inode it had (as the record checks the
+    site's files: :class:`generator.site.cache.Record`). A file changed, removed or added by hand, or a folder
+    half deleted when a build was stopped, makes MkDocs run again."""
     folder = root / CACHE_DIR / KEPT
-    if key is None:
+    if key is None or folder.is_symlink():
         return None
     try:
-        return folder if (folder / KEY_FILE).read_text(encoding="utf-8") == key else None
-    except OSError:
+        kept = json.loads((folder / KEY_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
         return None
+    if not isinstance(kept, dict) or kept.get("key") != key or kept.get("files") != _manifest(folder):
+        return None
+    return folder
+
+
+def _manifest(folder: Path) -> dict[str, list[int]] | None:
+    """Each file under ``folder`` (but the key file) → its size, modification time and inode; folders → [];
+    None when there is a link or anything else that is neither a file nor a folder."""
+    found: dict[str, list[int]] = {}
+    start = str(folder)
+    for top, dirs, names in os.walk(start):
+        under = os.path.relpath(top, start).replace(os.sep, "/")
+        prefix = "" if under == "." else under + "/"
+        for name in dirs + names:
+            rel = prefix + name
+            if rel == KEY_FILE:
+                continue
+            st = os.lstat(os.path.join(top, name))
+            if stat.S_ISDIR(st.st_mode):
+                found[rel] = []
+            elif stat.S_ISREG(st.st_mode):
+                found[rel] = [st.st_size, st.st_mtime_ns, st.st_ino]
+            else:
+                return None
+    return found
 
 
 def keep_output(root: Path, made: Path, key: str | None) -> Path:
-    """Keep MkDocs' output ``made`` (moved) as the output for ``key``; returns where it now is."""
+    """Keep MkDocs' output ``made`` (moved) as the output for ``key``; returns where it now is. The key file,
+    which also lists what was kept (:func:`kept_output`), is removed first and written last."""
     folder = root / CACHE_DIR / KEPT
-    if key is None:
-        return made
+    if key is None or folder.is_symlink() or (os.path.lexists(folder) and not folder.is_dir()):
+        return made  # not kaoping's own: left alone, and MkDocs runs again next time
     try:
         (root / CACHE_DIR).mkdir(exist_ok=True)
         if folder.exists():
+            (folder / KEY_FILE).unlink(missing_ok=True)
             shutil.rmtree(folder)
         os.replace(made, folder)
-        (folder / KEY_FILE).write_text(key, encoding="utf-8")
+        kept = {"key": key, "files": _manifest(folder)}
+        (folder / KEY_FILE).write_text(json.dumps(kept, ensure_ascii=False), encoding="utf-8")
     except OSError:
         return made if made.exists() else folder
     return folder

@@ -54,6 +54,7 @@ from generator.site.build import (
 from generator.site.cache import UnitKeys, digest, program_key, sources_key
 from generator.site.chrome import MkDocsFailed, copy_output, keep_output, kept_output, layout_key
 from generator.site.downloads import unit_json_bytes, write_downloads
+from generator.site.interrupt import terminate_as_interrupt
 from generator.site.render import Renderer, TemplateFailure, UnitPages, render_site, template_error_words
 from generator.site.searchcache import Index, assessment_labels
 from generator.site.yeardownloads import write_unit_workbook, write_year_downloads
@@ -290,9 +291,12 @@ def serve(
     progress: Progress | None = None,
     say: Callable[[str], None] | None = None,
 ) -> None:
-    from mkdocs.livereload import LiveReloadServer
+    with terminate_as_interrupt():  # stopped by a service manager (SIGTERM): the workspace is removed too
+        _serve(Preview(root, report=report, progress=progress, say=say), host, port)
 
-    preview = Preview(root, report=report, progress=progress, say=say)
+
+def _serve(preview: Preview, host: str, port: int) -> None:
+    from mkdocs.livereload import LiveReloadServer
 
     class PreviewServer(LiveReloadServer):
         def _serve_request(self, environ: dict[str, Any], start_response: Any) -> Any:
@@ -300,15 +304,17 @@ def serve(
             preview.ensure(path.lstrip("/"))
             return super()._serve_request(environ, start_response)
 
-    preview.rebuild()
-    server = PreviewServer(builder=preview.rebuild, host=host, port=port, root=str(preview.folder))
-    for path in watched_paths(preview.root):
-        server.watch(str(path))
-    preview.say(f"预览地址：http://{host}:{port}/  （数据或模板保存后自动更新；按 Ctrl+C 停止）")
+    server = None
     try:
+        preview.rebuild()
+        server = PreviewServer(builder=preview.rebuild, host=host, port=port, root=str(preview.folder))
+        for path in watched_paths(preview.root):
+            server.watch(str(path))
+        preview.say(f"预览地址：http://{host}:{port}/  （数据或模板保存后自动更新；按 Ctrl+C 停止）")
         server.serve()
     except KeyboardInterrupt:
         preview.say("预览已停止。")
     finally:
-        server.shutdown()
+        if server is not None:
+            server.shutdown()
         preview.close()

@@ -29,6 +29,8 @@ from generator.site.cache import Record, file_sha
 SHARDS_DIR = "shards"
 SHARD_FILE = "shard.json"
 SHARD_VERSION = 1
+#: The most shards: GitHub Actions runs at most 256 jobs of a matrix (GitLab's parallel: at most 200).
+MAX_SHARDS = 256
 _SPEC = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
 
 
@@ -41,7 +43,13 @@ def parse_spec(text: str) -> tuple[int, int]:
     match = _SPEC.match(text)
     if match is None or not 1 <= int(match.group(1)) <= int(match.group(2)):
         raise ShardError(f"--shard 应写成 K/N（第 K 份，共 N 份，1 ≤ K ≤ N），例如 --shard 2/4；现在是「{text}」")
-    return int(match.group(1)), int(match.group(2))
+    k, n = int(match.group(1)), int(match.group(2))
+    if n > MAX_SHARDS:
+        raise ShardError(
+            f"--shard {k}/{n}：最多分成 {MAX_SHARDS} 份（GitHub Actions 一次最多运行 {MAX_SHARDS} 个任务）；"
+            "份数多于 CI 机器数没有好处，一般与可用的机器数相同"
+        )
+    return k, n
 
 
 def deal(outcomes: Iterable[AssessmentOutcome], count: int) -> dict[tuple[str, str], int]:
@@ -96,6 +104,20 @@ def export(
     return target
 
 
+def _shard_shaped(data: Any) -> bool:
+    """Whether ``data`` (a ``shard.json``) is what :func:`export` writes: a shard K of N, files, entries."""
+    if not isinstance(data, dict) or data.get("version") != SHARD_VERSION:
+        return False
+    k, n = data.get("shard"), data.get("of")
+    return (
+        type(k) is int
+        and type(n) is int
+        and 1 <= k <= n <= MAX_SHARDS
+        and isinstance(data.get("files"), dict)
+        and isinstance(data.get("entries"), dict)
+    )
+
+
 def merged_record(root: Path) -> tuple[Record, dict[str, list[Any]], list[str]]:
     """The shards' files as one record, their units' search entries, and what the merge has to say about them
     (none found, one missing, two disagreeing on N)."""
@@ -108,14 +130,21 @@ def merged_record(root: Path) -> tuple[Record, dict[str, list[Any]], list[str]]:
             raise ShardError(
                 f"{path.relative_to(root)} 读不出来（{exc}）：重新运行这个分片的 kaoping build --shard"
             ) from exc
-        if (
-            not isinstance(data, dict)
-            or data.get("version") != SHARD_VERSION
-            or path.parent.name != str(data.get("shard"))
-        ):
+        where = path.relative_to(root)
+        if not _shard_shaped(data):
+            raise ShardError(f"{where} 不是这个版本的 kaoping 生成的分片：重新运行 kaoping build --shard")
+        if path.parent.name != str(data["shard"]):
             raise ShardError(
-                f"{path.relative_to(root)} 不是这个版本的 kaoping 生成的分片：重新运行 kaoping build --shard"
+                f"{where} 是第 {data['shard']} 份分片，应在 {SHARDS_DIR}/{data['shard']}/ 中（kaoping build --shard "
+                f"{data['shard']}/{data['of']} 放在那里）：把文件夹改名为 {data['shard']}，或重新运行这个分片"
             )
+        prefix = f"{SHARDS_DIR}/{data['shard']}/"
+        # A file the shard holds is in its own folder: nothing else can be taken into the site.
+        data["files"] = {
+            rel: known
+            for rel, known in data["files"].items()
+            if type(known) is list and len(known) == 3 and known[2] == prefix + rel and ".." not in rel.split("/")
+        }
         found[data["shard"]] = data
     if not found:
         raise ShardError(f"没有找到分片：{SHARDS_DIR}/ 中应有 kaoping build --shard K/N 生成的 1 … N 号分片")
@@ -125,7 +154,8 @@ def merged_record(root: Path) -> tuple[Record, dict[str, list[Any]], list[str]]:
         raise ShardError(f"{SHARDS_DIR}/ 中的分片来自不同的划分（共 {shown} 份）：删除旧的分片后重新生成")
     total = counts.pop()
     missing = [str(k) for k in range(1, total + 1) if k not in found]
-    notes = [f"缺少第 {'、'.join(missing)} 份分片（共 {total} 份）：这些单位的页面在合并时生成"] if missing else []
+    shown = "、".join(missing[:20]) + (f" 等 {len(missing)} 份" if len(missing) > 20 else " 份")
+    notes = [f"缺少第 {shown}分片（共 {total} 份）：这些单位的页面在合并时生成"] if missing else []
     files: dict[str, list[Any]] = {}
     entries: dict[str, list[Any]] = {}
     for data in found.values():

@@ -241,7 +241,7 @@ class UnitFiles:
             is_shell = shell_ids.get(aid) == uid
             order.append((page, is_shell))
             cached = known.get(page)
-            if isinstance(cached, list) and cached and cached[0] == key:
+            if type(cached) is list and len(cached) == 2 and cached[0] == key and type(cached[1]) is list:
                 self.entries[page] = cached
             write = False
             if not is_shell:
