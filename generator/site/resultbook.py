@@ -27,7 +27,8 @@ def results_frames(
     rubric = outcome.rubric
     columns = {c.node.title for u in outcome.units for c in u.score.categories} | {p.name for p in rubric.parts}
     columns |= set(NUMBER_COLUMNS)
-    rows = [numbers(row, columns) for row in (summary_rows(outcome) if summary is None else summary)]
+    made: dict[str, Decimal] = {}
+    rows = [numbers(row, columns, made) for row in (summary_rows(outcome) if summary is None else summary)]
     frame = pd.DataFrame(rows)
     sheets = [(f"{rubric.year}年度考核结果", frame)]
     index = {u.unit.id: i for i, u in enumerate(outcome.units)}

@@ -167,10 +167,10 @@ class UnitFiles:
             self.joined(docs)
 
     def downloads(self, docs: Path, background: Background) -> None:
-        """Each assessment's CSV and XLSX, kept while the results table they hold is the same. Those made again
-        are made by ``background`` (its process, when the assessments are big: the results workbook of 10,000
-        units takes seconds, else here and now); ``wait()`` on it before ``docs`` moves. The tables are made
-        here and sent to that process."""
+        """Each assessment's CSV and XLSX, kept while the results table they hold is the same. A CSV made again
+        is written here; a workbook made again is made by ``background`` (its process, when the assessments are
+        big: the results workbook of 10,000 units takes seconds, else here and now); ``wait()`` on it before
+        ``docs`` moves. The workbook's tables are made here and sent to that process."""
         units = sum(len(o.units) for o in self.prepared.outcomes.values())
         if units < BACKGROUND_UNITS or self.workers < 2:
             background.stop()
@@ -183,20 +183,31 @@ class UnitFiles:
     def _downloads_of(self, o: AssessmentOutcome, docs: Path, background: Background) -> None:
         csv_file, xlsx_file, _ = paths.downloads(o.rubric.id)
         summary = summary_rows(o)
-        # The CSV's text, made once: for the key and for the file (the table itself is not kept).
+        # The CSV's text, made once: for the key and for the file (the table itself is not kept). The file is
+        # written here, at once: sent to the downloads' process it would be held twice until sent (at 100,000
+        # units, a hundred megabytes more at the build's peak).
         text = csv_text(results_frame(o, summary))
         key = digest(self.keys.base, repr(o.rubric), repr(o.sample), text)
-        for name in (csv_file, xlsx_file):
-            target = docs / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            old = self.record.reusable(f"docs/{name}", key)
-            if old is not None:
-                link_or_copy(old, target)
-            elif name == csv_file:
-                background.add(target, csv_with_note, (text, DOWNLOAD_NOTE if o.sample is not None else ""))
-            else:
-                background.add(target, results_book, (results_frames(o, summary), o.sample is not None, target.parent))
-            self.written[f"docs/{name}"] = key
+        target = docs / csv_file
+        if not self._reused(csv_file, key, target):
+            target.write_bytes(csv_with_note(text, DOWNLOAD_NOTE if o.sample is not None else ""))
+        del text  # gone before the workbook's tables are made
+        target = docs / xlsx_file
+        if not self._reused(xlsx_file, key, target):
+            frames = results_frames(o, summary)
+            del summary
+            background.add(target, results_book, (frames, o.sample is not None, target.parent))
+
+    def _reused(self, name: str, key: str, target: Path) -> bool:
+        """The last build's ``name`` (made from ``key``) linked to ``target``, if it is still that file; the file
+        is recorded as made from ``key`` either way."""
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self.written[f"docs/{name}"] = key
+        old = self.record.reusable(f"docs/{name}", key)
+        if old is None:
+            return False
+        link_or_copy(old, target)
+        return True
 
     def joined(self, docs: Path) -> None:
         """Each assessment's full JSON, joined from the units' JSON files in ``docs``; the last build's file (and
