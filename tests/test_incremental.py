@@ -544,3 +544,19 @@ def test_a_site_folder_that_is_a_link_stops_the_build_and_what_it_points_to_stay
             folder.unlink()
         served.rename(folder)
     assert build(project, progress=Progress(quiet=True)).ok
+
+
+def test_a_unit_removed_from_the_data_is_named_in_what_the_build_says(project: Path, tmp_path: Path) -> None:
+    root = fresh_copy(project, tmp_path / "removed")
+    assert build(root, progress=Progress(quiet=True)).ok
+    gone = f"u{UNITS:05d}"
+    for path in sorted((root / "results" / synth.AID).glob("*.csv")):
+        write_lines(path, [row for row in lines(path) if row.split(",")[0] != gone])
+    steps = Steps()
+    assert build(root, progress=steps.progress()).ok
+    said = "\n".join(steps.lines)
+    assert f"上次有、这次没有的单位：{gone}" in said, said
+    assert not (root / "site" / "assessments" / synth.AID / "units" / f"{gone}.html").exists()
+    steps = Steps()
+    assert build(root, progress=steps.progress()).ok
+    assert "上次有、这次没有" not in "\n".join(steps.lines)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -114,8 +114,23 @@ class UnitFiles:
         names = {(o.rubric.id, u.unit.id): u.unit.name for o in self.prepared.outcomes.values() for u in o.units}
         shown = "、".join(f"{names[k]}（{k[1]}）" for k in self.remade[:10])
         more = f"等 {len(self.remade)} 个" if len(self.remade) > 10 else ""
-        changed = f"，重新生成：{shown}{more}" if self.remade else "，没有单位的数据变化"
+        gone = self._gone(names)
+        changed = f"，重新生成：{shown}{more}" if self.remade else "" if gone else "，没有单位的数据变化"
+        if gone:
+            more = f" 等 {len(gone)} 个" if len(gone) > 10 else ""
+            changed += f"；上次有、这次没有的单位：{'、'.join(gone[:10])}{more}"
         return f"单位页面：{self.reused} 个与上次相同{changed}"
+
+    def _gone(self, units: Mapping[tuple[str, str], str]) -> list[str]:
+        """The units whose pages the last build made and this one does not (removed from the data), by code."""
+        gone = []
+        start = f"docs/{paths.GENERATED}/"
+        for rel in self.record.files:
+            if rel.startswith(start) and rel.endswith(".md"):
+                parts = rel[len(start) : -len(".md")].split("/")
+                if len(parts) == 3 and parts[1] == "units" and (parts[0], parts[2]) not in units:
+                    gone.append(f"{parts[2]}（{parts[0]}）" if len(self.prepared.outcomes) > 1 else parts[2])
+        return sorted(gone)
 
     def release(self) -> None:
         """Let go of the scored results once every page is made and the search index has its documents: the
