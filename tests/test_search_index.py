@@ -155,3 +155,28 @@ def test_rebuilding_writes_the_same_files(built: BuiltSite, tmp_path: Path) -> N
         if p.is_file()
     }
     assert after == before
+
+
+def test_a_page_read_from_its_bytes_is_the_text_read_text_gives(tmp_path: Path) -> None:
+    from generator.site.searchcache import page_text
+
+    path = tmp_path / "page.html"
+    for data in ("<p>第一行\r\n第二行\r第三行\n</p>".encode(), "没有回车".encode(), b""):
+        path.write_bytes(data)
+        assert page_text(path.read_bytes()) == path.read_text(encoding="utf-8")
+
+
+def test_the_sections_leave_out_every_ranking_table_and_keep_the_text_between() -> None:
+    table = '<table class="kp-ranking kp-sortable"><tr><td>排名表中的单位</td></tr></table>'
+    page = (
+        "<header>页头</header>"
+        '<article class="md-content__inner md-typeset"><h1 id="r">考核结果</h1><p>第一段</p>'
+        f'{table}<h2 id="a">第一组</h2><p>组间文字</p>{table}{table}<p>最后一段</p></article>'
+        "<footer>页脚</footer>"
+    )
+    sections = searchindex.page_sections(page)
+    text = " ".join(f"{h} {b}" for _, h, b, _ in sections)
+    assert "排名表中的单位" not in text and "页头" not in text and "页脚" not in text
+    for kept in ("考核结果", "第一段", "第一组", "组间文字", "最后一段"):
+        assert kept in text, (kept, sections)
+    assert [a for a, *_ in sections] == ["r", "a"]

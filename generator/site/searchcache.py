@@ -160,6 +160,12 @@ def splice(encoded: array[int], number: int, positions: list[int] | None) -> arr
     return encoded[:start] + middle + array("i", [following - last]) + encoded[end + 1 :]
 
 
+def page_text(data: bytes) -> str:
+    """A built page's text as ``Path.read_text`` gives it (UTF-8, universal newlines), in a third of the memory."""
+    text = data.decode("utf-8")
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
 class Index:
     """Writes the index of a build, from what the last build kept where it can."""
 
@@ -185,10 +191,16 @@ class Index:
         old_units = self.old.units if self.old else {}
         docs: list[Doc] = []
         for rel, path in page_files(site_dir):
-            text = path.read_text(encoding="utf-8")
-            key = digest(text, repr(labels))
+            data = path.read_bytes()
+            key = digest(data, repr(labels))  # (the same as of its text: digest hashes text as UTF-8)
             known = old_pages.get(rel)
-            made = known[1] if known is not None and known[0] == key else file_docs(rel, text, labels)
+            if known is not None and known[0] == key:
+                made = known[1]
+            else:
+                text = page_text(data)
+                del data  # (the results page of 100,000 units: about 60 MB)
+                made = file_docs(rel, text, labels)
+                del text
             self.kept.pages[rel] = (key, made)
             docs += made
         for outcome in outcomes:
