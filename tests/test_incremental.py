@@ -560,3 +560,21 @@ def test_a_unit_removed_from_the_data_is_named_in_what_the_build_says(project: P
     steps = Steps()
     assert build(root, progress=steps.progress()).ok
     assert "上次有、这次没有" not in "\n".join(steps.lines)
+
+
+def test_mkdocs_output_holding_a_link_is_not_kept(tmp_path: Path) -> None:
+    """What cannot be checked file by file (a link in MkDocs' output) is never taken again."""
+    from generator.site.chrome import KEPT, KEY_FILE, keep_output, kept_output
+
+    made = tmp_path / "made"
+    (made / "sub").mkdir(parents=True)
+    (made / "index.html").write_text("<p>首页</p>", encoding="utf-8")
+    (made / "sub" / "link.html").symlink_to(made / "index.html")
+    folder = keep_output(tmp_path, made, "key")
+    assert folder == tmp_path / CACHE_DIR / KEPT and not (folder / KEY_FILE).exists()
+    assert kept_output(tmp_path, "key") is None
+    (folder / "sub" / "link.html").unlink()
+    made.mkdir()
+    (made / "index.html").write_text("<p>首页</p>", encoding="utf-8")
+    kept = keep_output(tmp_path, made, "key")
+    assert kept_output(tmp_path, "key") == kept and kept_output(tmp_path, "other") is None

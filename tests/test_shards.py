@@ -195,3 +195,11 @@ def test_a_shard_file_pointing_out_of_its_folder_or_malformed_is_not_taken(singl
     done = kaoping(root, "merge", "-q")
     assert done.returncode == 0, done.stderr
     assert site(root) == site(single)
+
+
+def test_a_shard_folder_copied_beside_itself_is_named_in_the_message(tmp_path: Path) -> None:
+    root = _one_shard(tmp_path)
+    shutil.copytree(root / SHARDS_DIR / "1", root / SHARDS_DIR / "1-copy")
+    done = kaoping(root, "merge")
+    assert done.returncode == 1, done.stderr
+    assert "第 1 份分片有两个文件夹：shards/1/ 和 shards/1-copy/" in done.stderr, done.stderr

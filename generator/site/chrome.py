@@ -235,9 +235,10 @@ def kept_output(root: Path, key: str | None) -> Path | None:
         kept = json.loads((folder / KEY_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(kept, dict) or kept.get("key") != key or kept.get("files") != _manifest(folder):
+    if not isinstance(kept, dict) or kept.get("key") != key:
         return None
-    return folder
+    files = _manifest(folder)
+    return folder if files is not None and kept.get("files") == files else None
 
 
 def _manifest(folder: Path) -> dict[str, list[int]] | None:
@@ -274,8 +275,9 @@ def keep_output(root: Path, made: Path, key: str | None) -> Path:
             (folder / KEY_FILE).unlink(missing_ok=True)
             shutil.rmtree(folder)
         os.replace(made, folder)
-        kept = {"key": key, "files": _manifest(folder)}
-        (folder / KEY_FILE).write_text(json.dumps(kept, ensure_ascii=False), encoding="utf-8")
+        files = _manifest(folder)
+        if files is not None:  # (a link or the like in MkDocs' output: not kept, MkDocs runs next time)
+            (folder / KEY_FILE).write_text(json.dumps({"key": key, "files": files}, ensure_ascii=False), "utf-8")
     except OSError:
         return made if made.exists() else folder
     return folder

@@ -192,7 +192,7 @@ class Index:
         docs: list[Doc] = []
         for rel, path in page_files(site_dir):
             data = path.read_bytes()
-            key = digest(data, repr(labels))  # (the same as of its text: digest hashes text as UTF-8)
+            key = digest(data, repr(labels))  # its bytes: the key its text had, but for a \r
             known = old_pages.get(rel)
             if known is not None and known[0] == key:
                 made = known[1]

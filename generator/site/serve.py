@@ -14,8 +14,10 @@ showing the last good build.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
+import signal
 import tempfile
 import threading
 from collections.abc import Callable, Iterable
@@ -117,6 +119,8 @@ class Preview:
         #: Where the preview's own messages go (the command line passes its printer).
         self.say = say or (lambda _text: None)
         self.lock = threading.Lock()
+        #: Closed: the workspace is gone, and a request still being answered writes nothing into it.
+        self.closed = False
         self.built: _Built | None = None
         #: Search entries by the header they were made from: a save changes few headers.
         self.entries: dict[str, list[dict[str, Any]]] = {}
@@ -246,7 +250,7 @@ class Preview:
         if match is None or (self.folder / path).exists():
             return
         with self.lock:
-            built = self.built
+            built = None if self.closed else self.built
             key = (match["aid"], match["uid"])
             if built is None or key not in built.units or match["aid"] not in built.shells:
                 return
@@ -271,7 +275,7 @@ class Preview:
     def _ensure_downloads(self, outcome: AssessmentOutcome, path: str) -> None:
         """The assessment's downloads (results CSV, XLSX, JSON; the year's workbook and CSV), all at once."""
         with self.lock:
-            if (self.folder / path).exists():
+            if self.closed or (self.folder / path).exists():
                 return
             try:
                 write_downloads(outcome, self.folder, unit_files=())
@@ -280,7 +284,9 @@ class Preview:
                 self.say(f"下载文件 {path} 生成失败：{os_error_words(exc)}。")
 
     def close(self) -> None:
-        shutil.rmtree(self.workspace, ignore_errors=True)
+        with self.lock:  # after a file being made for a request (the server's threads are not waited for)
+            self.closed = True
+            shutil.rmtree(self.workspace, ignore_errors=True)
 
 
 def serve(
@@ -315,6 +321,10 @@ def _serve(preview: Preview, host: str, port: int) -> None:
     except KeyboardInterrupt:
         preview.say("预览已停止。")
     finally:
+        # A second Ctrl+C or SIGTERM (an impatient clerk, a service manager) does not cut the cleanup short.
+        with contextlib.suppress(ValueError):  # (not the main thread: no signals to hold)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
         if server is not None:
             server.shutdown()
         preview.close()

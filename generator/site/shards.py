@@ -133,6 +133,12 @@ def merged_record(root: Path) -> tuple[Record, dict[str, list[Any]], list[str]]:
         where = path.relative_to(root)
         if not _shard_shaped(data):
             raise ShardError(f"{where} 不是这个版本的 kaoping 生成的分片：重新运行 kaoping build --shard")
+        if path.parent.name != str(data["shard"]) and (base / str(data["shard"]) / SHARD_FILE).is_file():
+            other = path.parent.relative_to(root)
+            raise ShardError(
+                f"第 {data['shard']} 份分片有两个文件夹：{SHARDS_DIR}/{data['shard']}/ 和 {other}/；"
+                "删除多余的一个（或都删除后重新运行这个分片）"
+            )
         if path.parent.name != str(data["shard"]):
             raise ShardError(
                 f"{where} 是第 {data['shard']} 份分片，应在 {SHARDS_DIR}/{data['shard']}/ 中（kaoping build --shard "

@@ -114,23 +114,31 @@ class UnitFiles:
         names = {(o.rubric.id, u.unit.id): u.unit.name for o in self.prepared.outcomes.values() for u in o.units}
         shown = "、".join(f"{names[k]}（{k[1]}）" for k in self.remade[:10])
         more = f"等 {len(self.remade)} 个" if len(self.remade) > 10 else ""
-        gone = self._gone(names)
-        changed = f"，重新生成：{shown}{more}" if self.remade else "" if gone else "，没有单位的数据变化"
-        if gone:
-            more = f" 等 {len(gone)} 个" if len(gone) > 10 else ""
-            changed += f"；上次有、这次没有的单位：{'、'.join(gone[:10])}{more}"
+        gone_units, gone_assessments = self._gone(names)
+        changed = f"，重新生成：{shown}{more}" if self.remade else ""
+        if gone_units:
+            more = f" 等 {len(gone_units)} 个" if len(gone_units) > 10 else ""
+            changed += f"；上次有、这次没有的单位：{'、'.join(gone_units[:10])}{more}"
+        if gone_assessments:
+            changed += f"；上次有、这次没有的考核：{'、'.join(gone_assessments)}"
+        changed = changed or "，没有单位的数据变化"
         return f"单位页面：{self.reused} 个与上次相同{changed}"
 
-    def _gone(self, units: Mapping[tuple[str, str], str]) -> list[str]:
-        """The units whose pages the last build made and this one does not (removed from the data), by code."""
-        gone = []
+    def _gone(self, units: Mapping[tuple[str, str], str]) -> tuple[list[str], list[str]]:
+        """What the last build made pages for and this one does not (removed from the data): units by code (with
+        their assessment's when the last build or this one had more than one), and whole assessments."""
         start = f"docs/{paths.GENERATED}/"
+        had: set[tuple[str, str]] = set()
         for rel in self.record.files:
             if rel.startswith(start) and rel.endswith(".md"):
                 parts = rel[len(start) : -len(".md")].split("/")
-                if len(parts) == 3 and parts[1] == "units" and (parts[0], parts[2]) not in units:
-                    gone.append(f"{parts[2]}（{parts[0]}）" if len(self.prepared.outcomes) > 1 else parts[2])
-        return sorted(gone)
+                if len(parts) == 3 and parts[1] == "units":
+                    had.add((parts[0], parts[2]))
+        now = set(self.prepared.outcomes)
+        several = len({aid for aid, _ in had} | now) > 1
+        gone = sorted(k for k in had - set(units) if k[0] in now)
+        shown = [f"{uid}（考核 {aid}）" if several else uid for aid, uid in gone]
+        return shown, sorted({aid for aid, _ in had} - now)
 
     def release(self) -> None:
         """Let go of the scored results once every page is made and the search index has its documents: the
