@@ -38,7 +38,7 @@ from generator.site.assemble import (
     unit_page,
 )
 from generator.site.background import Background
-from generator.site.cache import CACHE_DIR, Record, UnitKeys, digest, link_or_copy
+from generator.site.cache import CACHE_DIR, Record, UnitKeys, digest
 from generator.site.collector import give_back
 from generator.site.downloads import _unit_json_prefix, csv_text, csv_with_note, results_frame, unit_json_bytes
 from generator.site.export import assessment_data, summary_rows, to_json
@@ -134,11 +134,10 @@ class UnitFiles:
                 parts = rel[len(start) : -len(".md")].split("/")
                 if len(parts) == 3 and parts[1] == "units":
                     had.add((parts[0], parts[2]))
-        now = set(self.prepared.outcomes)
-        several = len({aid for aid, _ in had} | now) > 1
+        before, now = {aid for aid, _ in had}, set(self.prepared.outcomes)
         gone = sorted(k for k in had - set(units) if k[0] in now)
-        shown = [f"{uid}（考核 {aid}）" if several else uid for aid, uid in gone]
-        return shown, sorted({aid for aid, _ in had} - now)
+        shown = [f"{uid}（考核 {aid}）" if len(before | now) > 1 else uid for aid, uid in gone]
+        return shown, sorted(before - now)
 
     def release(self) -> None:
         """Let go of the scored results once every page is made and the search index has its documents: the
@@ -222,15 +221,11 @@ class UnitFiles:
             background.add(target, results_book, (frames, o.sample is not None, target.parent))
 
     def _reused(self, name: str, key: str, target: Path) -> bool:
-        """The last build's ``name`` (made from ``key``) linked to ``target``, if it is still that file; the file
-        is recorded as made from ``key`` either way."""
+        """The last build's ``name`` (made from ``key``) taken as ``target`` (:meth:`Record.take`); the file is
+        recorded as made from ``key`` either way."""
         target.parent.mkdir(parents=True, exist_ok=True)
         self.written[f"docs/{name}"] = key
-        old = self.record.reusable(f"docs/{name}", key)
-        if old is None:
-            return False
-        link_or_copy(old, target)
-        return True
+        return self.record.take(f"docs/{name}", key, str(target))
 
     def joined(self, docs: Path) -> None:
         """Each assessment's full JSON, joined from the units' JSON files in ``docs``; the last build's file (and
