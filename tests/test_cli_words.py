@@ -90,6 +90,12 @@ def test_help_is_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
         (["score", "x", "--format", "xlsx"], "kaoping score：错误：参数 --format：不能用 'xlsx'，可选：'csv', 'json'"),
         (["check", "--bogus"], "kaoping：错误：多余的或不认识的参数：--bogus"),
         (["serve", "--port"], "kaoping serve：错误：参数 --port：后面要写一个值"),
+        # A value starting with "-" is the option's value; one of the options stays an option.
+        (["serve", "--port", "-80"], "kaoping serve：错误：参数 --port：端口要写 1～65535 之间的整数"),
+        (["serve", "--port", "-80"], "；现在是「-80」"),
+        (["serve", "--port", "65536"], "参数 --port：端口要写 1～65535 之间的整数"),
+        (["serve", "--port", "-h"], "kaoping serve：错误：参数 --port：后面要写一个值"),
+        (["build", "--shard", "--quiet"], "kaoping build：错误：参数 --shard：后面要写一个值"),
     ],
 )
 def test_argparse_errors_are_in_chinese(argv: list[str], said: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -263,3 +263,46 @@ def test_the_preview_stopped_by_a_signal_removes_its_workspace(tmp_path: Path, s
     assert "Traceback" not in err, err
     assert process.returncode == 0, err
     assert not [p.name for p in temp.iterdir() if p.name.startswith("kaoping-serve-")]
+
+
+def test_a_port_in_use_is_said_at_once_and_leaves_nothing_behind(tmp_path: Path) -> None:
+    """A second kaoping serve on the same port (or any program holding it): the clerk is told which port and
+    what to do, before any build, with a non-zero exit, no traceback and no workspace left in TMPDIR."""
+    root = copy_project(tmp_path / "project")
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        port = held.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, "-m", "generator", "--root", str(root), "serve", "--port", str(port)],
+            cwd=Path(__file__).resolve().parent.parent,
+            env={**os.environ, "TMPDIR": str(temp)},
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    assert done.returncode == 2, done.stderr
+    assert f"端口 {port} 已被占用" in done.stderr and f"--port {port + 1}" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr and "内部错误" not in done.stderr, done.stderr
+    assert "预览地址" not in done.stdout and "读取并检查" not in done.stdout + done.stderr, "端口被占用时不应先生成"
+    assert list(temp.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("host", "said"), [("999.1.1.1", "本机没有地址 999.1.1.1"), ("no-such-host.invalid", "本机没有地址 no-such-host")]
+)
+def test_an_address_this_machine_does_not_have_is_said(tmp_path: Path, host: str, said: str) -> None:
+    root = copy_project(tmp_path / "project")
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(root), "serve", "--host", host, "--port", "8000"],
+        cwd=Path(__file__).resolve().parent.parent,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 2 and said in done.stderr and "--host 127.0.0.1" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr and "内部错误" not in done.stderr, done.stderr

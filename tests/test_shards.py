@@ -104,7 +104,7 @@ def test_a_ranking_group_is_never_split_and_the_shards_are_even(single: Path) ->
     assert deal(outcomes, SHARDS) == dealt
 
 
-@pytest.mark.parametrize("spec", ["0/3", "4/3", "2", "a/b", "1/0"])
+@pytest.mark.parametrize("spec", ["0/3", "4/3", "2", "a/b", "1/0", "-1/2"])
 def test_a_wrong_shard_spec_is_refused(spec: str, tmp_path: Path) -> None:
     with pytest.raises(ShardError):
         parse_spec(spec)

@@ -190,9 +190,13 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from generator.site.serve import serve
+    from generator.site.serve import ServeError, serve
 
-    serve(Path(args.root), args.host, args.port, report, ProgressPrinter(), say=print)
+    try:
+        serve(Path(args.root), args.host, args.port, report, ProgressPrinter(), say=print)
+    except ServeError as exc:
+        fail(str(exc))
+        return EXIT_USAGE
     return EXIT_OK
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from importlib import metadata
 from typing import Any, NoReturn
 
@@ -71,9 +71,49 @@ class Parser(argparse.ArgumentParser):
         if add_help:
             self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="显示这段说明后退出")
 
+    def parse_args(self, args: Sequence[str] | None = None, namespace: Any = None) -> Any:  # type: ignore[override]
+        return super().parse_args(values_joined(self, sys.argv[1:] if args is None else args), namespace)
+
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog}：{paint('错误', sys.stderr)}：{error_words(message)}\n")
+
+
+def _options(p: argparse.ArgumentParser) -> Iterator[argparse.Action]:
+    for action in p._actions:  # noqa: SLF001 (argparse lists its actions nowhere else)
+        yield action
+        if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001
+            for command in action.choices.values():
+                yield from _options(command)
+
+
+def values_joined(p: argparse.ArgumentParser, tokens: Sequence[str]) -> list[str]:
+    """``--shard -1/2`` as ``--shard=-1/2``: an option's value that starts with ``-`` (and is not one of the
+    options) reaches the option, which says what is wrong with it; argparse would take it for an option
+    and say only that a value is missing. A token starting ``--`` is always left to be an option."""
+    actions = list(_options(p))
+    valued = {s for a in actions if a.nargs is None for s in a.option_strings}
+    short = {s for a in actions for s in a.option_strings if not s.startswith("--")}
+    out: list[str] = []
+    rest = iter(tokens)
+    for token in rest:
+        if token == "--":
+            out += [token, *rest]
+            break
+        after = next(rest, None) if token in valued else None
+        if after is not None and after.startswith("-") and not after.startswith("--") and after[:2] not in short:
+            out.append(f"{token}={after}")
+        else:
+            out += [token] if after is None else [token, after]
+    return out
+
+
+def port(text: str) -> int:
+    """A TCP port: 1 to 65535."""
+    value = int(text) if text.strip().isdigit() else 0
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"端口要写 1～65535 之间的整数，例如 --port 8000；现在是「{text}」")
+    return value
 
 
 def version() -> str:
@@ -170,7 +210,7 @@ def _build_and_serve(command: Command) -> None:
         "在本机预览网站。修改并保存细则、考核结果或模板后，预览自动重新生成并刷新浏览器；不改动 site/。",
     )
     v.add_argument("--host", metavar="地址", default="127.0.0.1", help="监听地址，默认 127.0.0.1")
-    v.add_argument("--port", metavar="端口", type=int, default=8000, help="端口，默认 8000")
+    v.add_argument("--port", metavar="端口", type=port, default=8000, help="端口（1～65535），默认 8000")
 
 
 def _office(command: Command) -> None:

@@ -15,9 +15,11 @@ showing the last good build.
 from __future__ import annotations
 
 import contextlib
+import errno
 import re
 import shutil
 import signal
+import socket
 import tempfile
 import threading
 from collections.abc import Callable, Iterable
@@ -289,6 +291,33 @@ class Preview:
             shutil.rmtree(self.workspace, ignore_errors=True)
 
 
+class ServeError(Exception):
+    """The preview cannot start (its address cannot be taken); the message says what to do, in Chinese."""
+
+
+def address_words(exc: BaseException, host: str, port: int) -> str:
+    """Why the preview cannot listen on ``host:port``, and what to do."""
+    number = getattr(exc, "errno", None)
+    if number == errno.EADDRINUSE:
+        return (
+            f"端口 {port} 已被占用（可能另一个 kaoping serve 或别的程序正在用它）："
+            f"关掉它，或用 --port 换一个端口，例如 --port {port + 1 if port < 65535 else 8001}。"
+        )
+    if number in (errno.EACCES, errno.EPERM):
+        return (
+            f"没有权限使用端口 {port}（1024 以下的端口要管理员权限）：用 --port 换一个 1024 以上的端口，"
+            "例如 --port 8000。"
+        )
+    if number == errno.EADDRNOTAVAIL or isinstance(exc, socket.gaierror):
+        return (
+            f"本机没有地址 {host}：用 --host 127.0.0.1（只有本机能看），或 --host 0.0.0.0（局域网中的电脑都能看），"
+            "或本机网卡的某个地址。"
+        )
+    if isinstance(exc, OverflowError):
+        return f"端口 {port} 不能用：端口是 1～65535 之间的整数，例如 --port 8000。"
+    return f"不能在 {host}:{port} 上预览：{getattr(exc, 'strerror', None) or exc}。检查 --host 和 --port。"
+
+
 def serve(
     root: Path,
     host: str,
@@ -310,10 +339,27 @@ def _serve(preview: Preview, host: str, port: int) -> None:
             preview.ensure(path.lstrip("/"))
             return super()._serve_request(environ, start_response)
 
+        def open(self) -> None:
+            """Take the address now, before the first build: a port in use is said at once, in words."""
+            try:
+                super().server_bind()
+                super().server_activate()
+            except (OSError, OverflowError) as exc:
+                self.server_close()
+                raise ServeError(address_words(exc, host, port)) from exc
+
+        def server_bind(self) -> None:  # (done by open)
+            pass
+
+        def server_activate(self) -> None:  # (done by open)
+            pass
+
     server = None
     try:
+        opened = PreviewServer(builder=preview.rebuild, host=host, port=port, root=str(preview.folder))
+        opened.open()
+        server = opened
         preview.rebuild()
-        server = PreviewServer(builder=preview.rebuild, host=host, port=port, root=str(preview.folder))
         for path in watched_paths(preview.root):
             server.watch(str(path))
         preview.say(f"预览地址：http://{host}:{port}/  （数据或模板保存后自动更新；按 Ctrl+C 停止）")
