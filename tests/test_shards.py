@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -65,10 +66,66 @@ def test_shards_built_apart_merge_into_the_same_site_as_one_build(single: Path, 
         shutil.copytree(runner / SHARDS_DIR / str(k), merged / SHARDS_DIR / str(k))
     done = kaoping(merged, "merge")
     assert done.returncode == 0, done.stderr
-    assert f"单位页面：{UNITS} 个与上次相同" in done.stderr, "合并时单位页面应全部取自分片"
+    said = f"单位页面：{UNITS} 个取自分片（这里没有上次生成网站的记录，不与上次比较）"
+    assert said in done.stderr, done.stderr
     mine, theirs = site(merged), site(single)
     assert sorted(mine) == sorted(theirs)
     assert [p for p in sorted(mine) if mine[p] != theirs[p]] == []
+
+
+def edited_reason(root: Path) -> str:
+    """The first deduction's reason gets more words; the unit it belongs to."""
+    entries = root / "results" / synth.AID / "entries.csv"
+    rows = entries.read_text(encoding="utf-8").splitlines()
+    cells = rows[1].split(",")
+    cells[5] += "（复核）"
+    rows[1] = ",".join(cells)
+    entries.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return cells[0]
+
+
+def test_a_merge_says_what_changed_since_the_last_site_built_there(tmp_path: Path) -> None:
+    """The office's machine built the site; the next data commit is built in shards and merged there. The
+    merge says which unit's data changed since that site (not "no change": every page came from a shard)."""
+    root = tmp_path / "project"
+    synth.make_project(root, UNITS)
+    assert kaoping(root, "build", "-q").returncode == 0
+    unit = edited_reason(root)
+    for k in range(1, SHARDS + 1):
+        runner = tmp_path / f"runner-{k}"
+        synth.make_project(runner, UNITS)
+        shutil.copy2(root / "results" / synth.AID / "entries.csv", runner / "results" / synth.AID / "entries.csv")
+        assert kaoping(runner, "build", "-q", "--shard", f"{k}/{SHARDS}").returncode == 0
+        shutil.copytree(runner / SHARDS_DIR / str(k), root / SHARDS_DIR / str(k))
+    done = kaoping(root, "merge")
+    assert done.returncode == 0, done.stderr
+    assert f"单位页面：{UNITS} 个取自分片；与上次的网站相比，数据变化的单位：" in done.stderr, done.stderr
+    assert re.search(rf"数据变化的单位：[^、\n]*（{unit}）$", done.stderr, re.M), done.stderr
+    # Merged again with nothing changed since: said so.
+    again = kaoping(root, "merge")
+    assert again.returncode == 0, again.stderr
+    assert f"单位页面：{UNITS} 个取自分片；与上次的网站相比，没有单位的数据变化" in again.stderr, again.stderr
+
+
+def test_a_shard_built_where_the_site_is_leaves_the_next_build_nothing_to_redo(tmp_path: Path) -> None:
+    """A shard tried on the office's machine: the generated docs folder is as it was, so the next build
+    reuses every unit (before, it found only the shard's part and made the others again)."""
+    root = tmp_path / "project"
+    synth.make_project(root, UNITS)
+    assert kaoping(root, "build", "-q").returncode == 0
+    docs = root / "docs" / "assessments"
+    before = digests(docs)
+    assert kaoping(root, "build", "-q", "--shard", f"2/{SHARDS}").returncode == 0
+    assert digests(docs) == before
+    done = kaoping(root, "build")
+    assert done.returncode == 0, done.stderr
+    assert f"单位页面：{UNITS} 个与上次相同，没有单位的数据变化" in done.stderr, done.stderr
+    # In a fresh project (a CI runner) the shard leaves no generated folder behind.
+    fresh = tmp_path / "fresh"
+    synth.make_project(fresh, UNITS)
+    assert kaoping(fresh, "build", "-q", "--shard", f"1/{SHARDS}").returncode == 0
+    assert not (fresh / "docs" / "assessments").exists()
+    assert (fresh / SHARDS_DIR / "1" / "shard.json").is_file()
 
 
 def test_a_merge_with_a_shard_missing_makes_its_pages_itself(single: Path, tmp_path: Path) -> None:
@@ -79,6 +136,7 @@ def test_a_merge_with_a_shard_missing_makes_its_pages_itself(single: Path, tmp_p
     done = kaoping(root, "merge")
     assert done.returncode == 0, done.stderr
     assert f"缺少第 2、3 份分片（共 {SHARDS} 份）" in done.stderr
+    assert re.search(r"单位页面：\d+ 个取自分片，\d+ 个由合并生成（这里没有上次", done.stderr), done.stderr
     assert site(root) == site(single)
 
 

@@ -171,6 +171,16 @@ def swap_in(new: Path, target: Path, scratch: Path) -> None:
     # The old one stays in the scratch folder, which the build discards (deleted in the background).
 
 
+def put_back(target: Path, scratch: Path) -> None:
+    """Undo :func:`swap_in` of ``target`` (a shard's part of the generated folder): the folder it replaced
+    goes back, or none if there was none. The part goes to ``scratch``, which the build discards."""
+    old = scratch / ("old-" + target.name)
+    if target.exists():
+        os.replace(target, scratch / ("part-" + target.name))
+    if old.exists():
+        os.replace(old, target)
+
+
 #: The most units for which a rebuild makes the shared pages in a process of its own (:func:`pages_beside`).
 #: That process reads every unit, so it copies the memory they are in: at 10,000 synthetic units a one-row
 #: rebuild so made peaked below the full build and took a second less; at 30,000 it peaked 190 MB higher
@@ -199,6 +209,9 @@ class Plan:
 
     shard: tuple[int, int] | None = None
     merge: bool = False
+    #: A shard's build put its part of the generated folder into docs/ (MkDocs reads it there): the folder
+    #: it replaced is put back afterwards (:func:`put_back`), so the next full build still finds every unit.
+    swapped: bool = False
 
     def files(self, root: Path, prepared: Prepared, keys: UnitKeys, pages: UnitPages, workers: int,
               progress: Progress) -> UnitFiles:
@@ -206,7 +219,9 @@ class Plan:
             record, entries, notes = merged_record(root)
             for note in notes:
                 progress.step(note)
-            return UnitFiles(root, prepared, keys, record, pages, workers, progress.count, known=entries)
+            return UnitFiles(
+                root, prepared, keys, record, pages, workers, progress.count, known=entries, since=Record.load(root)
+            )
         record = Record.load(root)
         if self.shard is None:
             Record.forget(root)
@@ -253,6 +268,7 @@ def generate(
     docs_dir = root / "docs"
     docs_dir.mkdir(exist_ok=True)
     swap_in(staged_docs / paths.GENERATED, docs_dir / paths.GENERATED, scratch)
+    plan.swapped = plan.shard is not None
     shells = shell_units(ordered)
     try:
         nav, exclude = mkdocs_inputs(root, prepared, shells)
@@ -394,5 +410,7 @@ def build(root: Path, *, progress: Progress | None = None, strict: bool = True,
         except OSError as exc:
             raise BuildError(not_writable_words(exc, root)) from exc
         finally:
+            if plan.swapped:
+                put_back(root / "docs" / paths.GENERATED, scratch)
             discard(scratch, root)
         return result

@@ -78,6 +78,8 @@ class UnitFiles:
     maker: EntryMaker | None = None
     #: The folders this build made (thousands of units share a few).
     folders: set[str] = field(default_factory=set)
+    #: For a merge (whose record is the shards'): the record of the last site built here, to say what changed.
+    since: Record | None = None
 
     def _folder(self, path: str) -> None:
         """Make the folder of ``path`` (a string: the loops over units join thousands of paths)."""
@@ -109,6 +111,8 @@ class UnitFiles:
 
     def changes_words(self) -> str:
         """What this build makes again, in the clerk's words: how many units' pages, and which."""
+        if self.since is not None:
+            return self._merge_words(self.since)
         if not self.reused:
             return f"单位页面：全部 {len(self.remade)} 个重新生成"
         names = {(o.rubric.id, u.unit.id): u.unit.name for o in self.prepared.outcomes.values() for u in o.units}
@@ -124,12 +128,37 @@ class UnitFiles:
         changed = changed or "，没有单位的数据变化"
         return f"单位页面：{self.reused} 个与上次相同{changed}"
 
-    def _gone(self, units: Mapping[tuple[str, str], str]) -> tuple[list[str], list[str]]:
+    def _merge_words(self, since: Record) -> str:
+        """A merge's pages: how many came from the shards and how many it made itself; and which units' data
+        changed since the last site built here (the shards' keys say nothing about that)."""
+        made = f"，{len(self.remade)} 个由合并生成" if self.remade else ""
+        said = f"单位页面：{self.reused} 个取自分片{made}"
+        if not since.files:
+            return said + "（这里没有上次生成网站的记录，不与上次比较）"
+        names = {(o.rubric.id, u.unit.id): u.unit.name for o in self.prepared.outcomes.values() for u in o.units}
+        missing: list[None] = [None]
+        changed = [
+            k for k in names if (since.files.get(f"docs/{paths.unit_page(*k)}") or missing)[0] != self.keys.of(*k)
+        ]
+        shown = "、".join(f"{names[k]}（{k[1]}）" for k in changed[:10])
+        more = f"等 {len(changed)} 个" if len(changed) > 10 else ""
+        gone_units, gone_assessments = self._gone(names, since)
+        words = f"数据变化的单位：{shown}{more}" if changed else ""
+        if gone_units:
+            more = f" 等 {len(gone_units)} 个" if len(gone_units) > 10 else ""
+            words += f"{'；' if words else ''}上次有、这次没有的单位：{'、'.join(gone_units[:10])}{more}"
+        if gone_assessments:
+            words += f"{'；' if words else ''}上次有、这次没有的考核：{'、'.join(gone_assessments)}"
+        return f"{said}；与上次的网站相比，{words or '没有单位的数据变化'}"
+
+    def _gone(
+        self, units: Mapping[tuple[str, str], str], record: Record | None = None
+    ) -> tuple[list[str], list[str]]:
         """What the last build made pages for and this one does not (removed from the data): units by code (with
         their assessment's when the last build or this one had more than one), and whole assessments."""
         start = f"docs/{paths.GENERATED}/"
         had: set[tuple[str, str]] = set()
-        for rel in self.record.files:
+        for rel in (record or self.record).files:
             if rel.startswith(start) and rel.endswith(".md"):
                 parts = rel[len(start) : -len(".md")].split("/")
                 if len(parts) == 3 and parts[1] == "units":
