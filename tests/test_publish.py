@@ -501,10 +501,42 @@ def test_a_folder_that_is_not_a_site_is_not_replaced(root: Path, www: Path, caps
     (dest / "notes.txt").write_text("重要文件")
     before = digests(dest)
     code, out, err = publish(root, dest, capsys)
-    failed(code, out, err, "不像是网站目录")
+    failed(code, out, err, "不是 kaoping 发布的网站")
     assert "notes.txt" in err
     assert digests(dest) == before
     assert sorted(p.name for p in www.iterdir()) == ["home"]
+
+
+def test_a_web_root_with_an_index_page_and_other_things_is_not_replaced(
+    root: Path, www: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The server's web root: an index.html beside another application and its uploads. Having an index page
+    does not make it kaoping's to replace (the published site's marker does)."""
+    dest = www / "html"
+    (dest / "oa").mkdir(parents=True)
+    (dest / "uploads").mkdir()
+    (dest / "index.html").write_text("<!doctype html><title>门户</title>")
+    (dest / "oa" / "config.php").write_text("<?php $db = 'oa';")
+    (dest / "uploads" / "a.jpg").write_bytes(b"\xff\xd8\xff")
+    before = digests(dest)
+    code, out, err = publish(root, dest, capsys)
+    failed(code, out, err, "不是 kaoping 发布的网站")
+    assert "oa" in err and str(dest / "kaoping") in err
+    assert digests(dest) == before
+    assert sorted(p.name for p in www.iterdir()) == ["html"]
+
+
+def test_a_site_copied_by_hand_is_replaced_by_the_first_publish(
+    root: Path, www: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before using kaoping publish, the office copied site/ to the server by hand: that copy holds the
+    build's stamp, so it is a kaoping site and the first publish replaces it."""
+    dest = www / "kaoping"
+    shutil.copytree(root / "site", dest)
+    (dest / BUILD_STAMP).write_text(json.dumps({"commit": None, "commit_time": None, "built_at": None}))
+    (dest / "old-page.html").write_text("旧的")
+    assert publish(root, dest, capsys)[0] == 0
+    assert not (dest / "old-page.html").exists() and (dest / PUBLISHED_MARKER).is_file()
 
 
 def test_a_foreign_link_is_not_replaced(root: Path, www: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -145,11 +145,14 @@ def layout(dest: Path) -> str:
                 "并让 Web 服务器指向那个子目录"
             )
         existing = sorted(p.name for p in dest.iterdir())
-        if existing and "index.html" not in existing:
+        # Only a folder kaoping published (its marker) or a site kaoping built, copied by hand (the build's
+        # stamp), is replaced: a web root that has an index.html may also hold other sites, uploads, a .git.
+        if existing and stamp.PUBLISHED_MARKER not in existing and stamp.BUILD_STAMP not in existing:
             shown = "、".join(existing[:5]) + ("……" if len(existing) > 5 else "")
             raise PublishError(
-                f"发布目录 {dest} 里已有别的文件（{shown}），不像是网站目录。发布会用 site/ 整个替换它，"
-                "为免误删，没有发布。请给出一个新的或空的目录，或原来发布网站的目录"
+                f"发布目录 {dest} 里已有别的文件（{shown}），不是 kaoping 发布的网站（没有 {stamp.PUBLISHED_MARKER}）。"
+                "发布会用 site/ 整个替换它，为免误删，没有发布。请发布到一个新的或空的目录（例如 "
+                f"{dest / 'kaoping'}），并让 Web 服务器指向那里；或先把其中要保留的文件移走、清空这个目录"
             )
         return "plain"
     return "releases" if _symlinks_work(dest.parent, dest.name) else "plain"

@@ -171,9 +171,12 @@ def swap_in(new: Path, target: Path, scratch: Path) -> None:
     # The old one stays in the scratch folder, which the build discards (deleted in the background).
 
 
-def put_back(target: Path, scratch: Path) -> None:
-    """Undo :func:`swap_in` of ``target`` (a shard's part of the generated folder): the folder it replaced
-    goes back, or none if there was none. The part goes to ``scratch``, which the build discards."""
+def put_back(target: Path, scratch: Path, plan: Plan) -> None:
+    """Undo :func:`swap_in` of ``target`` when ``plan`` (a shard's) swapped its part of the generated folder
+    in: the folder it replaced goes back, or none if there was none. The part goes to ``scratch``, which the
+    build discards."""
+    if not plan.swapped:
+        return
     old = scratch / ("old-" + target.name)
     if target.exists():
         os.replace(target, scratch / ("part-" + target.name))
@@ -410,7 +413,6 @@ def build(root: Path, *, progress: Progress | None = None, strict: bool = True,
         except OSError as exc:
             raise BuildError(not_writable_words(exc, root)) from exc
         finally:
-            if plan.swapped:
-                put_back(root / "docs" / paths.GENERATED, scratch)
+            put_back(root / "docs" / paths.GENERATED, scratch, plan)
             discard(scratch, root)
         return result
