@@ -99,6 +99,35 @@ def test_bad_data_stops_before_anything_is_written(
     assert digests(project / "docs") == docs_before
 
 
+def test_a_file_of_the_clerks_in_the_generated_folder_stops_the_build(
+    project: Path, before: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """docs/assessments/ is replaced whole by every build: an attachment saved beside the generated pages
+    (or in its downloads/) would be deleted, git-ignored and unrecoverable. The build refuses instead, naming
+    it; an office program's lock file and what the build wrote there are no reason to stop."""
+    generated = project / "docs" / "assessments"
+    mine = [generated / AID / "附件说明.md", generated / AID / "downloads" / "会议纪要.pdf", generated / "说明.txt"]
+    for path in mine:
+        path.write_text("本单位自己的文件", encoding="utf-8")
+    (generated / AID / "units" / ".~lock.u01.xlsx#").write_text("lock", encoding="utf-8")
+    docs_before = digests(project / "docs")
+    code, err = cli_build(project, capsys)
+    assert code == 1, err
+    assert_one_clear_message(err, "是 kaoping 生成的文件夹，每次生成都整个替换", "docs/files/")
+    for path in mine:
+        assert f"{path.relative_to(project).as_posix()}: 错误：" in err, err
+    assert ".~lock" not in err, err
+    assert_untouched(project, before)
+    assert digests(project / "docs") == docs_before
+    # Moved out of the generated folder, as the message says: the build goes ahead.
+    (project / "docs" / "files").mkdir()
+    for path in mine:
+        shutil.move(path, project / "docs" / "files" / path.name)
+    code, err = cli_build(project, capsys)
+    assert code == 0, err
+    assert (project / "site" / "files" / "会议纪要.pdf").is_file()
+
+
 @pytest.mark.parametrize(
     ("template", "old", "new", "expected"),
     [

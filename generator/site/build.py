@@ -58,6 +58,7 @@ from generator.site.chrome import (
 )
 from generator.site.collector import give_back, spared_by_collector
 from generator.site.compress import compress_site, compressing, downloads_of
+from generator.site.folders import put_back, refuse_foreign, swap_in
 from generator.site.interrupt import terminate_as_interrupt
 from generator.site.progress import Progress
 from generator.site.render import TemplateFailure, UnitPages, pages_beside, template_error_words
@@ -155,35 +156,6 @@ def remove_leftovers(root: Path) -> None:
                 shutil.rmtree(path, ignore_errors=True)
 
 
-def swap_in(new: Path, target: Path, scratch: Path) -> None:
-    """Replace ``target`` by ``new`` with renames (each atomic); the old one goes to ``scratch``."""
-    old = scratch / ("old-" + target.name)
-    if old.exists():  # a second swap of the same target in one build
-        shutil.rmtree(old)
-    if target.exists():
-        os.replace(target, old)
-    try:
-        os.replace(new, target)
-    except OSError:
-        if old.exists():
-            os.replace(old, target)
-        raise
-    # The old one stays in the scratch folder, which the build discards (deleted in the background).
-
-
-def put_back(target: Path, scratch: Path, plan: Plan) -> None:
-    """Undo :func:`swap_in` of ``target`` when ``plan`` (a shard's) swapped its part of the generated folder
-    in: the folder it replaced goes back, or none if there was none. The part goes to ``scratch``, which the
-    build discards."""
-    if not plan.swapped:
-        return
-    old = scratch / ("old-" + target.name)
-    if target.exists():
-        os.replace(target, scratch / ("part-" + target.name))
-    if old.exists():
-        os.replace(old, target)
-
-
 #: The most units for which a rebuild makes the shared pages in a process of its own (:func:`pages_beside`).
 #: That process reads every unit, so it copies the memory they are in: at 10,000 synthetic units a one-row
 #: rebuild so made peaked below the full build and took a second less; at 30,000 it peaked 190 MB higher
@@ -212,8 +184,8 @@ class Plan:
 
     shard: tuple[int, int] | None = None
     merge: bool = False
-    #: A shard's build put its part of the generated folder into docs/ (MkDocs reads it there): the folder
-    #: it replaced is put back afterwards (:func:`put_back`), so the next full build still finds every unit.
+    #: A shard's build put its part of the generated folder into docs/ (MkDocs reads it there): the folder it
+    #: replaced is put back afterwards (:func:`put_back`), so the next full build still finds every unit.
     swapped: bool = False
 
     def files(self, root: Path, prepared: Prepared, keys: UnitKeys, pages: UnitPages, workers: int,
@@ -354,6 +326,7 @@ def build(root: Path, *, progress: Progress | None = None, strict: bool = True,
         progress.step("读取并检查细则和考核结果")
         prepared = prepare(root, spare=spare)
         check_docs(root, prepared.problems)
+        refuse_foreign(root / "docs" / paths.GENERATED, prepared.problems)
         restricted = False
         default_accounts = root / "access" / "accounts.csv"
         if access is None and default_accounts.is_file():
@@ -413,6 +386,6 @@ def build(root: Path, *, progress: Progress | None = None, strict: bool = True,
         except OSError as exc:
             raise BuildError(not_writable_words(exc, root)) from exc
         finally:
-            put_back(root / "docs" / paths.GENERATED, scratch, plan)
+            put_back(root / "docs" / paths.GENERATED, scratch, plan.swapped)
             discard(scratch, root)
         return result
