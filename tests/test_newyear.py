@@ -17,6 +17,7 @@ from generator.data.load import load_rubric
 from generator.data.pipeline import prepare
 from generator.data.problems import Problems
 from generator.data.tables import UNITS
+from generator.site.build import LOCK_FILE
 
 pytestmark = pytest.mark.slow
 
@@ -27,6 +28,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def project(tmp_path: Path) -> Path:
     shutil.copytree(ROOT / "rubrics", tmp_path / "rubrics")
     shutil.copytree(ROOT / "results", tmp_path / "results")
+    # The project's (empty, git-ignored) lock file, as any project that has been built has: kaoping new takes
+    # the lock before it reads what it copies, so "nothing written" below means no data written.
+    (tmp_path / LOCK_FILE).touch()
     return tmp_path
 
 
@@ -174,3 +178,77 @@ def test_a_failed_write_leaves_no_new_year_behind(
     assert err.startswith("无法写入新年度的文件：磁盘已满，无法写入（") and "没有改动任何文件" in err
     assert digests(project) == before
     assert not (project / "rubrics/wujin-2018.yml").exists()
+
+
+def test_a_year_the_series_already_has_is_refused_under_another_code(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """zonghe-2020 exists: a second 2020 of the series under another code would stop every later check."""
+    before = digests(project)
+    assert cli(project, "new", "2020", "--from", "zonghe-2019", "--id", "zonghe-2020b") == 1
+    err = capsys.readouterr().err
+    assert "考核系列 zonghe 已有 2020 年度的考核 zonghe-2020（rubrics/zonghe-2020.yml）" in err, err
+    assert digests(project) == before
+
+
+def test_a_rename_refused_midway_puts_back_what_was_replaced(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rubric is renamed into place, then the registry's rename is refused (the folder made immutable, a
+    share's lock): the new rubric is taken away again, and no temporary file is left."""
+    replace = generator.office.outputfile.os.replace
+
+    def refused(source: str | Path, target: str | Path) -> None:
+        if Path(target).name == "units.csv" and "wujin-2018" in str(target):
+            raise PermissionError(errno.EPERM, "Operation not permitted", str(target))
+        replace(source, target)
+
+    monkeypatch.setattr(generator.office.outputfile.os, "replace", refused)
+    before = digests(project)
+    assert cli(project, "new", "2018", "--from", "wujin-2017") == 1
+    err = capsys.readouterr().err
+    assert "没有改动任何文件" in err, err
+    assert digests(project) == before
+    assert not [p for p in project.rglob("*") if "kaoping-tmp" in p.name]
+
+
+def test_write_all_puts_back_replaced_files_or_names_those_it_cannot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outputfile = generator.office.outputfile
+    a, b, c = (tmp_path / n for n in ("a.csv", "b.csv", "c.csv"))
+    a.write_bytes(b"old a")
+    b.write_bytes(b"old b")
+    replace = outputfile.os.replace
+    refuse = {"b.csv"}
+
+    def refused(source: str | Path, target: str | Path) -> None:
+        if Path(target).name in refuse:
+            raise PermissionError(errno.EPERM, "Operation not permitted", str(target))
+        replace(source, target)
+
+    monkeypatch.setattr(outputfile.os, "replace", refused)
+    with pytest.raises(PermissionError) as raised:
+        outputfile.write_all([(a, b"new a"), (c, b"new c"), (b, b"new b")])
+    assert not isinstance(raised.value, outputfile.HalfWritten)
+    assert (a.read_bytes(), b.read_bytes(), c.exists()) == (b"old a", b"old b", False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "b.csv"]
+    # a.csv cannot be put back either: the error names it, and it holds the new content.
+    refuse.add("a.csv")
+    calls = {"a.csv": 0}
+
+    def first_only(source: str | Path, target: str | Path) -> None:
+        name = Path(target).name
+        if name == "a.csv":
+            calls[name] += 1
+            if calls[name] == 1:
+                return replace(source, target)
+        return refused(source, target)
+
+    monkeypatch.setattr(outputfile.os, "replace", first_only)
+    with pytest.raises(outputfile.HalfWritten) as half:
+        outputfile.write_all([(a, b"new a"), (b, b"new b")])
+    assert half.value.replaced == [a] and a.read_bytes() == b"new a" and b.read_bytes() == b"old b"
+    words = outputfile.half_written_words(half.value, tmp_path)
+    assert words.startswith("只写入了一部分：a.csv 已是新的内容") and "git" in words
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "b.csv"]

@@ -1058,3 +1058,36 @@ def test_an_import_source_that_is_not_a_regular_file(
     assert "这不是普通文件（是命名管道、设备或其他特殊文件），没有读取" in capsys.readouterr().err
     assert cli(project, "import", "/dev/zero") == 2
     assert "这不是普通文件" in capsys.readouterr().err
+
+
+def test_an_import_waits_for_the_project_lock_and_reads_the_data_under_it(
+    project: Path, bundled: dict[str, Any], tmp_path: Path
+) -> None:
+    """Two imports (or an import and a build) at once: each reads and writes results/ under the project's
+    lock, so the second neither writes its tables over the first's nor starts from data read before them."""
+    import fcntl
+    import subprocess
+    import sys
+
+    changed = tmp_path / "changed.xlsx"
+    _row, reason = _change_a_reason(bundled["wujin-2017"][0], changed)
+    before = digests(project / "results")
+    with open(project / ".kaoping.lock", "a+") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "generator", "--root", str(project), "import", str(changed), "--force"],
+            cwd=Path(__file__).resolve().parent.parent,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert process.stderr is not None
+            waiting = process.stderr.readline()
+            assert "正在使用这个项目，等待它完成" in waiting, waiting
+            assert process.poll() is None and digests(project / "results") == before
+        finally:
+            fcntl.flock(held, fcntl.LOCK_UN)
+        out, err = process.communicate(timeout=120)
+    assert process.returncode == 0, err
+    assert "已导入" in out and reason in (project / "results/wujin-2017/entries.csv").read_text(encoding="utf-8-sig")

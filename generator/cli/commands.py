@@ -160,13 +160,17 @@ def cmd_sheet(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from generator.office.sheetimport import import_sheet
 
-    return ended(import_sheet(Path(args.root), Path(args.file), args.assessment, force=args.force))
+    return ended(
+        import_sheet(Path(args.root), Path(args.file), args.assessment, force=args.force, progress=ProgressPrinter())
+    )
 
 
 def cmd_new(args: argparse.Namespace) -> int:
     from generator.office.newyear import start_year
 
-    return ended(start_year(Path(args.root), args.year, source=args.source, new_id=args.id))
+    return ended(
+        start_year(Path(args.root), args.year, source=args.source, new_id=args.id, progress=ProgressPrinter())
+    )
 
 
 def cmd_publish(args: argparse.Namespace) -> int:

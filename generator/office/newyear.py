@@ -20,8 +20,9 @@ from generator.data.problems import Loc, Problems, os_error_words
 from generator.data.tables import UNITS, normalize_header, table_for_file
 from generator.engine.models import Rubric
 from generator.office.carry import carried_file
-from generator.office.outputfile import write_all
+from generator.office.outputfile import HalfWritten, half_written_words, project_lock, write_all
 from generator.office.report import Ending, Report
+from generator.site.progress import Progress
 
 #: Lines still naming the old year that are listed for the clerk to review (the rest are counted).
 SHOWN_LINES = 12
@@ -141,8 +142,11 @@ def cleared_registry(data: bytes, file: str, problems: Problems) -> tuple[bytes,
     return out.getvalue().encode("utf-8-sig"), units
 
 
-def start_year(root: Path, year: int, *, source: str | None, new_id: str | None) -> Report:
-    """``kaoping new``: copy the rubric and the registry for ``year``."""
+def start_year(
+    root: Path, year: int, *, source: str | None, new_id: str | None, progress: Progress | None = None
+) -> Report:
+    """``kaoping new``: copy the rubric and the registry for ``year``, under the project's lock (a second
+    ``new`` or an import at the same time waits)."""
     report = Report()
     if not (root / RUBRICS_DIR).is_dir():
         return report.stop(Ending.USAGE, f"找不到细则目录 {RUBRICS_DIR}/。在项目目录下运行，或用 --root 指定项目目录。")
@@ -155,6 +159,27 @@ def start_year(root: Path, year: int, *, source: str | None, new_id: str | None)
     target = _target(chosen.rubric, year, new_id, report)
     if target is None:
         return report
+    same_year = [s for s in sources if s.rubric.series_id == chosen.rubric.series_id and s.rubric.year == year]
+    if same_year and same_year[0].rubric.id != target:
+        had = same_year[0]
+        return report.stop(
+            Ending.DATA,
+            f"考核系列 {had.rubric.series_id} 已有 {year} 年度的考核 {had.rubric.id}（{had.file}），"
+            f"同一系列每年只能有一项考核，没有改动任何文件。要重新开始这一年，先删除或改名 {had.file}；"
+            f"另起一个系列时，在新细则中改写 series。",
+        )
+    if _exists(root, report, sources, target):
+        return report
+    with project_lock(root, progress) as refused:
+        if refused is not None:
+            return report.stop(Ending.DATA, refused)
+        if _exists(root, report, _rubrics(root), target):  # made meanwhile, by another kaoping new
+            return report
+        return _make_year(root, report, chosen, target, year)
+
+
+def _exists(root: Path, report: Report, sources: list[Source], target: str) -> bool:
+    """Whether the assessment ``target`` already exists (said in ``report``)."""
     existing = [
         root / RUBRICS_DIR / f"{target}.yml",
         root / RUBRICS_DIR / f"{target}.yaml",
@@ -163,11 +188,16 @@ def start_year(root: Path, year: int, *, source: str | None, new_id: str | None)
     existing = [p for p in existing if p.exists()] + [root / s.file for s in sources if s.rubric.id == target]
     if existing:
         where = "、".join(dict.fromkeys(relative(p, root) for p in existing))
-        return report.stop(
+        report.stop(
             Ending.DATA,
             f"考核 {target} 已经存在（{where}），没有改动任何文件。"
             f"要重新开始，先删除或改名这些文件；或用 --id 换一个代码。",
         )
+    return bool(existing)
+
+
+def _make_year(root: Path, report: Report, chosen: Source, target: str, year: int) -> Report:
+    """The new year's files (under the project's lock)."""
     copied = _new_rubric(root, chosen, target, year, report)
     if copied is None:
         return report
@@ -183,6 +213,8 @@ def start_year(root: Path, year: int, *, source: str | None, new_id: str | None)
     try:
         copies = [(root / f, d) for f, d, _units in written]
         write_all([(root / rubric_file, new_text.encode("utf-8")), *copies, *extra])
+    except HalfWritten as exc:
+        return report.stop(Ending.DATA, half_written_words(exc, root) + "。")
     except OSError as exc:
         return report.stop(Ending.DATA, f"无法写入新年度的文件：{os_error_words(exc)}。没有改动任何文件。")
     tasks_line = _tasks_line(chosen.rubric.id, target, tasks)

@@ -21,10 +21,11 @@ import errno
 import os
 import secrets
 import stat
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from generator.data.problems import os_error_words
+from generator.site.progress import Progress
 
 #: Folders of the project that hold the office's own data: never written through a file the user names.
 PROTECTED = ("rubrics", "results", "access", ".git")
@@ -117,21 +118,57 @@ def write_output(path: Path, data: bytes, *, replace: bool) -> None:
             os.unlink(temp)
 
 
+class HalfWritten(OSError):
+    """:func:`write_all` replaced some files, then could neither replace the next nor put the first back."""
+
+    def __init__(self, cause: OSError, replaced: Sequence[Path]) -> None:
+        super().__init__(cause.errno, cause.strerror, cause.filename)
+        self.cause = cause
+        self.replaced = list(replaced)
+
+
 def write_all(files: Sequence[tuple[Path, bytes]]) -> None:
     """Write all the files or none (the tables ``kaoping import`` and ``kaoping new`` write): each goes to a
     temporary file beside it, and only when every one is written are they renamed into place (a full
-    disk or a file held open leaves the old ones as they were)."""
-    staged: list[tuple[Path, Path]] = []
+    disk or a file held open leaves the old ones as they were). A rename refused after others were done
+    (a file locked, made immutable, on a share) puts the replaced files back; what cannot be put back is
+    raised as :class:`HalfWritten`."""
+    staged: list[tuple[Path, Path, bytes | None]] = []
+    done: list[tuple[Path, bytes | None]] = []
     try:
         for path, data in files:
             path.parent.mkdir(parents=True, exist_ok=True)
-            staged.append((_stage(path, data), path))
-    except BaseException:
-        for temp, _ in staged:
+            before = path.read_bytes() if path.is_file() and not path.is_symlink() else None
+            staged.append((_stage(path, data), path, before))
+        for temp, path, before in staged:
+            os.replace(temp, path)
+            done.append((path, before))
+    except BaseException as exc:
+        for temp, _, _ in staged:
             temp.unlink(missing_ok=True)
+        left = _put_back(done)
+        if left and isinstance(exc, OSError):
+            raise HalfWritten(exc, left) from exc
         raise
-    for temp, path in staged:
-        os.replace(temp, path)
+
+
+def _put_back(done: Sequence[tuple[Path, bytes | None]]) -> list[Path]:
+    """Each replaced file back as it was (a new one removed); those that could not be."""
+    left = []
+    for path, before in reversed(done):
+        try:
+            if before is None:
+                path.unlink(missing_ok=True)
+                continue
+            temp = _stage(path, before)
+            try:
+                os.replace(temp, path)
+            except OSError:
+                temp.unlink(missing_ok=True)
+                raise
+        except OSError:
+            left.append(path)
+    return left
 
 
 def _stage(path: Path, data: bytes) -> Path:
@@ -147,3 +184,30 @@ def _stage(path: Path, data: bytes) -> Path:
         temp.unlink(missing_ok=True)
         raise
     return temp
+
+
+def half_written_words(exc: HalfWritten, root: Path) -> str:
+    """What :class:`HalfWritten` means for the clerk: which files hold the new content, and what to do."""
+    shown = "、".join(str(p.relative_to(root)) if p.is_relative_to(root) else str(p) for p in exc.replaced)
+    return (
+        f"只写入了一部分：{shown} 已是新的内容，其余文件没有写入（{os_error_words(exc.cause)}），"
+        "已写入的也没能恢复。用 git status、git diff 查看改动（git checkout 可以恢复），"
+        "关闭占用文件的程序后重新运行"
+    )
+
+
+@contextlib.contextmanager
+def project_lock(root: Path, progress: Progress | None = None) -> Iterator[str | None]:
+    """Hold the project's lock (the build's: :func:`generator.site.build.build_lock`) while a command reads and
+    rewrites ``results/`` or ``rubrics/``, so that two imports, or an import and a build, never interleave
+    (the second import would write its tables over the first's). Yields None, or why the lock cannot be had."""
+    from generator.site.build import BuildError, build_lock
+
+    held = contextlib.ExitStack()
+    try:
+        held.enter_context(build_lock(root, progress or Progress()))
+    except BuildError as exc:
+        yield str(exc)
+        return
+    with held:
+        yield None

@@ -22,7 +22,7 @@ from generator.data.formulas import formula_like
 from generator.data.load import RESULTS_DIR
 from generator.data.problems import Loc, Problems, os_error_words
 from generator.data.tables import TABLES_BY_NAME
-from generator.office.outputfile import write_all
+from generator.office.outputfile import HalfWritten, half_written_words, project_lock, write_all
 from generator.office.report import Ending, Report
 from generator.office.sheetcolumns import rubric_digest
 from generator.office.sheetcount import count_against_roster, row_limit
@@ -31,6 +31,7 @@ from generator.office.sheetmerge import NUMBERS_ONLY, Change, check_scratch, mer
 from generator.office.sheetread import open_source
 from generator.office.sheetrecords import Imported, Origin, read_sheet
 from generator.office.sheetsource import Source, SourceSheet
+from generator.site.progress import Progress
 
 
 def _which_assessment(imported: Imported, wanted: str | None, problems: Problems) -> str | None:
@@ -59,8 +60,9 @@ def _which_assessment(imported: Imported, wanted: str | None, problems: Problems
     return wanted or found
 
 
-def import_sheet(root: Path, source: Path, aid: str | None, *, force: bool) -> Report:
-    """``kaoping import``: nothing is written unless every cell is right."""
+def import_sheet(root: Path, source: Path, aid: str | None, *, force: bool, progress: Progress | None = None) -> Report:
+    """``kaoping import``: nothing is written unless every cell is right. The project's data is read and
+    written under its lock (:func:`project_lock`): two imports at once would each write over the other."""
     report = Report()
     problems = Problems()
     if not os.path.lexists(source):
@@ -70,7 +72,10 @@ def import_sheet(root: Path, source: Path, aid: str | None, *, force: bool) -> R
         report.problems(problems)
         return report.stop(Ending.USAGE)
     try:
-        _import(root, source, opened, aid, force, problems, report)
+        with project_lock(root, progress) as refused:
+            if refused is not None:
+                return report.stop(Ending.DATA, refused)
+            _import(root, source, opened, aid, force, problems, report)
     finally:
         opened.close()
     return report
@@ -197,6 +202,9 @@ def _apply(root: Path, loaded: Loaded, imported: Imported, force: bool, problems
         return
     try:
         report.tell(*_write(root, chosen, changes))
+    except HalfWritten as exc:
+        report.stop(Ending.DATA, half_written_words(exc, root) + "。")
+        return
     except OSError as exc:
         report.stop(
             Ending.DATA,

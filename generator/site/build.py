@@ -128,7 +128,7 @@ def build_lock(root: Path, progress: Progress) -> Iterator[None]:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            progress.step("另一个生成任务正在进行，等待它完成……")
+            progress.step("另一个 kaoping 命令（生成、导入、新年度、发布）正在使用这个项目，等待它完成……")
             fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
