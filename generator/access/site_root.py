@@ -21,7 +21,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from generator.data.problems import Loc, Problems
+from generator.data.problems import Loc, Problems, os_reason
 from generator.site import stamp
 from generator.site.stamp import PUBLISHED_MARKER
 
@@ -67,7 +67,7 @@ def check_site_root(
     try:
         exists = path.exists()
     except OSError as exc:
-        problems.error(loc, f"网站目录「{value}」无法读取：{exc.strerror or exc}", WHAT_TO_DO)
+        problems.error(loc, f"网站目录「{value}」无法读取：{os_reason(exc)}", WHAT_TO_DO)
         return False
     if not exists:
         problems.warning(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import os
 import sys
 import traceback
@@ -26,6 +27,7 @@ from generator.cli.commands import (
     EXIT_USAGE,
 )
 from generator.cli.output import fail, report
+from generator.data.problems import os_error_words
 
 __all__ = [
     "EXIT_DATA", "EXIT_INTERNAL", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "main", "parser", "report", "run",
@@ -69,19 +71,55 @@ def _dispatch(p: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if not getattr(args, "func", None):
         p.print_help()
         return EXIT_USAGE
+    refused = _root_refused(args.root)
+    if refused:
+        fail(refused)
+        return EXIT_USAGE
     try:
         code: int = args.func(args)
         return code
     except KeyboardInterrupt:
         fail("已中断。")
         return EXIT_INTERRUPTED
+    except OSError as exc:
+        if exc.errno not in _SAID or args.debug:
+            raise_internal(args.debug)
+            return EXIT_INTERNAL
+        # What the system refused (a name too long, no permission, a full disk) where a command did not
+        # word it itself: said in words, with the file; never taken for a fault of the program.
+        fail(f"{os_error_words(exc)}。")
+        return EXIT_DATA
     except Exception:
-        if args.debug:
-            traceback.print_exc()
-        else:
-            fail("内部错误：程序遇到了意外情况。请带上 --debug 重新运行，把输出发给维护人员。")
+        raise_internal(args.debug)
         return EXIT_INTERNAL
+
+
+#: The system's refusals said in words when they reach the command line (see :func:`os_error_words`).
+_SAID = frozenset(
+    {errno.ENAMETOOLONG, errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT, errno.ENOTDIR, errno.ELOOP}
+)
+
+
+def raise_internal(debug: bool) -> None:
+    """Say that the program met what it did not expect (the traceback with ``--debug``)."""
+    if debug:
+        traceback.print_exc()
+    else:
+        fail("内部错误：程序遇到了意外情况。请带上 --debug 重新运行，把输出发给维护人员。")
 
 
 if __name__ == "__main__":
     run()
+
+
+def _root_refused(root: str) -> str:
+    """Why ``--root`` cannot be the project (it does not exist, it is a file), or nothing."""
+    try:
+        if os.path.isdir(root):
+            return ""
+        exists = os.path.lexists(root)
+    except (OSError, ValueError):
+        exists = False
+    if not exists or not os.path.exists(root):
+        return f"项目目录 {root} 不存在：检查 --root 后面的路径（项目目录是含 rubrics/ 和 results/ 的目录）。"
+    return f"{root} 是一个文件，不是目录：--root 后面写项目目录（含 rubrics/ 和 results/ 的目录）。"

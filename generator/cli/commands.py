@@ -73,11 +73,16 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_score(args: argparse.Namespace) -> int:
     from generator.office.outputfile import OutputRefused, check_output, write_output
 
+    if args.unit and args.format == "csv":
+        fail("--unit 输出这个单位逐项的完整得分，只有 JSON 格式：去掉 --format csv（每单位一行的 CSV 不加 --unit）。")
+        return EXIT_USAGE
+    args.format = args.format or "csv"
     target = None
-    if args.output:  # refused before any work: an existing file, the office's folders, a FIFO …
+    if args.output and args.output != "-":  # (- is the screen, as for most programs)
+        # Refused before any work: an existing file, the office's folders, a FIFO …
         example = f"{args.unit or args.assessment_id}.{'json' if args.unit else args.format}"
         try:
-            target = check_output(Path(args.root), Path(args.output), force=args.force, example=example)
+            target = check_output(Path(args.root), args.output, force=args.force, example=example)
         except OutputRefused as exc:
             fail(f"{exc}。")
             return EXIT_USAGE
@@ -153,7 +158,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_sheet(args: argparse.Namespace) -> int:
     from generator.office.sheets import write_sheet
 
-    output = Path(args.output) if args.output else None
+    output = args.output or None  # as typed: a trailing / says a folder
     return ended(write_sheet(Path(args.root), args.assessment_id, output, force=args.force))
 
 

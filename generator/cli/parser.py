@@ -108,6 +108,22 @@ def values_joined(p: argparse.ArgumentParser, tokens: Sequence[str]) -> list[str
     return out
 
 
+def code(text: str) -> str:
+    """An assessment's code as typed: not empty (``kaoping check "$ID"`` with the variable unset), not the
+    rubric's file (``rubrics/wujin-2017.yml`` from tab completion)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("考核代码是空的：写出细则的 id，例如 wujin-2017")
+    if len(text) > 100:
+        raise argparse.ArgumentTypeError(f"考核代码太长（{len(text)} 个字符）：写出细则的 id，例如 wujin-2017")
+    name = re.split(r"[/\\]", text)[-1]
+    if name != text or name.endswith((".yml", ".yaml")):
+        stem = re.sub(r"\.ya?ml$", "", name) or "wujin-2017"
+        raise argparse.ArgumentTypeError(
+            f"「{text}」是文件，不是考核代码：写细则的 id（文件 rubrics/{stem}.yml 中 id: 后面的代码，一般就是 {stem}）"
+        )
+    return text
+
+
 def port(text: str) -> int:
     """A TCP port: 1 to 65535."""
     value = int(text) if text.strip().isdigit() else 0
@@ -157,19 +173,25 @@ def _check_and_score(command: Command) -> None:
         "检查细则和考核结果，有错误时退出码非 0",
         "检查 rubrics/ 中的细则和 results/ 中的考核结果。每个问题写明文件、行、列和处理办法。",
     )
-    c.add_argument("assessment", nargs="*", help="只检查这些考核（细则 id），默认全部")
+    c.add_argument("assessment", nargs="*", type=code, metavar="考核代码", help="只检查这些考核（细则 id），默认全部")
     c.add_argument(
         "--strict", action="store_true", help="按正式考核的要求检查：细则中不能有补充的内容，考核结果不能是示例数据"
     )
 
     s = command("score", "计算一项考核的得分、名次和等次", "计算一项考核每个单位的得分、名次和等次，输出 CSV 或 JSON。")
-    s.add_argument("assessment_id", metavar="考核代码", help="细则 id，例如 wujin-2017")
+    s.add_argument("assessment_id", metavar="考核代码", type=code, help="细则 id，例如 wujin-2017")
     s.add_argument(
-        "--format", choices=("csv", "json"), default="csv", help="输出格式：csv（每单位一行）或 json（完整的逐项得分）"
+        "--format",
+        choices=("csv", "json"),
+        default=None,
+        help="输出格式：csv（每单位一行，默认）或 json（完整的逐项得分）",
     )
     s.add_argument("--unit", metavar="单位代码", help="只输出这个单位的完整得分（JSON）")
     s.add_argument(
-        "-o", "--output", metavar="文件", help=f"写入文件，默认输出到屏幕；文件已存在时不覆盖，不写入 {NOT_WRITTEN}"
+        "-o",
+        "--output",
+        metavar="文件",
+        help=f"写入文件，默认（或写 -）输出到屏幕；文件已存在时不覆盖，不写入 {NOT_WRITTEN}",
     )
     s.add_argument("--force", action="store_true", help=f"覆盖已存在的输出文件（{NOT_WRITTEN} 中的文件仍不覆盖）")
 
@@ -220,7 +242,7 @@ def _office(command: Command) -> None:
         "为一项考核生成 Excel 评分表：每个联络组一张工作表，单位和指标按细则顺序列好，"
         "扣分、情况、原因和自查分留给考核组填写。",
     )
-    h.add_argument("assessment_id", metavar="考核代码", help="细则 id，例如 wujin-2017")
+    h.add_argument("assessment_id", metavar="考核代码", type=code, help="细则 id，例如 wujin-2017")
     h.add_argument(
         "-o",
         "--output",
@@ -236,7 +258,7 @@ def _office(command: Command) -> None:
         "已有不同的数据时不覆盖，除非加 --force。",
     )
     i.add_argument("file", metavar="评分表", help="填好的 .xlsx 评分表，或按同一格式另存的 .csv")
-    i.add_argument("--assessment", metavar="考核代码", help="考核代码；不写则读评分表中记下的代码")
+    i.add_argument("--assessment", metavar="考核代码", type=code, help="考核代码；不写则读评分表中记下的代码")
     i.add_argument("--force", action="store_true", help="覆盖 results/ 中已有的不同数据")
 
     n = command(
@@ -245,7 +267,9 @@ def _office(command: Command) -> None:
         "复制最近一项考核（或 --from 指定的考核）的细则和单位名册，开始新一年度的考核。",
     )
     n.add_argument("year", type=int, metavar="年度", help="新的考核年度，例如 2021")
-    n.add_argument("--from", dest="source", metavar="考核代码", help="从这项考核复制，默认为同系列中最近的一项")
+    n.add_argument(
+        "--from", dest="source", metavar="考核代码", type=code, help="从这项考核复制，默认为同系列中最近的一项"
+    )
     n.add_argument("--id", metavar="新代码", help="新考核的代码，默认把原代码中的年份换成新年度")
 
     u = command(

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from generator.data.characters import mixed_words, undecodable
 from generator.data.csvread import MAX_CSV_BYTES, parse_table
-from generator.data.problems import Loc, Problems
+from generator.data.problems import Loc, Problems, os_reason
 from generator.data.projectfiles import DEFAULT_LIMIT, Refused, TooBig, inside, outside_words, read_regular
 from generator.data.sample import README_NAMES, sample_line
 from generator.data.tables import TABLES, table_for_file
@@ -96,7 +96,7 @@ def read_bytes(
     except OSError as exc:
         problems.error(
             Loc(file),
-            f"无法读取这个文件：{exc.strerror or exc}",
+            f"无法读取这个文件：{os_reason(exc)}",
             "检查文件是否存在（不是失效的快捷方式或链接）、是否有读取权限。",
         )
     return None

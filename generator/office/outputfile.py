@@ -6,7 +6,9 @@ For a file the user names (:func:`check_output`, then :func:`write_output`):
 - an existing file is replaced only with ``--force`` (it may be a score sheet three people filled in);
 - nothing inside the project's ``rubrics/``, ``results/``, ``access/`` or ``.git`` is ever written, even
   with ``--force``: the target is resolved first (symbolic links, ``..``), so a link in the current folder
-  that points into ``results/`` is refused like the path itself;
+  that points into ``results/`` is refused like the path itself; nor inside ``docs/``, ``site/`` or ``shards/``,
+  whose files the next build or publish makes public (a score sheet holds every unit and internal notes);
+- a path written as a folder (ending in ``/``) is never taken as a file of that name;
 - a target that is a folder, a symbolic link, a FIFO, a device or a socket is refused, each with its own
   message (a link is never followed to write somewhere else; a FIFO would hang the command).
 
@@ -30,24 +32,42 @@ from generator.site.progress import Progress
 #: Folders of the project that hold the office's own data: never written through a file the user names.
 PROTECTED = ("rubrics", "results", "access", ".git")
 TEMP_MARK = ".kaoping-tmp-"
+#: Folders whose files the site publishes (docs/ is built into site/, shards into it by a merge): an output
+#: file written there would be public with the next build, whatever the access rules.
+PUBLISHED = ("docs", "site", "shards")
 
 
 class OutputRefused(Exception):
     """The file the user named is not written; the message says why and what to do."""
 
 
-def check_output(root: Path, target: Path, *, force: bool, example: str, note: str = "") -> Path:
+def check_output(root: Path, target: str | Path, *, force: bool, example: str, note: str = "") -> Path:
     """The absolute path to write to, or :class:`OutputRefused`. ``example`` is a file name to suggest
     when ``target`` is a folder; ``note`` says what an existing file may be."""
     path = Path(os.path.abspath(target))
     _refuse_protected(root, path, target)
+    folder = str(target).endswith(("/", os.sep))  # written as a folder: never a file of that name
     try:
         st = os.lstat(path)
     except FileNotFoundError:
-        if not path.parent.is_dir():
-            missing = OSError(errno.ENOTDIR if path.parent.exists() else errno.ENOENT, "", str(target))
+        if folder:
+            raise OutputRefused(
+                f"无法写入 {target}：没有这个目录。写出文件名（例如 {Path(target) / example}），"
+                "或先建立这个目录"
+            ) from None
+        try:
+            parent = os.stat(path.parent)
+        except OSError as exc:
+            missing = OSError(exc.errno, "", str(target))
+            raise OutputRefused(f"无法写入 {target}：{os_error_words(missing)}") from None
+        if not stat.S_ISDIR(parent.st_mode):
+            missing = OSError(errno.ENOTDIR, "", str(target))
             raise OutputRefused(f"无法写入 {target}：{os_error_words(missing)}") from None
         return path
+    except OSError as exc:  # a name too long, a path through a file
+        raise OutputRefused(f"无法写入 {target}：{os_error_words(OSError(exc.errno, '', str(target)))}") from None
+    if folder and not stat.S_ISDIR(st.st_mode):
+        raise OutputRefused(f"没有写入 {target}：末尾的 / 表示目录，但 {path} 不是目录。写出要写入的文件名")
     if stat.S_ISDIR(st.st_mode):
         raise OutputRefused(f"没有写入 {target}：它是一个目录。请在目录后写上文件名，例如 {Path(target) / example}")
     kind = _not_a_file(st.st_mode)
@@ -61,9 +81,17 @@ def check_output(root: Path, target: Path, *, force: bool, example: str, note: s
     return path
 
 
-def _refuse_protected(root: Path, path: Path, target: Path) -> None:
+def _refuse_protected(root: Path, path: Path, target: str | Path) -> None:
     real = Path(os.path.realpath(path))
     project = Path(os.path.realpath(root))
+    for name in PUBLISHED:
+        folders = {project / name, Path(os.path.realpath(project / name))}
+        if any(real == folder or folder in real.parents for folder in folders):
+            shown = f"（实际位置 {real}）" if real != path else ""
+            raise OutputRefused(
+                f"没有写入 {target}{shown}：它在项目的 {name}/ 里面，生成或发布网站时会把它一起公开"
+                "（评分表和计算结果含全部单位的数据，评分表还有内部备注）。请写到项目目录以外，或项目目录本身"
+            )
     for name in PROTECTED:
         folders = {project / name, Path(os.path.realpath(project / name))}
         if any(real == folder or folder in real.parents for folder in folders):

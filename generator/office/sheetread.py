@@ -28,7 +28,7 @@ import stat
 from pathlib import Path
 
 from generator.data.csvread import OLE_MAGIC, ZIP_MAGIC, decode, delimiter
-from generator.data.problems import Loc, Problems
+from generator.data.problems import Loc, Problems, os_reason
 from generator.office.sheetcolumns import LABEL_SHEET, CellLoc, sheet_label
 from generator.office.sheetsource import (
     CSV_SUFFIXES,
@@ -62,7 +62,7 @@ def open_source(source: Path, problems: Problems) -> Source | None:
         with open(source, "rb") as handle:
             data = handle.read(MAX_SOURCE_BYTES + 1)
     except OSError as exc:
-        problems.error(Loc(str(source)), f"无法读取这个文件：{exc.strerror or exc}", "检查文件名和路径。")
+        problems.error(Loc(str(source)), f"无法读取这个文件：{os_reason(exc)}", "检查文件名和路径。")
         return None
     if len(data) > MAX_SOURCE_BYTES:
         problems.error(
@@ -97,7 +97,7 @@ def _regular(path: Path, problems: Problems) -> bool:
         mode = os.stat(path).st_mode
     except OSError as exc:
         problems.error(
-            Loc(str(path)), f"无法读取这个文件：{exc.strerror or exc}", "检查文件名和路径（不是失效的快捷方式或链接）。"
+            Loc(str(path)), f"无法读取这个文件：{os_reason(exc)}", "检查文件名和路径（不是失效的快捷方式或链接）。"
         )
         return False
     if not stat.S_ISREG(mode):
@@ -151,7 +151,7 @@ def _read_csv(path: Path, problems: Problems, data: bytes | None = None) -> Sour
             data = path.read_bytes()
         text, _encoding = decode(data)
     except OSError as exc:
-        problems.error(Loc(path.name), f"无法读取这个文件：{exc.strerror or exc}", "检查文件名和路径。")
+        problems.error(Loc(path.name), f"无法读取这个文件：{os_reason(exc)}", "检查文件名和路径。")
         return None
     except UnicodeDecodeError:
         problems.error(

@@ -7,10 +7,11 @@ The layout is described in :mod:`generator.office.sheetlayout`, the workbook is 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from generator.data.load import RESULTS_DIR
-from generator.data.problems import Problems
+from generator.data.problems import Problems, os_error_words
 from generator.office.outputfile import OutputRefused, check_output, write_output
 from generator.office.report import Ending, Report
 from generator.office.sheetbook import workbook_bytes
@@ -18,7 +19,7 @@ from generator.office.sheetcolumns import README_SHEET
 from generator.office.sheetlayout import Layout, build_layout, load_assessment
 
 
-def write_sheet(root: Path, aid: str, output: Path | None, *, force: bool = False) -> Report:
+def write_sheet(root: Path, aid: str, output: str | Path | None, *, force: bool = False) -> Report:
     """``kaoping sheet``: write the score sheet of assessment ``aid``.
 
     An existing file is replaced only with ``force``; nothing under rubrics/, results/, access/ or .git is
@@ -32,6 +33,12 @@ def write_sheet(root: Path, aid: str, output: Path | None, *, force: bool = Fals
         )
     except OutputRefused as exc:
         return report.stop(Ending.USAGE, f"{exc}。")
+    if Path(target).suffix.lower() != ".xlsx" and not str(target).endswith(("/", os.sep)):
+        return report.stop(
+            Ending.USAGE,
+            f"没有写入 {target}：评分表是 Excel 工作簿，文件名要以 .xlsx 结尾，"
+            f"例如 {Path(target).with_suffix('.xlsx')}。",
+        )
     problems = Problems()
     loaded, status = load_assessment(root, aid, problems)
     layout = build_layout(loaded.rubric, loaded.raw, loaded.units, problems) if loaded is not None else None
@@ -46,10 +53,10 @@ def write_sheet(root: Path, aid: str, output: Path | None, *, force: bool = Fals
     except OutputRefused as exc:
         return report.stop(Ending.USAGE, f"{exc}。")
     except OSError as exc:
-        words = f"无法写入 {target}：{exc.strerror or exc}。文件是否正在 Excel 或 WPS 中打开？关闭后再运行。"
+        words = f"无法写入 {target}：{os_error_words(exc)}。文件是否正在 Excel 或 WPS 中打开？关闭后再运行。"
         return report.stop(Ending.DATA, words)
     report.tell(f"已生成评分表 {target}：", *_contents(layout))
-    report.tell(f"下一步：交考核组按“{README_SHEET}”工作表填写；填好后运行 kaoping import {target.name}")
+    report.tell(f"下一步：交考核组按“{README_SHEET}”工作表填写；填好后运行 kaoping import {Path(target).name}")
     return report
 
 
