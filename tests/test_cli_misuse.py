@@ -110,3 +110,12 @@ def test_a_dash_for_the_output_is_the_screen(project: Path, capsys: pytest.Captu
     code, out, _err = run(capsys, "--root", str(project), "score", AID, "-o", "-")
     assert code == 0 and out.startswith("单位代码,单位名称")
     assert not (project / "-").exists() and not Path("-").exists()
+
+
+@pytest.mark.parametrize("command", ["build", "merge"])
+def test_a_build_where_there_is_no_project_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    code, _out, err = run(capsys, "--root", str(tmp_path), command)
+    assert code == 2 and "没有细则目录 rubrics/，不像是项目目录" in err, err
+    assert list(tmp_path.iterdir()) == []

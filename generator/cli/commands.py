@@ -139,6 +139,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     if plan.shard is not None and access is not None:
         fail("--shard 与 --access 不能同时使用：先合并（kaoping merge --access 账号文件）。")
         return EXIT_USAGE
+    if not (Path(args.root) / "rubrics").is_dir():  # not a project: nothing is written there, not even the lock
+        fail(f"{args.root} 中没有细则目录 rubrics/，不像是项目目录：在项目目录下运行，或用 --root 指定项目目录。")
+        return EXIT_USAGE
     try:
         result = build(
             Path(args.root), progress=ProgressPrinter(quiet=args.quiet), strict=not args.no_strict, report=report,
