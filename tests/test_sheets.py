@@ -640,6 +640,11 @@ def test_import_refuses_what_is_not_a_sheet(tmp_path: Path, capsys: pytest.Captu
     old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
     assert cli(root, "import", str(old)) == 2
     assert "另存为 Excel 工作簿（.xlsx）" in capsys.readouterr().err
+    # A file saved halfway, or a download that failed: said to be empty, whatever its name.
+    for name in ("empty.xlsx", "empty.csv"):
+        (tmp_path / name).write_bytes(b"")
+        assert cli(root, "import", str(tmp_path / name)) == 2
+        assert "文件是空的（没有内容）" in capsys.readouterr().err
 
 
 def test_cell_numbers_round_trip() -> None:

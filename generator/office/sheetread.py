@@ -71,6 +71,13 @@ def open_source(source: Path, problems: Problems) -> Source | None:
             "导入 kaoping sheet 生成、填好的评分表；一项考核的评分表一般只有几 MB。",
         )
         return None
+    if not data.strip():
+        problems.error(
+            Loc(source.name),
+            "文件是空的（没有内容）：可能没有保存完，或复制、下载时出了错",
+            "在 Excel 或 WPS 中打开原来的评分表，确认内容都在，重新保存后再导入。",
+        )
+        return None
     if data.startswith(ZIP_MAGIC):
         return open_workbook(source, data, problems)
     if data.startswith(OLE_MAGIC):
