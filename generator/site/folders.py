@@ -45,20 +45,26 @@ def _ephemeral(name: str) -> bool:
 
 def foreign_files(folder: Path) -> Iterator[str]:
     """What ``folder`` (``docs/assessments``) holds that kaoping does not write there, as paths relative to it;
-    a link or anything but a regular file counts, whatever its name. Nothing when it does not exist."""
+    a link or anything but a regular file counts, whatever its name. Nothing when it does not exist.
+
+    Read with ``os.scandir``, whose entries know their type without a ``stat`` each: at 10,000 units the
+    folder holds 30,000 files, looked through on every build."""
     if folder.is_symlink() or not folder.is_dir():
         return
-    for top, dirs, files in os.walk(folder):
-        dirs.sort()
-        base = os.path.relpath(top, folder)
-        for name in sorted(files) + [d for d in dirs if os.path.islink(os.path.join(top, d))]:
-            rel = name if base == "." else f"{base}/{name}"
-            path = os.path.join(top, name)
-            if _ephemeral(name) and not os.path.islink(path):
-                continue
-            if os.path.islink(path) or not os.path.isfile(path) or not generated_shape(rel):
-                yield rel
-        dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(top, d))]
+    yield from _foreign(str(folder), "")
+
+
+def _foreign(path: str, prefix: str) -> Iterator[str]:
+    with os.scandir(path) as found:
+        entries = sorted(found, key=lambda e: e.name)
+    for entry in entries:
+        rel = prefix + entry.name
+        if entry.is_dir(follow_symlinks=False):
+            yield from _foreign(entry.path, rel + "/")
+        elif not entry.is_file(follow_symlinks=False):
+            yield rel  # a link, a FIFO, a device
+        elif not _ephemeral(entry.name) and not generated_shape(rel):
+            yield rel
 
 
 def refuse_foreign(folder: Path, problems: Problems) -> None:
