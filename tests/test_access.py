@@ -525,6 +525,7 @@ def test_a_site_root_that_would_serve_the_passwords_is_refused(
         ("assessments/a-2020/notice.html", "public"),
         ("assessments/a-2020/results.html", "public"),
         ("assessments/b-2020/results.html", "office"),
+        ("assessments/b-2020/results.html.gz", "office"),
         ("assessments/a-2020/units/u-1.html", "unit"),
         ("assessments/a-2020/units/u-1.json", "unit"),
         ("assessments/a-2020/units/", "office"),
@@ -1058,6 +1059,20 @@ def test_the_results_page_follows_results_public(served: Served) -> None:
     assert get(served, private).status == 401
     assert get(served, private, "unit-a").status == 403
     assert get(served, private, "office").status == 200
+
+
+def test_every_compressed_copy_is_guarded_as_its_page(served: Served) -> None:
+    """A page's .gz copy (for gzip_static) holds the page: where the page needs a password, so does the copy,
+    whatever rule guards the page (the private results page's was an exact location, which the copy missed)."""
+    private = {served.private_id}
+    copies = [p.relative_to(served.site).as_posix() for p in served.site.rglob("*.gz")]
+    guarded = [rel for rel in copies if page_access(rel[: -len(".gz")], private) != "public"]
+    assert "/" + paths.html_path(paths.page(served.private_id, "results")).lstrip("/") + ".gz" in [
+        "/" + rel for rel in guarded
+    ], "结果页应有压缩副本（否则这项检查没有意义）"
+    for rel in guarded:
+        assert get(served, "/" + rel).status == 401, rel
+        assert page_access(rel, private) != "public", rel
 
 
 def test_login_sends_an_account_to_its_own_page(served: Served) -> None:

@@ -161,8 +161,9 @@ def nginx_server(plan: Plan, settings: ServerSettings) -> str:
         "}",
     ]
     for aid in plan.private_results:
-        out += ["", f"# {aid} 的考核结果页：细则写明 results_public: false，只有考核办公室。"]
-        out += block(f"location = /{results_path(aid)}", "try_files $uri$kaoping_office_denied =403;")
+        out += ["", f"# {aid} 的考核结果页：细则写明 results_public: false，只有考核办公室（连同它的压缩副本 .gz）。"]
+        for path in (results_path(aid), results_path(aid) + ".gz"):
+            out += block(f"location = /{path}", "try_files $uri$kaoping_office_denied =403;")
     out += [
         "",
         f"# {LOGIN_PATH}：先验证密码，再转到本账号的页面。",

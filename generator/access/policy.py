@@ -67,7 +67,7 @@ def page_access(path: str, private: set[str]) -> Access:
     """Who may read ``path`` (relative to the site's root, no leading slash): everyone, a unit, the office."""
     if UNIT_FILE.match(path):
         return "unit"
-    if OFFICE_FOLDER.match(path) or any(path == results_path(aid) for aid in private):
+    if OFFICE_FOLDER.match(path) or any(path in (results_path(aid), results_path(aid) + ".gz") for aid in private):
         return "office"
     return "public"
 
