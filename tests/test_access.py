@@ -277,10 +277,53 @@ def test_an_accounts_file_where_it_would_be_published_is_refused(tmp_path: Path,
     assert any("密码会泄露" in t for t in texts(problems))
 
 
+def test_a_unit_code_that_is_another_unit_in_another_series_is_refused(tmp_path: Path) -> None:
+    """Two series whose registries both have a unit cd01, different units: its account would be let into
+    both units' pages. Refused at the account's line."""
+    root = tmp_path / "project"
+    shutil.copytree(ROOT / "rubrics", root / "rubrics")
+    shutil.copytree(ROOT / "results", root / "results")
+    for path in (root / "results" / "luoyang-2013").glob("*.csv"):
+        path.write_bytes(re.sub(rb"(?m)^ly01,", b"cd01,", path.read_bytes()))  # (GBK or UTF-8: ASCII alike)
+    prepared = prepare(root)
+    assert not prepared.problems.has_errors()
+    path = write_accounts(root / "access", "账号,密码,单位代码", "caizheng,Cz-4821-xq,cd01", "kaohe,Kh!6092-office,*")
+    problems = Problems()
+    assert load_accounts(path, root, prepared, problems) is None
+    said = [str(p) for p in problems.errors]
+    assert any(
+        "access/accounts.csv:2" in t
+        and "单位代码 cd01 在不同的考核系列中是不同的单位：" in t
+        and "市财政局机关党委（系列 changde）、市发展和改革委员会机关党委（系列 luoyang）" in t
+        for t in said
+    ), said
+
+
 def test_a_missing_accounts_file(tmp_path: Path) -> None:
     problems = Problems()
     assert load_accounts(tmp_path / "access" / "nope.csv", tmp_path, built_site().prepared, problems) is None
     assert any("找不到账号文件" in t for t in texts(problems))
+
+
+def test_an_accounts_file_linked_from_where_it_would_be_published_is_refused(tmp_path: Path) -> None:
+    """access/pw.csv is a link to docs/files/pw.csv: the passwords are in docs/, published with the site."""
+    (a, _), _ = first_units()
+    target = write_accounts(tmp_path / "docs" / "files", "账号,密码,单位代码", f"unit-a,Aa-1234-xy,{a}")
+    (tmp_path / "access").mkdir()
+    (tmp_path / "access" / "pw.csv").symlink_to(target)
+    problems = Problems()
+    assert load_accounts(tmp_path / "access" / "pw.csv", tmp_path, built_site().prepared, problems) is None
+    assert any("账号文件放在了 docs/ 里" in t for t in texts(problems)), texts(problems)
+
+
+def test_an_accounts_path_that_is_not_a_file_is_named_as_such(tmp_path: Path) -> None:
+    (tmp_path / "access").mkdir()
+    os.mkfifo(tmp_path / "access" / "fifo.csv")
+    cases = [(tmp_path / "access", "是一个目录，不是账号文件"), (tmp_path / "access" / "fifo.csv", "不是普通文件")]
+    for path, said in cases:
+        problems = Problems()
+        assert load_accounts(path, tmp_path, built_site().prepared, problems) is None
+        assert any(said in t for t in texts(problems)), texts(problems)
 
 
 def test_settings_from_the_file_and_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -332,7 +375,8 @@ def small_project(tmp: Path) -> Path:
     (root / "site" / "index.html").write_text("上次生成的网站", encoding="utf-8")
     (root / "access" / "nginx").mkdir(parents=True)
     (root / "access" / "nginx" / access.HTPASSWD).write_text("kaohe:$6$上次的散列\n", encoding="utf-8")
-    (root / "access" / "nginx" / access.CONF).write_text("# 上次的配置\n", encoding="utf-8")
+    made = "# 由 kaoping build --access 生成：上次的配置\n"
+    (root / "access" / "nginx" / access.CONF).write_text(made, encoding="utf-8")
     write_accounts(root / "access", *SMALL_ACCOUNTS)
     return root
 
@@ -477,6 +521,30 @@ def test_the_site_root_from_the_environment_is_refused_at_the_variable(
     assert err.startswith(f"环境变量 KAOPING_SITE_ROOT: 错误：网站目录「{root}」就是项目目录"), err
 
 
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        (access.HTPASSWD, "admin:$apr1$Zq1x$abcdefghijklmnopqrstu.\n"),  # another site's users
+        (access.CONF, "server { listen 80; root /srv/oa; }\n"),
+        (access.CONF_SERVER, ""),
+    ],
+)
+def test_files_of_someone_else_beside_the_accounts_file_are_not_overwritten(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, content: str
+) -> None:
+    """The accounts file kept in /etc/, say: its nginx/ folder is /etc/nginx/, whose htpasswd serves another
+    site. Only what kaoping wrote (its header; an earlier version's password file naming these accounts) is
+    replaced; anything else stops the build before it starts, and nothing is written."""
+    root = small_project(tmp_path)
+    fake_published(tmp_path / "www")
+    (root / "access" / "server.txt").write_text(f"网站目录 = {tmp_path / 'www'}\n", encoding="utf-8")
+    (root / "access" / "nginx" / name).write_text(content, encoding="utf-8")
+    code = refused_build(tmp_path, root, root / "access" / "accounts.csv")
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert f"nginx/{name} 已经存在，不是 kaoping 生成的" in err and "处理办法：把账号文件放到单独的目录" in err, err
+
+
 def test_an_unset_site_root_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Before, the default was the project's own site/: served from inside the project."""
     root = small_project(tmp_path)
@@ -559,8 +627,8 @@ def test_the_configuration_has_one_lookup_not_one_location_per_unit() -> None:
     )
     files = config_files(plan, ServerSettings("/srv/site", "80", "_", "/etc/nginx/htpasswd"), "access/accounts.csv")
     conf = files[access.CONF]
-    assert conf.count("location") == 9, (
-        "assessments/ 前缀、单位页面、其他受限文件（和其中的 CSV）、不公开的结果页、/login 和它的命名位置，"
+    assert conf.count("location") == 10, (
+        "assessments/ 前缀、单位页面、其他受限文件（和其中的 CSV）、不公开的结果页和它的 .gz、/login 和它的命名位置，"
         "带散列的静态文件、公开的 CSV"
     )
     assert '"acct7:a-2020/u-7" "";' in files[access.CONF_HTTP]
@@ -953,7 +1021,9 @@ def test_the_longest_passwords_sign_in_and_one_character_off_does_not(served: Se
 
 def test_a_hash_written_before_is_kept_and_nginx_accepts_it(served: Served) -> None:
     """The password file of an earlier version keeps working: an unchanged password keeps its hash."""
-    lines = dict(line.split(":", 1) for line in served.first_outputs[access.HTPASSWD].decode().splitlines())
+    text = served.first_outputs[access.HTPASSWD].decode()
+    assert text.startswith("# 由 kaoping build --access 生成的密码文件"), "nginx 把 # 开头的行当作注释"
+    lines = dict(line.split(":", 1) for line in text.splitlines() if not line.startswith("#"))
     assert lines["legacy"] == LEGACY_HASH
     assert lines["unit-a"] != "$6$damaged" and verify_password(served.passwords["unit-a"], lines["unit-a"])
     assert "left" not in lines, "不在账号文件中的账号从密码文件中去掉"
@@ -1223,7 +1293,7 @@ def _walk(node: object) -> Iterator[object]:
 
 def test_passwords_are_stored_hashed_and_never_in_the_site(served: Served) -> None:
     htpasswd = (served.nginx_dir / access.HTPASSWD).read_text(encoding="utf-8")
-    lines = htpasswd.splitlines()
+    lines = [line for line in htpasswd.splitlines() if not line.startswith("#")]
     assert sorted(line.split(":", 1)[0] for line in lines) == sorted(served.passwords)
     assert all(HASH_LINE.match(line) for line in lines), lines
     for account, password in served.passwords.items():

@@ -146,8 +146,11 @@ def load_accounts(access_file: Path, root: Path, prepared: Prepared, problems: P
     path = access_file if access_file.is_absolute() else Path.cwd() / access_file
     file = relative(path, root)
     folder = path.parent.resolve()
+    # Both where the name is and, for a link, where its content is: a link in access/ to a file in docs/
+    # would publish the passwords as surely as the file itself.
+    folders = (folder, path.resolve().parent)
     for name in FORBIDDEN_FOLDERS:
-        if folder.is_relative_to((root / name).resolve()):
+        if any(f.is_relative_to((root / name).resolve()) for f in folders):
             problems.error(
                 Loc(file),
                 f"账号文件放在了 {name}/ 里：这个目录会发布到网站或提交到 git，密码会泄露",
@@ -155,10 +158,12 @@ def load_accounts(access_file: Path, root: Path, prepared: Prepared, problems: P
             )
             return None
     if not path.is_file():
+        what = "是一个目录，不是账号文件" if path.is_dir() else "不是普通文件" if path.exists() else "找不到账号文件"
         problems.error(
             Loc(file),
-            "找不到账号文件",
-            f"检查文件名；账号文件一般放在 {DEFAULT_FILE}，每行：账号、密码、单位代码（考核办公室写 *）。",
+            what,
+            f"写出账号文件（CSV）的路径；账号文件一般放在 {DEFAULT_FILE}，"
+            "每行：账号、密码、单位代码（考核办公室写 *）。",
         )
         return None
     if folder.is_relative_to(root) and _git_ignored(path, root) is False:
@@ -174,10 +179,32 @@ def load_accounts(access_file: Path, root: Path, prepared: Prepared, problems: P
     if not rows and len(problems.errors) == before:
         problems.error(Loc(file), "账号文件里没有任何账号", "每行一个账号：账号、密码、单位代码（考核办公室写 *）。")
     accounts = _check_rows(rows, file, registry(prepared), documented_passwords(root), problems)
+    _refuse_shared_codes(accounts, prepared, problems)
     settings = read_settings(folder, root, path, problems)
     if len(problems.errors) > before or settings is None:
         return None
     return Accounts(file, tuple(accounts), settings, path.parent / OUTPUT_DIR)
+
+
+def _refuse_shared_codes(accounts: list[Account], prepared: Prepared, problems: Problems) -> None:
+    """An account's unit code that names different units in different series (two offices' registries both
+    numbered 01, 02 …): the account would be let into every one of them. Within a series a code is one unit,
+    renamed or not (``kaoping new`` carries the registry over)."""
+    names: dict[str, dict[str, str]] = {}  # code → series → the newest name
+    for outcome in views.ordered(prepared.outcomes):
+        for u in outcome.units:
+            names.setdefault(u.unit.id, {}).setdefault(outcome.rubric.series_id, u.unit.name)
+    for account in accounts:
+        series = names.get(account.unit or "", {})
+        if len(set(series.values())) > 1:
+            shown = "、".join(f"{name}（系列 {sid}）" for sid, name in sorted(series.items()))
+            problems.error(
+                account.loc,
+                f"单位代码 {account.unit} 在不同的考核系列中是不同的单位：{shown}；"
+                f"账号 {account.name} 会看到它们全部的页面",
+                "同一个单位代码在各系列中应是同一个单位：把其中一个系列的单位代码改得不同（units.csv 和各结果文件），"
+                "再生成。",
+            )
 
 
 def documented_passwords(root: Path) -> frozenset[str]:

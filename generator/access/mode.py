@@ -11,11 +11,11 @@ import os
 import stat
 from pathlib import Path
 
-from generator.access.accounts import HTPASSWD, Accounts, load_accounts
-from generator.access.nginx import config_files, htpasswd_text, make_plan
+from generator.access.accounts import CONF, CONF_HTTP, CONF_SERVER, HTPASSWD, Accounts, load_accounts
+from generator.access.nginx import config_files, htpasswd_text, make_plan, not_ours
 from generator.access.policy import filter_search_index, filter_sitemap, page_access, private_results
 from generator.data.pipeline import Prepared
-from generator.data.problems import Problems
+from generator.data.problems import Loc, Problems
 from generator.site.build import BuildError, build_search_index
 
 
@@ -46,6 +46,23 @@ def write_file(path: Path, data: bytes, mode: int, *, private: bool = False) -> 
         temp.unlink(missing_ok=True)
 
 
+def foreign_outputs(accounts: Accounts) -> list[Path]:
+    """The files beside the accounts file that kaoping would overwrite but did not write (another site's
+    password file in /etc/nginx/, say)."""
+    names = [a.name for a in accounts.accounts]
+    paths = [accounts.out_dir / name for name in (HTPASSWD, CONF, CONF_HTTP, CONF_SERVER)]
+    return [p for p in paths if os.path.lexists(p) and (not p.is_file() or p.is_symlink() or not_ours(p, names))]
+
+
+def foreign_words(foreign: list[Path]) -> tuple[str, str]:
+    """What to say of :func:`foreign_outputs`, and what to do."""
+    shown = "、".join(str(p) for p in foreign)
+    return (
+        f"{shown} 已经存在，不是 kaoping 生成的（可能是别的网站的密码文件或配置）：生成会覆盖它，所以没有生成",
+        "把账号文件放到单独的目录（例如项目的 access/），nginx 的文件就写在它旁边的 nginx/ 中；或先把这些文件移走。",
+    )
+
+
 def apply_access(root: Path, site_dir: Path, prepared: Prepared, accounts: Accounts) -> None:
     """Restrict the built site in ``site_dir`` and write the nginx files beside the accounts file."""
     out = accounts.out_dir.resolve()
@@ -56,6 +73,9 @@ def apply_access(root: Path, site_dir: Path, prepared: Prepared, accounts: Accou
     filter_search_index(site_dir, private)
     build_search_index(site_dir, prepared, lambda path: page_access(path, private) == "public")
     filter_sitemap(site_dir, private)
+    foreign = foreign_outputs(accounts)
+    if foreign:
+        raise BuildError("。".join(foreign_words(foreign)))
     out.mkdir(parents=True, exist_ok=True)
     previous = (out / HTPASSWD).read_text(encoding="utf-8", errors="replace") if (out / HTPASSWD).is_file() else ""
     write_file(out / HTPASSWD, htpasswd_text(accounts.accounts, previous).encode("utf-8"), 0o640, private=True)
@@ -72,6 +92,10 @@ class AccessMode:
 
     def load(self, root: Path, prepared: Prepared, problems: Problems) -> bool:
         self.accounts = load_accounts(self.accounts_file, root, prepared, problems)
+        if self.accounts is not None and foreign_outputs(self.accounts):
+            # Said before the site is built, not after.
+            problems.error(Loc(self.accounts.file), *foreign_words(foreign_outputs(self.accounts)))
+            self.accounts = None
         return self.accounts is not None
 
     def apply(self, root: Path, site_dir: Path, prepared: Prepared) -> None:

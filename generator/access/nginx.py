@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from generator.access import serving
 from generator.access.accounts import (
@@ -26,10 +27,32 @@ from generator.site import paths
 LOGIN_PATH = "/login"
 
 
+#: The first line of every file ``kaoping build --access`` writes beside the accounts file (nginx reads a line
+#: starting with # in a password file as a comment): a file there without it is someone else's.
+MADE_BY = "# 由 kaoping build --access "
+
+
 def htpasswd_text(accounts: Iterable[Account], previous: str = "") -> str:
-    old = dict(line.split(":", 1) for line in previous.splitlines() if ":" in line)
+    old = dict(line.split(":", 1) for line in previous.splitlines() if ":" in line and not line.startswith("#"))
     lines = [f"{a.name}:{hash_password(a.password, old.get(a.name))}" for a in sorted(accounts, key=lambda a: a.name)]
-    return "\n".join(lines) + "\n"
+    return f"{MADE_BY}生成的密码文件，每次生成都会覆盖，不要手工修改。\n" + "\n".join(lines) + "\n"
+
+
+def not_ours(path: Path, names: Iterable[str]) -> bool:
+    """Whether the existing ``path`` is a file kaoping did not write: without :data:`MADE_BY` on its first line,
+    and for a password file (written without it by earlier versions) naming none of the accounts ``names``
+    (an account taken out of the accounts file is still in the last one kaoping wrote)."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return True
+    if text.startswith(MADE_BY):
+        return False
+    if path.name != "htpasswd":
+        return True
+    known = set(names)
+    users = [line.split(":", 1)[0] for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return not any(user in known for user in users)
 
 
 # --------------------------------------------------------------------------------------------
@@ -188,7 +211,7 @@ def config_files(plan: Plan, settings: ServerSettings, source: str) -> dict[str,
 
     def header(where: str) -> str:
         return (
-            f"# 由 kaoping build --access 根据 {source} 生成（{accounts} 个账号："
+            f"{MADE_BY}根据 {source} 生成（{accounts} 个账号："
             f"{plan.units} 个单位，{len(plan.office)} 个考核办公室账号）。\n"
             "# 每次生成都会覆盖，不要手工修改；设置见使用说明“各单位只看本单位页面”。\n"
             f"# {where}\n"
