@@ -139,8 +139,11 @@ def test_a_file_of_the_clerks_in_the_generated_folder_stops_the_build(
             "页面模板 results.md.j2 第 4 行出错：没有名为 no_such_field 的数据",
         ),
         ("unit.md.j2", "{{", "{{ no_such_name }}{{", "页面模板 unit.md.j2 第 3 行出错：没有名为 no_such_name 的数据"),
+        # Python's own errors in a template's expression, in the build's process and in a render worker.
+        ("results.md.j2", "{{", '{{ "共" + 1 }}{{', "页面模板 results.md.j2 第 4 行出错：can only concatenate str"),
+        ("unit.md.j2", "{{", "{{ 1 // 0 }}{{", "页面模板 unit.md.j2 第 3 行出错：integer division or modulo by zero"),
     ],
-    ids=["syntax", "undefined", "undefined-in-a-unit-page"],
+    ids=["syntax", "undefined", "undefined-in-a-unit-page", "type-error", "division-in-a-unit-page"],
 )
 def test_a_template_error(
     project: Path,
@@ -347,7 +350,8 @@ def test_a_template_error_in_a_worker_process_names_the_template_and_line(projec
     # them the template's line) do not reach the parent: the worker puts the error into words itself.
     from generator.data.pipeline import prepare
     from generator.site import views
-    from generator.site.render import TemplateFailure, UnitPages, render_units
+    from generator.site.render import UnitPages, render_units
+    from generator.site.template_errors import TemplateFailure
     from generator.site.workers import CHUNK
 
     prepared = prepare(project)

@@ -169,9 +169,12 @@ def test_a_saved_change_shows_and_a_data_error_keeps_the_last_good_preview(tmp_p
     assert not p.workspace.exists()
 
 
+@pytest.mark.parametrize("broken", ["\n{% if %}\n", '\n{{ "共" + 1 }}\n'], ids=["syntax", "python-error"])
 def test_a_broken_template_is_reported_and_the_last_good_preview_stays(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], broken: str
 ) -> None:
+    """A template that does not parse, or one whose expression fails when it runs (before, the preview printed a
+    traceback and then hung every request until the template was fixed)."""
     root = copy_project(tmp_path / "project")
     p = Preview(root, quiet=True, say=print)
     try:
@@ -179,7 +182,7 @@ def test_a_broken_template_is_reported_and_the_last_good_preview_stays(
         good = p.built
         shown = digests(p.folder)
         template = root / "site_templates" / "standards.md.j2"
-        template.write_text(template.read_text(encoding="utf-8") + "\n{% if %}\n", encoding="utf-8")
+        template.write_text(template.read_text(encoding="utf-8") + broken, encoding="utf-8")
         capsys.readouterr()
         p.rebuild()
         out = capsys.readouterr().out
@@ -227,6 +230,27 @@ def test_the_preview_neither_watches_nor_copies_links_out_of_docs_or_fifos(
         p.close()
 
 
+def started_serve(root: Path, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[str], int]:
+    """A real ``kaoping serve`` process on a free port, once it says its address."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "--root", str(root), "serve", "--port", str(port)],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    for line in process.stdout:
+        if "预览地址" in line:
+            return process, port
+    process.kill()
+    pytest.fail("kaoping serve 没有启动：" + (process.stderr.read() if process.stderr else ""))
+
+
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_the_preview_stopped_by_a_signal_removes_its_workspace(tmp_path: Path, sig: signal.Signals) -> None:
     """A service manager stops kaoping serve with SIGTERM, a clerk with Ctrl+C: either way the preview's
@@ -234,24 +258,8 @@ def test_the_preview_stopped_by_a_signal_removes_its_workspace(tmp_path: Path, s
     root = copy_project(tmp_path / "project")
     temp = tmp_path / "tmp"
     temp.mkdir()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "generator", "--root", str(root), "serve", "--port", str(port)],
-        cwd=Path(__file__).resolve().parent.parent,
-        env={**os.environ, "TMPDIR": str(temp)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process, _port = started_serve(root, {**os.environ, "TMPDIR": str(temp)})
     try:
-        assert process.stdout is not None
-        for line in process.stdout:
-            if "预览地址" in line:
-                break
-        else:
-            pytest.fail("kaoping serve 没有启动：" + (process.stderr.read() if process.stderr else ""))
         assert [p.name for p in temp.iterdir() if p.name.startswith("kaoping-serve-")], "预览应在临时目录中工作"
         process.send_signal(sig)
         out, err = process.communicate(timeout=60)
@@ -306,3 +314,32 @@ def test_an_address_this_machine_does_not_have_is_said(tmp_path: Path, host: str
     )
     assert done.returncode == 2 and said in done.stderr and "--host 127.0.0.1" in done.stderr, done.stderr
     assert "Traceback" not in done.stderr and "内部错误" not in done.stderr, done.stderr
+
+
+def test_a_request_for_a_name_too_long_or_with_a_nul_is_not_found(tmp_path: Path) -> None:
+    """A mistyped or hostile address is a 404, as any page the site does not have; never a 500 and a traceback
+    on the clerk's terminal."""
+    import http.client
+
+    root = copy_project(tmp_path / "project")
+    process, port = started_serve(root)
+    try:
+        aid = sorted(p.name for p in (root / "rubrics").glob("*.yml"))[0].removesuffix(".yml")
+        statuses = {}
+        for name, path in [
+            ("long", f"/assessments/{aid}/units/{'a' * 5000}.html"),
+            ("nul", f"/assessments/{aid}/units/a%00b.html"),
+            ("home", "/index.html"),
+        ]:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            connection.request("GET", path)
+            statuses[name] = connection.getresponse().status
+            connection.close()
+        process.send_signal(signal.SIGINT)
+        _out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert statuses == {"long": 404, "nul": 404, "home": 200}, statuses
+    assert "Traceback" not in err and "500" not in err, err

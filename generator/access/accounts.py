@@ -16,13 +16,13 @@ from pathlib import Path
 
 from generator.access.passwords import PASSWORD_RULE, password_problem
 from generator.access.site_root import check_site_root
+from generator.access.unitcodes import refuse_shared_codes, registry
 from generator.data.csvread import decode, parse_table
 from generator.data.load import read_bytes, relative
 from generator.data.pipeline import Prepared
 from generator.data.problems import Loc, Problems
 from generator.data.tables import Column, Table
 from generator.engine.results import Row
-from generator.site import views
 
 #: What the office writes in 单位代码 for an account that reads everything.
 OFFICE_CODES = ("*", "考核办公室")
@@ -126,15 +126,6 @@ def _git_ignored(path: Path, root: Path) -> bool | None:
     return {0: True, 1: False}.get(done.returncode)
 
 
-def registry(prepared: Prepared) -> dict[str, list[tuple[str, str]]]:
-    """Unit code → (assessment, unit name) for every assessment whose registry has it, newest first."""
-    units: dict[str, list[tuple[str, str]]] = {}
-    for outcome in views.ordered(prepared.outcomes):
-        for u in outcome.units:
-            units.setdefault(u.unit.id, []).append((outcome.rubric.id, u.unit.name))
-    return units
-
-
 def is_office(code: str) -> bool:
     """``*`` (also written full-width, ＊) or 考核办公室."""
     return unicodedata.normalize("NFKC", code) in OFFICE_CODES
@@ -179,32 +170,11 @@ def load_accounts(access_file: Path, root: Path, prepared: Prepared, problems: P
     if not rows and len(problems.errors) == before:
         problems.error(Loc(file), "账号文件里没有任何账号", "每行一个账号：账号、密码、单位代码（考核办公室写 *）。")
     accounts = _check_rows(rows, file, registry(prepared), documented_passwords(root), problems)
-    _refuse_shared_codes(accounts, prepared, problems)
+    refuse_shared_codes([(a.name, a.unit, a.loc) for a in accounts], prepared, problems)
     settings = read_settings(folder, root, path, problems)
     if len(problems.errors) > before or settings is None:
         return None
     return Accounts(file, tuple(accounts), settings, path.parent / OUTPUT_DIR)
-
-
-def _refuse_shared_codes(accounts: list[Account], prepared: Prepared, problems: Problems) -> None:
-    """An account's unit code that names different units in different series (two offices' registries both
-    numbered 01, 02 …): the account would be let into every one of them. Within a series a code is one unit,
-    renamed or not (``kaoping new`` carries the registry over)."""
-    names: dict[str, dict[str, str]] = {}  # code → series → the newest name
-    for outcome in views.ordered(prepared.outcomes):
-        for u in outcome.units:
-            names.setdefault(u.unit.id, {}).setdefault(outcome.rubric.series_id, u.unit.name)
-    for account in accounts:
-        series = names.get(account.unit or "", {})
-        if len(set(series.values())) > 1:
-            shown = "、".join(f"{name}（系列 {sid}）" for sid, name in sorted(series.items()))
-            problems.error(
-                account.loc,
-                f"单位代码 {account.unit} 在不同的考核系列中是不同的单位：{shown}；"
-                f"账号 {account.name} 会看到它们全部的页面",
-                "同一个单位代码在各系列中应是同一个单位：把其中一个系列的单位代码改得不同（units.csv 和各结果文件），"
-                "再生成。",
-            )
 
 
 def documented_passwords(root: Path) -> frozenset[str]:

@@ -16,10 +16,10 @@ from generator.access.accounts import (
     CONF_SERVER,
     Account,
     ServerSettings,
-    registry,
 )
 from generator.access.passwords import hash_password
 from generator.access.policy import G, private_results, results_path
+from generator.access.unitcodes import registry
 from generator.data.pipeline import Prepared
 from generator.site import paths
 

@@ -21,8 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
 from generator.data.pipeline import Prepared, prepare
 from generator.data.problems import Loc, Problems, os_error_words
 from generator.data.projectfiles import inside, outside_words, unsafe_entries
@@ -61,10 +59,11 @@ from generator.site.compress import compress_site, compressing, downloads_of
 from generator.site.folders import put_back, refuse_foreign, swap_in
 from generator.site.interrupt import terminate_as_interrupt
 from generator.site.progress import Progress
-from generator.site.render import TemplateFailure, UnitPages, pages_beside, template_error_words
+from generator.site.render import UnitPages, pages_beside
 from generator.site.restricted import Restriction
 from generator.site.shards import ShardError, chooser, export, merged_record
 from generator.site.stamp import BUILD_STAMP, build_stamp, write_json
+from generator.site.template_errors import TemplateFailure, from_template, template_error_words
 from generator.site.units import ENTRIES, UnitFiles
 from generator.site.workers import CHUNK, WorkerLost
 
@@ -377,14 +376,14 @@ def build(root: Path, *, progress: Progress | None = None, strict: bool = True,
                     files.search.keep(root / "site")
             result.ok = True
             progress.step(f"完成：{result.pages} 个页面，网站在 site/")
-        except jinja2.TemplateError as exc:
-            raise BuildError(template_error_words(exc)) from exc
-        except (TemplateFailure, WorkerLost) as exc:
-            raise BuildError(str(exc)) from exc
-        except ShardError as exc:
+        except (TemplateFailure, WorkerLost, ShardError) as exc:
             raise BuildError(str(exc)) from exc
         except OSError as exc:
             raise BuildError(not_writable_words(exc, root)) from exc
+        except Exception as exc:  # a template's own error, or Python's in one of its expressions
+            if not from_template(exc):
+                raise
+            raise BuildError(template_error_words(exc)) from exc
         finally:
             put_back(root / "docs" / paths.GENERATED, scratch, plan.swapped)
             discard(scratch, root)

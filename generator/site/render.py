@@ -28,6 +28,7 @@ from generator.engine.outcome import AssessmentOutcome, UnitOutcome
 from generator.engine.results import Notice
 from generator.site import paths, views
 from generator.site.downloads import write_downloads
+from generator.site.template_errors import TemplateFailure, template_error_words, template_words
 from generator.site.views.office import office_context
 from generator.site.workers import Child, WorkerLost, in_parallel, stop_all
 from generator.site.yeardownloads import write_unit_workbook, write_year_downloads
@@ -203,47 +204,6 @@ class UnitPages:
         path, text = self.markdown(aid, u)
         write(out, path, text)
         write_unit_workbook(self.outcomes[aid], u, out)
-
-
-class TemplateFailure(Exception):
-    """A template failed while rendering; the message names the template and its line, in Chinese."""
-
-
-def template_error_words(exc: jinja2.TemplateError) -> str:
-    """Where a template failed and why: the template's file and line, from the error or its traceback."""
-    if isinstance(exc, jinja2.TemplateSyntaxError):
-        return f"页面模板 {exc.name or exc.filename} 第 {exc.lineno} 行有语法错误：{exc.message}"
-    where = ""
-    tb = exc.__traceback__
-    while tb is not None:  # Jinja's frames carry the template's file name and line
-        if tb.tb_frame.f_code.co_filename.endswith(".j2"):
-            where = f" {Path(tb.tb_frame.f_code.co_filename).name} 第 {tb.tb_lineno} 行"
-        tb = tb.tb_next
-    message = str(exc.message or exc)
-    missing = _NO_ATTRIBUTE.search(message) or _UNDEFINED.search(message)
-    why = f"没有名为 {missing.group(1)} 的数据" if missing else message
-    return (
-        f"页面模板{where}出错：{why}。"
-        "核对这一行用到的名称是否拼写正确（页面数据的字段见 generator/site/views/ 中的定义）"
-    )
-
-
-#: Jinja's wording of the commonest template error: a name that is not in the page's data.
-_NO_ATTRIBUTE = re.compile(r"has no attribute '([^']+)'")
-_UNDEFINED = re.compile(r"^'([^']+)' is undefined")
-
-
-def template_words(work: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """``work``, whose template errors are put into words where they happen: a forked worker's traceback,
-    with the template's line, does not reach the build."""
-
-    def worded(item: Any) -> Any:
-        try:
-            return work(item)
-        except jinja2.TemplateError as exc:
-            raise TemplateFailure(template_error_words(exc)) from None
-
-    return worded
 
 
 def render_units(

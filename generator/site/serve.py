@@ -27,8 +27,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
 from generator.data.pipeline import prepare
 from generator.data.problems import Problems, os_error_words
 from generator.data.projectfiles import inside
@@ -59,8 +57,9 @@ from generator.site.cache import UnitKeys, digest, program_key, sources_key
 from generator.site.chrome import MkDocsFailed, copy_output, keep_output, kept_output, layout_key
 from generator.site.downloads import unit_json_bytes, write_downloads
 from generator.site.interrupt import terminate_as_interrupt
-from generator.site.render import Renderer, TemplateFailure, UnitPages, render_site, template_error_words
+from generator.site.render import Renderer, UnitPages, render_site
 from generator.site.searchcache import Index, assessment_labels
+from generator.site.template_errors import TemplateFailure, from_template, template_error_words
 from generator.site.yeardownloads import write_unit_workbook, write_year_downloads
 
 WATCHED = ("rubrics", "results", TEMPLATES_DIR, CONFIG_FILE, "generator/site/mkdocs_hooks.py")
@@ -167,10 +166,12 @@ class Preview:
                 self.built = self._build(prepared)
             except (BuildError, MkDocsFailed, AssembleError, TemplateFailure) as exc:
                 self.say(f"生成失败：{exc}。预览仍显示上一次成功的结果。")
-            except jinja2.TemplateError as exc:
-                self.say(f"生成失败：{template_error_words(exc)}。预览仍显示上一次成功的结果。")
             except OSError as exc:
                 self.say(f"生成失败：{os_error_words(exc)}。预览仍显示上一次成功的结果。")
+            except Exception as exc:  # a template's own error, or Python's in one of its expressions
+                if not from_template(exc):
+                    raise
+                self.say(f"生成失败：{template_error_words(exc)}。预览仍显示上一次成功的结果。")
 
     def _build(self, prepared: Any) -> _Built:
         outcomes = prepared.outcomes
@@ -269,7 +270,9 @@ class Preview:
             try:
                 docs_path, markdown = built.pages.markdown(key[0], unit)
                 html, _ = unit_page(built.shells[key[0]], markdown, paths.html_path(docs_path))
-            except jinja2.TemplateError as exc:  # only this unit's data may set it off: the others still show
+            except Exception as exc:  # only this unit's data may set it off: the others still show
+                if not from_template(exc):
+                    raise
                 self.say(f"单位页面 {path} 生成失败：{template_error_words(exc)}。")
                 return
             target.write_text(html, encoding="utf-8")
@@ -336,8 +339,15 @@ def _serve(preview: Preview, host: str, port: int) -> None:
     class PreviewServer(LiveReloadServer):
         def _serve_request(self, environ: dict[str, Any], start_response: Any) -> Any:
             path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "ignore")
-            preview.ensure(path.lstrip("/"))
-            return super()._serve_request(environ, start_response)
+            try:
+                preview.ensure(path.lstrip("/"))
+                return super()._serve_request(environ, start_response)
+            except ValueError:  # a NUL in the path: no such page (404)
+                return None
+            except OSError as exc:  # a name too long for the disk: no such page either
+                if exc.errno != errno.ENAMETOOLONG:
+                    raise
+                return None
 
         def open(self) -> None:
             """Take the address now, before the first build: a port in use is said at once, in words."""

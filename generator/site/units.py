@@ -42,8 +42,9 @@ from generator.site.cache import CACHE_DIR, Record, UnitKeys, digest
 from generator.site.collector import give_back
 from generator.site.downloads import _unit_json_prefix, csv_text, csv_with_note, results_frame, unit_json_bytes
 from generator.site.export import assessment_data, summary_rows, to_json
-from generator.site.render import UnitPages, template_words
+from generator.site.render import UnitPages
 from generator.site.resultbook import results_book, results_frames
+from generator.site.template_errors import template_words
 from generator.site.workers import CHUNK, Count, in_parallel, quiet
 from generator.site.yeardownloads import write_unit_workbook
 from generator.site.yearpaths import unit_workbook

@@ -1,0 +1,76 @@
+"""A template that fails while it renders, in words: which template, which line, and why.
+
+Jinja's own errors (a name the page's data does not have) and Python's in a template's expression
+(``{{ "共" + 1 }}``) both name the template and its line; the build and the preview say them instead of
+failing with a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+
+class TemplateFailure(Exception):
+    """A template failed while rendering; the message names the template and its line, in Chinese."""
+
+
+def from_template(exc: BaseException) -> bool:
+    """Whether ``exc`` arose in a template: Jinja's own error, or Python's in one of the template's
+    expressions (``{{ "共" + 1 }}``, ``{{ 1 // 0 }}``), whose traceback runs through the template's lines."""
+    if isinstance(exc, jinja2.TemplateError):
+        return True
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith(".j2"):
+            return True
+        tb = tb.tb_next
+    return False
+
+
+def template_error_words(exc: BaseException) -> str:
+    """Where a template failed and why: the template's file and line, from the error or its traceback."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return f"页面模板 {exc.name or exc.filename} 第 {exc.lineno} 行有语法错误：{exc.message}"
+    where = ""
+    tb = exc.__traceback__
+    while tb is not None:  # Jinja's frames carry the template's file name and line
+        if tb.tb_frame.f_code.co_filename.endswith(".j2"):
+            where = f" {Path(tb.tb_frame.f_code.co_filename).name} 第 {tb.tb_lineno} 行"
+        tb = tb.tb_next
+    if not isinstance(exc, jinja2.TemplateError):
+        return (
+            f"页面模板{where}出错：{exc}（{type(exc).__name__}）。"
+            "核对这一行的表达式：文字不能与数字相加，不能除以 0，用到的数据是否有这个值"
+        )
+    message = str(exc.message or exc)
+    missing = _NO_ATTRIBUTE.search(message) or _UNDEFINED.search(message)
+    why = f"没有名为 {missing.group(1)} 的数据" if missing else message
+    return (
+        f"页面模板{where}出错：{why}。"
+        "核对这一行用到的名称是否拼写正确（页面数据的字段见 generator/site/views/ 中的定义）"
+    )
+
+
+#: Jinja's wording of the commonest template error: a name that is not in the page's data.
+_NO_ATTRIBUTE = re.compile(r"has no attribute '([^']+)'")
+_UNDEFINED = re.compile(r"^'([^']+)' is undefined")
+
+
+def template_words(work: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``work``, whose template errors are put into words where they happen: a forked worker's traceback,
+    with the template's line, does not reach the build."""
+
+    def worded(item: Any) -> Any:
+        try:
+            return work(item)
+        except Exception as exc:
+            if not from_template(exc):
+                raise
+            raise TemplateFailure(template_error_words(exc)) from None
+
+    return worded
