@@ -37,6 +37,7 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 from conftest_site import ROOT, add_notice_if_missing, built_site, copy_project, digests
@@ -297,6 +298,32 @@ def test_a_unit_code_that_is_another_unit_in_another_series_is_refused(tmp_path:
         and "市财政局机关党委（系列 changde）、市发展和改革委员会机关党委（系列 luoyang）" in t
         for t in said
     ), said
+
+
+def test_a_unit_renamed_in_one_series_is_still_one_unit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """xq-01 is 青山县委 in 2019 and 青山市委 in 2020 in one series, and 青山县委 in another: one unit (they share
+    a name). A code whose names in two series never meet is two units."""
+    from types import SimpleNamespace
+
+    import generator.access.unitcodes as unitcodes
+
+    def outcome(aid: str, series: str, *units: tuple[str, str]) -> Any:
+        rubric = SimpleNamespace(id=aid, series_id=series)
+        members = [SimpleNamespace(unit=SimpleNamespace(id=c, name=n)) for c, n in units]
+        return SimpleNamespace(rubric=rubric, units=members)
+
+    newest_first = [
+        outcome("zonghe-2020", "zonghe", ("xq-01", "青山市委"), ("xq-02", "白水县委")),
+        outcome("zonghe-2019", "zonghe", ("xq-01", "青山县委"), ("xq-02", "白水县委")),
+        outcome("zhuanxiang-2019", "zhuanxiang", ("xq-01", "青山县委"), ("xq-02", "黑山县委")),
+    ]
+    monkeypatch.setattr(unitcodes.views, "ordered", lambda _outcomes: newest_first)
+    problems = Problems()
+    accounts = [("qingshan", "xq-01", Loc("a.csv", 2)), ("baishui", "xq-02", Loc("a.csv", 3))]
+    unitcodes.refuse_shared_codes(accounts, cast(Prepared, SimpleNamespace(outcomes={})), problems)
+    said = texts(problems)
+    assert len(said) == 1 and "单位代码 xq-02 在不同的考核系列中是不同的单位" in said[0], said
+    assert "白水县委（系列 zonghe）" in said[0] and "黑山县委（系列 zhuanxiang）" in said[0], said
 
 
 def test_a_missing_accounts_file(tmp_path: Path) -> None:

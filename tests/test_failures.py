@@ -110,13 +110,16 @@ def test_a_file_of_the_clerks_in_the_generated_folder_stops_the_build(
     for path in mine:
         path.write_text("本单位自己的文件", encoding="utf-8")
     (generated / AID / "units" / ".~lock.u01.xlsx#").write_text("lock", encoding="utf-8")
+    (generated / AID / "Thumbs.db").write_bytes(b"\0")  # left by Windows Explorer on a share
+    (generated / ".svn").mkdir()
+    (generated / ".svn" / "entries").write_text("12", encoding="utf-8")
     docs_before = digests(project / "docs")
     code, err = cli_build(project, capsys)
     assert code == 1, err
     assert_one_clear_message(err, "是 kaoping 生成的文件夹，每次生成都整个替换", "docs/files/")
     for path in mine:
         assert f"{path.relative_to(project).as_posix()}: 错误：" in err, err
-    assert ".~lock" not in err, err
+    assert ".~lock" not in err and "Thumbs.db" not in err and ".svn" not in err, err
     assert_untouched(project, before)
     assert digests(project / "docs") == docs_before
     # Moved out of the generated folder, as the message says: the build goes ahead.

@@ -526,6 +526,19 @@ def test_a_web_root_with_an_index_page_and_other_things_is_not_replaced(
     assert sorted(p.name for p in www.iterdir()) == ["html"]
 
 
+def test_a_site_published_before_markers_existed_is_replaced(
+    root: Path, www: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A plain folder published by an early kaoping has neither marker, but a kaoping site's own layout."""
+    dest = www / "kaoping"
+    (dest / "search").mkdir(parents=True)
+    (dest / "assessments").mkdir()
+    (dest / "index.html").write_text("<!doctype html><title>旧网站</title>")
+    (dest / "search" / "search_index.json").write_text('{"config": {}, "docs": []}')
+    assert publish(root, dest, capsys)[0] == 0
+    assert (dest / PUBLISHED_MARKER).is_file() and "旧网站" not in (dest / "index.html").read_text()
+
+
 def test_a_site_copied_by_hand_is_replaced_by_the_first_publish(
     root: Path, www: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

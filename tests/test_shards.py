@@ -99,12 +99,12 @@ def test_a_merge_says_what_changed_since_the_last_site_built_there(tmp_path: Pat
         shutil.copytree(runner / SHARDS_DIR / str(k), root / SHARDS_DIR / str(k))
     done = kaoping(root, "merge")
     assert done.returncode == 0, done.stderr
-    assert f"单位页面：{UNITS} 个取自分片；与上次的网站相比，数据变化的单位：" in done.stderr, done.stderr
-    assert re.search(rf"数据变化的单位：[^、\n]*（{unit}）$", done.stderr, re.M), done.stderr
+    assert f"单位页面：{UNITS} 个取自分片；与上次的网站相比，页面有变化的单位：" in done.stderr, done.stderr
+    assert re.search(rf"页面有变化的单位：[^、\n]*（{unit}）$", done.stderr, re.M), done.stderr
     # Merged again with nothing changed since: said so.
     again = kaoping(root, "merge")
     assert again.returncode == 0, again.stderr
-    assert f"单位页面：{UNITS} 个取自分片；与上次的网站相比，没有单位的数据变化" in again.stderr, again.stderr
+    assert f"单位页面：{UNITS} 个取自分片；与上次的网站相比，没有单位的页面变化" in again.stderr, again.stderr
 
 
 def test_a_shard_built_where_the_site_is_leaves_the_next_build_nothing_to_redo(tmp_path: Path) -> None:

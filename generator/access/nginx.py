@@ -44,8 +44,8 @@ def not_ours(path: Path, names: Iterable[str]) -> bool:
     (an account taken out of the accounts file is still in the last one kaoping wrote)."""
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return True
+    except OSError:  # unreadable (another user's, mode 640): the write says why, in its own words
+        return False
     if text.startswith(MADE_BY):
         return False
     if path.name != "htpasswd":

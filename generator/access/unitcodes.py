@@ -24,14 +24,17 @@ def refuse_shared_codes(
     """An account's unit code that names different units in different series (two offices' registries both
     numbered 01, 02 …): the account would be let into every one of them. Within a series a code is one unit,
     renamed or not (``kaoping new`` carries the registry over)."""
-    names: dict[str, dict[str, str]] = {}  # code → series → the newest name
+    names: dict[str, dict[str, list[str]]] = {}  # code → series → its names there, newest first
     for outcome in views.ordered(prepared.outcomes):
         for u in outcome.units:
-            names.setdefault(u.unit.id, {}).setdefault(outcome.rubric.series_id, u.unit.name)
+            had = names.setdefault(u.unit.id, {}).setdefault(outcome.rubric.series_id, [])
+            if u.unit.name not in had:
+                had.append(u.unit.name)
     for name, unit, loc in accounts:  # (account, unit code, where)
         series = names.get(unit or "", {})
-        if len(set(series.values())) > 1:
-            shown = "、".join(f"{called}（系列 {sid}）" for sid, called in sorted(series.items()))
+        # Two series are one unit when they share a name in any year (a unit renamed in one series only).
+        if len(series) > 1 and not set.intersection(*(set(called) for called in series.values())):
+            shown = "、".join(f"{called[0]}（系列 {sid}）" for sid, called in sorted(series.items()))
             problems.error(
                 loc,
                 f"单位代码 {unit} 在不同的考核系列中是不同的单位：{shown}；"

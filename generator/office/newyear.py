@@ -159,23 +159,29 @@ def start_year(
     target = _target(chosen.rubric, year, new_id, report)
     if target is None:
         return report
+    if _taken(root, report, sources, chosen, target, year):
+        return report
+    with project_lock(root, progress) as refused:
+        if refused is not None:
+            return report.stop(Ending.DATA, refused)
+        if _taken(root, report, _rubrics(root), chosen, target, year):  # made meanwhile, by another kaoping new
+            return report
+        return _make_year(root, report, chosen, target, year)
+
+
+def _taken(root: Path, report: Report, sources: list[Source], chosen: Source, target: str, year: int) -> bool:
+    """Whether the series already has ``year`` under another code, or ``target`` exists (said in ``report``)."""
     same_year = [s for s in sources if s.rubric.series_id == chosen.rubric.series_id and s.rubric.year == year]
     if same_year and same_year[0].rubric.id != target:
         had = same_year[0]
-        return report.stop(
+        report.stop(
             Ending.DATA,
             f"考核系列 {had.rubric.series_id} 已有 {year} 年度的考核 {had.rubric.id}（{had.file}），"
             f"同一系列每年只能有一项考核，没有改动任何文件。要重新开始这一年，先删除或改名 {had.file}；"
             f"另起一个系列时，在新细则中改写 series。",
         )
-    if _exists(root, report, sources, target):
-        return report
-    with project_lock(root, progress) as refused:
-        if refused is not None:
-            return report.stop(Ending.DATA, refused)
-        if _exists(root, report, _rubrics(root), target):  # made meanwhile, by another kaoping new
-            return report
-        return _make_year(root, report, chosen, target, year)
+        return True
+    return _exists(root, report, sources, target)
 
 
 def _exists(root: Path, report: Report, sources: list[Source], target: str) -> bool:

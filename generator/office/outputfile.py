@@ -235,7 +235,9 @@ def project_lock(root: Path, progress: Progress | None = None) -> Iterator[str |
     try:
         held.enter_context(build_lock(root, progress or Progress()))
     except BuildError as exc:
-        yield str(exc)
+        cause = exc.__cause__
+        why = os_error_words(cause) if isinstance(cause, OSError) else str(exc)
+        yield f"不能在项目目录 {root} 中建立锁文件（{why}）；这样也写不了 results/ 和 rubrics/，没有改动任何文件"
         return
     with held:
         yield None

@@ -147,7 +147,7 @@ def layout(dest: Path) -> str:
         existing = sorted(p.name for p in dest.iterdir())
         # Only a folder kaoping published (its marker) or a site kaoping built, copied by hand (the build's
         # stamp), is replaced: a web root that has an index.html may also hold other sites, uploads, a .git.
-        if existing and stamp.PUBLISHED_MARKER not in existing and stamp.BUILD_STAMP not in existing:
+        if existing and not _kaoping_site(dest, existing):
             shown = "、".join(existing[:5]) + ("……" if len(existing) > 5 else "")
             raise PublishError(
                 f"发布目录 {dest} 里已有别的文件（{shown}），不是 kaoping 发布的网站（没有 {stamp.PUBLISHED_MARKER}）。"
@@ -156,6 +156,17 @@ def layout(dest: Path) -> str:
             )
         return "plain"
     return "releases" if _symlinks_work(dest.parent, dest.name) else "plain"
+
+
+def _kaoping_site(dest: Path, names: list[str]) -> bool:
+    """Whether ``dest`` holds a site kaoping built: published by it (its marker), copied by hand (the build's
+    stamp), or published before either existed (a kaoping site's own layout: its home page, its search index
+    and the generated pages' folder)."""
+    if stamp.PUBLISHED_MARKER in names or stamp.BUILD_STAMP in names:
+        return True
+    return (dest / "index.html").is_file() and (dest / "search" / "search_index.json").is_file() and (
+        dest / "assessments"
+    ).is_dir()
 
 
 def _symlinks_work(parent: Path, name: str) -> bool:

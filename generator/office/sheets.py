@@ -23,7 +23,8 @@ def write_sheet(root: Path, aid: str, output: str | Path | None, *, force: bool 
     """``kaoping sheet``: write the score sheet of assessment ``aid``.
 
     An existing file is replaced only with ``force``; nothing under rubrics/, results/, access/ or .git is
-    ever written (see :mod:`generator.office.outputfile`).
+    ever written, nor under docs/, site/ or shards/ (published), nor a name not ending in .xlsx (see
+    :mod:`generator.office.outputfile`).
     """
     report = Report()
     target = output if output is not None else root / f"{aid}-评分表.xlsx"

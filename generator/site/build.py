@@ -193,9 +193,9 @@ class Plan:
             record, entries, notes = merged_record(root)
             for note in notes:
                 progress.step(note)
-            return UnitFiles(
-                root, prepared, keys, record, pages, workers, progress.count, known=entries, since=Record.load(root)
-            )
+            since = Record.load(root)
+            Record.forget(root)  # saved again only by a merge without access rules, as for a full build
+            return UnitFiles(root, prepared, keys, record, pages, workers, progress.count, known=entries, since=since)
         record = Record.load(root)
         if self.shard is None:
             Record.forget(root)
@@ -385,6 +385,7 @@ def build(root: Path, *, progress: Progress | None = None, strict: bool = True,
                 raise
             raise BuildError(template_error_words(exc)) from exc
         finally:
-            put_back(root / "docs" / paths.GENERATED, scratch, plan.swapped)
+            with contextlib.suppress(OSError):  # (the folder is made again by the next build)
+                put_back(root / "docs" / paths.GENERATED, scratch, plan.swapped)
             discard(scratch, root)
         return result

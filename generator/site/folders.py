@@ -38,9 +38,14 @@ def generated_shape(rel: str) -> bool:
     return _GENERATED.fullmatch(rel) is not None
 
 
+#: What Windows Explorer leaves in a folder it has shown (on a share, say): never the clerk's own.
+_EXPLORER = frozenset({"thumbs.db", "desktop.ini"})
+
+
 def _ephemeral(name: str) -> bool:
-    """A hidden file or an office program's lock file (``~$x.xlsx``, ``.~lock.x.xlsx#``): never the clerk's."""
-    return name.startswith((".", "~$"))
+    """A hidden file or folder, an office program's lock file (``~$x.xlsx``, ``.~lock.x.xlsx#``), or what
+    Windows Explorer leaves behind: never the clerk's."""
+    return name.startswith((".", "~$")) or name.lower() in _EXPLORER
 
 
 def foreign_files(folder: Path) -> Iterator[str]:
@@ -60,7 +65,8 @@ def _foreign(path: str, prefix: str) -> Iterator[str]:
     for entry in entries:
         rel = prefix + entry.name
         if entry.is_dir(follow_symlinks=False):
-            yield from _foreign(entry.path, rel + "/")
+            if not _ephemeral(entry.name):
+                yield from _foreign(entry.path, rel + "/")
         elif not entry.is_file(follow_symlinks=False):
             yield rel  # a link, a FIFO, a device
         elif not _ephemeral(entry.name) and not generated_shape(rel):

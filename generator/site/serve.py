@@ -339,11 +339,11 @@ def _serve(preview: Preview, host: str, port: int) -> None:
     class PreviewServer(LiveReloadServer):
         def _serve_request(self, environ: dict[str, Any], start_response: Any) -> Any:
             path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "ignore")
+            if "\x00" in path:  # no file has a NUL in its name: no such page (404)
+                return None
             try:
                 preview.ensure(path.lstrip("/"))
                 return super()._serve_request(environ, start_response)
-            except ValueError:  # a NUL in the path: no such page (404)
-                return None
             except OSError as exc:  # a name too long for the disk: no such page either
                 if exc.errno != errno.ENAMETOOLONG:
                     raise

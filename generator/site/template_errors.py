@@ -24,12 +24,13 @@ def from_template(exc: BaseException) -> bool:
     expressions (``{{ "共" + 1 }}``, ``{{ 1 // 0 }}``), whose traceback runs through the template's lines."""
     if isinstance(exc, jinja2.TemplateError):
         return True
-    tb = exc.__traceback__
+    if isinstance(exc, (MemoryError, RecursionError)):  # the machine's limits, not the template's fault
+        return False
+    tb, last = exc.__traceback__, None
     while tb is not None:
-        if tb.tb_frame.f_code.co_filename.endswith(".j2"):
-            return True
-        tb = tb.tb_next
-    return False
+        last, tb = tb, tb.tb_next
+    # Raised in the template's own line: not in a filter or a view it called (that would be kaoping's fault).
+    return last is not None and last.tb_frame.f_code.co_filename.endswith(".j2")
 
 
 def template_error_words(exc: BaseException) -> str:

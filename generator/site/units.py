@@ -144,13 +144,16 @@ class UnitFiles:
         shown = "、".join(f"{names[k]}（{k[1]}）" for k in changed[:10])
         more = f"等 {len(changed)} 个" if len(changed) > 10 else ""
         gone_units, gone_assessments = self._gone(names, since)
-        words = f"数据变化的单位：{shown}{more}" if changed else ""
+        # A unit's page changes with its data, its group, the templates or kaoping itself: "pages", not "data".
+        words = f"页面有变化的单位：{shown}{more}" if changed else ""
+        if changed and len(changed) == len(names):
+            words = f"全部 {len(names)} 个单位的页面都有变化（数据、模板或 kaoping 的版本变了）"
         if gone_units:
             more = f" 等 {len(gone_units)} 个" if len(gone_units) > 10 else ""
             words += f"{'；' if words else ''}上次有、这次没有的单位：{'、'.join(gone_units[:10])}{more}"
         if gone_assessments:
             words += f"{'；' if words else ''}上次有、这次没有的考核：{'、'.join(gone_assessments)}"
-        return f"{said}；与上次的网站相比，{words or '没有单位的数据变化'}"
+        return f"{said}；与上次的网站相比，{words or '没有单位的页面变化'}"
 
     def _gone(
         self, units: Mapping[tuple[str, str], str], record: Record | None = None
