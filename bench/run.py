@@ -223,13 +223,7 @@ def folder_stats(site: Path) -> dict[str, float]:
 
 def edit_one_row(root: Path) -> str:
     """One unit's reason changed in the results, as a clerk's commit would; the unit's page."""
-    entries = root / "results" / synth.AID / "entries.csv"
-    text = entries.read_text(encoding="utf-8").splitlines()
-    first = text[1].split(",")
-    first[5] = first[5] + "（复核）"
-    text[1] = ",".join(first)
-    entries.write_text("\n".join(text) + "\n", encoding="utf-8")
-    return f"assessments/{synth.AID}/units/{first[0]}.html"
+    return f"assessments/{synth.AID}/units/{synth.edit_first_reason(root)}.html"
 
 
 def timed(args: list[str]) -> float:
@@ -310,13 +304,7 @@ def child_serve_update(root: Path) -> dict[str, float]:
 
     preview = Preview(root, quiet=True)
     preview.rebuild()
-    entries = root / "results" / synth.AID / "entries.csv"
-    text = entries.read_text(encoding="utf-8").splitlines()
-    first = text[1].split(",")
-    first[5] = first[5] + "（再复核）"
-    text[1] = ",".join(first)
-    entries.write_text("\n".join(text) + "\n", encoding="utf-8")
-    page = f"assessments/{synth.AID}/units/{first[0]}.html"
+    page = f"assessments/{synth.AID}/units/{synth.edit_first_reason(root, '（再复核）')}.html"
     t = time.perf_counter()
     preview.rebuild()
     preview.ensure(page)  # the page the browser reloads

@@ -240,6 +240,18 @@ def make_project(out: Path, units: int, seed: int = 7, items: int = 80) -> None:
     copy_site_config(out)
 
 
+def edit_first_reason(root: Path, words: str = "（复核）") -> str:
+    """The first deduction's reason in ``root``'s results gets ``words`` more, as a clerk's commit would change
+    one row; the code of the unit it belongs to."""
+    entries = root / "results" / AID / "entries.csv"
+    rows = entries.read_text(encoding="utf-8").splitlines()
+    cells = rows[1].split(",")
+    cells[5] += words
+    rows[1] = ",".join(cells)
+    entries.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return cells[0]
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description="生成基准测试用的合成数据")
     p.add_argument("out", type=Path)

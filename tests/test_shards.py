@@ -73,24 +73,13 @@ def test_shards_built_apart_merge_into_the_same_site_as_one_build(single: Path, 
     assert [p for p in sorted(mine) if mine[p] != theirs[p]] == []
 
 
-def edited_reason(root: Path) -> str:
-    """The first deduction's reason gets more words; the unit it belongs to."""
-    entries = root / "results" / synth.AID / "entries.csv"
-    rows = entries.read_text(encoding="utf-8").splitlines()
-    cells = rows[1].split(",")
-    cells[5] += "（复核）"
-    rows[1] = ",".join(cells)
-    entries.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    return cells[0]
-
-
 def test_a_merge_says_what_changed_since_the_last_site_built_there(tmp_path: Path) -> None:
     """The office's machine built the site; the next data commit is built in shards and merged there. The
     merge says which unit's data changed since that site (not "no change": every page came from a shard)."""
     root = tmp_path / "project"
     synth.make_project(root, UNITS)
     assert kaoping(root, "build", "-q").returncode == 0
-    unit = edited_reason(root)
+    unit = synth.edit_first_reason(root)
     for k in range(1, SHARDS + 1):
         runner = tmp_path / f"runner-{k}"
         synth.make_project(runner, UNITS)

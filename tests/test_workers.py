@@ -492,12 +492,7 @@ def test_a_rebuild_of_a_few_units_makes_the_shared_pages_beside_and_the_same_byt
         ran_in.append(int((tmp_path / "pid").read_text()) != os.getpid())
 
     build()
-    entries = project / "results" / synth.AID / "entries.csv"
-    lines = entries.read_text(encoding="utf-8").splitlines()
-    first = lines[1].split(",")
-    first[5] += "（复核后改正）"
-    lines[1] = ",".join(first)
-    entries.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    synth.edit_first_reason(project, "（复核后改正）")
     build()
     assert ran_in == [False, most is None]
     fresh = tmp_path / "fresh"

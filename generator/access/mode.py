@@ -92,9 +92,9 @@ class AccessMode:
 
     def load(self, root: Path, prepared: Prepared, problems: Problems) -> bool:
         self.accounts = load_accounts(self.accounts_file, root, prepared, problems)
-        if self.accounts is not None and foreign_outputs(self.accounts):
-            # Said before the site is built, not after.
-            problems.error(Loc(self.accounts.file), *foreign_words(foreign_outputs(self.accounts)))
+        foreign = foreign_outputs(self.accounts) if self.accounts is not None else []
+        if self.accounts is not None and foreign:  # said before the site is built, not after
+            problems.error(Loc(self.accounts.file), *foreign_words(foreign))
             self.accounts = None
         return self.accounts is not None
 

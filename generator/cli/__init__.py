@@ -83,14 +83,14 @@ def _dispatch(p: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         return EXIT_INTERRUPTED
     except OSError as exc:
         if exc.errno not in _SAID or args.debug:
-            raise_internal(args.debug)
+            say_internal(args.debug)
             return EXIT_INTERNAL
         # What the system refused (a name too long, no permission, a full disk) where a command did not
         # word it itself: said in words, with the file; never taken for a fault of the program.
         fail(f"{os_error_words(exc)}。")
         return EXIT_DATA
     except Exception:
-        raise_internal(args.debug)
+        say_internal(args.debug)
         return EXIT_INTERNAL
 
 
@@ -100,7 +100,7 @@ _SAID = frozenset(
 )
 
 
-def raise_internal(debug: bool) -> None:
+def say_internal(debug: bool) -> None:
     """Say that the program met what it did not expect (the traceback with ``--debug``)."""
     if debug:
         traceback.print_exc()
@@ -108,18 +108,15 @@ def raise_internal(debug: bool) -> None:
         fail("内部错误：程序遇到了意外情况。请带上 --debug 重新运行，把输出发给维护人员。")
 
 
+def _root_refused(root: str) -> str:
+    """Why ``--root`` cannot be the project (it does not exist, it is a file), or nothing."""
+    if os.path.isdir(root):
+        return ""
+    if os.path.exists(root):  # (False too for a link to nothing, a NUL in the name, a name too long)
+        return f"{root} 是一个文件，不是目录：--root 后面写项目目录（含 rubrics/ 和 results/ 的目录）。"
+    return f"项目目录 {root} 不存在：检查 --root 后面的路径（项目目录是含 rubrics/ 和 results/ 的目录）。"
+
+
 if __name__ == "__main__":
     run()
 
-
-def _root_refused(root: str) -> str:
-    """Why ``--root`` cannot be the project (it does not exist, it is a file), or nothing."""
-    try:
-        if os.path.isdir(root):
-            return ""
-        exists = os.path.lexists(root)
-    except (OSError, ValueError):
-        exists = False
-    if not exists or not os.path.exists(root):
-        return f"项目目录 {root} 不存在：检查 --root 后面的路径（项目目录是含 rubrics/ 和 results/ 的目录）。"
-    return f"{root} 是一个文件，不是目录：--root 后面写项目目录（含 rubrics/ 和 results/ 的目录）。"

@@ -84,22 +84,28 @@ def check_output(root: Path, target: str | Path, *, force: bool, example: str, n
 def _refuse_protected(root: Path, path: Path, target: str | Path) -> None:
     real = Path(os.path.realpath(path))
     project = Path(os.path.realpath(root))
-    for name in PUBLISHED:
+    shown = f"（实际位置 {real}）" if real != path else ""
+    name = _inside(real, project, PUBLISHED)
+    if name is not None:
+        raise OutputRefused(
+            f"没有写入 {target}{shown}：它在项目的 {name}/ 里面，生成或发布网站时会把它一起公开"
+            "（评分表和计算结果含全部单位的数据，评分表还有内部备注）。请写到项目目录以外，或项目目录本身"
+        )
+    name = _inside(real, project, PROTECTED)
+    if name is not None:
+        raise OutputRefused(
+            f"没有写入 {target}{shown}：它在项目的 {name}/ 里面。{name}/ 中的文件由考核办公室维护，"
+            "任何命令都不会用输出文件覆盖它们（加 --force 也不会）。请写到项目目录以外，或项目目录本身"
+        )
+
+
+def _inside(real: Path, project: Path, names: Sequence[str]) -> str | None:
+    """Which of the project's folders ``names`` holds ``real`` (the folder as named, or where its link leads)."""
+    for name in names:
         folders = {project / name, Path(os.path.realpath(project / name))}
         if any(real == folder or folder in real.parents for folder in folders):
-            shown = f"（实际位置 {real}）" if real != path else ""
-            raise OutputRefused(
-                f"没有写入 {target}{shown}：它在项目的 {name}/ 里面，生成或发布网站时会把它一起公开"
-                "（评分表和计算结果含全部单位的数据，评分表还有内部备注）。请写到项目目录以外，或项目目录本身"
-            )
-    for name in PROTECTED:
-        folders = {project / name, Path(os.path.realpath(project / name))}
-        if any(real == folder or folder in real.parents for folder in folders):
-            shown = f"（实际位置 {real}）" if real != path else ""
-            raise OutputRefused(
-                f"没有写入 {target}{shown}：它在项目的 {name}/ 里面。{name}/ 中的文件由考核办公室维护，"
-                "任何命令都不会用输出文件覆盖它们（加 --force 也不会）。请写到项目目录以外，或项目目录本身"
-            )
+            return name
+    return None
 
 
 def _not_a_file(mode: int) -> str:

@@ -7,7 +7,6 @@ The layout is described in :mod:`generator.office.sheetlayout`, the workbook is 
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from generator.data.load import RESULTS_DIR
@@ -34,7 +33,7 @@ def write_sheet(root: Path, aid: str, output: str | Path | None, *, force: bool 
         )
     except OutputRefused as exc:
         return report.stop(Ending.USAGE, f"{exc}。")
-    if Path(target).suffix.lower() != ".xlsx" and not str(target).endswith(("/", os.sep)):
+    if Path(target).suffix.lower() != ".xlsx":  # (a folder, written with / or not, is refused above)
         return report.stop(
             Ending.USAGE,
             f"没有写入 {target}：评分表是 Excel 工作簿，文件名要以 .xlsx 结尾，"

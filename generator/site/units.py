@@ -102,13 +102,12 @@ class UnitFiles:
     def to_remake(self) -> int:
         """How many units the last build's record holds under another key or not at all: about what
         :meth:`sources` makes again (a file changed since it was written adds one)."""
-        files, of = self.record.files, self.keys.of
-        missing: list[None] = [None]
-        remade = 0
-        for o, u in self.units():
-            aid, uid = o.rubric.id, u.unit.id
-            remade += (files.get(f"docs/{paths.unit_page(aid, uid)}") or missing)[0] != of(aid, uid)
-        return remade
+        return sum(self._unlike(self.record, o.rubric.id, u.unit.id) for o, u in self.units())
+
+    def _unlike(self, record: Record, aid: str, uid: str) -> bool:
+        """Whether ``record`` holds the unit's page under another key than this build's, or not at all."""
+        known = record.files.get(f"docs/{paths.unit_page(aid, uid)}")
+        return known is None or known[0] != self.keys.of(aid, uid)
 
     def changes_words(self) -> str:
         """What this build makes again, in the clerk's words: how many units' pages, and which."""
@@ -116,53 +115,39 @@ class UnitFiles:
             return self._merge_words(self.since)
         if not self.reused:
             return f"单位页面：全部 {len(self.remade)} 个重新生成"
-        names = {(o.rubric.id, u.unit.id): u.unit.name for o in self.prepared.outcomes.values() for u in o.units}
-        shown = "、".join(f"{names[k]}（{k[1]}）" for k in self.remade[:10])
-        more = f"等 {len(self.remade)} 个" if len(self.remade) > 10 else ""
-        gone_units, gone_assessments = self._gone(names)
-        changed = f"，重新生成：{shown}{more}" if self.remade else ""
-        if gone_units:
-            more = f" 等 {len(gone_units)} 个" if len(gone_units) > 10 else ""
-            changed += f"；上次有、这次没有的单位：{'、'.join(gone_units[:10])}{more}"
-        if gone_assessments:
-            changed += f"；上次有、这次没有的考核：{'、'.join(gone_assessments)}"
+        names = self._names()
+        changed = f"，重新生成：{_listed(names, self.remade)}" if self.remade else ""
+        for words in self._gone(names, self.record):
+            changed += f"；{words}"
         changed = changed or "，没有单位的数据变化"
         return f"单位页面：{self.reused} 个与上次相同{changed}"
 
     def _merge_words(self, since: Record) -> str:
-        """A merge's pages: how many came from the shards and how many it made itself; and which units' data
+        """A merge's pages: how many came from the shards and how many it made itself; and which units' pages
         changed since the last site built here (the shards' keys say nothing about that)."""
         made = f"，{len(self.remade)} 个由合并生成" if self.remade else ""
         said = f"单位页面：{self.reused} 个取自分片{made}"
         if not since.files:
             return said + "（这里没有上次生成网站的记录，不与上次比较）"
-        names = {(o.rubric.id, u.unit.id): u.unit.name for o in self.prepared.outcomes.values() for u in o.units}
-        missing: list[None] = [None]
-        changed = [
-            k for k in names if (since.files.get(f"docs/{paths.unit_page(*k)}") or missing)[0] != self.keys.of(*k)
-        ]
-        shown = "、".join(f"{names[k]}（{k[1]}）" for k in changed[:10])
-        more = f"等 {len(changed)} 个" if len(changed) > 10 else ""
-        gone_units, gone_assessments = self._gone(names, since)
+        names = self._names()
+        changed = [k for k in names if self._unlike(since, *k)]
         # A unit's page changes with its data, its group, the templates or kaoping itself: "pages", not "data".
-        words = f"页面有变化的单位：{shown}{more}" if changed else ""
+        words = [f"页面有变化的单位：{_listed(names, changed)}"] if changed else []
         if changed and len(changed) == len(names):
-            words = f"全部 {len(names)} 个单位的页面都有变化（数据、模板或 kaoping 的版本变了）"
-        if gone_units:
-            more = f" 等 {len(gone_units)} 个" if len(gone_units) > 10 else ""
-            words += f"{'；' if words else ''}上次有、这次没有的单位：{'、'.join(gone_units[:10])}{more}"
-        if gone_assessments:
-            words += f"{'；' if words else ''}上次有、这次没有的考核：{'、'.join(gone_assessments)}"
-        return f"{said}；与上次的网站相比，{words or '没有单位的页面变化'}"
+            words = [f"全部 {len(names)} 个单位的页面都有变化（数据、模板或 kaoping 的版本变了）"]
+        words += self._gone(names, since)
+        return f"{said}；与上次的网站相比，{'；'.join(words) or '没有单位的页面变化'}"
 
-    def _gone(
-        self, units: Mapping[tuple[str, str], str], record: Record | None = None
-    ) -> tuple[list[str], list[str]]:
-        """What the last build made pages for and this one does not (removed from the data): units by code (with
-        their assessment's when the last build or this one had more than one), and whole assessments."""
+    def _names(self) -> dict[tuple[str, str], str]:
+        return {(o.rubric.id, u.unit.id): u.unit.name for o in self.prepared.outcomes.values() for u in o.units}
+
+    def _gone(self, units: Mapping[tuple[str, str], str], record: Record) -> list[str]:
+        """What ``record`` (the last build's) made pages for and this build does not (removed from the data), in
+        words: units by code (with their assessment's when the last build or this one had more than one), and
+        whole assessments."""
         start = f"docs/{paths.GENERATED}/"
         had: set[tuple[str, str]] = set()
-        for rel in (record or self.record).files:
+        for rel in record.files:
             if rel.startswith(start) and rel.endswith(".md"):
                 parts = rel[len(start) : -len(".md")].split("/")
                 if len(parts) == 3 and parts[1] == "units":
@@ -170,7 +155,13 @@ class UnitFiles:
         before, now = {aid for aid, _ in had}, set(self.prepared.outcomes)
         gone = sorted(k for k in had - set(units) if k[0] in now)
         shown = [f"{uid}（考核 {aid}）" if len(before | now) > 1 else uid for aid, uid in gone]
-        return shown, sorted(before - now)
+        words = []
+        if shown:
+            more = f" 等 {len(shown)} 个" if len(shown) > 10 else ""
+            words.append(f"上次有、这次没有的单位：{'、'.join(shown[:10])}{more}")
+        if before - now:
+            words.append(f"上次有、这次没有的考核：{'、'.join(sorted(before - now))}")
+        return words
 
     def release(self) -> None:
         """Let go of the scored results once every page is made and the search index has its documents: the
@@ -394,3 +385,9 @@ def write_joined_json(outcome: AssessmentOutcome, docs: Path, json_file: str, fr
             assert data.startswith(prefix)
             out.write((b"," if i else b"") + b"{" + data[len(prefix) :].rstrip(b"\n"))
         out.write(b"]}\n")
+
+
+def _listed(names: Mapping[tuple[str, str], str], units: list[tuple[str, str]]) -> str:
+    """Units by name and code, the first ten, and how many in all beyond ten."""
+    shown = "、".join(f"{names[k]}（{k[1]}）" for k in units[:10])
+    return shown + (f"等 {len(units)} 个" if len(units) > 10 else "")
