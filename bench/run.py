@@ -251,6 +251,17 @@ def shards_and_merge(work: Path, units: int, expected: str, shards: int = 2) -> 
     return {"shard": max(times), "merge": merge, "identical": same}
 
 
+def published(project: Path, work: Path, gzip_only: bool) -> dict[str, float]:
+    """``kaoping publish`` into a fresh folder, as it is or ``--gzip-only``: its time, the published size (MB,
+    the files' sizes) and file count."""
+    dest = work / "published"
+    dest.mkdir()
+    seconds = timed(["-m", "generator", "--root", str(project), "publish", *(["--gzip-only"] * gzip_only), str(dest)])
+    files = [p.stat().st_size for p in dest.rglob("*") if p.is_file()]
+    shutil.rmtree(dest)
+    return {"seconds": seconds, "mb": sum(files) / 1024 / 1024, "files": len(files)}
+
+
 def bench_size(units: int, baseline: bool, full: bool = True) -> dict[str, object]:
     work = Path(tempfile.mkdtemp(prefix=f"kaoping-bench-{units}-"))
     try:
@@ -261,6 +272,7 @@ def bench_size(units: int, baseline: bool, full: bool = True) -> dict[str, objec
         row["stats"] = folder_stats(site)
         if not full:
             return row
+        row["published"] = {kind: published(project, work, kind == "gzip-only") for kind in ("plain", "gzip-only")}
         before = tree_hash(site)
         again = run_child(["--build", str(project)])
         row["unchanged"] = again["seconds"]
@@ -402,6 +414,16 @@ def print_tables(rows: list[dict[str, object]]) -> None:
         st = r["stats"]
         assert isinstance(st, dict)
         print("| " + " | ".join([f"{r['units']:,}", *(f"{st[k]:.0f}" for k in columns[1:])]) + " |")
+    print("\nPublished (kaoping publish into a new folder; MB are the files' sizes):\n")
+    print("| units | publish | published | files | publish --gzip-only | published | files |")
+    print("|" + " --- |" * 7)
+    for r in rows:
+        pub = r.get("published")
+        if isinstance(pub, dict):
+            cells = [f"{r['units']:,}"]
+            for kind in ("plain", "gzip-only"):
+                cells += [f"{pub[kind]['seconds']:.1f} s", f"{pub[kind]['mb']:.0f} MB", f"{pub[kind]['files']:,}"]
+            print("| " + " | ".join(cells) + " |")
     columns = ["units", "nothing changed", "identical", "one row changed", "identical to a build from nothing",
                "serve update", "2 shards (slowest) + merge", "merged identical"]
     print("\nRebuilds, each a fresh process (as a data commit on CI):\n")

@@ -1432,3 +1432,15 @@ def test_rules_included_into_an_existing_server_hold_against_its_own_regex_locat
         assert get(other, unit_url(served.private_id, served.unit_b), "unit-a").status == 403
         assert get(other, unit_url(served.private_id, served.unit_a), "unit-a").status == 200
         assert get(other, "/index.html").status == 200
+
+
+def test_a_site_built_with_accounts_is_not_published_compressed_only(
+    served: Served, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Its rules look for each unit's page itself (try_files): with only the .gz, every unit would be refused."""
+    assert json.loads((served.root / "site" / BUILD_STAMP).read_text(encoding="utf-8"))["access"] is True
+    dest = tmp_path / "compressed"
+    code = main(["--root", str(served.root), "publish", "--gzip-only", str(dest)])
+    err = capsys.readouterr().err
+    assert code != 0 and "kaoping build --access" in err, err
+    assert not dest.exists() and not (tmp_path / "compressed.releases").exists()

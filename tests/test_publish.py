@@ -388,8 +388,10 @@ def test_no_site(live: tuple[Path, dict[str, str]], root: Path, capsys: pytest.C
         (lambda site: (site / "search" / "search_index.json").write_text('{"docs": ['), "搜索索引"),
         (lambda site: (site / "search" / "search_index.json").write_text("[]"), "格式不对"),
         (lambda site: (site / "pages" / "link.html").symlink_to("/etc/hostname"), "符号链接"),
+        # A FIFO would hang the copy forever (nothing ever writes to it).
+        (lambda site: os.mkfifo(site / "pages" / "pipe.html"), "不是普通文件的（命名管道"),
     ],
-    ids=["no-index", "no-search-index", "broken-search-index", "wrong-search-index", "symlink"],
+    ids=["no-index", "no-search-index", "broken-search-index", "wrong-search-index", "symlink", "fifo"],
 )
 def test_incomplete_site(
     live: tuple[Path, dict[str, str]],
@@ -402,6 +404,8 @@ def test_incomplete_site(
     releases = snapshot(dest)
     damage(root / "site")
     failed(*publish(root, dest, capsys), words)
+    assert_untouched(dest, before, releases)
+    failed(*publish(root, dest, capsys, "--gzip-only"), words)
     assert_untouched(dest, before, releases)
 
 

@@ -1,7 +1,8 @@
 """How nginx serves the built files: pre-compressed copies, cache headers, the CSV downloads' type.
 
 The same lines go into the ``server { }`` that ``kaoping build --access`` writes and into the one the README
-shows for a public site (``server_lines``). They need nothing beyond Debian's ``nginx-light``:
+shows for a public site (``server_lines``). They need nothing beyond Debian's ``nginx-light``, except for a
+copy published with ``kaoping publish --gzip-only`` (``gunzip``, in Debian's ``nginx``):
 
 - ``gzip_static``: the build writes ``page.html.gz`` beside ``page.html`` (:mod:`generator.site.compress`);
   nginx sends it to browsers that accept gzip. Small files without a ``.gz`` are compressed on the fly.
@@ -24,10 +25,25 @@ REVALIDATE = 'add_header Cache-Control "no-cache";'
 CHARSET_TYPES = "text/css text/plain text/xml text/csv application/javascript application/json"
 
 
-def compression_lines() -> list[str]:
+def compression_lines(gzip_only: bool = False) -> list[str]:
+    """``gzip_only``: for a copy published with ``kaoping publish --gzip-only``, where most text files exist
+    only as ``.gz``: always sent, and decompressed for a client that does not accept gzip (``gunzip``: Debian's
+    ``nginx`` package, not ``nginx-light``)."""
+    static = (
+        [
+            "# 发布目录中的文本文件只有压缩好的 .gz（kaoping publish --gzip-only）：总是发送 .gz，",
+            "# 不接受 gzip 的客户端由 nginx 解压后发送（gunzip 模块：Debian 的 nginx 软件包有，nginx-light 没有）。",
+            "gzip_static always;",
+            "gunzip on;",
+        ]
+        if gzip_only
+        else [
+            "# 生成时已压缩好的文件（.gz）：浏览器接受 gzip 时直接发送；其余文本文件即时压缩。",
+            "gzip_static on;",
+        ]
+    )
     return [
-        "# 生成时已压缩好的文件（.gz）：浏览器接受 gzip 时直接发送；其余文本文件即时压缩。",
-        "gzip_static on;",
+        *static,
         "gzip on;",
         "gzip_vary on;",
         f"gzip_types {GZIP_TYPES};",
@@ -56,10 +72,10 @@ def cache_lines() -> list[str]:
     ]
 
 
-def server_lines() -> list[str]:
+def server_lines(gzip_only: bool = False) -> list[str]:
     """Compression, cache headers and the CSV type, for a ``server { }`` (after ``charset utf-8;``)."""
     return [
-        *compression_lines(),
+        *compression_lines(gzip_only),
         "",
         *cache_lines(),
         "",
@@ -68,9 +84,9 @@ def server_lines() -> list[str]:
     ]
 
 
-def public_server(root: str, listen: str = "80", server_name: str = "_") -> str:
+def public_server(root: str, listen: str = "80", server_name: str = "_", gzip_only: bool = False) -> str:
     """A whole ``server { }`` for a public site (no accounts): the README's example, and the one the
-    Lighthouse measurement serves the bundled site with."""
+    Lighthouse measurement serves the bundled site with; ``gzip_only`` for a copy published so."""
     lines = [
         f"listen {listen};",
         f"server_name {server_name};",
@@ -82,6 +98,6 @@ def public_server(root: str, listen: str = "80", server_name: str = "_") -> str:
         f"charset_types {CHARSET_TYPES};",
         "disable_symlinks on from=$document_root;",
         "",
-        *server_lines(),
+        *server_lines(gzip_only),
     ]
     return "server {\n" + "".join(f"    {line}\n" if line else "\n" for line in lines) + "}\n"

@@ -185,7 +185,10 @@ def cmd_publish(args: argparse.Namespace) -> int:
     from generator.office.publish import PublishError, PublishInterrupted, publish
 
     try:
-        done = publish(Path(args.root), Path(args.destination), force=args.force, progress=ProgressPrinter())
+        done = publish(
+            Path(args.root), Path(args.destination), force=args.force, progress=ProgressPrinter(),
+            gzip_only=args.gzip_only,
+        )
     except PublishError as exc:
         fail(f"发布失败：{exc}\n发布目录 {exc.destination} 没有改动。")
         return EXIT_DATA

@@ -76,14 +76,17 @@ class PublishInterrupted(Exception):
         self.switched = switched
 
 
-def publish(root: Path, destination: Path, *, force: bool = False, progress: Progress | None = None) -> Published:
+def publish(
+    root: Path, destination: Path, *, force: bool = False, progress: Progress | None = None, gzip_only: bool = False
+) -> Published:
     """Copy ``root/site`` to ``destination`` atomically; what was done (its ``notes`` are warnings).
 
-    A site built from an older commit than the published one is refused unless ``force``. Raises
+    A site built from an older commit than the published one is refused unless ``force``. ``gzip_only``: text
+    files published compressed only (:mod:`generator.office.publishgzip`). Raises
     :class:`PublishError` (DEST is as it was; its ``destination`` set) or :class:`PublishInterrupted`.
     """
     dest = Path(os.path.abspath(destination))
-    state = _State(force=force)
+    state = _State(force=force, gzip_only=gzip_only)
     try:
         with terminate_as_interrupt() as state.stop:
             return _publish(root.resolve(), dest, state, progress or Progress())
@@ -101,6 +104,7 @@ class _State:
 
     switched: bool = False
     force: bool = False
+    gzip_only: bool = False
     #: Asked before DEST switches: a stop whose KeyboardInterrupt Python lost still stops the publish.
     stop: Stop = field(default_factory=Stop)
 
@@ -136,7 +140,7 @@ def _publish_release(root: Path, site_dir: Path, dest: Path, state: _State, prog
                 releases.mkdir()
                 made_releases = True
                 os.chmod(releases, 0o755)
-            digest = copy_locked(root, site_dir, temp, done, progress)
+            digest = copy_locked(root, site_dir, temp, done, progress, state.gzip_only)
             done.notes += _check_order(root, temp, dest, state)
             if current is not None and current.endswith("-" + digest[:12]) and (releases / current).is_dir():
                 done.release, done.unchanged = current, True
@@ -175,7 +179,7 @@ def _publish_plain(root: Path, site_dir: Path, dest: Path, state: _State, progre
     old = dest.parent / f".{dest.name}{TEMP_MARK}old-{mark}"
     try:
         try:
-            copy_locked(root, site_dir, new, done, progress)
+            copy_locked(root, site_dir, new, done, progress, state.gzip_only)
             done.notes += _check_order(root, new, dest, state)
             _mark(new)
             os.sync()

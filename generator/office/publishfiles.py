@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.office import publishgzip
 from generator.site import stamp
 from generator.site.build import build_lock
 from generator.site.progress import Progress
@@ -247,7 +248,9 @@ def prune(releases: Path, keep: list[str]) -> tuple[list[str], list[str], list[s
 # -- copying ------------------------------------------------------------------------------------------
 
 
-def copy_locked(root: Path, site_dir: Path, target: Path, done: Published, progress: Progress) -> str:
+def copy_locked(
+    root: Path, site_dir: Path, target: Path, done: Published, progress: Progress, gzip_only: bool = False
+) -> str:
     """Copy site/ while no build can replace it (the project's build lock)."""
     with contextlib.ExitStack() as stack:
         try:
@@ -257,12 +260,14 @@ def copy_locked(root: Path, site_dir: Path, target: Path, done: Published, progr
                 f"无法在项目目录 {root} 建立锁文件（{exc.strerror or exc}），不能确认没有正在进行的生成"
             ) from exc
         check_site(site_dir)
-        return copy_site(site_dir, target, done)
+        if gzip_only and publishgzip.built_with_access(site_dir):
+            raise PublishError(publishgzip.ACCESS_WORDS)
+        return copy_site(site_dir, target, done, gzip_only)
 
 
-def copy_site(source: Path, target: Path, done: Published | None = None) -> str:
+def copy_site(source: Path, target: Path, done: Published | None = None, gzip_only: bool = False) -> str:
     """Copy every file of ``source`` into the new folder ``target``, readable by the web server (folders 755,
-    files 644, times kept). Returns the SHA-256 of the whole content (names and bytes)."""
+    files 644, times kept); ``gzip_only``: see :mod:`generator.office.publishgzip`. The SHA-256 of the whole."""
     total = hashlib.sha256()
     os.mkdir(target)
     os.chmod(target, 0o755)
@@ -271,17 +276,20 @@ def copy_site(source: Path, target: Path, done: Published | None = None) -> str:
         rel = here.relative_to(source)
         subfolders.sort()
         for name in [*subfolders, *files]:
-            if (here / name).is_symlink():
-                raise PublishError(
-                    f"网站中有符号链接 {here / name}，不发布。网站应当只有普通文件，重新运行 kaoping build"
-                )
+            path = here / name
+            if path.is_symlink() or not (path.is_file() or path.is_dir()):  # a FIFO would hang the copy
+                kind = "符号链接" if path.is_symlink() else "不是普通文件的（命名管道、设备等）"
+                raise PublishError(f"网站中有{kind} {path}，不发布。网站应当只有普通文件，重新运行 kaoping build")
         for name in subfolders:
             os.mkdir(target / rel / name)
             os.chmod(target / rel / name, 0o755)
+        present = set(files) if gzip_only else None
         for name in sorted(files):
             if rel == Path(".") and name == stamp.PUBLISHED_MARKER:
                 continue  # each publish writes its own
-            digest, size = _copy_file(here / name, target / rel / name)
+            if (placed := publishgzip.place(here / name, target / rel / name, present, _copy_file)) is None:
+                continue
+            name, digest, size = placed
             total.update(f"{(rel / name).as_posix()}\0{digest}\n".encode())
             if done is not None:
                 done.files += 1

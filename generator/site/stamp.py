@@ -116,13 +116,16 @@ def head_commit(repo: Path) -> tuple[str, datetime.datetime] | None:
     return parts[0], datetime.datetime.fromtimestamp(int(parts[1]), datetime.UTC)
 
 
-def build_stamp(root: Path) -> dict[str, str | None]:
+def build_stamp(root: Path, access: bool = False) -> dict[str, str | bool | None]:
+    """The build's stamp; ``access``: built with ``--access`` (``"access": true``, which ``kaoping publish
+    --gzip-only`` refuses), else no such field."""
     head = head_commit(root)
-    return {
+    found: dict[str, str | bool | None] = {
         "commit": head[0] if head else None,
         "commit_time": _text(head[1]) if head else None,
         "built_at": _text(now()),
     }
+    return {**found, "access": True} if access else found
 
 
 def marker(stamp: Mapping[str, Any], published_by: str) -> dict[str, Any]:
