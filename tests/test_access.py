@@ -384,6 +384,27 @@ def test_settings_from_the_file_and_the_environment(tmp_path: Path, monkeypatch:
     assert any(t.startswith("环境变量 KAOPING_SITE_ROOT:") for t in found), found
 
 
+def test_the_compressed_only_setting_is_yes_or_no(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (a, _), _ = first_units()
+    folder = tmp_path / "project" / "access"
+    folder.mkdir(parents=True)
+    fake_published(tmp_path / "www")
+    lines = ("账号,密码,单位代码", f"unit-a,Aa-1234-xy,{a}", "office,Oo-9012-xy,*")
+    for written, expected in (("", False), ("只发布压缩文件 = 是\n", True), ("gzip_only = No\n", False)):
+        (folder / "server.txt").write_text(f"网站目录 = {tmp_path / 'www'}\n{written}", encoding="utf-8")
+        accounts, problems = load(tmp_path, *lines)
+        assert accounts is not None and accounts.settings.gzip_only is expected, (written, texts(problems))
+    monkeypatch.setenv("KAOPING_GZIP_ONLY", "yes")
+    accounts, problems = load(tmp_path, *lines)
+    assert accounts is not None and accounts.settings.gzip_only
+    monkeypatch.delenv("KAOPING_GZIP_ONLY")
+    (folder / "server.txt").write_text(f"网站目录 = {tmp_path / 'www'}\n只发布压缩文件 =  也许\n", encoding="utf-8")
+    accounts, problems = load(tmp_path, *lines)
+    assert accounts is None
+    found = texts(problems)
+    assert any(t.startswith("access/server.txt:2:12:") and "「也许」不是 是 或 否" in t for t in found), found
+
+
 # --------------------------------------------------------------------------------------------
 # The site root: only a folder kaoping publish made; every refusal writes nothing
 # --------------------------------------------------------------------------------------------
@@ -1437,10 +1458,11 @@ def test_rules_included_into_an_existing_server_hold_against_its_own_regex_locat
 def test_a_site_built_with_accounts_is_not_published_compressed_only(
     served: Served, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Its rules look for each unit's page itself (try_files): with only the .gz, every unit would be refused."""
-    assert json.loads((served.root / "site" / BUILD_STAMP).read_text(encoding="utf-8"))["access"] is True
+    """Its configuration is for plain files (gzip_static on, no gunzip): a client that does not accept gzip
+    would find nothing. (With 只发布压缩文件 = 是 it may be: tests/test_gzip_only.py.)"""
+    assert json.loads((served.root / "site" / BUILD_STAMP).read_text(encoding="utf-8"))["access"] == "plain"
     dest = tmp_path / "compressed"
     code = main(["--root", str(served.root), "publish", "--gzip-only", str(dest)])
     err = capsys.readouterr().err
-    assert code != 0 and "kaoping build --access" in err, err
+    assert code != 0 and "kaoping build --access" in err and "只发布压缩文件 = 是" in err, err
     assert not dest.exists() and not (tmp_path / "compressed.releases").exists()

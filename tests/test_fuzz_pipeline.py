@@ -242,8 +242,9 @@ def test_the_generator_makes_varied_data() -> None:
         "types": 0,
     }
 
+    # The same 40 projects every run: a random 40 sometimes had no veto at all (the guard failed by chance).
     @given(generated())
-    @settings(max_examples=40)
+    @settings(max_examples=40, derandomize=True)
     def sample(gen: Generated) -> None:
         for name in ("entries", "bonus", "penalties", "vetoes"):
             seen[name] += bool(gen.files[name])

@@ -7,32 +7,41 @@ browser and as a script read it:
 - the copy leaves out each file whose ``.gz`` is there, and holds a unit's page and JSON compressed only;
   it is far smaller than ``site/``;
 - in Chromium the search box finds pages and a unit's page opens, with no error and no request outside;
-- a site built for accounts (``--access``) is refused, and nothing is published.
+- a site built for accounts (``--access``) whose configuration says ``只发布压缩文件 = 是`` is published with an
+  empty placeholder under each name (its rules look for the file): a unit reads its own page and JSON with or
+  without gzip, and is refused another unit's; the office reads every file; a sign-in is still asked for;
+- one built for accounts with a configuration for plain files is refused, and nothing is published.
 """
 
 from __future__ import annotations
 
+import base64
 import gzip
+import http.client
 import json
 import mimetypes
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest_site import BuiltSite, built_site
+from conftest_site import BuiltSite, built_site, copy_project
 from playwright.sync_api import Browser
-from test_access import NGINX, NO_NGINX, free_port, running_nginx, wrapper_config
+from test_access import NGINX, NO_NGINX, free_port, running_nginx, wrapper_config, write_accounts
 from test_browser import CHROMIUM, browser, open_page  # noqa: F401 (fixtures)
 from test_publish import make_site
 from test_search_browser import SearchBox, check_queries, queries
 from test_serving import fetch
 
 from generator.access import serving
+from generator.access.mode import AccessMode
 from generator.cli import main
+from generator.data.pipeline import prepare
 from generator.office import publishgzip
 from generator.office.publish import publish
-from generator.site import compress, paths
+from generator.site import compress, paths, views
+from generator.site.build import Progress, build
 from generator.site.stamp import BUILD_STAMP
 
 pytestmark = pytest.mark.slow
@@ -52,22 +61,30 @@ def copy(site: BuiltSite, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return dest
 
 
-@pytest.fixture(scope="module")
-def port(copy: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+def serve(folder: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    """``folder`` served by nginx with the lines for a compressed copy; its port."""
     assert NGINX.exists(), NO_NGINX
-    folder = tmp_path_factory.mktemp("nginx")
     number = free_port()
-    server = serving.public_server(str(copy), f"127.0.0.1:{number}", "localhost", gzip_only=True)
-    conf = wrapper_config(folder, "".join(f"    {line}\n" for line in server.splitlines()))
+    server = serving.public_server(str(folder), f"127.0.0.1:{number}", "localhost", gzip_only=True)
+    conf = wrapper_config(tmp_path_factory.mktemp("nginx"), "".join(f"    {line}\n" for line in server.splitlines()))
     with running_nginx(conf, number):
         yield number
 
 
+@pytest.fixture(scope="module")
+def port(copy: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    yield from serve(copy, tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def port_of_site(site: BuiltSite, tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    """The same lines serving site/ itself (every file, and its .gz): a rollback to a plainly published release."""
+    yield from serve(site.site, tmp_path_factory)
+
+
 def site_files(site: Path) -> list[Path]:
     """What a reader can ask for: every file of site/ but the build's stamp and the pre-compressed copies."""
-    return sorted(
-        p for p in site.rglob("*") if p.is_file() and not p.name.startswith(".") and p.suffix != ".gz"
-    )
+    return sorted(p for p in site.rglob("*") if p.is_file() and not p.name.startswith(".") and p.suffix != ".gz")
 
 
 def expected_type(path: Path) -> str:
@@ -78,7 +95,11 @@ def expected_type(path: Path) -> str:
     return kind
 
 
-def test_every_file_answers_with_its_own_bytes_with_or_without_gzip(site: BuiltSite, port: int) -> None:
+@pytest.mark.parametrize("served", ["port", "port_of_site"], ids=["compressed-copy", "plain-site"])
+def test_every_file_answers_with_its_own_bytes_with_or_without_gzip(
+    site: BuiltSite, served: str, request: pytest.FixtureRequest
+) -> None:
+    port = request.getfixturevalue(served)
     files = site_files(site.site)
     assert len(files) > 200
     wrong = []
@@ -130,16 +151,17 @@ def test_the_copy_holds_each_text_file_once_and_is_far_smaller(site: BuiltSite, 
     for unit in outcome.units:
         page, data = units / f"{unit.unit.id}.html", units / f"{unit.unit.id}.json"
         assert not page.exists() and not data.exists(), unit.unit.id
-        assert gzip.decompress(page.with_name(page.name + ".gz").read_bytes()) == (
-            site.site / page.relative_to(copy)
-        ).read_bytes()
+        assert (
+            gzip.decompress(page.with_name(page.name + ".gz").read_bytes())
+            == (site.site / page.relative_to(copy)).read_bytes()
+        )
         assert (units / f"{unit.unit.id}.xlsx").is_file(), "工作簿本来就是压缩的，照常发布"
     for path in copy.rglob("*.gz"):
         if path.name == "sitemap.xml.gz":
             continue  # MkDocs' own, published as it is
         assert path.stat().st_mtime_ns == (site.site / path.relative_to(copy).with_suffix("")).stat().st_mtime_ns
     assert (copy / "index.html").is_file(), "nginx 的 index 要找到 index.html 本身"
-    assert "access" not in json.loads((site.site / BUILD_STAMP).read_text(encoding="utf-8"))
+    assert json.loads((site.site / BUILD_STAMP).read_text(encoding="utf-8"))["access"] == "none"
     size = sum(p.stat().st_size for p in copy.rglob("*") if p.is_file())
     full = sum(p.stat().st_size for p in site.site.rglob("*") if p.is_file())
     assert size < full / 2, f"只发布压缩文件的目录 {size} 字节，site/ {full} 字节"
@@ -163,21 +185,34 @@ def test_a_reader_searches_and_opens_a_unit_page(browser: Browser, site: BuiltSi
     watch.check()
 
 
-def test_a_site_built_for_accounts_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize("access", ["plain", "gzip-only"])
+def test_a_site_built_for_accounts(access: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """With a configuration for plain files: refused (nginx would not decompress for a client that does not
+    accept gzip). With one for a compressed copy: each name left out has an empty placeholder."""
     root = tmp_path / "project"
     root.mkdir()
-    make_site(root, "v1", built={"commit": None, "commit_time": None, "built_at": "2026-12-01T08:00:00Z"})
+    make_site(root, "v1", built=PUBLIC)
     stamp = root / "site" / BUILD_STAMP
-    stamp.write_text(json.dumps({**json.loads(stamp.read_text()), "access": True}))
+    stamp.write_text(json.dumps({**json.loads(stamp.read_text()), "access": access}))
     dest = tmp_path / "www" / "kaoping"
     dest.parent.mkdir()
     code = main(["--root", str(root), "publish", "--gzip-only", str(dest)])
     err = capsys.readouterr().err
-    assert code != 0 and "kaoping build --access" in err and "去掉 --gzip-only" in err, err
-    assert sorted(os.listdir(dest.parent)) == [], "什么也不应当发布"
-    # Without --gzip-only the same site is published as it is.
-    assert main(["--root", str(root), "publish", str(dest)]) == 0
-    assert (dest / "index.html").is_file() and (dest / "pages" / "p1.html").is_file()
+    if access == "plain":
+        assert code != 0 and "kaoping build --access" in err and "只发布压缩文件 = 是" in err, err
+        assert sorted(os.listdir(dest.parent)) == [], "什么也不应当发布"
+        # Without --gzip-only the same site is published as it is.
+        assert main(["--root", str(root), "publish", str(dest)]) == 0
+        assert (dest / "index.html").is_file() and (dest / "pages" / "p1.html").read_bytes()
+        return
+    assert code == 0, err
+    index = dest / "search" / "search_index.json"
+    assert index.is_file() and index.stat().st_size == 0, "留下的同名空文件供访问规则查找"
+    assert json.loads(gzip.decompress(index.with_name(index.name + ".gz").read_bytes()))["docs"]
+    assert (dest / "index.html").read_bytes() == (root / "site" / "index.html").read_bytes()
+
+
+PUBLIC = {"commit": None, "commit_time": None, "built_at": "2026-12-01T08:00:00Z", "access": "none"}
 
 
 def test_publishing_again_changes_nothing_and_switching_makes_a_release(
@@ -185,15 +220,160 @@ def test_publishing_again_changes_nothing_and_switching_makes_a_release(
 ) -> None:
     root = tmp_path / "project"
     root.mkdir()
-    make_site(root, "v1", built={"commit": None, "commit_time": None, "built_at": "2026-12-01T08:00:00Z"})
+    make_site(root, "v1", built=PUBLIC)
     dest = tmp_path / "www" / "kaoping"
     dest.parent.mkdir()
     assert main(["--root", str(root), "publish", "--gzip-only", str(dest)]) == 0
+    said = capsys.readouterr().out
+    assert "gzip_static always; 和 gunzip on;" in said and "head -c 10" in said, "应当说明服务器要怎样设置、怎样检查"
     first = os.readlink(dest)
     assert (dest / "index.html").is_file() and not (dest / "search" / "search_index.json").exists()
     assert json.loads(gzip.decompress((dest / "search" / "search_index.json.gz").read_bytes()))["docs"]
-    capsys.readouterr()
+    assert json.loads((dest / ".kaoping-published").read_text(encoding="utf-8"))["gzip_only"] is True
     assert main(["--root", str(root), "publish", "--gzip-only", str(dest)]) == 0
     assert "相同，没有改动" in capsys.readouterr().out and os.readlink(dest) == first
     assert main(["--root", str(root), "publish", str(dest)]) == 0
     assert os.readlink(dest) != first and (dest / "search" / "search_index.json").is_file()
+    assert json.loads((dest / ".kaoping-published").read_text(encoding="utf-8"))["gzip_only"] is False
+    assert "gzip_static always" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("built", [None, {k: v for k, v in PUBLIC.items() if k != "access"}], ids=["none", "older"])
+def test_a_site_that_does_not_say_how_it_is_served_is_refused(
+    built: dict[str, str | None] | None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No stamp, or one written by an earlier kaoping (which may have been built with --access)."""
+    root = tmp_path / "project"
+    root.mkdir()
+    make_site(root, "v1", built=built)
+    dest = tmp_path / "www" / "kaoping"
+    dest.parent.mkdir()
+    assert main(["--root", str(root), "publish", "--gzip-only", str(dest)]) != 0
+    err = capsys.readouterr().err
+    assert "没有写明它是否按账号限制访问" in err and "重新运行 kaoping build" in err, err
+    assert os.listdir(dest.parent) == []
+
+
+def test_odd_files_beside_their_copies(tmp_path: Path) -> None:
+    """A page edited by hand after the build (its .gz is stale), and a folder named as a page's copy."""
+    root = tmp_path / "project"
+    root.mkdir()
+    site = make_site(root, "v1", built=PUBLIC)
+    edited, packed = site / "assets" / "big.css", site / "assets" / "big.css.gz"
+    edited.write_text("body { color: red; }\n" * 400)
+    packed.write_bytes(compress.gzip_bytes(edited.read_bytes()))
+    os.utime(packed, ns=(edited.stat().st_atime_ns, edited.stat().st_mtime_ns))
+    same = site / "assets" / "same.css"  # a copy made otherwise (another time) but of the same bytes
+    same.write_text("p { margin: 0; }\n" * 400)
+    same.with_name("same.css.gz").write_bytes(compress.gzip_bytes(same.read_bytes()))
+    os.utime(same, ns=(0, 10**18))
+    edited.write_text("body { color: blue; }\n" * 400)  # edited after the build: the copy is stale
+    (site / "pages" / "folder.html").write_text("<p>文件夹同名</p>\n" * 200)
+    (site / "pages" / "folder.html.gz").mkdir()
+    dest = tmp_path / "www" / "kaoping"
+    dest.parent.mkdir()
+    dest.mkdir()
+    assert main(["--root", str(root), "publish", "--gzip-only", str(dest)]) == 0
+    assert not (dest / "assets" / "big.css").exists()
+    assert gzip.decompress((dest / "assets" / "big.css.gz").read_bytes()) == edited.read_bytes(), "应当发布改动后的内容"
+    assert not (dest / "assets" / "same.css").exists()
+    assert gzip.decompress((dest / "assets" / "same.css.gz").read_bytes()) == same.read_bytes()
+    assert (dest / "pages" / "folder.html").read_bytes() == (site / "pages" / "folder.html").read_bytes()
+    assert (dest / "pages" / "folder.html.gz").is_dir()
+
+
+# -- a site for accounts, published compressed only, behind the configuration kaoping writes ----------------
+
+PASSWORDS = {"unit-a": "Aa-7381-dj", "unit-b": "Bb-2946-dj", "office": "Kh!5120-admin"}
+
+
+@dataclass
+class Guarded:
+    root: Path
+    port: int
+    copy: Path
+    aid: str
+    unit_a: str
+    unit_b: str
+
+
+@pytest.fixture(scope="module")
+def guarded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Guarded]:
+    """The bundled data built with accounts and ``只发布压缩文件 = 是``, published ``--gzip-only`` to the site root
+    and served by nginx with the configuration the build wrote (``kaoping.conf``)."""
+    assert NGINX.exists(), NO_NGINX
+    scratch = tmp_path_factory.mktemp("guarded")
+    root = copy_project(scratch / "project")
+    outcome = views.ordered(prepare(root).outcomes)[0]
+    unit_a, unit_b = outcome.units[0].unit.id, outcome.units[1].unit.id
+    accounts_file = write_accounts(
+        root / "access",
+        "账号,密码,单位代码,姓名",
+        f"unit-a,{PASSWORDS['unit-a']},{unit_a},张某",
+        f"unit-b,{PASSWORDS['unit-b']},{unit_b},李某",
+        f"office,{PASSWORDS['office']},考核办公室,考核办公室",
+    )
+    port = free_port()
+    site_root = scratch / "www" / "site"
+    site_root.parent.mkdir()
+    (root / "access" / "server.txt").write_text(
+        f"listen = 127.0.0.1:{port}\n网站目录 = {site_root}\n只发布压缩文件 = 是\n", encoding="utf-8"
+    )
+    result = build(root, progress=Progress(quiet=True), access=AccessMode(accounts_file))
+    assert result.ok, "\n".join(str(p) for p in result.problems.sorted())
+    assert json.loads((root / "site" / BUILD_STAMP).read_text(encoding="utf-8"))["access"] == "gzip-only"
+    assert main(["--root", str(root), "publish", "--gzip-only", str(site_root)]) == 0
+    conf = root / "access" / "nginx" / "kaoping.conf"
+    assert "gzip_static always;" in conf.read_text(encoding="utf-8")
+    folder = scratch / "nginx"
+    folder.mkdir()
+    with running_nginx(wrapper_config(folder, f"    include {conf};\n"), port):
+        yield Guarded(root, port, site_root, outcome.rubric.id, unit_a, unit_b)
+
+
+def ask(g: Guarded, path: str, account: str | None, gzip_ok: bool) -> tuple[int, bytes]:
+    """Status and body (decompressed when sent compressed) of ``path`` asked by ``account`` (None: no sign-in)."""
+    connection = http.client.HTTPConnection("127.0.0.1", g.port, timeout=10)
+    try:
+        connection.putrequest("GET", path, skip_accept_encoding=True)
+        if gzip_ok:
+            connection.putheader("Accept-Encoding", "gzip")
+        if account is not None:
+            secret = base64.b64encode(f"{account}:{PASSWORDS[account]}".encode()).decode()
+            connection.putheader("Authorization", f"Basic {secret}")
+        connection.endheaders()
+        reply = connection.getresponse()
+        body = reply.read()
+        packed = reply.getheader("Content-Encoding") == "gzip"
+        return reply.status, gzip.decompress(body) if packed else body
+    finally:
+        connection.close()
+
+
+def test_under_accounts_a_unit_reads_its_own_pages_and_no_other(guarded: Guarded) -> None:
+    site = guarded.root / "site"
+    pages = {u: "/" + paths.html_path(paths.unit_page(guarded.aid, u)) for u in (guarded.unit_a, guarded.unit_b)}
+    data = {u: "/" + paths.unit_json(guarded.aid, u) for u in (guarded.unit_a, guarded.unit_b)}
+    for kind in (pages, data):
+        own, other = kind[guarded.unit_a], kind[guarded.unit_b]
+        for gzip_ok in (False, True):
+            status, body = ask(guarded, own, "unit-a", gzip_ok)
+            assert status == 200 and body == (site / own[1:]).read_bytes(), (own, gzip_ok)
+            assert ask(guarded, other, "unit-a", gzip_ok)[0] == 403, (other, gzip_ok)
+            assert ask(guarded, own, None, gzip_ok)[0] == 401, "没有登录时应当要求登录"
+            assert ask(guarded, own + ".gz", "unit-b", gzip_ok)[0] == 403, "压缩文件也受同样的规则保护"
+    # The placeholder the rule looks for is empty, and never what is sent.
+    placeholder = guarded.copy / paths.html_path(paths.unit_page(guarded.aid, guarded.unit_a))
+    assert placeholder.is_file() and placeholder.stat().st_size == 0
+
+
+def test_under_accounts_the_office_reads_every_file_as_it_is(guarded: Guarded) -> None:
+    site = guarded.root / "site"
+    wrong = []
+    for file in site_files(site):
+        path = "/" + file.relative_to(site).as_posix()
+        for gzip_ok in (False, True):
+            status, body = ask(guarded, path, "office", gzip_ok)
+            if status != 200 or body != file.read_bytes():
+                wrong.append(f"{path}（gzip {gzip_ok}）：{status}，{len(body)} 字节")
+    assert not wrong, "\n".join(wrong[:20])

@@ -205,6 +205,24 @@ def test_the_same_site_again_changes_nothing(root: Path, www: Path, capsys: pyte
     assert out == f"网站与当前发布的版本 kaoping.releases/{first} 相同，没有改动。\n"
     assert release_names(dest) == [first] and current(dest) == first
     assert leftovers(dest) == []
+    # Built again from the same data: only the build's stamp is new, and the site is the same.
+    again = {"commit": None, "commit_time": None, "built_at": "2099-01-01T00:00:00Z"}
+    (root / "site" / BUILD_STAMP).write_text(json.dumps(again))
+    assert publish(root, dest, capsys)[:2] == (0, f"网站与当前发布的版本 kaoping.releases/{first} 相同，没有改动。\n")
+    (root / "site" / "pages" / "p1.html").write_text("<p>改动</p>\n")
+    assert publish(root, dest, capsys)[0] == 0 and current(dest) != first
+
+
+def test_a_name_that_is_not_utf8_is_published(root: Path, www: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    name = os.fsdecode(b"\xb5\xa5\xce\xbb.html")  # 单位 in GBK, as a file copied from a Windows share
+    (root / "site" / "pages" / name).write_text("<p>GBK 文件名</p>\n")
+    built = {"commit": None, "commit_time": None, "built_at": "2026-12-01T08:00:00Z", "access": "none"}
+    (root / "site" / BUILD_STAMP).write_text(json.dumps(built))
+    for options in ((), ("--gzip-only",)):
+        dest = www / ("gz" if options else "plain")
+        code, _, err = publish(root, dest, capsys, *options)
+        assert code == 0, err
+        assert (dest / "pages" / name).read_bytes() == (root / "site" / "pages" / name).read_bytes()
 
 
 def test_old_releases_are_pruned(root: Path, www: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -405,6 +423,8 @@ def test_incomplete_site(
     damage(root / "site")
     failed(*publish(root, dest, capsys), words)
     assert_untouched(dest, before, releases)
+    built = {"commit": None, "commit_time": None, "built_at": "2026-12-01T08:00:00Z", "access": "none"}
+    (root / "site" / BUILD_STAMP).write_text(json.dumps(built))  # (--gzip-only needs to know how it is served)
     failed(*publish(root, dest, capsys, "--gzip-only"), words)
     assert_untouched(dest, before, releases)
 
@@ -838,6 +858,11 @@ def test_build_times_decide_outside_git(root: Path, www: Path, capsys: pytest.Ca
     code, _, err = publish(root, dest, capsys, "--force")
     assert code == 0 and "已按 --force" in err
     assert marker_of(dest)["built_at"] is None
+    # A stamp that cannot be read, published all the same: the marker says nothing of the build.
+    (root / "site" / BUILD_STAMP).write_text("{不是 JSON")
+    code, _, err = publish(root, dest, capsys, "--force")
+    assert code == 0 and "无法读取" in err and "已按 --force" in err, err
+    assert marker_of(dest)["built_at"] is None and "Traceback" not in err
 
 
 def test_an_unreadable_marker_stops_the_publish(root: Path, www: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -94,6 +94,15 @@ def test_a_merge_says_what_changed_since_the_last_site_built_there(tmp_path: Pat
     again = kaoping(root, "merge")
     assert again.returncode == 0, again.stderr
     assert f"单位页面：{UNITS} 个取自分片；与上次的网站相比，没有单位的页面变化" in again.stderr, again.stderr
+    # The unit template changed here after the shards were built: the merge makes every page itself, and says
+    # that every unit's page changed, and why it may have (not a list of 200 names).
+    template = root / "site_templates" / "unit.md.j2"
+    template.write_text(template.read_text(encoding="utf-8") + "\n<!-- 模板改动 -->\n", encoding="utf-8")
+    remade = kaoping(root, "merge")
+    assert remade.returncode == 0, remade.stderr
+    assert f"个由合并生成；与上次的网站相比，全部 {UNITS} 个单位的页面都有变化（数据、模板或 kaoping 的版本变了）" in (
+        remade.stderr
+    ), remade.stderr
 
 
 def test_a_shard_built_where_the_site_is_leaves_the_next_build_nothing_to_redo(tmp_path: Path) -> None:

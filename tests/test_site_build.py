@@ -85,8 +85,8 @@ def test_a_second_build_of_the_same_data_is_byte_identical(built: BuiltSite) -> 
 def test_the_site_says_what_it_was_built_from(built: BuiltSite) -> None:
     # The copy is not in a git repository: no commit, and the time of the build.
     data = json.loads((built.site / BUILD_STAMP).read_text(encoding="utf-8"))
-    assert set(data) == {"commit", "commit_time", "built_at"}
-    assert data["commit"] is None and data["commit_time"] is None
+    assert set(data) == {"commit", "commit_time", "built_at", "access"}
+    assert data["commit"] is None and data["commit_time"] is None and data["access"] == "none"
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", data["built_at"])
 
 

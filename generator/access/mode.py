@@ -102,3 +102,8 @@ class AccessMode:
         if self.accounts is None:
             raise BuildError("账号文件没有读入，不能按账号限制访问")  # the build calls load first
         apply_access(root, site_dir, prepared, self.accounts)
+
+    def stamp(self) -> str:
+        """``gzip-only`` when the configuration serves a site published with ``kaoping publish --gzip-only``
+        (:mod:`generator.office.publishgzip` refuses any other), else ``plain``."""
+        return "gzip-only" if self.accounts is not None and self.accounts.settings.gzip_only else "plain"

@@ -158,7 +158,7 @@ def nginx_server(plan: Plan, settings: ServerSettings) -> str:
         "# 只提供网站目录里的文件：不跟随指向目录外的链接。",
         "disable_symlinks on from=$document_root;",
         "",
-        *serving.server_lines(),
+        *serving.server_lines(settings.gzip_only),
         "",
         # ^~ makes nginx stop at this prefix: a regex location the server already has (say, one setting
         # expires for \.html$) can never serve these pages without the rules nested here.

@@ -201,6 +201,10 @@ def cmd_publish(args: argparse.Namespace) -> int:
     for note in done.notes:
         fail(note)
     print(done.summary())
+    if args.gzip_only and not done.unchanged:
+        from generator.office.publishgzip import SERVER_WORDS
+
+        print(SERVER_WORDS)
     return EXIT_OK
 
 

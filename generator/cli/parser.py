@@ -287,6 +287,6 @@ def _office(command: Command) -> None:
     u.add_argument(
         "--gzip-only",
         action="store_true",
-        help="文本文件只发布压缩好的 .gz（约为原来的三分之一）；nginx 要设 gzip_static always 和 gunzip on，"
-        "见使用说明。不能用于按账号限制访问的网站",
+        help="文本文件只发布压缩好的 .gz（约为原来的四分之一）；nginx 要设 gzip_static always 和 gunzip on，"
+        "见使用说明（按账号限制访问时在 access/server.txt 中写“只发布压缩文件 = 是”）",
     )

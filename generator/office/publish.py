@@ -147,7 +147,7 @@ def _publish_release(root: Path, site_dir: Path, dest: Path, state: _State, prog
                 return done
             name = f"{datetime.datetime.now(datetime.UTC):%Y%m%dT%H%M%S.%fZ}-{digest[:12]}"
             release = releases / name
-            _mark(temp)
+            _mark(temp, state.gzip_only)
             os.rename(temp, release)
             os.sync()
             os.symlink(f"{releases.name}/{name}", link)
@@ -181,7 +181,7 @@ def _publish_plain(root: Path, site_dir: Path, dest: Path, state: _State, progre
         try:
             copy_locked(root, site_dir, new, done, progress, state.gzip_only)
             done.notes += _check_order(root, new, dest, state)
-            _mark(new)
+            _mark(new, state.gzip_only)
             os.sync()
             state.stop.check()
             with signals_held():
@@ -229,8 +229,12 @@ def _check_order(root: Path, copy: Path, dest: Path, state: _State) -> list[str]
     )
 
 
-def _mark(folder: Path) -> None:
+def _mark(folder: Path, gzip_only: bool) -> None:
     """The published folder's marker (:data:`generator.site.stamp.PUBLISHED_MARKER`): the build's stamp and
-    when it was published. The access settings accept only a site root that holds it."""
-    built = stamp.read_raw(folder / stamp.BUILD_STAMP) or {}
-    stamp.write_json(folder / stamp.PUBLISHED_MARKER, stamp.marker(built, "kaoping publish"))
+    when it was published. The access settings accept only a site root that holds it. (A stamp that cannot be
+    read was published with ``--force``: the marker says nothing of the build.)"""
+    try:
+        built = stamp.read_raw(folder / stamp.BUILD_STAMP) or {}
+    except stamp.StampError:
+        built = {}
+    stamp.write_json(folder / stamp.PUBLISHED_MARKER, stamp.marker(built, "kaoping publish", gzip_only))

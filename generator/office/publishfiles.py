@@ -260,14 +260,14 @@ def copy_locked(
                 f"无法在项目目录 {root} 建立锁文件（{exc.strerror or exc}），不能确认没有正在进行的生成"
             ) from exc
         check_site(site_dir)
-        if gzip_only and publishgzip.built_with_access(site_dir):
-            raise PublishError(publishgzip.ACCESS_WORDS)
-        return copy_site(site_dir, target, done, gzip_only)
+        if (how := publishgzip.packing(site_dir) if gzip_only else None) is not None and how.refused:
+            raise PublishError(how.refused)
+        return copy_site(site_dir, target, done, how)
 
 
-def copy_site(source: Path, target: Path, done: Published | None = None, gzip_only: bool = False) -> str:
+def copy_site(source: Path, target: Path, done: Published | None = None, how: publishgzip.Packing | None = None) -> str:
     """Copy every file of ``source`` into the new folder ``target``, readable by the web server (folders 755,
-    files 644, times kept); ``gzip_only``: see :mod:`generator.office.publishgzip`. The SHA-256 of the whole."""
+    files 644, times kept); ``how``: see :mod:`generator.office.publishgzip`. The SHA-256 of the content."""
     total = hashlib.sha256()
     os.mkdir(target)
     os.chmod(target, 0o755)
@@ -283,17 +283,17 @@ def copy_site(source: Path, target: Path, done: Published | None = None, gzip_on
         for name in subfolders:
             os.mkdir(target / rel / name)
             os.chmod(target / rel / name, 0o755)
-        present = set(files) if gzip_only else None
+        present = {*files, *subfolders} if how is not None else None
         for name in sorted(files):
             if rel == Path(".") and name == stamp.PUBLISHED_MARKER:
                 continue  # each publish writes its own
-            if (placed := publishgzip.place(here / name, target / rel / name, present, _copy_file)) is None:
-                continue
-            name, digest, size = placed
-            total.update(f"{(rel / name).as_posix()}\0{digest}\n".encode())
-            if done is not None:
-                done.files += 1
-                done.size += size
+            for written, digest, size in publishgzip.place(here / name, target / rel / name, present, _copy_file, how):
+                # (The build's stamp, new with every build, is not content: the same pages are the same site.)
+                if rel != Path(".") or written != stamp.BUILD_STAMP:  # (a name need not be UTF-8)
+                    total.update(f"{(rel / written).as_posix()}\0{digest}\n".encode("utf-8", "surrogateescape"))
+                if done is not None:
+                    done.files += 1
+                    done.size += size
     return total.hexdigest()
 
 

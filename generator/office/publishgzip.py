@@ -5,7 +5,7 @@ and beside the shared pages their pre-compressed ``.gz`` (:mod:`generator.site.c
 gzip, so with nginx's ``gzip_static always`` the ``.gz`` is all a reader is ever sent, and ``gunzip on``
 decompresses it for a client that does not accept gzip (a script, ``curl`` without ``--compressed``). The
 published copy can then leave out every file whose ``.gz`` is there, and store a unit's page and JSON
-(which ``site/`` keeps uncompressed) compressed: about a third of the size, with nothing lost to a reader.
+(which ``site/`` keeps uncompressed) compressed: about a quarter of the size, with nothing lost to a reader.
 
 Per file of ``site/``, in the published copy:
 
@@ -19,15 +19,18 @@ Per file of ``site/``, in the published copy:
 ``site/`` itself is unchanged: it still opens from a folder (``file://``) and in ``kaoping serve``. Only nginx
 with ``gzip_static always`` and ``gunzip on`` serves the published copy (:func:`generator.access.serving.
 compression_lines`); ``gunzip`` is in Debian's ``nginx`` (``nginx-core``), not in ``nginx-light``. A site built
-with ``--access`` is refused: its rules check that a unit's page exists (``try_files``), which only the
-uncompressed file satisfies.
+with ``--access`` is published so only when its configuration was written for it (``只发布压缩文件 = 是`` in
+``access/server.txt``: the build stamp's ``access`` is ``gzip-only``); any other is refused.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import os
+import zlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator.site import compress, stamp
@@ -37,28 +40,88 @@ KEPT_PLAIN = frozenset({"index.html"})
 
 
 ACCESS_WORDS = (
-    "这个网站按账号限制访问（kaoping build --access）：nginx 的访问规则要找到未压缩的单位页面，"
-    "只有压缩文件时各单位都打不开自己的页面。--gzip-only 只用于公开的网站；去掉 --gzip-only 重新运行"
+    "这个网站按账号限制访问（kaoping build --access），它的 nginx 配置不是为只有压缩文件的网站写的："
+    "nginx 不会解压，不接受 gzip 的客户端打不开页面。在 access/server.txt 中写一行“只发布压缩文件 = 是”，"
+    "用 kaoping build --access 重新生成，把新的 nginx 配置装到服务器上（nginx 要有 gunzip 模块），再这样发布；"
+    "或者去掉 --gzip-only 发布"
+)
+#: Said after a publish with ``--gzip-only``: what the server needs, and how to see that it has it.
+SERVER_WORDS = (
+    "只发布了压缩文件：nginx 要设 gzip_static always; 和 gunzip on;（见使用说明“部署到内网”），否则不接受 gzip 的"
+    "客户端（脚本、经过代理的浏览器）打不开页面。检查：curl -s http://服务器/search/search_index.json | head -c 10"
+    "（不加 --compressed）应当显示 {\"config\"。"
+)
+#: The SHA-256 of an empty file (a placeholder).
+_EMPTY = hashlib.sha256(b"").hexdigest()
+
+
+@dataclass(frozen=True)
+class Packing:
+    """How a site is published compressed. ``placeholders``: an empty file is left under each name whose
+    ``.gz`` is published instead (a site built with ``--access``: its rules look for the page itself,
+    ``try_files $uri…``, before nginx sends the ``.gz``; the empty file is never sent). ``refused``: why the
+    site may not be published so (built with ``--access`` for plain files, or by a kaoping that did not say)."""
+
+    placeholders: bool = False
+    refused: str = ""
+
+
+#: A stamp that does not say how the site is served: built by an earlier kaoping, or not by kaoping build.
+UNKNOWN_WORDS = (
+    "网站的生成记录（site/.kaoping-build.json）没有写明它是否按账号限制访问（由较早的 kaoping 生成，或不是 "
+    "kaoping build 生成的），不能确定只有压缩文件时各页面仍然能打开。用这个版本重新运行 kaoping build 后再发布；"
+    "或者去掉 --gzip-only 发布"
 )
 
 
-def built_with_access(site_dir: Path) -> bool:
-    """The site's build stamp says ``kaoping build --access`` made it."""
+def packing(site_dir: Path) -> Packing:
+    """How ``site_dir`` is published compressed, from its build stamp's ``access`` (``none``, ``plain`` or
+    ``gzip-only``; see the module). An unreadable stamp is refused later, when the sites' ages are compared."""
     try:
-        return bool((stamp.read_raw(site_dir / stamp.BUILD_STAMP) or {}).get("access"))
+        found = stamp.read_raw(site_dir / stamp.BUILD_STAMP)
     except stamp.StampError:
-        return False  # (the publish refuses an unreadable stamp when it compares the sites' ages)
+        return Packing()
+    access = found.get("access") if found is not None else None
+    if access not in ("none", "plain", "gzip-only"):
+        return Packing(refused=UNKNOWN_WORDS)
+    return Packing(placeholders=access == "gzip-only", refused=ACCESS_WORDS if access == "plain" else "")
 
 
 def choose(path: Path, name: str, present: set[str]) -> str:
-    """What becomes of ``path`` (``name`` in a folder whose files are ``present``): ``copy``, ``skip`` (its
-    ``.gz`` is published instead) or ``pack`` (compressed into ``name.gz``)."""
-    if name.startswith(".") or name in KEPT_PLAIN or name.endswith(".gz"):
+    """What becomes of ``path`` (``name`` in a folder whose files and subfolders are ``present``): ``copy``,
+    ``skip`` (its ``.gz`` is published instead) or ``pack`` (compressed into ``name.gz``). A ``.gz`` that is not
+    the file's (edited by hand since the build) is left out, and the file compressed afresh: it is taken out of
+    ``present``, and skipped when its turn comes (it sorts after its file)."""
+    if name.startswith(".") or name in KEPT_PLAIN:
         return "copy"
+    if name.endswith(".gz"):
+        return "copy" if name in present else "skip"
+    gz = path.with_name(name + ".gz")
     if name + ".gz" in present:
-        return "skip" if _made_from(path, path.with_name(name + ".gz")) else "copy"
+        if gz.is_symlink() or not gz.is_file():
+            return "copy"  # (a folder of that name: the file is published as it is)
+        if _made_from(path, gz) or _same(path, gz):
+            return "skip"
+        present.discard(gz.name)
     # (A big file is always compressed by the build; one without a copy is published as it is, not read whole.)
     return "pack" if compress.compressible(path) and path.stat().st_size <= compress.BIG else "copy"
+
+
+def _same(path: Path, gz: Path) -> bool:
+    """``gz`` decompresses to ``path``'s bytes (read a block at a time, stopping at the first difference)."""
+    try:
+        with gzip.open(gz, "rb") as packed, path.open("rb") as plain:
+            while True:
+                block = plain.read(_BLOCK)
+                if packed.read(len(block) or 1) != block:
+                    return False
+                if not block:
+                    return True
+    except (OSError, EOFError, zlib.error):
+        return False
+
+
+_BLOCK = 1 << 20
 
 
 def _made_from(path: Path, gz: Path) -> bool:
@@ -87,14 +150,21 @@ def pack(source: Path, target: Path) -> tuple[str, str, int]:
 
 
 def place(
-    source: Path, target: Path, present: set[str] | None, copy: Callable[[Path, Path], tuple[str, int]]
-) -> tuple[str, str, int] | None:
-    """``source`` published as ``target`` by ``copy`` (which gives the SHA-256 and size), or as this module
-    says when ``present`` (the names in its folder) is given: the name written, SHA-256 and size; None when
-    the file is left out (its ``.gz`` is published)."""
-    how = "copy" if present is None else choose(source, source.name, present)
-    if how == "skip":
-        return None
-    if how == "pack":
-        return pack(source, target)
-    return (target.name, *copy(source, target))
+    source: Path,
+    target: Path,
+    present: set[str] | None,
+    copy: Callable[[Path, Path], tuple[str, int]],
+    how: Packing | None = None,
+) -> list[tuple[str, str, int]]:
+    """``source`` published as ``target`` by ``copy`` (which gives the SHA-256 and size), or as ``how`` says
+    when the site is published compressed (``present``: the names in the source's folder): each file written,
+    its name, SHA-256 and size (none when the file is left out for its ``.gz``)."""
+    action = "copy" if present is None else choose(source, source.name, present)
+    if action == "copy":
+        return [(target.name, *copy(source, target))]
+    written = [pack(source, target)] if action == "pack" else []
+    if how is not None and how.placeholders and not any(name == target.name for name, _, _ in written):
+        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+        os.chmod(target, 0o644)
+        written.append((target.name, _EMPTY, 0))
+    return written

@@ -367,7 +367,8 @@ def build(root: Path, *, progress: Progress | None = None, strict: bool = True,
             # Pre-compressed copies for the web server (gzip_static), after access filtered the index.
             compress_site(staged_site, default_workers(), root / "site")
             # What the site was built from and when: publishing compares it with the published site's.
-            write_json(staged_site / BUILD_STAMP, build_stamp(root, restricted))
+            served = access.stamp() if access and restricted else "none"
+            write_json(staged_site / BUILD_STAMP, build_stamp(root, served))
             stop.check()
             swap_in(staged_site, root / "site", scratch)
             if access is None:

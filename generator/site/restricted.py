@@ -20,3 +20,6 @@ class Restriction(Protocol):
 
     def apply(self, root: Path, site_dir: Path, prepared: Prepared) -> None:
         """Restrict the built site in ``site_dir``; raise ``BuildError`` to stop the build."""
+
+    def stamp(self) -> str:
+        """What the site's build stamp says of the restriction (its ``access`` field), once loaded."""

@@ -5,16 +5,18 @@ Two small JSON files, UTF-8, one object each:
 
 - ``site/.kaoping-build.json``, written by ``kaoping build`` (:data:`BUILD_STAMP`)::
 
-      {"commit": "<40 hex digits>", "commit_time": "2026-11-20T08:30:15Z", "built_at": "2026-11-20T08:31:02Z"}
+      {"commit": "<40 hex digits>", "commit_time": "2026-11-20T08:30:15Z", "built_at": "2026-11-20T08:31:02Z",
+       "access": "none"}
 
   ``commit`` is ``git rev-parse HEAD`` of the project and ``commit_time`` its committer date, both
   ``null`` when the project is not in a git repository (or git is not installed); ``built_at`` is when
-  the build ran. Times are UTC.
+  the build ran. Times are UTC. ``access``: ``none``, or for a site built with ``--access`` how its nginx
+  configuration serves it (``plain``, ``gzip-only``: :mod:`generator.office.publishgzip`).
 - ``.kaoping-published`` at the top of every published folder (:data:`PUBLISHED_MARKER`): each release
   made by ``kaoping publish`` or by ``scripts/ci_publish.sh``, and a plain folder ``kaoping publish``
-  replaced. The build's three fields, plus ``published_at`` and ``published_by`` (``kaoping publish`` or
-  ``ci``). The access settings (``kaoping build --access``) accept as the site root only a folder that
-  holds this file.
+  replaced. The build's first three fields, plus ``published_at``, ``published_by`` (``kaoping publish`` or
+  ``ci``) and ``gzip_only`` (``kaoping publish --gzip-only``). The access settings (``kaoping build
+  --access``) accept as the site root only a folder that holds this file.
 
 :func:`order` decides whether a site may replace the published one. It is newer when its commit is a
 descendant of the published one; when git cannot tell (the commit is unknown to this clone, or the two
@@ -116,26 +118,28 @@ def head_commit(repo: Path) -> tuple[str, datetime.datetime] | None:
     return parts[0], datetime.datetime.fromtimestamp(int(parts[1]), datetime.UTC)
 
 
-def build_stamp(root: Path, access: bool = False) -> dict[str, str | bool | None]:
-    """The build's stamp; ``access``: built with ``--access`` (``"access": true``, which ``kaoping publish
-    --gzip-only`` refuses), else no such field."""
+def build_stamp(root: Path, access: str = "none") -> dict[str, str | None]:
+    """The build's stamp; ``access``: ``none``, or how a site built with ``--access`` is served (``plain`` or
+    ``gzip-only``, see :mod:`generator.office.publishgzip`)."""
     head = head_commit(root)
-    found: dict[str, str | bool | None] = {
+    return {
         "commit": head[0] if head else None,
         "commit_time": _text(head[1]) if head else None,
         "built_at": _text(now()),
+        "access": access,
     }
-    return {**found, "access": True} if access else found
 
 
-def marker(stamp: Mapping[str, Any], published_by: str) -> dict[str, Any]:
-    """The published folder's marker: the build's fields, when and by what it was published."""
+def marker(stamp: Mapping[str, Any], published_by: str, gzip_only: bool = False) -> dict[str, Any]:
+    """The published folder's marker: the build's fields, when and by what it was published, and whether its
+    text files are compressed only (``kaoping publish --gzip-only``)."""
     return {
         "commit": stamp.get("commit"),
         "commit_time": stamp.get("commit_time"),
         "built_at": stamp.get("built_at"),
         "published_at": _text(now()),
         "published_by": published_by,
+        "gzip_only": gzip_only,
     }
 
 
