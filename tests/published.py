@@ -14,8 +14,9 @@ from pathlib import Path
 PUBLISHED_MARKER = ".kaoping-published"
 
 
-def fake_published(folder: Path, site: Path | None = None, *, commit: str = "0" * 40) -> Path:
-    """``folder`` as ``kaoping publish`` leaves it: a copy of ``site`` (or nothing) and the marker."""
+def fake_published(folder: Path, site: Path | None = None, *, commit: str = "0" * 40, gzip_only: bool = False) -> Path:
+    """``folder`` as ``kaoping publish`` leaves it: a copy of ``site`` (or nothing) and the marker (``gzip_only``:
+    as ``kaoping publish --gzip-only`` leaves it)."""
     if folder.exists():
         shutil.rmtree(folder)
     if site is None:
@@ -23,5 +24,7 @@ def fake_published(folder: Path, site: Path | None = None, *, commit: str = "0" 
     else:
         shutil.copytree(site, folder)
     marker = {"commit": commit, "built_at": "2024-03-01T08:00:00+08:00", "published_at": "2024-03-01T08:05:00+08:00"}
+    if gzip_only:
+        marker["gzip_only"] = True  # type: ignore[assignment]
     (folder / PUBLISHED_MARKER).write_text(json.dumps(marker), encoding="utf-8")
     return folder

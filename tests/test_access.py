@@ -398,6 +398,15 @@ def test_the_compressed_only_setting_is_yes_or_no(tmp_path: Path, monkeypatch: p
     accounts, problems = load(tmp_path, *lines)
     assert accounts is not None and accounts.settings.gzip_only
     monkeypatch.delenv("KAOPING_GZIP_ONLY")
+    # The site root holds a site published compressed only: a configuration for plain files is warned about.
+    fake_published(tmp_path / "www", gzip_only=True)
+    (folder / "server.txt").write_text(f"网站目录 = {tmp_path / 'www'}\n", encoding="utf-8")
+    accounts, problems = load(tmp_path, *lines)
+    assert accounts is not None
+    warned = [t for t in texts(problems) if "只发布了压缩文件" in t]
+    assert len(warned) == 1 and "警告" in warned[0] and "空白页面" in warned[0], texts(problems)
+    (folder / "server.txt").write_text(f"网站目录 = {tmp_path / 'www'}\n只发布压缩文件 = 是\n", encoding="utf-8")
+    assert not [t for t in texts(load(tmp_path, *lines)[1]) if "只发布了压缩文件" in t]
     (folder / "server.txt").write_text(f"网站目录 = {tmp_path / 'www'}\n只发布压缩文件 =  也许\n", encoding="utf-8")
     accounts, problems = load(tmp_path, *lines)
     assert accounts is None

@@ -189,13 +189,9 @@ def test_a_reader_searches_and_opens_a_unit_page(browser: Browser, site: BuiltSi
 def test_a_site_built_for_accounts(access: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """With a configuration for plain files: refused (nginx would not decompress for a client that does not
     accept gzip). With one for a compressed copy: each name left out has an empty placeholder."""
-    root = tmp_path / "project"
-    root.mkdir()
-    make_site(root, "v1", built=PUBLIC)
+    root, dest = small_project(tmp_path, PUBLIC)
     stamp = root / "site" / BUILD_STAMP
     stamp.write_text(json.dumps({**json.loads(stamp.read_text()), "access": access}))
-    dest = tmp_path / "www" / "kaoping"
-    dest.parent.mkdir()
     code = main(["--root", str(root), "publish", "--gzip-only", str(dest)])
     err = capsys.readouterr().err
     if access == "plain":
@@ -215,14 +211,19 @@ def test_a_site_built_for_accounts(access: str, tmp_path: Path, capsys: pytest.C
 PUBLIC = {"commit": None, "commit_time": None, "built_at": "2026-12-01T08:00:00Z", "access": "none"}
 
 
+def small_project(tmp_path: Path, built: dict[str, str | None] | None) -> tuple[Path, Path]:
+    """A project with a small site/ of its own (``built``: its build stamp), and where to publish it."""
+    root = tmp_path / "project"
+    root.mkdir()
+    make_site(root, "v1", built=built)
+    (tmp_path / "www").mkdir()
+    return root, tmp_path / "www" / "kaoping"
+
+
 def test_publishing_again_changes_nothing_and_switching_makes_a_release(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    root = tmp_path / "project"
-    root.mkdir()
-    make_site(root, "v1", built=PUBLIC)
-    dest = tmp_path / "www" / "kaoping"
-    dest.parent.mkdir()
+    root, dest = small_project(tmp_path, PUBLIC)
     assert main(["--root", str(root), "publish", "--gzip-only", str(dest)]) == 0
     said = capsys.readouterr().out
     assert "gzip_static always; 和 gunzip on;" in said and "head -c 10" in said, "应当说明服务器要怎样设置、怎样检查"
@@ -238,17 +239,18 @@ def test_publishing_again_changes_nothing_and_switching_makes_a_release(
     assert "gzip_static always" not in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("built", [None, {k: v for k, v in PUBLIC.items() if k != "access"}], ids=["none", "older"])
+@pytest.mark.parametrize(
+    "built", [None, {k: v for k, v in PUBLIC.items() if k != "access"}, "broken"], ids=["none", "older", "broken"]
+)
 def test_a_site_that_does_not_say_how_it_is_served_is_refused(
-    built: dict[str, str | None] | None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    built: dict[str, str | None] | str | None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """No stamp, or one written by an earlier kaoping (which may have been built with --access)."""
-    root = tmp_path / "project"
-    root.mkdir()
-    make_site(root, "v1", built=built)
-    dest = tmp_path / "www" / "kaoping"
-    dest.parent.mkdir()
-    assert main(["--root", str(root), "publish", "--gzip-only", str(dest)]) != 0
+    """No stamp, one written by an earlier kaoping (which may have been built with --access), or one that cannot
+    be read: not even with --force (a site for accounts would answer 403 to everyone)."""
+    root, dest = small_project(tmp_path, built if isinstance(built, dict) else None)
+    if built == "broken":
+        (root / "site" / BUILD_STAMP).write_text('{"access": "plain"')
+    assert main(["--root", str(root), "publish", "--gzip-only", "--force", str(dest)]) != 0
     err = capsys.readouterr().err
     assert "没有写明它是否按账号限制访问" in err and "重新运行 kaoping build" in err, err
     assert os.listdir(dest.parent) == []
@@ -256,9 +258,8 @@ def test_a_site_that_does_not_say_how_it_is_served_is_refused(
 
 def test_odd_files_beside_their_copies(tmp_path: Path) -> None:
     """A page edited by hand after the build (its .gz is stale), and a folder named as a page's copy."""
-    root = tmp_path / "project"
-    root.mkdir()
-    site = make_site(root, "v1", built=PUBLIC)
+    root, dest = small_project(tmp_path, PUBLIC)
+    site = root / "site"
     edited, packed = site / "assets" / "big.css", site / "assets" / "big.css.gz"
     edited.write_text("body { color: red; }\n" * 400)
     packed.write_bytes(compress.gzip_bytes(edited.read_bytes()))
@@ -270,8 +271,6 @@ def test_odd_files_beside_their_copies(tmp_path: Path) -> None:
     edited.write_text("body { color: blue; }\n" * 400)  # edited after the build: the copy is stale
     (site / "pages" / "folder.html").write_text("<p>文件夹同名</p>\n" * 200)
     (site / "pages" / "folder.html.gz").mkdir()
-    dest = tmp_path / "www" / "kaoping"
-    dest.parent.mkdir()
     dest.mkdir()
     assert main(["--root", str(root), "publish", "--gzip-only", str(dest)]) == 0
     assert not (dest / "assets" / "big.css").exists()
@@ -377,3 +376,31 @@ def test_under_accounts_the_office_reads_every_file_as_it_is(guarded: Guarded) -
             if status != 200 or body != file.read_bytes():
                 wrong.append(f"{path}（gzip {gzip_ok}）：{status}，{len(body)} 字节")
     assert not wrong, "\n".join(wrong[:20])
+
+
+def test_a_file_unchanged_since_the_last_publish_takes_its_copy_from_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Compressing every unit's page again is most of a publish's time; a copy published before is taken when it
+    decompresses to the very bytes (not another file's copy of the same length)."""
+    root, dest = small_project(tmp_path, PUBLIC)
+    site = root / "site"
+    kept, edited, forged = (site / "pages" / f"{name}.html" for name in ("kept", "edited", "forged"))
+    for page in (kept, edited, forged):
+        page.write_text(f"<p>{page.stem} 的页面</p>\n" * 300)
+    assert main(["--root", str(root), "publish", "--gzip-only", str(dest)]) == 0
+    first = dest.resolve()
+    # The previous copy of one page replaced by another valid gzip of other bytes of the same length.
+    (first / "pages" / "forged.html.gz").write_bytes(compress.gzip_bytes(b"x" * forged.stat().st_size))
+    edited.write_text("<p>改动以后的页面</p>\n" * 300)
+    stamp = json.loads((site / BUILD_STAMP).read_text())
+    (site / BUILD_STAMP).write_text(json.dumps({**stamp, "built_at": "2026-12-02T08:00:00Z"}))
+    made: list[int] = []
+    real = compress.gzip_bytes
+    monkeypatch.setattr(compress, "gzip_bytes", lambda data: made.append(len(data)) or real(data))
+    assert main(["--root", str(root), "publish", "--gzip-only", str(dest)]) == 0
+    assert dest.resolve() != first
+    assert sorted(made) == sorted([edited.stat().st_size, forged.stat().st_size]), "只有改动过的和伪造的要重新压缩"
+    for page in (kept, edited, forged, site / "search" / "search_index.json"):
+        published = dest / page.relative_to(site)
+        assert gzip.decompress(published.with_name(published.name + ".gz").read_bytes()) == page.read_bytes()

@@ -2,7 +2,7 @@
 
 The same lines go into the ``server { }`` that ``kaoping build --access`` writes and into the one the README
 shows for a public site (``server_lines``). They need nothing beyond Debian's ``nginx-light``, except for a
-copy published with ``kaoping publish --gzip-only`` (``gunzip``, in Debian's ``nginx``):
+copy published with ``kaoping publish --gzip-only`` (``gunzip``: ``nginx -V`` lists ``--with-http_gunzip_module``):
 
 - ``gzip_static``: the build writes ``page.html.gz`` beside ``page.html`` (:mod:`generator.site.compress`);
   nginx sends it to browsers that accept gzip. Small files without a ``.gz`` are compressed on the fly.
@@ -28,11 +28,11 @@ CHARSET_TYPES = "text/css text/plain text/xml text/csv application/javascript ap
 def compression_lines(gzip_only: bool = False) -> list[str]:
     """``gzip_only``: for a copy published with ``kaoping publish --gzip-only``, where most text files exist
     only as ``.gz``: always sent, and decompressed for a client that does not accept gzip (``gunzip``: Debian's
-    ``nginx`` package, not ``nginx-light``)."""
+    ``nginx`` has it, and ``nginx -V`` lists ``--with-http_gunzip_module``)."""
     static = (
         [
             "# 发布目录中的文本文件只有压缩好的 .gz（kaoping publish --gzip-only）：总是发送 .gz，",
-            "# 不接受 gzip 的客户端由 nginx 解压后发送（gunzip 模块：Debian 的 nginx 软件包有，nginx-light 没有）。",
+            "# 不接受 gzip 的客户端由 nginx 解压后发送（要有 gunzip 模块：nginx -V 列出 with-http_gunzip_module）。",
             "gzip_static always;",
             "gunzip on;",
         ]

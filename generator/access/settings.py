@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.access.site_root import check_site_root
+from generator.access.site_root import check_site_root, published_compressed_only
 from generator.data.csvread import decode
 from generator.data.load import read_bytes, relative
 from generator.data.problems import Loc, Problems
@@ -123,13 +123,22 @@ def read_settings(folder: Path, root: Path, accounts_file: Path, problems: Probl
     )
     if not check_site_root(values["site_root"], where["site_root"], root, secrets, problems):
         return None
-    return ServerSettings(
+    found = ServerSettings(
         values["site_root"],
         values["listen"],
         values["server_name"],
         values["htpasswd"],
         values["gzip_only"].lower() in YES,
     )
+    if not found.gzip_only and published_compressed_only(found.site_root):
+        problems.warning(
+            where.get("gzip_only", Loc(file)),
+            "网站目录中现在的网站只发布了压缩文件（kaoping publish --gzip-only），这次生成的 nginx 配置却是为平常发布的"
+            "网站写的：启用后，不接受 gzip 的客户端和经过代理的浏览器会得到空白页面",
+            f"在 {file} 中写一行“只发布压缩文件 = 是”后重新生成；或者先用 kaoping publish（不加 --gzip-only）重新发布，"
+            "再启用这份配置（nginx -t && systemctl reload nginx）。",
+        )
+    return found
 
 
 def _read_settings_file(

@@ -140,7 +140,8 @@ def _publish_release(root: Path, site_dir: Path, dest: Path, state: _State, prog
                 releases.mkdir()
                 made_releases = True
                 os.chmod(releases, 0o755)
-            digest = copy_locked(root, site_dir, temp, done, progress, state.gzip_only)
+            previous = releases / current if current is not None else None
+            digest = copy_locked(root, site_dir, temp, done, progress, state.gzip_only, previous)
             done.notes += _check_order(root, temp, dest, state)
             if current is not None and current.endswith("-" + digest[:12]) and (releases / current).is_dir():
                 done.release, done.unchanged = current, True
@@ -179,7 +180,7 @@ def _publish_plain(root: Path, site_dir: Path, dest: Path, state: _State, progre
     old = dest.parent / f".{dest.name}{TEMP_MARK}old-{mark}"
     try:
         try:
-            copy_locked(root, site_dir, new, done, progress, state.gzip_only)
+            copy_locked(root, site_dir, new, done, progress, state.gzip_only, dest)
             done.notes += _check_order(root, new, dest, state)
             _mark(new, state.gzip_only)
             os.sync()

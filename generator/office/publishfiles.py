@@ -249,9 +249,10 @@ def prune(releases: Path, keep: list[str]) -> tuple[list[str], list[str], list[s
 
 
 def copy_locked(
-    root: Path, site_dir: Path, target: Path, done: Published, progress: Progress, gzip_only: bool = False
+    root: Path, site_dir: Path, target: Path, done: Published, progress: Progress, gzip_only: bool = False,
+    previous: Path | None = None,
 ) -> str:
-    """Copy site/ while no build can replace it (the project's build lock)."""
+    """Copy site/ while no build can replace it (the project's build lock); ``previous``: see ``Packing``."""
     with contextlib.ExitStack() as stack:
         try:
             stack.enter_context(build_lock(root, progress))
@@ -260,7 +261,7 @@ def copy_locked(
                 f"无法在项目目录 {root} 建立锁文件（{exc.strerror or exc}），不能确认没有正在进行的生成"
             ) from exc
         check_site(site_dir)
-        if (how := publishgzip.packing(site_dir) if gzip_only else None) is not None and how.refused:
+        if (how := publishgzip.packing(site_dir, previous) if gzip_only else None) is not None and how.refused:
             raise PublishError(how.refused)
         return copy_site(site_dir, target, done, how)
 
@@ -303,15 +304,14 @@ def _raise(exc: OSError) -> None:
 
 def _copy_file(source: Path, target: Path) -> tuple[str, int]:
     digest = hashlib.sha256()
-    size = 0
     with open(source, "rb") as src:
         fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         with open(fd, "wb") as out:
             while chunk := src.read(_CHUNK):
                 digest.update(chunk)
                 out.write(chunk)
-                size += len(chunk)
             os.fchmod(out.fileno(), 0o644)
+            size = out.tell()
         stat = os.fstat(src.fileno())
     os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     return digest.hexdigest(), size

@@ -18,7 +18,7 @@ Per file of ``site/``, in the published copy:
 
 ``site/`` itself is unchanged: it still opens from a folder (``file://``) and in ``kaoping serve``. Only nginx
 with ``gzip_static always`` and ``gunzip on`` serves the published copy (:func:`generator.access.serving.
-compression_lines`); ``gunzip`` is in Debian's ``nginx`` (``nginx-core``), not in ``nginx-light``. A site built
+compression_lines`); ``nginx -V`` lists ``--with-http_gunzip_module`` when it has ``gunzip``. A site built
 with ``--access`` is published so only when its configuration was written for it (``只发布压缩文件 = 是`` in
 ``access/server.txt``: the build stamp's ``access`` is ``gzip-only``); any other is refused.
 """
@@ -28,6 +28,8 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
+import stat
+import struct
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -64,6 +66,16 @@ class Packing:
 
     placeholders: bool = False
     refused: str = ""
+    #: The copy published before, whose ``.gz`` of a file with the same bytes is taken instead of compressing.
+    previous: Path | None = None
+    #: Where the site being published is (the previous copy's files are found by their place under it).
+    site: Path | None = None
+
+    def earlier(self, source: Path) -> Path | None:
+        """Where the previous copy would hold ``source``'s ``.gz``."""
+        if self.previous is None or self.site is None:
+            return None
+        return self.previous / source.relative_to(self.site).parent / (source.name + ".gz")
 
 
 #: A stamp that does not say how the site is served: built by an earlier kaoping, or not by kaoping build.
@@ -74,17 +86,17 @@ UNKNOWN_WORDS = (
 )
 
 
-def packing(site_dir: Path) -> Packing:
+def packing(site_dir: Path, previous: Path | None = None) -> Packing:
     """How ``site_dir`` is published compressed, from its build stamp's ``access`` (``none``, ``plain`` or
-    ``gzip-only``; see the module). An unreadable stamp is refused later, when the sites' ages are compared."""
+    ``gzip-only``; see the module)."""
     try:
         found = stamp.read_raw(site_dir / stamp.BUILD_STAMP)
     except stamp.StampError:
-        return Packing()
+        found = None  # (unreadable: how it is served cannot be told; --force does not change that)
     access = found.get("access") if found is not None else None
     if access not in ("none", "plain", "gzip-only"):
         return Packing(refused=UNKNOWN_WORDS)
-    return Packing(placeholders=access == "gzip-only", refused=ACCESS_WORDS if access == "plain" else "")
+    return Packing(access == "gzip-only", ACCESS_WORDS if access == "plain" else "", previous, site_dir)
 
 
 def choose(path: Path, name: str, present: set[str]) -> str:
@@ -126,18 +138,19 @@ _BLOCK = 1 << 20
 
 def _made_from(path: Path, gz: Path) -> bool:
     """``gz`` is the build's copy of ``path``: it carries the file's modification time (a ``.gz`` made some
-    other way, such as MkDocs' ``sitemap.xml.gz``, does not, and both files are published)."""
+    other way, such as MkDocs' ``sitemap.xml.gz``, does not: :func:`_same` then compares the bytes)."""
     try:
         return os.lstat(gz).st_mtime_ns == os.lstat(path).st_mtime_ns
     except OSError:
         return False
 
 
-def pack(source: Path, target: Path) -> tuple[str, str, int]:
+def pack(source: Path, target: Path, earlier: Path | None = None) -> tuple[str, str, int]:
     """``source`` compressed into ``target``'s folder as ``target.gz``, or copied as it is when that would not
-    be smaller; the name written, the SHA-256 of what was written, its size."""
+    be smaller; the name written, the SHA-256 of what was written, its size. ``earlier``: a ``.gz`` published
+    before, taken when it holds the same bytes (the CRC-32 and size in its trailer are the file's)."""
     data = source.read_bytes()
-    packed = compress.gzip_bytes(data)
+    packed = _earlier(earlier, data) or compress.gzip_bytes(data)
     name, out = (target.name + ".gz", packed) if len(packed) < len(data) else (target.name, data)
     written = target.with_name(name)
     fd = os.open(written, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
@@ -147,6 +160,32 @@ def pack(source: Path, target: Path) -> tuple[str, str, int]:
     info = source.stat()
     os.utime(written, ns=(info.st_atime_ns, info.st_mtime_ns))
     return name, hashlib.sha256(out).hexdigest(), len(out)
+
+
+def _earlier(gz: Path | None, data: bytes) -> bytes | None:
+    """The bytes of ``gz`` when it is a regular file (not a link) that decompresses to ``data`` (its trailer's
+    CRC-32 and size are looked at first), made as :func:`compress.gzip_bytes` makes it (no name, no time)."""
+    if gz is None:
+        return None
+    try:
+        fd = os.open(gz, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    with open(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode) or os.fstat(fd).st_size > len(data) + 1024:
+            return None
+        old = handle.read()
+    trailer = struct.pack("<II", zlib.crc32(data), len(data) & 0xFFFFFFFF)
+    if not (old.startswith(_HEADER) and old.endswith(trailer)):
+        return None
+    try:
+        return old if gzip.decompress(old) == data else None  # (a fifth of the time compressing takes)
+    except (OSError, EOFError, zlib.error):
+        return None
+
+
+#: The start of every copy :func:`compress.gzip_bytes` makes: gzip, deflate, no flags, time 0.
+_HEADER = compress.gzip_bytes(b"")[:8]
 
 
 def place(
@@ -162,7 +201,7 @@ def place(
     action = "copy" if present is None else choose(source, source.name, present)
     if action == "copy":
         return [(target.name, *copy(source, target))]
-    written = [pack(source, target)] if action == "pack" else []
+    written = [pack(source, target, how.earlier(source) if how else None)] if action == "pack" else []
     if how is not None and how.placeholders and not any(name == target.name for name, _, _ in written):
         os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
         os.chmod(target, 0o644)
