@@ -10,10 +10,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.access.site_root import check_site_root, published_compressed_only
+from generator.access.site_root import check_site_root
 from generator.data.csvread import decode
 from generator.data.load import read_bytes, relative
 from generator.data.problems import Loc, Problems
+from generator.site import stamp
 
 #: Optional settings for the generated configuration, beside the accounts file.
 SETTINGS_FILE = "server.txt"
@@ -130,7 +131,7 @@ def read_settings(folder: Path, root: Path, accounts_file: Path, problems: Probl
         values["htpasswd"],
         values["gzip_only"].lower() in YES,
     )
-    if not found.gzip_only and published_compressed_only(found.site_root):
+    if not found.gzip_only and stamp.published_gzip_only(Path(found.site_root)):
         problems.warning(
             where.get("gzip_only", Loc(file)),
             "网站目录中现在的网站只发布了压缩文件（kaoping publish --gzip-only），这次生成的 nginx 配置却是为平常发布的"

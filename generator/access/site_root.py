@@ -156,12 +156,3 @@ def _not_published(value: str, folder: Path) -> tuple[str, str] | None:
         )
     return None
 
-
-def published_compressed_only(value: str) -> bool:
-    """The folder at ``value`` holds a site published with ``kaoping publish --gzip-only`` (its marker says so);
-    False when it does not, or cannot be told."""
-    try:
-        record = stamp.read_raw(Path(value) / PUBLISHED_MARKER)
-    except (stamp.StampError, OSError):
-        return False
-    return bool(record and record.get("gzip_only") is True)

@@ -128,7 +128,7 @@ def _publish(root: Path, dest: Path, state: _State, progress: Progress) -> Publi
 
 def _publish_release(root: Path, site_dir: Path, dest: Path, state: _State, progress: Progress) -> Published:
     releases = releases_dir(dest)
-    done = Published(dest, "releases")
+    done = Published(dest, "releases", gzip_only=state.gzip_only)
     current = current_release(dest)
     made_releases = False
     temp = releases / f"{TEMP_MARK}{token()}"

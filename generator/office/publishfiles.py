@@ -16,17 +16,18 @@ import shutil
 import signal
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.office import publishgzip
+from generator.office.publishsummary import RELEASES_SUFFIX as RELEASES_SUFFIX
+from generator.office.publishsummary import Published as Published
+from generator.office.publishsummary import releases_dir as releases_dir
 from generator.site import stamp
 from generator.site.build import build_lock
 from generator.site.progress import Progress
 
 #: Previous releases kept beside the current one for rolling back.
 KEEP_PREVIOUS = 2
-RELEASES_SUFFIX = ".releases"
 #: Temporary names: ``.DEST.publishing-…`` beside DEST, ``.publishing-…`` inside DEST.releases/.
 TEMP_MARK = ".publishing-"
 #: What a built site must hold; a site/ without them is not published.
@@ -39,39 +40,6 @@ class PublishError(Exception):
 
     #: The destination, as the command line names it in its message.
     destination: Path | None = None
-
-
-@dataclass
-class Published:
-    """What a publish did, for the closing message."""
-
-    destination: Path
-    layout: str  # "releases" or "plain"
-    files: int = 0
-    size: int = 0
-    release: str = ""
-    unchanged: bool = False
-    kept: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-    def summary(self) -> str:
-        """The closing message: where, how much, the releases kept and how to roll back."""
-        size = f"{self.size / 1_048_576:.1f} MB"
-        if self.layout == "plain":
-            return f"已发布到 {self.destination}（{self.files} 个文件，{size}）。"
-        releases = releases_dir(self.destination).name
-        if self.unchanged:
-            return f"网站与当前发布的版本 {releases}/{self.release} 相同，没有改动。"
-        lines = [f"已发布到 {self.destination} → {releases}/{self.release}（{self.files} 个文件，{size}）。"]
-        if self.kept:
-            previous = self.kept[0]
-            lines.append(f"保留的旧版本：{'、'.join(self.kept)}。回退到上一个版本：")
-            new_link = self.destination.parent / f".{self.destination.name}.rollback"
-            lines.append(f"  ln -sfn {releases}/{previous} {new_link} && mv -T {new_link} {self.destination}")
-        if self.removed:
-            lines.append(f"删除了更早的版本：{'、'.join(self.removed)}。")
-        return "\n".join(lines)
 
 
 # -- checks -------------------------------------------------------------------------------------------
@@ -183,10 +151,6 @@ def _symlinks_work(parent: Path, name: str) -> bool:
 
 
 # -- the two layouts ----------------------------------------------------------------------------------
-
-
-def releases_dir(dest: Path) -> Path:
-    return dest.parent / (dest.name + RELEASES_SUFFIX)
 
 
 def current_release(dest: Path) -> str | None:

@@ -143,6 +143,16 @@ def marker(stamp: Mapping[str, Any], published_by: str, gzip_only: bool = False)
     }
 
 
+def published_gzip_only(folder: Path) -> bool:
+    """``folder`` holds a site published with ``kaoping publish --gzip-only`` (its marker says so); False when
+    it does not, or cannot be told."""
+    try:
+        record = read_raw(folder / PUBLISHED_MARKER)
+    except (StampError, OSError):
+        return False
+    return bool(record and record.get("gzip_only") is True)
+
+
 def write_json(path: Path, data: Mapping[str, Any]) -> None:
     """A new file (never an existing one), readable by the web server."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
