@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import errno
+import gzip
 import json
 import os
 import shutil
@@ -198,6 +199,8 @@ def test_releases_layout(root: Path, www: Path, capsys: pytest.CaptureFixture[st
 
 def test_the_same_site_again_changes_nothing(root: Path, www: Path, capsys: pytest.CaptureFixture[str]) -> None:
     dest = www / "kaoping"
+    built = {"commit": None, "commit_time": None, "built_at": "2026-12-01T08:00:00Z"}
+    (root / "site" / BUILD_STAMP).write_text(json.dumps(built))
     publish(root, dest, capsys)
     first = current(dest)
     code, out, _ = publish(root, dest, capsys)
@@ -206,23 +209,30 @@ def test_the_same_site_again_changes_nothing(root: Path, www: Path, capsys: pyte
     assert release_names(dest) == [first] and current(dest) == first
     assert leftovers(dest) == []
     # Built again from the same data: only the build's stamp is new, and the site is the same.
-    again = {"commit": None, "commit_time": None, "built_at": "2099-01-01T00:00:00Z"}
+    again = {**built, "built_at": "2099-01-01T00:00:00Z"}
     (root / "site" / BUILD_STAMP).write_text(json.dumps(again))
     assert publish(root, dest, capsys)[:2] == (0, f"网站与当前发布的版本 kaoping.releases/{first} 相同，没有改动。\n")
-    (root / "site" / "pages" / "p1.html").write_text("<p>改动</p>\n")
+    # The same pages built from a later commit: a release of its own, whose marker names that commit (an
+    # older pipeline finishing afterwards must be refused against it).
+    (root / "site" / BUILD_STAMP).write_text(json.dumps({**again, "commit": "b" * 40}))
     assert publish(root, dest, capsys)[0] == 0 and current(dest) != first
+    assert marker_of(dest)["commit"] == "b" * 40
 
 
 def test_a_name_that_is_not_utf8_is_published(root: Path, www: Path, capsys: pytest.CaptureFixture[str]) -> None:
     name = os.fsdecode(b"\xb5\xa5\xce\xbb.html")  # 单位 in GBK, as a file copied from a Windows share
-    (root / "site" / "pages" / name).write_text("<p>GBK 文件名</p>\n")
+    (root / "site" / "pages" / name).write_text("<p>GBK 文件名</p>\n" * 200)  # (big enough to be compressed)
     built = {"commit": None, "commit_time": None, "built_at": "2026-12-01T08:00:00Z", "access": "none"}
     (root / "site" / BUILD_STAMP).write_text(json.dumps(built))
     for options in ((), ("--gzip-only",)):
         dest = www / ("gz" if options else "plain")
         code, _, err = publish(root, dest, capsys, *options)
         assert code == 0, err
-        assert (dest / "pages" / name).read_bytes() == (root / "site" / "pages" / name).read_bytes()
+        here, there = dest / "pages" / name, root / "site" / "pages" / name
+        if options:
+            assert gzip.decompress(here.with_name(name + ".gz").read_bytes()) == there.read_bytes()
+        else:
+            assert here.read_bytes() == there.read_bytes()
 
 
 def test_old_releases_are_pruned(root: Path, www: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -253,9 +253,9 @@ def copy_site(source: Path, target: Path, done: Published | None = None, how: pu
             if rel == Path(".") and name == stamp.PUBLISHED_MARKER:
                 continue  # each publish writes its own
             for written, digest, size in publishgzip.place(here / name, target / rel / name, present, _copy_file, how):
-                # (The build's stamp, new with every build, is not content: the same pages are the same site.)
-                if rel != Path(".") or written != stamp.BUILD_STAMP:  # (a name need not be UTF-8)
-                    total.update(f"{(rel / written).as_posix()}\0{digest}\n".encode("utf-8", "surrogateescape"))
+                if rel == Path(".") and written == stamp.BUILD_STAMP:  # (its time of building is not content)
+                    digest = stamp.content_digest(here / name) or digest
+                total.update(f"{(rel / written).as_posix()}\0{digest}\n".encode("utf-8", "surrogateescape"))
                 if done is not None:
                     done.files += 1
                     done.size += size

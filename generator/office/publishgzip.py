@@ -86,13 +86,20 @@ UNKNOWN_WORDS = (
 )
 
 
+#: A stamp that exists but cannot be read.
+BROKEN_WORDS = (
+    "网站的生成记录（site/.kaoping-build.json）无法读取，不能确定它是否按账号限制访问，只有压缩文件时各页面"
+    "是否仍然能打开（加 --force 也不行）。重新运行 kaoping build 后再发布；或者去掉 --gzip-only 发布"
+)
+
+
 def packing(site_dir: Path, previous: Path | None = None) -> Packing:
     """How ``site_dir`` is published compressed, from its build stamp's ``access`` (``none``, ``plain`` or
     ``gzip-only``; see the module)."""
     try:
         found = stamp.read_raw(site_dir / stamp.BUILD_STAMP)
     except stamp.StampError:
-        found = None  # (unreadable: how it is served cannot be told; --force does not change that)
+        return Packing(refused=BROKEN_WORDS)
     access = found.get("access") if found is not None else None
     if access not in ("none", "plain", "gzip-only"):
         return Packing(refused=UNKNOWN_WORDS)
@@ -100,21 +107,24 @@ def packing(site_dir: Path, previous: Path | None = None) -> Packing:
 
 
 def choose(path: Path, name: str, present: set[str]) -> str:
-    """What becomes of ``path`` (``name`` in a folder whose files and subfolders are ``present``): ``copy``,
-    ``skip`` (its ``.gz`` is published instead) or ``pack`` (compressed into ``name.gz``). A ``.gz`` that is not
-    the file's (edited by hand since the build) is left out, and the file compressed afresh: it is taken out of
-    ``present``, and skipped when its turn comes (it sorts after its file)."""
-    if name.startswith(".") or name in KEPT_PLAIN:
+    """What becomes of ``path`` (``name`` in a folder whose files and subfolders are ``present``): ``copy``;
+    ``leave``, its ``.gz`` is published instead; ``pack``, compressed into ``name.gz``; or ``drop``, a ``.gz``
+    that is not its file's (the file was edited by hand since the build). Such a ``.gz`` is taken out of
+    ``present`` when its file's turn comes (a file sorts before its ``.gz``), and dropped at its own turn: the
+    file is compressed afresh, or published as it is (``index.html``: nginx compresses it as it sends it)."""
+    if name.startswith("."):
         return "copy"
     if name.endswith(".gz"):
-        return "copy" if name in present else "skip"
+        return "copy" if name in present else "drop"
     gz = path.with_name(name + ".gz")
     if name + ".gz" in present:
         if gz.is_symlink() or not gz.is_file():
             return "copy"  # (a folder of that name: the file is published as it is)
         if _made_from(path, gz) or _same(path, gz):
-            return "skip"
+            return "copy" if name in KEPT_PLAIN else "leave"
         present.discard(gz.name)
+    if name in KEPT_PLAIN:
+        return "copy"
     # (A big file is always compressed by the build; one without a copy is published as it is, not read whole.)
     return "pack" if compress.compressible(path) and path.stat().st_size <= compress.BIG else "copy"
 
@@ -201,7 +211,10 @@ def place(
     action = "copy" if present is None else choose(source, source.name, present)
     if action == "copy":
         return [(target.name, *copy(source, target))]
+    if action == "drop":
+        return []
     written = [pack(source, target, how.earlier(source) if how else None)] if action == "pack" else []
+    # The placeholder: only under a name whose .gz is published (not when pack() copied the file as it is).
     if how is not None and how.placeholders and not any(name == target.name for name, _, _ in written):
         os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
         os.chmod(target, 0o644)

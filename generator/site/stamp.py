@@ -30,6 +30,7 @@ kaoping is not installed (``python3 generator/site/stamp.py check …``, see :fu
 from __future__ import annotations
 
 import datetime
+import hashlib
 import json
 import os
 import stat
@@ -141,6 +142,20 @@ def marker(stamp: Mapping[str, Any], published_by: str, gzip_only: bool = False)
         "published_by": published_by,
         "gzip_only": gzip_only,
     }
+
+
+def content_digest(path: Path) -> str | None:
+    """The SHA-256 of what in a build stamp belongs to the site's content: the commit it was built from and how
+    it is served, not when it was built (the same site built again is the same release, but a site built from
+    another commit is not: the release's marker must name its commit); None when the stamp cannot be read."""
+    try:
+        data = read_raw(path)
+    except StampError:
+        return None
+    if data is None:
+        return None
+    fields = {k: data.get(k) for k in ("commit", "commit_time", "access")}
+    return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()
 
 
 def published_gzip_only(folder: Path) -> bool:
