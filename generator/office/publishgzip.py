@@ -9,10 +9,13 @@ published copy can then leave out every file whose ``.gz`` is there, and store a
 
 Per file of ``site/``, in the published copy:
 
-- a text file with its ``.gz`` beside it, made from it (the build gives a copy its file's modification time):
-  only the ``.gz``;
-- a text file without one (a unit's page or JSON), big enough to gain: compressed into ``name.gz`` as it is
-  copied, the same bytes the build writes (no name, no time in the header), dated as its file;
+- a text file with its ``.gz`` beside it, made from it (the build gives a copy its file's modification time;
+  otherwise the bytes are compared): only the ``.gz``, and for a site with accounts an empty placeholder
+  under the file's name (see :class:`Packing`);
+- a ``.gz`` that is not its file's (the file edited by hand since the build): left out;
+- a text file without a copy (a unit's page or JSON), big enough to gain: compressed into ``name.gz`` as it is
+  copied, the same bytes the build writes (no name, no time in the header), dated as its file; the copy
+  published last time is taken instead when it decompresses to the same bytes;
 - ``index.html`` stays as it is, beside its ``.gz``: nginx's ``index`` looks for the file itself;
 - everything else (images, XLSX, small files, the build's stamp) as it is.
 
