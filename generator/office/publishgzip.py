@@ -161,7 +161,7 @@ def _made_from(path: Path, gz: Path) -> bool:
 def pack(source: Path, target: Path, earlier: Path | None = None) -> tuple[str, str, int]:
     """``source`` compressed into ``target``'s folder as ``target.gz``, or copied as it is when that would not
     be smaller; the name written, the SHA-256 of what was written, its size. ``earlier``: a ``.gz`` published
-    before, taken when it holds the same bytes (the CRC-32 and size in its trailer are the file's)."""
+    before, taken when it decompresses to the same bytes (:func:`_earlier`)."""
     data = source.read_bytes()
     packed = _earlier(earlier, data) or compress.gzip_bytes(data)
     name, out = (target.name + ".gz", packed) if len(packed) < len(data) else (target.name, data)
