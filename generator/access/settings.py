@@ -37,13 +37,15 @@ class ServerSettings:
     gzip_only: bool = False
 
 
+#: An absolute path that can stand in nginx's configuration between quotes.
+_PATH = re.compile(r'^/[^"\\$;{}\x00-\x1f]*$')
 #: name → (environment variable, names in server.txt, what it is, allowed value)
 SETTINGS: dict[str, tuple[str, tuple[str, ...], str, re.Pattern[str]]] = {
     "site_root": (
         "KAOPING_SITE_ROOT",
         ("site_root", "网站目录"),
         "服务器上 kaoping publish 发布网站的目录，绝对路径",
-        re.compile(r'^/[^"\\$;{}\x00-\x1f]*$'),
+        _PATH,
     ),
     "listen": (
         "KAOPING_LISTEN",
@@ -61,7 +63,7 @@ SETTINGS: dict[str, tuple[str, tuple[str, ...], str, re.Pattern[str]]] = {
         "KAOPING_HTPASSWD",
         ("htpasswd", "密码文件"),
         "服务器上 nginx 读取密码文件的位置，绝对路径",
-        re.compile(r'^/[^"\\$;{}\x00-\x1f]*$'),
+        _PATH,
     ),
     "gzip_only": (
         "KAOPING_GZIP_ONLY",

@@ -109,12 +109,13 @@ def packing(site_dir: Path, previous: Path | None = None) -> Packing:
     return Packing(access == "gzip-only", ACCESS_WORDS if access == "plain" else "", previous, site_dir)
 
 
-def choose(path: Path, name: str, present: set[str]) -> str:
-    """What becomes of ``path`` (``name`` in a folder whose files and subfolders are ``present``): ``copy``;
+def choose(path: Path, present: set[str]) -> str:
+    """What becomes of ``path`` (in a folder whose files and subfolders are ``present``): ``copy``;
     ``leave``, its ``.gz`` is published instead; ``pack``, compressed into ``name.gz``; or ``drop``, a ``.gz``
     that is not its file's (the file was edited by hand since the build). Such a ``.gz`` is taken out of
     ``present`` when its file's turn comes (a file sorts before its ``.gz``), and dropped at its own turn: the
     file is compressed afresh, or published as it is (``index.html``: nginx compresses it as it sends it)."""
+    name = path.name
     if name.startswith("."):
         return "copy"
     if name.endswith(".gz"):
@@ -165,14 +166,19 @@ def pack(source: Path, target: Path, earlier: Path | None = None) -> tuple[str, 
     data = source.read_bytes()
     packed = _earlier(earlier, data) or compress.gzip_bytes(data)
     name, out = (target.name + ".gz", packed) if len(packed) < len(data) else (target.name, data)
-    written = target.with_name(name)
-    fd = os.open(written, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    with open(fd, "wb") as handle:
-        handle.write(out)
-        os.fchmod(handle.fileno(), 0o644)
-    info = source.stat()
-    os.utime(written, ns=(info.st_atime_ns, info.st_mtime_ns))
+    _write_new(target.with_name(name), out, source)
     return name, hashlib.sha256(out).hexdigest(), len(out)
+
+
+def _write_new(path: Path, data: bytes, dated_as: Path | None = None) -> None:
+    """A new file (never an existing one) holding ``data``, readable by the web server, dated as ``dated_as``."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    with open(fd, "wb") as handle:
+        handle.write(data)
+        os.fchmod(handle.fileno(), 0o644)
+    if dated_as is not None:
+        info = dated_as.stat()
+        os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
 
 
 def _earlier(gz: Path | None, data: bytes) -> bytes | None:
@@ -211,7 +217,7 @@ def place(
     """``source`` published as ``target`` by ``copy`` (which gives the SHA-256 and size), or as ``how`` says
     when the site is published compressed (``present``: the names in the source's folder): each file written,
     its name, SHA-256 and size (none when the file is left out for its ``.gz``)."""
-    action = "copy" if present is None else choose(source, source.name, present)
+    action = "copy" if present is None else choose(source, present)
     if action == "copy":
         return [(target.name, *copy(source, target))]
     if action == "drop":
@@ -219,7 +225,6 @@ def place(
     written = [pack(source, target, how.earlier(source) if how else None)] if action == "pack" else []
     # The placeholder: only under a name whose .gz is published (not when pack() copied the file as it is).
     if how is not None and how.placeholders and not any(name == target.name for name, _, _ in written):
-        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
-        os.chmod(target, 0o644)
+        _write_new(target, b"")
         written.append((target.name, _EMPTY, 0))
     return written
