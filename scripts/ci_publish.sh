@@ -15,10 +15,15 @@
 # rule `kaoping publish` applies (git ancestry when this checkout knows both commits, else commit times,
 # else build times). Each release gets its own .kaoping-published. The runner needs python3 and git.
 #
+# With KAOPING_GZIP_ONLY=是, what is sent is the copy `kaoping publish --gzip-only` makes: each text file once,
+# compressed (generator/office/sitecopy.py, run with python3 alone), about a quarter of site/; nginx then needs
+# `gzip_static always; gunzip on;`. A site built with accounts (--access) must have been built for it (the same
+# variable in the build job, or 只发布压缩文件 = 是 in access/server.txt); any other is refused.
+#
 # Variables (the README's section “自动发布（CI）”): KAOPING_DEPLOY_HOST, KAOPING_DEPLOY_USER,
 # KAOPING_DEPLOY_PATH, KAOPING_DEPLOY_SSH_KEY (the private key, or the path of a file holding it),
-# KAOPING_DEPLOY_KNOWN_HOSTS (the server's lines from ssh-keyscan), KAOPING_DEPLOY_PORT (default 22).
-# The server needs sh, GNU coreutils and rsync.
+# KAOPING_DEPLOY_KNOWN_HOSTS (the server's lines from ssh-keyscan), KAOPING_DEPLOY_PORT (default 22),
+# KAOPING_GZIP_ONLY (是 or 否, default 否). The server needs sh, GNU coreutils and rsync.
 set -eu
 
 site=${1:-site}
@@ -58,6 +63,11 @@ esac
 case $port in
     '' | *[!0-9]*) fail "KAOPING_DEPLOY_PORT 应是端口号：$port" ;;
 esac
+case ${KAOPING_GZIP_ONLY:-否} in
+    是 | [Yy][Ee][Ss]) gzip_only=1 ;;
+    否 | [Nn][Oo] | '') gzip_only= ;;
+    *) fail "KAOPING_GZIP_ONLY 应是 是 或 否（只发布压缩文件），现在是：$KAOPING_GZIP_ONLY" ;;
+esac
 
 if [ ! -f "$site/index.html" ] || [ ! -f "$site/search/search_index.json" ]; then
     fail "没有找到生成好的网站 $site/（缺少 index.html 或搜索索引）。先运行 make site"
@@ -66,7 +76,8 @@ if [ ! -f "$site/.kaoping-build.json" ]; then
     fail "网站 $site/ 中没有生成记录 .kaoping-build.json，无法确认它不比服务器上的网站旧。先运行 make site（kaoping build）"
 fi
 command -v python3 >/dev/null 2>&1 || fail "CI 的运行环境中没有 python3（比较网站新旧要用它）"
-stamp_py=$(cd "$(dirname "$0")/.." && pwd)/generator/site/stamp.py
+repo=$(cd "$(dirname "$0")/.." && pwd)
+stamp_py=$repo/generator/site/stamp.py
 
 commit=${CI_COMMIT_SHA:-${GITHUB_SHA:-$(git rev-parse HEAD 2>/dev/null || echo local)}}
 case $commit in *[!0-9a-zA-Z]*) commit=local ;; esac
@@ -92,6 +103,12 @@ text_of() {
 umask 077
 text_of "$KAOPING_DEPLOY_SSH_KEY" >"$work/key"
 text_of "$KAOPING_DEPLOY_KNOWN_HOSTS" >"$work/known_hosts"
+# The compressed copy, made before the server is asked anything: a refusal leaves it as it was.
+if [ -n "$gzip_only" ]; then
+    PYTHONPATH=$repo python3 -m generator.office.sitecopy --gzip-only "$site" "$work/copy" ||
+        fail "没有做成只有压缩文件的副本（见上一行；不改网站时，可以把变量 KAOPING_GZIP_ONLY 设为 否，发布 site/ 的全部文件）；服务器上的网站没有改动"
+    site=$work/copy
+fi
 ssh_command="ssh -i $work/key -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile=$work/known_hosts -p $port"
 
 # The server's side, sent on standard input: `sh -s -- STEP DEST RELEASE [PREVIOUS]`.
@@ -141,6 +158,9 @@ switch)
     if [ -n "$previous" ] && [ "$previous" != "$release" ] && [ -d "$releases/$previous" ]; then
         kept=2
         echo "回退到上一个版本：ln -sfn $name.releases/$previous $parent/.$name.rollback && mv -T $parent/.$name.rollback $dest"
+        if grep -q '"gzip_only": true' "$releases/$previous/.kaoping-published" 2>/dev/null; then
+            echo "  （那个版本只发布了压缩文件：回退之前，nginx 要设 gzip_static always; 和 gunzip on;）"
+        fi
     else
         kept=1
     fi
@@ -184,7 +204,8 @@ else
     esac
 fi
 mkdir "$work/marker"
-python3 "$stamp_py" marker "$site/.kaoping-build.json" "$work/marker/.kaoping-published" || fail "无法写发布记录"
+python3 "$stamp_py" marker "$site/.kaoping-build.json" "$work/marker/.kaoping-published" ${gzip_only:+--gzip-only} ||
+    fail "无法写发布记录"
 started=1
 link_dest=
 [ -z "$previous" ] || link_dest="--link-dest=$dest.releases/$previous"

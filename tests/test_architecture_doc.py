@@ -27,8 +27,8 @@ def test_the_contracts_it_names_are_the_ones_lint_checks() -> None:
     text = DOC.read_text(encoding="utf-8")
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     ids = {c["id"] for c in config["tool"]["importlinter"]["contracts"]}
-    assert ids == {"layers", "pure-engine", "no-circles"}
-    for contract in ("pure-engine", "no-circles"):
+    assert ids == {"layers", "pure-engine", "ci-publish", "no-circles"}
+    for contract in ("pure-engine", "ci-publish", "no-circles"):
         assert f"`{contract}`" in text
     layers = next(c for c in config["tool"]["importlinter"]["contracts"] if c["id"] == "layers")["layers"]
     assert [layer.replace("generator.", "") for layer in layers] == [

@@ -305,7 +305,7 @@ def test_the_documented_variables_are_the_ones_used() -> None:
     assert set(re.findall(r"\bKAOPING_\w+", script)) == set(documented)
     required = set(re.search(r"for name in ((?:KAOPING_\w+ ?)+); do", script).group(1).split())  # type: ignore[union-attr]
     optional = {name for name, (what, _) in documented.items() if "不设时" in what}
-    assert required == set(documented) - optional == set(documented) - {"KAOPING_DEPLOY_PORT"}
+    assert required == set(documented) - optional == set(documented) - {"KAOPING_DEPLOY_PORT", "KAOPING_GZIP_ONLY"}
 
     other = set(
         re.findall(r"\bKAOPING_\w+", GITLAB.read_text(encoding="utf-8"))
@@ -512,8 +512,9 @@ def test_publish_script_takes_keys_from_files(server: Server, tmp_path: Path) ->
         ({"KAOPING_DEPLOY_PATH": "/srv/../etc"}, "不能含 . 或 .. 段"),
         ({"KAOPING_DEPLOY_HOST": "-oProxyCommand=x"}, "KAOPING_DEPLOY_HOST 应是主机名"),
         ({"KAOPING_DEPLOY_PORT": "22; rm"}, "KAOPING_DEPLOY_PORT 应是端口号"),
+        ({"KAOPING_GZIP_ONLY": "true"}, "KAOPING_GZIP_ONLY 应是 是 或 否（只发布压缩文件），现在是：true"),
     ],
-    ids=["missing", "relative", "space", "slash", "dotdot", "host", "port"],
+    ids=["missing", "relative", "space", "slash", "dotdot", "host", "port", "gzip"],
 )
 def test_publish_script_refuses_bad_variables(server: Server, tmp_path: Path, env: dict[str, str], words: str) -> None:
     run = server.publish(make_site(tmp_path, "v1"), "c" * 40, **env)

@@ -39,6 +39,7 @@ from sandbox import ROOT, copy_sources, digests
 
 import generator.office.publish
 import generator.office.publishfiles
+import generator.office.sitecopy
 from generator.cli import main
 from generator.office.publishfiles import KEEP_PREVIOUS, RELEASES_SUFFIX, TEMP_MARK, exchange
 from generator.site.stamp import BUILD_STAMP, PUBLISHED_MARKER
@@ -449,7 +450,7 @@ def test_disk_full_while_copying(
         assert publish(root, dest, capsys)[0] == 0
         make_site(root, "v2")
     before, releases = digests(dest), snapshot(dest)
-    real = generator.office.publishfiles._copy_file
+    real = generator.office.sitecopy._copy_file
     copied = []
 
     def copy_file(source: Path, target: Path) -> tuple[str, int]:
@@ -458,7 +459,7 @@ def test_disk_full_while_copying(
         copied.append(source)
         return real(source, target)
 
-    monkeypatch.setattr(generator.office.publishfiles, "_copy_file", copy_file)
+    monkeypatch.setattr(generator.office.sitecopy, "_copy_file", copy_file)
     failed(*publish(root, dest, capsys), "磁盘已满")
     assert_untouched(dest, before, releases)
     # Only what was there before: the first publish's kaoping.releases/ is gone again.
@@ -622,7 +623,7 @@ _SLOW_PUBLISH = """
 import signal, sys, time
 # As from a terminal, even when the tests run where Ctrl+C is ignored (a background job of a script).
 signal.signal(signal.SIGINT, signal.default_int_handler)
-import generator.office.publishfiles as publish
+import generator.office.sitecopy as publish
 copy = publish._copy_file
 def slow(source, target):
     time.sleep(0.005)

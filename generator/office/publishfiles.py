@@ -8,8 +8,6 @@ import contextlib
 import ctypes
 import errno
 import fcntl
-import hashlib
-import json
 import os
 import secrets
 import shutil
@@ -22,6 +20,9 @@ from generator.office import publishgzip
 from generator.office.publishsummary import RELEASES_SUFFIX as RELEASES_SUFFIX
 from generator.office.publishsummary import Published as Published
 from generator.office.publishsummary import releases_dir as releases_dir
+from generator.office.sitecopy import PublishError as PublishError
+from generator.office.sitecopy import check_site as check_site
+from generator.office.sitecopy import copy_site as copy_site
 from generator.site import stamp
 from generator.site.build import build_lock
 from generator.site.progress import Progress
@@ -30,39 +31,9 @@ from generator.site.progress import Progress
 KEEP_PREVIOUS = 2
 #: Temporary names: ``.DEST.publishing-…`` beside DEST, ``.publishing-…`` inside DEST.releases/.
 TEMP_MARK = ".publishing-"
-#: What a built site must hold; a site/ without them is not published.
-REQUIRED_FILES = ("index.html", "search/search_index.json")
-_CHUNK = 1 << 20
-
-
-class PublishError(Exception):
-    """Publishing was refused or failed; the message says why and what to do. DEST is as it was."""
-
-    #: The destination, as the command line names it in its message.
-    destination: Path | None = None
 
 
 # -- checks -------------------------------------------------------------------------------------------
-
-
-def check_site(site_dir: Path) -> None:
-    """Refuse a missing or incomplete ``site/``."""
-    if not site_dir.is_dir():
-        raise PublishError(f"没有找到生成好的网站 {site_dir}。先运行 kaoping build（或 make site）生成网站，再发布")
-    for name in REQUIRED_FILES:
-        path = site_dir / name
-        if not path.is_file() or path.stat().st_size == 0:
-            raise PublishError(
-                f"网站 {site_dir} 不完整：缺少 {name}。它可能不是 kaoping build 生成的，"
-                "或者被改动过。重新运行 kaoping build 后再发布"
-            )
-    index = site_dir / "search" / "search_index.json"
-    try:
-        data = json.loads(index.read_bytes())
-    except (ValueError, OSError) as exc:
-        raise PublishError(f"网站的搜索索引 {index} 不完整或已损坏（{exc}）。重新运行 kaoping build 后再发布") from exc
-    if not isinstance(data, dict) or not isinstance(data.get("docs"), list):
-        raise PublishError(f"网站的搜索索引 {index} 格式不对。重新运行 kaoping build 后再发布")
 
 
 def parent_of(dest: Path) -> Path:
@@ -228,57 +199,6 @@ def copy_locked(
         if (how := publishgzip.packing(site_dir, previous) if gzip_only else None) is not None and how.refused:
             raise PublishError(how.refused)
         return copy_site(site_dir, target, done, how)
-
-
-def copy_site(source: Path, target: Path, done: Published | None = None, how: publishgzip.Packing | None = None) -> str:
-    """Copy every file of ``source`` into the new folder ``target``, readable by the web server (folders 755,
-    files 644, times kept); ``how``: see :mod:`generator.office.publishgzip`. The SHA-256 of the content."""
-    total = hashlib.sha256()
-    os.mkdir(target)
-    os.chmod(target, 0o755)
-    for folder, subfolders, files in os.walk(source, onerror=_raise):
-        here = Path(folder)
-        rel = here.relative_to(source)
-        subfolders.sort()
-        for name in [*subfolders, *files]:
-            path = here / name
-            if path.is_symlink() or not (path.is_file() or path.is_dir()):  # a FIFO would hang the copy
-                kind = "符号链接" if path.is_symlink() else "不是普通文件的（命名管道、设备等）"
-                raise PublishError(f"网站中有{kind} {path}，不发布。网站应当只有普通文件，重新运行 kaoping build")
-        for name in subfolders:
-            os.mkdir(target / rel / name)
-            os.chmod(target / rel / name, 0o755)
-        present = {*files, *subfolders} if how is not None else None
-        for name in sorted(files):
-            if rel == Path(".") and name == stamp.PUBLISHED_MARKER:
-                continue  # each publish writes its own
-            for written, digest, size in publishgzip.place(here / name, target / rel / name, present, _copy_file, how):
-                if rel == Path(".") and written == stamp.BUILD_STAMP:  # (its time of building is not content)
-                    digest = stamp.content_digest(here / name) or digest
-                total.update(f"{(rel / written).as_posix()}\0{digest}\n".encode("utf-8", "surrogateescape"))
-                if done is not None:
-                    done.files += 1
-                    done.size += size
-    return total.hexdigest()
-
-
-def _raise(exc: OSError) -> None:
-    raise exc
-
-
-def _copy_file(source: Path, target: Path) -> tuple[str, int]:
-    digest = hashlib.sha256()
-    with open(source, "rb") as src:
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        with open(fd, "wb") as out:
-            while chunk := src.read(_CHUNK):
-                digest.update(chunk)
-                out.write(chunk)
-            os.fchmod(out.fileno(), 0o644)
-            size = out.tell()
-        stat = os.fstat(src.fileno())
-    os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-    return digest.hexdigest(), size
 
 
 # -- locks, signals, leftovers ------------------------------------------------------------------------

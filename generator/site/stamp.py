@@ -272,7 +272,8 @@ def main(argv: Sequence[str]) -> int:
     - ``stamp.py check SITE_STAMP [PUBLISHED_MARKER]``: exit 0 when the site may replace the published one
       (what was compared on standard output), 1 when it is older (why on standard error), 2 when a stamp
       or the marker cannot be read;
-    - ``stamp.py marker SITE_STAMP OUT``: write the marker of a CI release to OUT.
+    - ``stamp.py marker SITE_STAMP OUT [--gzip-only]``: write the marker of a CI release to OUT (``--gzip-only``:
+      the release holds the compressed copy, :mod:`generator.office.sitecopy`).
 
     Git questions are asked of the repository in the current folder (the CI checkout).
     """
@@ -286,17 +287,17 @@ def main(argv: Sequence[str]) -> int:
             verdict = order(new, published, Path.cwd())
             print(verdict.words, file=sys.stdout if verdict.newer else sys.stderr)
             return 0 if verdict.newer else 1
-        if len(argv) == 3 and argv[0] == "marker":
+        if len(argv) in (3, 4) and argv[0] == "marker" and argv[3:] in ([], ["--gzip-only"]):
             stamp = read_raw(Path(argv[1]))
             if stamp is None:
                 print(f"网站中没有生成记录 {argv[1]}", file=sys.stderr)
                 return 2
-            write_json(Path(argv[2]), marker(stamp, "ci"))
+            write_json(Path(argv[2]), marker(stamp, "ci", gzip_only=argv[3:] == ["--gzip-only"]))
             return 0
     except StampError as exc:
         print(exc, file=sys.stderr)
         return 2
-    print("用法：stamp.py check 生成记录 [发布记录] | stamp.py marker 生成记录 输出文件", file=sys.stderr)
+    print("用法：stamp.py check 生成记录 [发布记录] | stamp.py marker 生成记录 输出文件 [--gzip-only]", file=sys.stderr)
     return 2
 
 

@@ -1,0 +1,148 @@
+"""The published copy of ``site/``: every file, readable by the web server, or with ``--gzip-only`` each text file
+once, compressed (:mod:`generator.office.publishgzip`). ``kaoping publish`` copies through :func:`copy_site`.
+
+CI publishing (``scripts/ci_publish.sh``, with ``KAOPING_GZIP_ONLY=是``) makes the compressed copy with this
+module on its own: the publish job has Python but not kaoping's packages, so it and what it imports use the
+standard library only (a contract in ``pyproject.toml`` keeps it so)::
+
+    python3 -m generator.office.sitecopy --gzip-only SITE OUT
+
+OUT must not exist; it is made, filled and, if anything goes wrong, removed again. Exit 0 when the copy is
+made, 1 when it is refused or fails (why on standard error), 2 for a wrong command line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from generator.office import publishgzip
+from generator.office.publishsummary import Published
+from generator.site import stamp
+
+#: What a built site must hold; a site/ without them is not published.
+REQUIRED_FILES = ("index.html", "search/search_index.json")
+_CHUNK = 1 << 20
+
+
+class PublishError(Exception):
+    """Publishing was refused or failed; the message says why and what to do. DEST is as it was."""
+
+    #: The destination, as the command line names it in its message.
+    destination: Path | None = None
+
+
+def check_site(site_dir: Path) -> None:
+    """Refuse a missing or incomplete ``site/``."""
+    if not site_dir.is_dir():
+        raise PublishError(f"没有找到生成好的网站 {site_dir}。先运行 kaoping build（或 make site）生成网站，再发布")
+    for name in REQUIRED_FILES:
+        path = site_dir / name
+        if not path.is_file() or path.stat().st_size == 0:
+            raise PublishError(
+                f"网站 {site_dir} 不完整：缺少 {name}。它可能不是 kaoping build 生成的，"
+                "或者被改动过。重新运行 kaoping build 后再发布"
+            )
+    index = site_dir / "search" / "search_index.json"
+    try:
+        data = json.loads(index.read_bytes())
+    except (ValueError, OSError) as exc:
+        raise PublishError(f"网站的搜索索引 {index} 不完整或已损坏（{exc}）。重新运行 kaoping build 后再发布") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("docs"), list):
+        raise PublishError(f"网站的搜索索引 {index} 格式不对。重新运行 kaoping build 后再发布")
+
+
+def copy_site(source: Path, target: Path, done: Published | None = None, how: publishgzip.Packing | None = None) -> str:
+    """Copy every file of ``source`` into the new folder ``target``, readable by the web server (folders 755,
+    files 644, times kept); ``how``: see :mod:`generator.office.publishgzip`. The SHA-256 of the content."""
+    os.mkdir(target)
+    return copy_into(source, target, done, how)
+
+
+def copy_into(source: Path, target: Path, done: Published | None = None, how: publishgzip.Packing | None = None) -> str:
+    """:func:`copy_site` into ``target``, a new empty folder the caller made."""
+    os.chmod(target, 0o755)
+    total = hashlib.sha256()
+    for folder, subfolders, files in os.walk(source, onerror=_raise):
+        here = Path(folder)
+        rel = here.relative_to(source)
+        subfolders.sort()
+        for name in [*subfolders, *files]:
+            path = here / name
+            if path.is_symlink() or not (path.is_file() or path.is_dir()):  # a FIFO would hang the copy
+                kind = "符号链接" if path.is_symlink() else "不是普通文件的（命名管道、设备等）"
+                raise PublishError(f"网站中有{kind} {path}，不发布。网站应当只有普通文件，重新运行 kaoping build")
+        for name in subfolders:
+            os.mkdir(target / rel / name)
+            os.chmod(target / rel / name, 0o755)
+        present = {*files, *subfolders} if how is not None else None
+        for name in sorted(files):
+            if rel == Path(".") and name == stamp.PUBLISHED_MARKER:
+                continue  # each publish writes its own
+            for written, digest, size in publishgzip.place(here / name, target / rel / name, present, _copy_file, how):
+                if rel == Path(".") and written == stamp.BUILD_STAMP:  # (its time of building is not content)
+                    digest = stamp.content_digest(here / name) or digest
+                total.update(f"{(rel / written).as_posix()}\0{digest}\n".encode("utf-8", "surrogateescape"))
+                if done is not None:
+                    done.files += 1
+                    done.size += size
+    return total.hexdigest()
+
+
+def _raise(exc: OSError) -> None:
+    raise exc
+
+
+def _copy_file(source: Path, target: Path) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    with open(source, "rb") as src:
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        with open(fd, "wb") as out:
+            while chunk := src.read(_CHUNK):
+                digest.update(chunk)
+                out.write(chunk)
+            os.fchmod(out.fileno(), 0o644)
+            size = out.tell()
+        stat = os.fstat(src.fileno())
+    os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    return digest.hexdigest(), size
+
+
+def main(argv: Sequence[str]) -> int:
+    """``--gzip-only SITE OUT`` (see the module's docstring)."""
+    if len(argv) != 3 or argv[0] != "--gzip-only":
+        print("用法：python3 -m generator.office.sitecopy --gzip-only 网站目录 输出目录", file=sys.stderr)
+        return 2
+    site, out = Path(argv[1]), Path(argv[2])
+    try:
+        os.mkdir(out)  # a new folder: nothing that was there is touched
+    except OSError as exc:
+        why = (
+            "已经存在。它应当是一个还没有的目录" if isinstance(exc, FileExistsError) else f"无法建立（{exc.strerror}）"
+        )
+        print(f"压缩发布失败：{out} {why}", file=sys.stderr)
+        return 1
+    done = Published(out, "plain", gzip_only=True)
+    try:
+        check_site(site)
+        how = publishgzip.packing(site)
+        if how.refused:
+            raise PublishError(how.refused)
+        copy_into(site, out, done, how)
+    except (PublishError, OSError) as exc:
+        shutil.rmtree(out, ignore_errors=True)
+        words = exc if isinstance(exc, PublishError) else f"{exc.filename or site}：{exc.strerror or exc}"
+        print(f"压缩发布失败：{words}", file=sys.stderr)
+        return 1
+    print(f"只有压缩文件的副本：{out}（{done.files} 个文件，{done.size / 1_048_576:.1f} MB）")
+    print(publishgzip.SERVER_WORDS)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

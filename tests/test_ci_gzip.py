@@ -1,0 +1,177 @@
+"""CI publishing of the compressed copy (the variable ``KAOPING_GZIP_ONLY=是``).
+
+``scripts/ci_publish.sh`` runs against the stand-in server of :mod:`test_ci_files` (an ``ssh`` that runs the
+remote command here, the real rsync). The release it makes holds the same files as ``kaoping publish
+--gzip-only``, Debian's nginx serves it with the lines for a compressed copy, a second publish sends only
+what changed, and a site that cannot be published so is refused before the server is asked anything.
+``generator.office.sitecopy`` is run as the publish job runs it: with Python's standard library alone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest_site import BuiltSite, built_site
+from sandbox import ROOT, digests
+from test_ci_files import Server, make_site, marker, needs_rsync, server  # noqa: F401 (a fixture)
+from test_gzip_only import serve
+from test_serving import fetch
+
+from generator.office.publish import publish
+from generator.site import paths
+from generator.site.stamp import BUILD_STAMP, PUBLISHED_MARKER
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def site() -> BuiltSite:
+    return built_site()
+
+
+def without_marker(folder: Path) -> dict[str, str]:
+    found = digests(folder)
+    assert found.pop(PUBLISHED_MARKER), f"{folder} 中没有发布记录"
+    return found
+
+
+def unit_page(site: BuiltSite, index: int) -> str:
+    outcome = site.prepared.outcomes[max(site.prepared.outcomes)]
+    return paths.html_path(paths.unit_page(outcome.rubric.id, outcome.units[index].unit.id))
+
+
+@needs_rsync
+def test_ci_publishes_the_copy_kaoping_publish_makes(
+    site: BuiltSite,
+    server: Server,  # noqa: F811
+    tmp_path: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    run = server.publish(site.site, "a1" + "0" * 38, KAOPING_GZIP_ONLY="是")
+    assert run.returncode == 0, run.stderr
+    assert "只有压缩文件的副本" in run.stdout and "gzip_static always" in run.stdout, run.stdout
+    first = server.dest.resolve()
+    assert marker(first)["gzip_only"] is True
+
+    # File for file what kaoping publish --gzip-only puts on a server.
+    dest = tmp_path / "www" / "kaoping"
+    dest.parent.mkdir()
+    publish(site.root, dest, gzip_only=True)
+    assert without_marker(first) == without_marker(dest)
+    page = unit_page(site, 1)
+    assert (first / f"{page}.gz").is_file() and not (first / page).exists()
+    assert sum(p.stat().st_size for p in first.rglob("*")) < sum(p.stat().st_size for p in site.site.rglob("*")) / 2
+
+    # Served by nginx with the lines for a compressed copy: the same bytes to every client.
+    with contextlib.contextmanager(serve)(server.dest, tmp_path_factory) as port:
+        for rel in (page, "search/search_index.json", "index.html"):
+            want = (site.site / rel).read_bytes()
+            plain, packed = fetch(port, "/" + rel), fetch(port, "/" + rel, gzip_ok=True)
+            assert plain.status == 200 and "content-encoding" not in plain.headers and plain.body == want, rel
+            body = gzip.decompress(packed.body) if packed.headers.get("content-encoding") == "gzip" else packed.body
+            assert packed.status == 200 and body == want, rel
+
+    # Published again after one page changed: only that page's copy is new, the rest are hard links.
+    changed = tmp_path / "site2"
+    shutil.copytree(site.site, changed)
+    with open(changed / page, "a", encoding="utf-8") as out:
+        out.write("<!-- 复核后重新生成 -->\n")
+    run = server.publish(changed, "a2" + "0" * 38, KAOPING_GZIP_ONLY="yes")
+    assert run.returncode == 0, run.stderr
+    second = server.dest.resolve()
+    assert second != first and marker(second)["gzip_only"] is True
+    assert gzip.decompress((second / f"{page}.gz").read_bytes()) == (changed / page).read_bytes()
+    assert (second / f"{page}.gz").stat().st_ino != (first / f"{page}.gz").stat().st_ino
+    other = unit_page(site, 2)
+    assert (second / f"{other}.gz").stat().st_ino == (first / f"{other}.gz").stat().st_ino
+    assert "那个版本只发布了压缩文件" in run.stdout, run.stdout
+
+
+def stamped(tmp_path: Path, access: str | None) -> Path:
+    site = make_site(tmp_path, "v1", "b1" + "0" * 38, "2026-01-01T00:00:00Z")
+    built = json.loads((site / BUILD_STAMP).read_text())
+    if access is not None:
+        built["access"] = access
+    (site / BUILD_STAMP).write_text(json.dumps(built))
+    # A search index big enough to be compressed (a few bytes are published as they are).
+    docs = [{"location": f"u{i}.html", "title": f"第{i}支部", "text": "三会一课"} for i in range(100)]
+    (site / "search" / "search_index.json").write_text(json.dumps({"docs": docs}, ensure_ascii=False))
+    return site
+
+
+@needs_rsync
+@pytest.mark.parametrize(
+    ("access", "words"),
+    [(None, "没有写明它是否按账号限制访问"), ("plain", "nginx 配置不是为只有压缩文件的网站写的")],
+    ids=["older-kaoping", "accounts-plain"],
+)
+def test_a_site_that_cannot_be_published_compressed_is_refused_before_the_server_is_asked(
+    server: Server,  # noqa: F811
+    tmp_path: Path,
+    access: str | None,
+    words: str,
+) -> None:
+    run = server.publish(stamped(tmp_path, access), "b1" + "0" * 38, KAOPING_GZIP_ONLY="是")
+    assert run.returncode == 1
+    assert words in run.stderr and "KAOPING_GZIP_ONLY 设为 否" in run.stderr, run.stderr
+    assert not server.log.exists(), "拒绝时不应连接服务器"
+    assert list(server.srv.iterdir()) == []
+    # Without the variable the same site is published as it is.
+    assert server.publish(stamped(tmp_path / "again", access), "b1" + "0" * 38).returncode == 0
+
+
+def copy_command(*args: str) -> subprocess.CompletedProcess[str]:
+    """The copy as the publish job makes it: ``python3 -S`` has no installed package at all."""
+    return subprocess.run(
+        [sys.executable, "-S", "-m", "generator.office.sitecopy", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_the_copy_needs_only_the_standard_library_and_never_touches_what_is_there(tmp_path: Path) -> None:
+    site = stamped(tmp_path, "none")
+    out = tmp_path / "copy"
+    made = copy_command("--gzip-only", str(site), str(out))
+    assert made.returncode == 0, made.stderr
+    assert (out / "index.html").is_file() and (out / "search" / "search_index.json.gz").is_file()
+    assert not (out / "search" / "search_index.json").exists()
+    index = gzip.decompress((out / "search" / "search_index.json.gz").read_bytes())
+    assert index == (site / "search" / "search_index.json").read_bytes()
+
+    # An OUT that is there in any form is left exactly as it was.
+    there = tmp_path / "there"
+    there.mkdir()
+    (there / "file").write_text("办公室的文件")
+    (there / "folder").mkdir()
+    (there / "folder" / "keep.txt").write_text("留着")
+    (there / "empty").mkdir()
+    os.symlink(there / "folder", there / "link")
+    os.mkfifo(there / "fifo")
+    before = digests(there)
+    for name in ("file", "folder", "empty", "link", "fifo"):
+        run = copy_command("--gzip-only", str(site), str(there / name))
+        assert run.returncode == 1 and "已经存在" in run.stderr, (name, run.stderr)
+    assert digests(there) == before
+    assert sorted(p.name for p in there.iterdir()) == ["empty", "fifo", "file", "folder", "link"]
+    assert list((there / "empty").iterdir()) == []
+
+    # A copy that cannot be made leaves nothing behind: the folder it made is removed again.
+    refused = [(tmp_path / "nothing", "没有找到生成好的网站"), (stamped(tmp_path / "old", None), "没有写明")]
+    for source, words in refused:
+        run = copy_command("--gzip-only", str(source), str(tmp_path / "partial"))
+        assert run.returncode == 1 and words in run.stderr, run.stderr
+        assert not (tmp_path / "partial").exists()
+    assert copy_command(str(site), str(tmp_path / "x")).returncode == 2
+    assert not (tmp_path / "x").exists()
