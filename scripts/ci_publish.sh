@@ -17,8 +17,8 @@
 #
 # With KAOPING_GZIP_ONLY=是, what is sent is the copy `kaoping publish --gzip-only` makes: each text file once,
 # compressed (generator/office/sitecopy.py, run with python3 alone), about a quarter of site/; nginx then needs
-# `gzip_static always; gunzip on;`. A site built with accounts (--access) must have been built for it (the same
-# variable in the build job, or 只发布压缩文件 = 是 in access/server.txt); any other is refused.
+# `gzip_static always; gunzip on;`. A site built with accounts (--access, which CI does not do) is refused unless
+# it was built for it (只发布压缩文件 = 是 in access/server.txt).
 #
 # Variables (the README's section “自动发布（CI）”): KAOPING_DEPLOY_HOST, KAOPING_DEPLOY_USER,
 # KAOPING_DEPLOY_PATH, KAOPING_DEPLOY_SSH_KEY (the private key, or the path of a file holding it),
