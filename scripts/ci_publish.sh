@@ -63,10 +63,12 @@ esac
 case $port in
     '' | *[!0-9]*) fail "KAOPING_DEPLOY_PORT 应是端口号：$port" ;;
 esac
-case ${KAOPING_GZIP_ONLY:-否} in
+# (Spaces and a carriage return around the value are dropped, as kaoping build drops them from its settings.)
+gzip_value=$(printf '%s' "${KAOPING_GZIP_ONLY:-}" | tr -d '\r' | sed 's/^[[:space:]]*//; s/[[:space:]]*$//')
+case $gzip_value in
     是 | [Yy][Ee][Ss]) gzip_only=1 ;;
     否 | [Nn][Oo] | '') gzip_only= ;;
-    *) fail "KAOPING_GZIP_ONLY 应是 是 或 否（只发布压缩文件），现在是：$KAOPING_GZIP_ONLY" ;;
+    *) fail "KAOPING_GZIP_ONLY 应是 是 或 否（只发布压缩文件），现在是「$KAOPING_GZIP_ONLY」" ;;
 esac
 
 if [ ! -f "$site/index.html" ] || [ ! -f "$site/search/search_index.json" ]; then
@@ -75,7 +77,12 @@ fi
 if [ ! -f "$site/.kaoping-build.json" ]; then
     fail "网站 $site/ 中没有生成记录 .kaoping-build.json，无法确认它不比服务器上的网站旧。先运行 make site（kaoping build）"
 fi
+# kaoping build never makes a link; rsync would copy one as a link, which the web server then follows.
+link=$(find -H "$site" -type l -print | head -n 1)
+[ -z "$link" ] || fail "网站中有符号链接 $link，不发布：网站应当只有普通文件。重新运行 make site（kaoping build）"
 command -v python3 >/dev/null 2>&1 || fail "CI 的运行环境中没有 python3（比较网站新旧要用它）"
+python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null ||
+    fail "CI 的运行环境中的 python3 是 $(python3 -V 2>&1)，要 3.11 或更新的版本（比较网站新旧、做压缩副本要用它）"
 repo=$(cd "$(dirname "$0")/.." && pwd)
 stamp_py=$repo/generator/site/stamp.py
 
@@ -95,6 +102,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+trap 'exit 129' HUP
+trap 'exit 141' PIPE
 
 # A variable holds the text itself, or (GitLab's "File" variables) the path of a file holding it.
 text_of() {
@@ -105,8 +114,9 @@ text_of "$KAOPING_DEPLOY_SSH_KEY" >"$work/key"
 text_of "$KAOPING_DEPLOY_KNOWN_HOSTS" >"$work/known_hosts"
 # The compressed copy, made before the server is asked anything: a refusal leaves it as it was.
 if [ -n "$gzip_only" ]; then
-    PYTHONPATH=$repo python3 -m generator.office.sitecopy --gzip-only "$site" "$work/copy" ||
-        fail "没有做成只有压缩文件的副本（见上一行；不改网站时，可以把变量 KAOPING_GZIP_ONLY 设为 否，发布 site/ 的全部文件）；服务器上的网站没有改动"
+    # (PYTHONSAFEPATH: the module is the checkout's, never one in the current folder.)
+    PYTHONSAFEPATH=1 PYTHONPATH=$repo python3 -m generator.office.sitecopy --gzip-only "$site" "$work/copy" ||
+        fail "没有做成只有压缩文件的副本（见上一行）；服务器上的网站没有改动。要照常发布 site/ 的全部文件，把变量 KAOPING_GZIP_ONLY 设为 否"
     site=$work/copy
 fi
 ssh_command="ssh -i $work/key -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile=$work/known_hosts -p $port"
@@ -158,7 +168,9 @@ switch)
     if [ -n "$previous" ] && [ "$previous" != "$release" ] && [ -d "$releases/$previous" ]; then
         kept=2
         echo "回退到上一个版本：ln -sfn $name.releases/$previous $parent/.$name.rollback && mv -T $parent/.$name.rollback $dest"
-        if grep -q '"gzip_only": true' "$releases/$previous/.kaoping-published" 2>/dev/null; then
+        # What nginx needs for the previous release, when this one did not need it.
+        if grep -q '"gzip_only": true' "$releases/$previous/.kaoping-published" 2>/dev/null &&
+            ! grep -q '"gzip_only": true' "$releases/$release/.kaoping-published" 2>/dev/null; then
             echo "  （那个版本只发布了压缩文件：回退之前，nginx 要设 gzip_static always; 和 gunzip on;）"
         fi
     else
@@ -221,3 +233,6 @@ rsync -rp --chmod=D755,F644 -e "$ssh_command" "$work/marker/" "$user@$host:$dest
     fail "rsync 复制没有完成；服务器上的网站没有改动"
 remote switch "$dest" "$release" "$previous" || fail "切换没有完成（见上面的消息）"
 switched=1
+if [ -n "$gzip_only" ]; then
+    PYTHONSAFEPATH=1 PYTHONPATH=$repo python3 -c 'from generator.office.publishgzip import SERVER_WORDS; print(SERVER_WORDS)' || :
+fi

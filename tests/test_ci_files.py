@@ -512,7 +512,7 @@ def test_publish_script_takes_keys_from_files(server: Server, tmp_path: Path) ->
         ({"KAOPING_DEPLOY_PATH": "/srv/../etc"}, "不能含 . 或 .. 段"),
         ({"KAOPING_DEPLOY_HOST": "-oProxyCommand=x"}, "KAOPING_DEPLOY_HOST 应是主机名"),
         ({"KAOPING_DEPLOY_PORT": "22; rm"}, "KAOPING_DEPLOY_PORT 应是端口号"),
-        ({"KAOPING_GZIP_ONLY": "true"}, "KAOPING_GZIP_ONLY 应是 是 或 否（只发布压缩文件），现在是：true"),
+        ({"KAOPING_GZIP_ONLY": "true"}, "KAOPING_GZIP_ONLY 应是 是 或 否（只发布压缩文件），现在是「true」"),
     ],
     ids=["missing", "relative", "space", "slash", "dotdot", "host", "port", "gzip"],
 )

@@ -13,9 +13,15 @@ import contextlib
 import gzip
 import json
 import os
+import re
 import shutil
+import signal
+import struct
 import subprocess
 import sys
+import time
+import tomllib
+import zlib
 from pathlib import Path
 
 import pytest
@@ -26,7 +32,7 @@ from test_gzip_only import serve
 from test_serving import fetch
 
 from generator.office.publish import publish
-from generator.site import paths
+from generator.site import compress, paths
 from generator.site.stamp import BUILD_STAMP, PUBLISHED_MARKER
 
 pytestmark = pytest.mark.slow
@@ -92,7 +98,47 @@ def test_ci_publishes_the_copy_kaoping_publish_makes(
     assert (second / f"{page}.gz").stat().st_ino != (first / f"{page}.gz").stat().st_ino
     other = unit_page(site, 2)
     assert (second / f"{other}.gz").stat().st_ino == (first / f"{other}.gz").stat().st_ino
-    assert "那个版本只发布了压缩文件" in run.stdout, run.stdout
+    # Both compressed: nginx has the lines already, the rollback line says nothing more.
+    assert "回退到上一个版本" in run.stdout and "那个版本只发布了压缩文件" not in run.stdout, run.stdout
+
+
+@needs_rsync
+@pytest.mark.parametrize("value", ["否", "NO", " no\r", ""])
+def test_plain_publish_after_a_compressed_one(
+    value: str,
+    server: Server,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    first = stamped(tmp_path / "one", "none")
+    run = server.publish(first, "c1" + "0" * 38, KAOPING_GZIP_ONLY=" 是 ")
+    assert run.returncode == 0, run.stderr
+    assert marker(server.dest)["gzip_only"] is True
+    assert (server.dest / "search" / "search_index.json.gz").is_file()
+    assert "gzip_static always" in run.stdout
+
+    run = server.publish(stamped(tmp_path / "two", "none"), "c2" + "0" * 38, KAOPING_GZIP_ONLY=value)
+    assert run.returncode == 0, run.stderr
+    assert marker(server.dest)["gzip_only"] is False
+    assert (server.dest / "search" / "search_index.json").is_file()
+    assert not (server.dest / "search" / "search_index.json.gz").exists()
+    assert "gzip_static always" not in run.stdout.split("回退到上一个版本")[0], run.stdout
+    # Rolling back to the compressed release needs nginx's lines for it: said beside the rollback line.
+    assert "那个版本只发布了压缩文件：回退之前，nginx 要设 gzip_static always; 和 gunzip on;" in run.stdout, run.stdout
+
+
+@needs_rsync
+@pytest.mark.parametrize("value", ["是", "否"])
+def test_a_link_in_the_site_is_refused_before_the_server_is_asked(
+    value: str,
+    server: Server,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    site = stamped(tmp_path, "none")
+    os.symlink("/etc/passwd", site / "assets" / "passwd.css")
+    run = server.publish(site, "d1" + "0" * 38, KAOPING_GZIP_ONLY=value)
+    assert run.returncode == 1
+    assert "网站中有符号链接" in run.stderr and "passwd.css" in run.stderr, run.stderr
+    assert not server.log.exists() and list(server.srv.iterdir()) == []
 
 
 def stamped(tmp_path: Path, access: str | None) -> Path:
@@ -175,3 +221,88 @@ def test_the_copy_needs_only_the_standard_library_and_never_touches_what_is_ther
         assert not (tmp_path / "partial").exists()
     assert copy_command(str(site), str(tmp_path / "x")).returncode == 2
     assert not (tmp_path / "x").exists()
+
+    # A copy inside the site would copy itself without end: refused, nothing made.
+    before = digests(site)
+    for inside in (site / "copy", site / "assets" / "copy"):
+        run = copy_command("--gzip-only", str(site), str(inside))
+        assert run.returncode == 1 and "不能一个在另一个里面" in run.stderr, run.stderr
+        assert not inside.exists()
+    run = copy_command("--gzip-only", str(site), str(site))
+    assert run.returncode == 1 and "不能一个在另一个里面" in run.stderr, run.stderr
+    assert digests(site) == before
+
+
+#: The copy as the publish job runs it, each file's copy slowed down or failing (``HOW``), the rest real.
+_COPY = """
+import errno, sys, time
+import generator.office.sitecopy as sitecopy
+real = sitecopy._copy_file
+def copy(source, target):
+    if HOW == "full" and source.name.startswith("p5"):
+        raise OSError(errno.ENOSPC, "No space left on device")
+    time.sleep(0.02 if HOW == "slow" else 0)
+    return real(source, target)
+sitecopy._copy_file = copy
+sys.exit(sitecopy.main(sys.argv[1:]))
+"""
+
+
+def test_a_copy_that_fails_or_is_stopped_leaves_nothing(tmp_path: Path) -> None:
+    site = stamped(tmp_path, "none")
+    for i in range(100):  # (images are copied as they are: through _copy_file)
+        (site / "assets" / f"p{i}.png").write_bytes(bytes([i]) * 4000)
+    out = tmp_path / "copy"
+
+    full = subprocess.run(
+        [sys.executable, "-S", "-c", "HOW = 'full'\n" + _COPY, "--gzip-only", str(site), str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert full.returncode == 1, full.stderr
+    assert "磁盘已满" in full.stderr and str(tmp_path) in full.stderr, full.stderr
+    assert not out.exists()
+
+    for signum, code in ((signal.SIGTERM, 143), (signal.SIGINT, 130)):
+        slow = subprocess.Popen(
+            [sys.executable, "-S", "-c", "HOW = 'slow'\n" + _COPY, "--gzip-only", str(site), str(out)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        # Stopped once the copy has begun (a few files are there).
+        for _ in range(6000):
+            if out.is_dir() and len(list(out.rglob("*"))) > 5:
+                break
+            time.sleep(0.01)
+        assert out.is_dir(), "副本没有开始"
+        slow.send_signal(signum)
+        _, err = slow.communicate(timeout=60)
+        assert slow.returncode == code, err
+        assert "已中断" in err and not out.exists(), err
+
+
+def test_a_compressed_copy_has_the_same_bytes_on_every_python() -> None:
+    """gzip's header as kaoping writes it, byte for byte: no name, time 0, Unix (Python 3.13 would write 255)."""
+    data = "三会一课、主题党日、组织生活会。".encode() * 200
+    deflate = zlib.compressobj(compress.LEVEL, zlib.DEFLATED, -15)
+    body = deflate.compress(data) + deflate.flush()
+    header = bytes([0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 3])
+    trailer = struct.pack("<LL", zlib.crc32(data), len(data))
+    assert compress.gzip_bytes(data) == header + body + trailer
+
+
+def test_the_contract_forbids_every_installed_package() -> None:
+    """What the publish job runs with python3 alone may import none of kaoping's dependencies."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    contract = next(c for c in config["tool"]["importlinter"]["contracts"] if c["id"] == "ci-publish")
+    assert {"generator.office.sitecopy", "generator.site.stamp"} <= set(contract["source_modules"])
+    names = {"mkdocs-material": "material", "pyyaml": "yaml", "python-docx": "docx", "libpass": "passlib"}
+    declared = [re.split(r"[<>=!~ \[]", d, maxsplit=1)[0].lower() for d in config["project"]["dependencies"]]
+    assert len(declared) >= 9
+    missing = [d for d in declared if names.get(d, d) not in contract["forbidden_modules"]]
+    assert not missing, missing

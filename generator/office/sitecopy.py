@@ -7,16 +7,19 @@ standard library only (a contract in ``pyproject.toml`` keeps it so)::
 
     python3 -m generator.office.sitecopy --gzip-only SITE OUT
 
-OUT must not exist; it is made, filled and, if anything goes wrong, removed again. Exit 0 when the copy is
-made, 1 when it is refused or fails (why on standard error), 2 for a wrong command line.
+OUT must not exist, nor be inside SITE (or SITE inside it); it is made, filled and, if anything goes wrong or
+the copy is interrupted (Ctrl+C, SIGTERM), removed again. Exit 0 when the copy is made, 1 when it is refused or
+fails (why on standard error), 2 for a wrong command line, 130 or 143 when interrupted.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
 import shutil
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -119,15 +122,19 @@ def main(argv: Sequence[str]) -> int:
         print("用法：python3 -m generator.office.sitecopy --gzip-only 网站目录 输出目录", file=sys.stderr)
         return 2
     site, out = Path(argv[1]), Path(argv[2])
+    refused = _overlap(site, out)
+    if refused:
+        print(f"压缩发布失败：{refused}", file=sys.stderr)
+        return 1
     try:
         os.mkdir(out)  # a new folder: nothing that was there is touched
     except OSError as exc:
-        why = (
-            "已经存在。它应当是一个还没有的目录" if isinstance(exc, FileExistsError) else f"无法建立（{exc.strerror}）"
-        )
+        why = "已经存在：要给一个尚不存在的目录" if isinstance(exc, FileExistsError) else _os_words(exc, out)
         print(f"压缩发布失败：{out} {why}", file=sys.stderr)
         return 1
     done = Published(out, "plain", gzip_only=True)
+    # SIGTERM (a CI job cancelled) ends the copy as Ctrl+C does: the folder made here is removed again.
+    signal.signal(signal.SIGTERM, _interrupted)
     try:
         check_site(site)
         how = publishgzip.packing(site)
@@ -136,12 +143,37 @@ def main(argv: Sequence[str]) -> int:
         copy_into(site, out, done, how)
     except (PublishError, OSError) as exc:
         shutil.rmtree(out, ignore_errors=True)
-        words = exc if isinstance(exc, PublishError) else f"{exc.filename or site}：{exc.strerror or exc}"
+        words = exc if isinstance(exc, PublishError) else f"{out}：{_os_words(exc, out)}"
         print(f"压缩发布失败：{words}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt as exc:
+        shutil.rmtree(out, ignore_errors=True)
+        print(f"已中断：没有做成副本，{out} 已删除", file=sys.stderr)
+        return 128 + (exc.args[0] if exc.args else signal.SIGINT)
     print(f"只有压缩文件的副本：{out}（{done.files} 个文件，{done.size / 1_048_576:.1f} MB）")
-    print(publishgzip.SERVER_WORDS)
     return 0
+
+
+def _interrupted(signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt(signum)
+
+
+def _overlap(site: Path, out: Path) -> str:
+    """Why ``out`` cannot hold the copy of ``site`` (one inside the other: the copy would copy itself)."""
+    a, b = site.resolve(), out.parent.resolve() / out.name
+    if a == b or a in b.parents or b in a.parents:
+        return f"副本目录 {out} 和网站 {site} 不能一个在另一个里面。把副本放到网站以外的地方"
+    return ""
+
+
+def _os_words(exc: OSError, out: Path) -> str:
+    """What the system refused, in Chinese (a failed write is the copy's: its disk or its folder)."""
+    where = f"（{exc.filename}）" if exc.filename else ""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"磁盘已满{where}：副本所在的磁盘（{out.parent}）没有空间了。清理它，或把副本放到空间够的地方"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"没有权限{where}：副本的目录 {out.parent} 要可写，网站的文件要可读"
+    return f"读写出错{where}：{exc.strerror or exc}"
 
 
 if __name__ == "__main__":
