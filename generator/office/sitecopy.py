@@ -126,32 +126,60 @@ def main(argv: Sequence[str]) -> int:
     if refused:
         print(f"压缩发布失败：{refused}", file=sys.stderr)
         return 1
+    handlers = {signum: signal.getsignal(signum) for signum in _STOPS}
+    # SIGTERM (a CI job cancelled) ends the copy as Ctrl+C does, unless the caller has it ignored.
+    if handlers[signal.SIGTERM] is not signal.SIG_IGN:
+        signal.signal(signal.SIGTERM, _interrupted)
     try:
-        os.mkdir(out)  # a new folder: nothing that was there is touched
-    except OSError as exc:
-        why = "已经存在：要给一个尚不存在的目录" if isinstance(exc, FileExistsError) else _os_words(exc, out)
-        print(f"压缩发布失败：{out} {why}", file=sys.stderr)
-        return 1
-    done = Published(out, "plain", gzip_only=True)
-    # SIGTERM (a CI job cancelled) ends the copy as Ctrl+C does: the folder made here is removed again.
-    signal.signal(signal.SIGTERM, _interrupted)
+        return _copy(site, out)
+    finally:
+        for signum, handler in handlers.items():
+            signal.signal(signum, signal.SIG_DFL if handler is None else handler)
+
+
+#: The signals that stop the copy.
+_STOPS = (signal.SIGINT, signal.SIGTERM)
+
+
+def _copy(site: Path, out: Path) -> int:
+    """:func:`main`'s copy into the new folder ``out``; its exit code."""
+    made = False
     try:
+        try:
+            os.mkdir(out)  # a new folder: nothing that was there is touched
+            made = True
+        except FileExistsError:
+            print(f"压缩发布失败：{out} 已经存在。要给一个尚不存在的目录", file=sys.stderr)
+            return 1
+        except OSError as exc:
+            why = f"上级目录 {out.parent} 不存在" if exc.errno == errno.ENOENT else _os_words(exc, out)
+            print(f"压缩发布失败：无法建立副本目录 {out}：{why}", file=sys.stderr)
+            return 1
+        done = Published(out, "plain", gzip_only=True)
         check_site(site)
         how = publishgzip.packing(site)
         if how.refused:
             raise PublishError(how.refused)
         copy_into(site, out, done, how)
     except (PublishError, OSError) as exc:
-        shutil.rmtree(out, ignore_errors=True)
-        words = exc if isinstance(exc, PublishError) else f"{out}：{_os_words(exc, out)}"
-        print(f"压缩发布失败：{words}", file=sys.stderr)
+        _remove(out)
+        print(f"压缩发布失败：{exc if isinstance(exc, PublishError) else _os_words(exc, out)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt as exc:
-        shutil.rmtree(out, ignore_errors=True)
-        print(f"已中断：没有做成副本，{out} 已删除", file=sys.stderr)
+        left = "" if not made or _remove(out) else f"，没能删除 {out}，可以手工删除"
+        print(f"已中断：没有做成副本{left}", file=sys.stderr)
         return 128 + (exc.args[0] if exc.args else signal.SIGINT)
     print(f"只有压缩文件的副本：{out}（{done.files} 个文件，{done.size / 1_048_576:.1f} MB）")
     return 0
+
+
+def _remove(out: Path) -> bool:
+    """Remove the copy, whatever signal comes meanwhile (a second Ctrl+C, the SIGTERM after a SIGINT when a CI
+    job is cancelled: ignored from here on, the copy is ending); whether it is gone."""
+    for signum in _STOPS:
+        signal.signal(signum, signal.SIG_IGN)
+    shutil.rmtree(out, ignore_errors=True)
+    return not os.path.lexists(out)
 
 
 def _interrupted(signum: int, _frame: object) -> None:
@@ -160,19 +188,29 @@ def _interrupted(signum: int, _frame: object) -> None:
 
 def _overlap(site: Path, out: Path) -> str:
     """Why ``out`` cannot hold the copy of ``site`` (one inside the other: the copy would copy itself)."""
-    a, b = site.resolve(), out.parent.resolve() / out.name
+    try:
+        a, b = site.resolve(), out.parent.resolve() / out.name
+    except (OSError, RuntimeError):  # a loop of links: check_site says the site is not there
+        return ""
     if a == b or a in b.parents or b in a.parents:
         return f"副本目录 {out} 和网站 {site} 不能一个在另一个里面。把副本放到网站以外的地方"
     return ""
 
 
 def _os_words(exc: OSError, out: Path) -> str:
-    """What the system refused, in Chinese (a failed write is the copy's: its disk or its folder)."""
+    """What the system refused, in Chinese, naming the file (a failed write is the copy's: its disk or folder)."""
     where = f"（{exc.filename}）" if exc.filename else ""
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return f"磁盘已满{where}：副本所在的磁盘（{out.parent}）没有空间了。清理它，或把副本放到空间够的地方"
+    if exc.errno == errno.ENOSPC:
+        return (
+            f"磁盘已满{where}：副本所在的磁盘（{out.parent}）没有空间了。清理它，或把副本放到空间够的地方"
+            "（CI 中副本在临时目录，由 TMPDIR 决定）"
+        )
+    if exc.errno == errno.EDQUOT:
+        return f"磁盘配额已用完{where}：副本所在的磁盘（{out.parent}）上这个用户的配额不够了"
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return f"没有权限{where}：副本的目录 {out.parent} 要可写，网站的文件要可读"
+    if exc.errno == errno.ENOENT:
+        return f"找不到{where}：网站的文件在复制时被移走或删除了？重新生成后再发布"
     return f"读写出错{where}：{exc.strerror or exc}"
 
 

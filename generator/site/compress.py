@@ -68,8 +68,9 @@ def gzip_bytes(data: bytes) -> bytes:
     """gzip with an empty name and time 0 in its header: the same bytes for the same input (a file above
     ``BIG`` is compressed as it is read instead, at level 1)."""
     packed = gzip.compress(data, compresslevel=LEVEL, mtime=0)
-    # The header's operating system byte: Python 3.13 writes 255 where 3.11 and 3.12 write 3 (Unix). Always 3, so
-    # that a copy made on another Python (a CI publish job) has the same bytes and is not sent again.
+    # The header's operating system byte: Python 3.13 writes 255 where 3.11 and 3.12 write 3 (Unix). Always 3 here,
+    # so that a copy made on another Python (a CI publish job) has the same bytes and is not sent again (with the
+    # same zlib). Files compressed as they are read (over BIG) have 255 on every Python.
     return packed[:9] + b"\x03" + packed[10:]
 
 
