@@ -3,7 +3,8 @@ once, compressed (:mod:`generator.office.publishgzip`). ``kaoping publish`` copi
 
 CI publishing (``scripts/ci_publish.sh``, with ``KAOPING_GZIP_ONLY=是``) makes the compressed copy with this
 module on its own: the publish job has Python but not kaoping's packages, so it and what it imports use the
-standard library only (a contract in ``pyproject.toml`` keeps it so)::
+standard library only (the ``ci-publish`` contract in ``pyproject.toml``, and a test that runs it with
+``python -S``, keep it so)::
 
     python3 -m generator.office.sitecopy --gzip-only SITE OUT
 
