@@ -287,12 +287,12 @@ def main(argv: Sequence[str]) -> int:
             verdict = order(new, published, Path.cwd())
             print(verdict.words, file=sys.stdout if verdict.newer else sys.stderr)
             return 0 if verdict.newer else 1
-        if len(argv) in (3, 4) and argv[0] == "marker" and argv[3:] in ([], ["--gzip-only"]):
+        if len(argv) in (3, 4) and argv[0] == "marker" and list(argv[3:]) in ([], ["--gzip-only"]):
             stamp = read_raw(Path(argv[1]))
             if stamp is None:
                 print(f"网站中没有生成记录 {argv[1]}", file=sys.stderr)
                 return 2
-            write_json(Path(argv[2]), marker(stamp, "ci", gzip_only=argv[3:] == ["--gzip-only"]))
+            write_json(Path(argv[2]), marker(stamp, "ci", gzip_only=list(argv[3:]) == ["--gzip-only"]))
             return 0
     except StampError as exc:
         print(exc, file=sys.stderr)
