@@ -27,13 +27,13 @@ from pathlib import Path
 import pytest
 from conftest_site import BuiltSite, built_site
 from sandbox import ROOT, digests
-from test_ci_files import Server, make_site, marker, needs_rsync, server  # noqa: F401 (a fixture)
+from test_ci_files import Server, make_site, marker, needs_rsync, server, site_digests  # noqa: F401 (a fixture)
 from test_gzip_only import serve
 from test_serving import fetch
 
 from generator.office.publish import publish
 from generator.site import compress, paths
-from generator.site.stamp import BUILD_STAMP, PUBLISHED_MARKER
+from generator.site.stamp import BUILD_STAMP
 
 pytestmark = pytest.mark.slow
 
@@ -41,12 +41,6 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def site() -> BuiltSite:
     return built_site()
-
-
-def without_marker(folder: Path) -> dict[str, str]:
-    found = digests(folder)
-    assert found.pop(PUBLISHED_MARKER), f"{folder} 中没有发布记录"
-    return found
 
 
 def unit_page(site: BuiltSite, index: int) -> str:
@@ -73,7 +67,7 @@ def test_ci_publishes_the_copy_kaoping_publish_makes(
     dest = tmp_path / "www" / "kaoping"
     dest.parent.mkdir()
     publish(site.root, dest, gzip_only=True)
-    assert without_marker(first) == without_marker(dest)
+    assert site_digests(first) == site_digests(dest)
     page = unit_page(site, 1)
     assert (first / f"{page}.gz").is_file() and not (first / page).exists()
     assert sum(p.stat().st_size for p in first.rglob("*")) < sum(p.stat().st_size for p in site.site.rglob("*")) / 2
