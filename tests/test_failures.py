@@ -131,6 +131,53 @@ def test_a_file_of_the_clerks_in_the_generated_folder_stops_the_build(
     assert (project / "site" / "files" / "会议纪要.pdf").is_file()
 
 
+def test_a_file_added_to_the_site_by_hand_stops_the_build(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """site/ is replaced whole too: a file the last build did not write there (a notice copied in for the web
+    server, a link, a git checkout's folder) would be deleted. The build refuses instead, naming each; what
+    Explorer or Finder leave in a folder they showed, and an office program's lock file, are no reason to stop."""
+    site = project / "site"
+    mine = [site / "通知.pdf", site / "files" / "名单.xlsx", site / ".git" / "HEAD"]
+    for path in mine:
+        path.parent.mkdir(exist_ok=True)
+        path.write_text("本单位自己的文件", encoding="utf-8")
+    (site / "首页.html").symlink_to(site / "index.html")
+    for name in ("Thumbs.db", ".DS_Store", "~$名单.xlsx"):
+        (site / name).write_bytes(b"\0")
+    site_before = digests(site)
+    code, err = cli_build(project, capsys)
+    assert code == 1, err
+    assert_one_clear_message(err, "site/ 是 kaoping 生成的文件夹，每次生成都整个替换", "docs/files/")
+    for path in [*mine, site / "首页.html"]:
+        assert f"{path.relative_to(project).as_posix()}: 错误：" in err, err
+    assert "Thumbs.db" not in err and ".DS_Store" not in err and "~$" not in err, err
+    assert digests(site) == site_before
+    assert leftovers(project) == []
+    # Moved into docs/files/, as the message says (the rest deleted): the build goes ahead and publishes it.
+    (project / "docs" / "files").mkdir()
+    shutil.move(site / "通知.pdf", project / "docs" / "files" / "通知.pdf")
+    shutil.rmtree(site / "files")
+    shutil.rmtree(site / ".git")
+    (site / "首页.html").unlink()
+    code, err = cli_build(project, capsys)
+    assert code == 0, err
+    assert (site / "files" / "通知.pdf").is_file()
+    # The site as a build of the same sources makes it: no file of the last site is a reason to stop.
+    code, err = cli_build(project, capsys)
+    assert code == 0, err
+
+
+def test_a_site_without_the_last_builds_list_of_files_does_not_stop_the_build(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without the last build's list of its files (a site that MkDocs made, with no stamp of kaoping's), what
+    was kaoping's cannot be told: the site is replaced whole, as it always was."""
+    (project / "site" / BUILD_STAMP).unlink()
+    (project / "site" / "mkdocs-made.html").write_text("<p>MkDocs</p>", encoding="utf-8")
+    code, err = cli_build(project, capsys)
+    assert code == 0, err
+    assert not (project / "site" / "mkdocs-made.html").exists()
+
+
 @pytest.mark.parametrize(
     ("template", "old", "new", "expected"),
     [

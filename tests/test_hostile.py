@@ -856,6 +856,44 @@ def test_links_and_fifos_under_docs_are_refused_before_mkdocs_copies_them(
     )
 
 
+def test_links_in_the_templates_and_the_theme_folder_are_refused_before_anything_is_read(
+    rebuilt: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A link among the templates or in a theme folder of the project's own that mkdocs.yml names: MkDocs
+    would copy what it points to (a system file, a CI machine's keys) into the site, and a page template's
+    target would be rendered on a page. Refused, named, before anything is read."""
+    secret_file = tmp_path / "secret.txt"
+    secret_file.write_text("SECRETX-TEMPLATE\n", encoding="utf-8")
+    templates = rebuilt / "site_templates"
+    (templates / "theme" / "leak.txt").symlink_to(secret_file)
+    home = templates / "home.md.j2"
+    home.rename(tmp_path / "home.md.j2")
+    home.symlink_to(secret_file)
+    overrides = rebuilt / "overrides"
+    overrides.mkdir()
+    (overrides / "main.html").write_text('{% extends "base.html" %}\n', encoding="utf-8")
+    (overrides / "key.txt").symlink_to(secret_file)
+    config = rebuilt / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("custom_dir: site_templates/theme", "custom_dir: overrides"), encoding="utf-8")
+    fifo = templates / "pipe.md.j2"
+    os.mkfifo(fifo)
+    opened = assert_refused_before_writing(
+        rebuilt,
+        capsys,
+        [
+            f"site_templates/theme/leak.txt: 错误：这是指向 site_templates/ 之外的链接（指向 {secret_file}）",
+            f"site_templates/home.md.j2: 错误：这是指向 site_templates/ 之外的链接（指向 {secret_file}）",
+            f"overrides/key.txt: 错误：这是指向 overrides/ 之外的链接（指向 {secret_file}）",
+            "site_templates/pipe.md.j2: 错误：这是一个命名管道（FIFO），不是普通文件",
+        ],
+        fifos=(fifo,),
+    )
+    assert not [p for p in opened if os.path.realpath(p) == str(secret_file.resolve())], opened
+    site_files = [p for p in (rebuilt / "site").rglob("*") if p.is_file()]
+    assert site_files and not any("SECRETX" in p.read_text(encoding="utf-8", errors="replace") for p in site_files)
+
+
 def test_a_fifo_among_the_results_never_blocks(rebuilt: Path, capsys: pytest.CaptureFixture[str]) -> None:
     fifo = rebuilt / "results" / AID / "bonus.csv"
     fifo.unlink()

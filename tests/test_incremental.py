@@ -456,8 +456,8 @@ def test_an_answered_letter_and_a_decided_objection_build_incrementally_to_the_s
         steps = Steps()
         assert build(project, progress=steps.progress()).ok
         said = "\n".join(steps.lines)
-        if edit is None:  # the letter alone: its unit's page, nothing else
-            assert re.search(rf"个与上次相同，重新生成：[^、\n]*（{unit}）$", said, re.M), said
+        if edit is None:  # the letter alone: its unit's page, nothing else (named with its assessment: two here)
+            assert re.search(rf"个与上次相同，重新生成：[^、\n]*（{unit}，考核 zonghe-2020）$", said, re.M), said
         fresh = fresh_copy(project, tmp_path / f"fresh-{number}")
         assert build(fresh, progress=Progress(quiet=True)).ok
         mine, theirs = site_and_docs(project), site_and_docs(fresh)
@@ -578,3 +578,54 @@ def test_mkdocs_output_holding_a_link_is_not_kept(tmp_path: Path) -> None:
     (made / "index.html").write_text("<p>首页</p>", encoding="utf-8")
     kept = keep_output(tmp_path, made, "key")
     assert kept_output(tmp_path, "key") == kept and kept_output(tmp_path, "other") is None
+
+
+def test_what_mkdocs_yml_names_outside_the_templates_is_part_of_the_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A theme folder of the office's own (``custom_dir``), a hook of its own, a parent configuration
+    (``INHERIT``) and a value from the environment (``!ENV``): a change to any of them shows on the rebuilt
+    site, which is the same as a build from nothing."""
+    root = tmp_path / "project"
+    synth.make_project(root, 30)
+    shutil.copytree(root / "site_templates" / "theme", root / "overrides")
+    (root / "overrides" / "main.html").write_text(
+        '{% extends "base.html" %}\n{% block announce %}通知：第一版{% endblock %}\n', encoding="utf-8"
+    )
+    (root / "office_hooks.py").write_text(
+        'def on_page_content(html, **kwargs):\n    return html + "<p>页脚：甲</p>"\n', encoding="utf-8"
+    )
+    (root / "base.yml").write_text("site_description: 上级配置：一\n", encoding="utf-8")
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "custom_dir: site_templates/theme" in text and "  - generator/site/mkdocs_hooks.py\n" in text
+    text = text.replace("custom_dir: site_templates/theme", "custom_dir: overrides")
+    hooks = "  - generator/site/mkdocs_hooks.py\n"
+    text = text.replace(hooks, hooks + "  - office_hooks.py\n")
+    text = re.sub(r"(?m)^site_name: .*$", "site_name: !ENV [KAOPING_TEST_SITE_NAME, 默认名称]", text)
+    text = re.sub(r"(?m)^site_description: .*\n", "", text)
+    config.write_text("INHERIT: base.yml\n" + text, encoding="utf-8")
+    monkeypatch.setenv("KAOPING_TEST_SITE_NAME", "甲市考核")
+    assert build(root, progress=Progress(quiet=True)).ok
+    index = root / "site" / "index.html"
+    for shown in ("通知：第一版", "页脚：甲", "上级配置：一", "甲市考核"):
+        assert shown in index.read_text(encoding="utf-8"), shown
+
+    def change(path: Path, old: str, new: str) -> None:
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+    edits: list[tuple[str, Callable[[], None]]] = [
+        ("通知：第二版", lambda: change(root / "overrides" / "main.html", "第一版", "第二版")),
+        ("页脚：乙", lambda: change(root / "office_hooks.py", "甲", "乙")),
+        ("上级配置：二", lambda: change(root / "base.yml", "一", "二")),
+        ("乙市考核", lambda: monkeypatch.setenv("KAOPING_TEST_SITE_NAME", "乙市考核")),
+    ]
+    for number, (shown, edit) in enumerate(edits):
+        edit()
+        steps = Steps()
+        assert build(root, progress=steps.progress()).ok
+        assert "沿用上次 MkDocs 的输出" not in "\n".join(steps.lines), shown
+        assert shown in index.read_text(encoding="utf-8"), shown
+        fresh = fresh_copy(root, tmp_path / f"fresh-{number}")
+        assert build(fresh, progress=Progress(quiet=True)).ok
+        assert site_and_docs(root) == site_and_docs(fresh), shown

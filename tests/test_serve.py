@@ -169,6 +169,27 @@ def test_a_saved_change_shows_and_a_data_error_keeps_the_last_good_preview(tmp_p
     assert not p.workspace.exists()
 
 
+def test_project_folders_named_like_the_previews_own_are_left_alone(tmp_path: Path) -> None:
+    """The preview's own folders (MkDocs' output, the staged site) are beside the project's layout, not in it:
+    a project folder of the same name is neither written into, nor moved, nor deleted, nor served."""
+    root = copy_project(tmp_path / "project")
+    mine = {root / name / "我的笔记.txt": f"{name} 中的笔记" for name in ("mkdocs", "staged", "site", "project")}
+    for path, text in mine.items():
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    before = {name: digests(root / name) for name in ("mkdocs", "staged", "site", "project")}
+    p = Preview(root, quiet=True, say=print)
+    try:
+        p.rebuild()
+        assert p.built is not None
+        assert not (p.folder / "我的笔记.txt").exists()
+        p.rebuild()
+    finally:
+        p.close()
+    assert {name: digests(root / name) for name in before} == before
+    assert not p.workspace.exists()
+
+
 @pytest.mark.parametrize("broken", ["\n{% if %}\n", '\n{{ "共" + 1 }}\n'], ids=["syntax", "python-error"])
 def test_a_broken_template_is_reported_and_the_last_good_preview_stays(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], broken: str
@@ -201,6 +222,27 @@ def test_the_preview_watches_data_templates_and_hand_written_pages_not_generated
     assert {"rubrics", "results", "site_templates", "mkdocs.yml"} <= watched
     assert "docs/reference" in watched and "docs/index.md" in watched
     assert f"docs/{paths.GENERATED}" not in watched
+
+
+def test_the_preview_watches_a_theme_folder_hook_and_parent_configuration_that_mkdocs_yml_names(
+    tmp_path: Path,
+) -> None:
+    root = copy_project(tmp_path / "project")
+    shutil.copytree(root / "site_templates" / "theme", root / "overrides")
+    (root / "office_hooks.py").write_text("", encoding="utf-8")
+    (root / "base.yml").write_text("site_description: 上级配置\n", encoding="utf-8")
+    outside = tmp_path / "outside_theme"
+    outside.mkdir()
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8").replace("custom_dir: site_templates/theme", "custom_dir: overrides")
+    hooks = "  - generator/site/mkdocs_hooks.py\n"
+    text = text.replace(hooks, hooks + "  - office_hooks.py\n")
+    config.write_text("INHERIT: base.yml\n" + text, encoding="utf-8")
+    watched = {p.relative_to(root).as_posix() for p in watched_paths(root)}
+    assert {"overrides", "office_hooks.py", "base.yml", "mkdocs.yml", "site_templates"} <= watched
+    # A theme folder outside the project is not watched (nothing outside it is).
+    config.write_text(text.replace("custom_dir: overrides", f"custom_dir: {outside}"), encoding="utf-8")
+    assert all(p.is_relative_to(root) for p in watched_paths(root))
 
 
 def test_the_preview_neither_watches_nor_copies_links_out_of_docs_or_fifos(

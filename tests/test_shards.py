@@ -20,6 +20,7 @@ from conftest_site import digests
 
 from generator.data.pipeline import prepare
 from generator.site.build import Progress, build
+from generator.site.cache import CACHE_DIR
 from generator.site.shards import SHARDS_DIR, ShardError, deal, parse_spec
 from generator.site.stamp import BUILD_STAMP
 
@@ -146,6 +147,27 @@ def test_a_tampered_shard_file_is_not_taken(single: Path, tmp_path: Path) -> Non
     page.write_text(page.read_text(encoding="utf-8").replace("单位代码", "单位编号"), encoding="utf-8")
     assert kaoping(root, "merge", "-q").returncode == 0
     assert site(root) == site(single)
+
+
+def test_search_entries_edited_in_a_shard_file_are_not_taken(single: Path, tmp_path: Path) -> None:
+    """The units' search entries a shard carries in its shard.json are taken only as written: edited, the
+    merge says so and makes them itself, and the next build (which reuses the merge's) has none of the edit."""
+    root = tmp_path / "project"
+    synth.make_project(root, UNITS)
+    assert kaoping(root, "build", "-q", "--shard", "1/1").returncode == 0
+    record = root / SHARDS_DIR / "1" / "shard.json"
+    data = json.loads(record.read_text(encoding="utf-8"))
+    page = sorted(data["entries"])[3]
+    data["entries"][page][1][0]["text"] += " 手工加入的文字"
+    record.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    done = kaoping(root, "merge")
+    assert done.returncode == 0, done.stderr
+    assert f"{SHARDS_DIR}/1/shard.json 中的搜索条目与分片写出时不同（被改动过）" in done.stderr, done.stderr
+    assert site(root) == site(single)
+    shutil.rmtree(root / SHARDS_DIR)
+    assert kaoping(root, "build", "-q").returncode == 0
+    assert site(root) == site(single)
+    assert "手工加入的文字" not in (root / CACHE_DIR / "search-entries.json").read_text(encoding="utf-8")
 
 
 def test_a_ranking_group_is_never_split_and_the_shards_are_even(single: Path) -> None:

@@ -23,7 +23,6 @@ from typing import Any
 
 from generator.data.pipeline import Prepared, prepare
 from generator.data.problems import Loc, Problems, os_error_words
-from generator.data.projectfiles import inside, outside_words, unsafe_entries
 from generator.site import paths, views
 from generator.site.assemble import AssembleError, EntryMaker, entry_maker, shell_units
 from generator.site.background import Background
@@ -38,7 +37,6 @@ from generator.site.cache import (
     empty_trash,
     output_refusal,
     program_key,
-    sources_key,
 )
 from generator.site.chrome import (
     CONFIG_FILE,
@@ -52,16 +50,18 @@ from generator.site.chrome import (
     mkdocs_inputs,
     navigation,
     run_mkdocs,
+    sources_key,
     working_directory,
 )
 from generator.site.collector import give_back, spared_by_collector
 from generator.site.compress import compress_site, compressing, downloads_of
-from generator.site.folders import put_back, refuse_foreign, swap_in
+from generator.site.folders import SITE_FILES, keep_site_files, put_back, refuse_foreign_outputs, swap_in
 from generator.site.interrupt import terminate_as_interrupt
 from generator.site.progress import Progress
 from generator.site.render import UnitPages, pages_beside
 from generator.site.restricted import Restriction
 from generator.site.shards import ShardError, chooser, export, merged_record
+from generator.site.sources import TEMPLATES_DIR, check_sources
 from generator.site.stamp import BUILD_STAMP, build_stamp, write_json
 from generator.site.template_errors import TemplateFailure, from_template, template_error_words
 from generator.site.units import ENTRIES, UnitFiles
@@ -69,7 +69,6 @@ from generator.site.workers import CHUNK, WorkerLost
 
 LOCK_FILE = ".kaoping.lock"
 TEMP_PREFIX = SCRATCH_PREFIX
-TEMPLATES_DIR = "site_templates"
 #: Names other modules import from here.
 __all__ = ["CONFIG_FILE", "base_config", "build_date", "navigation", "run_mkdocs", "working_directory"]
 
@@ -93,27 +92,6 @@ def not_writable_words(exc: OSError, root: Path) -> str:
         f"不能写入 {shown}（{why}）。生成网站要在项目目录 {root} 中写入 {LOCK_FILE}、docs/{paths.GENERATED}/ 和 site/；"
         "把项目复制（或 git clone）到自己可以写入的目录后在那里生成，或请管理员给这个目录写权限"
     )
-
-
-def check_docs(root: Path, problems: Problems) -> None:
-    """MkDocs copies every file of docs/ into the site, following links: refuse, before anything is copied,
-    a link that leads out of docs/ (to a system file, to the units' passwords in access/ …), a broken link,
-    and anything that is not a regular file or folder (a FIFO would hang the build)."""
-    docs = root / "docs"
-    if not os.path.lexists(docs):
-        return
-    if not inside(docs, root):
-        refused = outside_words(docs)
-        problems.error(Loc("docs/"), refused.message, refused.hint)
-        return
-    skip = frozenset({paths.GENERATED, *(p.name for p in docs.glob(TEMP_PREFIX + "*"))})
-    why = "生成网站时 MkDocs 会把它指向的内容复制进网站，公开发布"
-    for path, refused in unsafe_entries(docs, skip, " docs/ ", why):
-        problems.error(
-            Loc(path.relative_to(root).as_posix()),
-            refused.message,
-            "docs/ 中只放手写的页面和图片等普通文件：把文件本身复制进来，不要用链接；不该发布的，移出 docs/。",
-        )
 
 
 @contextlib.contextmanager
@@ -324,8 +302,8 @@ def build(root: Path, *, progress: Progress | None = None, strict: bool = True,
         remove_leftovers(root)
         progress.step("读取并检查细则和考核结果")
         prepared = prepare(root, spare=spare)
-        check_docs(root, prepared.problems)
-        refuse_foreign(root / "docs" / paths.GENERATED, prepared.problems)
+        check_sources(root, prepared.problems)
+        refuse_foreign_outputs(root, prepared.problems, plan.shard is None, root / CACHE_DIR / SITE_FILES)
         restricted = False
         default_accounts = root / "access" / "accounts.csv"
         if access is None and default_accounts.is_file():
@@ -371,6 +349,7 @@ def build(root: Path, *, progress: Progress | None = None, strict: bool = True,
             write_json(staged_site / BUILD_STAMP, build_stamp(root, served))
             stop.check()
             swap_in(staged_site, root / "site", scratch)
+            keep_site_files(root / "site", root / CACHE_DIR / SITE_FILES)
             if access is None:
                 files.record.save(files.written, {})
                 if files.search is not None:

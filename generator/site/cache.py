@@ -39,8 +39,10 @@ RECORD = "record.json"
 RECORD_VERSION = 1
 #: The libraries whose versions a page depends on.
 LIBRARIES = ("mkdocs", "mkdocs-material", "jinja2", "markdown", "pymdown-extensions", "jieba", "pandas", "openpyxl")
+#: MkDocs' configuration, in the project root.
+CONFIG_FILE = "mkdocs.yml"
 #: What the site's chrome and generated pages are made from, besides the data.
-SOURCES = ("site_templates", "mkdocs.yml", "generator/site/mkdocs_hooks.py")
+SOURCES = ("site_templates", CONFIG_FILE, "generator/site/mkdocs_hooks.py")
 
 
 def digest(*parts: str | bytes) -> str:
@@ -53,17 +55,18 @@ def digest(*parts: str | bytes) -> str:
     return h.hexdigest()
 
 
-def tree_digest(root: Path, names: Iterable[str], skip: frozenset[str] = frozenset()) -> str:
-    """A digest of files and folders under ``root`` (names relative to it): each file's path and bytes."""
+def tree_digest(root: Path, names: Iterable[str | Path], skip: frozenset[str] = frozenset()) -> str:
+    """A digest of files and folders under ``root`` (names relative to it, or absolute): each file's path and
+    bytes."""
     h = hashlib.sha256()
     for name in names:
         top = root / name
         files = [top] if top.is_file() else sorted(p for p in top.rglob("*") if p.is_file()) if top.is_dir() else []
         for path in files:
-            rel = path.relative_to(root).as_posix()
-            if set(path.relative_to(root).parts) & skip:
+            inner = path.relative_to(root) if path.is_relative_to(root) else path
+            if set(inner.parts) & skip:
                 continue
-            h.update(digest(rel, path.read_bytes()).encode())
+            h.update(digest(inner.as_posix(), path.read_bytes()).encode())
     return h.hexdigest()
 
 
@@ -91,11 +94,6 @@ def program_key() -> str:
             versions.append(f"{name}=-")
     code = tree_digest(package, sorted(p.relative_to(package).as_posix() for p in package.rglob("*.py")))
     return digest(code, sys.version, *versions)
-
-
-def sources_key(root: Path) -> str:
-    """The project's templates, MkDocs configuration and hooks."""
-    return tree_digest(root, SOURCES, frozenset({"__pycache__"}))
 
 
 _LOC = re.compile(r"Loc\(file=(?:'[^'\\]*'|\"[^\"\\]*\"), line=\d+, column=\d+\)")

@@ -28,12 +28,11 @@ from generator.engine.models import Rubric
 from generator.engine.outcome import AssessmentOutcome
 from generator.site import paths, views
 from generator.site.assemble import exclude_patterns
-from generator.site.cache import CACHE_DIR, digest, files_under, link_or_copy, tree_digest
+from generator.site.cache import CACHE_DIR, CONFIG_FILE, SOURCES, digest, files_under, link_or_copy, tree_digest
 from generator.site.mkdocs_hooks import DEFER_VERBATIM, PLACEHOLDER, split_verbatim
 from generator.site.render import escape_text
 from generator.site.yearpaths import office_page
 
-CONFIG_FILE = "mkdocs.yml"
 #: The kept MkDocs output, and the file with the key it was made from and what was kept.
 KEPT = "mkdocs"
 KEY_FILE = ".key"
@@ -114,6 +113,67 @@ def navigation(
     return nav
 
 
+def sources_key(root: Path) -> str:
+    """The project's templates, MkDocs configuration and hooks, and what mkdocs.yml makes MkDocs read besides
+    (:func:`configured_sources`)."""
+    settings, paths = configured_sources(root)
+    return digest(tree_digest(root, [*SOURCES, *paths], frozenset({"__pycache__"})), settings)
+
+
+def configured_sources(root: Path) -> tuple[str, list[Path]]:
+    """What mkdocs.yml makes MkDocs read outside docs/: its settings as MkDocs reads them, as text (a parent
+    configuration named by ``INHERIT`` merged in, ``!ENV`` values filled in); and the files and folders it
+    names: each ``INHERIT`` parent, the theme's ``custom_dir``, each hook and the Python files beside it (a
+    hook may import them). Unreadable, the settings are the reason (MkDocs then says what is wrong)."""
+    import yaml
+    from mkdocs.exceptions import MkDocsException
+    from mkdocs.utils.yaml import get_yaml_loader, yaml_load
+
+    loader = get_yaml_loader()
+    # A value relative to where MkDocs is (``!relative``) reads the same wherever that is.
+    loader.add_constructor("!relative", lambda _loader, node: f"!relative {getattr(node, 'value', '')}")
+    config = root / CONFIG_FILE
+    named: list[Path] = []
+    try:
+        with open(config, "rb") as handle:
+            settings = yaml_load(handle, loader)
+        chain = config
+        for _ in range(20):  # a parent's parent …; a loop stops MkDocs itself
+            with open(chain, "rb") as handle:
+                raw = yaml.load(handle, Loader=loader)
+            parent = raw.get("INHERIT") if isinstance(raw, dict) else None
+            if not isinstance(parent, str):
+                break
+            chain = Path(os.path.normpath(chain.parent / parent))
+            named.append(chain)
+    except (OSError, ValueError, yaml.YAMLError, MkDocsException) as exc:
+        return f"unreadable: {exc}", named
+    if not isinstance(settings, dict):
+        return _settings_text(settings), named
+    theme = settings.get("theme")
+    if isinstance(theme, dict) and isinstance(theme.get("custom_dir"), str):
+        named.append(root / theme["custom_dir"])
+    hooks = settings.get("hooks")
+    for hook in hooks if isinstance(hooks, list) else []:
+        if isinstance(hook, str):
+            named.append(root / hook)
+            beside = (root / hook).parent
+            named += sorted(p for p in beside.glob("*.py") if p.is_file()) if beside.is_dir() else []
+    return _settings_text(settings), named
+
+
+def _settings_text(value: Any) -> str:
+    """Settings as text that is the same in every run: a Python object a tag made (``!!python/name:``) by its name."""
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{_settings_text(k)}:{_settings_text(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(_settings_text(v) for v in value) + "]"
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return repr(value)
+    name = getattr(value, "__qualname__", None) or type(value).__qualname__
+    return f"<{getattr(value, '__module__', None) or type(value).__module__}.{name}>"
+
+
 def base_config(root: Path) -> tuple[list[Any] | None, str]:
     """The hand-written navigation and ``exclude_docs`` of mkdocs.yml, as written."""
     from mkdocs.config import load_config
@@ -161,6 +221,7 @@ def run_mkdocs(
     # jieba announces its dictionary loading on stderr at every build.
     logging.getLogger("jieba").setLevel(logging.WARNING)
     env = {"SOURCE_DATE_EPOCH": str(epoch), DEFER_VERBATIM: "1" if defer else "0"}
+    _forget_hooks()
     try:
         with _environment(env), working_directory(workspace or root):
             overrides: dict[str, Any] = {"site_dir": str(site_dir), "nav": nav, "strict": strict}
@@ -179,6 +240,16 @@ def run_mkdocs(
     except Exception as exc:
         # A Markdown extension's own error, e.g. pymdownx.snippets' missing file (--8<--).
         raise MkDocsFailed(f"MkDocs 生成网站失败：{type(exc).__name__}: {exc}") from exc
+
+
+def _forget_hooks() -> None:
+    """MkDocs loads each hook file once per process: the preview, which runs it again and again, would keep a
+    hook as it was when first loaded. Forgotten, an edited hook is read again."""
+    from mkdocs.config import config_options
+
+    forget = getattr(getattr(config_options.Hooks, "_load_hook", None), "cache_clear", None)
+    if callable(forget):
+        forget()
 
 
 def _outside_verbatim(text: str) -> str:

@@ -1,13 +1,16 @@
 """The folders a build replaces whole: ``docs/assessments`` (the generated pages) and ``site/``.
 
 Each is made complete in the build's scratch folder and put in place by renames (:func:`swap_in`), so a
-reader or a failed build never sees half of one. Replacing ``docs/assessments`` whole deletes whatever else
-is in it: :func:`foreign_files` finds what kaoping never writes there (an attachment a clerk saved beside the
-pages), and the build refuses to start until it is moved (:func:`refuse_foreign`).
+reader or a failed build never sees half of one. Replacing either whole deletes whatever else is in it, so
+the build refuses to start while one holds a file kaoping did not put there (an attachment a clerk saved
+beside the pages): in ``docs/assessments`` what kaoping never writes there (:func:`foreign_files`), in
+``site/`` what the last build did not write, as it recorded (:func:`keep_site_files`, :func:`refuse_foreign`).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
 import shutil
@@ -15,6 +18,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from generator.data.problems import Loc, Problems
+from generator.site.paths import GENERATED
+from generator.site.stamp import BUILD_STAMP
 
 #: Every path kaoping writes under ``docs/assessments`` (relative to it); ``{aid}`` is the assessment's folder.
 _GENERATED = re.compile(
@@ -73,19 +78,91 @@ def _foreign(path: str, prefix: str) -> Iterator[str]:
             yield rel
 
 
-def refuse_foreign(folder: Path, problems: Problems) -> None:
-    """An error for each file in ``folder`` (``docs/assessments``) that kaoping does not write: the build would
-    delete it (the first ten named, and how many in all)."""
-    foreign = list(foreign_files(folder))
-    where = f"{folder.parent.name}/{folder.name}"
+def refuse_foreign_outputs(root: Path, problems: Problems, site: bool, site_files: Path) -> None:
+    """:func:`refuse_foreign` for ``docs/assessments``, and for ``site/`` when this build replaces it (a
+    shard's does not), by the last build's list of its files (``site_files``)."""
+    refuse_foreign(root / "docs" / GENERATED, problems)
+    if site:
+        refuse_foreign(root / "site", problems, site_files)
+
+
+def refuse_foreign(folder: Path, problems: Problems, site_files: Path | None = None) -> None:
+    """An error for each file in ``folder`` that kaoping did not put there: the build would delete it (the first
+    ten named, and how many in all). ``docs/assessments``: what kaoping never writes there; ``site/`` (with
+    ``site_files``, the last build's list): what the last build did not write."""
+    foreign = list(foreign_files(folder) if site_files is None else foreign_site_files(folder, site_files))
+    where = folder.name if site_files is not None else f"{folder.parent.name}/{folder.name}"
     for rel in foreign[:10]:
         problems.error(
             Loc(f"{where}/{rel}"),
             f"{where}/ 是 kaoping 生成的文件夹，每次生成都整个替换；"
             "这个文件不是 kaoping 生成的，生成会删除它，所以没有生成",
-            "把它移到 docs/ 中别的文件夹（例如 docs/files/），页面中链接那里，再重新生成"
-            + (f"（共 {len(foreign)} 个这样的文件）。" if len(foreign) > 10 else "。"),
+            "把它移到 docs/ 中别的文件夹（例如 docs/files/，生成时复制到网站中），页面中链接那里，再重新生成；"
+            "不需要的，删除它" + (f"（共 {len(foreign)} 个这样的文件）。" if len(foreign) > 10 else "。"),
         )
+
+
+#: In the cache folder: the files the last build put in ``site/`` (:func:`keep_site_files`).
+SITE_FILES = "site-files.json"
+#: Left in a folder by a program that showed or opened it (macOS Finder's too): never the clerk's.
+_SHOWN = frozenset({"thumbs.db", "desktop.ini", ".ds_store"})
+
+
+def _stamp_digest(site: Path) -> str | None:
+    try:
+        return hashlib.sha256((site / BUILD_STAMP).read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def keep_site_files(site: Path, site_files: Path) -> None:
+    """Record in ``site_files`` every file of ``site`` (the build's, just put in place) and which build it is
+    (its stamp's digest); best effort (a cache)."""
+    stamp = _stamp_digest(site)
+    try:
+        files = [rel for rel, regular in _entries(str(site), "") if regular] if stamp else []
+        site_files.parent.mkdir(exist_ok=True)
+        temp = site_files.with_name(f"{site_files.name}.{os.getpid()}")
+        temp.write_text(json.dumps({"stamp": stamp, "files": files}, ensure_ascii=False), encoding="utf-8")
+        os.replace(temp, site_files)
+    except OSError:
+        pass
+
+
+def foreign_site_files(site: Path, site_files: Path) -> Iterator[str]:
+    """What ``site`` holds that the last build did not write there, by its list (``site_files``): a file
+    added by hand, a link, a FIFO. Nothing when the list is not the site's (no list, another build's, a site
+    that MkDocs or an older kaoping made): what was kaoping's cannot be told then."""
+    if site.is_symlink() or not site.is_dir():
+        return
+    try:
+        known = json.loads(site_files.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    if not isinstance(known, dict) or not isinstance(known.get("files"), list):
+        return
+    if known.get("stamp") is None or known.get("stamp") != _stamp_digest(site):
+        return
+    written = set(known["files"])
+    for rel, regular in _entries(str(site), ""):
+        name = rel.rsplit("/", 1)[-1]
+        if not regular or (
+            rel not in written and not name.startswith(("~$", ".~lock.")) and name.lower() not in _SHOWN
+        ):
+            yield rel
+
+
+def _entries(path: str, prefix: str) -> Iterator[tuple[str, bool]]:
+    """Everything under ``path`` but folders, relative to it: (path, whether a regular file). A link to a
+    folder is an entry, not followed."""
+    with os.scandir(path) as found:
+        entries = sorted(found, key=lambda e: e.name)
+    for entry in entries:
+        rel = prefix + entry.name
+        if entry.is_dir(follow_symlinks=False):
+            yield from _entries(entry.path, rel + "/")
+        else:
+            yield rel, entry.is_file(follow_symlinks=False)
 
 
 def swap_in(new: Path, target: Path, scratch: Path) -> None:

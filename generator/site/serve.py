@@ -49,16 +49,24 @@ from generator.site.build import (
     Progress,
     build_date,
     build_lock,
-    check_docs,
     mkdocs_inputs,
     run_mkdocs,
 )
-from generator.site.cache import UnitKeys, digest, program_key, sources_key
-from generator.site.chrome import MkDocsFailed, copy_output, keep_output, kept_output, layout_key
+from generator.site.cache import UnitKeys, digest, program_key
+from generator.site.chrome import (
+    MkDocsFailed,
+    configured_sources,
+    copy_output,
+    keep_output,
+    kept_output,
+    layout_key,
+    sources_key,
+)
 from generator.site.downloads import unit_json_bytes, write_downloads
 from generator.site.interrupt import terminate_as_interrupt
 from generator.site.render import Renderer, UnitPages, render_site
 from generator.site.searchcache import Index, assessment_labels
+from generator.site.sources import check_sources
 from generator.site.template_errors import TemplateFailure, from_template, template_error_words
 from generator.site.yeardownloads import write_unit_workbook, write_year_downloads
 
@@ -67,9 +75,11 @@ _UNIT_FILE = re.compile(rf"^{paths.GENERATED}/(?P<aid>[^/]+)/units/(?P<uid>[^/]+
 
 
 def watched_paths(root: Path) -> list[Path]:
-    """What the preview watches: the data, the templates, and docs/ except the generated folder. Nothing a
-    link leads to outside the project (or out of docs/) is watched, nor a FIFO or device (see check_docs)."""
-    watched = [root / name for name in WATCHED if (root / name).exists() and inside(root / name, root)]
+    """What the preview watches: the data, the templates, what mkdocs.yml names (a theme folder of its own,
+    hooks), and docs/ except the generated folder. Nothing a link leads to outside the project (or out of
+    docs/) is watched, nor a FIFO or device (see check_sources)."""
+    named = [root / name for name in WATCHED] + [root / p for p in configured_sources(root)[1]]
+    watched = list(dict.fromkeys(p for p in named if p.exists() and inside(p, root)))
     docs = root / "docs"
     if docs.is_dir() and inside(docs, root):
         watched += [
@@ -113,6 +123,10 @@ class Preview:
     ) -> None:
         self.root = root.resolve()
         self.workspace = Path(tempfile.mkdtemp(prefix="kaoping-serve-"))
+        #: Laid out like the project, for MkDocs; the preview's own folders are beside it, never among the
+        #: project's entries (a project folder named like one of them is the project's).
+        self.layout = self.workspace / "project"
+        self.layout.mkdir()
         self.folder = self.workspace / "site"
         self.folder.mkdir()
         self.progress = progress or Progress(quiet=quiet)
@@ -130,14 +144,14 @@ class Preview:
         self._link_sources()
 
     def _link_sources(self) -> None:
-        """The workspace is laid out like the project (so relative paths in mkdocs.yml hold) with docs/ its own."""
+        """The layout is the project's (so relative paths in mkdocs.yml hold) with docs/ its own."""
         for entry in self.root.iterdir():
             if entry.name in ("docs", "site") or entry.name.startswith("."):
                 continue
-            (self.workspace / entry.name).symlink_to(entry)
+            (self.layout / entry.name).symlink_to(entry)
 
     def _fresh_docs(self) -> Path:
-        docs = self.workspace / "docs"
+        docs = self.layout / "docs"
         shutil.rmtree(docs, ignore_errors=True)
         source = self.root / "docs"
         if source.is_dir():
@@ -156,7 +170,7 @@ class Preview:
     def _rebuild(self) -> None:
         with self.lock, build_lock(self.root, self.progress):
             prepared = prepare(self.root)
-            check_docs(self.root, prepared.problems)
+            check_sources(self.root, prepared.problems)
             if self.report is not None:
                 self.report(prepared.problems)
             if prepared.problems.has_errors():
@@ -190,7 +204,7 @@ class Preview:
         if kept is None:
             made = self.workspace / "mkdocs"
             shutil.rmtree(made, ignore_errors=True)
-            run_mkdocs(self.root, made, nav, epoch, False, exclude, workspace=self.workspace, defer=True)
+            run_mkdocs(self.root, made, nav, epoch, False, exclude, workspace=self.layout, defer=True)
             kept = keep_output(self.workspace, made, key)
         staged = self.workspace / "staged"
         shutil.rmtree(staged, ignore_errors=True)

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.engine.outcome import AssessmentOutcome, UnitOutcome
-from generator.site.cache import Record, file_sha
+from generator.site.cache import Record, digest, file_sha
 
 SHARDS_DIR = "shards"
 SHARD_FILE = "shard.json"
@@ -94,6 +94,7 @@ def export(
         shutil.copyfile(source, target)
         files[rel] = [key, "sha256:" + file_sha(target), f"{SHARDS_DIR}/{k}/{rel}"]
     data = {"version": SHARD_VERSION, "shard": k, "of": n, "files": files, "entries": entries}
+    data["entries_digest"] = _entries_digest(entries)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / SHARD_FILE).write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     target = root / SHARDS_DIR / str(k)
@@ -102,6 +103,12 @@ def export(
         os.replace(target, scratch / "old-shard")
     os.replace(folder, target)
     return target
+
+
+def _entries_digest(entries: Any) -> str:
+    """What the units' search entries of a shard were when written: the merge takes them only while the same
+    (as it takes a page only while its SHA-256 is the one written)."""
+    return digest(json.dumps(entries, ensure_ascii=False, separators=(",", ":")))
 
 
 def _shard_shaped(data: Any) -> bool:
@@ -164,7 +171,13 @@ def merged_record(root: Path) -> tuple[Record, dict[str, list[Any]], list[str]]:
     notes = [f"缺少第 {shown}分片（共 {total} 份）：这些单位的页面在合并时生成"] if missing else []
     files: dict[str, list[Any]] = {}
     entries: dict[str, list[Any]] = {}
-    for data in found.values():
+    for k, data in sorted(found.items()):
         files.update(data["files"])
-        entries.update(data["entries"])
+        if data.get("entries_digest") == _entries_digest(data["entries"]):
+            entries.update(data["entries"])
+        else:
+            notes.append(
+                f"{SHARDS_DIR}/{k}/{SHARD_FILE} 中的搜索条目与分片写出时不同（被改动过）："
+                "不采用，这些单位的搜索条目由合并重新做出"
+            )
     return Record(root, files), entries, notes

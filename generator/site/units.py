@@ -388,6 +388,8 @@ def write_joined_json(outcome: AssessmentOutcome, docs: Path, json_file: str, fr
 
 
 def _listed(names: Mapping[tuple[str, str], str], units: list[tuple[str, str]]) -> str:
-    """Units by name and code, the first ten, and how many in all beyond ten."""
-    shown = "、".join(f"{names[k]}（{k[1]}）" for k in units[:10])
+    """Units by name and code (and assessment, when there is more than one), the first ten, and how many in all
+    beyond ten."""
+    several = len({aid for aid, _ in names}) > 1
+    shown = "、".join(f"{names[k]}（{k[1]}，考核 {k[0]}）" if several else f"{names[k]}（{k[1]}）" for k in units[:10])
     return shown + (f"等 {len(units)} 个" if len(units) > 10 else "")
