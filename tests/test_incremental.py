@@ -189,6 +189,23 @@ def test_random_edits_build_incrementally_to_the_same_bytes_as_from_nothing(
         assert not differ, (edit.__name__, differ[:10])
 
 
+def test_a_unit_code_changed_builds_incrementally_to_the_same_bytes(project: Path, tmp_path: Path) -> None:
+    """A unit's code changed in every file (the same number of pages, one at a new address): the search box's
+    index is made again, not patched in place with the old address kept."""
+    old, new = "u00011", "u00011a"
+    for path in sorted((project / "results" / synth.AID).glob("*.csv")):
+        rows = lines(path)
+        write_lines(path, [new + row[len(old) :] if row.split(",")[0] == old else row for row in rows])
+    assert build(project, progress=Progress(quiet=True)).ok
+    fresh = fresh_copy(project, tmp_path / "fresh")
+    assert build(fresh, progress=Progress(quiet=True)).ok
+    mine, theirs = site_and_docs(project), site_and_docs(fresh)
+    assert sorted(mine) == sorted(theirs)
+    assert [path for path in sorted(mine) if mine[path] != theirs[path]] == []
+    index = "".join(p.read_text(encoding="utf-8") for p in (project / "site" / "search" / "kaoping").rglob("*.js"))
+    assert f"units/{new}.html" in index and f"units/{old}.html" not in index
+
+
 def test_the_entry_makers_search_entries_are_those_the_build_makes_itself(project: Path) -> None:
     """A build that makes few unit pages again takes their search entries from a process of its own."""
     from generator.site.assemble import EntryMaker, SearchPage, load_search_dictionaries, search_entries

@@ -16,7 +16,12 @@ import signal
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -25,7 +30,8 @@ from conftest_site import BuiltSite, built_site, copy_project, digests
 from generator.cli import report
 from generator.site import paths
 from generator.site.cache import CACHE_DIR
-from generator.site.serve import Preview, watched_paths
+from generator.site.serve import Preview
+from generator.site.sources import watched_paths
 from generator.site.yearpaths import unit_workbook, year_downloads
 
 pytestmark = pytest.mark.slow
@@ -128,6 +134,55 @@ def test_a_unit_not_asked_for_is_not_made(preview: tuple[Preview, Path], built: 
     p.ensure("assessments/../../etc/passwd")
     p.ensure(f"{paths.GENERATED}/{aid}/units/no-such-unit.html")
     assert not (p.folder / f"{paths.GENERATED}/{aid}/units/no-such-unit.html").exists()
+
+
+def test_a_download_asked_for_during_a_rebuild_is_made_from_the_new_data(tmp_path: Path) -> None:
+    """A download the browser asks for while a rebuild runs waits for it and is made from its results, not
+    from the last ones (kept then until the next save)."""
+    root = copy_project(tmp_path / "project")
+    p = Preview(root, quiet=True, say=print)
+    try:
+        p.rebuild()
+        csv_file = paths.downloads("wujin-2017")[0]
+        units = root / "results" / "wujin-2017" / "units.csv"
+        text = units.read_text(encoding="gb18030")  # as the office's Excel saved it
+        old_name = text.splitlines()[1].split(",")[1]
+        units.write_text(text.replace(old_name, old_name + "（更名）", 1), encoding="gb18030")
+        p.lock = threading.RLock()  # taken here again by the rebuild below, while the request waits for it
+        with p.lock:
+            asked = threading.Thread(target=p.ensure, args=(csv_file,))
+            asked.start()
+            asked.join(0.5)  # the request waits for the lock
+            p.rebuild()
+        asked.join(60)
+        assert not asked.is_alive()
+        assert f"{old_name}（更名）" in (p.folder / csv_file).read_text(encoding="utf-8-sig")
+    finally:
+        p.close()
+
+
+def test_a_file_saved_the_way_excel_saves_it_is_waited_for(tmp_path: Path) -> None:
+    """Excel and WPS save by renaming the file aside and the new copy into its place. A rebuild set off in
+    between waits for the file to be back instead of showing the results without it as current."""
+    root = copy_project(tmp_path / "project")
+    p = Preview(root, quiet=True, say=print)
+    try:
+        p.rebuild()
+        assert p.built is not None
+        totals = {k: u.score.total for k, u in p.built.units.items()}
+        entries = root / "results" / "wujin-2017" / "entries.csv"
+        aside = entries.with_name("entries.csv.bak")
+        entries.rename(aside)
+        rebuilding = threading.Thread(target=p.rebuild)
+        rebuilding.start()
+        time.sleep(0.5)  # Excel writes its new copy meanwhile
+        aside.rename(entries)
+        rebuilding.join(120)
+        assert not rebuilding.is_alive()
+        assert {k: u.score.total for k, u in p.built.units.items()} == totals
+        assert p.failure is None
+    finally:
+        p.close()
 
 
 def test_a_saved_change_shows_and_a_data_error_keeps_the_last_good_preview(tmp_path: Path) -> None:
@@ -385,3 +440,61 @@ def test_a_request_for_a_name_too_long_or_with_a_nul_is_not_found(tmp_path: Path
             process.communicate()
     assert statuses == {"long": 404, "nul": 404, "home": 200}, statuses
     assert "Traceback" not in err and "500" not in err, err
+
+
+def fetched(port: int, path: str) -> tuple[int, str]:
+    """The status and text of ``path`` from the preview (an error status too, with its page)."""
+    url = f"http://127.0.0.1:{port}/{urllib.parse.quote(path)}"
+    try:
+        with urllib.request.urlopen(url, timeout=60) as answer:  # noqa: S310 - the preview on this machine
+            return answer.status, answer.read().decode("utf-8")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8", "replace")
+
+
+def eventually(port: int, path: str, shows: Callable[[int, str], bool]) -> tuple[int, str]:
+    """What ``path`` answers once ``shows`` holds of it (the preview rebuilds a moment after a save)."""
+    answer = fetched(port, path)
+    for _ in range(240):
+        if shows(*answer):
+            return answer
+        time.sleep(0.25)
+        answer = fetched(port, path)
+    pytest.fail(f"{path}：{answer[0]} {answer[1][:2000]}")
+
+
+def test_the_browser_is_told_why_the_preview_did_not_rebuild_and_sees_new_pages(tmp_path: Path) -> None:
+    """Through the real server: a save with an error reloads the page with what is wrong (file, line,
+    column) over the last good preview, and a page there is none of says so instead of a bare 404; fixed, the
+    notice goes. A page added to docs/ while the preview runs is shown, and its edits too."""
+    root = copy_project(tmp_path / "project")
+    process, port = started_serve(root)
+    try:
+        status, text = fetched(port, "index.html")
+        assert status == 200 and "没有生成成功" not in text
+        entries = root / "results" / "wujin-2017" / "entries.csv"
+        good = entries.read_bytes()
+        lines = good.decode("utf-8-sig").splitlines()
+        cells = lines[1].split(",")
+        cells[4] = "1分x"  # a deduction that is not a number
+        lines[1] = ",".join(cells)
+        entries.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        status, text = eventually(port, "index.html", lambda _s, t: "没有生成成功" in t)
+        assert status == 200 and "results/wujin-2017/entries.csv:2:5" in text and "1分x" in text, text[:3000]
+        unit = cells[0]
+        page = paths.html_path(paths.unit_page("wujin-2017", unit))
+        status, text = fetched(port, "assessments/wujin-2017/units/no-such-unit.html")
+        assert status == 503 and "entries.csv:2:5" in text, (status, text[:2000])
+        entries.write_bytes(good)
+        status, text = eventually(port, page, lambda s, t: s == 200 and "没有生成成功" not in t)
+        assert unit in text
+        (root / "docs" / "新页面.md").write_text("# 新页面\n\n第一版内容\n", encoding="utf-8")
+        eventually(port, "新页面.html", lambda s, t: s == 200 and "第一版内容" in t)
+        (root / "docs" / "新页面.md").write_text("# 新页面\n\n第二版内容\n", encoding="utf-8")
+        eventually(port, "新页面.html", lambda s, t: s == 200 and "第二版内容" in t)
+        (root / "docs" / "更多").mkdir()
+        (root / "docs" / "更多" / "说明.md").write_text("# 说明\n\n子目录中的页面\n", encoding="utf-8")
+        eventually(port, "更多/说明.html", lambda s, t: s == 200 and "子目录中的页面" in t)
+    finally:
+        process.terminate()
+        process.communicate(timeout=60)

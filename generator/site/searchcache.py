@@ -217,10 +217,12 @@ class Index:
     def write(self, site_dir: Path, docs: list[Doc]) -> dict[str, int]:
         docs = order_docs(docs)
         old = self.old
-        changed: list[int] = []
-        if old is not None and [d.url for d in old.docs] == [d.url for d in docs]:
-            changed = [n for n, (a, b) in enumerate(zip(old.docs, docs, strict=True)) if a != b]
-        if old is None or not old.docs or len(old.docs) != len(docs) or len(changed) > PATCH_LIMIT * len(docs):
+        # Patched only where the same pages are in the same order: a page renamed (a unit's code changed) or
+        # added, removed or moved makes the whole index again.
+        if old is None or not old.docs or [d.url for d in old.docs] != [d.url for d in docs]:
+            return self._write_all(site_dir, docs)
+        changed = [n for n, (a, b) in enumerate(zip(old.docs, docs, strict=True)) if a != b]
+        if len(changed) > PATCH_LIMIT * len(docs):
             return self._write_all(site_dir, docs)
         return self._patch(site_dir, docs, old, changed)
 

@@ -19,7 +19,6 @@ import errno
 import re
 import shutil
 import signal
-import socket
 import tempfile
 import threading
 from collections.abc import Callable, Iterable
@@ -29,7 +28,6 @@ from typing import Any
 
 from generator.data.pipeline import prepare
 from generator.data.problems import Problems, os_error_words
-from generator.data.projectfiles import inside
 from generator.engine.outcome import AssessmentOutcome, UnitOutcome
 from generator.site import paths, views, yearpaths
 from generator.site.assemble import (
@@ -43,7 +41,6 @@ from generator.site.assemble import (
     unit_page,
 )
 from generator.site.build import (
-    CONFIG_FILE,
     TEMPLATES_DIR,
     BuildError,
     Progress,
@@ -55,7 +52,6 @@ from generator.site.build import (
 from generator.site.cache import UnitKeys, digest, program_key
 from generator.site.chrome import (
     MkDocsFailed,
-    configured_sources,
     copy_output,
     keep_output,
     kept_output,
@@ -64,33 +60,14 @@ from generator.site.chrome import (
 )
 from generator.site.downloads import unit_json_bytes, write_downloads
 from generator.site.interrupt import terminate_as_interrupt
+from generator.site.previewwords import address_words, notice_page, preview_url, with_notice
 from generator.site.render import Renderer, UnitPages, render_site
 from generator.site.searchcache import Index, assessment_labels
-from generator.site.sources import check_sources
+from generator.site.sources import Watches, check_sources, data_files, wait_for_data
 from generator.site.template_errors import TemplateFailure, from_template, template_error_words
 from generator.site.yeardownloads import write_unit_workbook, write_year_downloads
 
-WATCHED = ("rubrics", "results", TEMPLATES_DIR, CONFIG_FILE, "generator/site/mkdocs_hooks.py")
 _UNIT_FILE = re.compile(rf"^{paths.GENERATED}/(?P<aid>[^/]+)/units/(?P<uid>[^/]+)\.(?P<ext>html|json|xlsx)$")
-
-
-def watched_paths(root: Path) -> list[Path]:
-    """What the preview watches: the data, the templates, what mkdocs.yml names (a theme folder of its own,
-    hooks), and docs/ except the generated folder. Nothing a link leads to outside the project (or out of
-    docs/) is watched, nor a FIFO or device (see check_sources)."""
-    named = [root / name for name in WATCHED] + [root / p for p in configured_sources(root)[1]]
-    watched = list(dict.fromkeys(p for p in named if p.exists() and inside(p, root)))
-    docs = root / "docs"
-    if docs.is_dir() and inside(docs, root):
-        watched += [
-            p
-            for p in sorted(docs.iterdir())
-            if p.name != paths.GENERATED
-            and not p.name.startswith(".")
-            and inside(p, docs)
-            and (p.is_dir() or p.is_file())
-        ]
-    return watched
 
 
 @dataclass
@@ -137,6 +114,11 @@ class Preview:
         #: Closed: the workspace is gone, and a request still being answered writes nothing into it.
         self.closed = False
         self.built: _Built | None = None
+        #: Why the last rebuild failed (None: it did not), and why a page asked for since could not be made.
+        self.failure: str | None = None
+        self.page_failures: dict[str, str] = {}
+        #: The data files of the last good rebuild (:func:`wait_for_data`).
+        self.inputs: set[str] = set()
         #: Search entries by the header they were made from: a save changes few headers.
         self.entries: dict[str, list[dict[str, Any]]] = {}
         #: The search box's index of the last rebuild (patched by the next).
@@ -165,27 +147,39 @@ class Preview:
         try:
             self._rebuild()
         except BuildError as exc:  # the build lock could not be written
-            self.say(f"生成失败：{exc}。预览仍显示上一次成功的结果。")
+            self._failed(str(exc))
+
+    def _failed(self, words: str) -> None:
+        """Say why the rebuild failed; the browser shows it too, over the last good pages (or alone)."""
+        self.failure = words
+        self.say(f"生成失败：{words}。预览仍显示上一次成功的结果。")
+
+    def failure_for(self, path: str) -> str | None:
+        """Why the last rebuild failed, or why the page at ``path`` could not be made; None when neither."""
+        return self.page_failures.get(path) or self.failure
 
     def _rebuild(self) -> None:
         with self.lock, build_lock(self.root, self.progress):
+            wait_for_data(self.root, self.inputs)
             prepared = prepare(self.root)
             check_sources(self.root, prepared.problems)
             if self.report is not None:
                 self.report(prepared.problems)
             if prepared.problems.has_errors():
+                self.failure = "\n".join(str(p) for p in prepared.problems.sorted() if p in prepared.problems.errors)
                 self.say("数据有错误，预览仍显示上一次成功的结果。改正后保存，预览会自动更新。")
                 return
             try:
                 self.built = self._build(prepared)
+                self.failure, self.page_failures, self.inputs = None, {}, data_files(self.root)
             except (BuildError, MkDocsFailed, AssembleError, TemplateFailure) as exc:
-                self.say(f"生成失败：{exc}。预览仍显示上一次成功的结果。")
+                self._failed(str(exc))
             except OSError as exc:
-                self.say(f"生成失败：{os_error_words(exc)}。预览仍显示上一次成功的结果。")
+                self._failed(os_error_words(exc))
             except Exception as exc:  # a template's own error, or Python's in one of its expressions
                 if not from_template(exc):
                     raise
-                self.say(f"生成失败：{template_error_words(exc)}。预览仍显示上一次成功的结果。")
+                self._failed(template_error_words(exc))
 
     def _build(self, prepared: Any) -> _Built:
         outcomes = prepared.outcomes
@@ -259,9 +253,8 @@ class Preview:
 
     def ensure(self, path: str) -> None:
         """Make a unit's page, JSON or workbook, or a download, if the browser asks for one not there yet."""
-        built = self.built
-        if built is not None and path in built.downloads:
-            self._ensure_downloads(built.downloads[path], path)
+        if path in (self.built.downloads if self.built is not None else ()):
+            self._ensure_downloads(path)
             return
         match = _UNIT_FILE.match(path)
         if match is None or (self.folder / path).exists():
@@ -287,15 +280,20 @@ class Preview:
             except Exception as exc:  # only this unit's data may set it off: the others still show
                 if not from_template(exc):
                     raise
-                self.say(f"单位页面 {path} 生成失败：{template_error_words(exc)}。")
+                self.page_failures[path] = f"单位页面 {path} 生成失败：{template_error_words(exc)}"
+                self.say(self.page_failures[path] + "。")
                 return
             target.write_text(html, encoding="utf-8")
 
-    def _ensure_downloads(self, outcome: AssessmentOutcome, path: str) -> None:
-        """The assessment's downloads (results CSV, XLSX, JSON; the year's workbook and CSV), all at once."""
+    def _ensure_downloads(self, path: str) -> None:
+        """The assessment's downloads (results CSV, XLSX, JSON; the year's workbook and CSV), all at once. Made
+        from the results of the last rebuild as it stands once the lock is taken: a request that came during a
+        rebuild waits for it and gets the new data."""
         with self.lock:
-            if self.closed or (self.folder / path).exists():
+            built = None if self.closed else self.built
+            if built is None or path not in built.downloads or (self.folder / path).exists():
                 return
+            outcome = built.downloads[path]
             try:
                 write_downloads(outcome, self.folder, unit_files=())
                 write_year_downloads(outcome, self.folder)
@@ -310,29 +308,6 @@ class Preview:
 
 class ServeError(Exception):
     """The preview cannot start (its address cannot be taken); the message says what to do, in Chinese."""
-
-
-def address_words(exc: BaseException, host: str, port: int) -> str:
-    """Why the preview cannot listen on ``host:port``, and what to do."""
-    number = getattr(exc, "errno", None)
-    if number == errno.EADDRINUSE:
-        return (
-            f"端口 {port} 已被占用（可能另一个 kaoping serve 或别的程序正在用它）："
-            f"关掉它，或用 --port 换一个端口，例如 --port {port + 1 if port < 65535 else 8001}。"
-        )
-    if number in (errno.EACCES, errno.EPERM):
-        return (
-            f"没有权限使用端口 {port}（1024 以下的端口要管理员权限）：用 --port 换一个 1024 以上的端口，"
-            "例如 --port 8000。"
-        )
-    if number == errno.EADDRNOTAVAIL or isinstance(exc, socket.gaierror):
-        return (
-            f"本机没有地址 {host}：用 --host 127.0.0.1（只有本机能看），或 --host 0.0.0.0（局域网中的电脑都能看），"
-            "或本机网卡的某个地址。"
-        )
-    if isinstance(exc, OverflowError):
-        return f"端口 {port} 不能用：端口是 1～65535 之间的整数，例如 --port 8000。"
-    return f"不能在 {host}:{port} 上预览：{getattr(exc, 'strerror', None) or exc}。检查 --host 和 --port。"
 
 
 def serve(
@@ -357,11 +332,22 @@ def _serve(preview: Preview, host: str, port: int) -> None:
                 return None
             try:
                 preview.ensure(path.lstrip("/"))
-                return super()._serve_request(environ, start_response)
+                answer = super()._serve_request(environ, start_response)
             except OSError as exc:  # a name too long for the disk: no such page either
                 if exc.errno != errno.ENAMETOOLONG:
                     raise
                 return None
+            words = preview.failure_for(path.lstrip("/"))
+            if answer is not None or words is None:
+                return answer
+            # No such page because the rebuild failed: why, instead of a bare 404 (and reloaded once fixed).
+            page = super()._inject_js_into_html(notice_page(words), self._visible_epoch)
+            start_response("503 Service Unavailable", [("Content-Type", "text/html; charset=utf-8")])
+            return [page]
+
+        def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
+            content = super()._inject_js_into_html(content, epoch)
+            return content if preview.failure is None else with_notice(content, preview.failure)
 
         def open(self) -> None:
             """Take the address now, before the first build: a port in use is said at once, in words."""
@@ -379,14 +365,13 @@ def _serve(preview: Preview, host: str, port: int) -> None:
             pass
 
     server = None
+    watches = Watches(preview)
     try:
-        opened = PreviewServer(builder=preview.rebuild, host=host, port=port, root=str(preview.folder))
+        opened = PreviewServer(builder=watches.rebuild, host=host, port=port, root=str(preview.folder))
         opened.open()
         server = opened
-        preview.rebuild()
-        for path in watched_paths(preview.root):
-            server.watch(str(path))
-        preview.say(f"预览地址：http://{host}:{port}/  （数据或模板保存后自动更新；按 Ctrl+C 停止）")
+        watches.start(server)
+        preview.say(f"预览地址：{preview_url(host, port)}  （数据或模板保存后自动更新；按 Ctrl+C 停止）")
         server.serve()
     except KeyboardInterrupt:
         preview.say("预览已停止。")

@@ -7,17 +7,21 @@ broken link, a FIFO or a device would stop or hang the build. Each is refused, n
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
+from typing import Any
 
 from generator.data.problems import Loc, Problems
 from generator.data.projectfiles import inside, outside_words, unsafe_entries
 from generator.site import paths
-from generator.site.cache import SCRATCH_PREFIX
+from generator.site.cache import CONFIG_FILE, SCRATCH_PREFIX
 from generator.site.chrome import configured_sources
 
 #: The project's page templates (and Material's theme overrides, in theme/).
 TEMPLATES_DIR = "site_templates"
 _WHY = "生成网站时会把它指向的内容放进网站，公开发布"
+#: What the preview watches besides docs/ and what mkdocs.yml names.
+WATCHED = ("rubrics", "results", TEMPLATES_DIR, CONFIG_FILE, "generator/site/mkdocs_hooks.py")
 
 
 def check_sources(root: Path, problems: Problems) -> None:
@@ -45,3 +49,64 @@ def _check(root: Path, folder: Path, problems: Problems, skip: frozenset[str], o
             refused.message,
             f"{only}：把文件本身复制进来，不要用链接；不该发布的，移出 {name}/。",
         )
+
+
+def watched_paths(root: Path) -> list[Path]:
+    """What the preview watches: the data, the templates, what mkdocs.yml names (a theme folder of its own,
+    hooks), and docs/ except the generated folder. Nothing a link leads to outside the project (or out of
+    docs/) is watched, nor a FIFO or device (see check_sources)."""
+    named = [root / name for name in WATCHED] + [root / p for p in configured_sources(root)[1]]
+    watched = list(dict.fromkeys(p for p in named if p.exists() and inside(p, root)))
+    docs = root / "docs"
+    if docs.is_dir() and inside(docs, root):
+        watched += [
+            p
+            for p in sorted(docs.iterdir())
+            if p.name != paths.GENERATED
+            and not p.name.startswith(".")
+            and inside(p, docs)
+            and (p.is_dir() or p.is_file())
+        ]
+    return watched
+
+
+class Watches:
+    """What the preview's server watches (:func:`watched_paths`), more as docs/ grows: a page or folder added
+    to it is rebuilt (docs/ itself is watched, not only its entries), then watched. ``preview``: the preview's
+    :class:`generator.site.serve.Preview`."""
+
+    def __init__(self, preview: Any) -> None:
+        self.preview = preview
+        self.server: Any = None
+        self.watching: set[str] = set()
+
+    def start(self, server: Any) -> None:
+        self.server = server
+        docs = self.preview.root / "docs"
+        if docs.is_dir() and not docs.is_symlink():
+            server.watch(str(docs))  # (the watcher does not follow links, nor opens what it watches)
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        self.preview.rebuild()
+        for path in watched_paths(self.preview.root) if self.server is not None else ():
+            if str(path) not in self.watching:
+                self.watching.add(str(path))
+                self.server.watch(str(path))
+
+
+def data_files(root: Path) -> set[str]:
+    """The rubrics' and results' files now (relative to ``root``)."""
+    found = set()
+    for folder, pattern in (("rubrics", "*.y*ml"), ("results", "*.csv"), ("results", "*.y*ml")):
+        found |= {p.relative_to(root).as_posix() for p in (root / folder).rglob(pattern) if p.is_file()}
+    return found
+
+
+def wait_for_data(root: Path, files: set[str], seconds: float = 3.0) -> None:
+    """Wait, at most ``seconds``, for data files of the last good rebuild that are missing now to be back.
+    Excel and WPS save by renaming the file aside and its new copy into its place: a rebuild in between
+    would show the results without it, as if current."""
+    deadline = time.monotonic() + seconds
+    while any(not (root / rel).exists() for rel in files) and time.monotonic() < deadline:
+        time.sleep(0.05)
