@@ -19,7 +19,6 @@ from generator.site.chrome import configured_sources
 
 #: The project's page templates (and Material's theme overrides, in theme/).
 TEMPLATES_DIR = "site_templates"
-_WHY = "生成网站时会把它指向的内容放进网站，公开发布"
 #: What the preview watches besides docs/ and what mkdocs.yml names.
 WATCHED = ("rubrics", "results", TEMPLATES_DIR, CONFIG_FILE, "generator/site/mkdocs_hooks.py")
 
@@ -28,13 +27,15 @@ def check_sources(root: Path, problems: Problems) -> None:
     """Refuse, before anything is read or copied, what ``docs/``, ``site_templates/`` and a theme folder of
     the project's own that mkdocs.yml names hold and a build must not publish: a link leading out of its
     folder, a broken link, anything that is not a regular file or folder."""
-    _check(root, root / "docs", problems, frozenset({paths.GENERATED}), "docs/ 中只放手写的页面和图片等普通文件")
+    only, why = "docs/ 中只放手写的页面和图片等普通文件", "生成网站时 MkDocs 会把它指向的内容复制进网站"
+    _check(root, root / "docs", problems, frozenset({paths.GENERATED}), only, why)
     theme = [p for p in configured_sources(root)[1] if p.is_dir() and not p.is_symlink() and inside(p, root)]
     for folder in dict.fromkeys([root / TEMPLATES_DIR, *theme]):
-        _check(root, folder, problems, frozenset(), f"{folder.relative_to(root).as_posix()}/ 中只放模板和普通文件")
+        only = f"{folder.relative_to(root).as_posix()}/ 中只放模板和普通文件"
+        _check(root, folder, problems, frozenset(), only, "生成网站时会把它指向的内容放进网站")
 
 
-def _check(root: Path, folder: Path, problems: Problems, skip: frozenset[str], only: str) -> None:
+def _check(root: Path, folder: Path, problems: Problems, skip: frozenset[str], only: str, why: str) -> None:
     if not os.path.lexists(folder):
         return
     name = folder.relative_to(root).as_posix()
@@ -43,7 +44,7 @@ def _check(root: Path, folder: Path, problems: Problems, skip: frozenset[str], o
         problems.error(Loc(f"{name}/"), refused.message, refused.hint)
         return
     skip = skip | {p.name for p in folder.glob(SCRATCH_PREFIX + "*")}
-    for path, refused in unsafe_entries(folder, skip, f" {name}/ ", _WHY):
+    for path, refused in unsafe_entries(folder, skip, f" {name}/ ", why + "，公开发布"):
         problems.error(
             Loc(path.relative_to(root).as_posix()),
             refused.message,
