@@ -141,7 +141,8 @@ def test_a_file_added_to_the_site_by_hand_stops_the_build(project: Path, capsys:
         path.parent.mkdir(exist_ok=True)
         path.write_text("本单位自己的文件", encoding="utf-8")
     (site / "首页.html").symlink_to(site / "index.html")
-    for name in ("Thumbs.db", ".DS_Store", "~$名单.xlsx"):
+    for name in ("Thumbs.db", ".DS_Store", "~$名单.xlsx", "._通知.pdf", ".directory", "@eaDir/通知.pdf@SynoEAStream"):
+        (site / name).parent.mkdir(exist_ok=True)
         (site / name).write_bytes(b"\0")
     site_before = digests(site)
     code, err = cli_build(project, capsys)
@@ -149,7 +150,8 @@ def test_a_file_added_to_the_site_by_hand_stops_the_build(project: Path, capsys:
     assert_one_clear_message(err, "site/ 是 kaoping 生成的文件夹，每次生成都整个替换", "docs/files/")
     for path in [*mine, site / "首页.html"]:
         assert f"{path.relative_to(project).as_posix()}: 错误：" in err, err
-    assert "Thumbs.db" not in err and ".DS_Store" not in err and "~$" not in err, err
+    for left in ("Thumbs.db", ".DS_Store", "~$", "._", ".directory", "@eaDir"):
+        assert left not in err, (left, err)
     assert digests(site) == site_before
     assert leftovers(project) == []
     # Moved into docs/files/, as the message says (the rest deleted): the build goes ahead and publishes it.
@@ -164,6 +166,47 @@ def test_a_file_added_to_the_site_by_hand_stops_the_build(project: Path, capsys:
     # The site as a build of the same sources makes it: no file of the last site is a reason to stop.
     code, err = cli_build(project, capsys)
     assert code == 0, err
+
+
+def test_a_file_put_into_the_site_while_the_build_runs_is_not_deleted(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file saved into site/ after the build has looked (it runs for minutes at a province's size): the
+    build looks again just before it replaces site/, and stops, naming it."""
+    import generator.site.build as site_build
+
+    compress = site_build.compress_site
+
+    def meanwhile(*args: object, **kwargs: object) -> object:
+        (project / "site" / "通知附件.txt").write_text("生成期间放进来的文件", encoding="utf-8")
+        return compress(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(site_build, "compress_site", meanwhile)
+    before = digests(project / "site")
+    code, err = cli_build(project, capsys)
+    assert code == 1, err
+    assert_one_clear_message(err, "生成期间有文件放进了 site/：site/通知附件.txt", "docs/files/")
+    assert (project / "site" / "通知附件.txt").read_text(encoding="utf-8") == "生成期间放进来的文件"
+    assert {k: v for k, v in digests(project / "site").items() if k != "通知附件.txt"} == before
+    assert leftovers(project) == []
+
+
+def test_templates_shared_by_several_projects_through_a_link_are_used(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """site_templates/ may be a link to a folder several projects share; a link in it leading out of it is
+    refused as in the project's own."""
+    shared = tmp_path / "shared_templates"
+    shutil.move(project / "site_templates", shared)
+    (project / "site_templates").symlink_to(shared)
+    code, err = cli_build(project, capsys)
+    assert code == 0, err
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRETX", encoding="utf-8")
+    (shared / "theme" / "leak.txt").symlink_to(secret)
+    code, err = cli_build(project, capsys)
+    assert code == 1, err
+    assert "site_templates/theme/leak.txt: 错误：这是指向 site_templates/ 之外的链接" in err, err
 
 
 def test_a_site_without_the_last_builds_list_of_files_does_not_stop_the_build(

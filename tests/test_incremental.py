@@ -646,3 +646,16 @@ def test_what_mkdocs_yml_names_outside_the_templates_is_part_of_the_key(
         fresh = fresh_copy(root, tmp_path / f"fresh-{number}")
         assert build(fresh, progress=Progress(quiet=True)).ok
         assert site_and_docs(root) == site_and_docs(fresh), shown
+
+
+def test_a_date_from_the_environment_in_mkdocs_yml_is_part_of_the_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """YAML reads 2024-01-01 as a date: its value, not its kind, goes into the settings the key is made of."""
+    from generator.site.chrome import configured_sources
+
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\nextra:\n  updated: !ENV [KP_DATE, 2024-01-01]\n", "utf-8")
+    monkeypatch.setenv("KP_DATE", "2024-05-01")
+    first = configured_sources(tmp_path)[0]
+    monkeypatch.setenv("KP_DATE", "2025-09-09")
+    assert configured_sources(tmp_path)[0] != first and "2025" in configured_sources(tmp_path)[0]

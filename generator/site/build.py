@@ -55,7 +55,7 @@ from generator.site.chrome import (
 )
 from generator.site.collector import give_back, spared_by_collector
 from generator.site.compress import compress_site, compressing, downloads_of
-from generator.site.folders import SITE_FILES, keep_site_files, put_back, refuse_foreign_outputs, swap_in
+from generator.site.folders import SITE_FILES, ForeignFiles, put_back, refuse_foreign_outputs, swap_in, swap_site
 from generator.site.interrupt import terminate_as_interrupt
 from generator.site.progress import Progress
 from generator.site.render import UnitPages, pages_beside
@@ -348,15 +348,14 @@ def build(root: Path, *, progress: Progress | None = None, strict: bool = True,
             served = access.stamp() if access and restricted else "none"
             write_json(staged_site / BUILD_STAMP, build_stamp(root, served))
             stop.check()
-            swap_in(staged_site, root / "site", scratch)
-            keep_site_files(root / "site", root / CACHE_DIR / SITE_FILES)
+            swap_site(staged_site, root / "site", scratch, root / CACHE_DIR / SITE_FILES)
             if access is None:
                 files.record.save(files.written, {})
                 if files.search is not None:
                     files.search.keep(root / "site")
             result.ok = True
             progress.step(f"完成：{result.pages} 个页面，网站在 site/")
-        except (TemplateFailure, WorkerLost, ShardError) as exc:
+        except (TemplateFailure, WorkerLost, ShardError, ForeignFiles) as exc:
             raise BuildError(str(exc)) from exc
         except OSError as exc:
             raise BuildError(not_writable_words(exc, root)) from exc

@@ -116,8 +116,8 @@ def navigation(
 def sources_key(root: Path) -> str:
     """The project's templates, MkDocs configuration and hooks, and what mkdocs.yml makes MkDocs read besides
     (:func:`configured_sources`)."""
-    settings, paths = configured_sources(root)
-    return digest(tree_digest(root, [*SOURCES, *paths], frozenset({"__pycache__"})), settings)
+    settings, named = configured_sources(root)
+    return digest(tree_digest(root, [*SOURCES, *named], frozenset({"__pycache__"})), settings)
 
 
 def configured_sources(root: Path) -> tuple[str, list[Path]]:
@@ -168,7 +168,7 @@ def _settings_text(value: Any) -> str:
         return "{" + ",".join(f"{_settings_text(k)}:{_settings_text(v)}" for k, v in value.items()) + "}"
     if isinstance(value, (list, tuple)):
         return "[" + ",".join(_settings_text(v) for v in value) + "]"
-    if value is None or isinstance(value, (str, int, float, bool)):
+    if value is None or isinstance(value, (str, int, float, bool, datetime.date, datetime.time)):
         return repr(value)
     name = getattr(value, "__qualname__", None) or type(value).__qualname__
     return f"<{getattr(value, '__module__', None) or type(value).__module__}.{name}>"

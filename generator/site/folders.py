@@ -4,7 +4,7 @@ Each is made complete in the build's scratch folder and put in place by renames 
 reader or a failed build never sees half of one. Replacing either whole deletes whatever else is in it, so
 the build refuses to start while one holds a file kaoping did not put there (an attachment a clerk saved
 beside the pages): in ``docs/assessments`` what kaoping never writes there (:func:`foreign_files`), in
-``site/`` what the last build did not write, as it recorded (:func:`keep_site_files`, :func:`refuse_foreign`).
+``site/`` what the last build did not write, as it recorded (:func:`swap_site`, :func:`refuse_foreign`).
 """
 
 from __future__ import annotations
@@ -102,10 +102,16 @@ def refuse_foreign(folder: Path, problems: Problems, site_files: Path | None = N
         )
 
 
-#: In the cache folder: the files the last build put in ``site/`` (:func:`keep_site_files`).
+#: In the cache folder: the files the last build put in ``site/`` (:func:`swap_site`).
 SITE_FILES = "site-files.json"
-#: Left in a folder by a program that showed or opened it (macOS Finder's too): never the clerk's.
-_SHOWN = frozenset({"thumbs.db", "desktop.ini", ".ds_store"})
+#: Left in a folder by a program that showed or opened it, over a share too (Explorer's, Finder's and its
+#: AppleDouble ``._`` files, KDE's, a Synology's index folders): never the clerk's.
+_SHOWN = _EXPLORER | {".ds_store", ".directory"}
+_SHOWN_FOLDERS = frozenset({"@eadir"})
+
+
+class ForeignFiles(Exception):
+    """Files were put into ``site/`` while the build ran: the build stops rather than delete them."""
 
 
 def _stamp_digest(site: Path) -> str | None:
@@ -115,24 +121,35 @@ def _stamp_digest(site: Path) -> str | None:
         return None
 
 
-def keep_site_files(site: Path, site_files: Path) -> None:
-    """Record in ``site_files`` every file of ``site`` (the build's, just put in place) and which build it is
-    (its stamp's digest); best effort (a cache)."""
+def swap_site(staged: Path, site: Path, scratch: Path, site_files: Path) -> None:
+    """Put the staged site in place of ``site`` (:func:`swap_in`) and record its files in ``site_files``,
+    unless a file was put into ``site`` since the build started (:func:`foreign_site_files`; it would be
+    deleted). The list is made from the staged site, before it is in place, and written after: best effort."""
+    foreign = list(foreign_site_files(site, site_files))
+    if foreign:
+        shown = "、".join(f"site/{rel}" for rel in foreign[:10]) + (
+            f" 等 {len(foreign)} 个" if len(foreign) > 10 else ""
+        )
+        raise ForeignFiles(
+            f"生成期间有文件放进了 site/：{shown}。site/ 每次生成都整个替换，这些文件会被删除，所以没有替换；"
+            "把它们移到 docs/ 中别的文件夹（例如 docs/files/）后重新生成"
+        )
+    files = [rel for rel, regular in _entries(str(staged), "") if regular]
+    swap_in(staged, site, scratch)
     stamp = _stamp_digest(site)
     try:
-        files = [rel for rel, regular in _entries(str(site), "") if regular] if stamp else []
         site_files.parent.mkdir(exist_ok=True)
         temp = site_files.with_name(f"{site_files.name}.{os.getpid()}")
         temp.write_text(json.dumps({"stamp": stamp, "files": files}, ensure_ascii=False), encoding="utf-8")
         os.replace(temp, site_files)
-    except OSError:
+    except (OSError, ValueError):
         pass
 
 
 def foreign_site_files(site: Path, site_files: Path) -> Iterator[str]:
     """What ``site`` holds that the last build did not write there, by its list (``site_files``): a file
-    added by hand, a link, a FIFO. Nothing when the list is not the site's (no list, another build's, a site
-    that MkDocs or an older kaoping made): what was kaoping's cannot be told then."""
+    added by hand, a link, a FIFO. Nothing when the list is not the site's (no list, or another build's):
+    what was kaoping's cannot be told then."""
     if site.is_symlink() or not site.is_dir():
         return
     try:
@@ -145,11 +162,19 @@ def foreign_site_files(site: Path, site_files: Path) -> Iterator[str]:
         return
     written = set(known["files"])
     for rel, regular in _entries(str(site), ""):
-        name = rel.rsplit("/", 1)[-1]
-        if not regular or (
-            rel not in written and not name.startswith(("~$", ".~lock.")) and name.lower() not in _SHOWN
-        ):
-            yield rel
+        if regular and (rel in written or _shown(rel)):
+            continue
+        yield rel
+
+
+def _shown(rel: str) -> bool:
+    """Whether ``rel`` is what a program that showed or opened its folder left there (:data:`_SHOWN`)."""
+    *folders, name = rel.split("/")
+    return (
+        name.startswith(("~$", ".~lock.", "._"))
+        or name.lower() in _SHOWN
+        or any(f.lower() in _SHOWN_FOLDERS for f in folders)
+    )
 
 
 def _entries(path: str, prefix: str) -> Iterator[tuple[str, bool]]:

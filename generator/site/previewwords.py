@@ -14,7 +14,12 @@ _NOTICE = (
     "<strong>{title}</strong>\n{words}</div>"
 )
 _STALE = "最近一次保存后没有生成成功，这里显示的是上一次成功生成的结果。改正后保存，页面会自动更新："
-_NONE = "预览没有生成成功，还没有可以显示的页面。改正后保存，页面会自动更新："
+#: The titles of a page of the notice alone: no preview yet; none of this page; this page's own failure.
+NONE = "预览没有生成成功，还没有可以显示的页面。改正后保存，页面会自动更新："
+MISSING = "上一次成功生成的结果中没有这个页面，最近一次保存后又没有生成成功。改正后保存，页面会自动更新："
+PAGE = "这个页面没有生成成功。改正后保存，页面会自动更新："
+#: How many errors the notice lists (the terminal has them all).
+SHOWN = 10
 _PAGE = (
     '<!doctype html>\n<html lang="zh"><head><meta charset="utf-8">'
     '<meta name="viewport" content="width=device-width,initial-scale=1"><title>预览没有生成成功</title></head>'
@@ -22,9 +27,15 @@ _PAGE = (
 )
 
 
-def notice(words: str, stale: bool = True) -> bytes:
+def notice(words: str, title: str = _STALE) -> bytes:
     """The notice: what the terminal said (file, line and column of each error), escaped."""
-    return _NOTICE.format(title=_STALE if stale else _NONE, words=html.escape(words)).encode("utf-8")
+    return _NOTICE.format(title=title, words=html.escape(words)).encode("utf-8")
+
+
+def errors_words(errors: list[str]) -> str:
+    """The first :data:`SHOWN` errors, and how many there are in all."""
+    more = f"\n……共 {len(errors)} 个错误，全部写在运行 kaoping serve 的窗口中" if len(errors) > SHOWN else ""
+    return "\n".join(errors[:SHOWN]) + more
 
 
 def with_notice(content: bytes, words: str) -> bytes:
@@ -34,9 +45,9 @@ def with_notice(content: bytes, words: str) -> bytes:
     return content[:end] + notice(words) + content[end:]
 
 
-def notice_page(words: str) -> bytes:
-    """A page of the notice alone: for a page there is none of, the last rebuild having failed."""
-    return _PAGE.format(notice=notice(words, stale=False).decode("utf-8")).encode("utf-8")
+def notice_page(words: str, title: str) -> bytes:
+    """A page of the notice alone (``title``: :data:`NONE`, :data:`MISSING` or :data:`PAGE`)."""
+    return _PAGE.format(notice=notice(words, title).decode("utf-8")).encode("utf-8")
 
 
 def preview_url(host: str, port: int) -> str:

@@ -30,6 +30,7 @@ from generator.data.pipeline import prepare
 from generator.data.problems import Problems, os_error_words
 from generator.engine.outcome import AssessmentOutcome, UnitOutcome
 from generator.site import paths, views, yearpaths
+from generator.site import previewwords as notices
 from generator.site.assemble import (
     AssembleError,
     SearchPage,
@@ -60,7 +61,6 @@ from generator.site.chrome import (
 )
 from generator.site.downloads import unit_json_bytes, write_downloads
 from generator.site.interrupt import terminate_as_interrupt
-from generator.site.previewwords import address_words, notice_page, preview_url, with_notice
 from generator.site.render import Renderer, UnitPages, render_site
 from generator.site.searchcache import Index, assessment_labels
 from generator.site.sources import Watches, check_sources, data_files, wait_for_data
@@ -154,6 +154,16 @@ class Preview:
         self.failure = words
         self.say(f"生成失败：{words}。预览仍显示上一次成功的结果。")
 
+    def notice_title(self, path: str) -> str:
+        """What the browser is told of a page at ``path`` there is none of (:meth:`failure_for` says why)."""
+        return (
+            notices.PAGE
+            if path.lstrip("/") in self.page_failures
+            else notices.NONE
+            if self.built is None
+            else notices.MISSING
+        )
+
     def failure_for(self, path: str) -> str | None:
         """Why the last rebuild failed, or why the page at ``path`` could not be made; None when neither."""
         return self.page_failures.get(path) or self.failure
@@ -166,7 +176,8 @@ class Preview:
             if self.report is not None:
                 self.report(prepared.problems)
             if prepared.problems.has_errors():
-                self.failure = "\n".join(str(p) for p in prepared.problems.sorted() if p in prepared.problems.errors)
+                errors = prepared.problems.errors
+                self.failure = notices.errors_words([str(p) for p in prepared.problems.sorted() if p in errors])
                 self.say("数据有错误，预览仍显示上一次成功的结果。改正后保存，预览会自动更新。")
                 return
             try:
@@ -257,9 +268,9 @@ class Preview:
             self._ensure_downloads(path)
             return
         match = _UNIT_FILE.match(path)
-        if match is None or (self.folder / path).exists():
+        if match is None:
             return
-        with self.lock:
+        with self.lock:  # (a rebuild under way empties the folder: asked for meanwhile, the page is made after it)
             built = None if self.closed else self.built
             key = (match["aid"], match["uid"])
             if built is None or key not in built.units or match["aid"] not in built.shells:
@@ -338,16 +349,18 @@ def _serve(preview: Preview, host: str, port: int) -> None:
                     raise
                 return None
             words = preview.failure_for(path.lstrip("/"))
-            if answer is not None or words is None:
+            if answer is not None or words is None or not path.endswith(("/", ".html")):
                 return answer
-            # No such page because the rebuild failed: why, instead of a bare 404 (and reloaded once fixed).
-            page = super()._inject_js_into_html(notice_page(words), self._visible_epoch)
+            # No such page because a rebuild or the page failed: why, instead of a bare 404 (reloaded once fixed).
+            page = super()._inject_js_into_html(
+                notices.notice_page(words, preview.notice_title(path)), self._visible_epoch
+            )
             start_response("503 Service Unavailable", [("Content-Type", "text/html; charset=utf-8")])
             return [page]
 
         def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
             content = super()._inject_js_into_html(content, epoch)
-            return content if preview.failure is None else with_notice(content, preview.failure)
+            return content if preview.failure is None else notices.with_notice(content, preview.failure)
 
         def open(self) -> None:
             """Take the address now, before the first build: a port in use is said at once, in words."""
@@ -356,7 +369,7 @@ def _serve(preview: Preview, host: str, port: int) -> None:
                 super().server_activate()
             except (OSError, OverflowError) as exc:
                 self.server_close()
-                raise ServeError(address_words(exc, host, port)) from exc
+                raise ServeError(notices.address_words(exc, host, port)) from exc
 
         def server_bind(self) -> None:  # (done by open)
             pass
@@ -371,7 +384,7 @@ def _serve(preview: Preview, host: str, port: int) -> None:
         opened.open()
         server = opened
         watches.start(server)
-        preview.say(f"预览地址：{preview_url(host, port)}  （数据或模板保存后自动更新；按 Ctrl+C 停止）")
+        preview.say(f"预览地址：{notices.preview_url(host, port)}  （数据或模板保存后自动更新；按 Ctrl+C 停止）")
         server.serve()
     except KeyboardInterrupt:
         preview.say("预览已停止。")

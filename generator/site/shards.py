@@ -175,7 +175,7 @@ def merged_record(root: Path) -> tuple[Record, dict[str, list[Any]], list[str]]:
         files.update(data["files"])
         if data.get("entries_digest") == _entries_digest(data["entries"]):
             entries.update(data["entries"])
-        else:
+        elif "entries_digest" in data:  # (none: an older kaoping's shard, whose entries would not be taken anyway)
             notes.append(
                 f"{SHARDS_DIR}/{k}/{SHARD_FILE} 中的搜索条目与分片写出时不同（被改动过）："
                 "不采用，这些单位的搜索条目由合并重新做出"

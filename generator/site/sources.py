@@ -32,14 +32,18 @@ def check_sources(root: Path, problems: Problems) -> None:
     theme = [p for p in configured_sources(root)[1] if p.is_dir() and not p.is_symlink() and inside(p, root)]
     for folder in dict.fromkeys([root / TEMPLATES_DIR, *theme]):
         only = f"{folder.relative_to(root).as_posix()}/ 中只放模板和普通文件"
-        _check(root, folder, problems, frozenset(), only, "生成网站时会把它指向的内容放进网站")
+        _check(root, folder, problems, frozenset(), only, "生成网站时会把它指向的内容放进网站", shared=True)
 
 
-def _check(root: Path, folder: Path, problems: Problems, skip: frozenset[str], only: str, why: str) -> None:
+def _check(
+    root: Path, folder: Path, problems: Problems, skip: frozenset[str], only: str, why: str, shared: bool = False
+) -> None:
+    """Refuse what ``folder`` holds that a build must not publish. ``shared``: the folder may itself be a link
+    to a folder outside the project (templates several projects share); what it holds is checked the same."""
     if not os.path.lexists(folder):
         return
     name = folder.relative_to(root).as_posix()
-    if not inside(folder, root):
+    if not inside(folder, root) and not (shared and folder.is_dir()):
         refused = outside_words(folder)
         problems.error(Loc(f"{name}/"), refused.message, refused.hint)
         return
@@ -73,8 +77,8 @@ def watched_paths(root: Path) -> list[Path]:
 
 class Watches:
     """What the preview's server watches (:func:`watched_paths`), more as docs/ grows: a page or folder added
-    to it is rebuilt (docs/ itself is watched, not only its entries), then watched. ``preview``: the preview's
-    :class:`generator.site.serve.Preview`."""
+    to it is rebuilt, then watched. The generated folder never is: a build run beside the preview is no
+    change to it. ``preview``: the preview's :class:`generator.site.serve.Preview`."""
 
     def __init__(self, preview: Any) -> None:
         self.preview = preview
@@ -82,11 +86,34 @@ class Watches:
         self.watching: set[str] = set()
 
     def start(self, server: Any) -> None:
+        import watchdog.events
+
         self.server = server
         docs = self.preview.root / "docs"
         if docs.is_dir() and not docs.is_symlink():
-            server.watch(str(docs))  # (the watcher does not follow links, nor opens what it watches)
+            server.watch(str(docs), recursive=False)  # a page added at its top (its folders: watched_paths)
+            handler = watchdog.events.FileSystemEventHandler()
+            handler.on_created = self._folder_added  # type: ignore[method-assign]
+            server.observer.schedule(handler, str(docs), recursive=False)
         self.rebuild()
+
+    def _folder_added(self, event: Any) -> None:
+        """A folder made in docs/ (not the generated one, nor a link): watched, and the preview rebuilt, for
+        the pages saved in it."""
+        folder = Path(str(event.src_path))
+        docs = self.preview.root / "docs"
+        if not event.is_directory or folder.name == paths.GENERATED or folder.name.startswith("."):
+            return
+        if folder.is_symlink() or not inside(folder, docs) or str(folder) in self.watching:
+            return
+        self.watching.add(str(folder))
+        self.server.watch(str(folder))
+        # MkDocs' server has no call for "rebuild now"; what its own watches do on a change.
+        changed = getattr(self.server, "_rebuild_cond", None)
+        if changed is not None:
+            with changed:
+                self.server._want_rebuild = True  # noqa: SLF001
+                changed.notify_all()
 
     def rebuild(self) -> None:
         self.preview.rebuild()
@@ -100,7 +127,11 @@ def data_files(root: Path) -> set[str]:
     """The rubrics' and results' files now (relative to ``root``)."""
     found = set()
     for folder, pattern in (("rubrics", "*.y*ml"), ("results", "*.csv"), ("results", "*.y*ml")):
-        found |= {p.relative_to(root).as_posix() for p in (root / folder).rglob(pattern) if p.is_file()}
+        found |= {
+            p.relative_to(root).as_posix()
+            for p in (root / folder).rglob(pattern)
+            if p.is_file() and not p.name.startswith(("~$", "."))  # (an office program's lock file comes and goes)
+        }
     return found
 
 
