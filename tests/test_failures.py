@@ -207,6 +207,11 @@ def test_templates_shared_by_several_projects_through_a_link_are_used(
     code, err = cli_build(project, capsys)
     assert code == 1, err
     assert "site_templates/theme/leak.txt: 错误：这是指向 site_templates/ 之外的链接" in err, err
+    # The shared folder not mounted: said so, not called a link out of the project.
+    shutil.move(shared, tmp_path / "unmounted")
+    code, err = cli_build(project, capsys)
+    assert code == 1, err
+    assert f"site_templates 是指向 {shared} 的链接，但那里没有文件夹" in err and "没有挂载" in err, err
 
 
 def test_a_site_without_the_last_builds_list_of_files_does_not_stop_the_build(

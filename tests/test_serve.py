@@ -295,9 +295,14 @@ def test_the_preview_watches_a_theme_folder_hook_and_parent_configuration_that_m
     config.write_text("INHERIT: base.yml\n" + text, encoding="utf-8")
     watched = {p.relative_to(root).as_posix() for p in watched_paths(root)}
     assert {"overrides", "office_hooks.py", "base.yml", "mkdocs.yml", "site_templates"} <= watched
-    # A theme folder outside the project is not watched (nothing outside it is).
+    # A theme folder outside the project is not watched (nothing outside it is)...
     config.write_text(text.replace("custom_dir: overrides", f"custom_dir: {outside}"), encoding="utf-8")
     assert all(p.is_relative_to(root) for p in watched_paths(root))
+    # ... but the templates are, when site_templates/ is a link to templates several projects share.
+    shared = tmp_path / "shared_templates"
+    shutil.move(root / "site_templates", shared)
+    (root / "site_templates").symlink_to(shared)
+    assert root / "site_templates" in watched_paths(root)
 
 
 def test_the_preview_neither_watches_nor_copies_links_out_of_docs_or_fifos(
@@ -495,6 +500,15 @@ def test_the_browser_is_told_why_the_preview_did_not_rebuild_and_sees_new_pages(
         (root / "docs" / "更多").mkdir()
         (root / "docs" / "更多" / "说明.md").write_text("# 说明\n\n子目录中的页面\n", encoding="utf-8")
         eventually(port, "更多/说明.html", lambda s, t: s == 200 and "子目录中的页面" in t)
+        # A folder renamed (as Explorer makes "新建文件夹" and the clerk names it), deleted, made again.
+        (root / "docs" / "更多").rename(root / "docs" / "其他")
+        eventually(port, "其他/说明.html", lambda s, t: s == 200 and "子目录中的页面" in t)
+        assert fetched(port, "更多/说明.html")[0] == 404
+        shutil.rmtree(root / "docs" / "其他")
+        eventually(port, "其他/说明.html", lambda s, _t: s == 404)
+        (root / "docs" / "其他").mkdir()
+        (root / "docs" / "其他" / "说明.md").write_text("# 说明\n\n重新建的页面\n", encoding="utf-8")
+        eventually(port, "其他/说明.html", lambda s, t: s == 200 and "重新建的页面" in t)
     finally:
         process.terminate()
         process.communicate(timeout=60)

@@ -125,6 +125,7 @@ def swap_site(staged: Path, site: Path, scratch: Path, site_files: Path) -> None
     """Put the staged site in place of ``site`` (:func:`swap_in`) and record its files in ``site_files``,
     unless a file was put into ``site`` since the build started (:func:`foreign_site_files`; it would be
     deleted). The list is made from the staged site, before it is in place, and written after: best effort."""
+    files = [rel for rel, regular in _entries(str(staged), "") if regular]
     foreign = list(foreign_site_files(site, site_files))
     if foreign:
         shown = "、".join(f"site/{rel}" for rel in foreign[:10]) + (
@@ -134,7 +135,6 @@ def swap_site(staged: Path, site: Path, scratch: Path, site_files: Path) -> None
             f"生成期间有文件放进了 site/：{shown}。site/ 每次生成都整个替换，这些文件会被删除，所以没有替换；"
             "把它们移到 docs/ 中别的文件夹（例如 docs/files/）后重新生成"
         )
-    files = [rel for rel, regular in _entries(str(staged), "") if regular]
     swap_in(staged, site, scratch)
     stamp = _stamp_digest(site)
     try:

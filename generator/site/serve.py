@@ -268,9 +268,9 @@ class Preview:
             self._ensure_downloads(path)
             return
         match = _UNIT_FILE.match(path)
-        if match is None:
+        if match is None or (self.folder / path).exists():
             return
-        with self.lock:  # (a rebuild under way empties the folder: asked for meanwhile, the page is made after it)
+        with self.lock:
             built = None if self.closed else self.built
             key = (match["aid"], match["uid"])
             if built is None or key not in built.units or match["aid"] not in built.shells:
@@ -344,6 +344,9 @@ def _serve(preview: Preview, host: str, port: int) -> None:
             try:
                 preview.ensure(path.lstrip("/"))
                 answer = super()._serve_request(environ, start_response)
+                if answer is None:  # a rebuild emptied the folder meanwhile: the page is made after it
+                    preview.ensure(path.lstrip("/"))
+                    answer = super()._serve_request(environ, start_response)
             except OSError as exc:  # a name too long for the disk: no such page either
                 if exc.errno != errno.ENAMETOOLONG:
                     raise
@@ -352,9 +355,8 @@ def _serve(preview: Preview, host: str, port: int) -> None:
             if answer is not None or words is None or not path.endswith(("/", ".html")):
                 return answer
             # No such page because a rebuild or the page failed: why, instead of a bare 404 (reloaded once fixed).
-            page = super()._inject_js_into_html(
-                notices.notice_page(words, preview.notice_title(path)), self._visible_epoch
-            )
+            title = preview.notice_title(path)
+            page = super()._inject_js_into_html(notices.notice_page(words, title), self._visible_epoch)
             start_response("503 Service Unavailable", [("Content-Type", "text/html; charset=utf-8")])
             return [page]
 

@@ -43,6 +43,13 @@ def _check(
     if not os.path.lexists(folder):
         return
     name = folder.relative_to(root).as_posix()
+    if shared and folder.is_symlink() and not folder.is_dir():
+        problems.error(
+            Loc(f"{name}/"),
+            f"{name} 是指向 {os.readlink(folder)} 的链接，但那里没有文件夹",
+            "共享的模板文件夹没有挂载，或被移走了：挂载或恢复它，或把模板文件夹复制到项目中，再重新生成。",
+        )
+        return
     if not inside(folder, root) and not (shared and folder.is_dir()):
         refused = outside_words(folder)
         problems.error(Loc(f"{name}/"), refused.message, refused.hint)
@@ -61,7 +68,8 @@ def watched_paths(root: Path) -> list[Path]:
     hooks), and docs/ except the generated folder. Nothing a link leads to outside the project (or out of
     docs/) is watched, nor a FIFO or device (see check_sources)."""
     named = [root / name for name in WATCHED] + [root / p for p in configured_sources(root)[1]]
-    watched = list(dict.fromkeys(p for p in named if p.exists() and inside(p, root)))
+    shared = root / TEMPLATES_DIR  # (may be a link to templates several projects share)
+    watched = list(dict.fromkeys(p for p in named if p.exists() and (inside(p, root) or p == shared)))
     docs = root / "docs"
     if docs.is_dir() and inside(docs, root):
         watched += [
@@ -76,9 +84,10 @@ def watched_paths(root: Path) -> list[Path]:
 
 
 class Watches:
-    """What the preview's server watches (:func:`watched_paths`), more as docs/ grows: a page or folder added
-    to it is rebuilt, then watched. The generated folder never is: a build run beside the preview is no
-    change to it. ``preview``: the preview's :class:`generator.site.serve.Preview`."""
+    """What the preview's server watches: :func:`watched_paths` but docs/, and docs/ whole, but its generated
+    folder and hidden entries (a build run beside the preview changes nothing it shows). A page or folder
+    added, renamed or deleted anywhere in docs/ rebuilds the preview. ``preview``: the preview's
+    :class:`generator.site.serve.Preview`."""
 
     def __init__(self, preview: Any) -> None:
         self.preview = preview
@@ -91,34 +100,36 @@ class Watches:
         self.server = server
         docs = self.preview.root / "docs"
         if docs.is_dir() and not docs.is_symlink():
-            server.watch(str(docs), recursive=False)  # a page added at its top (its folders: watched_paths)
-            handler = watchdog.events.FileSystemEventHandler()
-            handler.on_created = self._folder_added  # type: ignore[method-assign]
-            server.observer.schedule(handler, str(docs), recursive=False)
+            if hasattr(server, "_rebuild_cond") and hasattr(server, "_want_rebuild"):
+                handler = watchdog.events.FileSystemEventHandler()
+                handler.on_any_event = self._docs_changed  # type: ignore[method-assign]
+                server.observer.schedule(handler, str(docs), recursive=True)  # (links are not followed)
+            else:  # another MkDocs: its own watch (a build beside the preview rebuilds it too)
+                server.watch(str(docs))
+            self.watching.add(str(docs))
         self.rebuild()
 
-    def _folder_added(self, event: Any) -> None:
-        """A folder made in docs/ (not the generated one, nor a link): watched, and the preview rebuilt, for
-        the pages saved in it."""
-        folder = Path(str(event.src_path))
-        docs = self.preview.root / "docs"
-        if not event.is_directory or folder.name == paths.GENERATED or folder.name.startswith("."):
-            return
-        if folder.is_symlink() or not inside(folder, docs) or str(folder) in self.watching:
-            return
-        self.watching.add(str(folder))
-        self.server.watch(str(folder))
-        # MkDocs' server has no call for "rebuild now"; what its own watches do on a change.
-        changed = getattr(self.server, "_rebuild_cond", None)
-        if changed is not None:
-            with changed:
-                self.server._want_rebuild = True  # noqa: SLF001
-                changed.notify_all()
+    def _docs_changed(self, event: Any) -> None:
+        """Anything changed in docs/ but its generated folder and hidden entries: the preview is rebuilt, as
+        MkDocs' own watches do (its server has no public call for it). Never raises: an exception would end
+        the watcher's thread, and every later save would go unseen."""
+        try:
+            docs = self.preview.root / "docs"
+            for where in {str(event.src_path), str(getattr(event, "dest_path", "") or event.src_path)}:
+                parts = Path(where).relative_to(docs).parts
+                if parts and parts[0] != paths.GENERATED and not any(p.startswith(".") for p in parts):
+                    with self.server._rebuild_cond:  # noqa: SLF001
+                        self.server._want_rebuild = True  # noqa: SLF001
+                        self.server._rebuild_cond.notify_all()  # noqa: SLF001
+                    return
+        except Exception:  # noqa: BLE001, S110 - see the docstring
+            pass
 
     def rebuild(self) -> None:
         self.preview.rebuild()
+        docs = str(self.preview.root / "docs")
         for path in watched_paths(self.preview.root) if self.server is not None else ():
-            if str(path) not in self.watching:
+            if str(path) not in self.watching and not str(path).startswith(docs + os.sep):
                 self.watching.add(str(path))
                 self.server.watch(str(path))
 
