@@ -85,9 +85,7 @@ def test_other_pages_and_the_search_index_match_the_build(preview: tuple[Preview
     assert sorted(index["docs"], key=key) == sorted(expected["docs"], key=key)
 
 
-def test_downloads_are_made_on_request_as_the_build_makes_them(
-    preview: tuple[Preview, Path], built: BuiltSite
-) -> None:
+def test_downloads_are_made_on_request_as_the_build_makes_them(preview: tuple[Preview, Path], built: BuiltSite) -> None:
     p, _ = preview
     for aid, outcome in sorted(built.prepared.outcomes.items()):
         files = [*paths.downloads(aid), *(year_downloads(aid) if outcome.year is not None else ())]
@@ -512,3 +510,86 @@ def test_the_browser_is_told_why_the_preview_did_not_rebuild_and_sees_new_pages(
     finally:
         process.terminate()
         process.communicate(timeout=60)
+
+
+def test_the_preview_never_watches_the_generated_folder_and_follows_folders_made_at_docs_top(tmp_path: Path) -> None:
+    """MkDocs' server polls what it watches: docs/assessments (tens of thousands of files) is never among it,
+    nor does a build writing there rebuild the preview; a folder made, renamed or removed at docs/'s top is
+    watched or let go, and rebuilds it."""
+    import watchdog.events
+
+    from generator.site.sources import Watches
+
+    root = copy_project(tmp_path / "project")
+    docs = root / "docs"
+    (docs / paths.GENERATED / "x").mkdir(parents=True)
+
+    class Observer:
+        def __init__(self) -> None:
+            self.scheduled: list[tuple[str, bool]] = []
+
+        def schedule(self, _handler: object, path: str, recursive: bool = False) -> tuple[str, bool]:
+            self.scheduled.append((path, recursive))
+            return (path, recursive)
+
+        def unschedule(self, watch: tuple[str, bool]) -> None:
+            self.scheduled.remove(watch)
+
+    class Server:
+        def __init__(self) -> None:
+            self.observer = Observer()
+            self._rebuild_cond = threading.Condition()
+            self._want_rebuild = False
+            self.watched: list[str] = []
+
+        def watch(self, path: str, recursive: bool = True) -> None:
+            self.watched.append(path)
+
+    class Quiet:
+        def __init__(self) -> None:
+            self.root = root
+
+        def rebuild(self) -> None:
+            pass
+
+    server = Server()
+    watches = Watches(Quiet())
+    watches.start(server)
+    scheduled = server.observer.scheduled
+    assert (str(docs), False) in scheduled and (str(docs / "reference"), True) in scheduled
+    everything = [p for p, _ in scheduled] + server.watched
+    assert not [p for p in everything if Path(p).is_relative_to(docs / paths.GENERATED)], everything
+    watches._docs_changed(watchdog.events.FileModifiedEvent(str(docs / paths.GENERATED / "x" / "u1.md")))
+    assert server._want_rebuild is False
+    (docs / "新建文件夹").mkdir()
+    watches._docs_changed(watchdog.events.DirCreatedEvent(str(docs / "新建文件夹")))
+    assert server._want_rebuild is True and (str(docs / "新建文件夹"), True) in scheduled
+    server._want_rebuild = False
+    (docs / "新建文件夹").rename(docs / "files")
+    watches._docs_changed(watchdog.events.DirMovedEvent(str(docs / "新建文件夹"), str(docs / "files")))
+    assert server._want_rebuild is True
+    assert (str(docs / "files"), True) in scheduled and (str(docs / "新建文件夹"), True) not in scheduled
+
+
+def test_a_unit_file_being_made_is_not_served_half_made(tmp_path: Path) -> None:
+    """Two tabs reloaded at once ask for the same unit page: the second waits while the first makes it under
+    the lock, instead of serving what is written so far."""
+    root = copy_project(tmp_path / "project")
+    p = Preview(root, quiet=True, say=print)
+    try:
+        p.rebuild()
+        assert p.built is not None
+        aid, uid = next(iter(p.built.units))
+        page = paths.unit_json(aid, uid)
+        target = p.folder / page
+        with p.lock:  # the first request, making it
+            target.write_bytes(b"{")
+            second = threading.Thread(target=p.ensure, args=(page,))
+            second.start()
+            second.join(0.3)
+            waited = second.is_alive()
+            target.write_bytes(b"{}")
+        second.join(60)
+        assert waited, "the second request served the file while it was being made"
+    finally:
+        p.close()

@@ -268,8 +268,8 @@ class Preview:
             self._ensure_downloads(path)
             return
         match = _UNIT_FILE.match(path)
-        if match is None or (self.folder / path).exists():
-            return
+        if match is None or ((self.folder / path).exists() and not self.lock.locked()):
+            return  # (made whole under the lock: there while nobody holds it, it is complete)
         with self.lock:
             built = None if self.closed else self.built
             key = (match["aid"], match["uid"])

@@ -84,15 +84,19 @@ def watched_paths(root: Path) -> list[Path]:
 
 
 class Watches:
-    """What the preview's server watches: :func:`watched_paths` but docs/, and docs/ whole, but its generated
-    folder and hidden entries (a build run beside the preview changes nothing it shows). A page or folder
-    added, renamed or deleted anywhere in docs/ rebuilds the preview. ``preview``: the preview's
-    :class:`generator.site.serve.Preview`."""
+    """What the preview's server watches: :func:`watched_paths` but docs/; and docs/, by a handler of the
+    preview's own, but its generated folder and hidden entries (a build run beside the preview changes
+    nothing it shows, and MkDocs' server polls what it watches: the generated folder's thousands of files
+    never are). A page or folder added, renamed or deleted in docs/ rebuilds the preview. ``preview``: the
+    preview's :class:`generator.site.serve.Preview`."""
 
     def __init__(self, preview: Any) -> None:
         self.preview = preview
         self.server: Any = None
         self.watching: set[str] = set()
+        #: The folders at docs/'s top watched whole, and their watches.
+        self.folders: dict[str, Any] = {}
+        self.handler: Any = None
 
     def start(self, server: Any) -> None:
         import watchdog.events
@@ -101,27 +105,45 @@ class Watches:
         docs = self.preview.root / "docs"
         if docs.is_dir() and not docs.is_symlink():
             if hasattr(server, "_rebuild_cond") and hasattr(server, "_want_rebuild"):
-                handler = watchdog.events.FileSystemEventHandler()
-                handler.on_any_event = self._docs_changed  # type: ignore[method-assign]
-                server.observer.schedule(handler, str(docs), recursive=True)  # (links are not followed)
+                self.handler = watchdog.events.FileSystemEventHandler()
+                self.handler.on_any_event = self._docs_changed
+                server.observer.schedule(self.handler, str(docs), recursive=False)  # its top
+                for entry in sorted(docs.iterdir()):
+                    self._watch_folder(entry)
             else:  # another MkDocs: its own watch (a build beside the preview rebuilds it too)
                 server.watch(str(docs))
             self.watching.add(str(docs))
         self.rebuild()
 
+    def _watch_folder(self, folder: Path) -> None:
+        """A folder at docs/'s top watched whole (not the generated one, a hidden one or a link)."""
+        if folder.name == paths.GENERATED or folder.name.startswith(".") or folder.is_symlink():
+            return
+        if folder.is_dir() and str(folder) not in self.folders:
+            self.folders[str(folder)] = self.server.observer.schedule(self.handler, str(folder), recursive=True)
+
     def _docs_changed(self, event: Any) -> None:
         """Anything changed in docs/ but its generated folder and hidden entries: the preview is rebuilt, as
-        MkDocs' own watches do (its server has no public call for it). Never raises: an exception would end
-        the watcher's thread, and every later save would go unseen."""
+        MkDocs' own watches do (its server has no public call for it); a folder made, renamed or removed at
+        docs/'s top is watched or let go. Never raises: an exception would end the watcher's thread, and every
+        later save would go unseen."""
         try:
             docs = self.preview.root / "docs"
-            for where in {str(event.src_path), str(getattr(event, "dest_path", "") or event.src_path)}:
+            changed = False
+            for where in filter(None, (str(event.src_path), str(getattr(event, "dest_path", "") or ""))):
                 parts = Path(where).relative_to(docs).parts
-                if parts and parts[0] != paths.GENERATED and not any(p.startswith(".") for p in parts):
-                    with self.server._rebuild_cond:  # noqa: SLF001
-                        self.server._want_rebuild = True  # noqa: SLF001
-                        self.server._rebuild_cond.notify_all()  # noqa: SLF001
-                    return
+                if not parts or parts[0] == paths.GENERATED or any(p.startswith(".") for p in parts):
+                    continue
+                changed = True
+                if len(parts) == 1 and event.event_type in ("created", "moved", "deleted"):
+                    watch = self.folders.pop(where, None)
+                    if watch is not None:
+                        self.server.observer.unschedule(watch)
+                    self._watch_folder(Path(where))
+            if changed:
+                with self.server._rebuild_cond:  # noqa: SLF001
+                    self.server._want_rebuild = True  # noqa: SLF001
+                    self.server._rebuild_cond.notify_all()  # noqa: SLF001
         except Exception:  # noqa: BLE001, S110 - see the docstring
             pass
 
