@@ -161,7 +161,11 @@ def foreign_site_files(site: Path, site_files: Path) -> Iterator[str]:
     if known.get("stamp") is None or known.get("stamp") != _stamp_digest(site):
         return
     written = set(known["files"])
-    for rel, regular in _entries(str(site), ""):
+    try:
+        found = list(_entries(str(site), ""))
+    except OSError:  # a folder in it that cannot be read: what is in it cannot be told either
+        return
+    for rel, regular in found:
         if regular and (rel in written or _shown(rel)):
             continue
         yield rel
