@@ -29,8 +29,13 @@ def check_sources(root: Path, problems: Problems) -> None:
     folder, a broken link, anything that is not a regular file or folder."""
     only, why = "docs/ 中只放手写的页面和图片等普通文件", "生成网站时 MkDocs 会把它指向的内容复制进网站"
     _check(root, root / "docs", problems, frozenset({paths.GENERATED}), only, why)
-    theme = [p for p in configured_sources(root)[1] if p.is_dir() and not p.is_symlink() and inside(p, root)]
-    for folder in dict.fromkeys([root / TEMPLATES_DIR, *theme]):
+    checked = (root / "docs", root / TEMPLATES_DIR)
+    theme = [
+        p
+        for p in configured_sources(root)[1]
+        if p.is_dir() and not p.is_symlink() and inside(p, root) and not any(p.is_relative_to(c) for c in checked)
+    ]
+    for folder in [root / TEMPLATES_DIR, *dict.fromkeys(theme)]:
         only = f"{folder.relative_to(root).as_posix()}/ 中只放模板和普通文件"
         _check(root, folder, problems, frozenset(), only, "生成网站时会把它指向的内容放进网站", shared=True)
 
