@@ -11,16 +11,17 @@ import time
 from pathlib import Path
 from typing import Any
 
+from generator.data.load import RESULTS_DIR, RUBRICS_DIR
 from generator.data.problems import Loc, Problems
 from generator.data.projectfiles import inside, outside_words, unsafe_entries
 from generator.site import paths
-from generator.site.cache import CONFIG_FILE, SCRATCH_PREFIX
+from generator.site.cache import SCRATCH_PREFIX, SOURCES
 from generator.site.chrome import configured_sources
 
 #: The project's page templates (and Material's theme overrides, in theme/).
 TEMPLATES_DIR = "site_templates"
-#: What the preview watches besides docs/ and what mkdocs.yml names.
-WATCHED = ("rubrics", "results", TEMPLATES_DIR, CONFIG_FILE, "generator/site/mkdocs_hooks.py")
+#: What the preview watches besides docs/ and what mkdocs.yml names: the data and what pages are made from.
+WATCHED = (RUBRICS_DIR, RESULTS_DIR, *SOURCES)
 
 
 def check_sources(root: Path, problems: Problems) -> None:
@@ -164,7 +165,7 @@ class Watches:
 def data_files(root: Path) -> set[str]:
     """The rubrics' and results' files now (relative to ``root``)."""
     found = set()
-    for folder, pattern in (("rubrics", "*.y*ml"), ("results", "*.csv"), ("results", "*.y*ml")):
+    for folder, pattern in ((RUBRICS_DIR, "*.y*ml"), (RESULTS_DIR, "*.csv"), (RESULTS_DIR, "*.y*ml")):
         found |= {
             p.relative_to(root).as_posix()
             for p in (root / folder).rglob(pattern)
