@@ -24,6 +24,7 @@ from typing import Any
 from generator.data.pipeline import Prepared, prepare
 from generator.data.problems import Loc, Problems, os_error_words
 from generator.site import paths, views
+from generator.site.adopted import Adopted
 from generator.site.assemble import AssembleError, EntryMaker, entry_maker, shell_units
 from generator.site.background import Background
 from generator.site.cache import (
@@ -166,7 +167,7 @@ class Plan:
     swapped: bool = False
 
     def files(self, root: Path, prepared: Prepared, keys: UnitKeys, pages: UnitPages, workers: int,
-              progress: Progress) -> UnitFiles:
+              progress: Progress, staged: Path) -> UnitFiles:
         if self.merge:
             record, entries, notes = merged_record(root)
             for note in notes:
@@ -177,7 +178,9 @@ class Plan:
         record = Record.load(root)
         if self.shard is None:
             Record.forget(root)
-            return UnitFiles(root, prepared, keys, record, pages, workers, progress.count)
+            files = UnitFiles(root, prepared, keys, record, pages, workers, progress.count)
+            files.adopted = Adopted(root, record, staged)
+            return files
         chosen = chooser(prepared.outcomes.values(), *self.shard)
         return UnitFiles(root, prepared, keys, record, pages, workers, progress.count, chosen)
 
@@ -196,11 +199,12 @@ def generate(
     keys = UnitKeys(base, prepared.outcomes, prepared.assessments, prepared.project.notices)
     templates = root / TEMPLATES_DIR
     ordered = views.ordered(prepared.outcomes)
-    files = plan.files(root, prepared, keys, UnitPages(ordered, prepared.project.notices, templates), workers, progress)
+    staged_docs = scratch / "docs"
+    pages = UnitPages(ordered, prepared.project.notices, templates)
+    files = plan.files(root, prepared, keys, pages, workers, progress, staged_docs)
     files.maker = maker
     units = len(files.units())
     progress.step(f"生成页面：{len(prepared.outcomes)} 项考核，{units} 个单位")
-    staged_docs = scratch / "docs"
     rubrics = [r for r, _ in prepared.project.rubrics.values()]
     # The results downloads are made beside the pages (in a process of their own for big assessments).
     background = background or Background(fork=False)
@@ -209,17 +213,23 @@ def generate(
     # The shared pages beside the units' files when no render workers are forked for those (a few remade).
     total = sum(len(o.units) for o in prepared.outcomes.values())
     beside = workers > 1 and total <= BESIDE_UNITS and files.to_remake() <= 2 * CHUNK
-    try:
-        with pages_beside(beside, rubrics, prepared.outcomes, prepared.project.notices, templates, staged_docs) as made:
-            files.sources(staged_docs, with_downloads=plan.shard is None)
-        pages = made[0]
-        background.wait()
-    finally:
-        background.stop()
-    progress.step(files.changes_words())
     docs_dir = root / "docs"
-    docs_dir.mkdir(exist_ok=True)
-    swap_in(staged_docs / paths.GENERATED, docs_dir / paths.GENERATED, scratch)
+    try:
+        try:
+            with pages_beside(beside, rubrics, prepared.outcomes, prepared.project.notices, templates,
+                              staged_docs) as made:
+                files.sources(staged_docs, with_downloads=plan.shard is None)
+            shared = made[0]
+            background.wait()
+        finally:
+            background.stop()
+        progress.step(files.changes_words())
+        docs_dir.mkdir(exist_ok=True)
+        swap_in(staged_docs / paths.GENERATED, docs_dir / paths.GENERATED, scratch)
+    except BaseException:
+        if files.adopted is not None:
+            files.adopted.give_back()
+        raise
     plan.swapped = plan.shard is not None
     shells = shell_units(ordered)
     try:
@@ -257,7 +267,7 @@ def generate(
                 give_back()
             figures = files.search.write(site_dir, docs)
             progress.step(f"搜索索引：{figures['docs']} 篇，写出 {figures['written']} 个文件")
-    return pages + units, files
+    return shared + units, files
 
 
 def build_search_index(site_dir: Path, prepared: Prepared, keep: Callable[[str], bool] | None = None) -> None:

@@ -93,3 +93,24 @@ def _unit_json_prefix(outcome: AssessmentOutcome) -> str:
 def unit_json_bytes(outcome: AssessmentOutcome, u: UnitOutcome) -> bytes:
     """One unit's JSON, as :func:`write_downloads` writes it (the preview makes it on request)."""
     return (_unit_json_prefix(outcome) + to_json(unit_data(u), compact=True)[1:]).encode("utf-8")
+
+
+def joined_frame(outcome: AssessmentOutcome) -> tuple[bytes, bytes]:
+    """The full JSON's text around its units (``…,"units":[]}``), and what a unit's own file has before its part."""
+    head = to_json(assessment_data(outcome, units=[]), compact=True).rstrip("\n")
+    assert head.endswith(',"units":[]}')
+    return head.encode("utf-8"), _unit_json_prefix(outcome).encode("utf-8")
+
+
+def write_joined_json(outcome: AssessmentOutcome, docs: Path, json_file: str, frame: tuple[bytes, bytes]) -> None:
+    """The assessment's full JSON: its particulars, then each unit's part, taken from the units' JSON files
+    (a unit's file is the same text with the assessment's particulars in front); ``frame`` is
+    :func:`joined_frame`'s, and the file's folder is there."""
+    head, prefix = frame
+    with (docs / json_file).open("wb") as out:
+        out.write(head[: -len(b"]}")])
+        for i, u in enumerate(outcome.units):
+            data = (docs / paths.unit_json(outcome.rubric.id, u.unit.id)).read_bytes()
+            assert data.startswith(prefix)
+            out.write((b"," if i else b"") + b"{" + data[len(prefix) :].rstrip(b"\n"))
+        out.write(b"]}\n")

@@ -26,6 +26,7 @@ from generator.data.pipeline import Prepared
 from generator.data.sample import DOWNLOAD_NOTE
 from generator.engine.outcome import AssessmentOutcome, UnitOutcome
 from generator.site import paths, views
+from generator.site.adopted import Adopted
 from generator.site.assemble import (
     EntryMaker,
     SearchPage,
@@ -40,8 +41,15 @@ from generator.site.assemble import (
 from generator.site.background import Background
 from generator.site.cache import CACHE_DIR, Record, UnitKeys, digest
 from generator.site.collector import give_back
-from generator.site.downloads import _unit_json_prefix, csv_text, csv_with_note, results_frame, unit_json_bytes
-from generator.site.export import assessment_data, summary_rows, to_json
+from generator.site.downloads import (
+    csv_text,
+    csv_with_note,
+    joined_frame,
+    results_frame,
+    unit_json_bytes,
+    write_joined_json,
+)
+from generator.site.export import summary_rows
 from generator.site.render import UnitPages
 from generator.site.resultbook import results_book, results_frames
 from generator.site.template_errors import template_words
@@ -81,6 +89,8 @@ class UnitFiles:
     folders: set[str] = field(default_factory=set)
     #: For a merge (whose record is the shards'): the record of the last site built here, to say what changed.
     since: Record | None = None
+    #: A whole build takes the last build's units folders of docs/ whole (:mod:`generator.site.adopted`).
+    adopted: Adopted | None = None
 
     def _folder(self, path: str) -> None:
         """Make the folder of ``path`` (a string: the loops over units join thousands of paths)."""
@@ -179,28 +189,39 @@ class UnitFiles:
         todo: list[tuple[str, UnitOutcome]] = []
         into = os.path.join(str(docs), "")
         record, written = self.record, self.written
+        adopted = self.adopted
+        if adopted is not None:
+            adopted.take(self.prepared.outcomes)
         for outcome, u in self.units():
             aid, uid = outcome.rubric.id, u.unit.id
             key = self.keys.of(aid, uid)
-            # The unit's page, its JSON and its workbook (items, reasons, claims, letters, tasks), as the page links.
-            files = (paths.unit_page(aid, uid), paths.unit_json(aid, uid), unit_workbook(aid, uid))
-            old = [record.found(f"docs/{f}", key) for f in files]
-            if None not in old:
-                self._folder(into + files[0])
-                for found, f in zip(old, files, strict=True):
-                    record.link(f"docs/{f}", found, into + f)  # type: ignore[arg-type]
+            files = _unit_files(aid, uid)
+            if adopted is not None and aid in adopted.moved:
+                same = adopted.kept([f"docs/{f}" for f in files], key)
+            else:
+                old = [record.found(f"docs/{f}", key) for f in files]
+                same = None not in old
+                if same:
+                    self._folder(into + files[0])
+                    for found, f in zip(old, files, strict=True):
+                        record.link(f"docs/{f}", found, into + f)  # type: ignore[arg-type]
+            if same:
                 self.reused += 1
             else:
                 todo.append((aid, u))
                 self.remade.append((aid, uid))
             for f in files:
                 written[f"docs/{f}"] = key
+        if adopted is not None:
+            adopted.sweep(written)
         for o in self.prepared.outcomes.values():
             (docs / paths.unit_json(o.rubric.id, "_")).parent.mkdir(parents=True, exist_ok=True)
         pages = self.pages
 
         def render(item: tuple[str, UnitOutcome]) -> None:
             aid, u = item
+            if adopted is not None and aid in adopted.moved:  # written anew, never into the last build's file
+                adopted.drop(_unit_files(aid, u.unit.id))
             path, text = pages.markdown(aid, u)
             (docs / path).write_text(text, encoding="utf-8", newline="\n")
             (docs / paths.unit_json(aid, u.unit.id)).write_bytes(unit_json_bytes(pages.outcomes[aid], u))
@@ -366,25 +387,9 @@ class UnitFiles:
             pass
 
 
-def joined_frame(outcome: AssessmentOutcome) -> tuple[bytes, bytes]:
-    """The full JSON's text around its units (``…,"units":[]}``), and what a unit's own file has before its part."""
-    head = to_json(assessment_data(outcome, units=[]), compact=True).rstrip("\n")
-    assert head.endswith(',"units":[]}')
-    return head.encode("utf-8"), _unit_json_prefix(outcome).encode("utf-8")
-
-
-def write_joined_json(outcome: AssessmentOutcome, docs: Path, json_file: str, frame: tuple[bytes, bytes]) -> None:
-    """The assessment's full JSON: its particulars, then each unit's part, taken from the units' JSON files
-    (a unit's file is the same text with the assessment's particulars in front); ``frame`` is
-    :func:`joined_frame`'s, and the file's folder is there."""
-    head, prefix = frame
-    with (docs / json_file).open("wb") as out:
-        out.write(head[: -len(b"]}")])
-        for i, u in enumerate(outcome.units):
-            data = (docs / paths.unit_json(outcome.rubric.id, u.unit.id)).read_bytes()
-            assert data.startswith(prefix)
-            out.write((b"," if i else b"") + b"{" + data[len(prefix) :].rstrip(b"\n"))
-        out.write(b"]}\n")
+def _unit_files(aid: str, uid: str) -> tuple[str, str, str]:
+    """A unit's page, its JSON and its workbook (items, reasons, claims, letters, tasks), as the page links."""
+    return paths.unit_page(aid, uid), paths.unit_json(aid, uid), unit_workbook(aid, uid)
 
 
 def _listed(names: Mapping[tuple[str, str], str], units: list[tuple[str, str]]) -> str:
