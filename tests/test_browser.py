@@ -263,7 +263,7 @@ def test_filtering_the_ranking_by_name(tab: Page, base_url: str, built: BuiltSit
     candidates = [w for w in parts if 2 <= sharing(w) < len(outcome.units)]
     assert candidates, f"找不到几个单位共有的名称片段：{u.unit.name}"
     word = max(candidates, key=sharing)
-    expected = sorted(x.unit.name for x in outcome.units if word in x.unit.name)
+    expected = sorted(x.unit.name for x in outcome.units if word in x.unit.name or word in x.unit.abbr)
     tab.locator("input.kp-filter").fill(word)
     visible = tab.locator("table.kp-ranking tbody tr:visible")
     names = sorted(visible.nth(i).get_attribute("data-name") or "" for i in range(visible.count()))
@@ -272,6 +272,15 @@ def test_filtering_the_ranking_by_name(tab: Page, base_url: str, built: BuiltSit
     assert counter == f"显示 {len(expected)} / {len(outcome.units)} 个单位"
     tab.locator("input.kp-filter").fill(u.unit.name)
     assert tab.locator("table.kp-ranking tbody tr:visible").count() == 1
+    # a unit's code, as a secretary types it (in capitals, say), and its 简称 find it too
+    tab.locator("input.kp-filter").fill(u.unit.id.upper())
+    visible = tab.locator("table.kp-ranking tbody tr:visible")
+    names = sorted(visible.nth(i).get_attribute("data-name") or "" for i in range(visible.count()))
+    assert names == sorted(x.unit.name for x in outcome.units if u.unit.id in x.unit.id), u.unit.id
+    abbreviated = next(x for x in outcome.units if x.unit.abbr and x.unit.abbr not in x.unit.name)
+    tab.locator("input.kp-filter").fill(abbreviated.unit.abbr)
+    visible = tab.locator("table.kp-ranking tbody tr:visible")
+    assert abbreviated.unit.name in [visible.nth(i).get_attribute("data-name") for i in range(visible.count())]
     tab.locator("input.kp-filter").fill("")
     assert tab.locator("table.kp-ranking tbody tr:visible").count() == len(outcome.units)
 

@@ -462,7 +462,8 @@ def test_zonghe_a_county_is_not_told_its_own_categories_do_not_apply(bundled: Pr
     ctx = views.unit_context(outcome, county, views.pool_stats(outcome), views.History(bundled.outcomes), None, False)
     own = {c.node.title for c in county.score.categories if c.applicable}
     assert "重大专项" in own
-    assert ctx.other_categories[0] == "S1「重大专项」（适用于市直单位）"
+    own_id = next(c.node.id for c in county.score.categories if c.applicable and c.node.title == "重大专项")
+    assert ctx.other_categories[0] == f"S1「重大专项」（适用于市直单位；本单位按 {own_id}「重大专项」计分）"
     assert all(not any(name == t for t in own) for name in ctx.other_categories)
 
 

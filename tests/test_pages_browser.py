@@ -222,6 +222,47 @@ def test_a_unit_page_on_a_phone_shows_its_lost_points_first(phone: Page, base_ur
     assert {labels[0], labels[1], labels[-1]} == {"none"}, labels
 
 
+def test_folded_parts_show_their_arrow_and_number_not_a_note_icon(phone: Page, base_url: str, built: BuiltSite) -> None:
+    """Material draws a note icon (placed over the text, painted through a mask) in every summary's ::before:
+    the parts of a unit's table and of the standards show their arrow there, before their number, in the flow."""
+    outcome, u = a_unit(built)
+    aid = outcome.rubric.id
+    for path, selector in (
+        (unit_page(aid, u.unit.id), "details.kp-part > summary"),
+        (page(aid, "standards"), "details.kp-std-part > summary"),
+    ):
+        phone.goto(url(base_url, path))
+        summary = phone.locator(selector).first
+        arrow = summary.evaluate(
+            "e => { const c = getComputedStyle(e, '::before');"
+            " return [c.content, c.position, c.maskImage || c.webkitMaskImage, c.backgroundColor] }"
+        )
+        assert arrow[0].strip('" ') in ("▸", "▾") and arrow[1:] == ["static", "none", "rgba(0, 0, 0, 0)"], (path, arrow)
+        # the number is the first thing read after the arrow, inside the summary's box
+        text = summary.evaluate("e => e.textContent.trim()")
+        assert re.match(r"^[0-9A-Za-z.]+\s", text), (path, text)
+        box, own = summary.bounding_box(), summary.locator("xpath=./*").first.bounding_box()
+        assert box is not None and own is not None and own["x"] >= box["x"] + 8, (path, box, own)
+
+
+def test_the_first_tab_on_a_unit_page_skips_to_its_content(phone: Page, base_url: str, built: BuiltSite) -> None:
+    """Material gives its skip link only to pages with a table of contents; a unit page has none, and on a phone
+    the keyboard would otherwise walk through the whole hidden navigation first."""
+    outcome, u = a_unit(built)
+    phone.goto(url(base_url, unit_page(outcome.rubric.id, u.unit.id)))
+    phone.keyboard.press("Tab")
+    focused = phone.evaluate(
+        "() => [document.activeElement.classList.contains('md-skip'), document.activeElement.getAttribute('href')]"
+    )
+    assert focused == [True, "#unit"], focused
+    assert phone.locator("a.md-skip").is_visible()
+    phone.keyboard.press("Enter")
+    assert phone.evaluate("() => location.hash") == "#unit"
+    # one skip link, also on a page that has Material's own
+    phone.goto(url(base_url, page(outcome.rubric.id, "standards")))
+    assert phone.locator("a.md-skip").count() == 1
+
+
 def test_a_link_to_an_item_opens_its_row(browser: Browser, base_url: str, built: BuiltSite) -> None:
     """A link in a chat message, ``units/xq-07.html#3.5.3``, opened in a new tab."""
     outcome, u = a_unit(built)
@@ -360,6 +401,11 @@ def test_every_page_kind_prints_to_a4_without_clipping(browser: Browser, base_ur
         pages = print_pdf(browser, base_url, path, kind)
         assert_inside(pages, kind)
         text = printed_text(pages)
+        # sample results say so on every printed page (a watermark, as on a sample notice); the standards do not
+        for i, pg in enumerate(pages, 1):
+            marks = {r.text for r in pg.runs if r.size > 60 and r.text in "示例"}
+            shows = kind in ("overview", "results", "unit") and outcome.sample is not None
+            assert marks == ({"示", "例"} if shows else set()), f"{kind} 第 {i} 页的“示例”水印：{marks}"
         if kind == "results":
             # every unit, its total and its grade: the table's right-hand columns are on the paper too
             for x in outcome.units:

@@ -18,8 +18,9 @@ import re
 import shutil
 import unicodedata
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -191,6 +192,50 @@ def test_a_short_or_unknown_query_says_so(browser: Browser, base_url: str) -> No
         hits = box.hits()
         assert "assessments/changde-2012/units/cd01.html" in hits[:3]
         assert not [h for h in hits if "/units/" in h and "changde-2012" not in h], hits
+    finally:
+        p.context.close()
+    watch.check()
+
+
+def _titles(nodes: Iterable[Any]) -> Iterator[str]:
+    for n in nodes:
+        yield n.title
+        yield from _titles(n.children)
+
+
+def test_results_of_sample_data_say_so_and_the_standards_do_not(browser: Browser, base_url: str) -> None:  # noqa: F811
+    built = built_site()
+    """Sample results are marked as samples wherever they are shown: in the search box's results too. The
+    standards of the same assessment are the document's own, not samples."""
+    outcome = next(o for o in built.prepared.outcomes.values() if o.sample is not None)
+    aid = outcome.rubric.id
+    unit = outcome.units[0].unit
+    p, watch = open_page(browser, base_url)
+    try:
+        p.goto(base_url + "index.html")
+        box = SearchBox(p, base_url)
+
+        def where_of(query: str, page: str) -> str:
+            box.type(query)
+            hits = box.hits()
+            assert page in hits, (query, hits)
+            item = p.locator(".md-search-result__list > li").nth(hits.index(page))
+            return item.locator(".kp-search-where").inner_html()
+
+        shown = where_of(unit.name, f"{paths.GENERATED}/{aid}/units/{unit.id}.html")
+        assert '<span class="kp-tag kp-tag--sample">示例数据</span>' in shown, shown
+        assert shown.count("示例数据") == 1, shown
+        # an indicator's title that no other assessment has: its section of the standards comes first
+        others = {
+            t for o in built.prepared.outcomes.values() if o.rubric.id != aid for t in _titles(o.rubric.indicators)
+        }
+        title = next(t for t in _titles(outcome.rubric.indicators) if len(t) >= 4 and t not in others)
+        standards = f"{paths.GENERATED}/{aid}/standards.html"
+        box.type(title)
+        found = [h for h in box.hits() if h.split("#")[0] == standards]
+        assert found, (title, box.hits())
+        item = p.locator(".md-search-result__list > li").nth(box.hits().index(found[0]))
+        assert "示例数据" not in item.locator(".kp-search-where").inner_text()
     finally:
         p.context.close()
     watch.check()

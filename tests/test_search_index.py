@@ -17,7 +17,7 @@ import pytest
 from conftest_site import BuiltSite, built_site
 
 from generator.site import paths, searchindex
-from generator.site.searchindex import Doc, bigram_hash, clean, fold_char, pairs, write_index
+from generator.site.searchindex import SAMPLE, Doc, bigram_hash, clean, fold_char, pairs, write_index
 
 pytestmark = pytest.mark.slow
 
@@ -64,6 +64,26 @@ def test_every_unit_is_found_by_its_names_and_reasons(built: BuiltSite) -> None:
             assert all(r in doc[3] for r in reasons), u.unit.id
             checked += len(reasons)
     assert checked > 300
+
+
+def test_documents_of_pages_showing_sample_results_say_so(built: BuiltSite) -> None:
+    """Every page of an assessment with sample results that shows results (and only those) is marked in the
+    index, the way the page's banner marks it; the standards are the document's own."""
+    manifest, docs = index_of(built.site)
+    samples = {o.rubric.id for o in built.prepared.outcomes.values() if o.sample is not None}
+    assert samples
+    marked: dict[str, set[bool]] = {}
+    for url, _title, _names, _body, kind, where in docs:
+        parts = url.split("#")[0].split("/")
+        if parts[0] != paths.GENERATED or len(parts) < 3 or parts[1] not in samples:
+            assert not manifest["wheres"][where].endswith(SAMPLE), url
+            continue
+        page = (built.site / url.split("#")[0]).read_text(encoding="utf-8")
+        shown = manifest["wheres"][where].endswith(SAMPLE)
+        assert shown == ('class="kp-sample' in page), url
+        marked.setdefault(manifest["kinds"][kind], set()).add(shown)
+    assert marked["单位"] == marked["结果"] == {True}, marked
+    assert marked["标准"] == {False}, marked
 
 
 def _walk(node: Any) -> Any:

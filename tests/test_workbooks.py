@@ -173,3 +173,53 @@ def test_sheet_names_from_data_are_made_valid_and_unique() -> None:
     long = "很" * 40
     assert len(sheet_name(long, taken)) == 31 and len(sheet_name(long, taken)) == 31
     assert sheet_name("[]", taken) == "--"
+
+
+def _table(book: openpyxl.Workbook, name: str) -> tuple[tuple[object, ...], list[tuple[object, ...]]]:
+    """A sheet's header and rows (below the sample note, when there is one)."""
+    rows = list(book[name].values)
+    head = next(i for i, row in enumerate(rows) if row[0] in ("编号", "指标编号"))
+    return rows[head], rows[head + 1 :]
+
+
+def test_a_units_workbook_marks_what_its_page_marks(tmp_path: Path) -> None:
+    """What the document did not give is marked on every page that shows it and in the unit's workbook: each
+    item and rule its page marks 补 or 解 says so in words in the sheet, and the summary says what the total
+    and the grade rest on. Read back as a clerk's program reads it."""
+    from generator.data.pipeline import prepare
+    from generator.site.views.origin import grade_rests_on_filled, grading_note
+    from generator.site.views.unit import item_rows
+
+    root = Path(__file__).resolve().parents[1]
+    prepared = prepare(root)
+    checked = {"items": 0, "rules": 0, "notes": 0}
+    for outcome in prepared.outcomes.values():
+        u = next(x for x in outcome.units if x.score.assessed)
+        book = openpyxl.load_workbook(io.BytesIO(unit_workbook(outcome, u)))
+        shown = item_rows(u.score.categories, "u.md", "s.md", rubric=outcome.rubric)
+
+        header, items = _table(book, "逐项得分")
+        marked = [r for r in shown if r.mark or r.title_mark or r.points_mark]
+        assert (header[-1] == "补充和解读") == bool(marked), (outcome.rubric.id, header)
+        by_id = {row[0]: row for row in items}
+        for r in shown:
+            marks = [m for m in (r.mark, r.title_mark, r.points_mark) if m is not None]
+            text = str(by_id[r.id][-1] or "") if marked else ""
+            assert all(f"{m.origin}：{m.text}" in text for m in marks), (outcome.rubric.id, r.id, text)
+            assert bool(text) == bool(marks), (outcome.rubric.id, r.id, text)
+            checked["items"] += len(marks)
+        header, rules = _table(book, "扣分明细")
+        lines = [(r.id, line) for r in shown for line in r.rules]
+        assert len(rules) == len(lines), outcome.rubric.id
+        if any(line.marks for _, line in lines):
+            assert header[-1] == "补充和解读"
+            for row, (item, line) in zip(rules, lines, strict=True):
+                assert row[0] == item
+                assert all(f"{m.origin}：{m.text}" in str(row[-1] or "") for m in line.marks), (item, row[-1])
+                checked["rules"] += len(line.marks)
+        summary = [row for row in book["得分汇总"].values if row[0] == "说明"]
+        r = outcome.rubric
+        notes = [n for n in (grading_note(r), grade_rests_on_filled(r, u.score.unit_type.id)) if n]
+        assert [row[2] for row in summary] == notes, outcome.rubric.id
+        checked["notes"] += len(notes)
+    assert all(checked.values()), checked

@@ -8,6 +8,7 @@ drive Chromium are those of test_browser.
 from __future__ import annotations
 
 import datetime
+import json
 import re
 import shutil
 import subprocess
@@ -16,11 +17,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 from conftest_site import BuiltSite
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 from test_browser import CHROMIUM, base_url, browser, built, open_page, tab, url  # noqa: F401
 
 from generator.engine.outcome import AssessmentOutcome
 from generator.site import paths, yearpaths
+from generator.site.views.year import claim_lines
 
 pytestmark = [
     pytest.mark.browser,
@@ -142,8 +144,16 @@ def test_a_unit_downloads_its_workbook_from_its_page(
     assert letter.finding[:10] in tab.locator("table.kp-letters").inner_text()
     with tab.expect_download() as info:
         tab.get_by_text("下载本单位考核明细").click()
+    # Saved under a name that keeps apart the unit's years and other units' downloads.
+    stem = f"{outcome.rubric.id}-{unit.unit.id}-{unit.unit.name}"
+    assert info.value.suggested_filename == f"{stem}.xlsx"
     saved = tmp_path / "unit.xlsx"
     info.value.save_as(saved)
+    with tab.expect_download() as data:
+        tab.get_by_text("下载本单位计分数据（JSON）").click()
+    assert data.value.suggested_filename == f"{stem}.json"
+    data.value.save_as(tmp_path / "unit.json")
+    assert json.loads((tmp_path / "unit.json").read_text(encoding="utf-8"))["unit"]["id"] == unit.unit.id
     wb = openpyxl.load_workbook(saved)
     summary = {row[0]: row[1] for row in wb["得分汇总"].values}
     assert summary["综合得分"] == float(unit.score.total), "综合得分应是数字，不是文字"
@@ -183,6 +193,53 @@ def test_a_unit_page_with_its_year_fits_a_phone(browser: Browser, base_url: str,
         assert sum(1 for part in (mine.letters, mine.objections, mine.tasks, mine.consequences) if part) >= 2
         width, inner = p.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         assert width <= inner, f"手机上页面横向溢出：内容宽 {width}px，屏幕宽 {inner}px"
+    finally:
+        p.context.close()
+    watch.check()
+
+
+def test_a_printed_unit_page_says_what_of_its_year_it_leaves_out(
+    tab: Page,  # noqa: F811
+    base_url: str,  # noqa: F811
+    built: BuiltSite,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """A unit's printout is its scores: the year's records are left out, and the paper says so (a reader
+    holding it must not think the unit had no letters or tasks); the screen does not say it."""
+    outcome = with_records(built, "letters")
+    assert outcome.year is not None
+    letter = outcome.year.records.letters[0]
+    tab.goto(url(base_url, paths.unit_page(outcome.rubric.id, letter.unit)))
+    said = "意见书和督办单、整改任务没有打印"
+    assert tab.locator(".kp-print-only").is_hidden()
+    pdf = tab.pdf(format="A4")
+    count = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
+    text = "".join(re.sub(r"\s+", "", pdf_text(pdf, tmp_path, page=n)) for n in range(1, count + 1))
+    assert said in text
+    assert letter.finding[:8] not in text, "打印时意见书一节应略去"
+
+
+def test_a_table_wider_than_a_phone_says_it_scrolls(browser: Browser, base_url: str, built: BuiltSite) -> None:  # noqa: F811
+    """A table that scrolls in its own box says so above it, and can be scrolled from the keyboard (a named,
+    focusable region); one that fits says nothing. The claims table of a unit with claims, on a 360 px phone."""
+    outcome, u = next((o, u) for o in built.prepared.outcomes.values() for u in o.units if claim_lines(u))
+    p, watch = open_page(browser, base_url, viewport={"width": 360, "height": 640}, is_mobile=True, has_touch=True)
+    try:
+        p.goto(url(base_url, paths.unit_page(outcome.rubric.id, u.unit.id)))
+        expect(p.locator(".kp-scroll-hint").first).to_be_attached()
+        wraps = p.locator(".kp-table-wrap").evaluate_all(
+            """ws => ws.map(w => [w.scrollWidth > w.clientWidth + 1, w.getAttribute('role'), w.tabIndex,
+                 (document.getElementById(w.getAttribute('aria-labelledby') || '') || {}).textContent || '',
+                 (w.previousElementSibling && w.previousElementSibling.classList.contains('kp-hint'))
+                   ? w.previousElementSibling.textContent : ''])"""
+        )
+        assert any(scrolls for scrolls, *_ in wraps), "360 px 的手机上加分认定表应要左右滑动"
+        for scrolls, role, tabindex, name, hint in wraps:
+            assert role == "region" and tabindex == 0 and name, (role, tabindex, name)
+            assert ("左右滑动" in hint) == scrolls, (name, scrolls, hint)
+        p.set_viewport_size({"width": 1400, "height": 900})
+        # (the hints follow the width once a resize settles) on a wide screen every table fits
+        expect(p.locator(".kp-scroll-hint")).to_have_count(0)
     finally:
         p.context.close()
     watch.check()

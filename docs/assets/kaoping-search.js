@@ -13,6 +13,8 @@
   var FOLDER = "search/kaoping/";
   var SHOWN = 10;
   var MORE = 20;
+  // after an assessment's name in a document of sample results (SAMPLE in generator/site/searchindex.py)
+  var SAMPLE = " · 示例数据";
 
   var manifest = null;
   var shards = {};
@@ -195,6 +197,9 @@
   function item(result, row) {
     var url = row[0], title = row[1], names = row[2], body = row[3];
     var kind = manifest.kinds[row[4]], where = manifest.wheres[row[5]];
+    // a page of sample results: its assessment's name ends with SAMPLE (generator/site/searchindex.py)
+    var sample = where.length > SAMPLE.length && where.slice(-SAMPLE.length) === SAMPLE;
+    if (sample) where = where.slice(0, -SAMPLE.length);
     var titleChars = Array.from(title);
     var titleHits = result.hits.filter(function (h) { return h[0] < manifest.names; });
     var nameHits = result.hits.filter(function (h) { return h[0] >= manifest.names && h[0] < manifest.body; });
@@ -206,7 +211,8 @@
       '<div class="md-search-result__icon md-icon"></div>',
       "<h1>" + marked(titleChars, 0, titleChars.length, titleHits, 0) + "</h1>",
       '<p class="kp-search-where"><span class="kp-search-kind">' + escapeHtml(kind) + "</span>" +
-        (where ? " " + escapeHtml(where) : "") + "</p>"
+        (where ? " " + escapeHtml(where) : "") +
+        (sample ? ' <span class="kp-tag kp-tag--sample">示例数据</span>' : "") + "</p>"
     ];
     if (names) {
       var nameChars = Array.from(names);

@@ -66,12 +66,15 @@
     if (!input && !select) return;
     function apply() {
       var text = input ? input.value.trim() : "";
+      var code = text.toLowerCase();
       var grade = select ? select.value : "";
       var shown = 0, total = 0;
       each(document.querySelectorAll("table.kp-ranking tbody tr"), function (row) {
         total += 1;
-        var name = row.getAttribute("data-name") || "";
-        var ok = (!text || name.indexOf(text) !== -1) && (!grade || row.getAttribute("data-grade") === grade);
+        var names = (row.getAttribute("data-name") || "") + "\n" + (row.getAttribute("data-abbr") || "");
+        var found = !text || names.indexOf(text) !== -1 ||
+          (row.getAttribute("data-code") || "").toLowerCase().indexOf(code) !== -1;
+        var ok = found && (!grade || row.getAttribute("data-grade") === grade);
         row.hidden = !ok;
         if (ok) shown += 1;
       });
@@ -241,7 +244,51 @@
     });
   }
 
+  // ---- a table wider than the screen (a phone's): say that it scrolls sideways, above it ----
+
+  function hintScrolling() {
+    each(document.querySelectorAll(".kp-table-wrap"), function (wrap) {
+      var before = wrap.previousElementSibling;
+      var own = before && before.classList.contains("kp-scroll-hint");
+      var said = before && !own && before.classList.contains("kp-hint") && before.textContent.indexOf("左右滑动") >= 0;
+      var scrolls = wrap.scrollWidth > wrap.clientWidth + 1;
+      if (scrolls && !own && !said) {
+        var hint = document.createElement("p");
+        hint.className = "kp-hint kp-scroll-hint";
+        hint.setAttribute("aria-hidden", "true");
+        hint.textContent = "表格较宽，左右滑动看其他各列。";
+        wrap.parentNode.insertBefore(hint, wrap);
+      } else if (!scrolls && own) {
+        before.parentNode.removeChild(before);
+      }
+    });
+  }
+
+  function setUpScrollHints() {
+    hintScrolling();
+    var pending = null;
+    window.addEventListener("resize", function () {
+      if (pending !== null) window.clearTimeout(pending);
+      pending = window.setTimeout(function () { pending = null; hintScrolling(); }, 200);
+    });
+  }
+
+  // ---- the skip link Material gives only pages with a table of contents (unit pages have none) ----
+
+  function setUpSkip() {
+    var holder = document.querySelector('[data-md-component="skip"]');
+    var heading = document.querySelector("article h1[id]");
+    if (!holder || !heading || holder.querySelector("a.md-skip")) return;
+    var link = document.createElement("a");
+    link.className = "md-skip";
+    link.href = "#" + encodeURIComponent(heading.id);
+    link.textContent = "跳转至";
+    holder.appendChild(link);
+  }
+
   function start() {
+    setUpSkip();
+    setUpScrollHints();
     setUpMarks();
     setUpSorting();
     setUpFilter();

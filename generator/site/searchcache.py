@@ -31,6 +31,7 @@ from generator.site.searchindex import (
     FOLDER,
     KIND_ORDER,
     MAX_BODY,
+    SAMPLE,
     Doc,
     bigram_hash,
     chunk_text,
@@ -84,6 +85,7 @@ def unit_doc(outcome: AssessmentOutcome, u: UnitOutcome, where: str) -> Doc:
         lines.append(f"否决事项 {v.event.name}：{v.record.reason}。")
     url = paths.html_path(paths.unit_page(outcome.rubric.id, unit.id))
     body = clean(" ".join(lines))[:MAX_BODY]
+    where += SAMPLE if outcome.sample is not None and where else ""
     return Doc(url, clean(unit.name), clean(names), body, "单位", where, (-outcome.rubric.year, KIND_ORDER["单位"]))
 
 

@@ -32,11 +32,11 @@ import shutil
 import unicodedata
 from array import array
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
 from generator.site import paths
+from generator.site.searchdoc import KIND_ORDER, KINDS, SAMPLE, Doc
 
 #: Where the index goes, relative to the site's root.
 FOLDER = "search/kaoping"
@@ -49,10 +49,6 @@ NAMES_AT = 1000
 BODY_AT = 2000
 #: A document's body is cut after this many characters (a huge notice page: every unit has its own page).
 MAX_BODY = 20000
-#: Page kinds, as results name them.
-KINDS = ("首页", "概况", "标准", "结果", "通报", "单位", "说明")
-#: The order documents are stored in (and ties are broken in): the more useful kind first.
-KIND_ORDER = {"标准": 0, "通报": 1, "结果": 2, "概况": 3, "单位": 4, "首页": 5, "说明": 6}
 #: Characters that pairs are made of besides letters and digits: item numbers (3.5.3), unit codes (gz-02).
 JOINERS = ".-_"
 #: Page parts left out of the index: the permalink signs, the ranking tables (each unit has its own
@@ -60,20 +56,6 @@ JOINERS = ".-_"
 SKIP_CLASSES = {"headerlink", "kp-ranking", "md-content__button", "kp-notice-tools"}
 SKIP_TAGS = {"script", "style", "svg", "button", "nav", "template"}
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-
-
-@dataclass(frozen=True)
-class Doc:
-    url: str
-    title: str
-    names: str
-    body: str
-    kind: str
-    #: The assessment and year (``2020年度 · 某市党建综合考核办法``), or "" for pages of the whole site.
-    where: str
-    #: (minus the year, kind's rank): the order documents are stored in, newest assessment first; ties in
-    #: ranking go to the document stored first.
-    order: tuple[int, int]
 
 
 # --------------------------------------------------------------------------------------------
@@ -241,6 +223,7 @@ def file_docs(rel: str, text: str, labels: dict[str, tuple[str, int]]) -> list[D
     parts = rel.split("/")
     aid = parts[1] if parts[0] == paths.GENERATED and len(parts) >= 3 else ""
     where, year = labels.get(aid, ("", 0))
+    where += SAMPLE if where and 'class="kp-sample' in text else ""  # the page's sample banner
     kind = page_kind(rel)
     sections = page_sections(text)
     page_title = next((h for _, h, _, level in sections if level == 1), "")

@@ -15,11 +15,15 @@ import pandas as pd
 from generator.data.formulas import neutralise
 from generator.data.sample import DOWNLOAD_NOTE
 from generator.engine.exact import fmt
+from generator.engine.models import Node, Rubric
 from generator.engine.outcome import AssessmentOutcome, NodeOutcome, UnitOutcome
+from generator.engine.provenance import provenance
+from generator.engine.rules.base import Rule
 from generator.engine.wording import all_words, rule_words, words
 from generator.site import yearpaths
 from generator.site.downloads import csv_bytes
 from generator.site.views.office import OfficeYearContext, office_context
+from generator.site.views.origin import grade_rests_on_filled, grading_note, marks_words, node_marks, rule_marks
 from generator.site.views.year import claim_lines, unit_year_view
 from generator.site.workbooks import sheets_bytes, workbook_bytes
 
@@ -56,8 +60,46 @@ _YEAR_TASK_COLUMNS = ("单位", *_TASK_COLUMNS[:3], "扣分", *_TASK_COLUMNS[3:]
 Rows = list[list[Any]]
 
 
-def _items(categories: Sequence[NodeOutcome]) -> tuple[Rows, Rows]:
-    """The unit's item table (depth shown by indenting the title) and one row per rule applied."""
+#: The column a unit's item and rule sheets have where any of their rows is marked (补充, 解读): what the unit
+#: page marks 补 or 解, in words.
+_MARKS_COLUMN = "补充和解读"
+
+
+class _Marks:
+    """The marks' words of a rubric's items and rules, made once per rubric (every unit has the same)."""
+
+    _cache: dict[int, tuple[Rubric, _Marks]] = {}
+
+    def __init__(self, rubric: Rubric) -> None:
+        self.prov = provenance(rubric)
+        self.nodes: dict[int, str] = {}
+        self.rules: dict[tuple[int, int], str] = {}
+
+    @classmethod
+    def of(cls, rubric: Rubric) -> _Marks:
+        known = cls._cache.get(id(rubric))
+        if known is None or known[0] is not rubric:
+            if len(cls._cache) > 64:
+                cls._cache.clear()
+            known = cls._cache[id(rubric)] = (rubric, cls(rubric))
+        return known[1]
+
+    def node(self, node: Node) -> str:
+        found = self.nodes.get(id(node))
+        if found is None:
+            found = self.nodes[id(node)] = marks_words(node_marks(self.prov, node))
+        return found
+
+    def rule(self, rule: Rule, node: Node) -> str:
+        found = self.rules.get((id(rule), id(node)))
+        if found is None:
+            found = self.rules[(id(rule), id(node))] = marks_words(rule_marks(rule, node, self.prov))
+        return found
+
+
+def _items(categories: Sequence[NodeOutcome], marks: _Marks) -> tuple[Rows, Rows]:
+    """The unit's item table (depth shown by indenting the title) and one row per rule applied, each row with
+    its marks' words last."""
     items: Rows = []
     rules: Rows = []
     stack = [(c, 0) for c in reversed(categories)]
@@ -65,13 +107,23 @@ def _items(categories: Sequence[NodeOutcome]) -> tuple[Rows, Rows]:
         n, depth = stack.pop()
         title = "　" * depth + n.node.title
         if not n.applicable:
-            items.append([n.id, title, "不适用", None, None, None])
+            items.append([n.id, title, "不适用", None, None, None, marks.node(n.node)])
             continue
-        items.append([n.id, title, n.points, n.lost or None, n.score, n.self_score])
+        items.append([n.id, title, n.points, n.lost or None, n.score, n.self_score, marks.node(n.node)])
         for r in n.rules:
-            rules.append([n.id, n.node.title, r.rule_id, r.lost, r.earned, rule_words(r.why), "；".join(r.reasons)])
+            why = rule_words(r.why)
+            rules.append(
+                [n.id, n.node.title, r.rule_id, r.lost, r.earned, why, "；".join(r.reasons), marks.rule(r.rule, n.node)]
+            )
         stack.extend((c, depth + 1) for c in reversed(n.children))
     return items, rules
+
+
+def _marked(columns: Sequence[str], rows: Rows) -> tuple[Sequence[str], Rows]:
+    """The table with its marks column where any row has a mark, else without it."""
+    if any(row[-1] for row in rows):
+        return (*columns, _MARKS_COLUMN), rows
+    return columns, [row[:-1] for row in rows]
 
 
 def _claims(u: UnitOutcome) -> Rows:
@@ -113,6 +165,10 @@ def _summary(outcome: AssessmentOutcome, u: UnitOutcome) -> Rows:
         ["名次", st.rank, f"{st.pool_name}，共 {st.pool_size} 个单位" if st.rank is not None else ""],
         ["等次", st.label, "；".join(all_words(st.reasons))],
     ]
+    # What the page says the scores and the grade rest on that the document did not give.
+    r = outcome.rubric
+    notes = (grading_note(r), grade_rests_on_filled(r, s.unit_type.id) if s.assessed else "")
+    rows += [["说明", None, note] for note in notes if note]
     if outcome.year is not None:
         rows += [["考核结果运用", c.effect, words(c.why)] for c in outcome.year.of(u.unit.id).consequences]
     return rows
@@ -120,7 +176,7 @@ def _summary(outcome: AssessmentOutcome, u: UnitOutcome) -> Rows:
 
 def unit_sheets(outcome: AssessmentOutcome, u: UnitOutcome) -> list[tuple[str, Sequence[str], Rows]]:
     """A unit's workbook: its result, its items, each rule applied with the reasons, claims, tasks, letters."""
-    items, rules = _items(u.score.categories)
+    items, rules = _items(u.score.categories, _Marks.of(outcome.rubric))
     view = unit_year_view(outcome, u, "")
     tasks = [
         [t.year, t.item, t.problem, t.target, t.measures, t.progress, t.person, t.due, t.status, t.done]
@@ -128,8 +184,8 @@ def unit_sheets(outcome: AssessmentOutcome, u: UnitOutcome) -> list[tuple[str, S
     ] + [[outcome.rubric.year, t.item, t.problem, "", "", "", "", t.due, t.status, ""] for t in view.next_tasks]
     sheets: list[tuple[str, Sequence[str], Rows]] = [
         ("得分汇总", _SUMMARY_COLUMNS, _summary(outcome, u)),
-        ("逐项得分", _ITEM_COLUMNS, items),
-        ("扣分明细", _RULE_COLUMNS, rules),
+        ("逐项得分", *_marked(_ITEM_COLUMNS, items)),
+        ("扣分明细", *_marked(_RULE_COLUMNS, rules)),
         ("加分和扣分因素", _CLAIM_COLUMNS, _claims(u)),
         ("整改任务", _TASK_COLUMNS, tasks),
     ]
@@ -151,7 +207,8 @@ def _signed(text: str) -> Decimal | None:
 
 
 def unit_workbook(outcome: AssessmentOutcome, u: UnitOutcome) -> bytes:
-    return sheets_bytes(unit_sheets(outcome, u), _note(outcome), wrap=("计算", "扣分原因", "问题", "整改措施"))
+    wrap = ("计算", "扣分原因", "问题", "整改措施", _MARKS_COLUMN)
+    return sheets_bytes(unit_sheets(outcome, u), _note(outcome), wrap=wrap)
 
 
 # --------------------------------------------------------------------------------------------

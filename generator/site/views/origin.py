@@ -7,6 +7,7 @@ of 原文, 补充 and 解读 for an assessment's overview.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from generator.engine.exact import fmt
@@ -62,6 +63,14 @@ def filled_notes(rubric: Rubric) -> tuple[str, ...]:
         else:
             out.append(f"{names[type_id]}的 {fmt(total)} 分指标中，有 {fmt(filled)} 分是补充的示例，原文件没有规定")
     return tuple(out)
+
+
+#: A unit page and workbook when the document does not (fully) say how grades are given.
+GRADING_ILLUSTRATIVE = "本细则原文没有（完整）规定等次的评定办法，等次按补充的示例规则计算，仅供参考。"
+
+
+def grading_note(rubric: Rubric) -> str:
+    return GRADING_ILLUSTRATIVE if rubric.grading_illustrative else ""
 
 
 def grade_rests_on_filled(rubric: Rubric, unit_type: str) -> str:
@@ -135,3 +144,18 @@ def grade_basis_marks(rubric: Rubric) -> tuple[Mark, ...]:
             if m is not None and m not in out:
                 out.append(m)
     return tuple(out)
+
+
+def points_mark(prov: Provenance, node: Node) -> Mark | None:
+    return prov.field_mark(node, "points") or prov.field_mark(node, "points_by_type")
+
+
+def node_marks(prov: Provenance, node: Node) -> tuple[Mark, ...]:
+    """What a unit page marks on an item's row: the item as a whole, its name, its points; each mark once."""
+    found = (prov.mark(node), prov.field_mark(node, "title"), points_mark(prov, node))
+    return tuple(dict.fromkeys(m for m in found if m is not None))
+
+
+def marks_words(marks: Iterable[Mark]) -> str:
+    """Marks in words, as a download says them: ``补充：…；解读：…``."""
+    return "；".join(f"{m.origin}：{m.text}" if m.text else m.origin for m in marks)

@@ -24,6 +24,9 @@ from generator.site.views.yearnotice import ResultsYear, results_year
 class ResultRow:
     rank: int | None
     name: str
+    #: What the ranking's filter finds a unit by besides its name: its code and 简称.
+    code: str
+    abbr: str
     url: str
     type_name: str
     parts: tuple[str, ...]
@@ -108,6 +111,8 @@ def results_context(outcome: AssessmentOutcome, history: History, notice: Notice
                 ResultRow(
                     rank=st.rank,
                     name=u.unit.name,
+                    code=u.unit.id,
+                    abbr=u.unit.abbr,
                     url=paths.link(path, paths.unit_page(r.id, u.unit.id)),
                     type_name=s.unit_type.name,
                     parts=tuple(fmt(p.raw) for p in s.parts) if s.assessed else tuple("" for _ in s.parts),

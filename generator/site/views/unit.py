@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -16,7 +17,7 @@ from generator.site.charts import Distribution, YearLine, year_line
 from generator.site.views import unit_numbers
 from generator.site.views.common import Change, History, HistoryRow
 from generator.site.views.lost import LostPart, item_anchor, lost_parts, part_anchor
-from generator.site.views.origin import grade_rests_on_filled, rule_marks
+from generator.site.views.origin import grade_rests_on_filled, grading_note, points_mark, rule_marks
 from generator.site.views.unit_numbers import Bar, FormulaLine, PoolStats
 from generator.site.views.year import UnitYearView, unit_year_view
 
@@ -151,6 +152,8 @@ class UnitContext:
     consecutive_fail_note: str
     #: The unit's total, rank and grade rest on indicator points the document did not give ('' when not).
     filled_note: str
+    #: The document does not (fully) say how grades are given: the grade follows filled-in rules.
+    grading_note: str
     #: The results are sample data (示例数据).
     sample: bool
     show_self_scores: bool
@@ -158,6 +161,8 @@ class UnitContext:
     results_url: str
     notice_url: str | None
     json_url: str
+    #: The name a download of the unit's JSON or workbook is saved under, without its extension.
+    download_name: str
     #: The year around the scores: consequences, claims, letters, objections, rectification (views.year).
     year: UnitYearView
 
@@ -216,7 +221,7 @@ def item_rows(
                 illustrative=n.illustrative,
                 mark=prov.mark(n.node) if prov is not None else None,
                 title_mark=prov.field_mark(n.node, "title") if prov is not None else None,
-                points_mark=_points_mark(prov, n) if prov is not None else None,
+                points_mark=points_mark(prov, n.node) if prov is not None else None,
                 has_loss=bool(n.applicable and n.lost),
             )
         )
@@ -237,16 +242,12 @@ def item_rows(
     return tuple(rows)
 
 
-def _points_mark(prov: Provenance, n: NodeOutcome) -> Mark | None:
-    return prov.field_mark(n.node, "points") or prov.field_mark(n.node, "points_by_type")
-
-
 def other_categories(rubric: Rubric, u: UnitOutcome) -> tuple[str, ...]:
     """The categories that do not apply to the unit, said so that none is mistaken for one it was scored on:
     named with their id where a title is also one of the unit's own categories (004: 重大专项 for counties
     and S1 重大专项 for city units), and with the unit types they are for."""
     names = {t.id: t.name for t in rubric.unit_types}
-    own = {c.node.title for c in u.score.categories if c.applicable}
+    own = {c.node.title: c.node.id for c in u.score.categories if c.applicable}
     out = []
     for c in u.score.categories:
         if c.applicable:
@@ -256,7 +257,10 @@ def other_categories(rubric: Rubric, u: UnitOutcome) -> tuple[str, ...]:
         for_types = [
             names[t] for t in names if (not node.applies_to or t in node.applies_to) and t not in node.not_applicable_to
         ]
-        out.append(f"{title}（适用于{'、'.join(for_types)}）" if for_types else title)
+        said = [f"适用于{'、'.join(for_types)}"] if for_types else []
+        if node.title in own:
+            said.append(f"本单位按 {own[node.title]}「{node.title}」计分")
+        out.append(f"{title}（{'；'.join(said)}）" if said else title)
     return tuple(out)
 
 
@@ -341,11 +345,23 @@ def unit_context(
         change=history.change(r, u),
         consecutive_fail_note=consecutive,
         filled_note=grade_rests_on_filled(r, s.unit_type.id) if s.assessed else "",
+        grading_note=grading_note(r),
         sample=outcome.sample is not None,
         show_self_scores=show_self_scores,
         standards_url=paths.link(path, standards),
         results_url=paths.link(path, paths.page(r.id, "results")),
         notice_url=paths.link(path, paths.page(r.id, "notice")) if notice else None,
         json_url=paths.link(path, paths.unit_json(r.id, u.unit.id)),
+        download_name=download_name(r.id, u.unit.id, u.unit.name),
         year=unit_year_view(outcome, u, path),
     )
+
+
+#: What a file name may not hold on Windows (and a separator anywhere).
+_NOT_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+
+
+def download_name(aid: str, uid: str, name: str) -> str:
+    """``zonghe-2020-sz-12-市公安局党组``: a unit's downloads saved from its pages of different years (and beside
+    other units') keep apart, and a secretary finds them by the unit's name."""
+    return _NOT_IN_FILE_NAMES.sub("_", f"{aid}-{uid}-{name}").strip(" .")
