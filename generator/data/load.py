@@ -146,7 +146,10 @@ def load_results(folder: Path, root: Path, problems: Problems) -> RawResults:
     files: list[str] = []
     for path in sorted(folder.iterdir()):
         file = relative(path, root)
-        if path.is_dir() or path.name.startswith("."):
+        if path.name.startswith("."):
+            continue
+        if path.is_dir():
+            _folder_among_results(path, file, problems)
             continue
         table = table_for_file(path.name)
         if table is None and path.suffix.lower() in WORKBOOK_SUFFIXES and table_for_file(path.stem + ".csv"):
@@ -177,6 +180,27 @@ def load_results(folder: Path, root: Path, problems: Problems) -> RawResults:
         files=tuple(files),
         sample=_sample_marker(folder, root, problems),
         **{name: tuple(rows) for name, rows in tables.items()},
+    )
+
+
+def _folder_among_results(path: Path, file: str, problems: Problems) -> None:
+    """A folder beside the results files is not read. One named like a results file (an archive unpacked where
+    it lay: ``bonus.csv.zip`` → ``bonus.csv/``) or holding results files (the results sorted into folders) would
+    leave its tables out of the scores without a word: refused. Any other (attachments, say) is the office's."""
+    try:
+        inner = sorted(p.name for p in path.iterdir() if table_for_file(p.name) is not None and p.is_file())
+    except OSError:
+        inner = []
+    if table_for_file(path.name) is None and not inner:
+        return
+    named = table_for_file(path.name) is not None
+    what = "文件夹，不是考核结果文件" if named else "文件夹，里面有考核结果文件"
+    shown = f"（{'、'.join(inner[:3])}{' 等' if len(inner) > 3 else ''}）" if inner else ""
+    problems.error(
+        Loc(file + "/"),
+        f"这是一个{what}{shown}；文件夹中的文件不读取，其中的结果不会计分",
+        f"把其中的 CSV 文件移到 {file.rsplit('/', 1)[0]}/ 下（同一种表可拆成几个文件，例如 entries-第一组.csv），"
+        "再删除这个文件夹" + ("（压缩文件“解压到当前文件夹”会建出这样的文件夹）。" if named else "。"),
     )
 
 
