@@ -270,6 +270,11 @@ def generate(
     return shared + units, files
 
 
+def _os_error_words(exc: OSError, root: Path) -> str:
+    """Jinja's TemplateNotFound is an OSError too: a template gone, not the disk."""
+    return template_error_words(exc) if from_template(exc) else not_writable_words(exc, root)
+
+
 def build_search_index(site_dir: Path, prepared: Prepared, keep: Callable[[str], bool] | None = None) -> None:
     """The search box's whole index of the built site (``generator/site/searchindex.py``), nothing kept;
     ``keep`` filters pages by path."""
@@ -368,7 +373,7 @@ def build(root: Path, *, progress: Progress | None = None, strict: bool = True,
         except (TemplateFailure, WorkerLost, ShardError, ForeignFiles) as exc:
             raise BuildError(str(exc)) from exc
         except OSError as exc:
-            raise BuildError(not_writable_words(exc, root)) from exc
+            raise BuildError(_os_error_words(exc, root)) from exc
         except Exception as exc:  # a template's own error, or Python's in one of its expressions
             if not from_template(exc):
                 raise

@@ -19,6 +19,7 @@ import os
 import re
 import shutil
 import stat
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from generator.site import paths, views
 from generator.site.assemble import exclude_patterns
 from generator.site.cache import CACHE_DIR, CONFIG_FILE, SOURCES, digest, files_under, link_or_copy, tree_digest
 from generator.site.mkdocs_hooks import DEFER_VERBATIM, PLACEHOLDER, split_verbatim
+from generator.site.mkdocswords import collected, failure_words, warning_lines
 from generator.site.render import escape_text
 from generator.site.yearpaths import office_page
 
@@ -180,13 +182,14 @@ def base_config(root: Path) -> tuple[list[Any] | None, str]:
     from mkdocs.exceptions import MkDocsException
     from mkdocs.utils.yaml import yaml_load
 
-    try:
-        with working_directory(root):
-            config = load_config(str(root / CONFIG_FILE))
-            with open(root / CONFIG_FILE, encoding="utf-8") as handle:
-                raw = yaml_load(handle) or {}
-    except MkDocsException as exc:
-        raise MkDocsFailed(f"{CONFIG_FILE} 有错误：{exc}") from exc
+    with collected() as said:
+        try:
+            with working_directory(root):
+                config = load_config(str(root / CONFIG_FILE))
+                with open(root / CONFIG_FILE, "rb") as handle:  # (its encoding told as MkDocs tells it: UTF-8 or -16)
+                    raw = yaml_load(handle) or {}
+        except (MkDocsException, SystemExit) as exc:
+            raise MkDocsFailed(failure_words(str(exc), said, False, "读取网站的设置时出错")) from exc
     exclude = raw.get("exclude_docs") or ""
     return config["nav"], exclude if isinstance(exclude, str) else ""
 
@@ -222,24 +225,25 @@ def run_mkdocs(
     logging.getLogger("jieba").setLevel(logging.WARNING)
     env = {"SOURCE_DATE_EPOCH": str(epoch), DEFER_VERBATIM: "1" if defer else "0"}
     _forget_hooks()
-    try:
-        with _environment(env), working_directory(workspace or root):
-            overrides: dict[str, Any] = {"site_dir": str(site_dir), "nav": nav, "strict": strict}
-            if exclude:
-                overrides["exclude_docs"] = exclude
-            if workspace is not None:
-                overrides["docs_dir"] = str(workspace / "docs")
-            config = load_config(str(root / CONFIG_FILE), **overrides)
-            mkdocs_build(config)
-    except MkDocsException as exc:
-        raise MkDocsFailed(f"MkDocs 生成网站失败：{exc}") from exc
-    except SystemExit as exc:
-        raise MkDocsFailed(f"MkDocs 生成网站失败（{exc}）；上面的 WARNING 行说明了原因") from exc
-    except (OSError, MkDocsFailed):
-        raise
-    except Exception as exc:
-        # A Markdown extension's own error, e.g. pymdownx.snippets' missing file (--8<--).
-        raise MkDocsFailed(f"MkDocs 生成网站失败：{type(exc).__name__}: {exc}") from exc
+    with collected() as said:  # MkDocs' own warnings, said in kaoping's words (generator/site/mkdocswords.py)
+        try:
+            with _environment(env), working_directory(workspace or root):
+                overrides: dict[str, Any] = {"site_dir": str(site_dir), "nav": nav, "strict": strict}
+                if exclude:
+                    overrides["exclude_docs"] = exclude
+                if workspace is not None:
+                    overrides["docs_dir"] = str(workspace / "docs")
+                config = load_config(str(root / CONFIG_FILE), **overrides)
+                mkdocs_build(config)
+        except (MkDocsException, SystemExit) as exc:  # (MkDocs' Abort is both)
+            raise MkDocsFailed(failure_words(str(exc), said, strict)) from exc
+        except (OSError, MkDocsFailed):
+            raise
+        except Exception as exc:
+            # A Markdown extension's own error, e.g. pymdownx.snippets' missing file (--8<--).
+            raise MkDocsFailed(failure_words(f"{type(exc).__name__}: {exc}", said, strict)) from exc
+    for line in warning_lines(said):
+        sys.stderr.write(line + "\n")
 
 
 def _forget_hooks() -> None:

@@ -28,7 +28,7 @@ from generator.engine.outcome import AssessmentOutcome, UnitOutcome
 from generator.engine.results import Notice
 from generator.site import paths, views
 from generator.site.downloads import write_downloads
-from generator.site.template_errors import TemplateFailure, template_error_words, template_words
+from generator.site.template_errors import TemplateFailure, TemplateLoader, template_error_words, template_words
 from generator.site.views.office import office_context
 from generator.site.workers import Child, WorkerLost, in_parallel, stop_all
 from generator.site.yeardownloads import write_unit_workbook, write_year_downloads
@@ -85,7 +85,7 @@ def make_environment(templates: Path) -> jinja2.Environment:
 
 def _new_environment(templates: Path) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates)),
+        loader=TemplateLoader(str(templates)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         finalize=_finalize,

@@ -185,8 +185,8 @@ class Preview:
                 self.failure, self.page_failures, self.inputs = None, {}, data_files(self.root)
             except (BuildError, MkDocsFailed, AssembleError, TemplateFailure) as exc:
                 self._failed(str(exc))
-            except OSError as exc:
-                self._failed(os_error_words(exc))
+            except OSError as exc:  # (Jinja's TemplateNotFound is one: a template gone, not the disk)
+                self._failed(template_error_words(exc) if from_template(exc) else os_error_words(exc))
             except Exception as exc:  # a template's own error, or Python's in one of its expressions
                 if not from_template(exc):
                     raise

@@ -19,6 +19,27 @@ class TemplateFailure(Exception):
     """A template failed while rendering; the message names the template and its line, in Chinese."""
 
 
+class TemplateNotUtf8(jinja2.TemplateError):
+    """A template file that is not UTF-8 (saved as GBK, say): said so, naming it."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"页面模板 {name} 不是 UTF-8 编码：用记事本或 VS Code 打开，另存为 UTF-8 编码后重新生成")
+
+
+class TemplateLoader(jinja2.FileSystemLoader):
+    """The templates folder's files, read as UTF-8 with or without a byte order mark (Notepad's UTF-8 writes
+    one: it would be published as an invisible character); a file in another encoding is said so."""
+
+    def __init__(self, folder: str) -> None:
+        super().__init__(folder, encoding="utf-8-sig")
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        try:
+            return super().get_source(environment, template)
+        except UnicodeDecodeError:
+            raise TemplateNotUtf8(template) from None
+
+
 def from_template(exc: BaseException) -> bool:
     """Whether ``exc`` arose in a template: Jinja's own error, or Python's in one of the template's
     expressions (``{{ "共" + 1 }}``, ``{{ 1 // 0 }}``), whose traceback runs through the template's lines."""
@@ -37,6 +58,14 @@ def template_error_words(exc: BaseException) -> str:
     """Where a template failed and why: the template's file and line, from the error or its traceback."""
     if isinstance(exc, jinja2.TemplateSyntaxError):
         return f"页面模板 {exc.name or exc.filename} 第 {exc.lineno} 行有语法错误：{exc.message}"
+    if isinstance(exc, TemplateNotUtf8):
+        return str(exc)
+    if isinstance(exc, jinja2.TemplateNotFound):
+        names = "、".join(getattr(exc, "templates", None) or [exc.name])
+        return (
+            f"找不到页面模板 {names}：它被删除、改名或移走了。从项目自带的模板恢复（例如 git checkout -- "
+            f"site_templates/），或改正引用它的 include、import、extends 中的名称"
+        )
     where = ""
     tb = exc.__traceback__
     while tb is not None:  # Jinja's frames carry the template's file name and line
