@@ -241,8 +241,19 @@ def test_a_site_without_the_last_builds_list_of_files_does_not_stop_the_build(
         # Python's own errors in a template's expression, in the build's process and in a render worker.
         ("results.md.j2", "{{", '{{ "共" + 1 }}{{', "页面模板 results.md.j2 第 4 行出错：can only concatenate str"),
         ("unit.md.j2", "{{", "{{ 1 // 0 }}{{", "页面模板 unit.md.j2 第 3 行出错：integer division or modulo by zero"),
+        # Jinja's syntax errors in words
+        ("unit.md.j2", "{{", "{% if ctx %}{% endfor %}{{", "{% endfor %} 对不上：最近一个还没有结束的是 {% if %}"),
+        ("results.md.j2", "{{", "{{ ctx | no_such_filter }}{{", "没有名为 no_such_filter 的过滤器"),
     ],
-    ids=["syntax", "undefined", "undefined-in-a-unit-page", "type-error", "division-in-a-unit-page"],
+    ids=[
+        "syntax",
+        "undefined",
+        "undefined-in-a-unit-page",
+        "type-error",
+        "division-in-a-unit-page",
+        "unmatched-end",
+        "unknown-filter",
+    ],
 )
 def test_a_template_error(
     project: Path,
@@ -509,3 +520,17 @@ def test_a_template_error_in_a_worker_process_names_the_template_and_line(projec
     with pytest.raises(TemplateFailure) as failure:
         render_units(pages, tmp_path / "out", many, 2, lambda *_: None)
     assert str(failure.value).startswith("页面模板 unit.md.j2 第 3 行出错：没有名为 no_such_field 的数据。")
+
+
+def test_settings_mkdocs_would_pass_over_are_warned_of(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A second nav: appended at the end of mkdocs.yml drops the whole menu, and a site_dir elsewhere is not
+    where the build writes: MkDocs takes both without a word. The build goes on, and says where each is."""
+    config = project / "mkdocs.yml"
+    lines = config.read_text(encoding="utf-8").splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith("nav:")) + 1
+    config.write_text("\n".join([*lines, "nav:", "  - index.md", "site_dir: /srv/www", ""]), encoding="utf-8")
+    code, err = cli_build(project, capsys)
+    assert code == 0, err
+    assert f"mkdocs.yml:{len(lines) + 1}:1: 警告：nav 写了两次（第一次在第 {first} 行）" in err, err
+    assert f"mkdocs.yml:{len(lines) + 3}:1: 警告：site_dir 写的是 /srv/www" in err, err
+    assert (project / "site" / "index.html").is_file()

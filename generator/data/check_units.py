@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from generator.data.codes import WINDOWS_RESERVED, too_long
+from generator.data.codes import WINDOWS_RESERVED, first_place, too_long
 from generator.data.problems import Problems
 from generator.engine.exact import NumberError, parse_number
 from generator.engine.grading import UNGROUPED
@@ -60,8 +60,9 @@ def read_registry(rubric: Rubric, raw: RawResults, problems: Problems) -> dict[s
             first = folded[uid.casefold()]
             problems.error(
                 loc,
-                f"单位代码 {uid} 重复（第一次在第 {first.loc.line} 行：{first.id}），代码不区分大小写",
-                "每个单位的代码必须不同。",
+                f"单位代码 {uid} 重复（第一次在{first_place(first.loc, loc)}：{first.id}），代码不区分大小写",
+                "每个单位的代码必须不同"
+                + ("；另一个文件是复制出来的副本时，删除不要的那个文件。" if first.loc.file != loc.file else "。"),
             )
             continue
         type_text = norm(row.get("type"))

@@ -32,6 +32,12 @@ def too_long(what: str, code: str) -> tuple[str, str] | None:
     )
 
 
+def first_place(first: Loc, here: Loc) -> str:
+    """Where something was first, said from ``here``: its line, and its file when that is another (a copy of
+    a file beside it, ``units - 副本.csv``, repeats every row)."""
+    return f"第 {first.line} 行" if first.file == here.file else f" {first.file} 第 {first.line} 行"
+
+
 def unique(items: Iterable[tuple[str, Loc]], what: str, problems: Problems, pattern: re.Pattern[str] = CODE_ID) -> None:
     seen: dict[str, Loc] = {}
     for key, loc in items:
@@ -43,7 +49,9 @@ def unique(items: Iterable[tuple[str, Loc]], what: str, problems: Problems, patt
         folded = key.casefold()
         if folded in seen:
             problems.error(
-                loc, f"{what} {key} 重复（第一次在第 {seen[folded].line} 行）", f"每个{what}必须不同（不区分大小写）。"
+                loc,
+                f"{what} {key} 重复（第一次在{first_place(seen[folded], loc)}）",
+                f"每个{what}必须不同（不区分大小写）。",
             )
         else:
             seen[folded] = loc

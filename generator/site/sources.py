@@ -15,7 +15,7 @@ from generator.data.load import RESULTS_DIR, RUBRICS_DIR
 from generator.data.problems import Loc, Problems
 from generator.data.projectfiles import inside, outside_words, unsafe_entries
 from generator.site import paths
-from generator.site.cache import SCRATCH_PREFIX, SOURCES
+from generator.site.cache import CONFIG_FILE, SCRATCH_PREFIX, SOURCES
 from generator.site.chrome import configured_sources
 
 #: The project's page templates (and Material's theme overrides, in theme/).
@@ -28,6 +28,7 @@ def check_sources(root: Path, problems: Problems) -> None:
     """Refuse, before anything is read or copied, what ``docs/``, ``site_templates/`` and a theme folder of
     the project's own that mkdocs.yml names hold and a build must not publish: a link leading out of its
     folder, a broken link, anything that is not a regular file or folder."""
+    check_settings(root, problems)
     only, why = "docs/ 中只放手写的页面和图片等普通文件", "生成网站时 MkDocs 会把它指向的内容复制进网站"
     _check(root, root / "docs", problems, frozenset({paths.GENERATED}), only, why)
     checked = (root / "docs", root / TEMPLATES_DIR)
@@ -39,6 +40,39 @@ def check_sources(root: Path, problems: Problems) -> None:
     for folder in [root / TEMPLATES_DIR, *dict.fromkeys(theme)]:
         only = f"{folder.relative_to(root).as_posix()}/ 中只放模板和普通文件"
         _check(root, folder, problems, frozenset(), only, "生成网站时会把它指向的内容放进网站", shared=True)
+
+
+def check_settings(root: Path, problems: Problems) -> None:
+    """What mkdocs.yml says that would otherwise be passed over without a word: a setting written twice (the
+    last one counts: a second ``nav:`` appended at the end drops the whole menu), a ``site_dir`` other than
+    ``site`` (the build always writes ``site/``). Unreadable, it is left to MkDocs to say why."""
+    import yaml
+
+    try:
+        with open(root / CONFIG_FILE, "rb") as handle:
+            node = yaml.compose(handle, Loader=yaml.SafeLoader)  # (composed only: MkDocs' own tags stay tags)
+    except (OSError, yaml.YAMLError):
+        return
+    if not isinstance(node, yaml.MappingNode):
+        return
+    seen: dict[str, int] = {}
+    for key, value in node.value:
+        if not isinstance(key, yaml.ScalarNode):
+            continue
+        at = Loc(CONFIG_FILE, key.start_mark.line + 1, key.start_mark.column + 1)
+        if key.value in seen:
+            problems.warning(
+                at,
+                f"{key.value} 写了两次（第一次在第 {seen[key.value]} 行），只有这里的一次起作用",
+                "删除其中一个，要的内容合在一处。",
+            )
+        seen.setdefault(key.value, at.line)
+        if key.value == "site_dir" and isinstance(value, yaml.ScalarNode) and os.path.normpath(value.value) != "site":
+            problems.warning(
+                at,
+                f"site_dir 写的是 {value.value}，但 kaoping build 总是把网站生成到项目中的 site/：这一行不起作用",
+                "删除这一行；要把网站放到 Web 服务器的目录，生成后用 kaoping publish 发布到那里。",
+            )
 
 
 def _check(

@@ -57,7 +57,7 @@ def from_template(exc: BaseException) -> bool:
 def template_error_words(exc: BaseException) -> str:
     """Where a template failed and why: the template's file and line, from the error or its traceback."""
     if isinstance(exc, jinja2.TemplateSyntaxError):
-        return f"页面模板 {exc.name or exc.filename} 第 {exc.lineno} 行有语法错误：{exc.message}"
+        return f"页面模板 {exc.name or exc.filename} 第 {exc.lineno} 行有语法错误：{syntax_words(exc.message or '')}"
     if isinstance(exc, TemplateNotUtf8):
         return str(exc)
     if isinstance(exc, jinja2.TemplateNotFound):
@@ -84,6 +84,41 @@ def template_error_words(exc: BaseException) -> str:
         f"页面模板{where}出错：{why}。"
         "核对这一行用到的名称是否拼写正确（页面数据的字段见 generator/site/views/ 中的定义）"
     )
+
+
+#: Jinja's syntax errors a template's editor meets most, in words (others are given as Jinja wrote them).
+_SYNTAX: list[tuple[re.Pattern[str], str]] = [
+    (
+        re.compile(r"Unexpected end of template\..*innermost block that needs to be closed is '(\w+)'", re.S),
+        "模板到这里就结束了，但 {{% {0} %}} 还没有结束：在它的内容后面补上 {{% end{0} %}}",
+    ),
+    (
+        re.compile(r"Encountered unknown tag 'end(\w+)'.*innermost block that needs to be closed is '(\w+)'", re.S),
+        "{{% end{0} %}} 对不上：最近一个还没有结束的是 {{% {1} %}}，应先用 {{% end{1} %}} 结束它",
+    ),
+    (re.compile(r"Encountered unknown tag 'end(\w+)'"), "多了一个 {{% end{0} %}}，或前面的 {{% {0} … %}} 写错了"),
+    (
+        re.compile(r"unexpected end of template, expected '(.+?)'"),
+        "模板到这里就结束了，但前面的 {{{{ 或 {{% 没有写完（少了 }}}} 或 %}}）",
+    ),
+    (re.compile(r"Encountered unknown tag '(\w+)'"), "不认识的标签 {{% {0} %}}：检查拼写"),
+    (re.compile(r"No filter named '(.+?)'"), "没有名为 {0} 的过滤器（| 后面的名称）：检查拼写"),
+    (re.compile(r"No test named '(.+?)'"), "没有名为 {0} 的判断（is 后面的名称）：检查拼写"),
+    (
+        re.compile(r"expected token '(.+?)', got '(.+?)'"),
+        "写法不完整：这里应是“{0}”，却是“{1}”（常见的原因：少写了 }}}} 或 %}}，或括号、引号没有配对）",
+    ),
+    (re.compile(r"unexpected '(.+?)'"), "这里不应有“{0}”（常见的原因：括号、引号没有配对）"),
+]
+
+
+def syntax_words(message: str) -> str:
+    """One of Jinja's syntax errors in words; one not known, as Jinja wrote it."""
+    for pattern, words in _SYNTAX:
+        found = pattern.search(message)
+        if found is not None:
+            return words.format(*found.groups())
+    return f"（Jinja 的原话）{message}"
 
 
 #: Jinja's wording of the commonest template error: a name that is not in the page's data.
