@@ -263,6 +263,26 @@ def test_the_first_tab_on_a_unit_page_skips_to_its_content(phone: Page, base_url
     assert phone.locator("a.md-skip").count() == 1
 
 
+def test_the_grade_and_its_change_fit_on_a_small_phone(browser: Browser, base_url: str, built: BuiltSite) -> None:
+    """The longest grade's words (达标单位, 基本达标单位) and the change from last year, on a 360 px phone: on one
+    line each, not broken inside a word."""
+    outcome, u = max(
+        ((o, u) for o in built.prepared.outcomes.values() for u in o.units if u.score.assessed),
+        key=lambda ou: (len(ou[1].standing.label), ou[0].rubric.year, ou[1].unit.id),
+    )
+    assert len(u.standing.label) >= 4
+    p, watch = open_page(browser, base_url, viewport={"width": 360, "height": 640}, is_mobile=True, has_touch=True)
+    try:
+        p.goto(url(base_url, unit_page(outcome.rubric.id, u.unit.id)))
+        value = p.locator(".kp-stat--grade .kp-stat__value")
+        assert value.inner_text().strip().startswith(u.standing.label)
+        height, line = value.evaluate("e => [e.offsetHeight, parseFloat(getComputedStyle(e).lineHeight)]")
+        assert height < 1.5 * line, f"等次“{u.standing.label}”在 360 px 的手机上折成了 {height / line:.1f} 行"
+    finally:
+        p.context.close()
+    watch.check()
+
+
 def test_a_link_to_an_item_opens_its_row(browser: Browser, base_url: str, built: BuiltSite) -> None:
     """A link in a chat message, ``units/xq-07.html#3.5.3``, opened in a new tab."""
     outcome, u = a_unit(built)
