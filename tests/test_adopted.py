@@ -99,25 +99,35 @@ def test_a_units_folder_holding_a_file_no_build_wrote_is_linked_as_before(
     assert site_and_docs(project) == site_and_docs(fresh)
 
 
+@pytest.mark.parametrize("stop", ["disk-full", "interrupted"])
 def test_a_build_that_stops_after_taking_the_units_folder_puts_it_back(
-    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stop: str
 ) -> None:
+    """It stops while it writes the one unit made again, after it swept the files of a unit gone from the data:
+    the folder is back in docs/, site/ is as it was, and the next build is the same as one from nothing."""
     site_before = digests(project / "site")
     docs_units = project / "docs" / UNITS_DIR
     names = sorted(p.name for p in docs_units.iterdir())
     synth.edit_first_reason(project)
+    gone = f"u{UNITS:05d}"
+    for path in sorted((project / "results" / synth.AID).glob("*.csv")):
+        write_lines(path, [row for row in lines(path) if row.split(",")[0] != gone])
 
-    def full(*_args: object) -> None:
+    def fails(*_args: object) -> None:
+        if stop == "interrupted":
+            raise KeyboardInterrupt
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(generator.site.units, "write_unit_workbook", full)
-    with pytest.raises(BuildError):
+    monkeypatch.setattr(generator.site.units, "write_unit_workbook", fails)
+    with pytest.raises(BuildError if stop == "disk-full" else KeyboardInterrupt):
         build(project, progress=Progress(quiet=True))
     monkeypatch.undo()
     assert digests(project / "site") == site_before
-    # Back in docs/, with every kept unit's files; the remade unit's were removed before its new ones were written.
+    # Back in docs/, with every kept unit's files; the remade unit's were removed before its new ones were written,
+    # and the gone unit's swept.
     back = sorted(p.name for p in docs_units.iterdir())
-    assert set(back) >= set(names) - {"u00001.md", "u00001.json", "u00001.xlsx"}
+    made_or_swept = {f"{uid}.{x}" for uid in ("u00001", gone) for x in ("md", "json", "xlsx")}
+    assert set(back) >= set(names) - made_or_swept
     assert not list((project).glob(".kaoping-tmp-*/docs")), "the staged folder is gone"
     assert build(project, progress=Progress(quiet=True)).ok
     fresh = fresh_copy(project, tmp_path / "fresh")

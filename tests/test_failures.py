@@ -15,11 +15,13 @@ The message for each is one line of Chinese without a Python traceback.
 from __future__ import annotations
 
 import errno
+import logging
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -28,6 +30,7 @@ from sandbox import ROOT, copy_sources, digests, leftovers
 
 from generator.cli import main
 from generator.site.build import TEMP_PREFIX, Progress, build, remove_leftovers
+from generator.site.mkdocswords import collected
 from generator.site.stamp import BUILD_STAMP
 
 pytestmark = pytest.mark.slow
@@ -242,7 +245,7 @@ def test_a_site_without_the_last_builds_list_of_files_does_not_stop_the_build(
         ("results.md.j2", "{{", '{{ "共" + 1 }}{{', "页面模板 results.md.j2 第 4 行出错：can only concatenate str"),
         ("unit.md.j2", "{{", "{{ 1 // 0 }}{{", "页面模板 unit.md.j2 第 3 行出错：integer division or modulo by zero"),
         # Jinja's syntax errors in words
-        ("unit.md.j2", "{{", "{% if ctx %}{% endfor %}{{", "{% endfor %} 对不上：最近一个还没有结束的是 {% if %}"),
+        ("unit.md.j2", "{{", "{% if ctx %}{% endfor %}{{", "{% endfor %} 放错了地方：最近一个还没有结束的是 {% if %}"),
         ("results.md.j2", "{{", "{{ ctx | no_such_filter }}{{", "没有名为 no_such_filter 的过滤器"),
     ],
     ids=[
@@ -534,3 +537,47 @@ def test_settings_mkdocs_would_pass_over_are_warned_of(project: Path, capsys: py
     assert f"mkdocs.yml:{len(lines) + 1}:1: 警告：nav 写了两次（第一次在第 {first} 行）" in err, err
     assert f"mkdocs.yml:{len(lines) + 3}:1: 警告：site_dir 写的是 /srv/www" in err, err
     assert (project / "site" / "index.html").is_file()
+
+
+def test_an_error_beside_mkdocs_warnings_is_said_too(
+    project: Path, before: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A broken link (a warning, which does not stop a --no-strict build) and a theme template MkDocs cannot
+    read: the build stops for the template, and says so besides the warning."""
+    edit(project / "docs" / "index.md", "# 党建工作考核", "# 党建工作考核\n\n[x](nowhere.md)")
+    theme = project / "site_templates" / "theme" / "404.html"
+    theme.write_text('{% extends "main.html" %}{% block content %}{{ 1 + }}{% endblock %}', encoding="utf-8")
+    code = main(["--root", str(project), "build", "-q", "--no-strict"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert_one_clear_message(err, "docs/index.md 中的链接或图片 nowhere.md", "TemplateSyntaxError")
+    assert_untouched(project, before)
+
+
+def test_mkdocs_warnings_are_said_at_every_build_that_goes_on(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--no-strict: the warning at every build (MkDocs' output is not kept while it warns), said once, and
+    MkDocs' log is left as it was."""
+    handlers = list(logging.getLogger("mkdocs").handlers)
+    edit(project / "docs" / "index.md", "# 党建工作考核", "# 党建工作考核\n\n[x](nowhere.md)")
+    for _ in range(2):
+        code = main(["--root", str(project), "build", "-q", "--no-strict"])
+        err = capsys.readouterr().err
+        assert code == 0, err
+        assert err.count("MkDocs 的警告：docs/index.md 中的链接或图片 nowhere.md 指向的文件不存在") == 1, err
+    assert logging.getLogger("mkdocs").handlers == handlers
+
+
+def test_only_the_building_threads_mkdocs_records_are_said() -> None:
+    """The preview's server logs each request that did not succeed (a client's path in it) from its own
+    threads while a rebuild runs: not taken for the rebuild's problems."""
+    with collected() as said:
+        logging.getLogger("mkdocs.structure.pages").warning("Encoding error reading file: a.md")
+        for name in ("mkdocs.livereload", "mkdocs.structure.pages"):
+            line = '"GET /\x1b[31m HTTP/1.1" code 404'
+            other = threading.Thread(target=logging.getLogger(name).warning, args=(line,))
+            other.start()
+            other.join()
+        logging.getLogger("mkdocs.livereload").warning('"GET /x HTTP/1.1" code 404')
+    assert [r.getMessage() for r in said] == ["Encoding error reading file: a.md"]

@@ -909,3 +909,12 @@ def test_a_fifo_among_the_results_never_blocks(rebuilt: Path, capsys: pytest.Cap
         fifos=(fifo,),
     )
     assert str(fifo) not in opened
+
+
+def test_a_download_name_holds_nothing_a_file_system_takes_for_a_folder_or_a_device() -> None:
+    """The unit's name in the name its downloads are saved under: what Windows refuses in a file name (and a
+    separator anywhere) replaced, no dot or space at the end."""
+    from generator.site.views.unit import download_name
+
+    assert download_name("a-2020", "u1", 'x/y\\z:*?"<>|\x01 . ') == "a-2020-u1-x_y_z________"
+    assert download_name("zonghe-2020", "sz-12", "市公安局党组") == "zonghe-2020-sz-12-市公安局党组"

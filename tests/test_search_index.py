@@ -17,7 +17,7 @@ import pytest
 from conftest_site import BuiltSite, built_site
 
 from generator.site import paths, searchindex
-from generator.site.searchindex import SAMPLE, Doc, bigram_hash, clean, fold_char, pairs, write_index
+from generator.site.searchindex import Doc, bigram_hash, clean, fold_char, pairs, write_index
 
 pytestmark = pytest.mark.slow
 
@@ -75,11 +75,11 @@ def test_documents_of_pages_showing_sample_results_say_so(built: BuiltSite) -> N
     marked: dict[str, set[bool]] = {}
     for url, _title, _names, _body, kind, where in docs:
         parts = url.split("#")[0].split("/")
+        shown = bool(manifest["samples"][where])
         if parts[0] != paths.GENERATED or len(parts) < 3 or parts[1] not in samples:
-            assert not manifest["wheres"][where].endswith(SAMPLE), url
+            assert not shown, url
             continue
         page = (built.site / url.split("#")[0]).read_text(encoding="utf-8")
-        shown = manifest["wheres"][where].endswith(SAMPLE)
         assert shown == ('class="kp-sample' in page), url
         marked.setdefault(manifest["kinds"][kind], set()).add(shown)
     assert marked["单位"] == marked["结果"] == {True}, marked
@@ -200,3 +200,17 @@ def test_the_sections_leave_out_every_ranking_table_and_keep_the_text_between() 
     for kept in ("考核结果", "第一段", "第一组", "组间文字", "最后一段"):
         assert kept in text, (kept, sections)
     assert [a for a, *_ in sections] == ["r", "a"]
+
+
+def test_a_documents_sample_flag_is_its_own_not_read_from_its_title(tmp_path: Path) -> None:
+    """An assessment whose title itself ends in 示例数据 is not taken for sample results, and the standards and
+    the results of one sample assessment share its name but not the flag."""
+    title = "2020年度 · 某市党建考核 · 示例数据"
+    docs = [
+        Doc("a/standards.html", "标准", "", "党费", "标准", title, (0, 0)),
+        Doc("a/results.html", "结果", "", "党费", "结果", title, (0, 2), True),
+    ]
+    write_index(tmp_path, docs)
+    manifest, rows = index_of(tmp_path)
+    flags = {row[0]: (manifest["wheres"][row[5]], manifest["samples"][row[5]]) for row in rows}
+    assert flags == {"a/standards.html": (title, 0), "a/results.html": (title, 1)}

@@ -13,8 +13,6 @@
   var FOLDER = "search/kaoping/";
   var SHOWN = 10;
   var MORE = 20;
-  // after an assessment's name in a document of sample results (SAMPLE in generator/site/searchindex.py)
-  var SAMPLE = " · 示例数据";
 
   var manifest = null;
   var shards = {};
@@ -197,9 +195,8 @@
   function item(result, row) {
     var url = row[0], title = row[1], names = row[2], body = row[3];
     var kind = manifest.kinds[row[4]], where = manifest.wheres[row[5]];
-    // a page of sample results: its assessment's name ends with SAMPLE (generator/site/searchindex.py)
-    var sample = where.length > SAMPLE.length && where.slice(-SAMPLE.length) === SAMPLE;
-    if (sample) where = where.slice(0, -SAMPLE.length);
+    // a page of sample results (manifest.samples: generator/site/searchindex.py)
+    var sample = !!(manifest.samples && manifest.samples[row[5]]);
     var titleChars = Array.from(title);
     var titleHits = result.hits.filter(function (h) { return h[0] < manifest.names; });
     var nameHits = result.hits.filter(function (h) { return h[0] >= manifest.names && h[0] < manifest.body; });

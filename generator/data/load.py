@@ -183,24 +183,60 @@ def load_results(folder: Path, root: Path, problems: Problems) -> RawResults:
     )
 
 
+#: A folder among the results is looked through this far for results files (a huge folder is not walked whole).
+_FOLDER_LOOK = 5000
+
+
+def _results_inside(path: Path) -> list[str]:
+    """The results files (and workbooks named like them) in ``path`` and its folders, relative to it; links are
+    not followed. Raises OSError when the folder cannot be read."""
+    found: list[str] = []
+    seen = 0
+    for folder, dirs, names in os.walk(path, onerror=_raise):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(names):
+            seen += 1
+            if seen > _FOLDER_LOOK:
+                return found
+            stem, suffix = os.path.splitext(name)
+            workbook = suffix.lower() in WORKBOOK_SUFFIXES and table_for_file(stem + ".csv") is not None
+            if workbook or table_for_file(name) is not None:
+                found.append(os.path.relpath(os.path.join(folder, name), path).replace(os.sep, "/"))
+    return found
+
+
+def _raise(exc: OSError) -> None:
+    raise exc
+
+
 def _folder_among_results(path: Path, file: str, problems: Problems) -> None:
     """A folder beside the results files is not read. One named like a results file (an archive unpacked where
-    it lay: ``bonus.csv.zip`` → ``bonus.csv/``) or holding results files (the results sorted into folders) would
-    leave its tables out of the scores without a word: refused. Any other (attachments, say) is the office's."""
-    try:
-        inner = sorted(p.name for p in path.iterdir() if table_for_file(p.name) is not None and p.is_file())
-    except OSError:
-        inner = []
-    if table_for_file(path.name) is None and not inner:
+    it lay: ``bonus.csv.zip`` → ``bonus.csv/``) or holding results files, at any depth (the results sorted into
+    folders, or a backup) would leave its tables out of the scores without a word: refused, named. Any other
+    (attachments, say) is the office's; a link is not looked into (the data folders' links are checked apart)."""
+    if path.is_symlink():
         return
     named = table_for_file(path.name) is not None
+    try:
+        inner = _results_inside(path)
+    except OSError as exc:
+        problems.warning(
+            Loc(file + "/"),
+            f"无法读取这个文件夹（{exc.strerror or exc}）：其中若有考核结果，不会计分",
+            "考核结果文件放在考核的文件夹中，不放在子文件夹中；这个文件夹不需要时把它移走。",
+        )
+        return
+    if not named and not inner:
+        return
     what = "文件夹，不是考核结果文件" if named else "文件夹，里面有考核结果文件"
     shown = f"（{'、'.join(inner[:3])}{' 等' if len(inner) > 3 else ''}）" if inner else ""
+    home = file.rsplit("/", 1)[0]
     problems.error(
         Loc(file + "/"),
         f"这是一个{what}{shown}；文件夹中的文件不读取，其中的结果不会计分",
-        f"把其中的 CSV 文件移到 {file.rsplit('/', 1)[0]}/ 下（同一种表可拆成几个文件，例如 entries-第一组.csv），"
-        "再删除这个文件夹" + ("（压缩文件“解压到当前文件夹”会建出这样的文件夹）。" if named else "。"),
+        f"是这次考核的结果的，把这些文件移到 {home}/ 下（同一种表可拆成几个文件，例如 entries-第一组.csv），"
+        "再删除这个文件夹；是备份或旧版本的，移到 results/ 以外"
+        + ("（压缩文件“解压到当前文件夹”会建出这样的文件夹）。" if named else "。"),
     )
 
 

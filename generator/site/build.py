@@ -239,8 +239,8 @@ def generate(
         kept = kept_output(root, key)
         if kept is None:
             progress.step("用 MkDocs 生成网站（含中文搜索索引）")
-            run_mkdocs(root, scratch / "mkdocs", nav, epoch, strict, exclude, defer=True)
-            kept = keep_output(root, scratch / "mkdocs", key)
+            warned = run_mkdocs(root, scratch / "mkdocs", nav, epoch, strict, exclude, defer=True)
+            kept = keep_output(root, scratch / "mkdocs", None if warned else key)
         else:
             progress.step("网站的布局和页头没有变化：沿用上次 MkDocs 的输出")
         copy_output(kept, site_dir, docs_dir)

@@ -212,10 +212,10 @@ def run_mkdocs(
     exclude: str = "",
     workspace: Path | None = None,
     defer: bool = False,
-) -> None:
-    """MkDocs on root/mkdocs.yml into ``site_dir``. With ``workspace`` (a folder laid out like the root, holding
-    its own ``docs/``), relative paths in the configuration resolve there instead: the preview's private docs.
-    With ``defer``, verbatim blocks are left as placeholders for :func:`splice`."""
+) -> list[str]:
+    """MkDocs on root/mkdocs.yml into ``site_dir``; the warnings it printed. ``workspace``: a folder laid out like
+    the root, with its own ``docs/``, where relative paths resolve (the preview's). ``defer``: verbatim blocks left
+    as placeholders for :func:`splice`."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -242,8 +242,9 @@ def run_mkdocs(
         except Exception as exc:
             # A Markdown extension's own error, e.g. pymdownx.snippets' missing file (--8<--).
             raise MkDocsFailed(failure_words(f"{type(exc).__name__}: {exc}", said, strict)) from exc
-    for line in warning_lines(said):
+    for line in (printed := warning_lines(said)):
         sys.stderr.write(line + "\n")
+    return printed
 
 
 def _forget_hooks() -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
@@ -22,14 +23,17 @@ SHOWN = 10
 
 
 class _Kept(logging.Handler):
-    """MkDocs' warnings and errors, kept in order."""
+    """MkDocs' warnings and errors while this thread builds, kept in order: not those of another thread (the
+    preview's server logs each request that did not succeed, a client's path in it, while a rebuild runs)."""
 
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.records: list[logging.LogRecord] = []
+        self.thread = threading.get_ident()
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
+        if record.thread == self.thread and not record.name.startswith("mkdocs.livereload"):
+            self.records.append(record)
 
 
 @contextmanager
@@ -135,13 +139,22 @@ _SAID: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
 ]
 
 
+#: What a terminal would act on in a message (a file name can hold an escape sequence): shown as \x1b.
+_CONTROLS = {c: f"\\x{c:02x}" for c in (*range(0x20), *range(0x7F, 0xA0)) if c != 0x0A}
+
+
 def words(text: str) -> str:
     """One of MkDocs' messages in kaoping's words (as MkDocs wrote it, said to be MkDocs', when not known)."""
+    text = text.strip().translate(_CONTROLS)
     for pattern, say in _SAID:
-        m = pattern.match(text.strip())
+        m = pattern.match(text)
         if m is not None:
             return say(m)
-    return f"MkDocs 的提示（原文）：{text.strip()}"
+    return f"MkDocs 的提示（原文）：{text}"
+
+
+#: How MkDocs ends a build it stopped for the warnings or errors it logged (said by them, not by this).
+_ABORTED = re.compile(r"Aborted with \d+ warnings? in strict mode|Aborted with (?:a|\d+) configuration", re.I)
 
 
 def _lines(records: Iterable[logging.LogRecord]) -> list[str]:
@@ -161,13 +174,23 @@ def failure_words(stopped: str, records: Iterable[logging.LogRecord], strict: bo
     words (the first ten), else the exception's ``stopped``."""
     title = title or "MkDocs 生成网站失败"
     lines = _lines(records)
+    # The error it stopped with, beside warnings that did not stop it (but not a page's decoding error again).
+    decoding = stopped.startswith("UnicodeDecodeError") and any("UTF-8 编码" in line for line in lines)
+    if stopped and not _ABORTED.search(stopped) and not decoding and words(stopped) not in lines:
+        lines.append(words(stopped))
     if not lines:
         return f"{title}：{words(stopped) if stopped else '没有说明原因'}"
+    if len(lines) == 1:
+        return f"{title}：{lines[0]}" + _strict_note(stopped, strict)
     more = f"\n  （另有 {len(lines) - SHOWN} 条）" if len(lines) > SHOWN else ""
     said = f"{title}：\n" + "\n".join(f"  - {line}" for line in lines[:SHOWN]) + more
+    return said + _strict_note(stopped, strict)
+
+
+def _strict_note(stopped: str, strict: bool) -> str:
     if strict and "strict" in stopped:
-        said += "\n  kaoping build 把 MkDocs 的警告当作错误；改正后重新生成（确实要忽略时用 kaoping build --no-strict）"
-    return said
+        return "\n  kaoping build 把 MkDocs 的警告当作错误；改正后重新生成（确实要忽略时用 --no-strict）"
+    return ""
 
 
 def warning_lines(records: Iterable[logging.LogRecord]) -> list[str]:

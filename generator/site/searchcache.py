@@ -31,7 +31,6 @@ from generator.site.searchindex import (
     FOLDER,
     KIND_ORDER,
     MAX_BODY,
-    SAMPLE,
     Doc,
     bigram_hash,
     chunk_text,
@@ -85,8 +84,8 @@ def unit_doc(outcome: AssessmentOutcome, u: UnitOutcome, where: str) -> Doc:
         lines.append(f"否决事项 {v.event.name}：{v.record.reason}。")
     url = paths.html_path(paths.unit_page(outcome.rubric.id, unit.id))
     body = clean(" ".join(lines))[:MAX_BODY]
-    where += SAMPLE if outcome.sample is not None and where else ""
-    return Doc(url, clean(unit.name), clean(names), body, "单位", where, (-outcome.rubric.year, KIND_ORDER["单位"]))
+    order, sample = (-outcome.rubric.year, KIND_ORDER["单位"]), bool(where) and outcome.sample is not None
+    return Doc(url, clean(unit.name), clean(names), body, "单位", where, order, sample)
 
 
 def assessment_labels(rubrics: Iterable[tuple[str, str, int]]) -> dict[str, tuple[str, int]]:
@@ -106,7 +105,7 @@ class Kept:
     encoded: dict[str, array[int]] = field(default_factory=dict)
     total: int = 0
     shards: int = 1
-    wheres: list[str] = field(default_factory=list)
+    wheres: list[tuple[str, bool]] = field(default_factory=list)
     #: Each shard's pairs.
     by_shard: list[list[str]] = field(default_factory=list)
     #: Written file (relative to the index folder) → [digest, size, modification time, inode].
@@ -235,7 +234,7 @@ class Index:
         by_shard: list[list[str]] = [[] for _ in range(shards)]
         for pair in encoded:
             by_shard[bigram_hash(pair) % shards].append(pair)
-        wheres = sorted({d.where for d in docs})
+        wheres = sorted({(d.where, d.sample) for d in docs})
         self.kept.by_shard = by_shard
         files = {f"t/{n}.js": partial(shard_text, n, shards, encoded, by_shard[n]) for n in range(shards)}
         files |= {f"d/{n}.js": partial(chunk_text, n, docs, wheres) for n in range((len(docs) + CHUNK - 1) // CHUNK)}
@@ -279,7 +278,7 @@ class Index:
             for pair in removed:
                 by_shard[bigram_hash(pair) % shards].remove(pair)
         self.kept.by_shard = by_shard
-        wheres = sorted({d.where for d in docs})
+        wheres = sorted({(d.where, d.sample) for d in docs})
         shard_numbers = range(shards) if shards != old.shards else sorted({bigram_hash(p) % shards for p in touched})
         chunks = (
             range((len(docs) + CHUNK - 1) // CHUNK) if wheres != old.wheres else sorted({n // CHUNK for n in changed})
@@ -306,7 +305,7 @@ class Index:
         encoded: dict[str, array[int]],
         total: int,
         shards: int,
-        wheres: list[str],
+        wheres: list[tuple[str, bool]],
         files: dict[str, Any],
         old: Kept | None = None,
     ) -> None:
@@ -331,7 +330,9 @@ class Index:
         self.kept.docs, self.kept.encoded, self.kept.total = docs, encoded, total
         self.kept.shards, self.kept.wheres = shards, wheres
 
-    def _remake(self, rel: str, docs: list[Doc], encoded: dict[str, array[int]], shards: int, wheres: list[str]) -> str:
+    def _remake(
+        self, rel: str, docs: list[Doc], encoded: dict[str, array[int]], shards: int, wheres: list[tuple[str, bool]]
+    ) -> str:
         n = int(rel[2:-3])
         return shard_text(n, shards, encoded, self.kept.by_shard[n]) if rel[0] == "t" else chunk_text(n, docs, wheres)
 

@@ -9,9 +9,6 @@ from dataclasses import dataclass
 KINDS = ("首页", "概况", "标准", "结果", "通报", "单位", "说明")
 #: The order documents are stored in (and ties are broken in): the more useful kind first.
 KIND_ORDER = {"标准": 0, "通报": 1, "结果": 2, "概况": 3, "单位": 4, "首页": 5, "说明": 6}
-#: After a document's ``where`` when its page shows sample results (the page's banner, ``kp-sample``); the
-#: search box shows it as a tag (``docs/assets/kaoping-search.js``).
-SAMPLE = " · 示例数据"
 
 
 @dataclass(frozen=True)
@@ -21,9 +18,10 @@ class Doc:
     names: str
     body: str
     kind: str
-    #: The assessment and year (``2020年度 · 某市党建综合考核办法``), or "" for pages of the whole site; with
-    #: SAMPLE after it where the page shows sample results (the search box shows it as a tag).
+    #: The assessment and year (``2020年度 · 某市党建综合考核办法``), or "" for pages of the whole site.
     where: str
     #: (minus the year, kind's rank): the order documents are stored in, newest assessment first; ties in
     #: ranking go to the document stored first.
     order: tuple[int, int]
+    #: The page shows sample results (its banner, ``kp-sample``): the search box tags the result 示例数据.
+    sample: bool = False

@@ -36,7 +36,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from generator.site import paths
-from generator.site.searchdoc import KIND_ORDER, KINDS, SAMPLE, Doc
+from generator.site.searchdoc import KIND_ORDER, KINDS, Doc
 
 #: Where the index goes, relative to the site's root.
 FOLDER = "search/kaoping"
@@ -223,7 +223,7 @@ def file_docs(rel: str, text: str, labels: dict[str, tuple[str, int]]) -> list[D
     parts = rel.split("/")
     aid = parts[1] if parts[0] == paths.GENERATED and len(parts) >= 3 else ""
     where, year = labels.get(aid, ("", 0))
-    where += SAMPLE if where and 'class="kp-sample' in text else ""  # the page's sample banner
+    sample = bool(where) and 'class="kp-sample' in text  # the page's sample banner
     kind = page_kind(rel)
     sections = page_sections(text)
     page_title = next((h for _, h, _, level in sections if level == 1), "")
@@ -236,6 +236,7 @@ def file_docs(rel: str, text: str, labels: dict[str, tuple[str, int]]) -> list[D
             kind,
             where,
             (-year, KIND_ORDER[kind]),
+            sample,
         )
         for anchor, heading, body, level in sections
     ]
@@ -319,15 +320,16 @@ def shard_text(n: int, shards: int, encoded: dict[str, array[int]], pairs_of: li
     return _script("t", n, {pair: encoded[pair].tolist() for pair in chosen})
 
 
-def chunk_text(n: int, docs: list[Doc], wheres: list[str]) -> str:
+def chunk_text(n: int, docs: list[Doc], wheres: list[tuple[str, bool]]) -> str:
+    """Documents file ``n``; a document's ``where`` is an index into the manifest's wheres (and samples)."""
     rows = [
-        [d.url, d.title, d.names, d.body, KINDS.index(d.kind), wheres.index(d.where)]
+        [d.url, d.title, d.names, d.body, KINDS.index(d.kind), wheres.index((d.where, d.sample))]
         for d in docs[n * CHUNK : (n + 1) * CHUNK]
     ]
     return _script("d", n, rows)
 
 
-def manifest_text(docs: list[Doc], shards: int, wheres: list[str], file_digests: Iterable[str]) -> str:
+def manifest_text(docs: list[Doc], shards: int, wheres: list[tuple[str, bool]], file_digests: Iterable[str]) -> str:
     """``index.js``; its version is a digest of every other file's digest, in order."""
     version = hashlib.sha256("".join(file_digests).encode()).hexdigest()[:12]
     manifest = {
@@ -340,7 +342,9 @@ def manifest_text(docs: list[Doc], shards: int, wheres: list[str], file_digests:
         "kinds": list(KINDS),
         #: Each document's kind (an index into kinds), one digit per document: ranking weighs it.
         "kindOf": "".join(str(KINDS.index(d.kind)) for d in docs),
-        "wheres": wheres,
+        "wheres": [where for where, _ in wheres],
+        #: Whether the documents of each ``where`` show sample results (1): the search box tags them.
+        "samples": [int(sample) for _, sample in wheres],
         "joiners": JOINERS,
     }
     return _script("m", manifest)
@@ -374,7 +378,7 @@ def write_index(site_dir: Path, docs: list[Doc], keep: Callable[[str], bool] | N
         text = shard_text(n, shards, encoded, by_shard[n])
         digests.append(text_digest(text))
         (folder / "t" / f"{n}.js").write_text(text, encoding="utf-8")
-    wheres = sorted({d.where for d in docs})
+    wheres = sorted({(d.where, d.sample) for d in docs})
     for n in range((len(docs) + CHUNK - 1) // CHUNK):
         text = chunk_text(n, docs, wheres)
         digests.append(text_digest(text))

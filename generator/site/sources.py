@@ -67,7 +67,8 @@ def check_settings(root: Path, problems: Problems) -> None:
                 "删除其中一个，要的内容合在一处。",
             )
         seen.setdefault(key.value, at.line)
-        if key.value == "site_dir" and isinstance(value, yaml.ScalarNode) and os.path.normpath(value.value) != "site":
+        written = os.path.normpath(root / value.value) if isinstance(value, yaml.ScalarNode) else ""
+        if key.value == "site_dir" and written and written != os.path.normpath(root / "site"):
             problems.warning(
                 at,
                 f"site_dir 写的是 {value.value}，但 kaoping build 总是把网站生成到项目中的 site/：这一行不起作用",

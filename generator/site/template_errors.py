@@ -87,27 +87,37 @@ def template_error_words(exc: BaseException) -> str:
 
 
 #: Jinja's syntax errors a template's editor meets most, in words (others are given as Jinja wrote them).
+#: Jinja's block tags: a known one in the wrong place is not a misspelling.
+_BLOCKS = "for|if|block|macro|call|filter|set|with|raw|autoescape|trans"
+_TAGS = rf"else|elif|pluralize|end(?:{_BLOCKS})"
+#: Jinja's names of the tokens a template's editor writes.
+_TOKENS = {"end of print statement": "}}", "end of statement block": "%}", "end of template": "模板的结尾"}
 _SYNTAX: list[tuple[re.Pattern[str], str]] = [
     (
         re.compile(r"Unexpected end of template\..*innermost block that needs to be closed is '(\w+)'", re.S),
         "模板到这里就结束了，但 {{% {0} %}} 还没有结束：在它的内容后面补上 {{% end{0} %}}",
     ),
     (
-        re.compile(r"Encountered unknown tag 'end(\w+)'.*innermost block that needs to be closed is '(\w+)'", re.S),
-        "{{% end{0} %}} 对不上：最近一个还没有结束的是 {{% {1} %}}，应先用 {{% end{1} %}} 结束它",
+        re.compile(rf"Encountered unknown tag '({_TAGS})'.*innermost block that needs to be closed is '(\w+)'", re.S),
+        "{{% {0} %}} 放错了地方：最近一个还没有结束的是 {{% {1} %}}"
+        "（{{% {0} %}} 不能用在它里面，或应先用 {{% end{1} %}} 结束它）",
     ),
-    (re.compile(r"Encountered unknown tag 'end(\w+)'"), "多了一个 {{% end{0} %}}，或前面的 {{% {0} … %}} 写错了"),
+    (
+        re.compile(rf"Encountered unknown tag '({_TAGS})'"),
+        "{{% {0} %}} 放错了地方：前面没有它所属的 {{% if %}}、{{% for %}} 等",
+    ),
+    (re.compile(r"Encountered unknown tag '(.+?)'"), "不认识的标签 {{% {0} %}}：检查拼写"),
+    (re.compile(r"No filter named '(.+?)'"), "没有名为 {0} 的过滤器（| 后面的名称）：检查拼写"),
+    (re.compile(r"No test named '(.+?)'"), "没有名为 {0} 的判断（is 后面的名称）：检查拼写"),
     (
         re.compile(r"unexpected end of template, expected '(.+?)'"),
         "模板到这里就结束了，但前面的 {{{{ 或 {{% 没有写完（少了 }}}} 或 %}}）",
     ),
-    (re.compile(r"Encountered unknown tag '(\w+)'"), "不认识的标签 {{% {0} %}}：检查拼写"),
-    (re.compile(r"No filter named '(.+?)'"), "没有名为 {0} 的过滤器（| 后面的名称）：检查拼写"),
-    (re.compile(r"No test named '(.+?)'"), "没有名为 {0} 的判断（is 后面的名称）：检查拼写"),
     (
         re.compile(r"expected token '(.+?)', got '(.+?)'"),
         "写法不完整：这里应是“{0}”，却是“{1}”（常见的原因：少写了 }}}} 或 %}}，或括号、引号没有配对）",
     ),
+    (re.compile(r"unexpected '(.+?)', expected '(.+?)'"), "这里应是“{1}”，却是“{0}”（常见的原因：括号、引号没有配对）"),
     (re.compile(r"unexpected '(.+?)'"), "这里不应有“{0}”（常见的原因：括号、引号没有配对）"),
 ]
 
@@ -117,7 +127,7 @@ def syntax_words(message: str) -> str:
     for pattern, words in _SYNTAX:
         found = pattern.search(message)
         if found is not None:
-            return words.format(*found.groups())
+            return words.format(*(_TOKENS.get(g, g) for g in found.groups()))
     return f"（Jinja 的原话）{message}"
 
 
