@@ -581,3 +581,18 @@ def test_only_the_building_threads_mkdocs_records_are_said() -> None:
             other.join()
         logging.getLogger("mkdocs.livereload").warning('"GET /x HTTP/1.1" code 404')
     assert [r.getMessage() for r in said] == ["Encoding error reading file: a.md"]
+
+
+def test_a_page_name_too_long_for_the_site_names_the_page(
+    project: Path, before: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """docs/files/<83 Chinese characters>.md fits the disk (252 bytes), its page's .html.gz does not (257): the
+    message names the page in docs/ to rename, not a file in the build's scratch folder."""
+    name = "关" * 83
+    (project / "docs" / "files").mkdir(parents=True, exist_ok=True)
+    (project / "docs" / "files" / f"{name}.md").write_text("# 通知\n", encoding="utf-8")
+    code, err = cli_build(project, capsys)
+    assert code == 1
+    assert_one_clear_message(err, "文件名或路径太长", f"由 docs/files/{name}.md 生成：把这个页面的文件名改短")
+    assert TEMP_PREFIX not in err, err
+    assert_untouched(project, before)

@@ -56,7 +56,15 @@ from generator.site.chrome import (
 )
 from generator.site.collector import give_back, spared_by_collector
 from generator.site.compress import compress_site, compressing, downloads_of
-from generator.site.folders import SITE_FILES, ForeignFiles, put_back, refuse_foreign_outputs, swap_in, swap_site
+from generator.site.folders import (
+    SITE_FILES,
+    ForeignFiles,
+    in_project_words,
+    put_back,
+    refuse_foreign_outputs,
+    swap_in,
+    swap_site,
+)
 from generator.site.interrupt import terminate_as_interrupt
 from generator.site.progress import Progress
 from generator.site.render import UnitPages, pages_beside
@@ -82,7 +90,7 @@ def not_writable_words(exc: OSError, root: Path) -> str:
     """What a write refused by the system (no permission, a read-only disk) means, and what to do; any
     other failed write in the words of :func:`os_error_words`."""
     if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return os_error_words(exc)
+        return os_error_words(in_project_words(exc, root))
     where = Path(str(exc.filename)) if exc.filename else root
     try:
         shown = where.relative_to(root).as_posix() or "."

@@ -9,6 +9,7 @@ beside the pages): in ``docs/assessments`` what kaoping never writes there (:fun
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -18,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from generator.data.problems import Loc, Problems
+from generator.site.cache import SCRATCH_PREFIX
 from generator.site.paths import GENERATED
 from generator.site.stamp import BUILD_STAMP
 
@@ -221,3 +223,19 @@ def put_back(target: Path, scratch: Path, swapped: bool) -> None:
         os.replace(target, scratch / ("part-" + target.name))
     if old.exists():
         os.replace(old, target)
+
+
+def in_project_words(exc: OSError, root: Path) -> OSError:
+    """``exc`` with its file named as the clerk knows it: a file of the site being made (in the build's scratch
+    folder) as ``site/…``, with the page of docs/ it is made from when its name is too long for the disk."""
+    name = str(exc.filename or "")
+    scratch = os.path.join(str(root), SCRATCH_PREFIX)
+    if not name.startswith(scratch) or "/" not in name[len(scratch) :]:
+        return exc
+    rel = name[len(scratch) :].split("/", 1)[1]
+    top, _, inner = rel.partition("/")
+    shown = f"docs/{inner}" if top == "docs" else f"site/{inner}"
+    page = re.sub(r"\.html(\.gz)?$", ".md", inner)
+    if exc.errno == errno.ENAMETOOLONG and page != inner and top != "docs":
+        shown += f"，由 docs/{page} 生成：把这个页面的文件名改短"
+    return OSError(exc.errno, exc.strerror, shown)
