@@ -129,11 +129,14 @@ def test_a_units_workbook_has_its_items_and_reasons_as_numbers(outcome: Assessme
     assert summary["综合得分"] == float(u2.score.total) and isinstance(summary["名次"], int)
     assert summary["等次"] == u2.standing.label
     items = list(book["逐项得分"].values)
-    assert items[0] == ("编号", "考核项目", "分值", "扣分", "得分", "自查分")
-    assert items[1] == ("c1", "组织生活", 60, 2.25, 57.75, None)
+    # no self scores, no marks: as on the page, no such columns
+    assert items[0] == ("编号", "考核项目", "分值", "扣分", "得分")
+    assert items[1] == ("c1", "组织生活", 60, 2.25, 57.75)
     assert book["逐项得分"]["E2"].number_format == "0.00" and book["逐项得分"]["C2"].number_format == "0"
     rules = list(book["扣分明细"].values)
-    assert rules[1][:4] == ("c1", "组织生活", "a", 2.25) and rules[1][6] == "党课不足"
+    # the rule by its words in the standards when it has them (these have none: their code); no rule earns
+    assert rules[0] == ("指标编号", "考核项目", "规则", "扣分", "计算", "扣分原因")
+    assert rules[1][:4] == ("c1", "组织生活", "a", 2.25) and rules[1][5] == "党课不足"
 
 
 def test_a_units_workbook_is_the_same_bytes_every_time(outcome: AssessmentOutcome) -> None:

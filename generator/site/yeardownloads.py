@@ -112,18 +112,18 @@ def _items(categories: Sequence[NodeOutcome], marks: _Marks) -> tuple[Rows, Rows
         items.append([n.id, title, n.points, n.lost or None, n.score, n.self_score, marks.node(n.node)])
         for r in n.rules:
             why = rule_words(r.why)
-            rules.append(
-                [n.id, n.node.title, r.rule_id, r.lost, r.earned, why, "；".join(r.reasons), marks.rule(r.rule, n.node)]
-            )
+            rule = getattr(r.rule, "text", "") or r.rule_id  # the rule's words in the standards, else its code
+            reasons = "；".join(r.reasons)
+            rules.append([n.id, n.node.title, rule, r.lost, r.earned, why, reasons, marks.rule(r.rule, n.node)])
         stack.extend((c, depth + 1) for c in reversed(n.children))
     return items, rules
 
 
-def _marked(columns: Sequence[str], rows: Rows) -> tuple[Sequence[str], Rows]:
-    """The table with its marks column where any row has a mark, else without it."""
-    if any(row[-1] for row in rows):
-        return (*columns, _MARKS_COLUMN), rows
-    return columns, [row[:-1] for row in rows]
+def _shown(columns: Sequence[str], rows: Rows, optional: Sequence[str]) -> tuple[Sequence[str], Rows]:
+    """The table without those of its ``optional`` columns that are empty in every row (the unit page shows
+    自查分 only when given, the marks only where there are any; 得分 of a rule only for rules that earn)."""
+    keep = [i for i, c in enumerate(columns) if c not in optional or any(row[i] not in (None, "") for row in rows)]
+    return tuple(columns[i] for i in keep), [[row[i] for i in keep] for row in rows]
 
 
 def _claims(u: UnitOutcome) -> Rows:
@@ -184,8 +184,8 @@ def unit_sheets(outcome: AssessmentOutcome, u: UnitOutcome) -> list[tuple[str, S
     ] + [[outcome.rubric.year, t.item, t.problem, "", "", "", "", t.due, t.status, ""] for t in view.next_tasks]
     sheets: list[tuple[str, Sequence[str], Rows]] = [
         ("得分汇总", _SUMMARY_COLUMNS, _summary(outcome, u)),
-        ("逐项得分", *_marked(_ITEM_COLUMNS, items)),
-        ("扣分明细", *_marked(_RULE_COLUMNS, rules)),
+        ("逐项得分", *_shown((*_ITEM_COLUMNS, _MARKS_COLUMN), items, ("自查分", _MARKS_COLUMN))),
+        ("扣分明细", *_shown((*_RULE_COLUMNS, _MARKS_COLUMN), rules, ("得分", _MARKS_COLUMN))),
         ("加分和扣分因素", _CLAIM_COLUMNS, _claims(u)),
         ("整改任务", _TASK_COLUMNS, tasks),
     ]
