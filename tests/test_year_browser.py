@@ -210,13 +210,20 @@ def test_a_printed_unit_page_says_what_of_its_year_it_leaves_out(
     assert outcome.year is not None
     letter = outcome.year.records.letters[0]
     tab.goto(url(base_url, paths.unit_page(outcome.rubric.id, letter.unit)))
-    said = "意见书和督办单、整改任务没有打印"
     assert tab.locator(".kp-print-only").is_hidden()
     pdf = tab.pdf(format="A4")
     count = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
     text = "".join(re.sub(r"\s+", "", pdf_text(pdf, tmp_path, page=n)) for n in range(1, count + 1))
-    assert said in text
+    assert "意见书和督办单" in text and "没有打印" in text, text[-300:]
     assert letter.finding[:8] not in text, "打印时意见书一节应略去"
+    # a page without letters does not say they were left out
+    year = outcome.year
+    other = next(u for u in outcome.units if not year.of(u.unit.id).letters and year.of(u.unit.id).next_tasks)
+    tab.goto(url(base_url, paths.unit_page(outcome.rubric.id, other.unit.id)))
+    pdf = tab.pdf(format="A4")
+    count = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
+    text = "".join(re.sub(r"\s+", "", pdf_text(pdf, tmp_path, page=n)) for n in range(1, count + 1))
+    assert "没有打印" in text and "意见书和督办单" not in text, text[-300:]
 
 
 def test_a_table_wider_than_a_phone_says_it_scrolls(browser: Browser, base_url: str, built: BuiltSite) -> None:  # noqa: F811

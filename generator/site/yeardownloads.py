@@ -24,6 +24,7 @@ from generator.site import yearpaths
 from generator.site.downloads import csv_bytes
 from generator.site.views.office import OfficeYearContext, office_context
 from generator.site.views.origin import grade_rests_on_filled, grading_note, marks_words, node_marks, rule_marks
+from generator.site.views.unit import other_categories
 from generator.site.views.year import claim_lines, unit_year_view
 from generator.site.workbooks import sheets_bytes, workbook_bytes
 
@@ -106,6 +107,8 @@ def _items(categories: Sequence[NodeOutcome], marks: _Marks) -> tuple[Rows, Rows
     while stack:
         n, depth = stack.pop()
         title = "　" * depth + n.node.title
+        if not n.applicable and depth == 0:
+            continue  # another unit type's category: the summary names it, as the page's note does
         if not n.applicable:
             items.append([n.id, title, "不适用", None, None, None, marks.node(n.node)])
             continue
@@ -169,6 +172,9 @@ def _summary(outcome: AssessmentOutcome, u: UnitOutcome) -> Rows:
     r = outcome.rubric
     notes = (grading_note(r), grade_rests_on_filled(r, s.unit_type.id) if s.assessed else "")
     rows += [["说明", None, note] for note in notes if note]
+    others = other_categories(r, u)
+    if others:
+        rows.append(["说明", None, f"下列一级指标不适用于{s.unit_type.name}，不计入本单位得分：{'；'.join(others)}"])
     if outcome.year is not None:
         rows += [["考核结果运用", c.effect, words(c.why)] for c in outcome.year.of(u.unit.id).consequences]
     return rows
