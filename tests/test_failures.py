@@ -233,17 +233,22 @@ def test_a_site_without_the_last_builds_list_of_files_does_not_stop_the_build(
 @pytest.mark.parametrize(
     ("template", "old", "new", "expected"),
     [
-        ("unit.md.j2", "{{", "{% for x in %}{{", "页面模板 unit.md.j2 第"),
+        ("unit.md.j2", "{{", "{% for x in %}{{", "页面模板 site_templates/unit.md.j2 第"),
         (
             "results.md.j2",
             "{{",
             "{{ ctx.no_such_field }}{{",
-            "页面模板 results.md.j2 第 4 行出错：没有名为 no_such_field 的数据",
+            "页面模板 site_templates/results.md.j2 第 4 行出错：没有名为 no_such_field 的数据",
         ),
-        ("unit.md.j2", "{{", "{{ no_such_name }}{{", "页面模板 unit.md.j2 第 3 行出错：没有名为 no_such_name 的数据"),
+        (
+            "unit.md.j2",
+            "{{",
+            "{{ no_such_name }}{{",
+            "页面模板 site_templates/unit.md.j2 第 3 行出错：没有名为 no_such_name 的数据",
+        ),
         # Python's own errors in a template's expression, in the build's process and in a render worker.
-        ("results.md.j2", "{{", '{{ "共" + 1 }}{{', "页面模板 results.md.j2 第 4 行出错：can only concatenate str"),
-        ("unit.md.j2", "{{", "{{ 1 // 0 }}{{", "页面模板 unit.md.j2 第 3 行出错：integer division or modulo by zero"),
+        ("results.md.j2", "{{", '{{ "共" + 1 }}{{', "site_templates/results.md.j2 第 4 行出错：can only concat"),
+        ("unit.md.j2", "{{", "{{ 1 // 0 }}{{", "site_templates/unit.md.j2 第 3 行出错：integer division or modulo"),
         # Jinja's syntax errors in words
         ("unit.md.j2", "{{", "{% if ctx %}{% endfor %}{{", "{% endfor %} 放错了地方：最近一个还没有结束的是 {% if %}"),
         ("results.md.j2", "{{", "{{ ctx | no_such_filter }}{{", "没有名为 no_such_filter 的过滤器"),
@@ -308,9 +313,9 @@ def test_a_mkdocs_error(
 @pytest.mark.parametrize(
     ("what", "expected"),
     [
-        ("gbk-template", "页面模板 unit.md.j2 不是 UTF-8 编码"),
-        ("gbk-macros", "页面模板 _macros.j2 不是 UTF-8 编码"),
-        ("deleted-template", "找不到页面模板 results.md.j2"),
+        ("gbk-template", "页面模板 site_templates/unit.md.j2 不是 UTF-8 编码"),
+        ("gbk-macros", "页面模板 site_templates/_macros.j2 不是 UTF-8 编码"),
+        ("deleted-template", "找不到页面模板 site_templates/results.md.j2"),
         ("gbk-page", "docs/reference/notice.md 不是 UTF-8 编码"),
     ],
 )
@@ -522,7 +527,8 @@ def test_a_template_error_in_a_worker_process_names_the_template_and_line(projec
     many = [(AID, outcome.units[0])] * (2 * CHUNK + 1)
     with pytest.raises(TemplateFailure) as failure:
         render_units(pages, tmp_path / "out", many, 2, lambda *_: None)
-    assert str(failure.value).startswith("页面模板 unit.md.j2 第 3 行出错：没有名为 no_such_field 的数据。")
+    said = "页面模板 site_templates/unit.md.j2 第 3 行出错：没有名为 no_such_field 的数据。"
+    assert str(failure.value).startswith(said)
 
 
 def test_settings_mkdocs_would_pass_over_are_warned_of(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -260,7 +260,7 @@ def test_a_broken_template_is_reported_and_the_last_good_preview_stays(
         capsys.readouterr()
         p.rebuild()
         out = capsys.readouterr().out
-        assert "生成失败：页面模板 standards.md.j2 第" in out and "预览仍显示上一次成功的结果" in out
+        assert "生成失败：页面模板 site_templates/standards.md.j2 第" in out and "预览仍显示上一次成功的结果" in out
         assert "Traceback" not in out
         assert p.built is good
         assert digests(p.folder) == shown

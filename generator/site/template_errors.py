@@ -23,7 +23,9 @@ class TemplateNotUtf8(jinja2.TemplateError):
     """A template file that is not UTF-8 (saved as GBK, say): said so, naming it."""
 
     def __init__(self, name: str) -> None:
-        super().__init__(f"页面模板 {name} 不是 UTF-8 编码：用记事本或 VS Code 打开，另存为 UTF-8 编码后重新生成")
+        super().__init__(
+            f"页面模板 {shown(name)} 不是 UTF-8 编码：用记事本或 VS Code 打开，另存为 UTF-8 编码后重新生成"
+        )
 
 
 class TemplateLoader(jinja2.FileSystemLoader):
@@ -54,14 +56,30 @@ def from_template(exc: BaseException) -> bool:
     return last is not None and last.tb_frame.f_code.co_filename.endswith(".j2")
 
 
+#: The project's templates folder (``generator.site.sources.TEMPLATES_DIR``), as a message names a template.
+_FOLDER = "site_templates"
+
+
+def shown(name: str) -> str:
+    """A template named as the clerk finds it, ``site_templates/unit.md.j2``: from Jinja's name for it (relative
+    to the folder) or its file's path."""
+    parts = Path(name).parts
+    if _FOLDER in parts:
+        parts = parts[len(parts) - 1 - parts[::-1].index(_FOLDER) + 1 :]
+    elif Path(name).is_absolute():
+        parts = parts[-1:]
+    return "/".join((_FOLDER, *parts))
+
+
 def template_error_words(exc: BaseException) -> str:
     """Where a template failed and why: the template's file and line, from the error or its traceback."""
     if isinstance(exc, jinja2.TemplateSyntaxError):
-        return f"页面模板 {exc.name or exc.filename} 第 {exc.lineno} 行有语法错误：{syntax_words(exc.message or '')}"
+        where = shown(exc.name or exc.filename or "")
+        return f"页面模板 {where} 第 {exc.lineno} 行有语法错误：{syntax_words(exc.message or '')}"
     if isinstance(exc, TemplateNotUtf8):
         return str(exc)
     if isinstance(exc, jinja2.TemplateNotFound):
-        names = "、".join(getattr(exc, "templates", None) or [exc.name])
+        names = "、".join(shown(str(n)) for n in getattr(exc, "templates", None) or [exc.name])
         return (
             f"找不到页面模板 {names}：它被删除、改名或移走了。从项目自带的模板恢复（例如 git checkout -- "
             f"site_templates/），或改正引用它的 include、import、extends 中的名称"
@@ -70,7 +88,7 @@ def template_error_words(exc: BaseException) -> str:
     tb = exc.__traceback__
     while tb is not None:  # Jinja's frames carry the template's file name and line
         if tb.tb_frame.f_code.co_filename.endswith(".j2"):
-            where = f" {Path(tb.tb_frame.f_code.co_filename).name} 第 {tb.tb_lineno} 行"
+            where = f" {shown(tb.tb_frame.f_code.co_filename)} 第 {tb.tb_lineno} 行"
         tb = tb.tb_next
     if not isinstance(exc, jinja2.TemplateError):
         return (
