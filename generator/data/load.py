@@ -152,7 +152,7 @@ def load_results(folder: Path, root: Path, problems: Problems) -> RawResults:
             _folder_among_results(path, file, problems)
             continue
         table = table_for_file(path.name)
-        if table is None and path.suffix.lower() in WORKBOOK_SUFFIXES and table_for_file(path.stem + ".csv"):
+        if table is None and _results_workbook(path.name):
             # Not a warning: the office meant this as results, and skipping it would publish no deductions.
             problems.error(
                 Loc(file),
@@ -198,11 +198,15 @@ def _results_inside(path: Path) -> list[str]:
             seen += 1
             if seen > _FOLDER_LOOK:
                 return found
-            stem, suffix = os.path.splitext(name)
-            workbook = suffix.lower() in WORKBOOK_SUFFIXES and table_for_file(stem + ".csv") is not None
-            if workbook or table_for_file(name) is not None:
+            if _results_workbook(name) or table_for_file(name) is not None:
                 found.append(os.path.relpath(os.path.join(folder, name), path).replace(os.sep, "/"))
     return found
+
+
+def _results_workbook(name: str) -> bool:
+    """A workbook named like a results file (``entries.xlsx``): results saved in the wrong format."""
+    stem, suffix = os.path.splitext(name)
+    return suffix.lower() in WORKBOOK_SUFFIXES and table_for_file(stem + ".csv") is not None
 
 
 def _raise(exc: OSError) -> None:

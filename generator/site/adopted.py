@@ -68,21 +68,11 @@ class Adopted:
             return False
         return True
 
-    def found(self, rel: str, key: str) -> bool:
-        """Whether the staged file at ``rel`` (``docs/…``) is the one the last build wrote from ``key``."""
-        known = self.record.files.get(rel)
-        if known is None or known[0] != key:
-            return False
-        try:
-            st = os.lstat(self.staged + rel[len("docs/") :])
-        except OSError:
-            return False
-        return [st.st_size, st.st_mtime_ns, st.st_ino] == known[1:]
-
     def kept(self, rels: list[str], key: str) -> bool:
-        """Whether the staged files at ``rels`` are all the ones the last build wrote from ``key`` (:meth:`found`):
-        then they stay as they are, and the record keeps their identities (:attr:`Record.same`)."""
-        if not all(self.found(rel, key) for rel in rels):
+        """Whether the staged files at ``rels`` (``docs/…``) are all the ones the last build wrote from ``key``
+        (:meth:`Record.found`, where they are now): then they stay as they are, and the record keeps their
+        identities (:attr:`Record.same`)."""
+        if not all(self.record.found(rel, key, self.staged + rel[len("docs/") :]) for rel in rels):
             return False
         for rel in rels:
             self.record.same[rel] = self.record.files[rel][1:]

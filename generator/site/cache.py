@@ -220,8 +220,9 @@ class Record:
         found = self.found(rel, key)
         return None if found is None else Path(found)
 
-    def found(self, rel: str, key: str) -> str | None:
-        """Where the file :meth:`reusable` finds is, as a string (the loops over units ask thousands)."""
+    def found(self, rel: str, key: str, where: str | None = None) -> str | None:
+        """Where the file :meth:`reusable` finds is, as a string (the loops over units ask thousands); ``where``:
+        the file is there now, moved with its folder (:mod:`generator.site.adopted`), not at ``rel``."""
         known = self.files.get(rel)
         if known is None or known[0] != key:
             return None
@@ -229,7 +230,7 @@ class Record:
             path = self.root / known[2]
             ok = path.is_file() and not path.is_symlink() and file_sha(path) == known[1][len("sha256:") :]
             return str(path) if ok else None
-        where = self.prefix + rel
+        where = where or self.prefix + rel
         return where if _identity(where) == known[1:] else None
 
     def take(self, rel: str, key: str, target: str) -> bool:
