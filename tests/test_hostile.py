@@ -794,7 +794,7 @@ def test_a_results_folder_differing_only_by_case_is_refused(rebuilt: Path, capsy
             f"rubrics/{AID}.yml",
             "year: 2017",
             'year: 2017\nincomplete: "文\\u202d件"',
-            "Rubric.incomplete 的第 2 个字是用转义序列写成的 U+202D（从左至右强制）",
+            "`incomplete` 的第 2 个字是用转义序列写成的 U+202D（从左至右强制）",
         ),
     ],
 )

@@ -11,6 +11,7 @@ from helpers import BRANCH_ONLY, HEAD, errors, parse_rubric, rubric_from_yaml, r
 from generator.data import yamlcompose, yamlread
 from generator.data.check import check_rubric
 from generator.data.problems import Problems
+from generator.engine.results import Notice
 from generator.engine.rules.fixed import FixedRule
 from generator.engine.rules.per_occurrence import PerOccurrenceRule
 from generator.engine.rules.range import RangeRule
@@ -58,16 +59,14 @@ def test_duplicated_key_is_an_error_not_silently_the_last() -> None:
     rubric, problems = parse_rubric(text)
     assert rubric is None
     [message] = errors(problems)
-    assert message.startswith(
-        "rubrics/t.yml:11:5: 错误：Rubric.indicators[1] 中的键 `points` 重复（第一次出现在第 10 行）"
-    )
+    assert message.startswith("rubrics/t.yml:11:5: 错误：`indicators[1]` 中的键 `points` 重复（第一次出现在第 10 行）")
 
 
 def test_duplicated_top_level_key() -> None:
     rubric, problems = parse_rubric(HEAD + "year: 2018\n" + BRANCH_ONLY + ONE_ITEM)
     assert rubric is None
     [message] = errors(problems)
-    assert message.startswith("rubrics/t.yml:5:1: 错误：Rubric 中的键 `year` 重复（第一次出现在第 3 行）")
+    assert message.startswith("rubrics/t.yml:5:1: 错误：细则最上层中的键 `year` 重复（第一次出现在第 3 行）")
 
 
 def test_wrong_type_is_located() -> None:
@@ -75,15 +74,15 @@ def test_wrong_type_is_located() -> None:
     rubric, problems = parse_rubric(text)
     assert rubric is None
     [message] = errors(problems)
-    assert message.startswith("rubrics/t.yml:10:13: 错误：Rubric.indicators[1].points 应为数字：「三分」不是数字")
+    assert message.startswith("rubrics/t.yml:10:13: 错误：`indicators[1].points` 应为数字：「三分」不是数字")
 
 
 @pytest.mark.parametrize(
     ("line", "expected"),
     [
-        ("    points: 1.5分\n", "Rubric.indicators[1].points 写作「1.5分」（已去掉单位「分」）"),
-        ("    points: yes\n", "Rubric.indicators[1].points 应为数字，这里是「yes」"),
-        ("    points: [1, 2]\n", "Rubric.indicators[1].points 应为数字，这里是一个列表"),
+        ("    points: 1.5分\n", "`indicators[1].points` 写作「1.5分」（已去掉单位「分」）"),
+        ("    points: yes\n", "`indicators[1].points` 应为数字，这里是「yes」"),
+        ("    points: [1, 2]\n", "`indicators[1].points` 应为数字，这里是一个列表"),
     ],
 )
 def test_numbers_in_yaml_must_be_plain(line: str, expected: str) -> None:
@@ -98,7 +97,7 @@ def test_numbers_in_yaml_must_be_plain(line: str, expected: str) -> None:
 def test_year_must_be_an_integer() -> None:
     rubric, problems = parse_rubric("id: t\ntitle: 测试\nyear: 二〇一七\nissuer: 机关\n" + BRANCH_ONLY + ONE_ITEM)
     assert rubric is None
-    assert errors(problems)[0].startswith("rubrics/t.yml:3:7: 错误：Rubric.year 应为整数，这里是「二〇一七」")
+    assert errors(problems)[0].startswith("rubrics/t.yml:3:7: 错误：`year` 应为整数，这里是「二〇一七」")
 
 
 def test_unknown_key_with_a_suggestion() -> None:
@@ -110,7 +109,7 @@ def test_unknown_key_with_a_suggestion() -> None:
     rubric, problems = parse_rubric(text)
     assert rubric is None
     assert errors(problems) == [
-        "rubrics/t.yml:10:5: 错误：Rubric.indicators[1] 中没有 `pionts` 这个键\n    处理办法：是不是 `points`？"
+        "rubrics/t.yml:10:5: 错误：`indicators[1]` 中没有 `pionts` 这个键\n    处理办法：是不是 `points`？"
     ]
 
 
@@ -145,7 +144,7 @@ def test_missing_required_field_names_the_field() -> None:
     rubric, problems = parse_rubric(text)
     assert rubric is None
     [message] = errors(problems)
-    assert message.startswith("rubrics/t.yml:8:5: 错误：Rubric.indicators[1] 缺少 `title`（指标名称（项目）。）")
+    assert message.startswith("rubrics/t.yml:8:5: 错误：`indicators[1]` 缺少 `title`（指标名称（项目）。）")
 
 
 def test_every_problem_of_a_file_in_one_read() -> None:
@@ -200,7 +199,7 @@ def test_empty_file(text: str, expected: str) -> None:
 def test_a_list_where_a_mapping_belongs() -> None:
     rubric, problems = parse_rubric("- 1\n- 2\n")
     assert rubric is None
-    assert errors(problems)[0].startswith("rubrics/t.yml:1:1: 错误：Rubric 应为“键: 值”的映射，这里是一个列表")
+    assert errors(problems)[0].startswith("rubrics/t.yml:1:1: 错误：细则最上层应为“键: 值”的映射，这里是一个列表")
 
 
 class Counted:
@@ -321,7 +320,7 @@ def test_literal_choices_are_listed() -> None:
     rubric, problems = parse_rubric(text)
     assert rubric is None
     [message] = errors(problems)
-    assert "Rubric.grading.method 不能是「score」" in message
+    assert "`grading.method` 不能是「score」" in message
     assert "`threshold`、`rank`" in message
 
 
@@ -335,16 +334,16 @@ def test_merge_keys_are_refused() -> None:
 @pytest.mark.parametrize(
     ("body", "message", "hint"),
     [
-        ("indicators: 3\n", "indicators 应为列表", "每项另起一行，以“- ”开头"),
-        ("indicators:\n  - 3\n", "indicators[1] 应为“键: 值”的映射", "每项另起一行，写作“键: 值”"),
-        ("indicators:\n  - {id: c1, title: [甲], points: 1}\n", "indicators[1].title 应为", "在冒号后直接写一个值"),
-        ("rounding: {decimals: 1.5}\nindicators: []\n", "rounding.decimals 应为整数", "写不带小数点的阿拉伯数字"),
+        ("indicators: 3\n", "`indicators` 应为列表", "每项另起一行，以“- ”开头"),
+        ("indicators:\n  - 3\n", "`indicators[1]` 应为“键: 值”的映射", "每项另起一行，写作“键: 值”"),
+        ("indicators:\n  - {id: c1, title: [甲], points: 1}\n", "`indicators[1].title` 应为", "在冒号后直接写一个值"),
+        ("rounding: {decimals: 1.5}\nindicators: []\n", "`rounding.decimals` 应为整数", "写不带小数点的阿拉伯数字"),
         (
             "bonus: {self_declared: 是}\nindicators: []\n",
-            "bonus.self_declared 应为 true 或 false",
+            "`bonus.self_declared` 应为 true 或 false",
             "写 true（是）或 false（否）",
         ),
-        ("indicators:\n  - {id: c1, title: 甲, points: yes}\n", "indicators[1].points 应为数字", "写阿拉伯数字"),
+        ("indicators:\n  - {id: c1, title: 甲, points: yes}\n", "`indicators[1].points` 应为数字", "写阿拉伯数字"),
         ("indicators:\n  - {<<: {id: c1}, title: 甲, points: 1}\n", "的键必须是普通文字", "把要复用的内容照写一遍"),
     ],
 )
@@ -421,3 +420,27 @@ def test_the_bare_tag_and_an_escape_beyond_unicode_read_as_pyyaml_reads_them() -
     problems = Problems()
     assert yamlcompose.compose('a: "\\U00110000"\n', "rubrics/t.yml", problems) is None
     assert "YAML 格式错误" in problems.items[0].message
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "issuer: 甲\ntitle: 乙\nrecipients: 丙\ndate: 2014-01-10\nsigner: 丁\n",
+            "5:1: 错误：通报最上层中没有 `signer` 这个键",
+        ),
+        (
+            "issuer: 甲\ntitle: 乙\nrecipients: 丙\ndate: 2014-01-10\ncopy_to: [一, [二]]\n",
+            "5:14: 错误：`copy_to[2]` 应为文字，这里是一个列表",
+        ),
+        ("issuer: 甲\ntitle: 乙\nrecipients: 丙\n", "1:1: 错误：通报最上层缺少 `date`（成文日期。）"),
+    ],
+)
+def test_a_notice_message_names_the_place_by_the_keys_written(text: str, expected: str) -> None:
+    """A place in the notice is named by the keys its writer wrote, or as the file's top level: not by the
+    program's name for what it reads ("Notice.copy_to[2]")."""
+    problems = Problems()
+    node = yamlcompose.compose(text, "results/t/notice.yml", problems)
+    assert node is not None
+    assert yamlread.Reader("results/t/notice.yml", problems).read(Notice, node) is None
+    assert errors(problems)[0].startswith(f"results/t/notice.yml:{expected}")

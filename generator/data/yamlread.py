@@ -51,6 +51,17 @@ _TYPE_WORDS = {
 }
 
 
+#: What a message calls the top level of each kind of file (the model read from it).
+_TOPS = {"Rubric": "细则最上层", "Notice": "通报最上层"}
+
+
+def named(path: str) -> str:
+    """A place in a YAML file as its writer knows it: the keys she wrote down to it (`indicators[1].points`,
+    counting list items from 1), or the file's top level. ``path`` starts with the model's name."""
+    top, _, keys = path.partition(".")
+    return f"`{keys}`" if keys else _TOPS.get(top, "最上层")
+
+
 class _Invalid(Exception):
     """A value that could not be converted; the problem is already recorded."""
 
@@ -74,6 +85,9 @@ class Reader:
     # -- conversion -----------------------------------------------------------------------
 
     def fail(self, node: yaml.Node, message: str, hint: str) -> _Invalid:
+        for top in _TOPS.values():  # "细则最上层中没有…", not "细则最上层 中没有…"
+            if message.startswith(top + " "):
+                message = top + message[len(top) + 1 :]
         self.problems.error(node_loc(self.file, node), message, hint)
         return _Invalid()
 
@@ -105,7 +119,7 @@ class Reader:
         if not isinstance(node, yaml.ScalarNode):
             raise self.fail(
                 node,
-                f"{path} 应为{_TYPE_WORDS.get(tp, '一个值')}，这里是{_shape(node)}",
+                f"{named(path)} 应为{_TYPE_WORDS.get(tp, '一个值')}，这里是{_shape(node)}",
                 "在冒号后直接写一个值，不要写成列表或映射；文字中含有冒号时加引号。",
             )
         text = node.value
@@ -117,7 +131,7 @@ class Reader:
                 ch = text[offset]
                 raise self.fail(
                     node,
-                    f"{path} 的第 {offset + 1} 个字是用转义序列写成的 {code_point(ch)}：{why(ch)}",
+                    f"{named(path)} 的第 {offset + 1} 个字是用转义序列写成的 {code_point(ch)}：{why(ch)}",
                     "删去这个转义序列。",
                 )
             if node.style == ">":
@@ -126,27 +140,31 @@ class Reader:
             return text.strip() if node.style in ("|", ">") else text
         if tp is bool:
             if node.tag != "tag:yaml.org,2002:bool":
-                raise self.fail(node, f"{path} 应为 true 或 false，这里是「{text}」", "写 true（是）或 false（否）。")
+                raise self.fail(
+                    node, f"{named(path)} 应为 true 或 false，这里是「{text}」", "写 true（是）或 false（否）。"
+                )
             return text.lower() in ("true", "yes", "on")
         if tp is int:
             # Only plain decimal digits: YAML 1.1 also reads 0777 (octal), 0x1F and 1:30 (base 60) as integers.
             digits = text.replace("_", "")
             if node.tag != "tag:yaml.org,2002:int" or not _INTEGER.fullmatch(digits):
-                raise self.fail(node, f"{path} 应为整数，这里是「{text}」", "写不带小数点的阿拉伯数字，例如 2017。")
+                raise self.fail(
+                    node, f"{named(path)} 应为整数，这里是「{text}」", "写不带小数点的阿拉伯数字，例如 2017。"
+                )
             return int(digits)
         if tp is datetime.date:
             return self._date(node, path)
         if tp is Decimal:
             if node.tag == "tag:yaml.org,2002:bool":
-                raise self.fail(node, f"{path} 应为数字，这里是「{text}」", "写阿拉伯数字，例如 3 或 0.5。")
+                raise self.fail(node, f"{named(path)} 应为数字，这里是「{text}」", "写阿拉伯数字，例如 3 或 0.5。")
             field_name = path.rsplit(".", 1)[-1]
             try:
                 parsed = parse_number(text, allow_percent=field_name in _PERCENT_FIELDS)
             except NumberError as exc:
-                raise self.fail(node, f"{path} 应为数字：{exc}", "写阿拉伯数字，例如 3 或 0.5。") from None
+                raise self.fail(node, f"{named(path)} 应为数字：{exc}", "写阿拉伯数字，例如 3 或 0.5。") from None
             if parsed.fixups:
                 raise self.fail(
-                    node, f"{path} 写作「{text}」（{'，'.join(parsed.fixups)}）", f"直接写 {parsed.value}。"
+                    node, f"{named(path)} 写作「{text}」（{'，'.join(parsed.fixups)}）", f"直接写 {parsed.value}。"
                 )
             return parsed.value
         raise TypeError(f"unsupported model type {tp!r}")  # pragma: no cover - a models.py mistake
@@ -158,7 +176,7 @@ class Reader:
                 return datetime.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
             except ValueError:
                 pass
-        raise self.fail(node, f"{path} 应为日期，这里是「{node.value}」", "写作 2014-01-10 或 2014年1月10日。")
+        raise self.fail(node, f"{named(path)} 应为日期，这里是「{node.value}」", "写作 2014-01-10 或 2014年1月10日。")
 
     def _union(self, tp: Any, node: yaml.Node, path: str) -> Any:
         options = [a for a in get_args(tp) if a is not type(None)]
@@ -177,7 +195,9 @@ class Reader:
         choices = get_args(tp)
         if not isinstance(node, yaml.ScalarNode) or node.value not in choices:
             shown = node.value if isinstance(node, yaml.ScalarNode) else _shape(node)
-            raise self.fail(node, f"{path} 不能是「{shown}」", "可选值：" + "、".join(f"`{c}`" for c in choices) + "。")
+            raise self.fail(
+                node, f"{named(path)} 不能是「{shown}」", "可选值：" + "、".join(f"`{c}`" for c in choices) + "。"
+            )
         return node.value
 
     def _sequence(self, item: Any, node: yaml.Node, path: str) -> tuple[Any, ...]:
@@ -186,7 +206,7 @@ class Reader:
         if not isinstance(node, yaml.SequenceNode):
             raise self.fail(
                 node,
-                f"{path} 应为列表（每项以 - 开头），这里是{_shape(node)}",
+                f"{named(path)} 应为列表（每项以 - 开头），这里是{_shape(node)}",
                 "每项另起一行，以“- ”开头；或写在方括号里，例如 [党旗, 党徽]。",
             )
         out: list[Any] = []
@@ -204,7 +224,7 @@ class Reader:
         if not isinstance(node, yaml.MappingNode):
             raise self.fail(
                 node,
-                f"{path} 应为“键: 值”的映射，这里是{_shape(node)}",
+                f"{named(path)} 应为“键: 值”的映射，这里是{_shape(node)}",
                 "每项另起一行，写作“键: 值”，并比上一级多缩进两个空格。",
             )
         seen: dict[str, yaml.Node] = {}
@@ -213,7 +233,7 @@ class Reader:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
                 raise self.fail(
                     key_node,
-                    f"{path} 的键必须是普通文字（不支持合并键 << 和复合键）",
+                    f"{named(path)} 的键必须是普通文字（不支持合并键 << 和复合键）",
                     "把要复用的内容照写一遍，键只写普通文字。",
                 )
             key = key_node.value
@@ -221,7 +241,7 @@ class Reader:
                 first = node_loc(self.file, seen[key])
                 raise self.fail(
                     key_node,
-                    f"{path} 中的键 `{key}` 重复（第一次出现在第 {first.line} 行）；YAML 会悄悄只保留后一个",
+                    f"{named(path)} 中的键 `{key}` 重复（第一次出现在第 {first.line} 行）；YAML 会悄悄只保留后一个",
                     "删除或合并重复的键。",
                 )
             seen[key] = key_node
@@ -247,13 +267,13 @@ class Reader:
         kind = next((v for k, _, v in pairs if k == "kind"), None)
         if kind is None:
             raise self.fail(
-                node, f"{path} 缺少 kind（规则种类）", "可选种类：" + "、".join(f"`{k}`" for k in KINDS) + "。"
+                node, f"{named(path)} 缺少 kind（规则种类）", "可选种类：" + "、".join(f"`{k}`" for k in KINDS) + "。"
             )
         if not isinstance(kind, yaml.ScalarNode) or kind.value not in KINDS:
             shown = kind.value if isinstance(kind, yaml.ScalarNode) else _shape(kind)
             raise self.fail(
                 kind,
-                f"{path} 的规则种类「{shown}」不存在",
+                f"{named(path)} 的规则种类「{shown}」不存在",
                 "可选种类：" + "、".join(f"`{k}`" for k in KINDS) + "。",
             )
         result: Rule = self._dataclass(KINDS[kind.value], node, path)
@@ -268,7 +288,7 @@ class Reader:
             if key not in fields:
                 close = difflib.get_close_matches(key, list(fields), n=1)
                 hint = f"是不是 `{close[0]}`？" if close else "可用的键：" + "、".join(f"`{f}`" for f in fields) + "。"
-                self.fail(key_node, f"{path} 中没有 `{key}` 这个键", hint)
+                self.fail(key_node, f"{named(path)} 中没有 `{key}` 这个键", hint)
                 bad = True
                 continue
             try:
@@ -278,7 +298,9 @@ class Reader:
         for name, f in fields.items():
             required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
             if required and name not in kwargs and not any(k == name for k, _, _ in pairs):
-                self.fail(node, f"{path} 缺少 `{name}`（{f.metadata.get('doc', '')}）", f"在此处加上 `{name}: …`。")
+                self.fail(
+                    node, f"{named(path)} 缺少 `{name}`（{f.metadata.get('doc', '')}）", f"在此处加上 `{name}: …`。"
+                )
                 bad = True
         if bad:
             raise _Invalid()
