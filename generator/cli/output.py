@@ -2,7 +2,8 @@
 and the build's progress lines.
 
 Colour marks 错误 and 警告 only when the stream is a terminal, and never when ``NO_COLOR`` is set
-(https://no-color.org): a log file or a pipe gets plain text.
+(https://no-color.org): a log file or a pipe gets plain text. What a terminal would act on (an escape
+sequence in a file name) is shown as an escape, ``\\x1b`` (:func:`generator.data.characters.terminal_text`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TextIO
 
+from generator.data.characters import terminal_text
 from generator.data.problems import Problem, Problems, Severity
 from generator.office.report import Report, Stream
 from generator.site.progress import Progress
@@ -39,9 +41,10 @@ def paint(word: str, stream: TextIO) -> str:
 
 def problem_text(problem: Problem, stream: TextIO) -> str:
     """A problem as :class:`Problem` words it, its severity in colour on a terminal."""
-    text = f"{problem.loc}: {paint(problem.severity.value, stream)}：{problem.message}"
+    said = terminal_text(f"{problem.loc}: "), terminal_text(problem.message)
+    text = f"{said[0]}{paint(problem.severity.value, stream)}：{said[1]}"
     if problem.hint:
-        text += f"\n    处理办法：{problem.hint}"
+        text += f"\n    处理办法：{terminal_text(problem.hint)}"
     return text
 
 
@@ -64,12 +67,12 @@ def say(done: Report) -> None:
         if isinstance(item, Problems):
             report(item, stream=stream)
         else:
-            print(item, file=stream)
+            print(terminal_text(str(item)), file=stream)
 
 
 def fail(text: str) -> None:
     """Why a command stopped (standard error)."""
-    print(text, file=sys.stderr)
+    print(terminal_text(text), file=sys.stderr)
 
 
 @dataclass
@@ -92,7 +95,7 @@ class ProgressPrinter(Progress):
         if self.live and self._last:
             self.stream.write("\n")
         self._last = ""
-        self.stream.write(f"[{time.monotonic() - self.started:5.1f}s] {text}\n")
+        self.stream.write(f"[{time.monotonic() - self.started:5.1f}s] {terminal_text(text)}\n")
         self.stream.flush()
 
     def count(self, text: str, done: int, total: int) -> None:

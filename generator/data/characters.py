@@ -54,6 +54,21 @@ _BIDI = frozenset({0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066
 _ZERO_WIDTH = frozenset({0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD})
 
 
+#: What a terminal acts on or shows out of order in a line it prints: control characters (but the tab and the
+#: line break) and the bidirectional marks. A file name may hold them: ``entries\x1b[2J.csv`` would clear the
+#: screen, an U+202E reverse what follows it.
+_TERMINAL = {
+    c: f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
+    for c in (*range(0x20), *range(0x7F, 0xA0), *_BIDI, 0x2028, 0x2029)
+    if c not in (0x09, 0x0A)
+}
+
+
+def terminal_text(text: str) -> str:
+    """``text`` safe to print on a terminal: what :data:`_TERMINAL` names shown as an escape (``\\x1b``)."""
+    return text if text.isprintable() else text.translate(_TERMINAL)
+
+
 def refused(ch: str) -> bool:
     """Whether ``ch`` may not stand in data text (see the module's documentation)."""
     if ch in _ALLOWED_CONTROLS:

@@ -16,6 +16,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
+from generator.data.characters import terminal_text
 from generator.site.cache import CONFIG_FILE
 
 #: At most this many of MkDocs' messages in one failure (the rest are counted).
@@ -139,13 +140,9 @@ _SAID: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
 ]
 
 
-#: What a terminal would act on in a message (a file name can hold an escape sequence): shown as \x1b.
-_CONTROLS = {c: f"\\x{c:02x}" for c in (*range(0x20), *range(0x7F, 0xA0)) if c != 0x0A}
-
-
 def words(text: str) -> str:
     """One of MkDocs' messages in kaoping's words (as MkDocs wrote it, said to be MkDocs', when not known)."""
-    text = text.strip().translate(_CONTROLS)
+    text = terminal_text(text.strip())
     for pattern, say in _SAID:
         m = pattern.match(text)
         if m is not None:
