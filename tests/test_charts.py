@@ -40,6 +40,18 @@ def test_a_pools_histogram_counts_every_unit_once_and_marks_the_units_own_bar() 
         assert TOP <= b.y <= b.y + b.height <= BOTTOM + 1e-9
 
 
+def test_full_marks_close_the_last_bar_and_the_axis_ends_there() -> None:
+    """A top total on a bar's edge (100 of 100, bars of 5) is counted in the last bar, 95–100: no bar of one
+    unit from 100 to 105, and no axis running past the full marks."""
+    chart = PoolHistogram("一组", [D("72"), D("81.5"), D("90"), D("95"), D("100")])
+    assert [(b.low, b.high) for b in chart.chart.bars][-1] == ("95", "100")
+    assert chart.chart.bars[-1].count == 2
+    assert chart.chart.ticks[-1][1] == "100"
+    assert [b.own for b in chart.for_unit(D("100")).bars][-1]
+    # Not on an edge, the highest total's bar is still the one it falls in.
+    assert [(b.low, b.high) for b in PoolHistogram("一组", [D("72"), D("99.5")]).chart.bars][-1] == ("95", "100")
+
+
 def test_a_pool_of_one_or_of_equal_totals() -> None:
     one = PoolHistogram("一组", [D("90")]).for_unit(D("90"))
     assert [b.count for b in one.bars] == [1] and "本组只有这一个单位" in one.summary

@@ -81,7 +81,9 @@ class PoolHistogram:
         low, high = self.totals[0], self.totals[-1]
         self.step = _nice_step(high - low, bins)
         self.low = (low / self.step).to_integral_value(rounding="ROUND_FLOOR") * self.step
-        count = int(((high - self.low) / self.step).to_integral_value(rounding="ROUND_FLOOR")) + 1
+        # A highest total on a bin's edge (100 of 100) closes the last bin instead of opening one beyond it,
+        # whose axis would run past the full marks (to 105).
+        count = max(1, int(((high - self.low) / self.step).to_integral_value(rounding="ROUND_CEILING")))
         self.edges = [self.low + i * self.step for i in range(count + 1)]
         counts = [0] * count
         for t in self.totals:
