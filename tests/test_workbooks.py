@@ -11,6 +11,7 @@ import io
 import shutil
 import subprocess
 import zipfile
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -23,7 +24,8 @@ from generator.engine.outcome import AssessmentOutcome
 from generator.site.resultbook import results_workbook
 from generator.site.views.office import office_context
 from generator.site.workbooks import sheet_name
-from generator.site.yeardownloads import unit_workbook, year_frames
+from generator.site.yeardownloads import unit_workbook, write_year_downloads, year_frames
+from generator.site.yearpaths import year_downloads
 
 RUBRIC = rubric_text(
     """
@@ -234,3 +236,82 @@ def test_a_units_workbook_marks_what_its_page_marks(tmp_path: Path) -> None:
             assert all(c.node.title in str(summary[-1][2]) for c in others), summary[-1]
             checked["others"] = checked.get("others", 0) + 1
     assert all(checked.values()), checked
+
+
+YEAR_RUBRIC = rubric_text(
+    """
+    indicators:
+      - {id: c1, title: 组织生活, points: 100, rules: [{kind: range}]}
+    """
+)
+YEAR_UNITS = csv_text("id,name,type,status", "u1,一支部,branch,已考核", "u2,二支部,branch,已考核")
+TASKS = csv_text(
+    "unit,year,item,problem,lost,target,measures,progress,person,due,status,done",
+    "u1,2016,c1,三会一课记录不全,2,记录完整,补记录,已完成,张某,2017-10-8,已完成,2017-09-30",
+    "u1,2016,c1,党费收缴不及时,1,按月收缴,建台账,推进中,张某,2017-06-30,整改中,",
+    "u2,2016,c1,制度不健全,1,建立制度,制定,,李某,,,",
+)
+LETTERS = csv_text(
+    "id,kind,number,unit,issuer,date,item,finding,requirement,due,answer_date,answer,status",
+    "2017-01,意见书,工委意〔2017〕1号,u1,,2017-05-02,c1,三会一课记录不全,请书面说明,2017-05-20,2017-05-25,已补齐,已办结",
+)
+
+
+def _plain(book: openpyxl.Workbook, name: str) -> tuple[tuple[object, ...], list[tuple[object, ...]]]:
+    """A sheet of data that is not a sample: its header, then its rows."""
+    header, *rows = book[name].values
+    return header, rows
+
+
+def test_dates_in_the_workbooks_are_dates_a_clerk_sorts_by(tmp_path: Path) -> None:
+    """Due dates, done dates and a letter's dates are spreadsheet dates shown as the page writes them
+    (2017年10月8日): sorted as dates, 2017年10月8日 comes after 2017年6月30日, which as text it would not."""
+    outcome = score(
+        tmp_path, YEAR_RUBRIC, {"units.csv": YEAR_UNITS, "rectification.csv": TASKS, "letters.csv": LETTERS}
+    )
+    book = openpyxl.load_workbook(io.BytesIO(unit_workbook(outcome, outcome.by_unit()["u1"])))
+    header, rows = _plain(book, "整改任务")
+    due, done = header.index("完成时限"), header.index("完成日期")
+    assert [r[due] for r in rows] == [datetime(2017, 10, 8), datetime(2017, 6, 30)]
+    assert [r[done] for r in rows] == [datetime(2017, 9, 30), None]
+    assert book["整改任务"].cell(row=2, column=due + 1).number_format == 'yyyy"年"m"月"d"日"'
+    header, rows = _plain(book, "意见书和督办单")
+    assert [rows[0][header.index(c)] for c in ("发出日期", "答复期限", "答复日期")] == [
+        datetime(2017, 5, 2),
+        datetime(2017, 5, 20),
+        datetime(2017, 5, 25),
+    ]
+    # The office's year workbook: the same columns the same way; text in other columns stays text.
+    write_year_downloads(outcome, tmp_path / "docs")
+    source = tmp_path / "year.xlsx"
+    source.write_bytes((tmp_path / "docs" / year_downloads(outcome.rubric.id)[0]).read_bytes())
+    header, rows = _plain(openpyxl.load_workbook(source), "整改任务")
+    assert sorted(r[header.index("完成时限")] for r in rows if r[header.index("完成时限")]) == [
+        datetime(2017, 6, 30),
+        datetime(2017, 10, 8),
+    ]
+    assert all(isinstance(r[header.index("问题")], str) for r in rows)
+    # LibreOffice, as a clerk's spreadsheet, shows them as the page does.
+    assert SOFFICE is not None, "LibreOffice 不在（Debian 的 libreoffice-calc-nogui；make test 会安装它）"
+    book = openpyxl.load_workbook(source)
+    for name in book.sheetnames:
+        if name != "整改任务":
+            del book[name]
+    book.save(source)
+    done_run = subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation=file://{tmp_path / 'lo'}",
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        capture_output=True,
+        timeout=180,
+    )
+    assert done_run.returncode == 0, done_run.stderr.decode("utf-8", "replace")
+    shown = (tmp_path / "year.csv").read_text(encoding="utf-8", errors="replace")
+    assert "2017年10月8日" in shown and "2017年6月30日" in shown and "2017年9月30日" in shown

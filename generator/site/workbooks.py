@@ -18,7 +18,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -98,7 +98,11 @@ def _is_number(value: Any) -> bool:
 
 
 def workbook_bytes(
-    sheets: Sequence[tuple[str, pd.DataFrame]], note: str = "", wrap: Sequence[str] = (), spill: Path | None = None
+    sheets: Sequence[tuple[str, pd.DataFrame]],
+    note: str = "",
+    wrap: Sequence[str] = (),
+    spill: Path | None = None,
+    dates: Sequence[str] = (),
 ) -> bytes:
     """A workbook of ``(name, frame)`` sheets; ``note`` (sample data) fills each sheet's first row."""
     return sheets_bytes(
@@ -110,6 +114,7 @@ def workbook_bytes(
         note,
         wrap,
         spill,
+        dates,
     )
 
 
@@ -125,9 +130,12 @@ def sheets_bytes(
     note: str = "",
     wrap: Sequence[str] = (),
     spill: Path | None = None,
+    dates: Sequence[str] = (),
 ) -> bytes:
     """A workbook of ``(name, header, rows)`` sheets, written row by row with XlsxWriter. With ``spill``, a
-    folder, its rows go to temporary files there as it is made (for many rows: memory stays flat).
+    folder, its rows go to temporary files there as it is made (for many rows: memory stays flat). In the
+    columns named in ``dates``, a date as the pages write it (2021年2月5日) is a date a spreadsheet sorts and
+    filters by, shown the same way.
 
     Byte-identical from one build to the next: XlsxWriter dates the zip's entries in 1980 (the 1st of January
     in memory, the 31st with ``spill``), and the document's dates are FIXED_TIME."""
@@ -144,7 +152,7 @@ def sheets_bytes(
         ws.write_row(top, 0, [neutralise(h) for h in header], styles.bold)
         columns = [[row[c] if c < len(row) else None for row in rows] for c in range(len(header))]
         count, rows = len(rows), ()  # the columns hold the cells now
-        kinds = [_column(ws, styles, c, name, columns[c], name in wrap) for c, name in enumerate(header)]
+        kinds = [_column(ws, styles, c, name, columns[c], name in wrap, name in dates) for c, name in enumerate(header)]
         _write_rows(ws, columns, kinds, top + 1)
         ws.freeze_panes(top + 1, 2 if len(header) > 2 else 0)
         ws.autofilter(top, 0, top + max(count, 1), max(len(header), 1) - 1)
@@ -158,6 +166,7 @@ class _Styles:
         self.bold = book.add_format({"bold": True})
         self.wrapped = book.add_format({"text_wrap": True, "valign": "top"})
         self.note = book.add_format({"bold": True, "font_color": "#BF360C"})
+        self.date = book.add_format({"num_format": DATE_FORMAT})
         self.numbers: dict[int, Any] = {}
 
     def number(self, places: int) -> Any:
@@ -166,11 +175,34 @@ class _Styles:
         return self.numbers[places]
 
 
-def _column(ws: Any, styles: _Styles, c: int, name: str, column: Sequence[Cell], wrap: bool) -> tuple[list[bool], Any]:
+#: How a date cell shows: as the pages write dates (2021年2月5日), in Excel, WPS and LibreOffice alike.
+DATE_FORMAT = 'yyyy"年"m"月"d"日"'
+#: A date as :func:`generator.data.cells.date_text` writes it.
+_DATE_TEXT = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+
+
+def _date_of(value: Cell) -> date | None:
+    """The date a cell's text writes the pages' way, else None (any other text stays text)."""
+    m = _DATE_TEXT.fullmatch(value) if type(value) is str else None
+    if m is None:
+        return None
+    try:
+        return date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return None
+
+
+def _column(
+    ws: Any, styles: _Styles, c: int, name: str, column: Sequence[Cell], wrap: bool, dates: bool = False
+) -> tuple[list[bool | date], Any]:
     """One column's layout: a width that fits (or wrapped text), and which cells are numbers, in the format the
-    column needs."""
-    numbers = [_is_number(v) for v in column]
+    column needs, or dates (in a column of ``dates``)."""
+    numbers: list[bool | date] = [_is_number(v) for v in column]
     number = styles.number(decimals_of(v for v, n in zip(column, numbers, strict=True) if n))
+    if dates:
+        numbers = [_date_of(v) or n for v, n in zip(column, numbers, strict=True)]
+        if any(type(n) is date for n in numbers):
+            number = styles.date
     if wrap:
         ws.set_column(c, c, 50, styles.wrapped)
     else:
@@ -180,17 +212,21 @@ def _column(ws: Any, styles: _Styles, c: int, name: str, column: Sequence[Cell],
 
 
 def _write_rows(
-    ws: Any, columns: Sequence[Sequence[Cell]], kinds: Sequence[tuple[list[bool], Any]], first: int
+    ws: Any, columns: Sequence[Sequence[Cell]], kinds: Sequence[tuple[list[bool | date], Any]], first: int
 ) -> None:
-    """The cells, row after row: numbers as numbers, text neutralised, nothing for an empty cell."""
+    """The cells, row after row: numbers as numbers, dates as dates, text neutralised, nothing for an empty
+    cell."""
     write_number, write_string = ws.write_number, ws.write_string
     for i in range(len(columns[0]) if columns else 0):
         r = first + i
         for c, column in enumerate(columns):
             value = column[i]
             numbers, number = kinds[c]
-            if numbers[i]:
+            kind = numbers[i]
+            if kind is True:
                 write_number(r, c, float(value), number)
+            elif kind:
+                ws.write_datetime(r, c, datetime.combine(kind, datetime.min.time()), number)
             elif value is not None and value != "" and value == value:
                 write_string(r, c, _text(value if type(value) is str else str(value)))
 

@@ -55,6 +55,8 @@ _TASK_COLUMNS = (
     "完成日期",
 )
 _LETTER_COLUMNS = ("文书", "文号", "发出日期", "发现的问题", "答复期限", "办理状态", "答复日期", "答复内容")
+#: The workbooks' columns of dates: dates in the spreadsheet (sorted and filtered as dates), not text.
+_DATE_COLUMNS = ("完成时限", "完成日期", "发出日期", "答复期限", "答复日期", "收到日期", "决定日期")
 #: The office's list of every unit's tasks: the unit's columns, with the unit, the points and what came of it.
 _YEAR_TASK_COLUMNS = ("单位", *_TASK_COLUMNS[:3], "扣分", *_TASK_COLUMNS[3:], "未按期完成", "已扣分")
 
@@ -214,7 +216,7 @@ def _signed(text: str) -> Decimal | None:
 
 def unit_workbook(outcome: AssessmentOutcome, u: UnitOutcome) -> bytes:
     wrap = ("计算", "扣分原因", "问题", "整改措施", _MARKS_COLUMN)
-    return sheets_bytes(unit_sheets(outcome, u), _note(outcome), wrap=wrap)
+    return sheets_bytes(unit_sheets(outcome, u), _note(outcome), wrap=wrap, dates=_DATE_COLUMNS)
 
 
 # --------------------------------------------------------------------------------------------
@@ -314,7 +316,8 @@ def write_year_downloads(outcome: AssessmentOutcome, docs: Path, ctx: OfficeYear
     target.parent.mkdir(parents=True, exist_ok=True)
     ctx = ctx or office_context(outcome)
     sheets = year_frames(outcome, ctx)
-    target.write_bytes(workbook_bytes(sheets, _note(outcome), wrap=("问题", "发现的问题", "异议内容")))
+    wrap = ("问题", "发现的问题", "异议内容")
+    target.write_bytes(workbook_bytes(sheets, _note(outcome), wrap=wrap, dates=_DATE_COLUMNS))
     frame = dict(sheets)["结果运用"].map(
         lambda v: fmt(v) if isinstance(v, Decimal) else ("" if v is None else neutralise(v))
     )
