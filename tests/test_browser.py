@@ -25,12 +25,13 @@ from typing import Any
 
 import pytest
 from conftest_site import ROOT, BuiltSite, built_site
-from playwright.sync_api import Browser, ConsoleMessage, Error, Page, Request, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Error, Page, Request, expect, sync_playwright
 
 from generator.engine.exact import fmt
 from generator.engine.outcome import AssessmentOutcome, UnitOutcome
 from generator.site import views
 from generator.site.paths import assessment_index, download, html_path, page, unit_page
+from generator.site.views.common import grade_counts
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -268,8 +269,9 @@ def test_filtering_the_ranking_by_name(tab: Page, base_url: str, built: BuiltSit
     visible = tab.locator("table.kp-ranking tbody tr:visible")
     names = sorted(visible.nth(i).get_attribute("data-name") or "" for i in range(visible.count()))
     assert names == expected
+    found = [x for x in outcome.units if x.unit.name in expected]
     counter = tab.locator(".kp-filter-count").inner_text()
-    assert counter == f"显示 {len(expected)} / {len(outcome.units)} 个单位"
+    assert counter == counted(sum(x.score.assessed for x in found), sum(not x.score.assessed for x in found), outcome)
     tab.locator("input.kp-filter").fill(u.unit.name)
     assert tab.locator("table.kp-ranking tbody tr:visible").count() == 1
     # a unit's code, as a secretary types it (in capitals, say), and its 简称 find it too
@@ -283,6 +285,115 @@ def test_filtering_the_ranking_by_name(tab: Page, base_url: str, built: BuiltSit
     assert abbreviated.unit.name in [visible.nth(i).get_attribute("data-name") for i in range(visible.count())]
     tab.locator("input.kp-filter").fill("")
     assert tab.locator("table.kp-ranking tbody tr:visible").count() == len(outcome.units)
+
+
+def counted(found: int, others: int, outcome: AssessmentOutcome) -> str:
+    """What the ranking's filter says it found: units counted as the page counts them (参加考核的单位),
+    those listed but not assessed apart."""
+    assessed = sum(x.score.assessed for x in outcome.units)
+    if not found and not others:
+        return "没有找到符合条件的单位"
+    if not found:
+        return f"只找到 {others} 个不参加考核的单位（参加考核的 {assessed} 个单位中没有）"
+    words = f"参加考核的 {assessed} 个单位中找到 {found} 个"
+    return words + f"，另有 {others} 个不参加考核的单位" if others else words
+
+
+def visible_names(tab: Page) -> list[str]:
+    rows = tab.locator("table.kp-ranking tbody tr:visible")
+    return sorted(rows.nth(i).get_attribute("data-name") or "" for i in range(rows.count()))
+
+
+def test_a_ranking_group_the_filter_finds_nobody_in_says_so(tab: Page, base_url: str, built: BuiltSite) -> None:
+    outcome, u = a_unit(built)
+    tab.goto(url(base_url, page(outcome.rubric.id, "results")))
+    pools = tab.locator(".kp-pool")
+    before = pools.evaluate_all("pools => pools.map(p => p.outerHTML)")
+    names = [pools.nth(i).locator("h2").inner_text().strip() for i in range(pools.count())]
+    assert len(names) >= 2 and u.standing.pool_name in names, names
+    nobody = "本组没有符合条件的单位"
+
+    def folded(pool: Any) -> None:
+        """The group is its heading and one line: no counts, table, scroll hint, extras or chart."""
+        expect(pool.locator("h2")).to_be_visible()
+        expect(pool.locator(".kp-pool-none")).to_have_text(nobody)
+        expect(pool.locator(".kp-pool-none")).to_be_visible()
+        for part in (".kp-pool-head .kp-muted", ".kp-hint", ".kp-table-wrap", ".kp-adjusted", "figure"):
+            for i in range(pool.locator(part).count()):
+                expect(pool.locator(part).nth(i)).to_be_hidden()
+
+    def whole(pool: Any) -> None:
+        expect(pool.locator(".kp-pool-none")).to_have_count(0)
+        for part in (".kp-pool-head .kp-muted", ".kp-hint", ".kp-table-wrap", "figure"):
+            for i in range(pool.locator(part).count()):
+                expect(pool.locator(part).nth(i)).to_be_visible()
+
+    # her unit's name: its group shows its row, every other group says in one line that it has none
+    tab.locator("input.kp-filter").fill(u.unit.name)
+    expect(tab.locator(".kp-filter-count")).to_have_text(counted(1, 0, outcome))
+    assert visible_names(tab) == [u.unit.name]
+    for i, name in enumerate(names):
+        if name == u.standing.pool_name:
+            whole(pools.nth(i))
+        else:
+            folded(pools.nth(i))
+    # the counter alone is said to screen readers, not a line per group
+    expect(tab.locator(".kp-pool [role=status], .kp-pool [aria-live], .kp-pool [role=alert]")).to_have_count(0)
+    assert tab.locator(".kp-filter-count").get_attribute("role") == "status"
+
+    # a name no unit has: the counter says so, and every group
+    missing = "查无此单位"
+    assert not any(missing in x.unit.name or missing in x.unit.abbr for x in outcome.units)
+    tab.locator("input.kp-filter").fill(missing)
+    expect(tab.locator(".kp-filter-count")).to_have_text("没有找到符合条件的单位")
+    expect(tab.locator("table.kp-ranking tbody tr:visible")).to_have_count(0)
+    for i in range(len(names)):
+        folded(pools.nth(i))
+
+    # cleared: the page as it was, nothing hidden and no line left
+    tab.locator("input.kp-filter").fill("")
+    expect(tab.locator(".kp-filter-count")).to_have_text("")
+    expect(tab.locator(".kp-pool-none")).to_have_count(0)
+    expect(tab.locator("table.kp-ranking tbody tr:visible")).to_have_count(len(outcome.units))
+    for i in range(len(names)):
+        whole(pools.nth(i))
+    assert pools.evaluate_all("pools => pools.map(p => p.outerHTML)") == before
+
+
+def test_the_ranking_filter_counts_units_as_the_page_does(tab: Page, base_url: str, built: BuiltSite) -> None:
+    outcome, _ = a_unit(built)
+    tab.goto(url(base_url, page(outcome.rubric.id, "results")))
+    # a grade: as many as its count below the tables says, out of the units assessed
+    grade = next(g for g in grade_counts(outcome) if g.count)
+    tab.select_option("select.kp-grade-filter", grade.key)
+    expect(tab.locator(".kp-filter-count")).to_have_text(counted(grade.count, 0, outcome))
+    tile = tab.locator(f".kp-grades__item--{grade.key} .kp-grades__count")
+    assert tile.inner_text().strip() == str(grade.count)
+    assert len(visible_names(tab)) == grade.count
+    tab.select_option("select.kp-grade-filter", "")
+    expect(tab.locator(".kp-filter-count")).to_have_text("")
+    # a unit listed but not assessed is found, and named apart from the units assessed
+    out = [x for x in outcome.units if not x.score.assessed]
+    assert out, f"{outcome.rubric.id} 没有不参加考核的单位"
+    alone = next(x for x in out if sum(x.unit.name in y.unit.name for y in outcome.units) == 1)
+    tab.locator("input.kp-filter").fill(alone.unit.name)
+    expect(tab.locator(".kp-filter-count")).to_have_text(counted(0, 1, outcome))
+    assert visible_names(tab) == [alone.unit.name]
+    # with units assessed: their part of the name finds them too
+    word = next(
+        (
+            alone.unit.name[i : i + 2]
+            for i in range(len(alone.unit.name) - 1)
+            if sum(alone.unit.name[i : i + 2] in y.unit.name for y in outcome.units) >= 2
+        ),
+        None,
+    )
+    assert word is not None, alone.unit.name
+    found = [y for y in outcome.units if word in y.unit.name or word in y.unit.abbr]
+    tab.locator("input.kp-filter").fill(word)
+    assessed = sum(y.score.assessed for y in found)
+    expect(tab.locator(".kp-filter-count")).to_have_text(counted(assessed, len(found) - assessed, outcome))
+    assert visible_names(tab) == sorted(y.unit.name for y in found)
 
 
 def pdf_text(pdf: bytes, tmp_path: Path) -> str:

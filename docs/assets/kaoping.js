@@ -59,26 +59,71 @@
     });
   }
 
+  // ---- the ranking's filter: by name, 简称 or code and by grade, each group saying when it has none ----
+
+  /* What the counter says. Units are counted as the page counts them, those that take part in the
+     assessment (参加考核, as the grade counts add up); one listed but not assessed is named apart. */
+  function foundWords(found, others, assessed) {
+    if (!found && !others) return "没有找到符合条件的单位";
+    if (!found) return "只找到 " + others + " 个不参加考核的单位（参加考核的 " + assessed + " 个单位中没有）";
+    var words = "参加考核的 " + assessed + " 个单位中找到 " + found + " 个";
+    return others ? words + "，另有 " + others + " 个不参加考核的单位" : words;
+  }
+
+  function poolOf(node) {
+    for (; node && node.classList; node = node.parentNode) {
+      if (node.classList.contains("kp-pool")) return node;
+    }
+    return null;
+  }
+
+  /* A group the filter finds no unit in folds to its heading and one line, in place of its counts, its
+     empty table and its chart (CSS): on a phone the units found are not screens of empty tables apart.
+     The line is no live region: the counter alone is said, once for the page. */
+  function foldPool(pool, empty) {
+    var head = pool.querySelector(".kp-pool-head");
+    var line = head ? head.querySelector(".kp-pool-none") : null;
+    if (empty) pool.classList.add("kp-pool--none"); else pool.classList.remove("kp-pool--none");
+    if (empty && head && !line) {
+      line = document.createElement("p");
+      line.className = "kp-pool-none";
+      line.textContent = "本组没有符合条件的单位";
+      head.appendChild(line);
+    } else if (!empty && line) {
+      head.removeChild(line);
+    }
+  }
+
   function setUpFilter() {
     var input = document.querySelector(".kp-filter");
     var select = document.querySelector(".kp-grade-filter");
     var counter = document.querySelector(".kp-filter-count");
     if (!input && !select) return;
+    var tables = document.querySelectorAll("table.kp-ranking");
     function apply() {
       var text = input ? input.value.trim() : "";
       var code = text.toLowerCase();
       var grade = select ? select.value : "";
-      var shown = 0, total = 0;
-      each(document.querySelectorAll("table.kp-ranking tbody tr"), function (row) {
-        total += 1;
-        var names = (row.getAttribute("data-name") || "") + "\n" + (row.getAttribute("data-abbr") || "");
-        var found = !text || names.indexOf(text) !== -1 ||
-          (row.getAttribute("data-code") || "").toLowerCase().indexOf(code) !== -1;
-        var ok = found && (!grade || row.getAttribute("data-grade") === grade);
-        row.hidden = !ok;
-        if (ok) shown += 1;
+      var active = text !== "" || grade !== "";
+      var found = 0, others = 0, assessed = 0;
+      each(tables, function (table) {
+        var shown = 0;
+        each(table.querySelectorAll("tbody tr"), function (row) {
+          var counted = !row.hasAttribute("data-not-assessed");
+          if (counted) assessed += 1;
+          var names = (row.getAttribute("data-name") || "") + "\n" + (row.getAttribute("data-abbr") || "");
+          var match = !text || names.indexOf(text) !== -1 ||
+            (row.getAttribute("data-code") || "").toLowerCase().indexOf(code) !== -1;
+          var ok = match && (!grade || row.getAttribute("data-grade") === grade);
+          row.hidden = !ok;
+          if (!ok) return;
+          shown += 1;
+          if (counted) found += 1; else others += 1;
+        });
+        var pool = poolOf(table);
+        if (pool) foldPool(pool, active && shown === 0);
       });
-      if (counter) counter.textContent = (text || grade) ? "显示 " + shown + " / " + total + " 个单位" : "";
+      if (counter) counter.textContent = active ? foundWords(found, others, assessed) : "";
     }
     if (input) input.addEventListener("input", apply);
     if (select) select.addEventListener("change", apply);

@@ -38,6 +38,9 @@ class ResultRow:
     label: str
     vetoed: bool
     change_total: str
+    #: The unit takes part in this year's assessment: the ranking's filter counts these as the page does
+    #: (参加考核的单位), and names the others it finds apart.
+    assessed: bool
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,7 @@ def results_context(outcome: AssessmentOutcome, history: History, notice: Notice
                     label=st.label,
                     vetoed=bool(s.vetoes),
                     change_total=change.total_text if change else "",
+                    assessed=s.assessed,
                 )
             )
         counts = grade_tally(members)
