@@ -179,6 +179,12 @@ def undecodable(data: bytes, offset: int, encoding: str) -> Undecodable:
     )
 
 
+def looks_utf16(data: bytes) -> bool:
+    """Whether ``data`` looks like UTF-16 without a BOM: NUL bytes, which no text file holds, make up more than
+    an eighth of it (ASCII in UTF-16 is every other byte zero)."""
+    return data.count(b"\x00") * 8 > len(data)
+
+
 def text_before_line(data: bytes, offset: int) -> bool:
     """Whether a line before the one holding ``offset`` has non-ASCII text: the file's encoding is shown
     by its first line of Chinese text (a CSV's header), not by a line that does not fit it."""

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from generator.data.characters import (
     HINT,
     code_point,
+    looks_utf16,
     mixed_words,
     refused_in,
     text_before_line,
@@ -36,10 +37,10 @@ def decode(data: bytes) -> tuple[str, str]:
         return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "UTF-8（带 BOM）"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16"), "UTF-16"
-    if _looks_utf16(data):
+    if looks_utf16(data):
         # Text of ASCII and some Chinese characters in UTF-16 without its BOM is valid UTF-8 too: read so,
         # every other character would be a NUL, and every cell an error about it.
-        raise UnicodeDecodeError("utf-16", data, data.index(b"\x00"), len(data), _NO_BOM)
+        raise UnicodeDecodeError("utf-16", data, data.index(b"\x00"), len(data), "UTF-16 without a byte order mark")
     try:
         return data.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError as exc:
@@ -54,16 +55,6 @@ def decode(data: bytes) -> tuple[str, str]:
         # A UTF-8 line in a GBK file decodes as GB18030 too, into other characters: refuse, do not garble.
         raise UnicodeDecodeError("gb18030", data, pasted, pasted + 1, _UTF8_LINE)
     return text, "GB18030"
-
-
-#: The reason given for UTF-16 without a byte order mark.
-_NO_BOM = "UTF-16 without a byte order mark"
-
-
-def _looks_utf16(data: bytes) -> bool:
-    """Whether ``data`` looks like UTF-16 without a BOM: NUL bytes, which no text file holds, make up more than
-    an eighth of it (ASCII in UTF-16 is every other byte zero)."""
-    return data.count(b"\x00") * 8 > len(data)
 
 
 #: The reason given for a line of UTF-8 found in a GBK file.
@@ -118,7 +109,7 @@ def _undecodable(data: bytes, exc: UnicodeDecodeError, file: str, problems: Prob
             "找到完整的原文件重新复制；或用 Excel 或 WPS 打开，核对最后一行后重新保存。",
         )
         return
-    if _looks_utf16(data):
+    if looks_utf16(data):
         # ASCII in UTF-16 is every other byte zero: no line or column of it means anything.
         problems.error(
             Loc(file),
