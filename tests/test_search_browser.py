@@ -5,7 +5,9 @@ unit names, abbreviations and codes, words of deduction reasons, item numbers): 
 pages among the first three results, and the first result must be a page that contains the query. The
 results are Material's list: no zero-width spaces, the match highlighted, no "缺少" line, and they say where
 the hit is (page kind, assessment and year). A page nobody searches loads no index; a site built for units
-that read only their own pages (``--access``) finds no unit page, no reason and no score.
+that read only their own pages (``--access``) finds no unit page, no reason and no score. Several words
+find the pages holding all of them; when none does, the pages holding some, the more the better, under a
+line saying so.
 
 Skipped only when /usr/bin/chromium is missing (``make test`` installs it).
 """
@@ -14,11 +16,13 @@ from __future__ import annotations
 
 import fnmatch
 import html
+import json
 import re
 import shutil
 import unicodedata
 import urllib.parse
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +35,9 @@ from test_browser import CHROMIUM, Watch, base_url, browser, open_page  # noqa: 
 from generator.access.accounts import Account, Accounts, ServerSettings
 from generator.access.mode import apply_access
 from generator.data.problems import Loc
+from generator.engine.outcome import AssessmentOutcome, UnitOutcome
 from generator.site import paths, views
+from generator.site.searchindex import FOLDER, fold_char
 
 QUERIES = ROOT / "tests" / "search_queries.yml"
 
@@ -357,6 +363,203 @@ def test_data_in_results_is_shown_as_text(browser: Browser, built: BuiltSite, tm
         assert second.get_attribute("onmouseover") is None
         p.wait_for_timeout(300)
         assert p.title() != "pwned" and not dialogs
+    finally:
+        p.context.close()
+    watch.check()
+
+
+# --------------------------------------------------------------------------------------------
+# Several words: the pages holding all of them, or, when none does, those holding some
+# --------------------------------------------------------------------------------------------
+
+#: Results the search box shows before 'show more' (kaoping-search.js's SHOWN).
+SHOWN = 10
+RESULTS = ".md-search-result__list > li.md-search-result__item:not(.kp-search-more)"
+
+
+def _folded(text: str) -> str:
+    """Text as the index compares it, character for character (no spaces removed: a word does not span one)."""
+    return "".join(map(fold_char, text))
+
+
+def index_docs(site_dir: Path) -> dict[str, tuple[str, str, str]]:
+    """The search index's documents as the search box reads them: URL → title, names and body, folded."""
+    out: dict[str, tuple[str, str, str]] = {}
+    for f in sorted((site_dir / FOLDER / "d").glob("*.js"), key=lambda f: int(f.stem)):
+        call = f.read_text(encoding="utf-8")
+        for row in json.loads(call[call.index(",") + 1 : call.rindex(")")]):
+            out[row[0]] = (_folded(row[1]), _folded(row[2]), _folded(row[3]))
+    return out
+
+
+def holding(docs: dict[str, tuple[str, str, str]], word: str) -> set[str]:
+    return {url for url, fields in docs.items() if any(_folded(word) in f for f in fields)}
+
+
+@dataclass(frozen=True)
+class Words:
+    """A unit's name and page, a word of its own reasons (``own``), and a word of other units' reasons that no
+    page holding the name holds (``elsewhere``: in the bodies of more pages than the first screen shows)."""
+
+    name: str
+    page: str
+    own: str
+    elsewhere: str
+
+
+def _reason_words(outcome: AssessmentOutcome) -> Iterator[tuple[UnitOutcome, str]]:
+    """Each unit's runs of 4 to 12 Chinese characters in its reasons (words a reader would type)."""
+    for u in outcome.units:
+        for n in _nodes(u.score.categories):
+            for rule in n.rules:  # type: ignore[attr-defined]
+                for reason in rule.reasons:
+                    for run in re.findall(r"[\u4e00-\u9fff]+", reason):
+                        if 4 <= len(run) <= 12:
+                            yield u, run
+
+
+@pytest.fixture(scope="module")
+def words(built: BuiltSite) -> Words:
+    docs = index_docs(built.site)
+    runs = {run for o in built.prepared.outcomes.values() for _, run in _reason_words(o)}
+    pages = {run: holding(docs, run) for run in runs}
+    common = sorted(runs, key=lambda r: (-len(pages[r]), r))
+    for outcome in views.ordered(built.prepared.outcomes):
+        for u in outcome.units:
+            name = u.unit.name
+            page = f"{paths.GENERATED}/{outcome.rubric.id}/units/{u.unit.id}.html"
+            named = holding(docs, name)
+            # the unit's page is the only one with the name in its title or names: the first of a partial answer
+            if {url for url in named if _folded(name) in docs[url][0] + docs[url][1]} != {page}:
+                continue
+            own = [run for o, run in _reason_words(outcome) if o is u and page in pages[run]]
+            for word in common:
+                others = pages[word]
+                if (
+                    own
+                    and not others & named
+                    and len(others | named) > SHOWN
+                    and not [url for url in others if _folded(word) in docs[url][0] + docs[url][1]]
+                ):
+                    return Words(name, page, own[0], word)
+    raise AssertionError("捆绑的数据中没有可用于测试部分匹配的单位和词语")
+
+
+def all_results(p: Page, base: str) -> list[str]:
+    """Every result's page (site-relative, with its anchor), best first, 'show more' clicked until none is left."""
+    items = p.locator(RESULTS)
+    more = p.locator(".md-search-result__list .kp-search-more button")
+    while more.count():
+        before = items.count()
+        more.click()
+        p.wait_for_function(f"n => document.querySelectorAll({RESULTS!r}).length > n", arg=before)
+    links = p.locator(".md-search-result__list a.md-search-result__link").all()
+    return [(link.get_attribute("href") or "")[len(base) :] for link in links]
+
+
+def meta(p: Page) -> str:
+    return p.locator(".md-search-result__meta").inner_text().strip()
+
+
+def marks(p: Page, n: int) -> list[str]:
+    return p.locator(RESULTS).nth(n).locator("mark").all_inner_texts()
+
+
+def test_words_found_together_show_only_the_pages_holding_all(
+    browser: Browser,  # noqa: F811
+    base_url: str,  # noqa: F811
+    built: BuiltSite,
+    words: Words,
+) -> None:
+    """A unit's name and a word of its reasons: only the pages holding both, counted as Material counts them;
+    a partial answer's line typed before is not left behind."""
+    w = words
+    docs = index_docs(built.site)
+    both = holding(docs, w.name) & holding(docs, w.own)
+    assert w.page in both and holding(docs, w.own) - both, w
+    p, watch = open_page(browser, base_url)
+    try:
+        p.goto(base_url + "index.html")
+        box = SearchBox(p, base_url)
+        box.type(f"{w.name} {w.elsewhere}")
+        assert meta(p).startswith("没有同时包含"), meta(p)
+        box.type(f"{w.name} {w.own}")
+        assert meta(p) == (f"{len(both)} 个符合条件的结果" if len(both) > 1 else "找到 1 个符合条件的结果")
+        found = all_results(p, base_url)
+        assert sorted(found) == sorted(both), found
+        assert found[0] == w.page, found
+        assert {fold(w.name), fold(w.own)} <= {fold(m) for m in marks(p, 0)}
+    finally:
+        p.context.close()
+    watch.check()
+
+
+def test_words_never_found_together_show_the_pages_holding_some(
+    browser: Browser,  # noqa: F811
+    base_url: str,  # noqa: F811
+    built: BuiltSite,
+    words: Words,
+) -> None:
+    """A unit's name and a word its page lacks: the unit's page first, then every page holding either word
+    (shown ten at a time), with a line saying no page holds both; with a third word, the pages holding more
+    of the words come first. Each result marks the words it holds."""
+    w = words
+    docs = index_docs(built.site)
+    named, elsewhere, own = holding(docs, w.name), holding(docs, w.elsewhere), holding(docs, w.own)
+    p, watch = open_page(browser, base_url)
+    try:
+        p.goto(base_url + "index.html")
+        box = SearchBox(p, base_url)
+        box.type(f"{w.name} {w.elsewhere}")
+        some = named | elsewhere
+        assert meta(p) == f"没有同时包含“{w.name}”“{w.elsewhere}”的页面，以下 {len(some)} 个结果包含其中部分词语"
+        assert box.hits()[0] == w.page
+        assert len(box.hits()) == SHOWN
+        assert [fold(m) for m in marks(p, 0)] and {fold(m) for m in marks(p, 0)} == {fold(w.name)}
+        found = all_results(p, base_url)
+        assert len(found) == len(some) and set(found) == some
+        at = found.index(sorted(elsewhere)[0])
+        assert {fold(m) for m in marks(p, at)} == {fold(w.elsewhere)}
+        # three words, no page holds all: those holding two come first
+        box.type(f"{w.name} {w.elsewhere} {w.own}")
+        found = all_results(p, base_url)
+        held = [sum(url in pages for pages in (named, elsewhere, own)) for url in found]
+        assert set(found) == named | elsewhere | own
+        assert held == sorted(held, reverse=True) and held[0] == 2 and held[-1] == 1, held
+        assert found[0] == w.page
+        assert meta(p).startswith(f"没有同时包含“{w.name}”“{w.elsewhere}”“{w.own}”的页面，以下 {len(found)} 个结果")
+    finally:
+        p.context.close()
+    watch.check()
+
+
+def test_a_word_found_nowhere_is_named_and_the_others_answer(
+    browser: Browser,  # noqa: F811
+    base_url: str,  # noqa: F811
+    built: BuiltSite,
+    words: Words,
+) -> None:
+    """A unit's name and a word no page holds (written with markup, shown as text): the line names the word,
+    and the pages holding the name are the answer, the unit's page first."""
+    w = words
+    docs = index_docs(built.site)
+    absent = "<i>无此词语</i>"
+    assert not holding(docs, "无此词语")
+    named = holding(docs, w.name)
+    p, watch = open_page(browser, base_url)
+    try:
+        p.goto(base_url + "index.html")
+        box = SearchBox(p, base_url)
+        box.type(f"{w.name} {absent}")
+        assert meta(p) == f"没有找到“{absent}”，以下 {len(named)} 个结果包含“{w.name}”"
+        assert p.locator(".md-search-result__meta i").count() == 0
+        found = all_results(p, base_url)
+        assert found[0] == w.page and set(found) == named, found
+        assert "无此词语" not in "".join(p.locator(".md-search-result__list mark").all_inner_texts())
+        # every word found nowhere: nothing to show, as for one word
+        box.type(f"{absent} 也无此词")
+        assert meta(p) == "没有找到符合条件的结果"
+        assert box.hits() == []
     finally:
         p.context.close()
     watch.check()

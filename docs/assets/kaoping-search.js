@@ -2,6 +2,8 @@
  *
  * A query matches the documents that contain it as typed, like the browser's Find: the index holds every
  * pair of neighbouring characters with its positions, and a query is its pairs at consecutive positions.
+ * Words separated by spaces find the documents holding all of them; when none does, those holding some of
+ * them, the more the better, and the line above the results says so.
  * Nothing is loaded until someone types. The index files are scripts, loaded with <script> tags, so search
  * works over http and from a folder opened in the browser (file://) alike. Results use Material's markup.
  */
@@ -63,9 +65,10 @@
     return h;
   }
 
-  /* A query: its terms (split at spaces), each a list of [offset, pair]. Every other pair is enough:
-     pairs at offsets 0, 2, 4 … and the last one cover every character at its place, so the documents that
-     hold them at those offsets hold the whole term, and a long query loads half the shards. */
+  /* A query: its terms (split at spaces), each a list of [offset, pair] and the word as typed (to name it in
+     a partial answer). Every other pair is enough: pairs at offsets 0, 2, 4 … and the last one cover every
+     character at its place, so the documents that hold them at those offsets hold the whole term, and a long
+     query loads half the shards. */
   var MAX_QUERY = 64;
 
   function parse(query) {
@@ -79,7 +82,7 @@
         var last = pairs.length ? pairs[pairs.length - 1][0] : -2;
         if (i - last >= 2 || i + 2 === chars.length) pairs.push([i, chars[i] + chars[i + 1]]);
       }
-      if (pairs.length) terms.push({ text: chars.join(""), length: chars.length, pairs: pairs });
+      if (pairs.length) terms.push({ typed: word, text: chars.join(""), length: chars.length, pairs: pairs });
     });
     return terms;
   }
@@ -132,18 +135,25 @@
 
   var KIND_WEIGHT = { "标准": 6, "通报": 4, "结果": 3, "概况": 2, "单位": 0, "首页": 1, "说明": -3 };
 
-  /* Documents holding every term, best first: where the terms are (title, names, body), how often. */
+  /* The documents holding every term; when none holds them all, those holding any (``partial``), each with
+     how many terms it holds (``held``). Scored by where the terms it holds are (title, names, body) and how
+     often; its hits are the places of those terms. ``absent``: the terms no document holds. */
   function rank(terms) {
     var perTerm = terms.map(matches);
-    var docs = [];
-    perTerm[0].forEach(function (_, doc) {
-      if (perTerm.every(function (m) { return m.has(doc); })) docs.push(doc);
+    var held = new Map();
+    perTerm.forEach(function (m) {
+      m.forEach(function (_, doc) { held.set(doc, (held.get(doc) || 0) + 1); });
     });
-    return docs.map(function (doc) {
+    var docs = [];
+    held.forEach(function (n, doc) { if (n === terms.length) docs.push(doc); });
+    var partial = !docs.length;
+    if (partial) docs = Array.from(held.keys());
+    var results = docs.map(function (doc) {
       var score = 0;
       var hits = [];
       perTerm.forEach(function (m, t) {
         var starts = m.get(doc);
+        if (!starts) return;
         var inTitle = starts.some(function (p) { return p < manifest.names; });
         var inNames = starts.some(function (p) { return p >= manifest.names && p < manifest.body; });
         score += inTitle ? 30 : inNames ? 25 : 10;
@@ -151,8 +161,15 @@
         starts.forEach(function (p) { hits.push([p, terms[t].length]); });
       });
       score += KIND_WEIGHT[manifest.kinds[+manifest.kindOf.charAt(doc)]] || 0;
-      return { doc: doc, score: score, hits: hits };
+      return { doc: doc, score: score, hits: hits, held: held.get(doc) };
     });
+    var absent = terms.filter(function (_, t) { return !perTerm[t].size; });
+    return { results: results, partial: partial, absent: absent };
+  }
+
+  /* Best first: more of the terms held (a partial answer), then the score. */
+  function better(a, b) {
+    return b.held - a.held || b.score - a.score || a.doc - b.doc;
   }
 
   // ------------------------------------------------------------------------------------------
@@ -260,6 +277,19 @@
       if (n === 1) return words["search.result.one"] || "找到 1 个符合条件的结果";
       return (words["search.result.other"] || "# 个符合条件的结果").replace("#", n);
     }
+    /* The words of ``terms`` as typed, each once. */
+    function typed(terms) {
+      var seen = [];
+      terms.forEach(function (t) { if (seen.indexOf(t.typed) < 0) seen.push(t.typed); });
+      return seen;
+    }
+    function quoted(list) { return list.map(function (w) { return "“" + w + "”"; }).join(""); }
+    /* The line above a partial answer: no page holds every word (or one occurs nowhere), and what the n hold. */
+    function partly(n, terms, absent) {
+      var found = typed(terms.filter(function (t) { return absent.indexOf(t) < 0; }));
+      return (absent.length ? "没有找到" + quoted(typed(absent)) : "没有同时包含" + quoted(typed(terms)) + "的页面") +
+        "，以下 " + n + " 个结果" + (found.length === 1 ? "包含" + quoted(found) : "包含其中部分词语");
+    }
 
     function open(on) {
       if (toggle && toggle.checked !== on) {
@@ -309,9 +339,8 @@
         terms.forEach(function (t) { t.pairs.forEach(function (p) { needed[shardOf(p[1])] = true; }); });
         return Promise.all(Object.keys(needed).map(function (n) { return load("t/" + n + ".js"); })).then(function () {
           if (mine !== sequence) return;
-          current = rank(terms).sort(function (a, b) {
-            return b.score - a.score || a.doc - b.doc;
-          });
+          var ranked = rank(terms);
+          current = ranked.results.sort(better);
           return rows(current.slice(0, SHOWN)).then(function (found) {
             if (mine !== sequence) return;
             // Among the first: how much of the title the query covers, now that the titles are known.
@@ -320,11 +349,12 @@
               var covered = r.hits.filter(function (h) { return h[0] < manifest.names; });
               if (covered.length) r.score += Math.round(10 * covered[0][1] / Math.max(1, Array.from(row[1]).length));
             });
-            var head = current.slice(0, SHOWN).sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+            var head = current.slice(0, SHOWN).sort(better);
             current = head.concat(current.slice(SHOWN));
             list.innerHTML = "";
             shown = 0;
-            say(current.length ? count(current.length) : (words["search.result.none"] || "没有找到符合条件的结果"));
+            if (!current.length) say(words["search.result.none"] || "没有找到符合条件的结果");
+            else say(ranked.partial ? partly(current.length, terms, ranked.absent) : count(current.length));
             return showMore(mine).then(function () {
               // The query whose results are shown (what a test or a screen reader can wait for).
               if (mine === sequence) panel.setAttribute("data-kp-searched", query);
