@@ -55,8 +55,14 @@ ASSESSMENTS = sorted(
 #: What a results folder keeps when its tables are taken away: the registry, the office's decisions, the notice,
 #: and the year's records the score sheet does not carry (letters, objections, rectification, votes).
 KEPT = {
-    "units.csv", "awards.csv", "notice.yml", "README.md",
-    "letters.csv", "objections.csv", "rectification.csv", "recommendations.csv",
+    "units.csv",
+    "awards.csv",
+    "notice.yml",
+    "README.md",
+    "letters.csv",
+    "objections.csv",
+    "rectification.csv",
+    "recommendations.csv",
 }
 
 
@@ -354,8 +360,22 @@ def test_workbook_layout_and_validation(bundled: dict[str, Any]) -> None:
     bonus = wb["加分申报"]
     # The claims sheet: the claim, then its stages (申报 → 初审 → 认定).
     assert [c.value for c in bonus[2]] == [
-        "单位代码", "单位名称", "加分项目", "级别", "次数", "加分", "事项", "依据",
-        "加分事由", "申报分", "申报日期", "初审单位", "初审意见", "认定", "认定说明", "内部备注",
+        "单位代码",
+        "单位名称",
+        "加分项目",
+        "级别",
+        "次数",
+        "加分",
+        "事项",
+        "依据",
+        "加分事由",
+        "申报分",
+        "申报日期",
+        "初审单位",
+        "初审意见",
+        "认定",
+        "认定说明",
+        "内部备注",
     ]
     bdv = validations(bonus)
     assert bdv["A3"].type == "list" and bdv["A3"].formula1.startswith("'代码表'!")
@@ -826,6 +846,19 @@ def test_a_nul_in_a_saved_csv_is_placed_not_a_crash(
     assert cli(project, "import", str(sheet)) == 2  # like any file that cannot be read as a worksheet
     err = capsys.readouterr().err
     assert "第一组.csv:3: 错误：这一行中有空字符" in err and "内部错误" not in err
+
+
+def test_a_saved_csv_in_utf16_without_its_bom_is_said_to_be_so(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A score sheet saved as UTF-16 without its byte order mark (English codes and numbers only: its bytes
+    read as UTF-8 too) is named for what it is, with what to do, as a results file is."""
+    sheet = tmp_path / "第一组.csv"
+    sheet.write_bytes("assessment,wujin-2017\r\nunit,item\r\ncz-01,1\r\n".encode("utf-16-le"))
+    capsys.readouterr()
+    assert cli(project, "import", str(sheet)) == 2
+    err = capsys.readouterr().err
+    assert "第一组.csv: 错误：无法识别文件编码：像是不带 BOM 的 UTF-16（每个字之间夹着空字节）" in err, err
 
 
 # --------------------------------------------------------------------------------------------

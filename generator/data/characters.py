@@ -179,10 +179,19 @@ def undecodable(data: bytes, offset: int, encoding: str) -> Undecodable:
     )
 
 
+#: What a file that :func:`looks_utf16` is said to be.
+UTF16_WORDS = "无法识别文件编码：像是不带 BOM 的 UTF-16（每个字之间夹着空字节）"
+
+
 def looks_utf16(data: bytes) -> bool:
     """Whether ``data`` looks like UTF-16 without a BOM: NUL bytes, which no text file holds, make up more than
-    an eighth of it (ASCII in UTF-16 is every other byte zero)."""
-    return data.count(b"\x00") * 8 > len(data)
+    an eighth of it, nine in ten of them on bytes of the same parity (ASCII in UTF-16 is every other byte
+    zero). A file padded with zeros at its end (a copy cut short) has them on both: it is not UTF-16."""
+    zeros = data.count(b"\x00")
+    if zeros * 8 <= len(data):
+        return False
+    odd = data[1::2].count(b"\x00")
+    return max(odd, zeros - odd) * 10 >= zeros * 9
 
 
 def text_before_line(data: bytes, offset: int) -> bool:

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 
 from generator.data.characters import (
     HINT,
+    UTF16_WORDS,
     code_point,
     looks_utf16,
     mixed_words,
@@ -113,7 +114,7 @@ def _undecodable(data: bytes, exc: UnicodeDecodeError, file: str, problems: Prob
         # ASCII in UTF-16 is every other byte zero: no line or column of it means anything.
         problems.error(
             Loc(file),
-            "无法识别文件编码：像是不带 BOM 的 UTF-16（每个字之间夹着空字节）",
+            UTF16_WORDS,
             "用 Excel 或 WPS 打开后“另存为”CSV（逗号分隔）或 CSV UTF-8。",
         )
         return

@@ -27,6 +27,7 @@ import os
 import stat
 from pathlib import Path
 
+from generator.data.characters import UTF16_WORDS, looks_utf16
 from generator.data.csvread import OLE_MAGIC, ZIP_MAGIC, decode, delimiter
 from generator.data.problems import Loc, Problems, os_reason
 from generator.office.sheetcolumns import LABEL_SHEET, CellLoc, sheet_label
@@ -163,7 +164,7 @@ def _read_csv(path: Path, problems: Problems, data: bytes | None = None) -> Sour
     except UnicodeDecodeError:
         problems.error(
             Loc(path.name),
-            "无法识别文件编码（既不是 UTF-8，也不是 GBK/GB18030）",
+            UTF16_WORDS if looks_utf16(data or b"") else "无法识别文件编码（既不是 UTF-8，也不是 GBK/GB18030）",
             "在 Excel 或 WPS 中另存为“CSV UTF-8（逗号分隔）”。",
         )
         return None
