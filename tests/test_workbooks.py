@@ -23,7 +23,7 @@ from generator.data.sample import DOWNLOAD_NOTE
 from generator.engine.outcome import AssessmentOutcome
 from generator.site.resultbook import results_workbook
 from generator.site.views.office import office_context
-from generator.site.workbooks import sheet_name
+from generator.site.workbooks import sheet_name, sheets_bytes
 from generator.site.yeardownloads import unit_workbook, write_year_downloads, year_frames
 from generator.site.yearpaths import year_downloads
 
@@ -291,6 +291,12 @@ def test_dates_in_the_workbooks_are_dates_a_clerk_sorts_by(tmp_path: Path) -> No
         datetime(2017, 10, 8),
     ]
     assert all(isinstance(r[header.index("问题")], str) for r in rows)
+    header, rows = _plain(openpyxl.load_workbook(source), "意见书和督办单")
+    assert [rows[0][header.index(c)] for c in ("发出日期", "答复期限", "答复日期")] == [
+        datetime(2017, 5, 2),
+        datetime(2017, 5, 20),
+        datetime(2017, 5, 25),
+    ]
     # LibreOffice, as a clerk's spreadsheet, shows them as the page does.
     assert SOFFICE is not None, "LibreOffice 不在（Debian 的 libreoffice-calc-nogui；make test 会安装它）"
     book = openpyxl.load_workbook(source)
@@ -315,3 +321,17 @@ def test_dates_in_the_workbooks_are_dates_a_clerk_sorts_by(tmp_path: Path) -> No
     assert done_run.returncode == 0, done_run.stderr.decode("utf-8", "replace")
     shown = (tmp_path / "year.csv").read_text(encoding="utf-8", errors="replace")
     assert "2017年10月8日" in shown and "2017年6月30日" in shown and "2017年9月30日" in shown
+
+
+def test_a_date_a_spreadsheet_cannot_show_stays_text() -> None:
+    """Spreadsheets count days from 1900: a year typed 1017 would be ##### or a day off as a date; it stays
+    the text the page shows. Text that only looks like a date in another column stays text too."""
+    book = openpyxl.load_workbook(
+        io.BytesIO(
+            sheets_bytes(
+                [("整改任务", ["问题", "完成时限"], [["2017年10月8日", "1017年10月8日"], ["甲", "1900年3月1日"]])],
+                dates=["完成时限"],
+            )
+        )
+    )
+    assert list(book["整改任务"].values)[1:] == [("2017年10月8日", "1017年10月8日"), ("甲", datetime(1900, 3, 1))]

@@ -178,6 +178,8 @@ class _Styles:
 #: How a date cell shows: as the pages write dates (2021年2月5日), in Excel, WPS and LibreOffice alike.
 DATE_FORMAT = 'yyyy"年"m"月"d"日"'
 #: A date as :func:`generator.data.cells.date_text` writes it.
+#: The first day a spreadsheet date shows the same in Excel, WPS and LibreOffice.
+_FIRST_DATE = date(1900, 3, 1)
 _DATE_TEXT = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 
 
@@ -187,9 +189,12 @@ def _date_of(value: Cell) -> date | None:
     if m is None:
         return None
     try:
-        return date(int(m[1]), int(m[2]), int(m[3]))
+        day = date(int(m[1]), int(m[2]), int(m[3]))
     except ValueError:
         return None
+    # A spreadsheet counts days from 1900 (and takes 1900 for a leap year): an earlier date (a typo such as
+    # 1017年) would show as ##### or a day off; it stays text, as the page writes it.
+    return day if day >= _FIRST_DATE else None
 
 
 def _column(
