@@ -32,7 +32,7 @@ class HistogramBar:
     width: float
     y: float
     height: float
-    #: How many units scored in [low, high).
+    #: How many units scored in [low, high), the last bar [low, high] (it closes on the highest total).
     count: int
     low: str
     high: str
