@@ -360,6 +360,35 @@ def test_a_ranking_group_the_filter_finds_nobody_in_says_so(tab: Page, base_url:
     assert pools.evaluate_all("pools => pools.map(p => p.outerHTML)") == before
 
 
+def test_a_folded_group_keeps_its_scroll_hint_for_when_it_is_shown_again(
+    tab: Page, base_url: str, built: BuiltSite
+) -> None:
+    """A wide table in a group (wider than a phone; put in by the test) has its scroll hint. While the filter
+    has folded the group, a resize (a phone turned) must not measure the hidden table as not scrolling and
+    drop the hint: cleared, the group shows it again. A second wide table outside the groups, put in after
+    the fold, tells when the resize's hints have been worked out."""
+    outcome, _u = a_unit(built)
+    tab.set_viewport_size({"width": 360, "height": 800})
+    tab.goto(url(base_url, page(outcome.rubric.id, "results")))
+    wide = """(where, name) => {
+        const wrap = document.createElement("div");
+        wrap.className = "kp-table-wrap " + name;
+        wrap.innerHTML = '<table style="min-width: 2000px"><tr><td>宽</td></tr></table>';
+        where.appendChild(wrap);
+        window.dispatchEvent(new Event("resize"));
+    }"""
+    pool = tab.locator(".kp-pool").first
+    pool.evaluate(f"pool => ({wide})(pool, 'kp-test-in-group')")
+    expect(pool.locator(".kp-scroll-hint + .kp-test-in-group")).to_have_count(1)
+    tab.locator("input.kp-filter").fill("没有这样的单位")
+    expect(pool.locator(".kp-pool-none")).to_be_visible()
+    tab.locator("article").evaluate(f"article => ({wide})(article, 'kp-test-outside')")
+    expect(tab.locator(".kp-scroll-hint + .kp-test-outside")).to_have_count(1)
+    expect(pool.locator(".kp-scroll-hint + .kp-test-in-group")).to_have_count(1)
+    tab.locator("input.kp-filter").fill("")
+    expect(pool.locator(".kp-scroll-hint")).to_be_visible()
+
+
 def test_the_ranking_filter_counts_units_as_the_page_does(tab: Page, base_url: str, built: BuiltSite) -> None:
     outcome, _ = a_unit(built)
     tab.goto(url(base_url, page(outcome.rubric.id, "results")))

@@ -124,6 +124,7 @@
         if (pool) foldPool(pool, active && shown === 0);
       });
       if (counter) counter.textContent = active ? foundWords(found, others, assessed) : "";
+      hintScrolling();  // the groups shown again, and the rows left, may scroll sideways or no longer
     }
     if (input) input.addEventListener("input", apply);
     if (select) select.addEventListener("change", apply);
@@ -293,6 +294,7 @@
 
   function hintScrolling() {
     each(document.querySelectorAll(".kp-table-wrap"), function (wrap) {
+      if (!wrap.getClientRects().length) return;  // not shown (a group the filter folded): nothing to measure
       var before = wrap.previousElementSibling;
       var own = before && before.classList.contains("kp-scroll-hint");
       var said = before && !own && before.classList.contains("kp-hint") && before.textContent.indexOf("左右滑动") >= 0;
