@@ -6,8 +6,8 @@ pages among the first three results, and the first result must be a page that co
 results are Material's list: no zero-width spaces, the match highlighted, no "缺少" line, and they say where
 the hit is (page kind, assessment and year). A page nobody searches loads no index; a site built for units
 that read only their own pages (``--access``) finds no unit page, no reason and no score. Several words
-find the pages holding all of them; when none does, the pages holding some, the more the better, under a
-line saying so.
+find the pages holding all of them; when none does, the pages holding some, the more the better, then the
+rarer the words they hold (a unit's name before a word of the standards), under a line saying so.
 
 Skipped only when /usr/bin/chromium is missing (``make test`` installs it).
 """
@@ -528,6 +528,69 @@ def test_words_never_found_together_show_the_pages_holding_some(
         assert held == sorted(held, reverse=True) and held[0] == 2 and held[-1] == 1, held
         assert found[0] == w.page
         assert meta(p).startswith(f"没有同时包含“{w.name}”“{w.elsewhere}”“{w.own}”的页面，以下 {len(found)} 个结果")
+    finally:
+        p.context.close()
+    watch.check()
+
+
+def standards_titles(site_dir: Path) -> list[str]:
+    """The titles of the search index's documents of the standards (kind 标准), folded."""
+    call = (site_dir / FOLDER / "index.js").read_text(encoding="utf-8")
+    kinds = json.loads(call[call.index("(") + 1 : call.rindex(")")])["kinds"]
+    out = []
+    for f in (site_dir / FOLDER / "d").glob("*.js"):
+        call = f.read_text(encoding="utf-8")
+        out += [
+            _folded(row[1])
+            for row in json.loads(call[call.index(",") + 1 : call.rindex(")")])
+            if kinds[row[4]] == "标准"
+        ]
+    return out
+
+
+@pytest.fixture(scope="module")
+def standards_word(built: BuiltSite, words: Words) -> str:
+    """A term of the standards readers type (tests/search_queries.yml) in the titles of the most sections of the
+    standards that no page holding the unit's name holds, on more pages than the name (as 党费 beside 公安局): by
+    score alone those sections, the term in their titles, come before the unit's page."""
+    docs = index_docs(built.site)
+    named = holding(docs, words.name)
+    titles = standards_titles(built.site)
+    terms = [query for group, query, _ in queries() if group == "terms"]
+    in_titles = {term: sum(_folded(term) in title for title in titles) for term in terms}
+    for term in sorted(terms, key=lambda term: (-in_titles[term], term)):
+        pages = holding(docs, term)
+        if in_titles[term] and not pages & named and len(pages) > len(named):
+            return term
+    raise AssertionError("tests/search_queries.yml 中没有可用于测试的标准术语")
+
+
+def test_among_pages_holding_as_many_words_the_rarer_words_come_first(
+    browser: Browser,  # noqa: F811
+    base_url: str,  # noqa: F811
+    built: BuiltSite,
+    words: Words,
+    standards_word: str,
+) -> None:
+    """A unit's name and a term in the titles of several sections of the standards, which no page holding the
+    name holds: each page holds one of the words, and those holding the name (on fewer pages) come first, the
+    unit's page at the top, though the term is in the sections' titles."""
+    w = words
+    docs = index_docs(built.site)
+    named, common = holding(docs, w.name), holding(docs, standards_word)
+    assert len(named) < len(common) and not named & common
+    p, watch = open_page(browser, base_url)
+    try:
+        p.goto(base_url + "index.html")
+        box = SearchBox(p, base_url)
+        box.type(f"{w.name} {standards_word}")
+        assert meta(p).startswith(f"没有同时包含“{w.name}”“{standards_word}”的页面"), meta(p)
+        assert box.hits()[0] == w.page, box.hits()
+        found = all_results(p, base_url)
+        assert set(found) == named | common
+        assert [url in named for url in found] == [True] * len(named) + [False] * len(common), found
+        # the word's own pages, among themselves, in the order of their scores: a title holding it first
+        assert _folded(standards_word) in docs[found[len(named)]][0], found[len(named)]
     finally:
         p.context.close()
     watch.check()

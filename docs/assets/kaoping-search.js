@@ -3,7 +3,7 @@
  * A query matches the documents that contain it as typed, like the browser's Find: the index holds every
  * pair of neighbouring characters with its positions, and a query is its pairs at consecutive positions.
  * Words separated by spaces find the documents holding all of them; when none does, those holding some of
- * them, the more the better, and the line above the results says so.
+ * them, the more the better, then the rarer the words they hold, and the line above the results says so.
  * Nothing is loaded until someone types. The index files are scripts, loaded with <script> tags, so search
  * works over http and from a folder opened in the browser (file://) alike. Results use Material's markup.
  */
@@ -135,11 +135,21 @@
 
   var KIND_WEIGHT = { "标准": 6, "通报": 4, "结果": 3, "概况": 2, "单位": 0, "首页": 1, "说明": -3 };
 
+  /* What a term held by ``docs`` documents says about what the reader wants: the fewer hold it, the more
+     (lunr's idf, as Material's own search weighs words). A unit's name on two pages says more than a word of
+     the standards on forty. */
+  function rarity(docs) {
+    return Math.log(1 + (manifest.docs - docs + 0.5) / (docs + 0.5));
+  }
+
   /* The documents holding every term; when none holds them all, those holding any (``partial``), each with
-     how many terms it holds (``held``). Scored by where the terms it holds are (title, names, body) and how
-     often; its hits are the places of those terms. ``absent``: the terms no document holds. */
+     how many terms it holds (``held``) and, in a partial answer, how rare they are (``weight``: the sum of
+     their rarities; 0 when every document holds every term). Scored by where the terms it holds are (title,
+     names, body) and how often; its hits are the places of those terms. ``absent``: the terms no document
+     holds. */
   function rank(terms) {
     var perTerm = terms.map(matches);
+    var rarities = perTerm.map(function (m) { return rarity(m.size); });
     var held = new Map();
     perTerm.forEach(function (m) {
       m.forEach(function (_, doc) { held.set(doc, (held.get(doc) || 0) + 1); });
@@ -150,10 +160,12 @@
     if (partial) docs = Array.from(held.keys());
     var results = docs.map(function (doc) {
       var score = 0;
+      var weight = 0;
       var hits = [];
       perTerm.forEach(function (m, t) {
         var starts = m.get(doc);
         if (!starts) return;
+        if (partial) weight += rarities[t];
         var inTitle = starts.some(function (p) { return p < manifest.names; });
         var inNames = starts.some(function (p) { return p >= manifest.names && p < manifest.body; });
         score += inTitle ? 30 : inNames ? 25 : 10;
@@ -161,15 +173,15 @@
         starts.forEach(function (p) { hits.push([p, terms[t].length]); });
       });
       score += KIND_WEIGHT[manifest.kinds[+manifest.kindOf.charAt(doc)]] || 0;
-      return { doc: doc, score: score, hits: hits, held: held.get(doc) };
+      return { doc: doc, score: score, hits: hits, held: held.get(doc), weight: weight };
     });
     var absent = terms.filter(function (_, t) { return !perTerm[t].size; });
     return { results: results, partial: partial, absent: absent };
   }
 
-  /* Best first: more of the terms held (a partial answer), then the score. */
+  /* Best first: in a partial answer more of the terms held, then the rarer of them; then the score. */
   function better(a, b) {
-    return b.held - a.held || b.score - a.score || a.doc - b.doc;
+    return b.held - a.held || b.weight - a.weight || b.score - a.score || a.doc - b.doc;
   }
 
   // ------------------------------------------------------------------------------------------
