@@ -109,7 +109,7 @@ def test_the_office_filters_the_tasks_by_status_and_overdue(
     done = rows_shown(tab)
     assert done and len(done) == sum(1 for t in tasks if t.status == "done") < len(tasks)
     assert {r["status"] for r in done} == {"done"}
-    assert tab.locator(".kp-filter-count").inner_text() == f"显示 {len(done)} / {len(tasks)} 项"
+    assert tab.locator(".kp-filter-count").inner_text() == f"共 {len(tasks)} 项，找到 {len(done)} 项"
 
     # Overdue: still open at the assessment's year end, or done after the due date (未及时整改).
     tab.select_option("select.kp-task-status", "")
@@ -118,13 +118,78 @@ def test_the_office_filters_the_tasks_by_status_and_overdue(
     late = [t for t in tasks if t.late_at(year_end)]
     assert 0 < len(late) < len(tasks), "示例数据应既有按期完成的，也有逾期的整改任务"
     assert len(rows_shown(tab)) == len(late)
-    assert tab.locator(".kp-filter-count").inner_text() == f"显示 {len(late)} / {len(tasks)} 项"
+    assert tab.locator(".kp-filter-count").inner_text() == f"共 {len(tasks)} 项，找到 {len(late)} 项"
 
     tab.select_option("select.kp-task-status", "done")
     assert all(r["status"] == "done" for r in rows_shown(tab))
     tab.uncheck("input.kp-task-overdue")
     tab.select_option("select.kp-task-status", "")
     assert len(rows_shown(tab)) == len(tasks) and tab.locator(".kp-filter-count").inner_text() == ""
+
+
+def none_found(built: BuiltSite) -> tuple[AssessmentOutcome, str]:  # noqa: F811 (the fixture's name)
+    """An assessment with a status none of whose tasks is overdue (every task done, done in time): its list
+    filtered by that status and overdue finds none."""
+    for o in sorted(built.prepared.outcomes.values(), key=lambda o: -o.rubric.year):
+        if o.year is None:
+            continue
+        year_end = datetime.date(o.rubric.year, 12, 31)
+        for status in ("done", "in_progress", "not_started"):
+            mine = [t for t in o.year.records.rectification if t.status == status]
+            if mine and not any(t.late_at(year_end) for t in mine):
+                return o, status
+    raise AssertionError("示例数据中没有哪种状态的整改任务都不逾期")
+
+
+def test_the_task_filter_says_when_it_finds_none(browser: Browser, base_url: str, built: BuiltSite) -> None:  # noqa: F811
+    """A status and overdue that no task has: on a phone the table (and its scroll hint) gives way to one line
+    saying no task is found, and the counter says so; clearing the filter brings the table back as it was."""
+    outcome, status = none_found(built)
+    assert outcome.year is not None
+    tasks = outcome.year.records.rectification
+    p, watch = open_page(browser, base_url, viewport={"width": 360, "height": 640}, is_mobile=True, has_touch=True)
+    try:
+        p.goto(url(base_url, yearpaths.office_page(outcome.rubric.id)))
+        wrap = p.locator(".kp-table-wrap:has(table.kp-task-list)")
+        # the line above the table that says it scrolls sideways, shown
+        hint_shown = (
+            "w => { const h = w.previousElementSibling;"
+            " return h.classList.contains('kp-scroll-hint') && !!h.getClientRects().length; }"
+        )
+        assert wrap.evaluate(hint_shown), "360 px 的手机上整改任务表应要左右滑动"
+        before = wrap.evaluate("w => w.outerHTML")
+        counter, none = p.locator(".kp-task-filter .kp-filter-count"), p.locator(".kp-task-none")
+        rows = p.locator("table.kp-task-list tbody tr:visible")
+
+        p.select_option("select.kp-task-status", status)
+        p.check("input.kp-task-overdue")
+        expect(counter).to_have_text(f"共 {len(tasks)} 项，没有符合条件的")
+        expect(none).to_have_text("没有符合条件的整改任务")
+        expect(none).to_be_visible()
+        expect(wrap).to_be_hidden()
+        expect(rows).to_have_count(0)
+        assert not wrap.evaluate(hint_shown), "表格不显示时，它的左右滑动提示也不显示"
+        # the counter alone is said to screen readers; the line is plain text
+        assert none.get_attribute("aria-live") is None and none.get_attribute("role") is None
+        assert none.evaluate("n => n.children.length") == 0
+
+        # overdue unchecked: the tasks of the status are found, and the line goes
+        p.uncheck("input.kp-task-overdue")
+        shown = sum(t.status == status for t in tasks)
+        expect(counter).to_have_text(f"共 {len(tasks)} 项，找到 {shown} 项")
+        expect(none).to_have_count(0)
+        expect(rows).to_have_count(shown)
+
+        # the filter cleared: every task, its scroll hint, no counter, the table as it was
+        p.select_option("select.kp-task-status", "")
+        expect(counter).to_have_text("")
+        expect(none).to_have_count(0)
+        expect(rows).to_have_count(len(tasks))
+        assert wrap.evaluate(hint_shown)
+        assert wrap.evaluate("w => w.outerHTML") == before
+    finally:
+        p.context.close()
+    watch.check()
 
 
 def test_a_unit_downloads_its_workbook_from_its_page(

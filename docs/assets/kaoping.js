@@ -294,7 +294,7 @@
 
   function hintScrolling() {
     each(document.querySelectorAll(".kp-table-wrap"), function (wrap) {
-      if (!wrap.getClientRects().length) return;  // not shown (a group the filter folded): nothing to measure
+      if (!wrap.getClientRects().length) return;  // not shown (a filter hid it): its hint waits for it
       var before = wrap.previousElementSibling;
       var own = before && before.classList.contains("kp-scroll-hint");
       var said = before && !own && before.classList.contains("kp-hint") && before.textContent.indexOf("左右滑动") >= 0;
