@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+from helpers import csv_text, entries_csv, rubric_text, score, units_csv
+
 from generator.engine.exact import fmt
 from generator.site import views
+from generator.site.views.lost import lost_parts
+from generator.site.views.office import office_context
 
 
 def outcome(year: int, grades: dict[str, str | None]) -> Any:
@@ -224,3 +229,48 @@ def test_bottom_places_are_explained_under_score_bands_too() -> None:
     assert "全体：后 1 名的为未达标。" in lines
     assert not any("前 3 名" in line and "全体" in line for line in lines)
     assert any(line.startswith("名次并列跨过名额界限时") for line in lines)
+
+
+CAPPED = rubric_text(
+    """
+    indicators:
+      - id: c1
+        title: 群团工作
+        points: 100
+        children:
+          - id: "18"
+            title: 工会工作
+            points: 4
+            points_mismatch: 原文两项各 3 分，本项 4 分，扣完为止
+            children:
+              - {id: "18.1", title: 工会组织, points: 3, rules: [{kind: range}]}
+              - {id: "18.2", title: 工会活动, points: 3, rules: [{kind: range}]}
+          - {id: "19", title: 共青团, points: 96, rules: [{kind: range}]}
+    """
+)
+
+
+def test_an_item_capped_above_its_deductions_says_so_where_they_are_listed(tmp_path: Path) -> None:
+    """18.1 takes 3 and 18.2 takes 2 of item 18's 4 points: 18 loses 4 (扣完为止), the unit 5 with 19's 1. The
+    unit's list of lost items shows 18 with the note that says so before 18.1 and 18.2, whose 3 and 2 alone
+    would add up to more than the part lost; the office's list of problems says the unit lost 5, not 6."""
+    letters = csv_text(
+        "id,kind,number,unit,issuer,date,item,finding,requirement,due,answer_date,answer,status",
+        "2017-01,意见书,工委意〔2017〕1号,u1,,2017-05-02,19,共青团工作弱,请书面说明,2017-05-20,,,",
+    )
+    outcome = score(
+        tmp_path,
+        CAPPED,
+        {
+            "units.csv": units_csv("u1,一支部,branch,已考核"),
+            "entries.csv": entries_csv("u1,18.1,,,3,组织不健全", "u1,18.2,,,2,活动少", "u1,19,,,1,团建弱"),
+            "letters.csv": letters,
+        },
+    )
+    u = outcome.by_unit()["u1"]
+    (part,) = lost_parts(u.score.categories)
+    assert part.lost == "5"
+    assert [(i.id, i.lost) for i in part.items] == [("18", "4"), ("18.1", "3"), ("18.2", "2"), ("19", "1")]
+    assert part.items[0].notes == ("扣分合计 5 分，超过本项分值，扣完为止，得 0 分",)
+    (summary,) = office_context(outcome).next_tasks
+    assert (summary.count, summary.lost) == (3, "5")

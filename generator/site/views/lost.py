@@ -93,8 +93,11 @@ def _lost_items(n: NodeOutcome, above: tuple[str, ...], prov: Provenance | None,
     if not n.applicable or not n.lost:
         return
     rules = _lost_rules(n, prov)
-    lost_below = any(ch.applicable and ch.lost for ch in n.children)
-    if rules or not lost_below:
+    below = sum((ch.lost for ch in n.children if ch.applicable), ZERO)
+    # An item whose sub-items' deductions pass its points loses only its points (扣完为止): listed too, with
+    # the note that says so, before them, or the lines below would add up to more than its part lost.
+    capped = below > ZERO and n.lost < below + sum((r.lost for r in n.rules), ZERO)
+    if rules or not below or capped:
         out.append(
             LostItem(
                 id=n.id,

@@ -96,13 +96,16 @@ def _by_rank(u: UnitOutcome) -> tuple[bool, int, str]:
     return (u.standing.rank is None, u.standing.rank or 0, u.unit.id)
 
 
-def next_task_summary(name: str, url: str, tasks: tuple[NextTask, ...]) -> NextTaskSummary:
+def next_task_summary(u: UnitOutcome, url: str, tasks: tuple[NextTask, ...]) -> NextTaskSummary:
+    """``tasks``: the unit's problems, one per item it lost points on. What they cost it together is what its
+    items lost: an item whose sub-items' deductions pass its points loses only its points (扣完为止), so the
+    problems' own amounts can add up to more."""
     counts: dict[str, int] = {}
     for line in map(next_task_line, tasks):
         counts[line.status] = counts.get(line.status, 0) + 1
-    lost = sum((t.lost for t in tasks), Decimal(0))
+    lost = sum((c.lost for c in u.score.categories if c.applicable), Decimal(0))
     statuses = "，".join(f"{status} {n}" for status, n in counts.items())
-    return NextTaskSummary(name, f"{url}#next-tasks", len(tasks), fmt(lost), statuses)
+    return NextTaskSummary(u.unit.name, f"{url}#next-tasks", len(tasks), fmt(lost), statuses)
 
 
 def office_context(outcome: AssessmentOutcome) -> OfficeYearContext:
@@ -132,7 +135,7 @@ def office_context(outcome: AssessmentOutcome) -> OfficeYearContext:
         late = {id(i) for i in mine.deducted}
         tasks += [task_line(i, end, id(i) in late, u.unit.name, url) for i in mine.tasks]
         if mine.next_tasks:
-            nexts.append(next_task_summary(u.unit.name, url, mine.next_tasks))
+            nexts.append(next_task_summary(u, url, mine.next_tasks))
         if lines := claim_lines(u):
             claims.append(UnitLines(u.unit.name, url, lines))
         if mine.uncounted_penalties:
