@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from helpers import THREE_TYPES, errors, rubric_from_yaml, rubric_text, warnings
+from helpers import THREE_TYPES, errors, rubric_from_yaml, rubric_text, warnings, write_project
 
 from generator.data.check import check_rubric
+from generator.data.pipeline import prepare
 from generator.data.problems import Problems
 
 # rubric_text puts HEAD (4 lines), the unit types and, unless floor=False, two lines of defaults first:
@@ -644,3 +647,20 @@ def test_a_negative_floor_is_reported_once_where_it_is_written() -> None:
     assert [p.message for p in problems.errors] == ["每项最低得分 item_floor 为负数（-1）"]
     problems = check(body.replace("points: 50, rules", "points: 50, floor: -2, rules", 1))
     assert [p.message for p in problems.errors] == ["指标 c1 的最低得分 floor 为负数（-2），本项得分可能为负"]
+
+
+@pytest.mark.parametrize(
+    ("name", "hint"),
+    [
+        ("t2.yml", "处理办法：把文件改名为 rubrics/t.yml，或把 id 改为 t2。"),
+        # 市直2026 cannot be an id: renaming the file is the one way out.
+        ("市直2026.yml", "处理办法：把文件改名为 rubrics/t.yml（考核代码只用小写字母、数字和连字符，文件名随它）。"),
+    ],
+)
+def test_a_rubric_named_unlike_its_id_is_told_a_way_out_that_works(tmp_path: Path, name: str, hint: str) -> None:
+    write_project(
+        tmp_path, rubric_text("indicators:\n  - {id: c1, title: 甲, points: 100, rules: [{kind: range}]}\n"), {}
+    )
+    (tmp_path / "rubrics" / "t.yml").rename(tmp_path / "rubrics" / name)
+    (message,) = [m for m in errors(prepare(tmp_path)) if "与文件名" in m]
+    assert message.endswith(f"细则 id 为 t，与文件名 rubrics/{name} 不一致\n    {hint}"), message

@@ -30,7 +30,10 @@ def check_project(project: Project, problems: Problems) -> dict[str, Assessment]
             problems.error(
                 rubric.at.get("id", rubric.loc),
                 f"细则 id 为 {rubric.id}，与文件名 {file} 不一致",
-                f"把文件改名为 rubrics/{rubric.id}.yml，或把 id 改为 {stem}。",
+                f"把文件改名为 rubrics/{rubric.id}.yml，或把 id 改为 {stem}。"
+                if ASSESSMENT_ID.match(stem) and stem not in WINDOWS_RESERVED
+                # 市直2026 cannot be an id: only the file can change (the id is the site's address).
+                else f"把文件改名为 rubrics/{rubric.id}.yml（考核代码只用小写字母、数字和连字符，文件名随它）。",
             )
         check_rubric(rubric, problems)
         raw = project.results.get(rid)
