@@ -136,7 +136,15 @@ def test_unknown_rule_kind_lists_the_kinds() -> None:
     assert rubric is None
     [message] = errors(problems)
     assert "的规则种类「shortfal」不存在" in message
-    assert "`shortfall`" in message
+    assert message.endswith("处理办法：是不是 `shortfall`？")
+
+
+def test_a_rule_kind_nothing_like_any_lists_them_all() -> None:
+    text = (
+        HEAD + BRANCH_ONLY + "indicators:\n  - id: c1\n    title: 甲\n    points: 100\n    rules: [{kind: 按次扣分}]\n"
+    )
+    [message] = errors(parse_rubric(text)[1])
+    assert "的规则种类「按次扣分」不存在" in message and "可选种类：`" in message and "`per_occurrence`" in message
 
 
 def test_missing_required_field_names_the_field() -> None:

@@ -271,10 +271,11 @@ class Reader:
             )
         if not isinstance(kind, yaml.ScalarNode) or kind.value not in KINDS:
             shown = kind.value if isinstance(kind, yaml.ScalarNode) else _shape(kind)
+            close = difflib.get_close_matches(shown, list(KINDS), n=1, cutoff=0.75)
             raise self.fail(
                 kind,
                 f"{named(path)} 的规则种类「{shown}」不存在",
-                "可选种类：" + "、".join(f"`{k}`" for k in KINDS) + "。",
+                f"是不是 `{close[0]}`？" if close else "可选种类：" + "、".join(f"`{k}`" for k in KINDS) + "。",
             )
         result: Rule = self._dataclass(KINDS[kind.value], node, path)
         return result
