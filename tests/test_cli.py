@@ -75,6 +75,8 @@ def test_check_fails_on_bad_data_with_every_message_on_stderr(
         "数据有错误，未继续。改正上面列出的错误后再运行。",
     ]
     assert "    处理办法：改为 u1。" in err
+    # A count is a whole number: the example says so (0.5 would be refused next).
+    assert "「三」不是数字\n    处理办法：填写阿拉伯数字，例如 3。" in err
     assert "Traceback" not in err
 
 

@@ -42,15 +42,18 @@ def yes_no(text: str) -> bool | None:
     return None
 
 
-def read_number(problems: Problems, row: Row, column: str, what: str, *, allow_percent: bool = False) -> Decimal | None:
-    """The number in ``column`` (None when empty or refused); ``what`` names it in messages (扣分, 次数 …)."""
+def read_number(
+    problems: Problems, row: Row, column: str, what: str, *, allow_percent: bool = False, example: str = "1 或 0.5"
+) -> Decimal | None:
+    """The number in ``column`` (None when empty or refused); ``what`` names it in messages (扣分, 次数 …),
+    ``example`` shows what to write (a count: a whole number)."""
     text = row.get(column)
     if not text:
         return None
     try:
         parsed = parse_number(text, allow_percent=allow_percent)
     except NumberError as exc:
-        problems.error(row.at(column), f"{what}{exc}", "填写阿拉伯数字，例如 1 或 0.5。")
+        problems.error(row.at(column), f"{what}{exc}", f"填写阿拉伯数字，例如 {example}。")
         return None
     if parsed.fixups:
         problems.warning(
@@ -98,8 +101,10 @@ class RowReading:
     def warning(self, column: str, message: str, hint: str) -> None:
         self.problems.warning(self.row.at(column), message, hint)
 
-    def number(self, column: str, what: str, *, allow_percent: bool = False) -> Decimal | None:
-        return read_number(self.problems, self.row, column, what, allow_percent=allow_percent)
+    def number(
+        self, column: str, what: str, *, allow_percent: bool = False, example: str = "1 或 0.5"
+    ) -> Decimal | None:
+        return read_number(self.problems, self.row, column, what, allow_percent=allow_percent, example=example)
 
     def found(self, **facts: object) -> Finding:
         """The finding with what the kind read (``count``, ``elements``, ``rate``, ``amount``, ``yes``)."""
@@ -120,7 +125,7 @@ class RowReading:
 
     def count(self, default: Decimal | None = None, whole: bool = True) -> Decimal | None:
         """The 情况 cell as a count (``default`` when empty); None after an error, or when empty without a default."""
-        n = self.number("value", "情况（次数）")
+        n = self.number("value", "情况（次数）", example="3" if whole else "1 或 0.5")
         if n is None and not self.value:
             n = default
         if n is not None and whole and n != n.to_integral_value():
