@@ -258,6 +258,18 @@ def test_strict_refuses_filled_parts_and_sample_results(
     assert [line for line in err.splitlines() if " 错误：" in line] == expected
 
 
+def test_strict_reports_the_datas_warnings_and_its_own_errors_in_one_list(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A warning in the data (a unit name Excel would run as a formula) and a filled field: one list, one count,
+    and the words of --strict at the end."""
+    write_project(tmp_path, STRICT_RUBRIC, {"units.csv": units_csv("u1,=一支部,branch,已考核")})
+    assert cli_main(["--root", str(tmp_path), "check", "--strict"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("共 ") == 1 and "共 1 个错误，1 个警告。" in err, err
+    assert err.rstrip().endswith("按正式考核的要求（--strict）检查未通过：细则中有补充的内容，或考核结果是示例数据。")
+
+
 def test_check_prints_the_counts_of_every_rubric(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write_project(tmp_path, STRICT_RUBRIC, {"units.csv": UNITS})
     assert cli_main(["--root", str(tmp_path), "check"]) == 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from generator.cli.output import ProgressPrinter, fail, report, say
@@ -25,14 +26,23 @@ def ended(done: Report) -> int:
     return _EXIT[done.ending]
 
 
-def _prepare(args: argparse.Namespace) -> Prepared | None:
+def _prepare(
+    args: argparse.Namespace, more: Callable[[Prepared], Problems] | None = None, more_failed: str = ""
+) -> Prepared | None:
+    """The project read, checked and scored, its problems reported (with ``more`` of them, when the data has
+    no error, in the same list and count; ``more_failed`` says why when only those are errors); None after
+    errors."""
     only = set(args.assessment) if getattr(args, "assessment", None) else None
     if isinstance(only, set) and "" in only:
         only.discard("")
     prepared = prepare(Path(args.root), only)
+    why = "数据有错误，未继续。改正上面列出的错误后再运行。"
+    if more is not None and not prepared.problems.has_errors():
+        prepared.problems.extend(more(prepared))
+        why = more_failed or why
     report(prepared.problems)
     if prepared.problems.has_errors():
-        fail("数据有错误，未继续。改正上面列出的错误后再运行。")
+        fail(why)
         return None
     return prepared
 
@@ -46,20 +56,24 @@ def cmd_check(args: argparse.Namespace) -> int:
         known = known_assessments(Path(args.root))
         fail(f"没有考核 {'、'.join(unknown)}：rubrics/ 中没有这份细则。已有的考核：{known}")
         return EXIT_USAGE
-    prepared = _prepare(args)
-    if prepared is None:
-        return EXIT_DATA
-    if getattr(args, "strict", False):
-        strict = Problems()
+
+    def strict(prepared: Prepared) -> Problems:
+        found = Problems()
         for rubric, _file in prepared.project.rubrics.values():
-            strict_problems(rubric, strict)
+            strict_problems(rubric, found)
         for outcome in prepared.outcomes.values():
             if outcome.sample is not None:
-                strict_sample(outcome.sample, strict)
-        if strict.has_errors():
-            report(strict)
-            fail("按正式考核的要求（--strict）检查未通过：细则中有补充的内容，或考核结果是示例数据。")
-            return EXIT_DATA
+                strict_sample(outcome.sample, found)
+        return found
+
+    # One list of problems and one count, the data's and --strict's together.
+    prepared = _prepare(
+        args,
+        strict if getattr(args, "strict", False) else None,
+        "按正式考核的要求（--strict）检查未通过：细则中有补充的内容，或考核结果是示例数据。",
+    )
+    if prepared is None:
+        return EXIT_DATA
     rubrics = len(prepared.project.rubrics)
     units = sum(len(o.units) for o in prepared.outcomes.values())
     print(f"检查通过：{rubrics} 份细则，{len(prepared.outcomes)} 份考核结果，{units} 个单位。")
@@ -144,8 +158,12 @@ def cmd_build(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     try:
         result = build(
-            Path(args.root), progress=ProgressPrinter(quiet=args.quiet), strict=not args.no_strict, report=report,
-            access=access, plan=plan,
+            Path(args.root),
+            progress=ProgressPrinter(quiet=args.quiet),
+            strict=not args.no_strict,
+            report=report,
+            access=access,
+            plan=plan,
         )
     except BuildError as exc:
         fail(f"生成失败：{exc}\n原来的 site/ 没有改动。")
@@ -176,9 +194,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_new(args: argparse.Namespace) -> int:
     from generator.office.newyear import start_year
 
-    return ended(
-        start_year(Path(args.root), args.year, source=args.source, new_id=args.id, progress=ProgressPrinter())
-    )
+    return ended(start_year(Path(args.root), args.year, source=args.source, new_id=args.id, progress=ProgressPrinter()))
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
@@ -186,7 +202,10 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
     try:
         done = publish(
-            Path(args.root), Path(args.destination), force=args.force, progress=ProgressPrinter(),
+            Path(args.root),
+            Path(args.destination),
+            force=args.force,
+            progress=ProgressPrinter(),
             gzip_only=args.gzip_only,
         )
     except PublishError as exc:
