@@ -77,6 +77,9 @@ def test_help_is_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
     assert out.startswith("用法：kaoping score")
     assert "参数:" in out and "选项:" in out
     assert "-h, --help" in out and "显示这段说明后退出" in out
+    # The command's own options, then the ones every command takes: one section each.
+    assert out.count("\n选项:\n") == 1 and out.count("\n通用选项:\n") == 1
+    assert out.index("\n  --format") < out.index("通用选项:") < out.index("\n  --root")
     for english in ("usage:", "positional arguments", "options:", "show this help message"):
         assert english not in out
 

@@ -146,8 +146,10 @@ def parser(commands: Mapping[str, Callable[[argparse.Namespace], int]]) -> argpa
     common = Parser(add_help=False)
     root_help = "项目目录（含 rubrics/ 和 results/），默认当前目录"
     debug_help = "出现内部错误时显示 Python 调用栈"
-    common.add_argument("--root", metavar="目录", default=argparse.SUPPRESS, help=root_help)
-    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=debug_help)
+    # A group of their own: a command's help lists its options, then these (not two sections both called 选项).
+    shared = common.add_argument_group("通用选项")
+    shared.add_argument("--root", metavar="目录", default=argparse.SUPPRESS, help=root_help)
+    shared.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=debug_help)
     p.add_argument("--root", metavar="目录", default=".", help=root_help)
     p.add_argument("--debug", action="store_true", help=debug_help)
     sub = p.add_subparsers(dest="command", metavar="命令", parser_class=Parser)
