@@ -424,12 +424,19 @@ def test_a_wrong_cell_is_reported_by_sheet_row_and_column(
     ws.cell(r_fixed, 12).value = 9
     bonus = wb["加分申报"]
     bonus["A60"], bonus["C60"], bonus["G60"] = "cz-02", "99", "某项表彰"
+    # A reason Excel would run as a formula is refused, and the rest is checked in the same import.
+    r_reason = find_row(ws, "cz-03", "2", "")
+    ws.cell(r_reason, 9).value = 1
+    ws.cell(r_reason, 11).value = "-两次未参加"
     bad = tmp_path / "bad.xlsx"
     wb.save(bad)
     capsys.readouterr()
     before = digests(project / "results")
     assert cli(project, "import", str(bad)) == 1
     err = capsys.readouterr().err
+    assert f"工作表「初中组」第 {r_reason} 行 K 列: 错误：「扣分原因」以「-」开头（-两次未参加）" in err
+    assert err.rstrip().endswith("评分表有错误，没有导入。改正上面列出的格子后再导入。")
+    assert err.count(f"第 {r_reason} 行 K 列") == 1  # the refused cell, not also the checker's warning on it
     assert f"工作表「初中组」第 {r_count} 行 I 列: 错误：情况（次数）「三」不是数字" in err
     assert f"工作表「初中组」第 {r_fixed} 行 J 列: 错误：指标 1 规则 no_plan 固定扣 3 分，扣分写的是 5 分" in err
     assert f"工作表「初中组」第 {r_fixed} 行 L 列: 错误：指标 1 满分 6 分，自查分 9 超过了" in err

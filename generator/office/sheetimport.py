@@ -20,7 +20,7 @@ from pathlib import Path
 
 from generator.data.formulas import formula_like
 from generator.data.load import RESULTS_DIR
-from generator.data.problems import Loc, Problems, os_error_words
+from generator.data.problems import Loc, Problems, Severity, os_error_words
 from generator.data.tables import TABLES_BY_NAME
 from generator.office.outputfile import HalfWritten, half_written_words, project_lock, write_all
 from generator.office.report import Ending, Report
@@ -112,13 +112,15 @@ def _import(
     for sheet in sheets:
         read_sheet(sheet, imported, problems)
     report.tell(f"读取评分表 {source.name}：", *count_against_roster(layout, imported.counts, problems))
-    refuse_formulas(imported, problems)
     _check_digest(loaded, imported, problems)
     if not imported.covered:
         problems.error(Loc(source.name), "评分表中没有可以导入的工作表", "导入 kaoping sheet 生成、填好的评分表。")
     if problems.has_errors():
         _refused(problems, report)
         return
+    # Cells a spreadsheet would run as formulas are refused, but the rest is still checked: the clerk corrects
+    # every cell after one import, not a second list after the next.
+    refuse_formulas(imported, problems)
     _apply(root, loaded, imported, force, problems, report)
 
 
@@ -130,9 +132,13 @@ def _probe(heads: Sequence[SourceSheet]) -> Imported:
     return probe
 
 
+#: How an import that found errors ends, whichever step found them.
+_NOT_IMPORTED = "评分表有错误，没有导入。改正上面列出的格子后再导入。"
+
+
 def _refused(problems: Problems, report: Report) -> None:
     report.problems(problems)
-    report.stop(Ending.DATA, "评分表有错误，没有导入。")
+    report.stop(Ending.DATA, _NOT_IMPORTED)
 
 
 def _check_digest(loaded: Loaded, imported: Imported, problems: Problems) -> None:
@@ -179,13 +185,18 @@ def _apply(root: Path, loaded: Loaded, imported: Imported, force: bool, problems
     changes = merge(loaded, imported)
     if not changes:
         report.problems(problems)
+        if problems.has_errors():
+            report.stop(Ending.DATA, _NOT_IMPORTED)
+            return
         report.tell(f"没有变化：评分表的内容与 {RESULTS_DIR}/{chosen}/ 中的考核结果相同，没有写入文件。")
         return
     in_sheet, elsewhere = check_scratch(root, loaded, changes)
-    problems.extend(in_sheet)
+    # A cell refused as a formula is not said again as the checker's warning about the same text.
+    refused_at = {p.loc for p in problems.errors}
+    problems.extend(Problems([p for p in in_sheet if p.severity is Severity.ERROR or p.loc not in refused_at]))
     report.problems(problems)
     if problems.has_errors():
-        report.stop(Ending.DATA, "评分表有错误，没有导入。改正上面列出的格子后再导入。")
+        report.stop(Ending.DATA, _NOT_IMPORTED)
         return
     conflicts = [c for c in changes if c.existing]
     if conflicts and not force:
