@@ -61,6 +61,10 @@ def test_new_year_copies_the_rubric_and_clears_the_registry(project: Path, capsy
         "第 6 行：title: 区委教育工委直属党组织2017年度" in out
     )  # the title still names the old year: listed for review
     assert "kaoping sheet wujin-2018" in out
+    # What it says check will do is what check does: with no record yet, one warning and the standards only.
+    assert "还没有录入考核记录时，kaoping check 只提示一次，网站只发布 wujin-2018 的考核标准" in out
+    assert cli(project, "check", "wujin-2018") == 0
+    assert "考核 wujin-2018 还没有任何考核记录，本次只发布考核标准" in capsys.readouterr().err
 
     problems = Problems()
     rubric = load_rubric(new, project, problems)

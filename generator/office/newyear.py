@@ -351,5 +351,6 @@ def _started(
         f"改完运行 kaoping check {target}；",
         f"  2. 核对单位名册 {RESULTS_DIR}/{target}/units.csv：新增、撤并的单位，联络组；",
         f"  3. 运行 kaoping sheet {target} 生成评分表，交考核组填写；填好后用 kaoping import 导入。",
-        f"在每个单位有考核记录或在名册中写明考核状态之前，kaoping check 会对这些单位报错（{target} 的结果不能发布）。",
+        f"还没有录入考核记录时，kaoping check 只提示一次，网站只发布 {target} 的考核标准；录入之后，"
+        f"没有考核记录、名册中也没有写明考核状态的单位会报错（{target} 的结果不能发布）。",
     ]
