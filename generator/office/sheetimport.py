@@ -20,7 +20,7 @@ from pathlib import Path
 
 from generator.data.formulas import formula_like
 from generator.data.load import RESULTS_DIR
-from generator.data.problems import Loc, Problems, Severity, os_error_words
+from generator.data.problems import Loc, Problems, os_error_words
 from generator.data.tables import TABLES_BY_NAME
 from generator.office.outputfile import HalfWritten, half_written_words, project_lock, write_all
 from generator.office.report import Ending, Report
@@ -191,9 +191,9 @@ def _apply(root: Path, loaded: Loaded, imported: Imported, force: bool, problems
         report.tell(f"没有变化：评分表的内容与 {RESULTS_DIR}/{chosen}/ 中的考核结果相同，没有写入文件。")
         return
     in_sheet, elsewhere = check_scratch(root, loaded, changes)
-    # A cell refused as a formula is not said again as the checker's warning about the same text.
+    # A cell refused as a formula (the only errors so far) is not said again by the checker, in other words.
     refused_at = {p.loc for p in problems.errors}
-    problems.extend(Problems([p for p in in_sheet if p.severity is Severity.ERROR or p.loc not in refused_at]))
+    problems.extend(Problems([p for p in in_sheet if p.loc not in refused_at]))
     report.problems(problems)
     if problems.has_errors():
         report.stop(Ending.DATA, _NOT_IMPORTED)
