@@ -119,6 +119,12 @@ ENTRY_PROBLEMS = [
         id="unknown rule",
     ),
     pytest.param(
+        "u1,1,NO_PLAN,,,无计划",
+        "results/t/entries.csv:2:3: 错误：指标 1 没有规则「NO_PLAN」\n"
+        "    处理办法：改为 no_plan（细则中规则编号的写法）。",
+        id="rule in other letters",
+    ),
+    pytest.param(
         "u1,1,,,,无计划",
         "results/t/entries.csv:2:3: 错误：指标 1 有 2 条评分规则，须填写规则编号\n"
         "    处理办法：可用的规则：no_plan（无年度党建工作计划扣3分）；no_summary（未做到扣固定分）。",
@@ -126,7 +132,7 @@ ENTRY_PROBLEMS = [
     ),
     pytest.param(
         "u1,2,,三分,,少开一次",
-        "results/t/entries.csv:2:4: 错误：情况（次数）「三分」不是数字\n    处理办法：填写阿拉伯数字，例如 1 或 0.5。",
+        "results/t/entries.csv:2:4: 错误：情况（次数）「三分」不是数字\n    处理办法：填写阿拉伯数字，例如 3。",
         id="count in words",
     ),
     pytest.param(

@@ -153,7 +153,10 @@ def _rule(ctx: ResultsContext, row: Row, node: Node, rules: tuple[tuple[str, Rul
             "删除这一行，或核对单位名册中的单位类型。",
         )
         return None
-    ctx.problems.error(row.at("rule"), f"指标 {node.id} 没有规则「{wanted}」", _available(rules))
+    # NO_PLAN or "no plan" for no_plan: the rule is named as the rubric spells it.
+    like = [rid for rid, _ in rules if rid.casefold() == wanted.casefold().replace(" ", "_").replace("-", "_")]
+    hint = f"改为 {like[0]}（细则中规则编号的写法）。" if like else _available(rules)
+    ctx.problems.error(row.at("rule"), f"指标 {node.id} 没有规则「{wanted}」", hint)
     return None
 
 
