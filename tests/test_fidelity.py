@@ -477,8 +477,8 @@ def test_zonghe_pages_say_what_rests_on_filled_points_and_an_invented_year(bundl
         if u.score.unit_type.id == "city_unit" and u.score.assessed and history.change(outcome.rubric, u)
     )
     ctx = views.unit_context(outcome, city, stats, history, None, False)
-    assert ctx.filled_note.startswith("本单位适用的 100 分指标中全部是补充的示例")
-    assert ctx.change is not None and ctx.change.invented == "2019年度的细则整份是补充的示例，不是原文件的规定"
+    assert ctx.filled_note.startswith("本单位适用的 100 分指标中全部是补充的（原文件没有规定，由考核办公室补充）")
+    assert ctx.change is not None and ctx.change.invented == "2019年度的细则整份是补充的，不是原文件的规定"
     assert [h.invented != "" for h in ctx.history] == [h.year == 2019 for h in ctx.history]
     results = views.results_context(outcome, history, None)
     assert results.previous_invented and len(results.filled_notes) == 4
@@ -493,7 +493,7 @@ def test_unit_pages_explain_a_repeat_fail_in_an_invented_year(bundled: Prepared)
     twice = [u for u in outcome.units if history.consecutive_fails(outcome.rubric, u.unit.id) >= 2]
     assert twice, "示例数据应有连续两年未达标的单位"
     ctx = views.unit_context(outcome, twice[0], views.pool_stats(outcome), history, None, False)
-    assert ctx.consecutive_fail_note.endswith("（其中2019年度的细则整份是补充的示例，不是原文件的规定）")
+    assert ctx.consecutive_fail_note.endswith("（其中2019年度的细则整份是补充的，不是原文件的规定）")
 
 
 def test_every_sample_unit_scores_what_its_rules_say(bundled: Prepared) -> None:

@@ -17,6 +17,9 @@ from generator.engine.provenance import Mark, Provenance, provenance
 from generator.engine.provenance_counts import count
 from generator.engine.rules.base import Rule
 
+#: What 补充 means, said where a page names something filled in: not the document's, and by whom.
+FILLED_WORDS = "原文件没有规定，由考核办公室补充"
+
 #: Said where a document does not give one of its particulars.
 NOT_GIVEN = "原文件没有写明"
 
@@ -59,18 +62,21 @@ def filled_notes(rubric: Rubric) -> tuple[str, ...]:
         if not filled:
             continue
         if filled == total:
-            out.append(f"{names[type_id]}的指标分值（{fmt(total)} 分）全部是补充的示例，原文件没有规定")
+            out.append(f"{names[type_id]}的指标分值（{fmt(total)} 分）全部是补充的：{FILLED_WORDS}")
         else:
-            out.append(f"{names[type_id]}的 {fmt(total)} 分指标中，有 {fmt(filled)} 分是补充的示例，原文件没有规定")
+            out.append(f"{names[type_id]}的 {fmt(total)} 分指标中，有 {fmt(filled)} 分是补充的：{FILLED_WORDS}")
     return tuple(out)
 
 
-#: A unit page and workbook when the document does not (fully) say how grades are given.
-GRADING_ILLUSTRATIVE = "本细则原文没有（完整）规定等次的评定办法，等次按补充的示例规则计算，仅供参考。"
+#: A unit page and workbook when the document does not (fully) say how grades are given: the rules the
+#: office filled in are its rules, said to be filled in, not examples.
+GRADING_FILLED = (
+    "等次按补充的规则评定：原文件没有（完整）规定等次的评定办法，由考核办公室补充，见考核标准的“等次评定”。"
+)
 
 
 def grading_note(rubric: Rubric) -> str:
-    return GRADING_ILLUSTRATIVE if rubric.grading_illustrative else ""
+    return GRADING_FILLED if rubric.grading_illustrative else ""
 
 
 def grade_rests_on_filled(rubric: Rubric, unit_type: str) -> str:
@@ -80,8 +86,8 @@ def grade_rests_on_filled(rubric: Rubric, unit_type: str) -> str:
             whole = by_origin[FILLED] == total
             share = "全部" if whole else f"有 {fmt(by_origin[FILLED])} 分"
             return (
-                f"本单位适用的 {fmt(total)} 分指标中{share}是补充的示例（原文件没有规定），"
-                "综合得分、名次和等次都依赖这些分值，仅供参考。"
+                f"本单位适用的 {fmt(total)} 分指标中{share}是补充的（{FILLED_WORDS}），"
+                "综合得分、名次和等次都依赖这些分值。"
             )
     return ""
 
@@ -92,7 +98,7 @@ def invented_year(rubric: Rubric) -> bool:
 
 
 def invented_year_words(rubric: Rubric) -> str:
-    return f"{rubric.year}年度的细则整份是补充的示例，不是原文件的规定"
+    return f"{rubric.year}年度的细则整份是补充的，不是原文件的规定"
 
 
 @dataclass(frozen=True)
