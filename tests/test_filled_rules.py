@@ -125,3 +125,86 @@ def test_the_workbook_notes_say_so_too() -> None:
         "本单位适用的 100 分指标中有 40 分是补充的（原文件没有规定，由考核办公室补充），"
         "综合得分、名次和等次都依赖这些分值。"
     )
+
+
+# --------------------------------------------------------------------------------------------
+# A rubric that leaves out ranking: the program's default is filled in (补充), marked and counted so
+# --------------------------------------------------------------------------------------------
+
+WRITTEN_RANKING = """\
+ranking:
+  within: all
+  quote: 按综合得分排名
+"""
+#: The same rubric without its ranking block.
+NO_RANKING = RUBRIC.replace(WRITTEN_RANKING, "")
+#: u1 and u2 tie (both lose 3 points): the unit page cites the ranking rule for a tie.
+TIED = {**FILES, "entries.csv": entries_csv("u1,c1,,3,,三次未按时报送", "u2,c1,,3,,三次未按时报送")}
+
+
+@pytest.fixture(scope="module")
+def defaulted(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("defaulted")
+    root = write_project(tmp / "project", NO_RANKING, TIED)
+    prepared = prepare(root)
+    assert not prepared.problems.has_errors(), [str(p) for p in prepared.problems.sorted()]
+    docs = tmp / "docs"
+    rubrics = [r for r, _ in prepared.project.rubrics.values()]
+    render_site(rubrics, prepared.outcomes, prepared.project.notices, ROOT / "site_templates", docs)
+    return docs
+
+
+def test_a_left_out_ranking_is_the_programs_default_filled_in() -> None:
+    from helpers import rubric_from_yaml
+
+    from generator.engine.origin import FILLED
+    from generator.engine.provenance import PROGRAM_DEFAULTS, provenance
+
+    rubric = rubric_from_yaml(NO_RANKING)
+    mark = provenance(rubric).mark(rubric.ranking)
+    assert mark is not None and mark.origin == FILLED and mark.text == PROGRAM_DEFAULTS["ranking"]
+    assert "联络组内排名" in mark.text and "名次并列，其后名次顺延" in mark.text
+    written = rubric_from_yaml(RUBRIC)
+    assert provenance(written).mark(written.ranking) is None  # written with its origin: the document's
+
+
+def test_the_check_counts_it_among_the_filled_parts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from generator.cli import main
+
+    write_project(tmp_path / "written", RUBRIC, FILES)
+    write_project(tmp_path / "left-out", NO_RANKING, FILES)
+    assert main(["--root", str(tmp_path / "written"), "check"]) == 0
+    assert f"  {AID}：各部分 11 处（原文 8，补充 3，解读 0）；另有单项标注（补充 1）" in capsys.readouterr().out
+    assert main(["--root", str(tmp_path / "left-out"), "check"]) == 0
+    # the ranking the rubric no longer writes is still one part, now 补充
+    assert f"  {AID}：各部分 11 处（原文 7，补充 4，解读 0）；另有单项标注（补充 1）" in capsys.readouterr().out
+    assert main(["--root", str(tmp_path / "left-out"), "check", "--strict"]) == 1
+    assert f"rubrics/{AID}.yml:1:1: 错误：排名是补充的内容：细则没有写排名办法（ranking）" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("kind", ["standards", "notice", "unit"])
+def test_pages_mark_the_default_ranking_with_its_note(defaulted: Path, kind: str) -> None:
+    from generator.engine.provenance import PROGRAM_DEFAULTS
+
+    text = (defaulted / PAGES[kind]).read_text(encoding="utf-8")
+    note = PROGRAM_DEFAULTS["ranking"]
+    # the unit page says it in the reason for its tied rank, the others beside a 补 mark
+    tied = f"名次并列：得分相同的单位名次并列，其后名次顺延（补充：{note}）"
+    said = tied if kind == "unit" else f'title="补充：{note}">补'
+    assert said in text, kind
+
+
+def test_the_standards_page_marks_the_ranking_line(defaulted: Path, built: Path) -> None:
+    line = '<li>名次：得分相同的单位名次并列，其后名次顺延。<span class="kp-mark kp-mark--filled"'
+    assert line in (defaulted / PAGES["standards"]).read_text(encoding="utf-8")
+    assert "<li>名次：得分相同的单位名次并列，其后名次顺延。</li>" in page(built, "standards")
+
+
+def test_a_rubric_without_a_document_is_its_own_original() -> None:
+    from helpers import rubric_from_yaml
+
+    from generator.engine.provenance import provenance
+
+    own = "\n".join(line for line in NO_RANKING.splitlines() if not line.startswith(("document:", "origin:")))
+    rubric = rubric_from_yaml(own + "\n")
+    assert provenance(rubric).mark(rubric.ranking) is None

@@ -190,12 +190,13 @@ def test_parts_inherit_from_their_parent_and_from_a_marked_field() -> None:
 
 def test_counts_give_parts_and_points_by_origin() -> None:
     c = count(rubric_from_yaml(TREE))
-    # document, defaults, c1, 1, its rule, c2, its rule, grading, 2 bands (unit type: 原文 by the rubric)
-    assert c.parts == {SOURCE: 6, FILLED: 5, READING: 0}
+    # document, defaults, c1, 1, its rule, c2, its rule, grading, 2 bands (unit type: 原文 by the rubric), and
+    # the ranking TREE leaves out: the program's default, 补充
+    assert c.parts == {SOURCE: 6, FILLED: 6, READING: 0}
     assert c.fields == {SOURCE: 0, FILLED: 3, READING: 0}  # c2 points, its rule's per, grading's bands
     assert c.points == (("branch", D(100), {SOURCE: D(0), FILLED: D(100), READING: D(0)}),)
     lines = report_lines(rubric_from_yaml(TREE))
-    assert lines[0] == "t：各部分 11 处（原文 6，补充 5，解读 0）；另有单项标注（补充 3）"
+    assert lines[0] == "t：各部分 12 处（原文 6，补充 6，解读 0）；另有单项标注（补充 3）"
     assert lines[1] == "  党支部：指标 100 分（原文 0 分，补充 100 分，解读 0 分）"
 
 

@@ -71,6 +71,14 @@ def strict_problems(rubric: Rubric, problems: Problems) -> None:
         )
         return
     for entry in prov.parts:
+        if entry.program_note:
+            problems.error(
+                rubric.loc,
+                f"{entry.label}是补充的内容：{entry.program_note}",
+                "正式考核的细则须依据原文件：原文件规定了的，在细则中写出来并标明来源（origin: 原文 和 quote）；"
+                "--strict 不接受补充的内容。",
+            )
+            continue
         if not entry.written:
             continue
         obj = entry.obj

@@ -4,7 +4,9 @@ A part's origin is its own ``origin``, else its parent's (a rule's indicator, a 
 else the rubric's ``origin``. A rubric without ``document`` is its own original, so its parts are
 ``原文`` unless they say otherwise; a rubric that names the document it was written from must let every
 part's origin be determined, or the checker refuses it (:mod:`generator.data.provenance`). Parts the YAML
-does not write (a default ``ranking``) are the program's own rules, not the rubric's content, and are left out.
+does not write are the program's own, not the rubric's content, and are left out; except a rule the pages
+show as the rubric's (``ranking``, :data:`PROGRAM_DEFAULTS`): in a rubric written from a document that is
+silent on it, the program's default is filled in (补充), marked and counted so, with a note that says so.
 
 Pure: no I/O. The parts are found by walking the models' fields, so no rule kind is named here.
 """
@@ -95,6 +97,15 @@ FIELD_WORDS: dict[str, str] = {
 }
 
 
+#: The parts a rubric may leave out that pages still show as its rules, by the rubric's key: what the program
+#: does instead, said as the note of a 补充 (the defaults of :class:`~generator.engine.models.Ranking` and
+#: :mod:`generator.engine.grading`).
+PROGRAM_DEFAULTS: dict[str, str] = {
+    "ranking": "细则没有写排名办法（ranking），按程序的默认办法排名：在单位名册的联络组内排名"
+    "（没有填联络组的单位另排），得分相同的单位名次并列，其后名次顺延。",
+}
+
+
 def field_word(name: str) -> str:
     return FIELD_WORDS.get(name, name)
 
@@ -130,6 +141,8 @@ class Sourcing:
     #: The part whose ``origin`` decided this one's (itself, an ancestor), or None for the rubric's.
     decided_by: Sourced | None
     label: str
+    #: Not written: the program's default, filled in (补充) with this note (:data:`PROGRAM_DEFAULTS`).
+    program_note: str = ""
 
     @property
     def loc(self) -> Loc:
@@ -143,6 +156,11 @@ class Sourcing:
         """The part is in the YAML (a default object the program made is not)."""
         return bool(getattr(self.obj, "loc", NOWHERE).file)
 
+    @property
+    def counted(self) -> bool:
+        """The part is the rubric's content: written in the YAML, or a default shown as its rule (补充)."""
+        return self.written or bool(self.program_note)
+
     def of(self, name: str | None = None) -> Origin | None:
         """The origin of the part, or of one of its fields."""
         if name is not None and name in self.obj.field_origin:
@@ -151,6 +169,8 @@ class Sourcing:
 
     def explanation(self, origin: Origin) -> str:
         """The words behind a 补充 or 解读: here, else where the origin was decided."""
+        if self.program_note and origin == FILLED:
+            return self.program_note
         for part in (self.obj, self.decided_by):
             if part is None:
                 continue
@@ -186,7 +206,12 @@ class Provenance:
         if obj.origin is not None:
             inherited, decided = obj.origin, obj
         label = f"{context}{_short(obj)}"
-        entry = Sourcing(obj, parent, inherited, decided, label)
+        program_note = ""
+        if parent is None and self.rubric.document is not None and not getattr(obj, "loc", NOWHERE).file:
+            program_note = PROGRAM_DEFAULTS.get(field_name, "")
+            if program_note:  # the document is silent and the rubric too: the program's default is filled in
+                inherited, decided = FILLED, None
+        entry = Sourcing(obj, parent, inherited, decided, label, program_note)
         self.parts.append(entry)
         self._by_id[id(obj)] = entry
         for name, child in _children(obj):

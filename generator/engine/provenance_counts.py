@@ -38,7 +38,7 @@ def _count(rubric: Rubric, prov: Provenance) -> Counts:
     parts: dict[str, int] = dict.fromkeys(ORIGINS, 0)
     fields: dict[str, int] = dict.fromkeys(ORIGINS, 0)
     for entry in prov.parts:
-        if not entry.written or entry.origin is None:
+        if not entry.counted or entry.origin is None:
             continue
         parts[entry.origin] += 1
         for value in entry.obj.field_origin.values():

@@ -133,7 +133,8 @@ def rule_marks(rule: Rule, node: Node, prov: Provenance) -> tuple[Mark, ...]:
 
 def grade_basis_marks(rubric: Rubric) -> tuple[Mark, ...]:
     """What grades rest on that is not the document's own: marks of grading, its bands, the ranking and
-    its pools, and the vetoes, each said once. Parts the rubric does not write are the program's own."""
+    its pools, and the vetoes, each said once. Parts the rubric does not write are the program's own, and
+    said only where they stand for a rule the document does not give (a default ranking, 补充)."""
     prov = provenance(rubric)
     parts: list[Sourced] = [rubric.ranking, *rubric.ranking.pools]
     if rubric.grading is not None:
@@ -143,7 +144,7 @@ def grade_basis_marks(rubric: Rubric) -> tuple[Mark, ...]:
     out: list[Mark] = []
     for part in parts:
         entry = prov.get(part)
-        if entry is None or not entry.written:
+        if entry is None or not entry.counted:
             continue
         marks = [prov.mark(part), *(prov.field_mark(part, name) for name in part.field_origin)]
         for m in marks:

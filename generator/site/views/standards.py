@@ -102,6 +102,8 @@ class StandardsContext:
     origin_notes: tuple[OriginNote, ...]
     #: None while the assessment has no results yet.
     results_url: str | None
+    #: How the line of ``grading`` on ranking begins: the template marks it as the ranking is marked.
+    ranking_words: str = "名次："
 
     def mark(self, part: Sourced | None, name: str | None = None) -> Mark | None:
         """For the template: the mark of a rubric part (补 / 解, or None for 原文); with ``name``, of that
@@ -227,12 +229,12 @@ def _origin_notes(rubric: Rubric) -> tuple[OriginNote, ...]:
         obj = entry.obj
         if _in_indicators(entry):
             continue  # indicators and their rules are marked where they are shown
-        if not entry.written:
+        if not entry.counted:
             continue
         names: list[str | None] = [None, *obj.field_origin]
         for name in names:
             origin = entry.of(name)
-            if origin is None or origin == SOURCE or (name is None and obj.origin is None):
+            if origin is None or origin == SOURCE or (name is None and obj.origin is None and not entry.program_note):
                 continue
             mark = prov.mark(obj, name)
             if mark is None or (mark.origin, mark.text) in seen:
@@ -294,7 +296,7 @@ def grading_text(rubric: Rubric) -> tuple[str, ...]:
     if g.fail_if_category_zero:
         lines.append(f"某一类（一级指标）得 0 分的，定为{name('fail')}。")
     lines += _advanced_lines(rubric, g, name) + _veto_lines(rubric, name)
-    lines.append("名次：" + rubric.ranking.ties)
+    lines.append(StandardsContext.ranking_words + rubric.ranking.ties)
     if any((p.advanced_top and g.advanced == "rank") or p.fail_bottom for p in rubric.ranking.pools):
         lines.append(
             "名次并列跨过名额界限时，并列的单位一并计入：例如两个单位并列第 3 名，都在前 3 名之内；倒数的名次同样。"
