@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
 
 import pytest
 from helpers import THREE_TYPES, D, csv_text, entries_csv, errors, find, rubric_text, units_csv, warnings
 
+from generator.data.headertable import HEADER_LOOK
 from generator.data.pipeline import Prepared
 
 Run = Callable[[str, Mapping[str, str | bytes]], Prepared]
@@ -463,6 +465,86 @@ def test_results_are_not_judged_against_a_broken_rubric(ran: Run) -> None:
 def test_unknown_file_in_a_results_folder(ran: Run) -> None:
     prepared = ran(RUBRIC, files() | {"分数.xlsx": "x", "README.md": "说明"})
     assert firsts(warnings(prepared)) == ["results/t/分数.xlsx: 警告：不认识这个文件，未读取"]
+
+
+ENTRIES_HEADER = "单位代码,指标编号,规则,情况,扣分,扣分原因\r\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "first"),
+    [
+        pytest.param(
+            "扣分记录.csv",
+            (ENTRIES_HEADER + "u1,1,no_plan,,,无年度计划\r\n").encode("gbk"),
+            "results/t/扣分记录.csv: 错误：表头是扣分记录（entries）的表头，文件名却不以 entries- 开头：",
+            id="entries-gbk",
+        ),
+        pytest.param(
+            "名册.txt",
+            "单位代码\t单位名称\t单位类型\r\nu3\t第三党支部\tbranch\r\n".encode("utf-16"),
+            "results/t/名册.txt: 错误：表头是单位名册（units）的表头，文件名却不以 units- 开头：",
+            id="units-utf16-tabs",
+        ),
+        pytest.param(
+            "自查.CSV",
+            "\n\n unit , 指标 ,自评分\nu1,1,6\n".encode(),
+            "results/t/自查.CSV: 错误：表头是自查分（self_scores）的表头，文件名却不以 self_scores- 开头：",
+            id="self-scores-after-blank-lines",
+        ),
+        pytest.param(
+            # Every required column of 扣分记录 and of 自查分 (单位代码, 指标编号, 得分): it names more of the former's.
+            "汇总.csv",
+            "单位代码,指标编号,扣分原因,得分\n".encode(),
+            "results/t/汇总.csv: 错误：表头是扣分记录（entries）的表头，文件名却不以 entries- 开头：",
+            id="the-table-all-of-whose-required-columns-it-names",
+        ),
+    ],
+)
+def test_a_file_not_named_like_results_is_refused_when_its_header_is_a_tables(
+    ran: Run, name: str, data: bytes, first: str
+) -> None:
+    prepared = ran(RUBRIC, files() | {name: data})
+    found = [m for m in errors(prepared) + warnings(prepared) if m.startswith(f"results/t/{name}:")]
+    assert len(found) == 1 and found[0].startswith(first), found
+    prefix = first.split("（")[1].split("）")[0]
+    assert f"例如 {prefix}-{name}（同一种表可拆成几个文件 {prefix}-*.csv，合并读取）" in found[0]
+    assert found[0].endswith("是备份或旧版本的，移到 results/ 以外。")
+    assert prepared.project.results["t"].files == ("results/t/parts.csv", "results/t/units.csv")
+
+
+def test_only_the_start_of_a_big_unnamed_file_is_read(ran: Run) -> None:
+    # Longer than what is looked at, which ends inside a character: its header is still told.
+    data = ENTRIES_HEADER.encode() + "u1,1,no_plan,,,无年度计划，记录不全\n".encode() * 4000
+    with pytest.raises(UnicodeDecodeError):
+        data[:HEADER_LOOK].decode("utf-8")
+    prepared = ran(RUBRIC, files() | {"扣分.csv": data})
+    assert any(m.startswith("results/t/扣分.csv: 错误：表头是扣分记录（entries）") for m in errors(prepared))
+
+
+def test_a_file_whose_header_is_no_tables_is_only_warned_of(ran: Run) -> None:
+    # Beside one that is refused: some of a table's required columns, bytes that are no text, a workbook, a FIFO.
+    prepared = ran(
+        RUBRIC,
+        files()
+        | {
+            "扣分记录.csv": ENTRIES_HEADER,
+            "排名.csv": "单位代码,得分,排名\nu1,95,1\n",
+            "乱码.csv": b"\x81\x20\xff\xfe\x00" * 10,
+            "扣分记录.xlsx": b"PK\x03\x04" + ENTRIES_HEADER.encode(),
+        },
+    )
+    os.mkfifo(prepared.project.root / "results" / "t" / "联系人.csv")
+    from generator.data.pipeline import prepare
+
+    again = prepare(prepared.project.root)
+    assert firsts(errors(again)) == [
+        "results/t/扣分记录.csv: 错误：表头是扣分记录（entries）的表头，文件名却不以 entries- 开头："
+        "程序不认识这个文件名，没有读取，其中的记录不会计入考核结果"
+    ]
+    assert firsts(warnings(again)) == [
+        f"results/t/{name}: 警告：不认识这个文件，未读取"
+        for name in ("乱码.csv", "扣分记录.xlsx", "排名.csv", "联系人.csv")
+    ]
 
 
 def test_names_match_whatever_width_their_punctuation(ran: Run) -> None:

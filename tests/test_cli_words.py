@@ -141,10 +141,12 @@ def test_no_colour_in_a_pipe(tmp_path: Path) -> None:
 
 def test_a_file_name_cannot_drive_the_terminal(tmp_path: Path) -> None:
     """A file in the results named with an escape sequence (clear the screen) and a right-to-left override:
-    the message naming it shows both as escapes to the terminal, whose own colours still work."""
+    the message naming it (and the name it is told to take) shows both as escapes to the terminal, whose own
+    colours still work."""
     root = bad_project(tmp_path / "p")
     folder = next((root / "results").iterdir())
     (folder / "entries\x1b[2J\u202e.csv").write_bytes((folder / "entries.csv").read_bytes())
     text = on_terminal([*KAOPING, "--root", str(root), "check"], clean_env())
     assert "\x1b[2J" not in text and "\u202e" not in text
-    assert f"results/{folder.name}/entries\\x1b[2J\\u202e.csv: \x1b[1;33m警告\x1b[0m：不认识这个文件" in text
+    assert f"results/{folder.name}/entries\\x1b[2J\\u202e.csv: \x1b[1;31m错误\x1b[0m：表头是扣分记录（entries）" in text
+    assert "例如 entries-\\x1b[2J\\u202e.csv" in text

@@ -275,7 +275,7 @@ def _semicolon_separated(cells: list[str], file: str, line: int, table: Table, p
     if len([c for c in cells if c.strip()]) != 1:
         return False
     parts = [p for c in cells if ";" in c for p in c.split(";")]
-    lookup = _header_lookup(table)
+    lookup = header_lookup(table)
     if sum(1 for p in parts if normalize_header(p) in lookup) < 2:
         return False
     problems.error(
@@ -299,7 +299,7 @@ def delimiter(text: str) -> str:
 _LINE = re.compile(r"[^\r\n]+")
 
 
-def _header_lookup(table: Table) -> dict[str, str]:
+def header_lookup(table: Table) -> dict[str, str]:
     """Every way a header may name a column (normalised) → the column's name."""
     lookup: dict[str, str] = {}
     for column in table.columns:
@@ -309,7 +309,7 @@ def _header_lookup(table: Table) -> dict[str, str]:
 
 
 def _read_header(cells: list[str], file: str, line: int, table: Table, problems: Problems) -> list[str | None] | None:
-    lookup = _header_lookup(table)
+    lookup = header_lookup(table)
     header: list[str | None] = []
     seen: dict[str, int] = {}
     for index, cell in enumerate(cells, start=1):

@@ -13,10 +13,19 @@ from pathlib import Path
 
 from generator.data.characters import mixed_words, undecodable
 from generator.data.csvread import MAX_CSV_BYTES, parse_table
+from generator.data.headertable import HEADER_LOOK, header_table
 from generator.data.problems import Loc, Problems, os_reason
-from generator.data.projectfiles import DEFAULT_LIMIT, Refused, TooBig, inside, outside_words, read_regular
+from generator.data.projectfiles import (
+    DEFAULT_LIMIT,
+    Refused,
+    TooBig,
+    inside,
+    outside_words,
+    read_regular,
+    read_start,
+)
 from generator.data.sample import README_NAMES, sample_line
-from generator.data.tables import TABLES, table_for_file
+from generator.data.tables import TABLE_SUFFIXES, TABLES, Table, table_for_file
 from generator.data.yamlcompose import MAX_YAML_BYTES, compose
 from generator.data.yamlread import Reader
 from generator.engine.models import Rubric
@@ -162,13 +171,7 @@ def load_results(folder: Path, root: Path, problems: Problems) -> RawResults:
             continue
         if table is None:
             if path.name not in OTHER_RESULT_FILES:
-                problems.warning(
-                    Loc(file),
-                    "不认识这个文件，未读取",
-                    "结果文件名应以 "
-                    + "、".join(f"{t.prefix}" for t in TABLES)
-                    + " 开头、以 .csv（或 Excel“Unicode 文本”的 .txt）结尾，例如 entries-第一组.csv。",
-                )
+                _unknown_file(path, file, root, problems)
             continue
         files.append(file)
         data = read_bytes(path, file, problems, MAX_CSV_BYTES, "考核结果文件", "按联络组拆分成几个文件。", root)
@@ -181,6 +184,41 @@ def load_results(folder: Path, root: Path, problems: Problems) -> RawResults:
         sample=_sample_marker(folder, root, problems),
         **{name: tuple(rows) for name, rows in tables.items()},
     )
+
+
+def _unknown_file(path: Path, file: str, root: Path, problems: Problems) -> None:
+    """A file not named like a results file is not read: refused when its header is a table's (its records would
+    be left out of the scores without a word), else only warned of (the office's own lists and notes)."""
+    table = _table_by_header(path, root)
+    if table is None:
+        problems.warning(
+            Loc(file),
+            "不认识这个文件，未读取",
+            "结果文件名应以 "
+            + "、".join(f"{t.prefix}" for t in TABLES)
+            + " 开头、以 .csv（或 Excel“Unicode 文本”的 .txt）结尾，例如 entries-第一组.csv。",
+        )
+        return
+    stem, suffix = os.path.splitext(path.name)
+    rest = stem[len(table.prefix) :].lstrip("-_. ") if stem.lower().startswith(table.prefix) else stem
+    problems.error(
+        Loc(file),
+        f"表头是{table.title}（{table.prefix}）的表头，文件名却不以 {table.prefix}- 开头："
+        "程序不认识这个文件名，没有读取，其中的记录不会计入考核结果",
+        f"是这次考核的{table.title}的，改名为以 {table.prefix}- 开头，例如 {table.prefix}-{rest}{suffix}"
+        f"（同一种表可拆成几个文件 {table.prefix}-*.csv，合并读取）；是备份或旧版本的，移到 results/ 以外。",
+    )
+
+
+def _table_by_header(path: Path, root: Path) -> Table | None:
+    """The table whose header the .csv or .txt file at ``path`` has (:func:`header_table`), read from the start of
+    the file only; None for other files and for one that cannot be read (a link out of the project, a FIFO)."""
+    if not path.name.lower().endswith(TABLE_SUFFIXES):
+        return None
+    try:
+        return header_table(read_start(path, HEADER_LOOK, root))
+    except (Refused, OSError):
+        return None
 
 
 #: A folder among the results is looked through this far for results files (a huge folder is not walked whole).

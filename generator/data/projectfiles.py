@@ -81,6 +81,22 @@ def read_regular(path: Path, limit: int = DEFAULT_LIMIT, root: Path | None = Non
     Raises :class:`Refused` (outside the project, a broken link, not a regular file), :class:`TooBig`,
     or :class:`OSError` (no permission, and the like).
     """
+    data = _read(path, limit, root, whole=True)
+    if len(data) > limit:
+        raise TooBig(len(data))
+    return data
+
+
+def read_start(path: Path, size: int, root: Path | None = None) -> bytes:
+    """The first ``size`` bytes of the regular file at ``path`` (all of it when it is shorter), whatever its
+    size: its first lines, read as safely as :func:`read_regular` reads a whole file and refused as it is
+    (raises :class:`Refused` or :class:`OSError`, never :class:`TooBig`)."""
+    return _read(path, size - 1, root, whole=False)
+
+
+def _read(path: Path, limit: int, root: Path | None, whole: bool) -> bytes:
+    """At most ``limit`` + 1 bytes of the regular file at ``path``; with ``whole``, a file whose size is over
+    ``limit`` is refused before it is opened."""
     if root is not None and not inside(path, root):
         raise outside_words(path)
     try:
@@ -94,7 +110,7 @@ def read_regular(path: Path, limit: int = DEFAULT_LIMIT, root: Path | None = Non
     kind = kind_words(before.st_mode)
     if kind is not None:
         raise Refused(f"这是{kind}，不是普通文件，没有读取", "数据文件应是普通的文本文件；删去它，或换成真正的文件。")
-    if before.st_size > limit:
+    if whole and before.st_size > limit:
         raise TooBig(before.st_size)
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     try:
@@ -111,8 +127,6 @@ def read_regular(path: Path, limit: int = DEFAULT_LIMIT, root: Path | None = Non
             size += len(chunk)
     finally:
         os.close(fd)
-    if size > limit:
-        raise TooBig(size)
     return b"".join(chunks)
 
 
@@ -153,4 +167,3 @@ def unsafe_entries(
             kind = kind_words(mode)
             if kind is not None:
                 yield path, Refused(f"这是{kind}，不是普通文件", "删去它；网站目录中只放普通的文件。")
-
