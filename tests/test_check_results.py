@@ -480,23 +480,16 @@ ENTRIES_HEADER = "单位代码,指标编号,规则,情况,扣分,扣分原因\r\
             id="entries-gbk",
         ),
         pytest.param(
-            "名册.txt",
-            "单位代码\t单位名称\t单位类型\r\nu3\t第三党支部\tbranch\r\n".encode("utf-16"),
-            "results/t/名册.txt: 错误：表头是单位名册（units）的表头，文件名却不以 units- 开头：",
-            id="units-utf16-tabs",
+            "加分.txt",
+            "单位代码\t加分项目\t事项\r\nu1\t26\t某项表彰\r\n".encode("utf-16"),
+            "results/t/加分.txt: 错误：表头是加分申报（bonus）的表头，文件名却不以 bonus- 开头：",
+            id="bonus-utf16-tabs",
         ),
         pytest.param(
-            "自查.CSV",
-            "\n\n unit , 指标 ,自评分\nu1,1,6\n".encode(),
-            "results/t/自查.CSV: 错误：表头是自查分（self_scores）的表头，文件名却不以 self_scores- 开头：",
-            id="self-scores-after-blank-lines",
-        ),
-        pytest.param(
-            # Every required column of 扣分记录 and of 自查分 (单位代码, 指标编号, 得分): it names more of the former's.
-            "汇总.csv",
-            "单位代码,指标编号,扣分原因,得分\n".encode(),
-            "results/t/汇总.csv: 错误：表头是扣分记录（entries）的表头，文件名却不以 entries- 开头：",
-            id="the-table-all-of-whose-required-columns-it-names",
+            "否决.CSV",
+            "\n\n unit , 否决事项 ,情况\nu1,v1,违纪\n".encode(),
+            "results/t/否决.CSV: 错误：表头是否决事项（vetoes）的表头，文件名却不以 vetoes- 开头：",
+            id="vetoes-after-blank-lines",
         ),
     ],
 )
@@ -508,7 +501,7 @@ def test_a_file_not_named_like_results_is_refused_when_its_header_is_a_tables(
     assert len(found) == 1 and found[0].startswith(first), found
     prefix = first.split("（")[1].split("）")[0]
     assert f"例如 {prefix}-{name}（同一种表可拆成几个文件 {prefix}-*.csv，合并读取）" in found[0]
-    assert found[0].endswith("是备份或旧版本的，移到 results/ 以外。")
+    assert found[0].endswith("是备份、旧版本或别的表格的，移到 results/ 以外。")
     assert prepared.project.results["t"].files == ("results/t/parts.csv", "results/t/units.csv")
 
 
@@ -531,6 +524,11 @@ def test_a_file_whose_header_is_no_tables_is_only_warned_of(ran: Run) -> None:
             "排名.csv": "单位代码,得分,排名\nu1,95,1\n",
             "乱码.csv": b"\x81\x20\xff\xfe\x00" * 10,
             "扣分记录.xlsx": b"PK\x03\x04" + ENTRIES_HEADER.encode(),
+            # Tables whose records change no score, under another name: a copy of the roster, self scores.
+            "名册副本.csv": "单位代码,单位名称,单位类型,联系人,联系电话\nu1,第一党支部,branch,张某,1\n",
+            "自查.csv": "单位代码,指标编号,自查分\nu1,1,6\n",
+            # A scored table's columns (评定结果: 单位代码, 等次) and ones it does not have: last year's results.
+            "去年结果.csv": "单位代码,单位名称,得分,等次\nu1,第一党支部,95,优秀\n",
         },
     )
     os.mkfifo(prepared.project.root / "results" / "t" / "联系人.csv")
@@ -543,7 +541,17 @@ def test_a_file_whose_header_is_no_tables_is_only_warned_of(ran: Run) -> None:
     ]
     assert firsts(warnings(again)) == [
         f"results/t/{name}: 警告：不认识这个文件，未读取"
-        for name in ("乱码.csv", "扣分记录.xlsx", "排名.csv", "联系人.csv")
+        for name in sorted(
+            (
+                "乱码.csv",
+                "扣分记录.xlsx",
+                "排名.csv",
+                "联系人.csv",
+                "名册副本.csv",
+                "自查.csv",
+                "去年结果.csv",
+            )
+        )
     ]
 
 

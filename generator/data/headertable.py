@@ -18,22 +18,33 @@ from generator.data.tables import TABLES, Table, normalize_header
 HEADER_LOOK = 64 * 1024
 
 
+#: The tables whose records change a score, a grade or a rank when they are left out: a file with one of their
+#: headers under another name is refused. A roster, self scores, letters or recommendations under another name
+#: change no score (a copy of the roster, a contact list, last year's results download are an office's own
+#: files), and stay a warning.
+SCORED = frozenset({"entries", "bonus", "penalties", "vetoes", "parts", "awards", "rectification", "objections"})
+
+
 def header_table(start: bytes) -> Table | None:
-    """The table whose header the file beginning with ``start`` has, else None.
+    """The table of :data:`SCORED` whose header the file beginning with ``start`` has, else None.
 
     Its first line with content, decoded and split as :func:`generator.data.csvread.parse_table` does, is a
-    table's header when it names every required column of the table (by its name, title or any alias, matched
-    as the loader matches them): the header the loader would read the file by, had it the table's name. A
-    clerk's other lists (联系人.csv: 姓名,电话) name no table's required columns. Where it names several tables'
-    required columns, the table it names most columns of, the first in TABLES on a tie. Bytes that are no text
-    (a workbook, another encoding) have no header: None.
+    table's header when it names every required column of the table and nothing else (each cell a column of the
+    table by its name, title or any alias, matched as the loader matches them): the header the loader would read
+    the file by, had it the table's name. A clerk's other lists (联系人.csv: 姓名,电话; last year's results with
+    得分) name other columns. Where it is several tables' header, the table it names most columns of, the first in
+    TABLES on a tie. Bytes that are no text (a workbook, another encoding) have no header: None.
     """
-    keys = {normalize_header(cell) for cell in _first_row(start)}
+    keys = {normalize_header(cell) for cell in _first_row(start)} - {""}
     best: Table | None = None
     most = 0
     for table in TABLES:
+        if table.name not in SCORED:
+            continue
         lookup = header_lookup(table)
-        named = {lookup[key] for key in keys if key in lookup}
+        if not keys or any(key not in lookup for key in keys):
+            continue
+        named = {lookup[key] for key in keys}
         if len(named) > most and all(c.name in named for c in table.columns if c.required):
             best, most = table, len(named)
     return best

@@ -206,7 +206,7 @@ def _unknown_file(path: Path, file: str, root: Path, problems: Problems) -> None
         f"表头是{table.title}（{table.prefix}）的表头，文件名却不以 {table.prefix}- 开头："
         "程序不认识这个文件名，没有读取，其中的记录不会计入考核结果",
         f"是这次考核的{table.title}的，改名为以 {table.prefix}- 开头，例如 {table.prefix}-{rest}{suffix}"
-        f"（同一种表可拆成几个文件 {table.prefix}-*.csv，合并读取）；是备份或旧版本的，移到 results/ 以外。",
+        f"（同一种表可拆成几个文件 {table.prefix}-*.csv，合并读取）；是备份、旧版本或别的表格的，移到 results/ 以外。",
     )
 
 
