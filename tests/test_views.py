@@ -274,3 +274,35 @@ def test_an_item_capped_above_its_deductions_says_so_where_they_are_listed(tmp_p
     assert part.items[0].notes == ("扣分合计 5 分，超过本项分值，扣完为止，得 0 分",)
     (summary,) = office_context(outcome).next_tasks
     assert (summary.count, summary.lost) == (3, "5")
+
+
+CAPPED_PART = rubric_text(
+    """
+    indicators:
+      - id: c1
+        title: 群团工作
+        points: 4
+        points_mismatch: 原文两项各 3 分，本类 4 分，扣完为止
+        children:
+          - {id: "18.1", title: 工会组织, points: 3, rules: [{kind: range}]}
+          - {id: "18.2", title: 工会活动, points: 3, rules: [{kind: range}]}
+      - {id: c2, title: 其他, points: 96, rules: [{kind: range}]}
+    """
+)
+
+
+def test_a_part_capped_above_its_items_deductions_says_so_under_its_heading(tmp_path: Path) -> None:
+    """The part itself stops at its 4 points (每类扣完为止): its heading says 扣 4 分, its lines 3 and 2, and the
+    note under the heading says why; a part that did not stop has no note."""
+    outcome = score(
+        tmp_path,
+        CAPPED_PART,
+        {
+            "units.csv": units_csv("u1,一支部,branch,已考核"),
+            "entries.csv": entries_csv("u1,18.1,,,3,组织不健全", "u1,18.2,,,2,活动少", "u1,c2,,,1,其他"),
+        },
+    )
+    capped, other = lost_parts(outcome.by_unit()["u1"].score.categories)
+    assert (capped.lost, [(i.id, i.lost) for i in capped.items]) == ("4", [("18.1", "3"), ("18.2", "2")])
+    assert capped.notes == ("扣分合计 5 分，超过本项分值，扣完为止，得 0 分",)
+    assert (other.id, other.notes) == ("c2", ())

@@ -72,6 +72,8 @@ class LostPart:
     score: str
     lost: str
     items: tuple[LostItem, ...]
+    #: Why the part lost less than its items' lines add up to (扣完为止), when it did.
+    notes: tuple[str, ...] = ()
 
 
 def _lost_rules(n: NodeOutcome, prov: Provenance | None) -> tuple[LostRule, ...]:
@@ -94,10 +96,9 @@ def _lost_items(n: NodeOutcome, above: tuple[str, ...], prov: Provenance | None,
         return
     rules = _lost_rules(n, prov)
     below = sum((ch.lost for ch in n.children if ch.applicable), ZERO)
-    # An item whose sub-items' deductions pass its points loses only its points (扣完为止): listed too, with
-    # the note that says so, before them, or the lines below would add up to more than its part lost.
-    capped = below > ZERO and n.lost < below + sum((r.lost for r in n.rules), ZERO)
-    if rules or not below or capped:
+    # An item whose sub-items' deductions pass its points loses only its points (扣完为止): listed too, before
+    # them, with the note that says so: the lines below it add up to more than it lost.
+    if rules or not below or _capped(n):
         out.append(
             LostItem(
                 id=n.id,
@@ -112,6 +113,12 @@ def _lost_items(n: NodeOutcome, above: tuple[str, ...], prov: Provenance | None,
         )
     for ch in n.children:
         _lost_items(ch, (*above, n.node.title), prov, out)
+
+
+def _capped(n: NodeOutcome) -> bool:
+    """Whether ``n`` lost less than its sub-items and its own rules took: it stopped at its points."""
+    below = sum((ch.lost for ch in n.children if ch.applicable), ZERO)
+    return below > ZERO and n.lost < below + sum((r.lost for r in n.rules), ZERO)
 
 
 def lost_parts(categories: Sequence[NodeOutcome], prov: Provenance | None = None) -> tuple[LostPart, ...]:
@@ -135,6 +142,8 @@ def lost_parts(categories: Sequence[NodeOutcome], prov: Provenance | None = None
                 score=fmt(c.score) if c.score is not None else "",
                 lost=fmt(c.lost),
                 items=tuple(items),
+                # A part that stopped at its points (扣完为止) says so under its heading: its lines add up to more.
+                notes=all_words(c.notes) if _capped(c) and not _lost_rules(c, prov) else (),
             )
         )
     return tuple(parts)
