@@ -433,6 +433,28 @@ def pdf_text(pdf: bytes, tmp_path: Path) -> str:
     return done.stdout.decode("utf-8")
 
 
+def test_a_filtered_ranking_printed_says_what_it_was_filtered_by(
+    tab: Page, base_url: str, built: BuiltSite, tmp_path: Path
+) -> None:
+    """The filter's fields are not printed: a page printed while filtered says what was looked for and what was
+    found, above the groups folded to their headings; unfiltered, nothing of the filter is printed."""
+    outcome, u = a_unit(built)
+    tab.goto(url(base_url, page(outcome.rubric.id, "results")))
+    tab.locator("input.kp-filter").fill(u.unit.name)
+    expect(tab.locator(".kp-filter-count")).to_have_text(counted(1, 0, outcome))
+    tab.emulate_media(media="print")
+    expect(tab.locator(".kp-filter-count")).to_be_visible()
+    expect(tab.locator("input.kp-filter")).to_be_hidden()
+    printed = re.sub(r"\s+", "", pdf_text(tab.pdf(format="A4"), tmp_path))
+    assert re.sub(r"\s+", "", f"查找“{u.unit.name}”：{counted(1, 0, outcome)}") in printed, printed[:400]
+    assert "本组没有符合条件的单位" in printed
+    tab.emulate_media(media="screen")
+    tab.locator("input.kp-filter").fill("")
+    tab.emulate_media(media="print")
+    expect(tab.locator(".kp-filter-count")).to_be_hidden()
+    assert "查找" not in re.sub(r"\s+", "", pdf_text(tab.pdf(format="A4"), tmp_path))
+
+
 def test_printing_the_notice_to_pdf(tab: Page, base_url: str, built: BuiltSite, tmp_path: Path) -> None:
     notice = built.prepared.project.notices[built.notice_id]
     tab.goto(url(base_url, page(built.notice_id, "notice")))

@@ -123,7 +123,18 @@
         var pool = poolOf(table);
         if (pool) foldPool(pool, active && shown === 0);
       });
-      if (counter) counter.textContent = active ? foundWords(found, others, assessed) : "";
+      if (counter) {
+        counter.textContent = active ? foundWords(found, others, assessed) : "";
+        // On paper the filter's fields are not printed: the counter says what was looked for (kaoping.css).
+        var looked = [];
+        if (text) looked.push("查找“" + text + "”");
+        if (grade) looked.push("等次“" + select.options[select.selectedIndex].text + "”");
+        counter.setAttribute("data-filter", looked.length ? looked.join("，") + "：" : "");
+        var bar = counter.parentNode;
+        if (bar && bar.classList) {
+          if (active) bar.classList.add("kp-filter-bar--active"); else bar.classList.remove("kp-filter-bar--active");
+        }
+      }
       hintScrolling();  // the groups shown again, and the rows left, may scroll sideways or no longer
     }
     if (input) input.addEventListener("input", apply);
