@@ -31,7 +31,7 @@ def check_project(project: Project, problems: Problems) -> dict[str, Assessment]
                 rubric.at.get("id", rubric.loc),
                 f"细则 id 为 {rubric.id}，与文件名 {file} 不一致",
                 f"把文件改名为 rubrics/{rubric.id}.yml，或把 id 改为 {stem}。"
-                if ASSESSMENT_ID.match(stem) and stem not in WINDOWS_RESERVED
+                if id_refusal(stem) is None
                 # 市直2026 cannot be an id: only the file can change (the id is the site's address).
                 else f"把文件改名为 rubrics/{rubric.id}.yml（考核代码只用小写字母、数字和连字符，文件名随它）。",
             )
@@ -90,21 +90,22 @@ def check_notice(notice: Notice, problems: Problems) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def check_rubric(rubric: Rubric, problems: Problems) -> None:
-    at_id = rubric.at.get("id", rubric.loc)
-    long = too_long("考核代码", rubric.id)
+def id_refusal(aid: str) -> tuple[str, str] | None:
+    """Why ``aid`` cannot be an assessment's code (message, hint), or None when it can."""
+    long = too_long("考核代码", aid)
     if long is not None:
-        problems.error(at_id, *long)
-    elif not ASSESSMENT_ID.match(rubric.id):
-        problems.error(
-            at_id, f"考核代码「{rubric.id}」含有不允许的字符", "只用小写字母、数字和连字符，例如 wujin-2017。"
-        )
-    elif rubric.id in WINDOWS_RESERVED:
-        problems.error(
-            at_id,
-            f"考核代码「{rubric.id}」是 Windows 的保留名称，不能用作目录名",
-            "换一个代码，例如加上年份：nul-2017。",
-        )
+        return long
+    if not ASSESSMENT_ID.match(aid):
+        return f"考核代码「{aid}」含有不允许的字符", "只用小写字母、数字和连字符，例如 wujin-2017。"
+    if aid in WINDOWS_RESERVED:
+        return f"考核代码「{aid}」是 Windows 的保留名称，不能用作目录名", "换一个代码，例如加上年份：nul-2017。"
+    return None
+
+
+def check_rubric(rubric: Rubric, problems: Problems) -> None:
+    refused = id_refusal(rubric.id)
+    if refused is not None:
+        problems.error(rubric.at.get("id", rubric.loc), *refused)
     if not FIRST_YEAR <= rubric.year <= LAST_YEAR:
         problems.error(
             rubric.at.get("year", rubric.loc),
