@@ -65,6 +65,12 @@ def standards_only_summary(rubric: Rubric, from_page: str) -> Summary:
     return _summary(rubric, None, None, from_page)
 
 
+def points_lost(u: UnitOutcome) -> Decimal:
+    """What a unit's items lost, each stopped at its points (扣完为止): the sum of its applicable parts' losses.
+    The unit page's 失分项 total and the office's 扣分合计 both; the items' own deductions can add up to more."""
+    return sum((c.lost for c in u.score.categories if c.applicable), Decimal(0))
+
+
 def grade_tally(units: Iterable[UnitOutcome]) -> Counter[GradeKey]:
     """How many of ``units`` have each grade (units not graded are not counted)."""
     return Counter(u.standing.grade for u in units if u.standing.grade is not None)

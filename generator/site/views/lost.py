@@ -95,10 +95,10 @@ def _lost_items(n: NodeOutcome, above: tuple[str, ...], prov: Provenance | None,
     if not n.applicable or not n.lost:
         return
     rules = _lost_rules(n, prov)
-    below = sum((ch.lost for ch in n.children if ch.applicable), ZERO)
+    lost_below = any(ch.applicable and ch.lost for ch in n.children)
     # An item whose sub-items' deductions pass its points loses only its points (扣完为止): listed too, before
     # them, with the note that says so: the lines below it add up to more than it lost.
-    if rules or not below or _capped(n):
+    if rules or not lost_below or _capped(n):
         out.append(
             LostItem(
                 id=n.id,

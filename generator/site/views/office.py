@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Generic, TypeVar
 
 from generator.engine.exact import fmt
@@ -19,7 +18,7 @@ from generator.engine.wording import words
 from generator.engine.yearoutcome import NextTask
 from generator.engine.yearrecords import Letter
 from generator.site import paths, yearpaths
-from generator.site.views.common import by_pool
+from generator.site.views.common import by_pool, points_lost
 from generator.site.views.year import (
     ClaimLine,
     LetterLine,
@@ -97,13 +96,12 @@ def _by_rank(u: UnitOutcome) -> tuple[bool, int, str]:
 
 
 def next_task_summary(u: UnitOutcome, url: str, tasks: tuple[NextTask, ...]) -> NextTaskSummary:
-    """``tasks``: the unit's problems, one per item it lost points on. What they cost it together is what its
-    items lost: an item whose sub-items' deductions pass its points loses only its points (扣完为止), so the
-    problems' own amounts can add up to more."""
+    """``tasks``: the unit's problems, one per item it lost points on; what they cost it together is
+    :func:`points_lost` (the problems' own amounts can add up to more)."""
     counts: dict[str, int] = {}
     for line in map(next_task_line, tasks):
         counts[line.status] = counts.get(line.status, 0) + 1
-    lost = sum((c.lost for c in u.score.categories if c.applicable), Decimal(0))
+    lost = points_lost(u)
     statuses = "，".join(f"{status} {n}" for status, n in counts.items())
     return NextTaskSummary(u.unit.name, f"{url}#next-tasks", len(tasks), fmt(lost), statuses)
 

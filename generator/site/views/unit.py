@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from generator.engine.exact import ZERO, fmt
+from generator.engine.exact import fmt
 from generator.engine.models import VETO_EFFECT_NAMES, GradeKey, Rubric
 from generator.engine.outcome import AssessmentOutcome, NodeOutcome, UnitOutcome
 from generator.engine.provenance import Mark, Provenance, provenance
@@ -15,7 +15,7 @@ from generator.engine.wording import all_words, rule_words, words
 from generator.site import paths
 from generator.site.charts import Distribution, YearLine, year_line
 from generator.site.views import unit_numbers
-from generator.site.views.common import Change, History, HistoryRow
+from generator.site.views.common import Change, History, HistoryRow, points_lost
 from generator.site.views.lost import LostPart, item_anchor, lost_parts, part_anchor
 from generator.site.views.origin import grade_rests_on_filled, grading_note, points_mark, rule_marks
 from generator.site.views.unit_numbers import Bar, FormulaLine, PoolStats
@@ -325,7 +325,7 @@ def unit_context(
         grade_label=st.label,
         reasons=all_words(st.reasons),
         lost=lost,
-        lost_total=fmt(sum((c.lost for c in s.categories if c.applicable), ZERO)),
+        lost_total=fmt(points_lost(u)),
         rows=item_rows(s.categories, path, standards, row_cache, r),
         part_anchors={c.id: part_anchor(c.id) for c in s.categories},
         other_categories=other_categories(r, u),
