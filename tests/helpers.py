@@ -23,6 +23,8 @@ from generator.engine.results import RawResults, Row
 from generator.engine.scoring import score_assessment
 
 AID = "t"
+#: The project's page templates, which the tests render with.
+TEMPLATES = Path(__file__).resolve().parent.parent / "site_templates"
 RUBRIC_FILE = f"rubrics/{AID}.yml"
 RESULTS = f"results/{AID}"
 
@@ -93,6 +95,19 @@ def write_project(root: Path, rubric_yaml: str, files: Mapping[str, str | bytes]
             data = content if isinstance(content, bytes) else content.encode("utf-8")
             (folder / name).write_bytes(data)
     return root
+
+
+def rendered_docs(tmp: Path, rubric_yaml: str, files: Mapping[str, str | bytes]) -> Path:
+    """A fresh project in ``tmp/project`` (data free of errors) rendered into ``tmp/docs``: its pages as
+    Markdown with their downloads, without MkDocs. Returns the docs folder."""
+    from generator.site.render import render_site
+
+    prepared = run(tmp / "project", rubric_yaml, files)
+    assert not prepared.problems.has_errors(), [str(p) for p in prepared.problems.sorted()]
+    docs = tmp / "docs"
+    rubrics = [r for r, _ in prepared.project.rubrics.values()]
+    render_site(rubrics, prepared.outcomes, prepared.project.notices, TEMPLATES, docs)
+    return docs
 
 
 def run(root: Path, rubric_yaml: str, files: Mapping[str, str | bytes]) -> Prepared:

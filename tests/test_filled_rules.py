@@ -11,14 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import AID, entries_csv, units_csv, write_project
+from helpers import AID, entries_csv, rendered_docs, units_csv, write_project
 
-from generator.data.pipeline import prepare
 from generator.site import paths
-from generator.site.render import render_site
 from generator.site.views.origin import GRADING_FILLED, grade_rests_on_filled, grading_note
-
-ROOT = Path(__file__).resolve().parent.parent
 
 NOTE = "分数线由本办公室补充"
 RUBRIC = f"""\
@@ -75,14 +71,7 @@ NOT_SAID = ("示例", "仅供参考", "供参考")
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    tmp = tmp_path_factory.mktemp("filled")
-    root = write_project(tmp / "project", RUBRIC, FILES)
-    prepared = prepare(root)
-    assert not prepared.problems.has_errors(), [str(p) for p in prepared.problems.sorted()]
-    docs = tmp / "docs"
-    rubrics = [r for r, _ in prepared.project.rubrics.values()]
-    render_site(rubrics, prepared.outcomes, prepared.project.notices, ROOT / "site_templates", docs)
-    return docs
+    return rendered_docs(tmp_path_factory.mktemp("filled"), RUBRIC, FILES)
 
 
 def page(built: Path, kind: str) -> str:
@@ -144,14 +133,7 @@ TIED = {**FILES, "entries.csv": entries_csv("u1,c1,,3,,三次未按时报送", "
 
 @pytest.fixture(scope="module")
 def defaulted(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    tmp = tmp_path_factory.mktemp("defaulted")
-    root = write_project(tmp / "project", NO_RANKING, TIED)
-    prepared = prepare(root)
-    assert not prepared.problems.has_errors(), [str(p) for p in prepared.problems.sorted()]
-    docs = tmp / "docs"
-    rubrics = [r for r, _ in prepared.project.rubrics.values()]
-    render_site(rubrics, prepared.outcomes, prepared.project.notices, ROOT / "site_templates", docs)
-    return docs
+    return rendered_docs(tmp_path_factory.mktemp("defaulted"), NO_RANKING, TIED)
 
 
 def test_a_left_out_ranking_is_the_programs_default_filled_in() -> None:

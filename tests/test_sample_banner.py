@@ -14,12 +14,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from helpers import AID, entries_csv, rubric_text, units_csv, write_project
+from helpers import AID, entries_csv, rendered_docs, rubric_text, units_csv
 
-from generator.data.pipeline import prepare
 from generator.data.sample import BANNER, DOWNLOAD_NOTE, sample_line
 from generator.site import paths
-from generator.site.render import render_site
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -76,13 +74,7 @@ PAGES = {
 
 
 def rendered(tmp: Path, readme: str) -> Path:
-    root = write_project(tmp / "project", RUBRIC, {**FILES, "README.md": readme})
-    prepared = prepare(root)
-    assert not prepared.problems.has_errors()
-    docs = tmp / "docs"
-    rubrics = [r for r, _ in prepared.project.rubrics.values()]
-    render_site(rubrics, prepared.outcomes, prepared.project.notices, ROOT / "site_templates", docs)
-    return docs
+    return rendered_docs(tmp, RUBRIC, {**FILES, "README.md": readme})
 
 
 @pytest.fixture(scope="module")
