@@ -91,6 +91,28 @@ def test_a_sample_workbook_says_so_on_every_sheet(tmp_path: Path) -> None:
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
 
+def libreoffice_csv(source: Path, tmp_path: Path, options: str = "44,34,76") -> str:
+    """``source``'s first sheet saved as CSV by LibreOffice (headless), as a clerk's spreadsheet would;
+    ``options``: its CSV filter's (separator, quote, UTF-8, and whether cells are saved as shown)."""
+    assert SOFFICE is not None, "LibreOffice 不在（Debian 的 libreoffice-calc-nogui；make test 会安装它）"
+    done = subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation=file://{tmp_path / 'lo'}",
+            "--headless",
+            "--convert-to",
+            f"csv:Text - txt - csv (StarCalc):{options}",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        capture_output=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
+    return source.with_suffix(".csv").read_text(encoding="utf-8", errors="replace")
+
+
 def test_a_sum_over_the_totals_is_their_total_in_libreoffice(outcome: AssessmentOutcome, tmp_path: Path) -> None:
     """Today's bug: scores stored as text make SUM give 0. A clerk's SUM must give the total."""
     assert SOFFICE is not None, "LibreOffice 不在（Debian 的 libreoffice-calc-nogui；make test 会安装它）"
@@ -103,22 +125,7 @@ def test_a_sum_over_the_totals_is_their_total_in_libreoffice(outcome: Assessment
         del book[name]
     source = tmp_path / "clerk.xlsx"
     book.save(source)
-    done = subprocess.run(
-        [
-            SOFFICE,
-            f"-env:UserInstallation=file://{tmp_path / 'lo'}",
-            "--headless",
-            "--convert-to",
-            "csv:Text - txt - csv (StarCalc):44,34,76",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        capture_output=True,
-        timeout=180,
-    )
-    assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
-    rows = list(csv.reader(io.StringIO((tmp_path / "clerk.csv").read_text(encoding="utf-8", errors="replace"))))
+    rows = list(csv.reader(io.StringIO(libreoffice_csv(source, tmp_path))))
     total = rows[-1][[c for c in rows[0]].index("综合得分")]
     assert Decimal(total) == sum(u.score.total for u in outcome.units if u.score.assessed) == Decimal("291.25")
 
@@ -297,29 +304,13 @@ def test_dates_in_the_workbooks_are_dates_a_clerk_sorts_by(tmp_path: Path) -> No
         datetime(2017, 5, 20),
         datetime(2017, 5, 25),
     ]
-    # LibreOffice, as a clerk's spreadsheet, shows them as the page does.
-    assert SOFFICE is not None, "LibreOffice 不在（Debian 的 libreoffice-calc-nogui；make test 会安装它）"
+    # LibreOffice, as a clerk's spreadsheet, shows them as the page does (cells saved as shown).
     book = openpyxl.load_workbook(source)
     for name in book.sheetnames:
         if name != "整改任务":
             del book[name]
     book.save(source)
-    done_run = subprocess.run(
-        [
-            SOFFICE,
-            f"-env:UserInstallation=file://{tmp_path / 'lo'}",
-            "--headless",
-            "--convert-to",
-            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        capture_output=True,
-        timeout=180,
-    )
-    assert done_run.returncode == 0, done_run.stderr.decode("utf-8", "replace")
-    shown = (tmp_path / "year.csv").read_text(encoding="utf-8", errors="replace")
+    shown = libreoffice_csv(source, tmp_path, "44,34,76,1,,0,false,true,true")
     assert "2017年10月8日" in shown and "2017年6月30日" in shown and "2017年9月30日" in shown
 
 
